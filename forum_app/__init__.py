@@ -1,0 +1,89 @@
+"""The forum evidence platform: a Flask application built by ``create_app``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.config import PROJECT_ROOT, load_config
+from forum_app.extensions import csrf, db, login_manager
+
+# Strict by default: no third-party anything, no framing, no referrer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_templates(app)
+    register_errors_and_headers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from forum_app.accounts import bp as accounts_bp
+    from forum_app.security import register_guard
+    from forum_app.surveys import bp as surveys_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(surveys_bp)
+    # Survey pages check CSRF in each form, so a stale token keeps what the parent typed.
+    csrf.exempt(surveys_bp)
+    register_guard(app)
+
+
+def register_templates(app: Flask) -> None:
+    from forum_app.templating import register_filters
+
+    register_filters(app)
+
+
+def register_errors_and_headers(app: Flask) -> None:
+    from forum_app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    @app.after_request
+    def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if "Cache-Control" not in response.headers and response.mimetype == "text/html":
+            # Answers may be on screen: never keep them in a shared phone's cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from forum_app.accounts.cli import users_cli
+    from forum_app.dbcli import db_cli
+    from forum_app.surveys.cli import seed_demo_command
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

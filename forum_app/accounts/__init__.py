@@ -1,0 +1,7 @@
+"""Forums (tenants), staff users, memberships and sign-in."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from forum_app.accounts import views as views  # noqa: E402  (registers routes)

@@ -1,0 +1,45 @@
+"""``flask users ...``: staff accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from forum_app.accounts.models import ROLES
+from forum_app.accounts.services import AccountError, create_user, reset_password
+from forum_app.extensions import db
+
+
+@click.group("users", help="Staff accounts.")
+def users_cli() -> None:
+    pass
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The staff member's email address.")
+@click.option("--forum", "forum_slug", required=True, help="Slug of the forum they work for.")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What they may do.")
+@with_appcontext
+def create_command(email: str, forum_slug: str, role: str) -> None:
+    """Add a staff member to a forum and print a one-time password."""
+    try:
+        created = create_user(db.session, email, forum_slug, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if created.password:
+        click.echo(f"Created {created.user.email} as {role} of {forum_slug}.")
+        click.echo(f"One-time password (they must change it when they sign in): {created.password}")
+    else:
+        click.echo(f"{created.user.email} is now {role} of {forum_slug}. Their password is unchanged.")
+
+
+@users_cli.command("reset-password")
+@click.option("--email", required=True)
+@with_appcontext
+def reset_password_command(email: str) -> None:
+    """Give a staff member a new one-time password."""
+    try:
+        password = reset_password(db.session, email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"One-time password for {email.strip().lower()}: {password}")

@@ -1,0 +1,82 @@
+"""Settings from environment variables, with safe defaults.
+
+Every setting can be overridden by an environment variable of the same name.
+In production (``FORUM_ENV=production``) a missing ``SECRET_KEY`` stops the app
+at start-up; in development a random key is generated for the process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid; the message says which and how to fix it."""
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
+
+
+def _secret_key(env: str) -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        if env == "production" and len(key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        return key
+    if env == "production":
+        raise ConfigError(
+            "SECRET_KEY is not set. In production, set SECRET_KEY to a long random value, "
+            "for example: export SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\""
+        )
+    # Development: a fresh key per process start. Sessions do not survive a restart.
+    return secrets.token_hex(32)
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from exc
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app's settings from the environment, then apply ``overrides``."""
+    overrides = dict(overrides or {})
+    env = str(overrides.get("FORUM_ENV") or os.environ.get("FORUM_ENV", "development"))
+    if env not in {"development", "production", "testing"}:
+        raise ConfigError(f"FORUM_ENV must be development, production or testing, not {env!r}.")
+    production = env == "production"
+    config: dict[str, Any] = {
+        "FORUM_ENV": env,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(),
+        # Free-text answers are limited to this many characters.
+        "MAX_TEXT_LENGTH": _int("MAX_TEXT_LENGTH", 5000),
+        # Whole request bodies above this size get a friendly "too large" page.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 256 * 1024),
+        "SESSION_COOKIE_NAME": "forum_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production or os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 12)),
+        # A parent may leave a page open for hours; an expired token keeps their words.
+        "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_SECONDS", 24 * 3600),
+        "WTF_CSRF_SSL_STRICT": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+    }
+    if "SECRET_KEY" not in overrides:
+        config["SECRET_KEY"] = _secret_key(env)
+    config.update(overrides)
+    config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    return config

@@ -1,0 +1,87 @@
+"""Friendly pages for HTTP errors and domain exceptions. No input may produce a bare 500."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from forum_app.extensions import db
+from forum_app.surveys.services import FormTampered, SurveyClosed, SurveyNotFound
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (
+        "Sorry, we could not accept that",
+        "Something in the form was not as we expected. Go back, check your answer and try again.",
+    ),
+    403: ("You do not have access to this page", "Ask your forum lead if you think you should."),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you pasted it, check you copied the whole address.",
+    ),
+    405: ("Sorry, that did not work", "Go back and use the buttons on the page."),
+    410: ("This survey has closed", "The forum is no longer collecting answers to this survey."),
+    413: ("That was too long to send", "Shorten your answer and try again."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. What you have already saved has not been lost.",
+    ),
+}
+
+
+def render_error(status: int, title: str | None = None, body: str | None = None) -> tuple[str, int]:
+    default_title, default_body = MESSAGES.get(status, MESSAGES[500])
+    return render_template(
+        "errors/error.html", status=status, title=title or default_title, body=body or default_body
+    ), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        return render_error(error.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            "This page has expired",
+            "For your security, forms stop working after a while. Go back, refresh the page and try again.",
+        )
+
+    @app.errorhandler(SurveyNotFound)
+    def survey_not_found(_error: SurveyNotFound) -> tuple[str, int]:
+        return render_error(
+            404,
+            "Survey not found",
+            "Check the web address. The forum that shared the link can send it again.",
+        )
+
+    @app.errorhandler(SurveyClosed)
+    def survey_closed(error: SurveyClosed) -> tuple[str, int]:
+        return render_error(
+            410,
+            "This survey has closed",
+            f"{error.survey.forum.name} is no longer collecting answers to "
+            f"‘{error.survey.title}’. Thank you for wanting to take part.",
+        )
+
+    @app.errorhandler(FormTampered)
+    def form_tampered(_error: FormTampered) -> tuple[str, int]:
+        return render_error(400)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        # Log the type and the stack only: the message could contain a respondent's words
+        # (database errors quote the values they were given).
+        stack = "".join(traceback.format_tb(error.__traceback__))
+        log.error("Unhandled %s\n%s", type(error).__name__, stack)
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,7 @@
+"""Public side: survey definitions, the question-per-page runner and submission."""
+
+from flask import Blueprint
+
+bp = Blueprint("surveys", __name__)
+
+from forum_app.surveys import views as views  # noqa: E402  (registers routes)

@@ -1,0 +1,46 @@
+"""``flask seed-demo``: a demo forum with realistic synthetic responses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from forum_app.extensions import db
+from forum_app.surveys.seeding import seed_demo
+
+
+@click.command("seed-demo")
+@click.option(
+    "--responses",
+    "count",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    show_default=True,
+    help="How many synthetic submitted responses to add.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same answers.")
+@click.option("--forum", "forum_slug", default="demo", show_default=True, help="Forum slug.")
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last submission date (default today); dates spread over the year before.",
+)
+@with_appcontext
+def seed_demo_command(count: int, seed: int, forum_slug: str, until: object) -> None:
+    """Create the demo forum, its default survey and COUNT synthetic responses."""
+    last_day = until.date() if until is not None else date.today()  # type: ignore[attr-defined]
+    result = seed_demo(db.session, count, seed, forum_slug, last_day)
+    click.echo(
+        f"Forum '{result.forum_slug}', survey '{result.survey_slug}': added {result.responses} responses."
+    )
+    if result.lead_password:
+        click.echo(f"Staff sign-in: {result.lead_email}")
+        click.echo(f"One-time password (change it when you first sign in): {result.lead_password}")
+    elif result.lead_email:
+        click.echo(
+            f"Staff user {result.lead_email} already exists. For a new password run: "
+            f"flask --app wsgi users reset-password --email {result.lead_email}"
+        )

@@ -1,0 +1,31 @@
+"""Codes given to respondents (receipt codes), and how they are stored: hashed only."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+# No 0/O, 1/I/L: easy to read aloud and to type from a screenshot.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_NOT_CODE = re.compile(r"[^A-Z0-9]")
+
+
+def new_receipt_code() -> str:
+    """A 12-character code in three groups, e.g. ``K7QF-2MXD-9RTA`` (about 59 bits)."""
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(12))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
+def normalise_code(code: str) -> str:
+    return _NOT_CODE.sub("", code.upper())
+
+
+def hash_code(code: str) -> str:
+    """SHA-256 of the normalised code; the code itself is never stored."""
+    return hashlib.sha256(normalise_code(code).encode("ascii", "ignore")).hexdigest()
+
+
+def new_token() -> str:
+    """A random URL-safe identifier (response ids, idempotency keys)."""
+    return secrets.token_hex(16)

@@ -1,0 +1,67 @@
+"""Ready-made page data for the runner's templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+
+from forum_app.surveys.definitions import Question, SurveyDefinition
+from forum_app.surveys.fields import display_answer
+
+
+@dataclass(frozen=True)
+class Progress:
+    number: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        return f"Question {self.number} of {self.total}"
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    key: str
+    question: str
+    answer: str
+    change_url: str
+
+
+def progress(definition: SurveyDefinition, key: str, answers: dict[str, Any]) -> Progress:
+    keys = [q.key for q in definition.visible(answers)]
+    number = keys.index(key) + 1 if key in keys else 1
+    return Progress(number, len(keys))
+
+
+def back_url(
+    definition: SurveyDefinition, key: str, answers: dict[str, Any], forum: str, survey: str, from_check: bool
+) -> str:
+    if from_check:
+        return url_for("surveys.check", forum_slug=forum, survey_slug=survey)
+    previous = definition.previous_before(key, answers)
+    if previous is None:
+        return url_for("surveys.start", forum_slug=forum, survey_slug=survey)
+    return url_for("surveys.question", forum_slug=forum, survey_slug=survey, key=previous.key)
+
+
+def summary_rows(
+    definition: SurveyDefinition, answers: dict[str, Any], forum: str, survey: str
+) -> list[SummaryRow]:
+    return [
+        SummaryRow(
+            key=q.key,
+            question=q.title,
+            answer=display_answer(q, answers.get(q.key)),
+            change_url=url_for(
+                "surveys.question", forum_slug=forum, survey_slug=survey, key=q.key, change="1"
+            ),
+        )
+        for q in definition.visible(answers)
+    ]
+
+
+def page_title(question: Question, has_errors: bool, survey_title: str) -> str:
+    prefix = "Error: " if has_errors else ""
+    return f"{prefix}{question.title} – {survey_title}"

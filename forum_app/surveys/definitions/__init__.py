@@ -1,0 +1,196 @@
+"""Survey definitions: validated data, not code.
+
+A definition is a JSON document with a slug, a title and an ordered list of
+questions. ``parse_definition`` checks it and returns typed objects; nothing
+else in the app reads the raw JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+QUESTION_KINDS = ("radio", "checkboxes", "text", "number", "duration", "month", "rating", "consent")
+KINDS_WITH_OPTIONS = ("radio", "checkboxes", "rating")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+DEFAULT_SURVEY_SLUG = "send-experience"
+
+
+class DefinitionError(ValueError):
+    """A survey definition is invalid; the message names the question and the problem."""
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show a question only when an earlier answer includes one of ``any_of``."""
+
+    question: str
+    any_of: tuple[str, ...]
+
+    def holds(self, answers: dict[str, Any]) -> bool:
+        given = answers.get(self.question)
+        chosen = set(given) if isinstance(given, list) else {given}
+        return bool(chosen & set(self.any_of))
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: str
+    title: str
+    hint: str = ""
+    label: str = ""
+    required: bool = True
+    options: tuple[Option, ...] = ()
+    show_if: Condition | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def option_label(self, value: str) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return value
+
+
+@dataclass(frozen=True)
+class SurveyDefinition:
+    slug: str
+    title: str
+    summary: str
+    minutes: int
+    questions: tuple[Question, ...]
+    _by_key: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key.update({q.key: q for q in self.questions})
+
+    def question(self, key: str) -> Question | None:
+        return self._by_key.get(key)
+
+    def visible(self, answers: dict[str, Any]) -> list[Question]:
+        """The questions this respondent is asked, given their answers so far."""
+        return [q for q in self.questions if q.show_if is None or q.show_if.holds(answers)]
+
+    def next_after(self, key: str, answers: dict[str, Any]) -> Question | None:
+        shown = self.visible(answers)
+        keys = [q.key for q in shown]
+        if key not in keys:
+            return shown[0] if shown else None
+        index = keys.index(key)
+        return shown[index + 1] if index + 1 < len(shown) else None
+
+    def previous_before(self, key: str, answers: dict[str, Any]) -> Question | None:
+        shown = self.visible(answers)
+        keys = [q.key for q in shown]
+        if key not in keys or keys.index(key) == 0:
+            return None
+        return shown[keys.index(key) - 1]
+
+
+def _text(raw: dict[str, Any], name: str, where: str, required: bool = True) -> str:
+    value = raw.get(name, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise DefinitionError(f"{where}: '{name}' must be a non-empty string.")
+    return value
+
+
+def _parse_options(raw: dict[str, Any], where: str) -> tuple[Option, ...]:
+    items = raw.get("options")
+    if not isinstance(items, list) or len(items) < 2:
+        raise DefinitionError(f"{where}: needs a list of at least 2 options.")
+    options = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise DefinitionError(f"{where}: each option must be an object with value and label.")
+        options.append(
+            Option(
+                value=_text(item, "value", where),
+                label=_text(item, "label", where),
+                exclusive=bool(item.get("exclusive", False)),
+            )
+        )
+    values = [o.value for o in options]
+    if len(set(values)) != len(values):
+        raise DefinitionError(f"{where}: option values must be unique.")
+    return tuple(options)
+
+
+def _parse_question(raw: Any, index: int, earlier: dict[str, Question]) -> Question:
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"question {index + 1}: must be an object.")
+    key = raw.get("key")
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        raise DefinitionError(f"question {index + 1}: key must be lower-case letters, digits or _.")
+    where = f"question '{key}'"
+    if key in earlier:
+        raise DefinitionError(f"{where}: the key is used twice.")
+    kind = raw.get("type")
+    if kind not in QUESTION_KINDS:
+        raise DefinitionError(f"{where}: type must be one of {', '.join(QUESTION_KINDS)}.")
+    options = _parse_options(raw, where) if kind in KINDS_WITH_OPTIONS else ()
+    show_if = None
+    if "show_if" in raw:
+        cond = raw["show_if"]
+        if not isinstance(cond, dict) or cond.get("question") not in earlier:
+            raise DefinitionError(f"{where}: show_if must name an earlier question.")
+        any_of = cond.get("any_of")
+        if not isinstance(any_of, list) or not any_of:
+            raise DefinitionError(f"{where}: show_if needs a non-empty any_of list.")
+        show_if = Condition(question=cond["question"], any_of=tuple(str(v) for v in any_of))
+    if kind == "consent" and raw.get("required"):
+        raise DefinitionError(f"{where}: consent can never be required.")
+    return Question(
+        key=key,
+        kind=kind,
+        title=_text(raw, "title", where),
+        hint=_text(raw, "hint", where, required=False),
+        label=_text(raw, "label", where, required=kind == "consent"),
+        required=bool(raw.get("required", True)),
+        options=options,
+        show_if=show_if,
+        minimum=raw.get("min"),
+        maximum=raw.get("max"),
+    )
+
+
+def parse_definition(raw: Any) -> SurveyDefinition:
+    """Check a definition document and return it as typed objects."""
+    if not isinstance(raw, dict):
+        raise DefinitionError("A survey definition must be a JSON object.")
+    slug = _text(raw, "slug", "survey")
+    questions: dict[str, Question] = {}
+    items = raw.get("questions")
+    if not isinstance(items, list) or not items:
+        raise DefinitionError("survey: 'questions' must be a non-empty list.")
+    for index, item in enumerate(items):
+        question = _parse_question(item, index, questions)
+        questions[question.key] = question
+    minutes = raw.get("minutes", 10)
+    if not isinstance(minutes, int) or minutes < 1:
+        raise DefinitionError("survey: 'minutes' must be a positive whole number.")
+    return SurveyDefinition(
+        slug=slug,
+        title=_text(raw, "title", "survey"),
+        summary=_text(raw, "summary", "survey", required=False),
+        minutes=minutes,
+        questions=tuple(questions.values()),
+    )
+
+
+def load_packaged(slug: str = DEFAULT_SURVEY_SLUG) -> dict[str, Any]:
+    """The raw JSON of a definition shipped with the app."""
+    text = resources.files(__name__).joinpath(f"{slug}.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    parse_definition(document)
+    return document

@@ -1,0 +1,302 @@
+"""Question types: one registry entry per type builds its form and reads its value.
+
+Adding a type means: a ``QuestionType`` here, a template macro in
+``templates/macros/questions.html``, and a test.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, Form, IntegerField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from forum_app.surveys.definitions import Question
+
+# Control characters other than tab and newline never belong in an answer (and PostgreSQL rejects NUL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_DURATION = {"weeks": 520, "months": 120}
+
+
+def clean_text(value: str | None) -> str:
+    """Normalise pasted text: NFC, Unix line ends, no control characters, no outer spaces."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+class Required:
+    """Stop validating an empty field: with ``message`` if the question must be answered.
+
+    Unlike WTForms' own validators this suits lists, and it never adds a second
+    message to a field that already failed to parse.
+    """
+
+    def __init__(self, message: str = "") -> None:
+        self.message = message
+
+    def __call__(self, _form: Form, field: Field) -> None:
+        if field.data in (None, "", []):
+            raise StopValidation("" if field.errors else self.message)
+
+
+def presence(question: Question, message: str) -> Required:
+    return Required(message if question.required else "")
+
+
+class WholeNumberField(IntegerField):
+    """An integer input whose parse error speaks plainly."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        text = str(valuelist[0]).strip().replace(",", "")
+        if not re.fullmatch(r"-?\d{1,9}", text):
+            self.data = None
+            raise ValueError("Enter a whole number, like 6")
+        self.data = int(text)
+
+
+class OneOf:
+    """A friendly message for a value that is not among the options (a tampered form)."""
+
+    def __init__(self, values: list[str], message: str) -> None:
+        self.values = set(values)
+        self.message = message
+
+    def __call__(self, _form: Form, field: Field) -> None:
+        given = field.data if isinstance(field.data, list) else [field.data]
+        if any(v not in self.values for v in given if v not in (None, "")):
+            raise StopValidation(self.message)
+
+
+class Exclusive:
+    """An option such as "None of these" cannot be combined with others."""
+
+    def __init__(self, question: Question) -> None:
+        self.exclusive = {o.value: o.label for o in question.options if o.exclusive}
+
+    def __call__(self, _form: Form, field: Field) -> None:
+        chosen = field.data or []
+        for value, label in self.exclusive.items():
+            if value in chosen and len(chosen) > 1:
+                raise ValidationError(f"Select ‘{label}’ on its own, or untick it")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """How one kind of question becomes a form and a stored value."""
+
+    fields: Callable[[Question, int], dict[str, Field]]
+    read: Callable[[FlaskForm], Any]
+    form_data: Callable[[Any], dict[str, Any]]
+    display: Callable[[Question, Any], str]
+
+
+def _choices(question: Question) -> list[SelectChoice]:
+    return [SelectChoice(o.value, o.label) for o in question.options]
+
+
+def _radio_fields(question: Question, _max_text: int) -> dict[str, Field]:
+    values = [o.value for o in question.options]
+    validators: list[Any] = [presence(question, "Select one option")]
+    validators.append(OneOf(values, "Select one of the options shown"))
+    return {
+        "answer": RadioField(
+            question.title, choices=_choices(question), validators=validators, validate_choice=False
+        )
+    }
+
+
+def _checkbox_fields(question: Question, _max_text: int) -> dict[str, Field]:
+    values = [o.value for o in question.options]
+    validators: list[Any] = [presence(question, "Select at least one option")]
+    validators += [OneOf(values, "Select from the options shown"), Exclusive(question)]
+    return {
+        "answer": CheckboxesField(
+            question.title, choices=_choices(question), validators=validators, validate_choice=False
+        )
+    }
+
+
+def _text_fields(question: Question, max_text: int) -> dict[str, Field]:
+    def check_length(_form: Form, field: Field) -> None:
+        if len(field.data or "") > max_text:
+            raise ValidationError(
+                f"Your answer must be {max_text:,} characters or fewer. It is {len(field.data):,} now"
+            )
+
+    validators: list[Any] = [presence(question, "Enter your answer")]
+    validators.append(check_length)
+    return {"answer": TextAreaField(question.title, validators=validators, filters=[clean_text])}
+
+
+def _number_fields(question: Question, _max_text: int) -> dict[str, Field]:
+    low = question.minimum if question.minimum is not None else 0
+    high = question.maximum if question.maximum is not None else 10_000
+    validators: list[Any] = [presence(question, "Enter a number")]
+    validators.append(NumberRange(low, high, f"Enter a number between {low} and {high}"))
+    return {
+        "answer": WholeNumberField(question.title, validators=validators, render_kw={"inputmode": "numeric"})
+    }
+
+
+def _duration_fields(question: Question, _max_text: int) -> dict[str, Field]:
+    def amount_in_range(form: Form, field: Field) -> None:
+        limit = MAX_DURATION.get(form.unit.data or "weeks", 520)
+        if field.data is not None and not 0 <= field.data <= limit:
+            raise ValidationError(f"Enter a number from 0 to {limit}")
+
+    amount: list[Any] = [presence(question, "Enter how long, as a whole number")]
+    unit: list[Any] = [presence(question, "Select weeks or months")]
+    return {
+        "amount": WholeNumberField(
+            "Number", validators=[*amount, amount_in_range], render_kw={"inputmode": "numeric"}
+        ),
+        "unit": RadioField(
+            "Weeks or months",
+            choices=[SelectChoice("weeks", "Weeks"), SelectChoice("months", "Months")],
+            validators=[*unit, OneOf(["weeks", "months"], "Select weeks or months")],
+            validate_choice=False,
+        ),
+        "still_waiting": BooleanField("We are still waiting"),
+    }
+
+
+def _month_fields(question: Question, _max_text: int) -> dict[str, Field]:
+    this_year = date.today().year
+    return {
+        "month": WholeNumberField(
+            "Month",
+            validators=[
+                presence(question, "Enter the month"),
+                NumberRange(1, 12, "Enter a month from 1 to 12"),
+            ],
+            render_kw={"inputmode": "numeric"},
+        ),
+        "year": WholeNumberField(
+            "Year",
+            validators=[
+                presence(question, "Enter the year"),
+                NumberRange(1990, this_year, f"Enter a year from 1990 to {this_year}"),
+            ],
+            render_kw={"inputmode": "numeric"},
+        ),
+    }
+
+
+def _consent_fields(question: Question, _max_text: int) -> dict[str, Field]:
+    return {"answer": BooleanField(question.label)}
+
+
+def _read_answer(form: FlaskForm) -> Any:
+    data = form.answer.data
+    return None if data in ("", []) else data
+
+
+def _read_rating(form: FlaskForm) -> Any:
+    data = form.answer.data
+    return int(data) if data not in (None, "") else None
+
+
+def _read_duration(form: FlaskForm) -> Any:
+    if form.amount.data is None:
+        return None
+    return {
+        "amount": form.amount.data,
+        "unit": form.unit.data,
+        "still_waiting": bool(form.still_waiting.data),
+    }
+
+
+def _read_month(form: FlaskForm) -> Any:
+    if form.month.data is None or form.year.data is None:
+        return None
+    return f"{form.year.data:04d}-{form.month.data:02d}"
+
+
+def _answer_data(value: Any) -> dict[str, Any]:
+    return {} if value is None else {"answer": value}
+
+
+def _rating_data(value: Any) -> dict[str, Any]:
+    return {} if value is None else {"answer": str(value)}
+
+
+def _duration_data(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _month_data(value: Any) -> dict[str, Any]:
+    if not isinstance(value, str) or "-" not in value:
+        return {}
+    year, month = value.split("-", 1)
+    return {"year": int(year), "month": int(month)}
+
+
+def _display_choice(question: Question, value: Any) -> str:
+    if isinstance(value, list):
+        return "\n".join(question.option_label(v) for v in value)
+    return question.option_label(str(value))
+
+
+def _display_plain(_question: Question, value: Any) -> str:
+    return str(value)
+
+
+def _display_duration(_question: Question, value: Any) -> str:
+    amount, unit = value["amount"], value["unit"]
+    unit_word = unit[:-1] if amount == 1 else unit
+    text = f"{amount} {unit_word}"
+    return f"{text} so far (still waiting)" if value.get("still_waiting") else text
+
+
+def _display_month(_question: Question, value: Any) -> str:
+    year, month = value.split("-")
+    return date(int(year), int(month), 1).strftime("%B %Y")
+
+
+def _display_consent(_question: Question, value: Any) -> str:
+    return "Yes, you can quote my words" if value else "No"
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {
+    "radio": QuestionType(_radio_fields, _read_answer, _answer_data, _display_choice),
+    "checkboxes": QuestionType(_checkbox_fields, _read_answer, _answer_data, _display_choice),
+    "text": QuestionType(_text_fields, _read_answer, _answer_data, _display_plain),
+    "number": QuestionType(_number_fields, _read_answer, _answer_data, _display_plain),
+    "duration": QuestionType(_duration_fields, _read_duration, _duration_data, _display_duration),
+    "month": QuestionType(_month_fields, _read_month, _month_data, _display_month),
+    "rating": QuestionType(_radio_fields, _read_rating, _rating_data, _display_choice),
+    "consent": QuestionType(
+        _consent_fields, lambda form: bool(form.answer.data), _answer_data, _display_consent
+    ),
+}
+
+
+def question_form_class(question: Question, max_text: int) -> type[FlaskForm]:
+    """A FlaskForm class (with CSRF) holding the fields of one question."""
+    fields = QUESTION_TYPES[question.kind].fields(question, max_text)
+    return type(f"{question.key.title()}Form", (FlaskForm,), fields)
+
+
+def display_answer(question: Question, value: Any) -> str:
+    """The answer as the respondent would read it on the check-answers page."""
+    if value is None or value == [] or value == "":
+        return "Not answered"
+    return QUESTION_TYPES[question.kind].display(question, value)

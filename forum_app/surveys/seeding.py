@@ -1,0 +1,80 @@
+"""Demo data: a demo forum with the default survey and synthetic submitted responses."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from forum_app.accounts.services import create_user, ensure_forum
+from forum_app.surveys.codes import new_token
+from forum_app.surveys.definitions import load_packaged, parse_definition
+from forum_app.surveys.demo import generate_answers
+from forum_app.surveys.models import SUBMITTED, Answer, Response
+from forum_app.surveys.services import publish_survey
+
+DEMO_LEAD_EMAIL = "lead@demo.forum.invalid"
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    forum_slug: str
+    survey_slug: str
+    responses: int
+    lead_email: str
+    lead_password: str | None  # set only when the lead was created now
+
+
+def seed_demo(
+    session: Session, responses: int, seed: int, forum_slug: str = "demo", until: date | None = None
+) -> SeedResult:
+    """Create (if missing) the forum, the default survey and a lead, then add ``responses``.
+
+    Answers depend only on ``seed``; submission dates spread over the year before ``until``.
+    """
+    forum = ensure_forum(
+        session,
+        forum_slug,
+        name=f"{forum_slug.title()} Parent Carer Forum",
+        local_area=f"{forum_slug.title()} local area",
+    )
+    version = publish_survey(session, forum, load_packaged())
+    lead = create_user(session, DEMO_LEAD_EMAIL, forum_slug, "lead") if forum_slug == "demo" else None
+    definition = parse_definition(version.definition)
+    rng = random.Random(seed)  # noqa: S311  (synthetic content, reproducible by design)
+    last_day = until or date.today()
+    for start in range(0, responses, BATCH):
+        rows, answers = [], []
+        for _ in range(min(BATCH, responses - start)):
+            response_id = new_token()
+            day = last_day - timedelta(days=rng.randrange(365))
+            rows.append(
+                {
+                    "id": response_id,
+                    "forum_id": forum.id,
+                    "survey_version_id": version.id,
+                    "status": SUBMITTED,
+                    "started_on": day,
+                    "submitted_on": day,
+                    "idempotency_key": new_token(),
+                    "receipt_hash": None,
+                }
+            )
+            answers += [
+                {"response_id": response_id, "question_key": key, "value": value}
+                for key, value in generate_answers(definition, rng).items()
+            ]
+        session.execute(insert(Response), rows)
+        session.execute(insert(Answer), answers)
+        session.commit()
+    return SeedResult(
+        forum_slug,
+        definition.slug,
+        responses,
+        lead.user.email if lead else "",
+        lead.password if lead else None,
+    )

@@ -1,0 +1,105 @@
+"""Plain factories and page helpers for tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from forum_app.accounts.models import Forum
+from forum_app.accounts.services import create_user, ensure_forum
+from forum_app.surveys.definitions import load_packaged
+from forum_app.surveys.models import SurveyVersion
+from forum_app.surveys.services import publish_survey
+
+SURVEY_URL = "/s/demo/send-experience/"
+STAFF_PASSWORD = "correct horse battery staple"
+
+# A complete journey through the default survey: (question key, form data).
+JOURNEY: list[tuple[str, dict[str, Any]]] = [
+    ("age_band", {"answer": "11-15"}),
+    ("setting", {"answer": "mainstream_secondary"}),
+    ("needs", {"answer": ["autism", "semh"]}),
+    ("ehcp", {"answer": "waiting"}),
+    ("services_waited", {"answer": ["ehcna", "camhs"]}),
+    ("wait_ehcna", {"amount": "30", "unit": "weeks"}),
+    ("wait_camhs", {"amount": "14", "unit": "months", "still_waiting": "y"}),
+    ("rating_communication", {"answer": "2"}),
+    ("rating_support", {"answer": "1"}),
+    ("worked_well", {"answer": "The SENCO listens and rings me back."}),
+    ("not_worked", {"answer": "We waited over a year for CAMHS and nobody told us anything."}),
+    ("one_change", {"answer": "One named person who answers emails."}),
+    ("quote_consent", {"answer": "y"}),
+]
+
+
+def make_forum(session: Session, slug: str = "demo", name: str = "Demo Parent Carer Forum") -> Forum:
+    return ensure_forum(session, slug, name=name, local_area="Demoshire")
+
+
+def make_survey(session: Session, forum: Forum, document: dict[str, Any] | None = None) -> SurveyVersion:
+    return publish_survey(session, forum, document or load_packaged())
+
+
+def make_staff(session: Session, email: str, forum_slug: str = "demo", role: str = "lead") -> None:
+    create_user(session, email, forum_slug, role, password=STAFF_PASSWORD)
+
+
+def page(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
+    """GET ``url``, check the status and return the parsed page."""
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code, response.location)
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token(soup: BeautifulSoup) -> str:
+    field = soup.find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "the page has no CSRF token"
+    return str(field["value"])
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, Any], follow: bool = False) -> Any:
+    """GET the page at ``url`` for its CSRF token, then POST ``data`` to it as a browser would."""
+    soup = page(client, url)
+    return client.post(url, data={**data, "csrf_token": csrf_token(soup)}, follow_redirects=follow)
+
+
+def question_url(key: str) -> str:
+    return f"{SURVEY_URL}q/{key}"
+
+
+def start(client: FlaskClient) -> None:
+    response = post_form(client, SURVEY_URL, {})
+    assert response.status_code == 302 and response.location.endswith("/q/age_band")
+
+
+def answer_all(client: FlaskClient, journey: list[tuple[str, dict[str, Any]]] | None = None) -> None:
+    """Start and answer every question of ``journey``, checking each leads to the next."""
+    start(client)
+    for key, data in journey or JOURNEY:
+        response = post_form(client, question_url(key), data)
+        assert response.status_code == 302, (key, response.get_data(as_text=True)[:2000])
+
+
+def submit(client: FlaskClient) -> Any:
+    return post_form(client, f"{SURVEY_URL}check", {"idempotency_key": idempotency_key(client)})
+
+
+def idempotency_key(client: FlaskClient) -> str:
+    soup = page(client, f"{SURVEY_URL}check")
+    field = soup.find("input", attrs={"name": "idempotency_key"})
+    assert field is not None
+    return str(field["value"])
+
+
+RECEIPT_PATTERN = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+def receipt_code(soup: BeautifulSoup) -> str | None:
+    """The receipt code shown on the confirmation page, if it is a well-formed one."""
+    shown = soup.find("strong", class_="receipt-code")
+    text = shown.get_text(strip=True) if shown else ""
+    return text if RECEIPT_PATTERN.fullmatch(text) else None
