@@ -1,0 +1,56 @@
+# The two commands: `make run` (set up and serve, on SQLite, with demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+DEMO_RESPONSES ?= 200
+export FLASK_APP := wsgi
+
+.PHONY: run test lint format bench install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Set up (venv, packages, migrations, demo forum and responses) and serve on http://127.0.0.1:5000.
+run: install
+	$(BIN)/flask db upgrade
+	@if [ ! -f instance/.demo-seeded ]; then \
+		$(BIN)/flask seed-demo --responses $(DEMO_RESPONSES) --seed 1 && touch instance/.demo-seeded; \
+	else \
+		echo "Demo data already added. For a new staff password: $(BIN)/flask users reset-password --email lead@demo.forum.invalid"; \
+	fi
+	@echo "Survey:        http://127.0.0.1:$(PORT)/s/demo/send-experience/"
+	@echo "Staff sign-in: http://127.0.0.1:$(PORT)/staff/login"
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - \
+		--access-logformat '%(m)s %(U)s %(s)s %(b)s %(M)sms' wsgi:app
+
+# The whole suite: unit, integration, PostgreSQL (a throw-away server) and browser (Chromium) tests.
+test: install-dev lint
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
