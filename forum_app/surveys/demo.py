@@ -26,148 +26,303 @@ SETTING_BY_AGE = {
     "19-25": {"post16": 45, "special": 8, "none": 38, "other": 9},
 }
 EHCP_WEIGHTS = {"yes": 36, "waiting": 16, "refused": 9, "sen_support": 25, "no": 8, "dont_know": 6}
-NEEDS_PROBS = {"autism": 0.55, "adhd": 0.3, "slcn": 0.3, "learning": 0.25, "semh": 0.3,
-               "sensory_physical": 0.1, "medical": 0.12, "other": 0.06}
+NEEDS_PROBS = {
+    "autism": 0.55,
+    "adhd": 0.3,
+    "slcn": 0.3,
+    "learning": 0.25,
+    "semh": 0.3,
+    "sensory_physical": 0.1,
+    "medical": 0.12,
+    "other": 0.06,
+}
 # Per service: the unit parents usually count in, shortest and longest typical wait, chance of still waiting.
-WAITS = {"ehcna": ("weeks", 10, 60, 0.3), "autism": ("months", 6, 36, 0.55), "adhd": ("months", 6, 36, 0.55),
-         "salt": ("weeks", 8, 60, 0.35), "ot": ("weeks", 10, 70, 0.4), "camhs": ("months", 2, 24, 0.45),
-         "paediatrics": ("weeks", 12, 80, 0.35)}
+WAITS = {
+    "ehcna": ("weeks", 10, 60, 0.3),
+    "autism": ("months", 6, 36, 0.55),
+    "adhd": ("months", 6, 36, 0.55),
+    "salt": ("weeks", 8, 60, 0.35),
+    "ot": ("weeks", 10, 70, 0.4),
+    "camhs": ("months", 2, 24, 0.45),
+    "paediatrics": ("weeks", 12, 80, 0.35),
+}
 
 # --- Free text: sentences by codebook theme -----------------------------------------------------------
 
 NEGATIVE = {
-    "waiting_times": ("The referral to paeds bounced back twice.", "We only got seen via Right to Choose.",
+    "waiting_times": (
+        "The referral to paeds bounced back twice.",
+        "We only got seen via Right to Choose.",
         "We have been on the ND pathway waiting list for {span} and nobody can tell us where we are on it.",
         "The {therapy} waiting list is {span} long, so {he} has had nothing while the gap grows.",
         "We paid for a private {assessment} assessment because the NHS wait was {span}.",
-        "It is waiting list after waiting list, and {he} gets discharged after one missed appointment."),
-    "provision_gaps": ("It's a postcode lottery.", "There's no funding, so no help without a diagnosis.",
+        "It is waiting list after waiting list, and {he} gets discharged after one missed appointment.",
+    ),
+    "provision_gaps": (
+        "It's a postcode lottery.",
+        "There's no funding, so no help without a diagnosis.",
         "Section F says {he} should get weekly {therapy} but it simply isn't being delivered.",
         "{His} 1:1 TA was cut and nobody told us until {he} started coming home in bits.",
-        "The provision in {his} plan is not happening and {school} says it can't meet need."),
-    "ehcp_quality": ("The EP report was ignored.", "{His} plan is so out of date it describes Year {year}.",
+        "The provision in {his} plan is not happening and {school} says it can't meet need.",
+    ),
+    "ehcp_quality": (
+        "The EP report was ignored.",
+        "{His} plan is so out of date it describes Year {year}.",
         "The EHCP is woolly and says 'access to' everything, nothing is quantified.",
         "The draft plan was copied and pasted from another child, it even had the wrong age in it.",
-        "They left the {therapy} report out of the plan and the health section is blank."),
-    "communication_coproduction": ("Our case officer has changed {count} times.", "Nobody listens to us.",
+        "They left the {therapy} report out of the plan and the health section is blank.",
+    ),
+    "communication_coproduction": (
+        "Our case officer has changed {count} times.",
+        "Nobody listens to us.",
         "Nobody gets back to us, I have sent {count} emails to the caseworker this term.",
         "The Local Offer website is out of date and nobody could tell us what's actually available.",
-        "We are never kept updated, I only find things out by chasing.", "I feel like a neurotic parent."),
-    "identification_of_needs": ("The private diagnosis wasn't accepted.", "They said it was our parenting.",
+        "We are never kept updated, I only find things out by chasing.",
+        "I feel like a neurotic parent.",
+    ),
+    "identification_of_needs": (
+        "The private diagnosis wasn't accepted.",
+        "They said it was our parenting.",
         "{School} kept saying {he} is fine at school, but {he} masks all day and falls apart at home.",
-        "The SENCO wouldn't refer.", "{His} speech delay was missed by the health visitor and by nursery.",
-        "It took {span} of assess, plan, do, review going round in circles before anyone listened."),
-    "transitions_pfa": ("There is nothing for {him} post-19.", "Nobody has planned for adult services.",
+        "The SENCO wouldn't refer.",
+        "{His} speech delay was missed by the health visitor and by nursery.",
+        "It took {span} of assess, plan, do, review going round in circles before anyone listened.",
+    ),
+    "transitions_pfa": (
+        "There is nothing for {him} post-19.",
+        "Nobody has planned for adult services.",
         "{He} turned 18 and everything stopped, it really is a cliff edge.",
         "We still don't have a college place confirmed and term starts in a few weeks.",
-        "Phase transfer was a mess, the plan wasn't named until well after the 15 February deadline."),
-    "joint_working": ("Nobody talks to each other, so we repeat our story to every new professional.",
+        "Phase transfer was a mess, the plan wasn't named until well after the 15 February deadline.",
+    ),
+    "joint_working": (
+        "Nobody talks to each other, so we repeat our story to every new professional.",
         "We've been passed from pillar to post between health, school and social care.",
         "Health didn't send any advice for the EHCP and social care weren't at the review.",
-        "{School} blames health, health blames the council, and {he} falls through the gap."),
-    "mental_health": ("The crisis team saw {him} once and then discharged {him} with a phone number.",
+        "{School} blames health, health blames the council, and {he} falls through the gap.",
+    ),
+    "mental_health": (
+        "The crisis team saw {him} once and then discharged {him} with a phone number.",
         "CAMHS rejected the referral because {he} didn't meet threshold, even though {he} was self-harming.",
         "We were signposted to an app and a leaflet while {he} was having daily meltdowns.",
         "CAMHS said they couldn't help because {he} is autistic and it's 'just the autism'.",
-        "{His} anxiety is so bad now that some weeks {he} can't leave the house."),
-    "exclusions_school_places": ("{He} has been on a part-time timetable for {span}, just two hours a day.",
+        "{His} anxiety is so bad now that some weeks {he} can't leave the house.",
+    ),
+    "exclusions_school_places": (
+        "{He} has been on a part-time timetable for {span}, just two hours a day.",
         "I get a call to collect {him} most days, which is an exclusion in all but name.",
         "{He} was permanently excluded in Year {year} and has been out of school for {span}.",
         "Every school consulted said they couldn't meet need, so {he} has no school place.",
         "EBSA meant {he} stopped attending and {school} just sent attendance letters.",
-        "We felt we had no choice but to home educate because {school} couldn't cope."),
-    "ehcna_timeliness": ("Panel said no to assessing.", "The EP backlog means the assessment is out of time.",
+        "We felt we had no choice but to home educate because {school} couldn't cope.",
+    ),
+    "ehcna_timeliness": (
+        "Panel said no to assessing.",
+        "The EP backlog means the assessment is out of time.",
         "We applied for an EHCNA and the council refused to assess at week 6.",
-        "We are at week {week} and still no draft plan, the 20-week deadline came and went."),
-    "annual_reviews": ("The plan never gets updated after an annual review.", "The AR keeps being cancelled.",
+        "We are at week {week} and still no draft plan, the 20-week deadline came and went.",
+    ),
+    "annual_reviews": (
+        "The plan never gets updated after an annual review.",
+        "The AR keeps being cancelled.",
         "The annual review was in {month} and we have heard nothing since.",
-        "We're still waiting for the amended plan {span} after the review."),
-    "tribunals_appeals": ("We got a mediation certificate and are now waiting on a SENDIST date.",
+        "We're still waiting for the amended plan {span} after the review.",
+    ),
+    "tribunals_appeals": (
+        "We got a mediation certificate and are now waiting on a SENDIST date.",
         "We had to go to tribunal to get the assessment, and the council conceded the day before.",
         "Our appeal took {span} and a huge bundle I had to put together at night.",
-        "I made a formal complaint, got to stage 2 and am now going to the Ombudsman."),
-    "social_care_short_breaks": ("Overnight respite was cut.", "We couldn't find a PA for {span}.",
+        "I made a formal complaint, got to stage 2 and am now going to the Ombudsman.",
+    ),
+    "social_care_short_breaks": (
+        "Overnight respite was cut.",
+        "We couldn't find a PA for {span}.",
         "We were told we don't meet the eligibility criteria for short breaks.",
         "The holiday playscheme has no places for children with {his} level of need.",
-        "We asked for a carer's assessment {span} ago and still haven't seen a social worker."),
-    "family_impact": ("I've had to fight for every single thing.", "We spent our savings on private reports.",
+        "We asked for a carer's assessment {span} ago and still haven't seen a social worker.",
+    ),
+    "family_impact": (
+        "I've had to fight for every single thing.",
+        "We spent our savings on private reports.",
         "I had to give up work to manage the appointments and the calls from {school}.",
         "I am exhausted and at breaking point most days.",
-        "{His} siblings are affected too, the house feels like walking on eggshells."),
-    "leadership_commissioning": ("Everything comes back to the high needs block and cuts.",
+        "{His} siblings are affected too, the house feels like walking on eggshells.",
+    ),
+    "leadership_commissioning": (
+        "Everything comes back to the high needs block and cuts.",
         "The council doesn't seem to know what is going on, and no one is accountable.",
-        "The ICB and the council both say it's commissioned, but we can't find it anywhere."),
-    "outcomes_inclusion": ("{He} has no friends and never gets invited to parties.", "{He} is years behind.",
+        "The ICB and the council both say it's commissioned, but we can't find it anywhere.",
+    ),
+    "outcomes_inclusion": (
+        "{He} has no friends and never gets invited to parties.",
+        "{He} is years behind.",
         "There are no accessible clubs or activities nearby, so {he} is left out.",
-        "We get judged by other parents when {he} struggles in public."),
+        "We get judged by other parents when {he} struggles in public.",
+    ),
 }
 POSITIVE = {
-    "waiting_times": ("We got a {therapy} appointment within a few weeks, which was a huge relief.",
-        "The ND pathway was quicker than we feared."),
+    "waiting_times": (
+        "We got a {therapy} appointment within a few weeks, which was a huge relief.",
+        "The ND pathway was quicker than we feared.",
+    ),
     "provision_gaps": ("{His} 1:1 TA is brilliant.", "The {therapy} in {his} plan is being delivered."),
     "ehcp_quality": ("The final EHCP is specific and quantified.", "The plan actually sounds like {him}."),
-    "communication_coproduction": ("The SENCO rings me every Friday, so I always know what is happening.",
-        "SENDIASS explained the process and came to meetings with me.", "The forum is a lifeline."),
+    "communication_coproduction": (
+        "The SENCO rings me every Friday, so I always know what is happening.",
+        "SENDIASS explained the process and came to meetings with me.",
+        "The forum is a lifeline.",
+    ),
     "identification_of_needs": ("The health visitor picked up {his} delay early.", "The diagnosis helped."),
     "transitions_pfa": ("The move to {school} was well planned.", "{He} loves {his} supported internship."),
-    "joint_working": ("The key worker joined everything up so we didn't have to repeat our story.",
-        "Having a link therapist in school has made a real difference."),
+    "joint_working": (
+        "The key worker joined everything up so we didn't have to repeat our story.",
+        "Having a link therapist in school has made a real difference.",
+    ),
     "mental_health": ("The mental health team in school is good.", "The CAMHS therapist was fantastic."),
-    "exclusions_school_places": ("{He} finally has a special school place and is thriving.",
-        "The resource base has been the making of {him}."),
+    "exclusions_school_places": (
+        "{He} finally has a special school place and is thriving.",
+        "The resource base has been the making of {him}.",
+    ),
     "ehcna_timeliness": ("The EHC needs assessment was done within 20 weeks.", "The EP really listened."),
     "annual_reviews": ("The last annual review was positive and the plan was updated quickly.",),
     "tribunals_appeals": ("IPSEA gave me the confidence to appeal, and we won.", "Mediation sorted it out."),
-    "social_care_short_breaks": ("Short breaks at weekends give us a chance to breathe.",
-        "Direct payments mean we have a PA {he} really gets on with."),
+    "social_care_short_breaks": (
+        "Short breaks at weekends give us a chance to breathe.",
+        "Direct payments mean we have a PA {he} really gets on with.",
+    ),
     "family_impact": ("Parent carer training helped me so much.", "Other parents at the forum helped."),
     "leadership_commissioning": ("The council has finally started listening to the parent carer forum.",),
-    "outcomes_inclusion": ("{He} has made friends for the first time.", "{He} is much more independent now.",
-        "{He} goes to an inclusive club on Saturdays and loves it."),
+    "outcomes_inclusion": (
+        "{He} has made friends for the first time.",
+        "{He} is much more independent now.",
+        "{He} goes to an inclusive club on Saturdays and loves it.",
+    ),
 }
-OPENINGS = {"not_worked": ("Where do I start.", "Honestly, most of it.", "It has been one long fight.",
-                           "Too much to fit in this box.", "Where do I even begin?"),
-            "worked_well": ("To be fair, some things have helped.", "A few things have gone well.",
-                            "There have been some bright spots.")}
-FEELINGS = ("I feel like I'm banging my head against a brick wall.", "We feel completely let down.",
-            "It is relentless.", "I cry after most meetings.", "My own mental health has suffered.",
-            "It feels like they're waiting for us to give up.", "{He} deserves so much better.")
-CLOSINGS = ("Something has to change.", "It shouldn't be this hard.", "Thank you for asking.",
-            "I hope someone actually reads this.", "We are not the only family going through this.")
-SHORT = {"not_worked": ("Waiting lists.", "Everything, honestly.", "The {therapy} waiting list.",
-                        "Part-time timetable for {span}.", "No one listens.", "Still no EHCP after {span}.",
-                        "Being passed around.", "Having to fight for everything.", "Reviews never on time.",
-                        "Communication from the council.", "CAMHS, {span} and counting."),
-         "worked_well": ("Nothing.", "Not much.", "The SENCO.", "SENDIASS.", "Our parent carer forum.",
-                         "{His} TA.", "Short breaks.", "Nothing yet.", "Other parents.", "New school."),
-         "one_change": ("Shorter waits.", "Being listened to.", "Someone who answers the phone.",
-                        "A school place.", "Joined-up services.", "Respite.", "Proper {therapy}.")}
-WISHES = ("a named caseworker who actually answers emails", "shorter waits for {assessment} assessments",
-          "the EHCP being delivered as written", "one person who joins up health, education and social care",
-          "mental health support that doesn't depend on meeting a threshold",
-          "short breaks we are actually eligible for", "a school place that can meet {his} needs",
-          "annual reviews that actually update the plan", "support without needing a diagnosis first",
-          "a proper plan for when {he} turns 18", "SENCOs with the time and training to do the job",
-          "being treated as the expert on my own child", "{therapy} in school, not a programme for the TA",
-          "decisions made within the legal timescales", "no more part-time timetables")
+OPENINGS = {
+    "not_worked": (
+        "Where do I start.",
+        "Honestly, most of it.",
+        "It has been one long fight.",
+        "Too much to fit in this box.",
+        "Where do I even begin?",
+    ),
+    "worked_well": (
+        "To be fair, some things have helped.",
+        "A few things have gone well.",
+        "There have been some bright spots.",
+    ),
+}
+FEELINGS = (
+    "I feel like I'm banging my head against a brick wall.",
+    "We feel completely let down.",
+    "It is relentless.",
+    "I cry after most meetings.",
+    "My own mental health has suffered.",
+    "It feels like they're waiting for us to give up.",
+    "{He} deserves so much better.",
+)
+CLOSINGS = (
+    "Something has to change.",
+    "It shouldn't be this hard.",
+    "Thank you for asking.",
+    "I hope someone actually reads this.",
+    "We are not the only family going through this.",
+)
+SHORT = {
+    "not_worked": (
+        "Waiting lists.",
+        "Everything, honestly.",
+        "The {therapy} waiting list.",
+        "Part-time timetable for {span}.",
+        "No one listens.",
+        "Still no EHCP after {span}.",
+        "Being passed around.",
+        "Having to fight for everything.",
+        "Reviews never on time.",
+        "Communication from the council.",
+        "CAMHS, {span} and counting.",
+    ),
+    "worked_well": (
+        "Nothing.",
+        "Not much.",
+        "The SENCO.",
+        "SENDIASS.",
+        "Our parent carer forum.",
+        "{His} TA.",
+        "Short breaks.",
+        "Nothing yet.",
+        "Other parents.",
+        "New school.",
+    ),
+    "one_change": (
+        "Shorter waits.",
+        "Being listened to.",
+        "Someone who answers the phone.",
+        "A school place.",
+        "Joined-up services.",
+        "Respite.",
+        "Proper {therapy}.",
+    ),
+}
+WISHES = (
+    "a named caseworker who actually answers emails",
+    "shorter waits for {assessment} assessments",
+    "the EHCP being delivered as written",
+    "one person who joins up health, education and social care",
+    "mental health support that doesn't depend on meeting a threshold",
+    "short breaks we are actually eligible for",
+    "a school place that can meet {his} needs",
+    "annual reviews that actually update the plan",
+    "support without needing a diagnosis first",
+    "a proper plan for when {he} turns 18",
+    "SENCOs with the time and training to do the job",
+    "being treated as the expert on my own child",
+    "{therapy} in school, not a programme for the TA",
+    "decisions made within the legal timescales",
+    "no more part-time timetables",
+)
 WISH_OPENERS = ("", "Honestly, ", "Just ", "If I could change one thing it would be ", "More than anything, ")
-WISH_REASONS = ("", "", " so we don't have to fight for everything", " so {he} can go back to school",
-                " so we are not left in limbo", " before {he} reaches crisis point", " and being listened to")
+WISH_REASONS = (
+    "",
+    "",
+    " so we don't have to fight for everything",
+    " so {he} can go back to school",
+    " so we are not left in limbo",
+    " before {he} reaches crisis point",
+    " and being listened to",
+)
 CONNECTORS = ("Then ", "On top of that, ", "Also ", "And ", "After that ", "Meanwhile ")
-SCHOOL_WORDS = {"early_years": ("nursery", "pre-school"), "mainstream_primary": ("school", "primary"),
-                "mainstream_secondary": ("school", "secondary", "the academy"),
-                "resourced": ("the unit", "the resource base"), "special": ("the special school", "school"),
-                "post16": ("college", "the college"), "ap": ("the PRU", "the AP")}
-CHILD_NOUNS = {"he": ("my son", "our son", "my boy", "my eldest", "my youngest", "our lad", "DS"),
-               "she": ("my daughter", "our daughter", "my girl", "my eldest", "my youngest", "DD")}
+SCHOOL_WORDS = {
+    "early_years": ("nursery", "pre-school"),
+    "mainstream_primary": ("school", "primary"),
+    "mainstream_secondary": ("school", "secondary", "the academy"),
+    "resourced": ("the unit", "the resource base"),
+    "special": ("the special school", "school"),
+    "post16": ("college", "the college"),
+    "ap": ("the PRU", "the AP"),
+}
+CHILD_NOUNS = {
+    "he": ("my son", "our son", "my boy", "my eldest", "my youngest", "our lad", "DS"),
+    "she": ("my daughter", "our daughter", "my girl", "my eldest", "my youngest", "DD"),
+}
 PRONOUNS = {"he": {"he": "he", "him": "him", "his": "his"}, "she": {"he": "she", "him": "her", "his": "her"}}
-FILLERS = {"span": lambda r: r.choice((f"{r.randint(5, 30)} months", f"{r.randint(8, 50)} weeks",
-                                       "over a year", "two years", "nearly three years")),
-           "count": lambda r: r.choice(("three", "four", "five", "six", "seven", "ten")),
-           "week": lambda r: str(r.randint(21, 48)), "year": lambda r: str(r.randint(1, 9)),
-           "month": lambda r: r.choice(("January", "March", "May", "July", "September", "November")),
-           "therapy": lambda r: r.choice(("SALT", "OT", "speech therapy", "physio")),
-           "assessment": lambda r: r.choice(("autism", "ADHD", "ND"))}
+FILLERS = {
+    "span": lambda r: r.choice(
+        (
+            f"{r.randint(5, 30)} months",
+            f"{r.randint(8, 50)} weeks",
+            "over a year",
+            "two years",
+            "nearly three years",
+        )
+    ),
+    "count": lambda r: r.choice(("three", "four", "five", "six", "seven", "ten")),
+    "week": lambda r: str(r.randint(21, 48)),
+    "year": lambda r: str(r.randint(1, 9)),
+    "month": lambda r: r.choice(("January", "March", "May", "July", "September", "November")),
+    "therapy": lambda r: r.choice(("SALT", "OT", "speech therapy", "physio")),
+    "assessment": lambda r: r.choice(("autism", "ADHD", "ND")),
+}
 
 
 @dataclass
@@ -209,8 +364,9 @@ def _weighted(question: Question, weights: Mapping[str, float], rng: random.Rand
     return rng.choices(values, chosen)[0] if sum(chosen) > 0 else rng.choice(values)
 
 
-def _checkboxes(question: Question, probs: Mapping[str, float], alone: float,
-                rng: random.Random) -> list[str]:
+def _checkboxes(
+    question: Question, probs: Mapping[str, float], alone: float, rng: random.Random
+) -> list[str]:
     """Each ordinary option with its probability; an exclusive option ("None of these") always alone."""
     exclusive = [o.value for o in question.options if o.exclusive]
     normal = [o.value for o in question.options if not o.exclusive]
@@ -233,7 +389,8 @@ def _choice_answer(question: Question, family: _Family) -> Any:
     if question.kind == "rating":  # skewed low: follows the family's mood, lower while still waiting
         values = sorted(int(o.value) for o in question.options)
         waiting = answers.get("ehcp") in ("waiting", "refused") or any(
-            isinstance(v, dict) and v.get("still_waiting") for v in answers.values())
+            isinstance(v, dict) and v.get("still_waiting") for v in answers.values()
+        )
         index = round((family.mood - 0.08 * waiting) * (len(values) - 1) + rng.gauss(0, 0.8))
         return values[min(max(index, 0), len(values) - 1)]
     if question.kind == "radio":
@@ -246,10 +403,15 @@ def _choice_answer(question: Question, family: _Family) -> Any:
         return _checkboxes(question, probs, 0.18 if age == "0-4" else 0.04, rng)
     if question.key == "services_waited":
         needs, ehcp = set(answers.get("needs", [])), answers.get("ehcp")
-        probs = {"ehcna": 0.9 if ehcp in ("waiting", "refused") else 0.25,
-                 "autism": 0.55 if needs & {"autism", "not_sure"} else 0.1,
-                 "adhd": 0.6 if "adhd" in needs else 0.1, "salt": 0.55 if "slcn" in needs else 0.15,
-                 "ot": 0.3, "camhs": 0.55 if "semh" in needs else 0.15, "paediatrics": 0.25}
+        probs = {
+            "ehcna": 0.9 if ehcp in ("waiting", "refused") else 0.25,
+            "autism": 0.55 if needs & {"autism", "not_sure"} else 0.1,
+            "adhd": 0.6 if "adhd" in needs else 0.1,
+            "salt": 0.55 if "slcn" in needs else 0.15,
+            "ot": 0.3,
+            "camhs": 0.55 if "semh" in needs else 0.15,
+            "paediatrics": 0.25,
+        }
         return _checkboxes(question, probs, 0.08, rng)
     return _checkboxes(question, {}, 0.1, rng)
 
@@ -259,14 +421,20 @@ def _themes(family: _Family, count: int) -> list[str]:
     answers, weights = family.answers, {theme: 1.0 for theme in NEGATIVE}
     services, ehcp = set(answers.get("services_waited", [])), answers.get("ehcp")
     older, age = answers.get("age_band") in ("16-18", "19-25"), answers.get("age_band", "")
-    boosts = [(services & {"autism", "adhd", "salt", "ot", "paediatrics"}, "waiting_times", 3),
-              (services & {"autism", "adhd"}, "identification_of_needs", 1.5),
-              ("camhs" in services or "semh" in answers.get("needs", []), "mental_health", 3),
-              ("ehcna" in services, "ehcna_timeliness", 3), (ehcp == "refused", "tribunals_appeals", 2),
-              (ehcp == "yes", "annual_reviews", 1.5), (ehcp == "yes", "ehcp_quality", 1.5),
-              (older, "transitions_pfa", 4), (age in ("0-4", "5-10"), "transitions_pfa", -0.8),
-              (answers.get("setting") in ("none", "ap", "home_ed"), "exclusions_school_places", 4),
-              (True, "family_impact", 1.5), (True, "leadership_commissioning", -0.6)]
+    boosts = [
+        (services & {"autism", "adhd", "salt", "ot", "paediatrics"}, "waiting_times", 3),
+        (services & {"autism", "adhd"}, "identification_of_needs", 1.5),
+        ("camhs" in services or "semh" in answers.get("needs", []), "mental_health", 3),
+        ("ehcna" in services, "ehcna_timeliness", 3),
+        (ehcp == "refused", "tribunals_appeals", 2),
+        (ehcp == "yes", "annual_reviews", 1.5),
+        (ehcp == "yes", "ehcp_quality", 1.5),
+        (older, "transitions_pfa", 4),
+        (age in ("0-4", "5-10"), "transitions_pfa", -0.8),
+        (answers.get("setting") in ("none", "ap", "home_ed"), "exclusions_school_places", 4),
+        (True, "family_impact", 1.5),
+        (True, "leadership_commissioning", -0.6),
+    ]
     for condition, theme, boost in boosts:
         weights[theme] += boost if condition else 0
     chosen: list[str] = []
@@ -351,13 +519,22 @@ def _answer(question: Question, family: _Family) -> Any:
     return _duration(question.key, rng) if kind == "duration" else _choice_answer(question, family)
 
 
-def generate_answers(definition: SurveyDefinition, rng: random.Random, *, today: date | None = None,
-                     ) -> dict[str, Any]:
+def generate_answers(
+    definition: SurveyDefinition,
+    rng: random.Random,
+    *,
+    today: date | None = None,
+) -> dict[str, Any]:
     """One realistic synthetic family's answers to ``definition``: only visible questions, every
     required one answered, values valid for their type. Deterministic for a given rng state
     (and ``today``, which month answers are dated back from; it defaults to the current date)."""
-    family = _Family(rng=rng, definition=definition, today=today or date.today(),
-                     mood=rng.betavariate(1.6, 2.8), pronoun=rng.choice(("he", "he", "she")))
+    family = _Family(
+        rng=rng,
+        definition=definition,
+        today=today or date.today(),
+        mood=rng.betavariate(1.6, 2.8),
+        pronoun=rng.choice(("he", "he", "she")),
+    )
     asked: set[str] = set()
     while pending := [q for q in definition.visible(family.answers) if q.key not in asked]:
         question = pending[0]  # show_if only looks back, so answering in order honours all routing

@@ -50,7 +50,8 @@ class Required:
 
 
 def presence(question: Question, message: str) -> Required:
-    return Required(message if question.required else "")
+    """Required with the question's own message if it has one, else ``message``; or optional."""
+    return Required((question.error or message) if question.required else "")
 
 
 class WholeNumberField(IntegerField):
@@ -163,7 +164,7 @@ def _duration_fields(question: Question, _max_text: int) -> dict[str, Field]:
             raise ValidationError(f"Enter a number from 0 to {limit}")
 
     amount: list[Any] = [presence(question, "Enter how long, as a whole number")]
-    unit: list[Any] = [presence(question, "Select weeks or months")]
+    unit: list[Any] = [Required("Select weeks or months" if question.required else "")]
     return {
         "amount": WholeNumberField(
             "Number", validators=[*amount, amount_in_range], render_kw={"inputmode": "numeric"}

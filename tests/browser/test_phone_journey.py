@@ -36,7 +36,8 @@ def test_parent_completes_survey_at_320px_and_gets_receipt(browser: Browser, liv
     # An error first: continuing without an answer shows the error summary.
     _continue(page)
     expect(page).to_have_title(re.compile(r"^Error: "))
-    expect(page.get_by_role("alert")).to_contain_text("Select one option")
+    expect(page.get_by_role("alert")).to_contain_text("Select how old your child is")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
 
     page.get_by_label("11 to 15").check()
     _continue(page)
@@ -49,7 +50,9 @@ def test_parent_completes_survey_at_320px_and_gets_receipt(browser: Browser, liv
     _continue(page)
     page.get_by_label("An autism assessment").check()
     _continue(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("How long did you wait for the autism assessment?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "How long did you wait for the autism assessment?"
+    )
     page.get_by_label("How long").fill("18")
     page.get_by_label("Months").check()
     page.get_by_label("We are still waiting").check()

@@ -102,23 +102,40 @@ def test_default_survey_answers_are_plausible() -> None:
 
 
 def test_works_for_a_custom_definition_with_number_month_and_routing() -> None:
-    definition = parse_definition({
-        "slug": "custom",
-        "title": "A short check-in",
-        "questions": [
-            {"key": "siblings", "type": "number", "title": "How many siblings?", "min": 0, "max": 6},
-            {"key": "diagnosed", "type": "radio", "title": "Has your child got a diagnosis?",
-             "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]},
-            {"key": "diagnosed_on", "type": "month", "title": "When was the diagnosis?",
-             "show_if": {"question": "diagnosed", "any_of": ["yes"]}},
-            {"key": "helped", "type": "checkboxes", "title": "Who helped?",
-             "options": [{"value": "school", "label": "School"}, {"value": "gp", "label": "GP"},
-                         {"value": "nobody", "label": "Nobody", "exclusive": True}]},
-            {"key": "wait", "type": "duration", "title": "How long did you wait for a GP appointment?"},
-            {"key": "story", "type": "text", "title": "Tell us more", "required": False},
-            {"key": "ok_to_quote", "type": "consent", "title": "Quote?", "label": "Yes, quote me"},
-        ],
-    })
+    definition = parse_definition(
+        {
+            "slug": "custom",
+            "title": "A short check-in",
+            "questions": [
+                {"key": "siblings", "type": "number", "title": "How many siblings?", "min": 0, "max": 6},
+                {
+                    "key": "diagnosed",
+                    "type": "radio",
+                    "title": "Has your child got a diagnosis?",
+                    "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+                },
+                {
+                    "key": "diagnosed_on",
+                    "type": "month",
+                    "title": "When was the diagnosis?",
+                    "show_if": {"question": "diagnosed", "any_of": ["yes"]},
+                },
+                {
+                    "key": "helped",
+                    "type": "checkboxes",
+                    "title": "Who helped?",
+                    "options": [
+                        {"value": "school", "label": "School"},
+                        {"value": "gp", "label": "GP"},
+                        {"value": "nobody", "label": "Nobody", "exclusive": True},
+                    ],
+                },
+                {"key": "wait", "type": "duration", "title": "How long did you wait for a GP appointment?"},
+                {"key": "story", "type": "text", "title": "Tell us more", "required": False},
+                {"key": "ok_to_quote", "type": "consent", "title": "Quote?", "label": "Yes, quote me"},
+            ],
+        }
+    )
     rng = random.Random(3)
     responses = [generate_answers(definition, rng) for _ in range(200)]
     for answers in responses:

@@ -69,7 +69,10 @@ def test_answers_live_in_the_database_not_the_cookie(client: FlaskClient, db_ses
     cookie_after = client.get_cookie("forum_session")
     assert cookie_before is not None and cookie_after is not None
     assert len(cookie_after.value) < 600 and "waited" not in cookie_after.value
-    assert db_session.scalar(select(Answer.value).where(Answer.question_key == "not_worked")) == long_text.strip()
+    assert (
+        db_session.scalar(select(Answer.value).where(Answer.question_key == "not_worked"))
+        == long_text.strip()
+    )
 
 
 def test_back_links_and_progress(client: FlaskClient, db_session: Session) -> None:
@@ -96,8 +99,12 @@ def test_answers_are_shown_again_when_going_back(client: FlaskClient, db_session
 def test_routing_asks_only_for_waits_the_family_had(client: FlaskClient, db_session: Session) -> None:
     _setup(db_session)
     start(client)
-    for key, data in [("age_band", {"answer": "5-10"}), ("setting", {"answer": "special"}),
-                      ("needs", {"answer": ["slcn"]}), ("ehcp", {"answer": "yes"})]:
+    for key, data in [
+        ("age_band", {"answer": "5-10"}),
+        ("setting", {"answer": "special"}),
+        ("needs", {"answer": ["slcn"]}),
+        ("ehcp", {"answer": "yes"}),
+    ]:
         post_form(client, question_url(key), data)
     response = post_form(client, question_url("services_waited"), {"answer": ["salt"]})
     assert response.location.endswith("/q/wait_salt")
@@ -116,8 +123,9 @@ def test_change_link_returns_to_check_answers(client: FlaskClient, db_session: S
     response = post_form(client, change["href"], {"answer": "yes"})
     assert response.location.endswith("/check")
     # Changing which services were waited for asks the new wait, then goes back to check.
-    response = post_form(client, f"{question_url('services_waited')}?change=1",
-                         {"answer": ["ehcna", "camhs", "ot"]})
+    response = post_form(
+        client, f"{question_url('services_waited')}?change=1", {"answer": ["ehcna", "camhs", "ot"]}
+    )
     assert "/q/wait_ot" in response.location and "change=1" in response.location
     response = post_form(client, f"{question_url('wait_ot')}?change=1", {"amount": "3", "unit": "weeks"})
     assert response.location.endswith("/check")
@@ -140,7 +148,9 @@ def test_check_answers_sends_to_first_missing_answer(client: FlaskClient, db_ses
     assert response.status_code == 302 and response.location.endswith("/q/setting")
 
 
-def test_after_submitting_questions_lead_to_the_confirmation(client: FlaskClient, db_session: Session) -> None:
+def test_after_submitting_questions_lead_to_the_confirmation(
+    client: FlaskClient, db_session: Session
+) -> None:
     _setup(db_session)
     answer_all(client)
     submit(client)

@@ -55,7 +55,9 @@ def test_racing_submissions_create_one_response(app: Flask, client: FlaskClient,
     assert _count(db_session) == 1
 
 
-def test_resent_form_after_confirmation_still_shows_the_receipt(client: FlaskClient, db_session: Session) -> None:
+def test_resent_form_after_confirmation_still_shows_the_receipt(
+    client: FlaskClient, db_session: Session
+) -> None:
     make_survey(db_session, make_forum(db_session))
     answer_all(client)
     soup = page(client, f"{SURVEY_URL}check")

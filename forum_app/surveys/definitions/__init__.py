@@ -50,6 +50,7 @@ class Question:
     title: str
     hint: str = ""
     label: str = ""
+    error: str = ""  # shown when a required question is not answered
     required: bool = True
     options: tuple[Option, ...] = ()
     show_if: Condition | None = None
@@ -156,6 +157,7 @@ def _parse_question(raw: Any, index: int, earlier: dict[str, Question]) -> Quest
         title=_text(raw, "title", where),
         hint=_text(raw, "hint", where, required=False),
         label=_text(raw, "label", where, required=kind == "consent"),
+        error=_text(raw, "error", where, required=False),
         required=bool(raw.get("required", True)),
         options=options,
         show_if=show_if,

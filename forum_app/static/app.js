@@ -1,0 +1,14 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Move focus to the error summary so screen reader and keyboard users hear the problem first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+  // A second tap on a submit button while the page is sending does nothing (the server is idempotent too).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.sending === "true") { event.preventDefault(); return; }
+    form.dataset.sending = "true";
+    window.setTimeout(function () { form.dataset.sending = "false"; }, 3000);
+  });
+})();

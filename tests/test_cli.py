@@ -1,0 +1,83 @@
+"""The command-line contracts of DESIGN.md: db upgrade and seed-demo."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from forum_app.accounts.models import Forum, User
+from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey
+from forum_app.surveys.services import definition_of, first_unanswered
+
+
+def _answers_of_forum(session: Session, slug: str) -> list[tuple[str, object]]:
+    rows = session.execute(
+        select(Answer.question_key, Answer.value)
+        .join(Response)
+        .join(Forum, Response.forum_id == Forum.id)
+        .where(Forum.slug == slug)
+        .order_by(Response.submitted_on, Answer.question_key)
+    )
+    return sorted((key, repr(value)) for key, value in rows)
+
+
+def test_db_upgrade_is_idempotent(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_seed_demo_creates_forum_survey_lead_and_responses(
+    runner: FlaskCliRunner, db_session: Session
+) -> None:
+    result = runner.invoke(args=["seed-demo", "--responses", "25", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "One-time password" in result.output and "lead@" in result.output
+    forum = db_session.scalars(select(Forum).where(Forum.slug == "demo")).one()
+    assert db_session.scalars(select(Survey.slug).where(Survey.forum_id == forum.id)).all() == [
+        "send-experience"
+    ]
+    responses = db_session.scalars(select(Response).where(Response.forum_id == forum.id)).all()
+    assert len(responses) == 25 and {r.status for r in responses} == {SUBMITTED}
+    for response in responses:  # every synthetic response is complete, as a real one must be
+        answers = dict(
+            db_session.execute(
+                select(Answer.question_key, Answer.value).where(Answer.response_id == response.id)
+            ).all()
+        )
+        assert first_unanswered(definition_of(response), answers) is None
+    assert db_session.scalar(select(func.count()).select_from(User)) == 1
+    # Running it again adds responses, keeps one forum, one survey and one lead, and prints no password.
+    again = runner.invoke(args=["seed-demo", "--responses", "5"])
+    assert again.exit_code == 0 and "One-time password" not in again.output
+    assert db_session.scalar(select(func.count()).select_from(Response)) == 30
+    assert db_session.scalar(select(func.count()).select_from(Survey)) == 1
+
+
+def test_seed_demo_is_deterministic_for_a_seed(runner: FlaskCliRunner, db_session: Session) -> None:
+    for forum, seed in (("one", 3), ("two", 3), ("three", 4)):
+        result = runner.invoke(
+            args=[
+                "seed-demo",
+                "--responses",
+                "15",
+                "--seed",
+                str(seed),
+                "--forum",
+                forum,
+                "--until",
+                "2026-06-30",
+            ]
+        )
+        assert result.exit_code == 0, result.output
+    one, two, three = (_answers_of_forum(db_session, slug) for slug in ("one", "two", "three"))
+    assert one == two
+    assert one != three
+    texts = [value for key, value in one if key == "not_worked"]
+    assert len(set(texts)) >= len(texts) - 1  # varied free text, not one sentence repeated
+
+
+def test_seed_demo_rejects_bad_counts(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["seed-demo", "--responses", "-3"])
+    assert result.exit_code != 0 and "-3" in result.output

@@ -1,0 +1,48 @@
+"""Settings: safe defaults, and a clear start-up error for a missing production secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from forum_app import create_app
+from forum_app.config import ConfigError, load_config
+
+
+def test_production_without_secret_key_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FORUM_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app()
+
+
+def test_production_rejects_a_short_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(ConfigError, match="at least 32"):
+        load_config({"FORUM_ENV": "production"})
+
+
+def test_development_generates_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FORUM_ENV", "development")
+    first, second = load_config(), load_config()
+    assert len(first["SECRET_KEY"]) >= 32 and first["SECRET_KEY"] != second["SECRET_KEY"]
+
+
+def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    config = load_config({"FORUM_ENV": "production"})
+    assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_database_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@h/db")
+    assert load_config()["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+    monkeypatch.delenv("DATABASE_URL")
+    assert load_config()["DATABASE_URL"].endswith("instance/forum.db")
+
+
+@pytest.mark.parametrize(("name", "value"), [("FORUM_ENV", "staging"), ("MAX_TEXT_LENGTH", "lots")])
+def test_bad_settings_are_named(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_config()
