@@ -2,7 +2,7 @@
 
 Every setting can be overridden by an environment variable of the same name.
 In production (``FORUM_ENV=production``) a missing ``SECRET_KEY`` stops the app
-at start-up; in development a random key is generated for the process.
+at start-up; in development a random key is generated once and kept in ``instance/``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,20 @@ def _secret_key(env: str) -> str:
             "SECRET_KEY is not set. In production, set SECRET_KEY to a long random value, "
             "for example: export SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\""
         )
-    # Development: a fresh key per process start. Sessions do not survive a restart.
-    return secrets.token_hex(32)
+    return _development_secret_key()
+
+
+def _development_secret_key() -> str:
+    """A random key kept in ``instance/secret_key``, so every worker process signs alike."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+                handle.write(secrets.token_hex(32))
+        except FileExistsError:
+            pass  # another worker wrote it first
+    return path.read_text().strip()
 
 
 def _int(name: str, default: int) -> int:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from forum_app import config as config_module
 from forum_app import create_app
 from forum_app.config import ConfigError, load_config
 
@@ -21,11 +24,15 @@ def test_production_rejects_a_short_secret(monkeypatch: pytest.MonkeyPatch) -> N
         load_config({"FORUM_ENV": "production"})
 
 
-def test_development_generates_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_development_generates_one_secret_shared_by_workers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("FORUM_ENV", "development")
+    monkeypatch.setattr(config_module, "INSTANCE_DIR", tmp_path / "instance")
     first, second = load_config(), load_config()
-    assert len(first["SECRET_KEY"]) >= 32 and first["SECRET_KEY"] != second["SECRET_KEY"]
+    assert len(first["SECRET_KEY"]) >= 32 and first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
 def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch) -> None:
