@@ -35,6 +35,10 @@ class Database:
     def engine(self, app: Flask | None = None) -> Engine:
         return self._bound(app).engine
 
+    def sessionmaker(self, app: Flask | None = None) -> sessionmaker[Session]:
+        """For work outside a request or CLI command (threads, tests)."""
+        return self._bound(app).sessionmaker
+
     @property
     def session(self) -> Session:
         """The session of the current app context, created on first use."""

@@ -78,5 +78,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[Session]:
-    with app.app_context():
-        yield db.session
+    """A session of the test's own, outside any app context, so requests made by the test
+    client get their own app context, ``g`` and database session, as in production."""
+    session = db.sessionmaker(app)()
+    yield session
+    session.close()

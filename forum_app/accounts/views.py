@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -13,6 +15,8 @@ from forum_app.accounts.services import AccountError, authenticate, change_passw
 from forum_app.extensions import db, login_manager
 
 Page = str | WerkzeugResponse
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 @login_manager.user_loader
@@ -21,8 +25,12 @@ def load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the sign-in page cannot be used to send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only same-site paths, so the sign-in page cannot be used to send people elsewhere.
+
+    Browsers drop tabs and newlines from a URL and read "\\" as "/", so ``/<tab>/evil.example``
+    would leave the site: control characters and backslashes are refused.
+    """
+    if target and target.startswith("/") and not target.startswith("//") and not _UNSAFE.search(target):
         return target
     return url_for("surveys.responses")
 
@@ -37,7 +45,9 @@ def login() -> Page:
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        # No address has a control character, and PostgreSQL refuses a NUL in a query.
+        user = None if _CONTROL.search(email) else authenticate(db.session, email, form.password.data or "")
         if user is not None:
             session.clear()
             login_user(user)

@@ -62,10 +62,12 @@ class WholeNumberField(IntegerField):
             self.data = None
             return
         text = str(valuelist[0]).strip().replace(",", "")
-        if not re.fullmatch(r"-?\d{1,9}", text):
+        if not re.fullmatch(r"-?\d+", text):
             self.data = None
             raise ValueError("Enter a whole number, like 6")
-        self.data = int(text)
+        # A number too long to be real is still a number: read it as one beyond every range
+        # this app allows, so the range check says what is allowed (and int() is never slow).
+        self.data = int(text) if len(text) <= 9 else (-(10**9) if text.startswith("-") else 10**9)
 
 
 class OneOf:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -17,6 +18,7 @@ from forum_app.surveys.services import (
     IncompleteResponse,
     LiveSurvey,
     ResponseNotEditable,
+    SurveyNotFound,
     answers_of,
     definition_of,
     first_unanswered,
@@ -36,6 +38,8 @@ EXPIRED_MESSAGE = (
 )
 
 Page = str | WerkzeugResponse
+# No address of ours contains a control character; PostgreSQL refuses to even look one up (NUL).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --- the respondent's browser session: which response they are filling in ------------------
@@ -63,6 +67,15 @@ def _start(live: LiveSurvey) -> Response:
 
 def _url(endpoint: str, live: LiveSurvey, **values: Any) -> str:
     return url_for(endpoint, forum_slug=live.survey.forum.slug, survey_slug=live.survey.slug, **values)
+
+
+@bp.url_value_preprocessor
+def _refuse_control_characters(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    bad = [name for name, value in (values or {}).items() if _CONTROL.search(str(value))]
+    if {"forum_slug", "survey_slug"} & set(bad):
+        raise SurveyNotFound("a control character in the address")
+    if bad:
+        abort(404)
 
 
 # --- public pages -----------------------------------------------------------------------------
@@ -192,8 +205,7 @@ def confirmation(forum_slug: str, survey_slug: str) -> Page:
 @bp.get("/staff/responses")
 def responses() -> Page:
     forum_id = current_membership().forum_id
-    page = request.args.get("page", "1")
-    listing = staff.list_responses(db.session, forum_id, int(page) if page.isdigit() else 1)
+    listing = staff.list_responses(db.session, forum_id, request.args.get("page", 1, type=int))
     return render_template("surveys/staff/responses.html", listing=listing)
 
 
