@@ -57,12 +57,16 @@ def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # workers start slowly on a busy machine
+    while True:
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310  (our own server)
+            urllib.request.urlopen(base + "/healthz", timeout=5)  # noqa: S310  (our own server)
             break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
+        except OSError:  # refused, reset or timed out: not ready yet
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise
+            time.sleep(0.2)
     yield base, log
     server.terminate()
     server.wait(timeout=10)

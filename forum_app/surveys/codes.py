@@ -9,6 +9,7 @@ import secrets
 # No 0/O, 1/I/L: easy to read aloud and to type from a screenshot.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
+TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
 def new_receipt_code() -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.db import today
-from forum_app.surveys.codes import hash_code, new_receipt_code, new_token
+from forum_app.surveys.codes import TOKEN_PATTERN, hash_code, new_receipt_code, new_token
 from forum_app.surveys.definitions import SurveyDefinition, parse_definition
 from forum_app.surveys.models import (
     IN_PROGRESS,
@@ -161,6 +161,14 @@ def get_response(session: Session, response_id: str | None, survey_id: int) -> R
     if response is None or response.survey_version.survey_id != survey_id:
         return None
     return response
+
+
+def response_by_key(session: Session, idempotency_key: str, survey_id: int) -> Response | None:
+    """The response holding this idempotency key, if it belongs to this survey."""
+    if not TOKEN_PATTERN.fullmatch(idempotency_key):
+        return None
+    found = session.scalar(select(Response.id).where(Response.idempotency_key == idempotency_key))
+    return get_response(session, found, survey_id)
 
 
 def definition_of(response: Response) -> SurveyDefinition:

@@ -26,6 +26,7 @@ from forum_app.surveys.services import (
     live_survey,
     open_surveys,
     reissue_receipt,
+    response_by_key,
     save_answer,
     start_response,
     submit_response,
@@ -63,6 +64,18 @@ def _start(live: LiveSurvey) -> Response:
     started = start_response(db.session, live)
     _remember(live.survey.id, started.response.id, started.receipt_code)
     return started.response
+
+
+def _reattach(live: LiveSurvey) -> Response | None:
+    """After the browser session ended, the Send form's idempotency key still finds the parent's
+    answers: link them to the new session (with a new receipt code, as the old one was lost)."""
+    if request.method != "POST":
+        return None
+    response = response_by_key(db.session, request.form.get("idempotency_key", ""), live.survey.id)
+    if response is None or response.status != IN_PROGRESS:
+        return None
+    _remember(live.survey.id, response.id, reissue_receipt(db.session, response.id))
+    return response
 
 
 def _url(endpoint: str, live: LiveSurvey, **values: Any) -> str:
@@ -158,7 +171,7 @@ def question(forum_slug: str, survey_slug: str, key: str) -> Page:
 @bp.route("/s/<forum_slug>/<survey_slug>/check", methods=["GET", "POST"])
 def check(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
-    response = _current(live)
+    response = _current(live) or _reattach(live)
     if response is None:
         return redirect(_url("surveys.start", live))
     if response.status != IN_PROGRESS:

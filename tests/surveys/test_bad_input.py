@@ -28,6 +28,7 @@ from tests.factories import (
     page,
     post_form,
     question_url,
+    receipt_code,
     start,
     submit,
 )
@@ -284,12 +285,7 @@ def _expire_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @contextmanager
 def _database(app: Flask) -> Iterator[Session]:
-    """A session in an app context of its own.
-
-    The ``db_session`` fixture keeps one app context open, so requests made meanwhile share
-    its ``g`` and get the CSRF token cached there, never a fresh one. The tests of stale
-    tokens need each request to be on its own, as in a browser.
-    """
+    """A session in an app context of its own, opened and closed around each use."""
     with app.app_context():
         yield db.session
 
@@ -364,7 +360,7 @@ def test_stale_token_on_the_check_page_sends_nothing(
         assert _count(session, SUBMITTED) == 1
 
 
-def test_check_page_open_past_the_session_sends_nothing(
+def test_check_page_open_past_the_session_keeps_the_answers_and_sends_on_the_next_press(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with _database(app) as session:
@@ -373,10 +369,27 @@ def test_check_page_open_past_the_session_sends_nothing(
     data = {"idempotency_key": idempotency_key(client), "csrf_token": csrf_token(page(client, CHECK_URL))}
     _expire_tokens(monkeypatch)  # the session cookie (12 hours) has expired along with the token
     response = client.post(CHECK_URL, data=data)
-    assert response.status_code == 302 and response.location.endswith(SURVEY_URL)
-    assert "Start now" in page(client, SURVEY_URL).get_text()
+    assert response.status_code == 200
+    soup = _soup(response)
+    assert EXPIRED in soup.get_text() and "They are all saved" in soup.get_text()
     with _database(app) as session:
         assert _count(session, SUBMITTED) == 0
+    again = client.post(CHECK_URL, data={**data, "csrf_token": csrf_token(soup)})
+    assert again.status_code == 302 and again.location.endswith("/done")
+    assert receipt_code(page(client, f"{SURVEY_URL}done")) is not None  # a new one: the old was lost
+    with _database(app) as session:
+        assert _count(session, SUBMITTED) == 1
+
+
+def test_check_page_with_a_forged_key_sends_nothing(client: FlaskClient, db_session: Session) -> None:
+    _setup(db_session)
+    answer_all(client)
+    other = FlaskClient(client.application, use_cookies=True)
+    token = csrf_token(page(other, SURVEY_URL))
+    for key in ("0" * 32, "\x00" * 32, "x" * 5000):
+        response = other.post(CHECK_URL, data={"idempotency_key": key, "csrf_token": token})
+        assert response.status_code == 302 and response.location.endswith(SURVEY_URL)
+    assert _count(db_session, SUBMITTED) == 0
 
 
 def test_body_over_the_size_limit_gets_a_friendly_413(
