@@ -84,6 +84,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # A parent may leave a page open for hours; an expired token keeps their words.
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_SECONDS", 24 * 3600),
         "WTF_CSRF_SSL_STRICT": production,
+        # "Save and come back later" codes work for this many days.
+        "RESUME_DAYS": _int("RESUME_DAYS", 30),
+        # Tries per hour at entering a resume or receipt code, per source (a daily-rotating hash).
+        "CODE_ATTEMPTS_PER_HOUR": _int("CODE_ATTEMPTS_PER_HOUR", 10),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
     }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
+# Importing the models registers their tables on Base.metadata.
 import forum_app.accounts.models
+import forum_app.ratelimit
 import forum_app.surveys.models  # noqa: F401
 from forum_app.db import Base, make_engine
 

@@ -2,8 +2,13 @@
 (function () {
   "use strict";
   // Move focus to the error summary so screen reader and keyboard users hear the problem first.
+  // A fragment kept in the address (after the skip link, "#main" survives the form's post and redirect)
+  // makes the browser focus its target once the page has loaded: focus the summary again then.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    if (window.location.hash) { window.addEventListener("load", function () { summary.focus(); }); }
+  }
   // A second tap on a submit button while the page is sending does nothing (the server is idempotent too).
   document.addEventListener("submit", function (event) {
     var form = event.target;

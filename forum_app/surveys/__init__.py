@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("surveys", __name__)
 
-from forum_app.surveys import views as views  # noqa: E402  (registers routes)
+from forum_app.surveys import code_views as code_views  # noqa: E402  (registers routes)
+from forum_app.surveys import support_views as support_views  # noqa: E402  (help, privacy, theme)
+from forum_app.surveys import views as views  # noqa: E402

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from functools import cache
+from importlib import resources
 
 # No 0/O, 1/I/L: easy to read aloud and to type from a screenshot.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -30,3 +32,29 @@ def hash_code(code: str) -> str:
 def new_token() -> str:
     """A random URL-safe identifier (response ids, idempotency keys)."""
     return secrets.token_hex(16)
+
+
+RESUME_WORDS = 4
+_NOT_WORD = re.compile(r"[^a-z]+")
+
+
+@cache
+def word_list() -> tuple[str, ...]:
+    """Friendly, easy-to-spell words (``words.txt``); never reorder it, or saved codes break."""
+    text = resources.files("forum_app.surveys").joinpath("words.txt").read_text(encoding="utf-8")
+    return tuple(text.split())
+
+
+def new_resume_code() -> str:
+    """Four words, e.g. ``otter maple lantern comet`` (about 34 bits; guessing is rate-limited)."""
+    words = word_list()
+    return " ".join(secrets.choice(words) for _ in range(RESUME_WORDS))
+
+
+def normalise_resume_code(code: str) -> str:
+    """Any case, any separators: ``Otter-Maple, lantern  COMET`` reads as ``otter maple lantern comet``."""
+    return " ".join(part for part in _NOT_WORD.split(code.lower()) if part)
+
+
+def hash_resume_code(code: str) -> str:
+    return hashlib.sha256(("resume|" + normalise_resume_code(code)).encode()).hexdigest()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, StringField
+from wtforms.validators import InputRequired, Length
 
 
 class StartForm(FlaskForm):
@@ -14,3 +15,26 @@ class SubmitForm(FlaskForm):
     """The final "Send" button on the check-answers page."""
 
     idempotency_key = HiddenField()
+
+
+class ResumeForm(FlaskForm):
+    code = StringField(
+        "Your code",
+        validators=[
+            InputRequired("Enter the four words of your code"),
+            Length(max=200, message="That is too long"),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+class ReceiptForm(FlaskForm):
+    code = StringField(
+        "Your receipt code",
+        validators=[InputRequired("Enter your receipt code"), Length(max=100, message="That is too long")],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )
+
+
+class ConfirmWithdrawForm(FlaskForm):
+    code = HiddenField()

@@ -72,6 +72,9 @@ class Response(Base):
     # Sent with the final "submit" form; a resent form finds the same row.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # "Save and come back later": the hash of the resume code and the last day it works.
+    resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    resume_expires_on: Mapped[date | None] = mapped_column(Date, default=None)
 
     survey_version: Mapped[SurveyVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.extensions import db
@@ -13,7 +13,22 @@ from forum_app.security import current_membership
 from forum_app.surveys import bp, contexts, staff
 from forum_app.surveys.fields import QUESTION_TYPES, question_form_class
 from forum_app.surveys.forms import StartForm, SubmitForm
-from forum_app.surveys.models import IN_PROGRESS, SUBMITTED, Response
+from forum_app.surveys.models import IN_PROGRESS, SUBMITTED
+from forum_app.surveys.respondent import (
+    NOTICE_KEY,
+    SAVED_KEY,
+    Page,
+    current,
+    entry,
+    reattach,
+    remember,
+    start_new,
+    survey_url,
+)
+from forum_app.surveys.resume import (
+    AlreadySent,
+    save_for_later,
+)
 from forum_app.surveys.services import (
     IncompleteResponse,
     LiveSurvey,
@@ -22,64 +37,38 @@ from forum_app.surveys.services import (
     answers_of,
     definition_of,
     first_unanswered,
-    get_response,
     live_survey,
     open_surveys,
     reissue_receipt,
-    response_by_key,
     save_answer,
-    start_response,
     submit_response,
 )
 
-SESSION_KEY = "responses"
 EXPIRED_MESSAGE = (
     "This page was open for a long time, so your answer was not saved yet. "
     "It is still below: check it and press the button again."
 )
 
-Page = str | WerkzeugResponse
 # No address of ours contains a control character; PostgreSQL refuses to even look one up (NUL).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-# --- the respondent's browser session: which response they are filling in ------------------
+def _blank(form: Any) -> bool:
+    """Nothing was typed or chosen on the page (the CSRF token aside)."""
+    return (
+        all(
+            not any(str(value).strip() for value in (field.raw_data or []))
+            for name, field in form._fields.items()
+            if name != "csrf_token"
+        )
+        and "csrf_token" not in form.errors
+    )
 
 
-def _entry(survey_id: int) -> dict[str, str]:
-    entry: dict[str, str] = session.get(SESSION_KEY, {}).get(str(survey_id), {})
-    return entry
-
-
-def _remember(survey_id: int, response_id: str, receipt_code: str) -> None:
-    # Only the current survey is kept, so the cookie never grows.
-    session[SESSION_KEY] = {str(survey_id): {"id": response_id, "receipt": receipt_code}}
-
-
-def _current(live: LiveSurvey) -> Response | None:
-    return get_response(db.session, _entry(live.survey.id).get("id"), live.survey.id)
-
-
-def _start(live: LiveSurvey) -> Response:
-    started = start_response(db.session, live)
-    _remember(live.survey.id, started.response.id, started.receipt_code)
-    return started.response
-
-
-def _reattach(live: LiveSurvey) -> Response | None:
-    """After the browser session ended, the Send form's idempotency key still finds the parent's
-    answers: link them to the new session (with a new receipt code, as the old one was lost)."""
-    if request.method != "POST":
-        return None
-    response = response_by_key(db.session, request.form.get("idempotency_key", ""), live.survey.id)
-    if response is None or response.status != IN_PROGRESS:
-        return None
-    _remember(live.survey.id, response.id, reissue_receipt(db.session, response.id))
-    return response
-
-
-def _url(endpoint: str, live: LiveSurvey, **values: Any) -> str:
-    return url_for(endpoint, forum_slug=live.survey.forum.slug, survey_slug=live.survey.slug, **values)
+def _save_for_later(live: LiveSurvey, response_id: str) -> WerkzeugResponse:
+    saved = save_for_later(db.session, response_id, current_app.config["RESUME_DAYS"])
+    session[SAVED_KEY] = {"code": saved.code, "last_day": saved.last_day.isoformat()}
+    return redirect(survey_url("surveys.saved", live))
 
 
 @bp.url_value_preprocessor
@@ -102,16 +91,16 @@ def index() -> Page:
 @bp.route("/s/<forum_slug>/<survey_slug>/", methods=["GET", "POST"])
 def start(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
-    response = _current(live)
+    response = current(live)
     in_progress = response is not None and response.status == IN_PROGRESS
     form = StartForm()
     if form.validate_on_submit():
         if not in_progress:
-            response = _start(live)
+            response = start_new(live)
         assert response is not None
         definition = definition_of(response)
         key = first_unanswered(definition, answers_of(db.session, response.id)) or definition.questions[0].key
-        return redirect(_url("surveys.question", live, key=key))
+        return redirect(survey_url("surveys.question", live, key=key))
     return render_template(
         "surveys/start.html", live=live, form=form, in_progress=in_progress, expired=request.method == "POST"
     )
@@ -120,37 +109,43 @@ def start(forum_slug: str, survey_slug: str) -> Page:
 @bp.route("/s/<forum_slug>/<survey_slug>/q/<key>", methods=["GET", "POST"])
 def question(forum_slug: str, survey_slug: str, key: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
-    response = _current(live)
+    response = current(live)
     if response is not None and response.status != IN_PROGRESS:
-        return redirect(_url("surveys.confirmation", live))
+        return redirect(survey_url("surveys.confirmation", live))
     if response is None and request.method == "GET":
-        return redirect(_url("surveys.start", live))
+        return redirect(survey_url("surveys.start", live))
     definition = definition_of(response) if response else live.definition
     asked = definition.question(key)
     if asked is None:
         abort(404)
     answers = answers_of(db.session, response.id) if response else {}
     if asked not in definition.visible(answers):
-        return redirect(_url("surveys.check", live))
+        return redirect(survey_url("surveys.check", live))
     changing = request.args.get("change") == "1"
     kind = QUESTION_TYPES[asked.kind]
     form_class = question_form_class(asked, current_app.config["MAX_TEXT_LENGTH"])
     form = form_class() if request.method == "POST" else form_class(data=kind.form_data(answers.get(key)))
-    if request.method == "POST" and form.validate():
+    saving = request.form.get("action") == "save"
+    if request.method == "POST" and (form.validate() or (saving and _blank(form))):
         if response is None:  # the browser session ended, but the parent's answer is kept
-            response = _start(live)
+            response = start_new(live)
         try:
-            save_answer(db.session, response.id, key, kind.read(form))
-        except ResponseNotEditable:
-            return redirect(_url("surveys.confirmation", live))
+            if not form.errors:  # a blank page may be saved for later without its answer
+                save_answer(db.session, response.id, key, kind.read(form))
+            if saving:
+                return _save_for_later(live, response.id)
+        except (ResponseNotEditable, AlreadySent):
+            return redirect(survey_url("surveys.confirmation", live))
         answers = answers_of(db.session, response.id)
         missing = first_unanswered(definition, answers)
         following = definition.next_after(key, answers)
         # After a change from "check your answers", go back there unless a new question appeared.
         target = missing if changing or following is None else following.key
         if target is None:
-            return redirect(_url("surveys.check", live))
-        return redirect(_url("surveys.question", live, key=target, **({"change": "1"} if changing else {})))
+            return redirect(survey_url("surveys.check", live))
+        return redirect(
+            survey_url("surveys.question", live, key=target, **({"change": "1"} if changing else {}))
+        )
     csrf_expired = "csrf_token" in form.errors
     errors = {name: errs for name, errs in form.errors.items() if name != "csrf_token"}
     return render_template(
@@ -165,17 +160,18 @@ def question(forum_slug: str, survey_slug: str, key: str) -> Page:
         progress=contexts.progress(definition, key, answers),
         back_url=contexts.back_url(definition, key, answers, forum_slug, survey_slug, changing),
         changing=changing,
+        notice=session.pop(NOTICE_KEY, None),
     )
 
 
 @bp.route("/s/<forum_slug>/<survey_slug>/check", methods=["GET", "POST"])
 def check(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
-    response = _current(live) or _reattach(live)
+    response = current(live) or reattach(live)
     if response is None:
-        return redirect(_url("surveys.start", live))
+        return redirect(survey_url("surveys.start", live))
     if response.status != IN_PROGRESS:
-        return redirect(_url("surveys.confirmation", live))
+        return redirect(survey_url("surveys.confirmation", live))
     definition = definition_of(response)
     answers = answers_of(db.session, response.id)
     form = SubmitForm()
@@ -183,14 +179,13 @@ def check(forum_slug: str, survey_slug: str) -> Page:
         try:
             submitted_now = submit_response(db.session, response.id, form.idempotency_key.data or "")
         except IncompleteResponse as missing:
-            return redirect(_url("surveys.question", live, key=missing.key))
-        entry = _entry(live.survey.id)
-        if submitted_now and not entry.get("receipt"):
-            _remember(live.survey.id, response.id, reissue_receipt(db.session, response.id))
-        return redirect(_url("surveys.confirmation", live))
+            return redirect(survey_url("surveys.question", live, key=missing.key))
+        if submitted_now and not entry(live.survey.id).get("receipt"):
+            remember(live.survey.id, response.id, reissue_receipt(db.session, response.id))
+        return redirect(survey_url("surveys.confirmation", live))
     missing_key = first_unanswered(definition, answers)
     if missing_key is not None:
-        return redirect(_url("surveys.question", live, key=missing_key))
+        return redirect(survey_url("surveys.question", live, key=missing_key))
     form.idempotency_key.data = response.idempotency_key
     return render_template(
         "surveys/check.html",
@@ -204,11 +199,11 @@ def check(forum_slug: str, survey_slug: str) -> Page:
 @bp.get("/s/<forum_slug>/<survey_slug>/done")
 def confirmation(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
-    response = _current(live)
+    response = current(live)
     if response is None or response.status != SUBMITTED:
-        return redirect(_url("surveys.start", live))
+        return redirect(survey_url("surveys.start", live))
     return render_template(
-        "surveys/confirmation.html", live=live, receipt_code=_entry(live.survey.id).get("receipt")
+        "surveys/confirmation.html", live=live, receipt_code=entry(live.survey.id).get("receipt")
     )
 
 

@@ -20,7 +20,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "forums",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -161,7 +160,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("answers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_answers_response_id"))
 

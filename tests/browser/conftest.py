@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from flask import Flask
+from playwright.sync_api import Browser, Page, Playwright, Response, sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from forum_app.dbcli import upgrade
 from forum_app.extensions import db
+from forum_app.surveys.models import SUBMITTED, SURVEY_CLOSED
+from forum_app.surveys.models import Response as SurveyResponse
+from forum_app.surveys.services import set_survey_status
+from tests import factories
+from tests.browser.registry import State, pages
+from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
-from tests.factories import make_forum, make_survey
 from tests.system import find_chromium, unavailable
 
 CHROMIUM_ARGS = [
@@ -25,21 +36,57 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@cache
+def _endpoints() -> frozenset[str]:
+    return frozenset(rule.endpoint for rule in make_test_app("sqlite://").url_map.iter_rules())
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking ``state`` runs on every page of the registry that the app has."""
+    if "state" in metafunc.fixturenames:
+        states = pages(_endpoints())
+        # Session scope: pytest runs the tests state by state, so each page is reached only once.
+        metafunc.parametrize("state", states, ids=[state.name for state in states], scope="session")
+
+
+def _seed(site_app: Flask) -> str:
+    """The demo forum's survey, a closed survey in a forum of its own, a lead, and one submitted
+    response; returns that response's id."""
+    with site_app.app_context():
+        factories.make_survey(db.session, factories.make_forum(db.session))
+        closed = factories.make_survey(
+            db.session, factories.make_forum(db.session, CLOSED_FORUM, "Closed Forum")
+        )
+        set_survey_status(db.session, closed.survey_id, SURVEY_CLOSED)
+        factories.make_staff(db.session, STAFF_EMAIL)
+    client = site_app.test_client()
+    factories.answer_all(client)
+    assert factories.submit(client).status_code == 302
+    with site_app.app_context():
+        return str(db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.status == SUBMITTED)))
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = f"sqlite:///{Path(tmp_path_factory.mktemp('browser')) / 'browser.db'}"
     upgrade(url)
-    app = make_test_app(url)
-    with app.app_context():
-        make_survey(db.session, make_forum(db.session))
+    # Many checks open the pages where a code is typed: more tries than a parent gets.
+    app = make_test_app(url, CODE_ATTEMPTS_PER_HOUR=10_000)
+    response_id = _seed(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield Site(f"http://127.0.0.1:{server.server_port}", app, response_id)
     server.shutdown()
     db.engine(app).dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(site: Site) -> str:
+    return site.url
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +103,62 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def sessions(browser: Browser, site: Site) -> Sessions:
+    return Sessions(browser, site)
+
+
+@dataclass
+class Opened:
+    """A page in one state, with the network responses of its latest document."""
+
+    page: Page
+    responses: list[Response] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("response", self._record)
+
+    @property
+    def status(self) -> int:
+        return self.responses[0].status
+
+    def _record(self, response: Response) -> None:
+        request = response.request
+        if request.resource_type == "document" and request.frame == self.page.main_frame:
+            self.responses.clear()
+        self.responses.append(response)
+
+
+@contextmanager
+def _opened(
+    browser: Browser, sessions: Sessions, site: Site, state: State, **options: Any
+) -> Iterator[Opened]:
+    options.setdefault("viewport", DESKTOP)
+    context = browser.new_context(storage_state=sessions.storage_state(state.session), **options)
+    try:
+        opened = Opened(context.new_page())
+        state.reach(opened.page, site)
+        assert opened.status == state.status, f"{state.name}: {opened.page.url} gave {opened.status}"
+        yield opened
+    finally:
+        context.close()
+
+
+OpenState = Callable[..., AbstractContextManager[Opened]]
+
+
+@pytest.fixture
+def open_state(browser: Browser, sessions: Sessions, site: Site) -> OpenState:
+    """``with open_state(state, viewport=...) as opened:`` a new browser context with the state's
+    prepared session, on the page the state's ``reach`` leads to."""
+    return lambda state, **options: _opened(browser, sessions, site, state, **options)
+
+
+@pytest.fixture(scope="session")
+def state_page(browser: Browser, sessions: Sessions, site: Site, state: State) -> Iterator[Opened]:
+    """The page of ``state``, reached once and shared by every check of that state (pytest runs them
+    one after another), each setting the window size it needs and none navigating away."""
+    with _opened(browser, sessions, site, state) as opened:
+        yield opened

@@ -1,0 +1,64 @@
+"""The respondent's browser session: which response they are filling in, and one-off messages.
+
+The cookie holds only the response's random id and its receipt code, for one survey at a time,
+so it never grows; the answers themselves are in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, session, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.extensions import db
+from forum_app.surveys.models import IN_PROGRESS, Response
+from forum_app.surveys.services import (
+    LiveSurvey,
+    get_response,
+    reissue_receipt,
+    response_by_key,
+    start_response,
+)
+
+SESSION_KEY = "responses"
+SAVED_KEY = "saved"  # the resume code just issued, shown once on the "saved" page
+NOTICE_KEY = "notice"  # a one-off message for the next page
+
+Page = str | WerkzeugResponse | tuple[str, int]
+
+
+def entry(survey_id: int) -> dict[str, str]:
+    entry: dict[str, str] = session.get(SESSION_KEY, {}).get(str(survey_id), {})
+    return entry
+
+
+def remember(survey_id: int, response_id: str, receipt_code: str) -> None:
+    # Only the current survey is kept, so the cookie never grows.
+    session[SESSION_KEY] = {str(survey_id): {"id": response_id, "receipt": receipt_code}}
+
+
+def current(live: LiveSurvey) -> Response | None:
+    return get_response(db.session, entry(live.survey.id).get("id"), live.survey.id)
+
+
+def start_new(live: LiveSurvey) -> Response:
+    started = start_response(db.session, live)
+    remember(live.survey.id, started.response.id, started.receipt_code)
+    return started.response
+
+
+def reattach(live: LiveSurvey) -> Response | None:
+    """After the browser session ended, the Send form's idempotency key still finds the parent's
+    answers: link them to the new session (with a new receipt code, as the old one was lost)."""
+    if request.method != "POST":
+        return None
+    response = response_by_key(db.session, request.form.get("idempotency_key", ""), live.survey.id)
+    if response is None or response.status != IN_PROGRESS:
+        return None
+    remember(live.survey.id, response.id, reissue_receipt(db.session, response.id))
+    return response
+
+
+def survey_url(endpoint: str, live: LiveSurvey, **values: Any) -> str:
+    return url_for(endpoint, forum_slug=live.survey.forum.slug, survey_slug=live.survey.slug, **values)

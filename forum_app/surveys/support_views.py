@@ -1,0 +1,71 @@
+"""Public support pages: "Get help now", the privacy notice and each forum's colour. Views stay thin."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.accounts.models import Forum
+from forum_app.extensions import db
+from forum_app.surveys import bp
+from forum_app.surveys.support import (
+    ForumNotFound,
+    ForumSupport,
+    forum_support,
+    privacy_notice,
+    support_for_slug,
+)
+
+Page = str | WerkzeugResponse
+THEME_MAX_AGE = 3600  # seconds: a forum's new colour shows within the hour
+WITHDRAW_ENDPOINT = "surveys.withdraw_form"
+
+
+@bp.app_template_global("forum_support")
+def _forum_support(forum: Forum | None = None) -> ForumSupport:
+    """Templates read a forum's checked help, colour and privacy settings through this."""
+    return forum_support(forum)
+
+
+@bp.get("/help")
+def help_page() -> Page:
+    return render_template("surveys/help.html", forum=None, support=forum_support(None))
+
+
+@bp.get("/s/<forum_slug>/help")
+def forum_help(forum_slug: str) -> Page:
+    try:
+        forum, support = support_for_slug(db.session, forum_slug)
+    except ForumNotFound:
+        abort(404)
+    return render_template("surveys/help.html", forum=forum, support=support)
+
+
+@bp.get("/s/<forum_slug>/theme.css")
+def theme(forum_slug: str) -> WerkzeugResponse:
+    try:
+        _forum, support = support_for_slug(db.session, forum_slug)
+    except ForumNotFound:
+        abort(404)
+    response = Response(support.theme_css, mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = THEME_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/s/<forum_slug>/<survey_slug>/privacy")
+def privacy(forum_slug: str, survey_slug: str) -> Page:
+    notice = privacy_notice(db.session, forum_slug, survey_slug)
+    withdraw_url = (
+        url_for(WITHDRAW_ENDPOINT, forum_slug=forum_slug, survey_slug=survey_slug)
+        if WITHDRAW_ENDPOINT in current_app.view_functions
+        else None
+    )
+    return render_template(
+        "surveys/privacy.html",
+        survey=notice.survey,
+        forum=notice.survey.forum,
+        support=notice.support,
+        withdraw_url=withdraw_url,
+    )

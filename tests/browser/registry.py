@@ -1,0 +1,194 @@
+"""Every public page and state the browser checks run on: one line each.
+
+To add a page, add a ``State``: its name, how to reach it from a fresh browser context, and the
+prepared session it needs (see ``site.SESSION_BUILDERS``). Every check in ``test_accessibility.py``
+and ``test_weight.py`` then runs on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playwright.sync_api import Page
+
+from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Site, send_answers
+
+Reach = Callable[[Page, Site], object]
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    reach: Reach
+    session: str | None = None  # a prepared session from site.SESSION_BUILDERS, or a fresh one
+    status: int = 200
+    error_title: bool = False  # the title starts "Error: "
+    error_summary: bool = False  # an error summary is shown (and, with JavaScript, focused)
+    endpoint: str | None = None  # checked only while the app has this endpoint
+
+
+def _submit(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").first.click()
+
+
+def visit(where: Callable[[Site], str]) -> Reach:
+    return lambda page, site: page.goto(where(site))
+
+
+def question(key: str) -> Reach:
+    return visit(lambda site: site.question(key))
+
+
+def link(endpoint: str) -> Callable[[Site], str]:
+    return lambda site: site.link(endpoint)
+
+
+def endpoint(name: str) -> Reach:
+    return visit(link(name))
+
+
+def submit_question(key: str, fill: Callable[[Page], object] = lambda page: None) -> Reach:
+    """Open the question, fill it in with ``fill`` (nothing by default) and press the button."""
+
+    def reach(page: Page, site: Site) -> None:
+        page.goto(site.question(key))
+        fill(page)
+        _submit(page)
+
+    return reach
+
+
+def expire(where: Callable[[Site], str], fill: Callable[[Page], object] = lambda page: None) -> Reach:
+    """Submit a form whose CSRF token is no longer valid, as after a page left open for days."""
+
+    def reach(page: Page, site: Site) -> None:
+        page.goto(where(site))
+        fill(page)
+        page.locator("input[name=csrf_token]").evaluate("input => { input.value = 'expired' }")
+        _submit(page)
+
+    return reach
+
+
+def sign_in_wrongly(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}/staff/login")
+    page.get_by_label("Email address").fill(STAFF_EMAIL)
+    page.get_by_label("Password").fill("not the password")
+    _submit(page)
+
+
+def submit_at(where: Callable[[Site], str]) -> Reach:
+    """Press the page's button without filling anything in."""
+
+    def reach(page: Page, site: Site) -> None:
+        page.goto(where(site))
+        _submit(page)
+
+    return reach
+
+
+def save_and_leave(page: Page, site: Site) -> None:
+    page.goto(site.question("age_band"))
+    page.get_by_label("5 to 10").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and come back later").click()
+
+
+def withdraw(confirm: bool) -> Reach:
+    """Type the receipt code of the session's sent answers into the withdraw page; with ``confirm``,
+    first send a new set of answers (so each run deletes its own) and confirm the deletion."""
+
+    def reach(page: Page, site: Site) -> None:
+        if confirm:
+            send_answers(page.context.request, site)
+        page.goto(site.survey("done"))
+        code = page.locator(".receipt-code").inner_text()
+        page.goto(site.link("surveys.withdraw_form"))
+        page.locator("input[name=code]").fill(code)
+        _submit(page)
+        if confirm:
+            _submit(page)
+
+    return reach
+
+
+def _tick(label: str) -> Callable[[Page], object]:
+    return lambda page: page.get_by_label(label, exact=True).check()
+
+
+def error(name: str, reach: Reach, session: str | None = None, endpoint: str | None = None) -> State:
+    """A form sent back with an error message: titled "Error: ", with an error summary."""
+    return State(name, reach, session, error_title=True, error_summary=True, endpoint=endpoint)
+
+
+def expired(name: str, reach: Reach, session: str | None = None) -> State:
+    """A form sent with an expired token: a notice says so, and the title starts "Error: "."""
+    return State(name, reach, session, error_title=True)
+
+
+def page_at(path: str) -> Reach:
+    return visit(lambda site: site.url + path)
+
+
+def survey_page(path: str = "") -> Callable[[Site], str]:
+    return lambda site: site.survey(path)
+
+
+def question_page(key: str) -> Callable[[Site], str]:
+    return lambda site: site.question(key)
+
+
+def not_a_number(page: Page) -> None:
+    page.get_by_label("How long").fill("abc")
+
+
+def too_long(page: Page) -> None:
+    page.locator("textarea").fill("word " * 1001)  # 5,005 characters, over the 5,000 allowed
+
+
+REGISTRY: list[State] = [
+    State("index", page_at("/")),
+    State("start", visit(survey_page())),
+    expired("start, page expired", expire(survey_page())),
+    # One question of each type of the default survey, blank and in its error state.
+    State("radio", question("age_band"), "answering"),
+    error("radio, error", submit_question("age_band"), "answering"),
+    expired("radio, page expired", expire(question_page("age_band"), _tick("5 to 10")), "answering"),
+    State("checkboxes", question("needs"), "answering"),
+    error("checkboxes, error", submit_question("needs"), "answering"),
+    State("duration", question("wait_ehcna"), "answering"),
+    error("duration, error", submit_question("wait_ehcna", not_a_number), "answering"),
+    State("rating", question("rating_communication"), "answering"),
+    error("rating, error", submit_question("rating_communication"), "answering"),
+    State("text", question("not_worked"), "answering"),
+    error("text, error (too long)", submit_question("not_worked", too_long), "answering"),
+    State("consent", question("quote_consent"), "answering"),  # one optional tick box: no error state
+    State("check answers", visit(survey_page("check")), "answered"),
+    expired("check answers, page expired", expire(survey_page("check")), "answered"),
+    State("confirmation", visit(survey_page("done")), "submitted"),
+    State("not found (404)", page_at("/no-such-page"), status=404),
+    State("survey closed (410)", visit(lambda site: site.survey(forum=CLOSED_FORUM)), status=410),
+    State("staff sign-in", page_at("/staff/login")),
+    error("staff sign-in, error", sign_in_wrongly),
+    State("staff responses", page_at("/staff/responses"), "staff"),
+    State("staff response", visit(lambda site: f"{site.url}/staff/responses/{site.response_id}"), "staff"),
+    # Save and come back later, taking sent answers back, help and privacy: built alongside this
+    # suite, so each is checked only while the app has its endpoint.
+    State("saved", save_and_leave, "saving", endpoint="surveys.saved"),
+    State("resume", endpoint("surveys.resume_form"), endpoint="surveys.resume_form"),
+    error("resume, error", submit_at(link("surveys.resume_form")), endpoint="surveys.resume_form"),
+    State("withdraw", endpoint("surveys.withdraw_form"), endpoint="surveys.withdraw_form"),
+    error("withdraw, error", submit_at(link("surveys.withdraw_form")), endpoint="surveys.withdraw_form"),
+    State("withdraw, sure?", withdraw(confirm=False), "submitted", endpoint="surveys.withdraw_confirm"),
+    State("withdrawn", withdraw(confirm=True), "withdrawing", endpoint="surveys.withdrawn"),
+    State("get help now", endpoint("surveys.help_page"), endpoint="surveys.help_page"),
+    State("get help now (forum)", endpoint("surveys.forum_help"), endpoint="surveys.forum_help"),
+    State("privacy", endpoint("surveys.privacy"), endpoint="surveys.privacy"),
+]  # fmt: skip
+
+
+def pages(endpoints: frozenset[str]) -> list[State]:
+    """The registry's states whose pages exist in an app with these ``endpoints``."""
+    return [state for state in REGISTRY if state.endpoint is None or state.endpoint in endpoints]

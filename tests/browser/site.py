@@ -1,0 +1,157 @@
+"""The live site under test, and quick ways to put a browser session into a given state.
+
+States are set up over HTTP with a browser context's ``request`` API, which shares the
+context's cookies, so a test can open (say) the check-answers page without clicking
+through thirteen questions first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, url_for
+from playwright.sync_api import APIRequestContext, APIResponse, Browser
+
+from tests.factories import JOURNEY, STAFF_PASSWORD
+
+FORUM, SURVEY = "demo", "send-experience"
+CLOSED_FORUM = "closed"
+STAFF_EMAIL = "lead@example.org"
+# Form data as name/value pairs: a checkbox question sends one pair per ticked box.
+FormData = list[tuple[str, str]]
+StorageState = Any  # what BrowserContext.storage_state() returns
+
+_TOKEN = re.compile(r'name="(csrf_token|idempotency_key)"[^>]*\bvalue="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Site:
+    """The running app: its address, the Flask app itself and the records seeded for the tests."""
+
+    url: str
+    app: Flask
+    response_id: str  # a submitted response of the demo forum, for the staff pages
+
+    def survey(self, path: str = "", forum: str = FORUM) -> str:
+        return f"{self.url}/s/{forum}/{SURVEY}/{path}"
+
+    def question(self, key: str) -> str:
+        return self.survey(f"q/{key}")
+
+    @property
+    def endpoints(self) -> frozenset[str]:
+        return frozenset(rule.endpoint for rule in self.app.url_map.iter_rules())
+
+    def link(self, endpoint: str, **values: str) -> str:
+        """The address of ``endpoint``, filling in the demo survey's slugs where its rule takes them."""
+        rule = next(rule for rule in self.app.url_map.iter_rules() if rule.endpoint == endpoint)
+        known = {"forum_slug": FORUM, "survey_slug": SURVEY, **values}
+        with self.app.test_request_context():
+            return self.url + url_for(endpoint, **{k: v for k, v in known.items() if k in rule.arguments})
+
+
+def as_pairs(data: dict[str, Any]) -> FormData:
+    return [
+        (name, str(v))
+        for name, value in data.items()
+        for v in (value if isinstance(value, list) else [value])
+    ]
+
+
+def post_form(request: APIRequestContext, url: str, data: FormData) -> APIResponse:
+    """GET ``url`` for its hidden tokens, then POST ``data`` with them, following redirects."""
+    page = request.get(url)
+    assert page.ok, (url, page.status)
+    tokens = _TOKEN.findall(page.text())
+    assert tokens, f"{url} has no form token"
+    response = request.post(
+        url,
+        data=urlencode([*data, *tokens]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.ok, (url, response.status, response.text()[:500])
+    return response
+
+
+def start(request: APIRequestContext, site: Site) -> None:
+    assert post_form(request, site.survey(), []).url.endswith("/q/age_band")
+
+
+def answer(request: APIRequestContext, site: Site, key: str, data: dict[str, Any]) -> None:
+    response = post_form(request, site.question(key), as_pairs(data))
+    assert f"/q/{key}" not in response.url, f"the answer to {key} was refused"
+
+
+def answer_all(request: APIRequestContext, site: Site) -> None:
+    start(request, site)
+    for key, data in JOURNEY:
+        answer(request, site, key, data)
+    assert site.survey("check") == request.get(site.survey("check")).url
+
+
+def sign_in(request: APIRequestContext, site: Site) -> None:
+    response = post_form(
+        request, f"{site.url}/staff/login", [("email", STAFF_EMAIL), ("password", STAFF_PASSWORD)]
+    )
+    assert response.url.endswith("/staff/responses"), response.url
+
+
+def _answering(request: APIRequestContext, site: Site) -> None:
+    """Started, with only the question that shows a duration question answered: every question
+    page of the survey can be opened, blank."""
+    start(request, site)
+    answer(request, site, "services_waited", {"answer": ["ehcna"]})
+
+
+def _answered(request: APIRequestContext, site: Site) -> None:
+    answer_all(request, site)
+
+
+def send_answers(request: APIRequestContext, site: Site) -> None:
+    answer_all(request, site)
+    assert post_form(request, site.survey("check"), []).url == site.survey("done")
+
+
+def _saving(request: APIRequestContext, site: Site) -> None:
+    start(request, site)
+
+
+def _nothing(request: APIRequestContext, site: Site) -> None:
+    """A session of its own, for pages that change what the session holds."""
+
+
+def _staff(request: APIRequestContext, site: Site) -> None:
+    sign_in(request, site)
+
+
+SESSION_BUILDERS = {
+    "answering": _answering,
+    "answered": _answered,
+    "saving": _saving,
+    "submitted": send_answers,
+    "withdrawing": _nothing,
+    "staff": _staff,
+}
+
+
+class Sessions:
+    """Browser sessions (cookies) in a named state, each built once over HTTP and then copied
+    into as many fresh browser contexts as the tests need."""
+
+    def __init__(self, browser: Browser, site: Site) -> None:
+        self._browser = browser
+        self._site = site
+        self._built: dict[str, StorageState] = {}
+
+    def storage_state(self, name: str | None) -> StorageState | None:
+        if name is None:
+            return None
+        if name not in self._built:
+            context = self._browser.new_context()
+            SESSION_BUILDERS[name](context.request, self._site)
+            self._built[name] = context.storage_state()
+            context.close()
+        return self._built[name]

@@ -1,0 +1,179 @@
+"""A parent completes the whole default survey with the keyboard alone, and always sees where the
+focus is. No mouse: only Tab, Shift+Tab, arrow keys, Space, Enter and typing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.checks import focus_indicator
+from tests.browser.site import STAFF_EMAIL, Site
+from tests.factories import RECEIPT_PATTERN, STAFF_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const label = el.labels && el.labels.length ? el.labels[0].innerText : el.innerText;
+  return {tag: el.tagName.toLowerCase(), type: el.type || '', name: (label || '').trim(),
+          checked: Boolean(el.checked), summary: el.hasAttribute('data-error-summary')};
+}"""
+# Elements whose focus must be visible; the error summary and <main> take focus from scripts only.
+INTERACTIVE = {"a", "button", "input", "textarea", "select"}
+
+
+def focused(page: Page) -> dict[str, Any]:
+    found: dict[str, Any] = page.evaluate(FOCUSED)
+    return found
+
+
+def check_focus_is_visible(page: Page) -> dict[str, Any]:
+    now = focused(page)
+    if now["tag"] in INTERACTIVE:
+        indicator = focus_indicator(page.evaluate_handle("document.activeElement").as_element())  # type: ignore[arg-type]
+        assert indicator["visible"], f"no visible focus style on {now}: {indicator}"
+        assert indicator["contrast"] >= 4.5, f"focused {now} has text contrast {indicator['contrast']}"
+    return now
+
+
+def tab_to(page: Page, matches: Callable[[dict[str, Any]], bool], what: str, key: str = "Tab") -> None:
+    """Press Tab until the focused element ``matches``, checking the focus is visible at each stop."""
+    for _ in range(60):
+        page.keyboard.press(key)
+        if matches(check_focus_is_visible(page)):
+            return
+    raise AssertionError(f"{what} could not be reached with {key} on {page.url}")
+
+
+def named(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda el: el["name"] == name
+
+
+def choose(page: Page, label: str) -> None:
+    """Tab into a group of radios, then move to the option with the arrow keys (which selects it)."""
+    tab_to(page, lambda el: el["type"] == "radio", "a radio")
+    for _ in range(12):
+        if focused(page)["name"] == label:
+            page.keyboard.press("Space")
+            assert focused(page)["checked"], label
+            return
+        page.keyboard.press("ArrowDown")
+        check_focus_is_visible(page)
+    raise AssertionError(f"no option {label!r} on {page.url}")
+
+
+def tick(page: Page, label: str) -> None:
+    tab_to(page, lambda el: el["type"] == "checkbox" and el["name"] == label, label)
+    page.keyboard.press("Space")
+    assert focused(page)["checked"], label
+
+
+def write(page: Page, label: str, text: str) -> None:
+    tab_to(page, named(label), label)
+    page.keyboard.type(text)
+
+
+def press_button(page: Page, name: str) -> None:
+    tab_to(page, lambda el: el["tag"] == "button" and el["name"] == name, name)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def address(page: Page) -> str:
+    """The page's address without the fragment (the skip link adds ``#main``)."""
+    return page.url.split("#")[0]
+
+
+def save_and_continue(page: Page) -> None:
+    press_button(page, "Save and continue")
+
+
+Step = Callable[[Page], None]
+# (question, what the parent does on its page)
+KEYBOARD_JOURNEY: list[tuple[str, list[Step]]] = [
+    ("setting", [lambda p: choose(p, "Mainstream secondary school")]),
+    ("needs", [lambda p: tick(p, "Autism"), lambda p: tick(p, "ADHD")]),
+    ("ehcp", [lambda p: choose(p, "We asked for one and are waiting")]),
+    ("services_waited", [lambda p: tick(p, "An autism assessment")]),
+    (
+        "wait_autism",
+        [
+            lambda p: write(p, "How long", "18"),
+            lambda p: choose(p, "Months"),
+            lambda p: tick(p, "We are still waiting"),
+        ],
+    ),
+    ("rating_communication", [lambda p: choose(p, "Badly")]),
+    ("rating_support", [lambda p: choose(p, "Poor")]),
+    ("worked_well", [lambda p: write(p, "What has worked well?", "Our SENCO is kind and listens.")]),
+    ("not_worked", [lambda p: write(p, "What has not worked well?", "Eighteen months and no news.")]),
+    ("one_change", []),  # optional: left empty
+    ("quote_consent", [lambda p: tick(p, "Yes, you can quote my words without my name")]),
+]
+
+
+def test_whole_survey_with_the_keyboard_alone(browser: Browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site.survey())
+
+    # The first Tab reaches the skip link, which moves focus to the main content.
+    page.keyboard.press("Tab")
+    assert check_focus_is_visible(page)["name"] == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    press_button(page, "Start now")
+
+    # An error first: focus moves to the error summary, and from there on to the answers.
+    assert address(page) == site.question("age_band")
+    save_and_continue(page)
+    assert page.title().startswith("Error: ")
+    assert focused(page)["summary"], f"focus did not move to the error summary: {focused(page)} {page.url}"
+    choose(page, "11 to 15")
+    tab_to(page, named("Save and continue"), "the button")
+    page.keyboard.press("Shift+Tab")  # back to the chosen radio
+    assert focused(page) | {"summary": False} == {
+        "tag": "input",
+        "type": "radio",
+        "name": "11 to 15",
+        "checked": True,
+        "summary": False,
+    }
+    save_and_continue(page)
+
+    for key, steps in KEYBOARD_JOURNEY:
+        assert address(page) == site.question(key), f"expected {key}, at {page.url}"
+        for step in steps:
+            step(page)
+        save_and_continue(page)
+
+    assert address(page) == site.survey("check")
+    assert "18 months so far (still waiting)" in page.locator(".summary-list").inner_text()
+    press_button(page, "Send my answers")
+
+    assert address(page) == site.survey("done")
+    assert RECEIPT_PATTERN.fullmatch(page.locator(".receipt-code").inner_text())
+    context.close()
+
+
+def test_every_link_and_button_of_the_staff_pages_shows_focus(browser: Browser, site: Site) -> None:
+    """Tab through the signed-in staff pages (header links on the brand colour included)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site.url}/staff/login")
+    write(page, "Email address", STAFF_EMAIL)
+    write(page, "Password", STAFF_PASSWORD)
+    press_button(page, "Sign in")
+    assert page.url == f"{site.url}/staff/responses"
+    stops = set()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        now = check_focus_is_visible(page)
+        if now["tag"] == "body" or (now["name"], now["tag"]) in stops:
+            break
+        stops.add((now["name"], now["tag"]))
+    assert ("Sign out", "button") in stops, stops
+    context.close()
