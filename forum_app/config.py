@@ -84,6 +84,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # A parent may leave a page open for hours; an expired token keeps their words.
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_SECONDS", 24 * 3600),
         "WTF_CSRF_SSL_STRICT": production,
+        # How many reverse proxies sit in front of the app (their X-Forwarded-For is trusted).
+        # Rate limits need the real source; it is only ever used as a daily-rotating hash.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         # "Save and come back later" codes work for this many days.
         "RESUME_DAYS": _int("RESUME_DAYS", 30),
         # Tries per hour at entering a resume or receipt code, per source (a daily-rotating hash).

@@ -61,10 +61,18 @@ def csrf_token(soup: BeautifulSoup) -> str:
     return str(field["value"])
 
 
-def post_form(client: FlaskClient, url: str, data: dict[str, Any], follow: bool = False) -> Any:
+def post_form(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any],
+    follow: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Any:
     """GET the page at ``url`` for its CSRF token, then POST ``data`` to it as a browser would."""
     soup = page(client, url)
-    return client.post(url, data={**data, "csrf_token": csrf_token(soup)}, follow_redirects=follow)
+    return client.post(
+        url, data={**data, "csrf_token": csrf_token(soup)}, follow_redirects=follow, headers=headers or {}
+    )
 
 
 def question_url(key: str) -> str:

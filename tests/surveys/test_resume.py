@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.db import today
+from forum_app.extensions import db
 from forum_app.surveys.codes import hash_resume_code, normalise_resume_code
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import Response
+from tests.conftest import make_test_app
 from tests.factories import (
     JOURNEY,
     SURVEY_URL,
@@ -166,3 +168,19 @@ def test_resume_after_the_survey_changed_keeps_answers_that_still_fit(
     assert page(other, question_url("age_band")).find("input", attrs={"value": "11-15"}).has_attr("checked")
     db_session.expire_all()
     assert db_session.scalars(select(Response)).one().survey_version.number == 2
+
+
+def test_behind_a_proxy_each_family_has_its_own_allowance(database_url: str, db_session: Session) -> None:
+    make_survey(db_session, make_forum(db_session))
+    proxied = make_test_app(database_url, PROXY_COUNT=1)
+    limit = proxied.config["CODE_ATTEMPTS_PER_HOUR"]
+    guesser, family = proxied.test_client(), proxied.test_client()
+    for n in range(limit + 1):
+        post_form(guesser, RESUME_URL, {"code": f"a b c {n}"}, headers={"X-Forwarded-For": "198.51.100.7"})
+    assert (
+        post_form(guesser, RESUME_URL, {"code": "a"}, headers={"X-Forwarded-For": "198.51.100.7"}).status_code
+        == 429
+    )
+    response = post_form(family, RESUME_URL, {"code": "a"}, headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.status_code == 200
+    db.engine(proxied).dispose()
