@@ -57,6 +57,10 @@ def presence(question: Question, message: str) -> Required:
 class WholeNumberField(IntegerField):
     """An integer input whose parse error speaks plainly."""
 
+    def __init__(self, *args: Any, not_a_number: str = "Enter a whole number, like 6", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_a_number = not_a_number
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
@@ -64,7 +68,7 @@ class WholeNumberField(IntegerField):
         text = str(valuelist[0]).strip().replace(",", "")
         if not re.fullmatch(r"-?\d+", text):
             self.data = None
-            raise ValueError("Enter a whole number, like 6")
+            raise ValueError(self.not_a_number)
         # A number too long to be real is still a number: read it as one beyond every range
         # this app allows, so the range check says what is allowed (and int() is never slow).
         self.data = int(text) if len(text) <= 9 else (-(10**9) if text.startswith("-") else 10**9)
@@ -181,23 +185,51 @@ def _duration_fields(question: Question, _max_text: int) -> dict[str, Field]:
     }
 
 
+class MonthPart:
+    """Stop validating an empty month or year: with ``message`` if the other part was filled in,
+    and with ``both`` (given to one part only, so a blank answer has one message) if the question
+    must be answered. An optional question left wholly blank has no message."""
+
+    def __init__(self, other: str, message: str, both: str = "") -> None:
+        self.other = other
+        self.message = message
+        self.both = both
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is not None:
+            return
+        if field.errors:  # it could not be read, and already says so
+            raise StopValidation("")
+        other_given = any(str(value).strip() for value in (form[self.other].raw_data or []))
+        raise StopValidation(self.message if other_given else self.both)
+
+
 def _month_fields(question: Question, _max_text: int) -> dict[str, Field]:
-    this_year = date.today().year
+    today = date.today()
+
+    def not_after_this_month(form: Form, field: Field) -> None:
+        if not field.errors and form.year.data == today.year and field.data > today.month:
+            raise ValidationError(f"Enter a month no later than {today:%B %Y}")
+
+    both = (question.error or "Enter the month and year") if question.required else ""
     return {
         "month": WholeNumberField(
             "Month",
             validators=[
-                presence(question, "Enter the month"),
+                MonthPart("year", "Enter the month", both),
                 NumberRange(1, 12, "Enter a month from 1 to 12"),
+                not_after_this_month,
             ],
+            not_a_number="Enter the month as a number, like 3",
             render_kw={"inputmode": "numeric"},
         ),
         "year": WholeNumberField(
             "Year",
             validators=[
-                presence(question, "Enter the year"),
-                NumberRange(1990, this_year, f"Enter a year from 1990 to {this_year}"),
+                MonthPart("month", "Enter the year"),
+                NumberRange(1990, today.year, f"Enter a year from 1990 to {today.year}"),
             ],
+            not_a_number="Enter the year as 4 numbers, like 2025",
             render_kw={"inputmode": "numeric"},
         ),
     }

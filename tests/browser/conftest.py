@@ -25,6 +25,7 @@ from tests import factories
 from tests.browser.registry import State, pages
 from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
+from tests.surveys.test_question_types import publish_all_types
 from tests.system import find_chromium, unavailable
 
 CHROMIUM_ARGS = [
@@ -53,10 +54,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def _seed(site_app: Flask) -> str:
-    """The demo forum's survey, a closed survey in a forum of its own, a lead, and one submitted
-    response; returns that response's id."""
+    """The demo forum's survey, a closed survey in a forum of its own, the survey of number and
+    month questions in another, a lead, and one submitted response; returns that response's id."""
     with site_app.app_context():
         factories.make_survey(db.session, factories.make_forum(db.session))
+        publish_all_types(db.session)
         closed = factories.make_survey(
             db.session, factories.make_forum(db.session, CLOSED_FORUM, "Closed Forum")
         )

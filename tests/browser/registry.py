@@ -49,11 +49,19 @@ def endpoint(name: str) -> Reach:
     return visit(link(name))
 
 
-def submit_question(key: str, fill: Callable[[Page], object] = lambda page: None) -> Reach:
-    """Open the question, fill it in with ``fill`` (nothing by default) and press the button."""
+def types_question(key: str) -> Reach:
+    """A question of the survey of number and month questions."""
+    return visit(lambda site: site.types_question(key))
+
+
+def submit_question(
+    key: str, fill: Callable[[Page], object] = lambda page: None, types: bool = False
+) -> Reach:
+    """Open the question (of the default survey, or with ``types`` of the survey of number and month
+    questions), fill it in with ``fill`` (nothing by default) and press the button."""
 
     def reach(page: Page, site: Site) -> None:
-        page.goto(site.question(key))
+        page.goto(site.types_question(key) if types else site.question(key))
         fill(page)
         _submit(page)
 
@@ -148,6 +156,16 @@ def too_long(page: Page) -> None:
     page.locator("textarea").fill("word " * 1001)  # 5,005 characters, over the 5,000 allowed
 
 
+def out_of_range(page: Page) -> None:
+    page.get_by_label("How many school days has your child missed this term?").fill("12345678901234567890")
+
+
+def impossible_month(page: Page) -> None:
+    """A message for each input: no month 13, and a year must be a number."""
+    page.get_by_label("Month", exact=True).fill("13")
+    page.get_by_label("Year", exact=True).fill("abcd")
+
+
 REGISTRY: list[State] = [
     State("index", page_at("/")),
     State("start", visit(survey_page())),
@@ -165,6 +183,11 @@ REGISTRY: list[State] = [
     State("text", question("not_worked"), "answering"),
     error("text, error (too long)", submit_question("not_worked", too_long), "answering"),
     State("consent", question("quote_consent"), "answering"),  # one optional tick box: no error state
+    # The types the default survey does not use, in a survey of their own.
+    State("number", types_question("days_missed"), "answering types"),
+    error("number, error", submit_question("days_missed", out_of_range, types=True), "answering types"),
+    State("month", types_question("plan_month"), "answering types"),
+    error("month, error", submit_question("plan_month", impossible_month, types=True), "answering types"),
     State("check answers", visit(survey_page("check")), "answered"),
     expired("check answers, page expired", expire(survey_page("check")), "answered"),
     State("confirmation", visit(survey_page("done")), "submitted"),

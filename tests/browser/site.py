@@ -16,8 +16,11 @@ from flask import Flask, url_for
 from playwright.sync_api import APIRequestContext, APIResponse, Browser
 
 from tests.factories import JOURNEY, STAFF_PASSWORD
+from tests.surveys.test_question_types import ALL_TYPES, TYPES_FORUM
 
 FORUM, SURVEY = "demo", "send-experience"
+# A survey of its own for the question types the default survey does not use (number, month).
+TYPES = (TYPES_FORUM[0], str(ALL_TYPES["slug"]))
 CLOSED_FORUM = "closed"
 STAFF_EMAIL = "lead@example.org"
 # Form data as name/value pairs: a checkbox question sends one pair per ticked box.
@@ -35,11 +38,15 @@ class Site:
     app: Flask
     response_id: str  # a submitted response of the demo forum, for the staff pages
 
-    def survey(self, path: str = "", forum: str = FORUM) -> str:
-        return f"{self.url}/s/{forum}/{SURVEY}/{path}"
+    def survey(self, path: str = "", forum: str = FORUM, survey: str = SURVEY) -> str:
+        return f"{self.url}/s/{forum}/{survey}/{path}"
 
-    def question(self, key: str) -> str:
-        return self.survey(f"q/{key}")
+    def question(self, key: str, forum: str = FORUM, survey: str = SURVEY) -> str:
+        return self.survey(f"q/{key}", forum, survey)
+
+    def types_question(self, key: str) -> str:
+        """A question of the survey of number and month questions."""
+        return self.question(key, *TYPES)
 
     @property
     def endpoints(self) -> frozenset[str]:
@@ -106,6 +113,14 @@ def _answering(request: APIRequestContext, site: Site) -> None:
     answer(request, site, "services_waited", {"answer": ["ehcna"]})
 
 
+def _answering_types(request: APIRequestContext, site: Site) -> None:
+    """Started the survey of number and month questions, with "yes" to the question that shows a
+    month question: every question page of that survey can be opened, blank."""
+    assert post_form(request, site.survey("", *TYPES), []).url.endswith("/q/has_plan")
+    response = post_form(request, site.types_question("has_plan"), [("answer", "yes")])
+    assert response.url == site.types_question("plan_month"), response.url
+
+
 def _answered(request: APIRequestContext, site: Site) -> None:
     answer_all(request, site)
 
@@ -129,6 +144,7 @@ def _staff(request: APIRequestContext, site: Site) -> None:
 
 SESSION_BUILDERS = {
     "answering": _answering,
+    "answering types": _answering_types,
     "answered": _answered,
     "saving": _saving,
     "submitted": send_answers,
