@@ -87,7 +87,9 @@ def register_cli(app: Flask) -> None:
     from forum_app.accounts.cli import users_cli
     from forum_app.dbcli import db_cli
     from forum_app.surveys.cli import seed_demo_command
+    from forum_app.themes.cli import themes_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(themes_cli)
