@@ -78,6 +78,9 @@ def _spans(text: str, sentences: list[int], found: list[tuple[str, int, int]]) -
     ]
 
 
+# What parents say when they keep asking and hear nothing back.
+CHASING = ("chas*", "no one got|gets back", "nobody got|gets back", "no reply", "heard nothing")
+
 CROSS_RULES: tuple[CrossRule, ...] = (
     CrossRule(
         "diagnostic_assessment_wait",
@@ -213,7 +216,7 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         "chasing_new_plan",
         "Chasing an overdue plan -> communication_coproduction + the process theme (ehcna_timeliness).",
         ("communication_coproduction", "ehcna_timeliness"),
-        first=("chas*", "no one got|gets back", "nobody got|gets back", "no reply", "heard nothing"),
+        first=CHASING,
         second=(
             "draft plan",
             "draft",
@@ -228,7 +231,7 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         "chasing_amended_plan",
         "Chasing an amended plan -> communication_coproduction + the process theme (annual_reviews).",
         ("communication_coproduction", "annual_reviews"),
-        first=("chas*", "no one got|gets back", "nobody got|gets back", "no reply", "heard nothing"),
+        first=CHASING,
         second=("amended plan", "annual review*", "amendment*"),
         window=15,
     ),
