@@ -12,7 +12,7 @@ from forum_app.db import today
 from forum_app.surveys.codes import hash_resume_code, new_resume_code, normalise_resume_code
 from forum_app.surveys.definitions import Question, parse_definition
 from forum_app.surveys.models import IN_PROGRESS, Answer, Response
-from forum_app.surveys.services import LiveSurvey, answers_of, reissue_receipt
+from forum_app.surveys.services import LiveSurvey, answers_of, get_response, reissue_receipt
 
 
 class ResumeCodeNotFound(LookupError):
@@ -62,8 +62,9 @@ def resume(session: Session, code: str, live: LiveSurvey, on: date | None = None
     """Find saved answers by their code and bring them onto the survey's current version."""
     if not normalise_resume_code(code):
         raise ResumeCodeNotFound(code)
-    response = session.scalar(select(Response).where(Response.resume_hash == hash_resume_code(code)))
-    if response is None or response.survey_version.survey_id != live.survey.id:
+    found = session.scalar(select(Response.id).where(Response.resume_hash == hash_resume_code(code)))
+    response = get_response(session, found, live.survey.id)
+    if response is None:
         raise ResumeCodeNotFound(code)
     if response.status != IN_PROGRESS:
         raise AlreadySent(response.id)

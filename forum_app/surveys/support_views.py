@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts.models import Forum
@@ -18,7 +18,6 @@ from forum_app.surveys.support import (
 
 Page = str | WerkzeugResponse
 THEME_MAX_AGE = 3600  # seconds: a forum's new colour shows within the hour
-WITHDRAW_ENDPOINT = "surveys.withdraw_form"
 
 
 @bp.app_template_global("forum_support")
@@ -57,15 +56,10 @@ def theme(forum_slug: str) -> WerkzeugResponse:
 @bp.get("/s/<forum_slug>/<survey_slug>/privacy")
 def privacy(forum_slug: str, survey_slug: str) -> Page:
     notice = privacy_notice(db.session, forum_slug, survey_slug)
-    withdraw_url = (
-        url_for(WITHDRAW_ENDPOINT, forum_slug=forum_slug, survey_slug=survey_slug)
-        if WITHDRAW_ENDPOINT in current_app.view_functions
-        else None
-    )
     return render_template(
         "surveys/privacy.html",
         survey=notice.survey,
         forum=notice.survey.forum,
         support=notice.support,
-        withdraw_url=withdraw_url,
+        withdraw_url=url_for("surveys.withdraw_form", forum_slug=forum_slug, survey_slug=survey_slug),
     )

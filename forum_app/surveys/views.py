@@ -21,7 +21,6 @@ from forum_app.surveys.respondent import (
     current,
     entry,
     reattach,
-    remember,
     start_new,
     survey_url,
 )
@@ -39,7 +38,6 @@ from forum_app.surveys.services import (
     first_unanswered,
     live_survey,
     open_surveys,
-    reissue_receipt,
     save_answer,
     submit_response,
 )
@@ -176,12 +174,12 @@ def check(forum_slug: str, survey_slug: str) -> Page:
     answers = answers_of(db.session, response.id)
     form = SubmitForm()
     if form.validate_on_submit():
+        # The browser session always holds this response's receipt code (set when it started,
+        # resumed or was reattached), so the confirmation page can show it, even after a double tap.
         try:
-            submitted_now = submit_response(db.session, response.id, form.idempotency_key.data or "")
+            submit_response(db.session, response.id, form.idempotency_key.data or "")
         except IncompleteResponse as missing:
             return redirect(survey_url("surveys.question", live, key=missing.key))
-        if submitted_now and not entry(live.survey.id).get("receipt"):
-            remember(live.survey.id, response.id, reissue_receipt(db.session, response.id))
         return redirect(survey_url("surveys.confirmation", live))
     missing_key = first_unanswered(definition, answers)
     if missing_key is not None:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.surveys.codes import hash_code, normalise_code
 from forum_app.surveys.models import SUBMITTED, WITHDRAWN, Answer, Response
-from forum_app.surveys.services import LiveSurvey
+from forum_app.surveys.services import LiveSurvey, get_response
 
 
 class ReceiptNotFound(LookupError):
@@ -22,8 +22,9 @@ def find_sent(session: Session, code: str, live: LiveSurvey) -> Response:
     """The sent response with this receipt code, or ReceiptNotFound / AlreadyWithdrawn."""
     if len(normalise_code(code)) != 12:
         raise ReceiptNotFound(code)
-    response = session.scalar(select(Response).where(Response.receipt_hash == hash_code(code)))
-    if response is None or response.survey_version.survey_id != live.survey.id:
+    found = session.scalar(select(Response.id).where(Response.receipt_hash == hash_code(code)))
+    response = get_response(session, found, live.survey.id)
+    if response is None:
         raise ReceiptNotFound(code)
     if response.status == WITHDRAWN:
         raise AlreadyWithdrawn(response.id)
