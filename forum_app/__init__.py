@@ -54,9 +54,13 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.accounts import bp as accounts_bp
     from forum_app.security import register_guard
     from forum_app.surveys import bp as surveys_bp
+    from forum_app.themes import bp as themes_bp
+    from forum_app.themes.autocode import connect_signals
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(themes_bp)
+    connect_signals()
     # Survey pages check CSRF in each form, so a stale token keeps what the parent typed.
     csrf.exempt(surveys_bp)
     register_guard(app)

@@ -7,7 +7,8 @@ from alembic import context
 # Importing the models registers their tables on Base.metadata.
 import forum_app.accounts.models
 import forum_app.ratelimit
-import forum_app.surveys.models  # noqa: F401
+import forum_app.surveys.models
+import forum_app.themes.models  # noqa: F401
 from forum_app.db import Base, make_engine
 
 config = context.config

@@ -25,6 +25,7 @@ from forum_app.surveys.models import (
     Survey,
     SurveyVersion,
 )
+from forum_app.surveys.signals import responses_submitted
 
 
 class SurveyNotFound(LookupError):
@@ -244,6 +245,7 @@ def submit_response(session: Session, response_id: str, idempotency_key: str) ->
         )
     session.commit()
     session.refresh(response)
+    responses_submitted.send(session, response_ids=[response_id])
     return True
 
 

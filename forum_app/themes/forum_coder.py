@@ -1,0 +1,80 @@
+"""The coder a forum uses: a model (the shipped one, or one retrained on the forum's own codings) and
+the forum's codebook, whose added indicator phrases count as evidence.
+
+A phrase the lead added to a theme (one the shipped codebook does not have) suggests that theme when
+it is found and not negated, with at least ``PHRASE_CONFIDENCE``, and is shown as its evidence.
+Phrases the lead removed still weigh in the model's word weights until the forum's coder is retrained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy.orm import Session
+
+from forum_app.themes.codebook import Codebook, default_codebook
+from forum_app.themes.codebooks import as_codebook
+from forum_app.themes.coder import Coding, Evidence, ThemeSuggestion
+from forum_app.themes.indicators import TextIndex, find_indicators
+from forum_app.themes.jargon import normalise
+from forum_app.themes.model import LONGEST_TEXT, Model, default_model
+from forum_app.themes.models import CodebookVersion
+
+PHRASE_CONFIDENCE = 0.6
+
+
+def added_phrases(codebook: Codebook) -> Codebook | None:
+    """A codebook holding only the indicator phrases this codebook adds to the shipped one."""
+    shipped = default_codebook()
+    themes = []
+    for theme in codebook.themes:
+        known = {phrase.lower() for phrase in shipped.theme(theme.id).indicators}
+        extra = tuple(phrase for phrase in theme.indicators if phrase.lower() not in known)
+        themes.append(replace(theme, indicators=extra))
+    if not any(theme.indicators for theme in themes):
+        return None
+    return replace(codebook, themes=tuple(themes))
+
+
+@dataclass(frozen=True)
+class ForumCoder:
+    model: Model
+    label: str  # "default", or "forum model N"
+    codebook: Codebook
+    extra: Codebook | None = field(default=None)
+
+    def adjust(self, text: str, coding: Coding) -> Coding:
+        """Add the suggestions that the forum's own indicator phrases make."""
+        if self.extra is None:
+            return coding
+        normalised = normalise(text[:LONGEST_TEXT])
+        found: dict[str, list[Evidence]] = {}
+        for hit in find_indicators(TextIndex.of(normalised.text), self.extra):
+            if not hit.negated:
+                quote = normalised.quote(hit.start, hit.end)
+                found.setdefault(hit.theme, []).append(
+                    Evidence("phrase", quote, f"forum codebook phrase “{hit.phrase}”")
+                )
+        if not found:
+            return coding
+        labels = {theme.id: theme.label for theme in self.codebook.themes}
+        suggestions = {suggestion.theme: suggestion for suggestion in coding.themes}
+        scores = dict(coding.scores)
+        for theme, evidence in found.items():
+            before = suggestions.get(theme)
+            confidence = max(scores.get(theme, 0.0), PHRASE_CONFIDENCE)
+            scores[theme] = confidence
+            suggestions[theme] = ThemeSuggestion(
+                theme,
+                labels.get(theme, theme),
+                confidence,
+                tuple(evidence) + (before.evidence if before else ()),
+            )
+        ordered = tuple(sorted(suggestions.values(), key=lambda suggestion: -suggestion.confidence))
+        return replace(coding, themes=ordered, scores=scores)
+
+
+def coder_for_forum(session: Session, forum_id: int, version: CodebookVersion) -> ForumCoder:
+    """The coder for new answers of this forum, with its current codebook ``version``."""
+    codebook = as_codebook(version)
+    return ForumCoder(default_model(), "default", codebook, added_phrases(codebook))
