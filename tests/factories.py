@@ -111,3 +111,10 @@ def receipt_code(soup: BeautifulSoup) -> str | None:
     shown = soup.find("strong", class_="receipt-code")
     text = shown.get_text(strip=True) if shown else ""
     return text if RECEIPT_PATTERN.fullmatch(text) else None
+
+
+def sign_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> None:
+    """Sign ``client`` in as a member of staff made by ``make_staff``."""
+    response = post_form(client, "/staff/login", {"email": email, "password": password})
+    assert response.status_code == 302, "could not sign in"
+    assert not response.location.endswith("/staff/password"), "the password must be changed first"
