@@ -1,0 +1,145 @@
+"""Answers are coded automatically as they are submitted (and when seeded), and never otherwise."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from forum_app.surveys.models import Answer, Response
+from forum_app.surveys.seeding import seed_demo
+from forum_app.themes import autocode
+from forum_app.themes.autocode import answer_confidence, code_new_answers
+from forum_app.themes.codebooks import ThemeFields, add_version, current_version, default_fields
+from forum_app.themes.models import AUTO, PENDING, SUGGESTED, CodebookVersion, CodedAnswer, Coding
+from tests.factories import JOURNEY, answer_all, make_forum, make_survey, submit
+
+TEXT_KEYS = {"worked_well", "not_worked", "one_change"}
+
+
+def _count(session: Session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_answer_confidence_is_the_least_sure_decision() -> None:
+    assert answer_confidence({"a": 0.95, "b": 0.1}) == 0.9
+    assert answer_confidence({"a": 0.55, "b": 0.02}) == 0.55
+    assert answer_confidence({"a": 0.3, "b": 0.45}) == 0.55
+    assert answer_confidence({}) == 0.0
+
+
+def test_a_submission_is_coded_at_once(client: FlaskClient, db_session: Session) -> None:
+    forum = make_forum(db_session)
+    make_survey(db_session, forum)
+    answer_all(client)
+    assert _count(db_session, CodedAnswer) == 0  # nothing is coded before it is sent
+    submit(client)
+    coded = db_session.scalars(select(CodedAnswer)).all()
+    keys = set(
+        db_session.scalars(select(Answer.question_key).where(Answer.id.in_([c.answer_id for c in coded])))
+    )
+    assert keys == TEXT_KEYS
+    not_worked = next(
+        c
+        for c in coded
+        if db_session.get(Answer, c.answer_id).question_key == "not_worked"  # type: ignore[union-attr]
+    )
+    # "We waited over a year for CAMHS and nobody told us anything."
+    themes = {s["theme"] for s in not_worked.suggestions}
+    assert {"waiting_times", "mental_health"} <= themes
+    assert not_worked.status == PENDING and not_worked.sentiment == "negative"
+    assert all(s["evidence"] for s in not_worked.suggestions)
+    rows = db_session.scalars(select(Coding).where(Coding.answer_id == not_worked.answer_id)).all()
+    assert {row.theme_id for row in rows} == themes
+    assert {(row.source, row.status) for row in rows} == {(AUTO, SUGGESTED)}
+    version = current_version(db_session, forum.id)
+    assert version is not None and version.version == 1
+    assert {c.codebook_version_id for c in coded} == {version.id}
+
+
+def test_an_unsent_or_empty_answer_is_not_coded(client: FlaskClient, db_session: Session) -> None:
+    forum = make_forum(db_session)
+    make_survey(db_session, forum)
+    journey = [(key, {"answer": "   "} if key == "one_change" else data) for key, data in JOURNEY]
+    answer_all(client, journey)
+    assert code_new_answers(db_session) == 0  # in progress: not coded
+    submit(client)
+    assert _count(db_session, CodedAnswer) == 2
+    assert code_new_answers(db_session) == 0  # already coded: never twice
+
+
+def test_a_failing_coder_never_loses_the_submission(
+    client: FlaskClient,
+    db_session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    forum = make_forum(db_session)
+    make_survey(db_session, forum)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the coder broke")
+
+    monkeypatch.setattr(autocode, "_store", broken)
+    answer_all(client)
+    with caplog.at_level(logging.ERROR):
+        assert submit(client).status_code == 302
+    assert "RuntimeError" in caplog.text and "CAMHS" not in caplog.text
+    assert _count(db_session, Response) == 1 and _count(db_session, CodedAnswer) == 0
+    monkeypatch.undo()
+    assert code_new_answers(db_session, forum_id=forum.id) == 3
+
+
+def test_seeded_responses_are_coded_as_new_answers_are(app: Flask, db_session: Session) -> None:
+    with app.app_context():
+        seed_demo(db_session, responses=30, seed=3)
+    values = db_session.scalars(select(Answer.value).where(Answer.question_key.in_(TEXT_KEYS))).all()
+    coded = _count(db_session, CodedAnswer)
+    assert coded > 30
+    assert coded == sum(1 for value in values if isinstance(value, str) and value.strip())
+    assert _count(db_session, CodebookVersion) == 1
+
+
+def test_withdrawing_deletes_the_codings(client: FlaskClient, db_session: Session) -> None:
+    forum = make_forum(db_session)
+    make_survey(db_session, forum)
+    answer_all(client)
+    submit(client)
+    assert _count(db_session, Coding) > 0
+    response = db_session.scalars(select(Response)).one()
+    db_session.delete(response)
+    db_session.commit()
+    assert _count(db_session, CodedAnswer) == 0 and _count(db_session, Coding) == 0
+
+
+def test_a_phrase_the_forum_added_suggests_its_theme(client: FlaskClient, db_session: Session) -> None:
+    forum = make_forum(db_session)
+    make_survey(db_session, forum)
+    fields = default_fields()
+    phrase = "sibling group"
+    edited = [
+        ThemeFields(f.theme_id, f.label, f.definition, f.framework_areas, (*f.indicators, phrase))
+        if f.theme_id == "family_impact"
+        else f
+        for f in fields
+    ]
+    add_version(db_session, forum.id, fields, source="default")
+    version = add_version(db_session, forum.id, edited, source="edit")
+    db_session.commit()
+    journey = [
+        (key, {"answer": "We found a sibling group on Fridays."} if key == "worked_well" else data)
+        for key, data in JOURNEY
+    ]
+    answer_all(client, journey)
+    submit(client)
+    worked_well = db_session.scalars(
+        select(CodedAnswer).join(Answer).where(Answer.question_key == "worked_well")
+    ).one()
+    found = {s["theme"]: s for s in worked_well.suggestions}
+    assert "family_impact" in found and found["family_impact"]["confidence"] >= 0.6
+    assert any("sibling group" in e["text"] for e in found["family_impact"]["evidence"])
+    assert worked_well.codebook_version_id == version.id
