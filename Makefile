@@ -50,7 +50,9 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 bench: install-dev
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/coder_speed.py
+	$(BIN)/python bench/workspace_page.py
+	$(BIN)/python bench/evaluate_coder.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache

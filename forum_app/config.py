@@ -89,6 +89,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         # "Save and come back later" codes work for this many days.
         "RESUME_DAYS": _int("RESUME_DAYS", 30),
+        "RETRAIN_MIN_CODED": _int("RETRAIN_MIN_CODED", 100),
         # Tries per hour at entering a resume or receipt code, per source (a daily-rotating hash).
         "CODE_ATTEMPTS_PER_HOUR": _int("CODE_ATTEMPTS_PER_HOUR", 10),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -106,3 +106,149 @@ def train_default_command(out: Path | None) -> None:
     click.echo(f"Trained on {_plural(int(model.meta['examples']), 'example')} in {elapsed:.1f} s.")
     click.echo(f"Thresholds: {thresholds}.")
     click.echo(f"Wrote {target} ({target.stat().st_size / 1e6:.1f} MB).")
+
+
+# --- A forum's own coder: retraining on its confirmed codings, coding what is uncoded -------------
+
+from flask.cli import with_appcontext  # noqa: E402  (these commands use the database)
+
+
+def _forum_id(slug: str) -> int:
+    from forum_app.accounts.services import get_forum
+    from forum_app.extensions import db
+
+    forum = get_forum(db.session, slug)
+    if forum is None:
+        raise click.ClickException(f"There is no forum with the slug {slug!r}.")
+    return forum.id
+
+
+@themes_cli.command("retrain")
+@click.option("--forum", "forum_slug", required=True, help="Slug of the forum whose codings to learn from.")
+@with_appcontext
+def retrain_command(forum_slug: str) -> None:
+    """Retrain a forum's coder on the packaged examples plus the forum's confirmed codings.
+
+    A fifth of the forum's codings are held out first to compare the new coder with the default;
+    the new one is switched on only if it does no worse there. Needs at least RETRAIN_MIN_CODED
+    (100) confirmed codings.
+    """
+    from flask import current_app
+
+    from forum_app.extensions import db
+    from forum_app.themes.retraining import (
+        FAILED,
+        MIN_FORUM_EXAMPLES,
+        RetrainError,
+        model_number,
+        retrain_forum,
+    )
+
+    forum_id = _forum_id(forum_slug)
+    minimum = int(current_app.config.get("RETRAIN_MIN_CODED", MIN_FORUM_EXAMPLES))
+    try:
+        job = retrain_forum(db.session, forum_id, None, minimum, current_app.config.get("RETRAIN_SETTINGS"))
+    except RetrainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if job.status == FAILED:
+        raise click.ClickException(job.message)
+    metrics, name = job.metrics, f"forum model {model_number(db.session, job)}"
+    new, default = metrics["new"], metrics["default"]
+    counted = f" (each counted {metrics['repeat']} times)" if metrics["repeat"] > 1 else ""
+    click.echo(
+        f"Trained {name} on {_plural(metrics['forum_examples'], 'confirmed coding')} of {forum_slug}"
+        f"{counted} and {metrics['packaged_examples']:,} packaged examples in {metrics['seconds']:.1f} s."
+    )
+    click.echo(
+        f"Checked on all {metrics['held_out']} of the forum's codings, each held out of training in "
+        f"turn ({metrics['check_folds']} rounds): macro-F1 {new['macro_f1']:.3f} new, "
+        f"{default['macro_f1']:.3f} default; micro-F1 {new['micro_f1']:.3f} new, "
+        f"{default['micro_f1']:.3f} default."
+    )
+    if job.active:
+        click.echo(f"Switched on: new answers of {forum_slug} are now coded by {name}.")
+    else:
+        click.echo(f"Not switched on: {forum_slug} keeps its coder. {job.message}")
+
+
+@themes_cli.command("code-new")
+@click.option("--forum", "forum_slug", default=None, help="Slug of one forum (default: every forum).")
+@with_appcontext
+def code_new_command(forum_slug: str | None) -> None:
+    """Code every submitted free-text answer that has no coding yet."""
+    from forum_app.extensions import db
+    from forum_app.themes.autocode import code_new_answers
+
+    coded = code_new_answers(db.session, _forum_id(forum_slug) if forum_slug else None)
+    where = f" of {forum_slug}" if forum_slug else ""
+    click.echo(f"Coded {_plural(coded, 'answer')}{where} that had no coding yet.")
+
+
+# --- Codebook: export and import a forum's codebook (JSON or CSV; see codebook_io) ----------------
+
+from flask.cli import with_appcontext  # noqa: E402  (kept with the commands that need it)
+
+
+def _codebook_forum(slug: str) -> int:
+    from forum_app.accounts.services import get_forum
+    from forum_app.extensions import db
+
+    forum = get_forum(db.session, slug)
+    if forum is None:
+        raise click.ClickException(f"There is no forum with the slug {slug!r}.")
+    return forum.id
+
+
+@themes_cli.command("codebook-export")
+@click.option("--forum", "forum_slug", required=True, help="Slug of the forum.")
+@click.option("--format", "kind", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--version", "number", type=int, default=None, help="Default: the current one.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Default: print.")
+@with_appcontext
+def codebook_export_command(forum_slug: str, kind: str, number: int | None, out: Path | None) -> None:
+    """Export a forum's codebook as JSON or as CSV for spreadsheets (UTF-8 with a byte order mark)."""
+    from forum_app.extensions import db
+    from forum_app.themes.codebook_io import export_csv, export_json, load_snapshot
+
+    snapshot = load_snapshot(db.session, _codebook_forum(forum_slug), number)
+    if snapshot is None:
+        raise click.ClickException(f"{forum_slug} has no codebook version {number}.")
+    text = export_json(snapshot, forum_slug) if kind == "json" else export_csv(snapshot)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+    click.echo(f"Wrote version {snapshot.number} of the codebook of {forum_slug} to {out}.", err=True)
+
+
+@themes_cli.command("codebook-import")
+@click.option("--forum", "forum_slug", required=True, help="Slug of the forum.")
+@click.option("--note", default="", help="Shown in the codebook's history (default: the file's name).")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def codebook_import_command(forum_slug: str, note: str, path: Path) -> None:
+    """Import FILE (.json or .csv) as the forum's next codebook version: all of it, or nothing.
+
+    Every problem is printed with its row (CSV) or theme (JSON) number, and the exit status is 1.
+    """
+    from forum_app.extensions import db
+    from forum_app.themes.codebook_io import MAX_FILE_BYTES, import_codebook
+
+    forum_id = _codebook_forum(forum_slug)
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    result = import_codebook(db.session, forum_id, None, data, path.name, note)
+    if result.status == "invalid":
+        for error in result.errors:
+            click.echo(f"{path}: {error}", err=True)
+        raise click.ClickException(f"Nothing was imported: {_plural(len(result.errors), 'problem')}.")
+    if result.saved:
+        click.echo(f"Imported {path} as version {result.version} of the codebook of {forum_slug}.")
+    else:
+        click.echo(f"{path} is the same as version {result.version} of {forum_slug}: no new version made.")

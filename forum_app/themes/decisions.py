@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from forum_app.db import utcnow
 from forum_app.themes.models import (
@@ -157,7 +157,14 @@ def decide(
 
 
 def last_decision(session: Session, forum_id: int, user_id: int) -> CodingDecision | None:
-    """The user's most recent decision in this forum that can still be undone."""
+    """The user's most recent decision in this forum that can still be undone: not undone already,
+    and not overtaken by someone else's later decision on the same answer (theirs stands)."""
+    later = aliased(CodingDecision)
+    overtaken = exists().where(
+        later.answer_id == CodingDecision.answer_id,
+        later.id > CodingDecision.id,
+        or_(later.user_id.is_(None), later.user_id != user_id),
+    )
     return session.scalar(
         select(CodingDecision)
         .where(
@@ -165,6 +172,7 @@ def last_decision(session: Session, forum_id: int, user_id: int) -> CodingDecisi
             CodingDecision.user_id == user_id,
             CodingDecision.kind != "undo",
             CodingDecision.undone.is_(False),
+            ~overtaken,
         )
         .order_by(CodingDecision.decided_at.desc(), CodingDecision.id.desc())
         .limit(1)

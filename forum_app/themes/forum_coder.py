@@ -4,12 +4,18 @@ the forum's codebook, whose added indicator phrases count as evidence.
 A phrase the lead added to a theme (one the shipped codebook does not have) suggests that theme when
 it is found and not negated, with at least ``PHRASE_CONFIDENCE``, and is shown as its evidence.
 Phrases the lead removed still weigh in the model's word weights until the forum's coder is retrained.
+
+The model is the forum's active ``ForumModel`` when it has one (see ``retraining``), read from its
+stored npz bytes without pickle once per process, else the shipped default.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.themes.codebook import Codebook, default_codebook
@@ -17,8 +23,9 @@ from forum_app.themes.codebooks import as_codebook
 from forum_app.themes.coder import Coding, Evidence, ThemeSuggestion
 from forum_app.themes.indicators import TextIndex, find_indicators
 from forum_app.themes.jargon import normalise
-from forum_app.themes.model import LONGEST_TEXT, Model, default_model
-from forum_app.themes.models import CodebookVersion
+from forum_app.themes.model import LONGEST_TEXT, Model, default_model, model_from_bytes
+from forum_app.themes.models import CodebookVersion, ForumModel
+from forum_app.themes.retraining import active_model, model_number
 
 PHRASE_CONFIDENCE = 0.6
 
@@ -74,7 +81,37 @@ class ForumCoder:
         return replace(coding, themes=ordered, scores=scores)
 
 
+# Forum models read from the database: (label, model) by ForumModel id (and creation time, so a
+# database rebuilt from empty, as in tests, cannot hand out another model under a reused id). A
+# model's parameters never change once stored, so a cached one is never stale; the least recently
+# used are dropped beyond CACHED_MODELS.
+CACHED_MODELS = 8
+_models: OrderedDict[tuple[int, str], tuple[str, Model]] = OrderedDict()
+_models_lock = threading.Lock()
+
+
+def _forum_model(session: Session, active: ForumModel) -> tuple[str, Model] | None:
+    key = (active.id, active.created_at.replace(tzinfo=None).isoformat())
+    with _models_lock:
+        if key in _models:
+            _models.move_to_end(key)
+            return _models[key]
+    parameters = session.scalar(select(ForumModel.parameters).where(ForumModel.id == active.id))
+    if not parameters:
+        return None
+    loaded = (f"forum model {model_number(session, active)}", model_from_bytes(parameters))
+    with _models_lock:
+        _models[key] = loaded
+        while len(_models) > CACHED_MODELS:
+            _models.popitem(last=False)
+    return loaded
+
+
 def coder_for_forum(session: Session, forum_id: int, version: CodebookVersion) -> ForumCoder:
-    """The coder for new answers of this forum, with its current codebook ``version``."""
+    """The coder for new answers of this forum, with its current codebook ``version``: the forum's
+    active retrained model if it has one, else the default."""
     codebook = as_codebook(version)
-    return ForumCoder(default_model(), "default", codebook, added_phrases(codebook))
+    active = active_model(session, forum_id)
+    found = _forum_model(session, active) if active is not None else None
+    label, model = found if found is not None else ("default", default_model())
+    return ForumCoder(model, label, codebook, added_phrases(codebook))

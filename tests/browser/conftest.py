@@ -27,6 +27,7 @@ from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
 from tests.surveys.test_question_types import publish_all_types
 from tests.system import find_chromium, unavailable
+from tests.themes.test_sampling import seed_browser_samples
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -68,6 +69,7 @@ def _seed(site_app: Flask) -> str:
     factories.answer_all(client)
     assert factories.submit(client).status_code == 302
     with site_app.app_context():
+        seed_browser_samples(db.session, STAFF_EMAIL)
         return str(db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.status == SUBMITTED)))
 
 

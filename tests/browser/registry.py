@@ -7,6 +7,7 @@ and ``test_weight.py`` then runs on it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -122,6 +123,21 @@ def withdraw(confirm: bool) -> Reach:
     return reach
 
 
+_TO_DISAGREEMENTS = ("See the figures", "See the disagreements")
+
+
+def follow_links(path: str, *names: str) -> Reach:
+    """Open ``path``, then follow the first link whose name starts with each of ``names`` in turn."""
+
+    def reach(page: Page, site: Site) -> None:
+        page.goto(site.url + path)
+        for name in names:
+            with page.expect_navigation():
+                page.get_by_role("link", name=re.compile("^" + re.escape(name))).first.click()
+
+    return reach
+
+
 def _tick(label: str) -> Callable[[Page], object]:
     return lambda page: page.get_by_label(label, exact=True).check()
 
@@ -166,6 +182,45 @@ def impossible_month(page: Page) -> None:
     page.get_by_label("Year", exact=True).fill("abcd")
 
 
+CODEBOOK = "/staff/codebook"
+CODEBOOK_EDIT = CODEBOOK + "/waiting_times/edit"
+
+
+def clear_codebook_label(page: Page, site: Site) -> None:
+    """The codebook's edit page, sent with the theme's label cleared."""
+    page.goto(site.url + CODEBOOK_EDIT)
+    page.get_by_label("Label", exact=True).fill("")
+    _submit(page)
+
+
+def import_a_wrong_codebook_file(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}{CODEBOOK}/import")
+    wrong = {"name": "codebook.csv", "mimeType": "text/csv", "buffer": b"id,name\r\nwaiting_times,Waits\r\n"}
+    page.locator("#codebook_file").set_input_files(files=[wrong])
+    _submit(page)
+
+
+def code_first_answer(page: Page, site: Site) -> None:
+    """The coding page of the demo forum's first answer (the seeded response's, coded automatically)."""
+    page.goto(f"{site.url}/staff/coding?status=all")
+    with page.expect_navigation():
+        page.locator(".coding-queue a").first.click()
+
+
+def set_threshold_wrongly(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}/staff/coding/bulk")
+    page.get_by_label("Threshold, as a percentage").fill("forty")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change the threshold").click()
+
+
+def retrain_too_soon(page: Page, site: Site) -> None:
+    """Send the coder page's switched-off "Retrain" form anyway (as a page left open would)."""
+    page.goto(f"{site.url}/staff/coder")
+    with page.expect_navigation():
+        page.locator("form[action$='/staff/coder/retrain']").evaluate("form => form.submit()")
+
+
 REGISTRY: list[State] = [
     State("index", page_at("/")),
     State("start", visit(survey_page())),
@@ -197,6 +252,13 @@ REGISTRY: list[State] = [
     error("staff sign-in, error", sign_in_wrongly),
     State("staff responses", page_at("/staff/responses"), "staff"),
     State("staff response", visit(lambda site: f"{site.url}/staff/responses/{site.response_id}"), "staff"),
+    # The coding workspace (staff): the queue, coding an answer, bulk acceptance.
+    State("coding queue", page_at("/staff/coding"), "staff", endpoint="themes.coding_queue"),
+    error("coding queue, error", page_at("/staff/coding?theme=none&from=soon"), "staff",
+          endpoint="themes.coding_queue"),
+    State("coding an answer", code_first_answer, "staff", endpoint="themes.coding_answer"),
+    State("coding, bulk acceptance", page_at("/staff/coding/bulk"), "staff", endpoint="themes.coding_bulk"),
+    error("coding, threshold error", set_threshold_wrongly, "staff", endpoint="themes.coding_threshold"),
     # Save and come back later, taking sent answers back, help and privacy: built alongside this
     # suite, so each is checked only while the app has its endpoint.
     State("saved", save_and_leave, "saving", endpoint="surveys.saved"),
@@ -209,6 +271,30 @@ REGISTRY: list[State] = [
     State("get help now", endpoint("surveys.help_page"), endpoint="surveys.help_page"),
     State("get help now (forum)", endpoint("surveys.forum_help"), endpoint="surveys.forum_help"),
     State("privacy", endpoint("surveys.privacy"), endpoint="surveys.privacy"),
+    # Double coding: the samples, starting one, a seeded sample's figures and disagreements, and the
+    # blind coding page of a sample the lead is coding (tests/themes/test_sampling.py seeds them).
+    State("agreement samples", page_at("/staff/agreement"), "staff", endpoint="themes.agreement_samples"),
+    State("agreement, new sample", page_at("/staff/agreement/new"), "staff", endpoint="themes.agreement_new"),
+    error("agreement, new sample, error", submit_at(lambda site: f"{site.url}/staff/agreement/new"), "staff",
+          endpoint="themes.agreement_new"),
+    State("agreement report", follow_links("/staff/agreement", "See the figures"), "staff",
+          endpoint="themes.agreement_report"),
+    State("agreement disagreements", follow_links("/staff/agreement", *_TO_DISAGREEMENTS), "staff",
+          endpoint="themes.agreement_disagreements"),
+    State("agreement, settle", follow_links("/staff/agreement", *_TO_DISAGREEMENTS, "Settle"), "staff",
+          endpoint="themes.agreement_resolve"),
+    State("agreement, blind coding", follow_links("/staff/agreement", "Code your next answer"), "staff",
+          endpoint="themes.agreement_code"),
+    # The forum's codebook (staff).
+    State("codebook", page_at(CODEBOOK), "staff", endpoint="themes.codebook"),
+    State("codebook history", page_at(CODEBOOK + "/history"), "staff", endpoint="themes.codebook_history"),
+    State("codebook, change a theme", page_at(CODEBOOK_EDIT), "staff", endpoint="themes.codebook_edit"),
+    error("codebook, change, error", clear_codebook_label, "staff", endpoint="themes.codebook_edit"),
+    error("codebook import, error", import_a_wrong_codebook_file, "staff", endpoint="themes.codebook_import"),
+    # The automatic coder (lead): which is in use, retraining it (refused below the minimum).
+    State("coder", page_at("/staff/coder"), "staff", endpoint="themes.coder"),
+    State("coder, retrain refused", retrain_too_soon, "staff", status=400, error_title=True,
+          error_summary=True, endpoint="themes.coder_retrain"),
 ]  # fmt: skip
 
 

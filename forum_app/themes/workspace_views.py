@@ -1,0 +1,174 @@
+"""Routes of the coding workspace: the queue, coding one answer, undo and bulk acceptance.
+
+Views stay thin: the rules live in ``workspace``. Leads and coders code; viewers may not (403).
+The filters travel in the query string, so "Save and next", "Skip", undo and bulk acceptance all keep
+the queue the coder chose. Everything works without JavaScript; ``static/coding.js`` adds shortcuts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.extensions import db
+from forum_app.security import current_membership, role_required
+from forum_app.surveys.respondent import Page
+from forum_app.themes import bp, workspace
+from forum_app.themes.decisions import DecisionError
+
+_ID = re.compile(r"[1-9][0-9]{0,11}")
+NOTICE, PROBLEM = "notice", "problem"  # flash categories
+
+
+def _answer_id(value: str) -> int:
+    if not _ID.fullmatch(value):
+        abort(404)
+    return int(value)
+
+
+def _filters() -> workspace.Filters:
+    """The queue's filters from the query string (invalid ones are left out; the queue page says why)."""
+    options = workspace.filter_options(db.session, current_membership().forum_id)
+    return workspace.parse_filters(request.args.to_dict(), options).filters
+
+
+def _queue(filters: workspace.Filters) -> WerkzeugResponse:
+    return redirect(url_for("themes.coding_queue", **filters.query()), 303)
+
+
+def _answer(answer_id: int, filters: workspace.Filters) -> WerkzeugResponse:
+    return redirect(url_for("themes.coding_answer", answer_id=answer_id, **filters.query()), 303)
+
+
+@bp.get("/staff/coding")
+@role_required("lead", "coder")
+def coding_queue() -> Page:
+    member = current_membership()
+    screen = workspace.queue_screen(
+        db.session,
+        member.forum_id,
+        member.user_id,
+        request.args.to_dict(),
+        request.args.get("page", 1, type=int),
+    )
+    return render_template("themes/workspace.html", screen=screen, lead=member.role == "lead")
+
+
+@bp.get("/staff/coding/next")
+@role_required("lead", "coder")
+def coding_next() -> Page:
+    """The first answer of the queue, or the queue itself when it is empty."""
+    filters = _filters()
+    found = workspace.next_in_queue(db.session, current_membership().forum_id, filters)
+    if found is None:
+        flash("There are no answers to code here.", NOTICE)
+        return _queue(filters)
+    return _answer(found, filters)
+
+
+@bp.route("/staff/coding/<answer_id>", methods=["GET", "POST"])
+@role_required("lead", "coder")
+def coding_answer(answer_id: str) -> Page:
+    member = current_membership()
+    number = _answer_id(answer_id)
+    error = ""
+    if request.method == "POST":
+        filters = _filters()
+        try:
+            following = workspace.save_coding(
+                db.session,
+                member.forum_id,
+                member.user_id,
+                number,
+                themes=request.form.getlist("theme"),
+                sentiment=request.form.get("sentiment", ""),
+                filters=filters,
+                seen=request.form.get("seen") or None,
+            )
+        except workspace.AnswerNotFound:
+            abort(404)
+        except DecisionError as refused:
+            error = str(refused)
+        else:
+            flash(f"Saved your coding of answer {number}.", NOTICE)
+            if following is None:
+                flash("That was the last answer here: nothing is left to code with these filters.", NOTICE)
+                return _queue(filters)
+            return _answer(following, filters)
+    screen = workspace.coding_screen(
+        db.session, member.forum_id, member.user_id, number, request.args.to_dict()
+    )
+    if screen is None:
+        abort(404)
+    return render_template("themes/workspace_answer.html", screen=screen, error=error)
+
+
+@bp.route("/staff/coding/undo", methods=["GET", "POST"])
+@role_required("lead", "coder")
+def coding_undo() -> Page:
+    """Undo the user's last decision (a whole bulk run at once) and go back to that answer.
+
+    Only a POST undoes. A GET (the address reloaded or bookmarked; without it, ``/staff/coding/undo``
+    would be read as an answer's address) leads to the queue and changes nothing."""
+    member = current_membership()
+    filters = _filters()
+    if request.method == "GET":
+        return _queue(filters)
+    try:
+        undone = workspace.undo_last(db.session, member.forum_id, member.user_id)
+    except DecisionError as refused:
+        flash(str(refused), PROBLEM)
+        came_from = request.form.get("from", "")
+        return _answer(int(came_from), filters) if _ID.fullmatch(came_from) else _queue(filters)
+    if undone.answer_id is None:
+        skipped = (
+            f" {undone.skipped:,} others were changed since, so they were left as they are."
+            if undone.skipped
+            else ""
+        )
+        flash(f"Undone: {undone.count:,} answers accepted in bulk are back in the queue.{skipped}", NOTICE)
+        return _queue(filters)
+    flash(f"Undone: answer {undone.answer_id} is back as it was before your last decision.", NOTICE)
+    return _answer(undone.answer_id, filters)
+
+
+@bp.route("/staff/coding/bulk", methods=["GET", "POST"])
+@role_required("lead", "coder")
+def coding_bulk() -> Page:
+    """How many answers the lead's threshold would accept; the form to accept them."""
+    member = current_membership()
+    if request.method == "POST":
+        filters = _filters()
+        threshold = workspace.bulk_threshold(db.session, member.forum_id)  # never the form's
+        count = workspace.bulk_accept(db.session, member.forum_id, member.user_id, threshold, filters)
+        flash(
+            f"Accepted the suggestions of {count:,} {'answer' if count == 1 else 'answers'}. "
+            "“Undo my last decision” takes them all back.",
+            NOTICE,
+        )
+        return _queue(filters)
+    return _bulk_page()
+
+
+@bp.post("/staff/coding/bulk/threshold")
+@role_required("lead")
+def coding_threshold() -> Page:
+    member = current_membership()
+    try:
+        threshold = workspace.set_bulk_threshold(
+            db.session, member.forum_id, request.form.get("threshold", "")
+        )
+    except workspace.ThresholdError as refused:
+        return _bulk_page(str(refused), request.form.get("threshold", ""))
+    flash(f"The threshold for bulk acceptance is now {workspace.percent(threshold)}%.", NOTICE)
+    return redirect(url_for("themes.coding_bulk", **_filters().query()), 303)
+
+
+def _bulk_page(error: str = "", typed: str | None = None) -> str:
+    member = current_membership()
+    screen = workspace.bulk_screen(db.session, member.forum_id, request.args.to_dict())
+    return render_template(
+        "themes/workspace_bulk.html", screen=screen, lead=member.role == "lead", error=error, typed=typed
+    )
