@@ -901,12 +901,24 @@ def _states(session: Session, ids: Sequence[int]) -> dict[int, AnswerState]:
 
 def _reopen(session: Session, ids: Sequence[int]) -> None:
     """Put answers back to "to code" with their suggestions (``decisions`` for a pending state)."""
-    if not ids:
-        return
+    if ids:
+        _set_many(session, ids, auto_status=SUGGESTED, answer_status=PENDING, user_id=None, now=None)
+
+
+def _set_many(
+    session: Session,
+    ids: Sequence[int],
+    *,
+    auto_status: str,
+    answer_status: str,
+    user_id: int | None,
+    now: datetime | None,
+) -> None:
+    """Give many answers' automatic codings one status, drop their manual ones, set their status."""
     session.execute(
         update(Coding)
         .where(Coding.answer_id.in_(ids), Coding.source == AUTO)
-        .values(status=SUGGESTED, coder_id=None, decided_at=None)
+        .values(status=auto_status, coder_id=user_id, decided_at=now)
         .execution_options(synchronize_session=False)
     )
     session.execute(
@@ -917,7 +929,7 @@ def _reopen(session: Session, ids: Sequence[int]) -> None:
     session.execute(
         update(CodedAnswer)
         .where(CodedAnswer.answer_id.in_(ids))
-        .values(status=PENDING, coded_by_id=None, coded_at=None)
+        .values(status=answer_status, coded_by_id=user_id, coded_at=now)
         .execution_options(synchronize_session=False)
     )
 
@@ -1023,23 +1035,7 @@ def bulk_accept(
         ):
             themes[answer_id].append(theme)
         # What decisions.decide does for an answer to code whose suggestions are all accepted.
-        session.execute(
-            update(Coding)
-            .where(Coding.answer_id.in_(ids), Coding.source == AUTO)
-            .values(status=ACCEPTED, coder_id=user_id, decided_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        session.execute(
-            delete(Coding)
-            .where(Coding.answer_id.in_(ids), Coding.source == MANUAL)
-            .execution_options(synchronize_session=False)
-        )
-        session.execute(
-            update(CodedAnswer)
-            .where(CodedAnswer.answer_id.in_(ids))
-            .values(status=CODED, coded_by_id=user_id, coded_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _set_many(session, ids, auto_status=ACCEPTED, answer_status=CODED, user_id=user_id, now=now)
         pending = [AnswerState(PENDING, tuple(sorted(themes[row.answer_id])), row.sentiment) for row in rows]
         session.execute(
             insert(CodingDecision),
