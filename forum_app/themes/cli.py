@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 
 @click.group("themes", help="The automatic theme coder: evaluate it, try it on a text, retrain it.")
@@ -110,8 +111,6 @@ def train_default_command(out: Path | None) -> None:
 
 # --- A forum's own coder: retraining on its confirmed codings, coding what is uncoded -------------
 
-from flask.cli import with_appcontext  # noqa: E402  (these commands use the database)
-
 
 def _forum_id(slug: str) -> int:
     from forum_app.accounts.services import get_forum
@@ -186,18 +185,6 @@ def code_new_command(forum_slug: str | None) -> None:
 
 # --- Codebook: export and import a forum's codebook (JSON or CSV; see codebook_io) ----------------
 
-from flask.cli import with_appcontext  # noqa: E402  (kept with the commands that need it)
-
-
-def _codebook_forum(slug: str) -> int:
-    from forum_app.accounts.services import get_forum
-    from forum_app.extensions import db
-
-    forum = get_forum(db.session, slug)
-    if forum is None:
-        raise click.ClickException(f"There is no forum with the slug {slug!r}.")
-    return forum.id
-
 
 @themes_cli.command("codebook-export")
 @click.option("--forum", "forum_slug", required=True, help="Slug of the forum.")
@@ -210,7 +197,7 @@ def codebook_export_command(forum_slug: str, kind: str, number: int | None, out:
     from forum_app.extensions import db
     from forum_app.themes.codebook_io import export_csv, export_json, load_snapshot
 
-    snapshot = load_snapshot(db.session, _codebook_forum(forum_slug), number)
+    snapshot = load_snapshot(db.session, _forum_id(forum_slug), number)
     if snapshot is None:
         raise click.ClickException(f"{forum_slug} has no codebook version {number}.")
     text = export_json(snapshot, forum_slug) if kind == "json" else export_csv(snapshot)
@@ -237,7 +224,7 @@ def codebook_import_command(forum_slug: str, note: str, path: Path) -> None:
     from forum_app.extensions import db
     from forum_app.themes.codebook_io import MAX_FILE_BYTES, import_codebook
 
-    forum_id = _codebook_forum(forum_slug)
+    forum_id = _forum_id(forum_slug)
     try:
         with path.open("rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
