@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
@@ -55,6 +55,9 @@ from forum_app.themes.models import (
     PENDING,
     SENTIMENTS,
     SUGGESTED,
+    AgreementItem,
+    AgreementSample,
+    BlindCoding,
     CodedAnswer,
     Coding,
     CodingDecision,
@@ -125,6 +128,9 @@ class Filters:
     period_from: date | None = None
     period_to: date | None = None
     order: str = "oldest"
+    # The person looking: answers they are double-coding blind are kept out of their sight (never
+    # in the query string; set from the signed-in user).
+    blind_for: int | None = None
 
     def query(self) -> dict[str, Any]:
         """The filters that differ from the defaults, as query-string arguments (strings)."""
@@ -191,8 +197,11 @@ def _month_bound(year: int, month: int, end: bool) -> date:
     return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
 
 
-def parse_filters(args: Mapping[str, str], options: FilterOptions) -> ParsedFilters:
-    """Read the filters from query-string arguments. An invalid value is left out, with a message."""
+def parse_filters(
+    args: Mapping[str, str], options: FilterOptions, user_id: int | None = None
+) -> ParsedFilters:
+    """Read the filters from query-string arguments. An invalid value is left out, with a message.
+    ``user_id``: the person looking, whose blind double-coding answers are left out."""
     values = {name: str(args.get(name, "") or "").strip()[:100] for name in FILTER_FIELDS}
     errors: dict[str, str] = {}
 
@@ -229,6 +238,7 @@ def parse_filters(args: Mapping[str, str], options: FilterOptions) -> ParsedFilt
         period_from=bounds["from"],
         period_to=bounds["to"],
         order=order,
+        blind_for=user_id,
     )
     return ParsedFilters(filters, errors, values)
 
@@ -255,9 +265,40 @@ def _has_theme(theme: str) -> ColumnElement[bool]:
     )
 
 
+def _blind_answers(user_id: int) -> Select[int]:
+    """The answers this person is coding blind in a double-coding sample that the two people have not
+    both finished. Until then the workspace must not show them the automatic suggestions or anyone
+    else's coding of those answers, or the agreement figures would not measure independent coding."""
+    coded_twice = (
+        select(func.count(BlindCoding.id))
+        .join(AgreementItem, AgreementItem.id == BlindCoding.item_id)
+        .where(AgreementItem.sample_id == AgreementSample.id)
+        .scalar_subquery()
+    )
+    items = (
+        select(func.count(AgreementItem.id))
+        .where(AgreementItem.sample_id == AgreementSample.id)
+        .scalar_subquery()
+    )
+    unfinished = select(AgreementSample.id).where(
+        or_(AgreementSample.first_coder_id == user_id, AgreementSample.second_coder_id == user_id),
+        coded_twice < 2 * items,
+    )
+    return select(AgreementItem.answer_id).where(AgreementItem.sample_id.in_(unfinished))
+
+
+def is_blind_for(session: Session, user_id: int, answer_id: int) -> bool:
+    """Whether this person is still coding this answer blind (see ``_blind_answers``)."""
+    return bool(
+        session.scalar(select(_blind_answers(user_id).where(AgreementItem.answer_id == answer_id).exists()))
+    )
+
+
 def _conditions(forum_id: int, filters: Filters) -> list[ColumnElement[bool]]:
     """Every filter but the status."""
     found: list[ColumnElement[bool]] = [CodedAnswer.forum_id == forum_id]
+    if filters.blind_for is not None:
+        found.append(CodedAnswer.answer_id.not_in(_blind_answers(filters.blind_for)))
     if filters.theme:
         found.append(_has_theme(filters.theme))
     if filters.sentiment:
@@ -536,7 +577,7 @@ def queue_screen(
 ) -> QueueScreen:
     """Everything the queue page shows, with two counts and one page of rows."""
     options = filter_options(session, forum_id)
-    parsed = parse_filters(args, options)
+    parsed = parse_filters(args, options, user_id)
     counted = progress(session, forum_id, parsed.filters)
     status = parsed.filters.status
     total = counted.pending if status == PENDING else counted.coded if status == CODED else counted.total
@@ -711,11 +752,13 @@ def coding_screen(
     session: Session, forum_id: int, user_id: int, answer_id: int, args: Mapping[str, str]
 ) -> CodingScreen | None:
     """The coding page of one answer, within the queue the filters select. None: not this forum's."""
+    if is_blind_for(session, user_id, answer_id):
+        return None
     options = filter_options(session, forum_id)
     answer = answer_for_coding(session, forum_id, answer_id, options)
     if answer is None:
         return None
-    parsed = parse_filters(args, options)
+    parsed = parse_filters(args, options, user_id)
     coded = session.get(CodedAnswer, answer_id)
     return CodingScreen(
         answer,
@@ -743,7 +786,7 @@ def save_coding(
     the answer since, nothing is saved (``DecisionError``), so no one overwrites a coding unseen.
     """
     coded = session.get(CodedAnswer, answer_id, with_for_update=True)
-    if coded is None or coded.forum_id != forum_id:
+    if coded is None or coded.forum_id != forum_id or is_blind_for(session, user_id, answer_id):
         session.rollback()
         raise AnswerNotFound(answer_id)
     try:
@@ -1078,10 +1121,10 @@ class BulkScreen:
         return describe_filters(self.filters, self.options)
 
 
-def bulk_screen(session: Session, forum_id: int, args: Mapping[str, str]) -> BulkScreen:
+def bulk_screen(session: Session, forum_id: int, user_id: int, args: Mapping[str, str]) -> BulkScreen:
     """The bulk page: the lead's threshold and how many answers it would accept under the filters."""
     options = filter_options(session, forum_id)
-    parsed = parse_filters(args, options)
+    parsed = parse_filters(args, options, user_id)
     threshold = bulk_threshold(session, forum_id)
     return BulkScreen(parsed, options, threshold, bulk_preview(session, forum_id, threshold, parsed.filters))
 

@@ -30,8 +30,9 @@ def _answer_id(value: str) -> int:
 
 def _filters() -> workspace.Filters:
     """The queue's filters from the query string (invalid ones are left out; the queue page says why)."""
-    options = workspace.filter_options(db.session, current_membership().forum_id)
-    return workspace.parse_filters(request.args.to_dict(), options).filters
+    member = current_membership()
+    options = workspace.filter_options(db.session, member.forum_id)
+    return workspace.parse_filters(request.args.to_dict(), options, member.user_id).filters
 
 
 def _queue(filters: workspace.Filters) -> WerkzeugResponse:
@@ -168,7 +169,7 @@ def coding_threshold() -> Page:
 
 def _bulk_page(error: str = "", typed: str | None = None) -> str:
     member = current_membership()
-    screen = workspace.bulk_screen(db.session, member.forum_id, request.args.to_dict())
+    screen = workspace.bulk_screen(db.session, member.forum_id, member.user_id, request.args.to_dict())
     return render_template(
         "themes/workspace_bulk.html", screen=screen, lead=member.role == "lead", error=error, typed=typed
     )

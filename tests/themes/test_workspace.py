@@ -750,3 +750,31 @@ def test_withdrawn_answers_vanish_from_the_queue(app: Flask, db_session: Session
     page(staff, f"/staff/coding/{answer_id}", status=404)
     undo = staff.post("/staff/coding/undo", data={"csrf_token": csrf_token(page(staff, QUEUE))})
     assert undo.status_code == 303  # the decision went with the answer: nothing to undo, no error
+
+
+def test_answers_being_double_coded_blind_stay_out_of_the_two_coders_sight(
+    app: Flask, db_session: Session, demo: list[int]
+) -> None:
+    from forum_app.themes.sampling import create_sample, save_blind
+
+    forum_id = _forum_id(db_session)
+    make_staff(db_session, "second@example.org", role="coder")
+    lead, coder, second = (user_id(db_session, email) for email in (LEAD, CODER, "second@example.org"))
+    sample = create_sample(db_session, forum_id, lead, 0.25, coder, second, seed=1)
+    sampled = sorted(item.answer_id for item in sample.items)
+    assert len(sampled) == 3
+    coders_view = parse_filters({}, _options(db_session), coder).filters
+    assert sorted(set(demo) - set(_all_ids(db_session, coders_view))) == sampled
+    assert sorted(_all_ids(db_session, Filters())) == sorted(demo)  # the lead, not coding it, sees all
+    assert workspace.progress(db_session, forum_id, coders_view).total == len(demo) - 3
+    client = _signed_in(app, CODER)
+    page(client, f"{QUEUE}/{sampled[0]}", 404)
+    with pytest.raises(workspace.AnswerNotFound):
+        _code(db_session, sampled[0])
+    assert workspace.next_in_queue(db_session, forum_id, coders_view) not in sampled
+    assert workspace.bulk_preview(db_session, forum_id, 0.0, coders_view) == len(demo) - 3
+    for item in sample.items:  # both finish: the answers come back
+        for who in (coder, second):
+            save_blind(db_session, item, who, ["waiting_times"], "negative")
+    assert sorted(_all_ids(db_session, coders_view)) == sorted(demo)
+    page(client, f"{QUEUE}/{sampled[0]}")
