@@ -159,7 +159,26 @@ def agreement_report(sample_id: str) -> Page:
         abort(403)
     report = reliability.sample_report(db.session, sample.id)
     disagreements = sampling.may_see_disagreements(sample, state, member.user_id, member.role)
-    return render_template("themes/agreement_report.html", report=report, disagreements_link=disagreements)
+    applied = request.args.get("applied", "")
+    return render_template(
+        "themes/agreement_report.html",
+        report=report,
+        disagreements_link=disagreements,
+        can_settle=sampling.may_resolve(state, member.role),
+        applied=int(applied) if _ID.fullmatch(applied) else None,
+    )
+
+
+@bp.post("/staff/agreement/<sample_id>/use-agreed")
+@role_required("lead")
+def agreement_use_agreed(sample_id: str) -> Page:
+    member = current_membership()
+    sample = _sample(sample_id)
+    try:
+        changed = sampling.use_agreed_codings(db.session, sample, member.user_id)
+    except sampling.SampleError:
+        return redirect(url_for("themes.agreement_report", sample_id=sample.id))
+    return redirect(url_for("themes.agreement_report", sample_id=sample.id, applied=changed))
 
 
 @bp.get("/staff/agreement/<sample_id>/disagreements")

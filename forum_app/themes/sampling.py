@@ -30,7 +30,7 @@ from forum_app.accounts.models import Membership, User
 from forum_app.db import utcnow
 from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey, SurveyVersion
 from forum_app.themes.codebooks import ensure_codebook
-from forum_app.themes.decisions import DecisionError, decide
+from forum_app.themes.decisions import AnswerState, DecisionError, decide, state_of
 from forum_app.themes.models import (
     CODED,
     PENDING,
@@ -524,3 +524,52 @@ def resolve(
     item.resolved_by_id, item.resolved_at = user_id, decision.decided_at
     session.commit()
     return decision
+
+
+def use_agreed_codings(session: Session, sample: AgreementSample, user_id: int) -> int:
+    """Make what both people chose, where they chose the same themes and sentiment, the final coding
+    of those answers of a finished sample, as the lead's decisions (kind "resolve"); each such answer
+    is marked settled, so pressing again changes nothing and a later coding stands. Commits; returns
+    how many answers' coding changed."""
+    if _role(session, sample.forum_id, user_id) != "lead":
+        raise SampleError("Only a forum lead can use the agreed codings.")
+    if not may_resolve(progress(session, sample), "lead"):
+        raise SampleError(NOT_FINISHED)
+    rows = session.execute(
+        select(AgreementItem, BlindCoding)
+        .join(BlindCoding, BlindCoding.item_id == AgreementItem.id)
+        .where(AgreementItem.sample_id == sample.id, AgreementItem.resolved_at.is_(None))
+    ).all()
+    items: dict[int, AgreementItem] = {}
+    codings: dict[int, dict[int, BlindCoding]] = {}
+    for item, coding in rows:
+        items[item.id] = item
+        codings.setdefault(item.id, {})[coding.coder_id] = coding
+    known = [choice.value for choice in theme_choices(session, sample)]
+    now, changed = utcnow(), 0
+    for item_id, both in codings.items():
+        first, second = both.get(sample.first_coder_id or 0), both.get(sample.second_coder_id or 0)
+        if first is None or second is None:
+            continue
+        if set(first.themes) != set(second.themes) or first.sentiment != second.sentiment:
+            continue
+        item = items[item_id]
+        coded = session.get(CodedAnswer, item.answer_id)
+        if coded is None:
+            continue
+        agreed = AnswerState(CODED, tuple(sorted(set(first.themes))), first.sentiment)
+        if state_of(session, coded) != agreed:
+            decide(
+                session,
+                coded,
+                user_id=user_id,
+                themes=agreed.themes,
+                sentiment=agreed.sentiment,
+                known_themes=[*known, *agreed.themes],
+                codebook_version_id=sample.codebook_version_id,
+                kind="resolve",
+            )
+            changed += 1
+        item.resolved_by_id, item.resolved_at = user_id, now
+    session.commit()
+    return changed

@@ -32,7 +32,7 @@ from forum_app.themes.models import (
     CodingDecision,
 )
 from forum_app.themes.sampling import SampleError
-from tests.factories import make_forum, make_staff, make_survey, page, post_form, sign_in
+from tests.factories import csrf_token, make_forum, make_staff, make_survey, page, post_form, sign_in
 
 LEAD = "lead@demo.example"
 CODER_A = "ana@demo.example"
@@ -350,6 +350,49 @@ def test_resolving_sets_the_final_coding_as_a_resolve_decision(db_session: Sessi
     assert [d.position for d in reliability.disagreements(db_session, sample.id) if d.resolved] == [5, 6]
     following = reliability.next_unresolved(db_session, sample.id, 5)
     assert following is not None and following.position == 3
+
+
+def test_a_lead_makes_the_agreed_codings_final(app: Flask, client: FlaskClient, db_session: Session) -> None:
+    forum = _setup(db_session)
+    sample = _sample(db_session, forum)
+    items = _code(db_session, forum, sample)
+    lead = forum.users[LEAD]
+    with pytest.raises(SampleError, match="once both people have coded every answer"):
+        sampling.use_agreed_codings(db_session, sample, lead)
+    _finish(db_session, forum, items)
+    with pytest.raises(SampleError, match="Only a forum lead"):
+        sampling.use_agreed_codings(db_session, sample, forum.users[CODER_A])
+    sampling.resolve(db_session, items[4], lead, [WAITING, "mental_health"], "negative")  # a settled one
+
+    sign_in(client, LEAD)
+    report = f"/staff/agreement/{sample.id}"
+    token = csrf_token(page(client, report))
+    response = client.post(f"{report}/use-agreed", data={"csrf_token": token})
+    # Every answer but 3, 5 and 6 was coded the same by both (3 differs in sentiment, 6 in themes;
+    # 5 was settled and stays as settled).
+    agreed = [item for n, item in enumerate(items, start=1) if n not in (3, 5, 6)]
+    assert response.status_code == 302 and response.location.endswith(f"applied={len(agreed)}")
+    assert f"{len(agreed)} answers now have the coding both people agreed on" in _html(
+        client, response.location
+    )
+    db_session.expire_all()
+    for n, item in enumerate(items, start=1):
+        coded = db_session.get(CodedAnswer, item.answer_id)
+        assert coded is not None
+        state = state_of(db_session, coded)
+        if item in agreed:
+            expected = (WAITING,) if n <= 4 or n in (11, 12) else ()
+            assert (state.status, state.themes, state.sentiment, coded.coded_by_id) == (
+                CODED,
+                expected,
+                "positive" if n <= 2 else "negative",
+                lead,
+            )
+        elif n == 5:
+            assert state.themes == ("mental_health", WAITING)
+        else:
+            assert coded.status != CODED
+    assert sampling.use_agreed_codings(db_session, sample, lead) == 0  # again: nothing changes
 
 
 def test_summary_for_the_evidence_pack(db_session: Session) -> None:
