@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from forum_app.accounts.models import User
 from forum_app.db import utcnow
 from forum_app.themes.models import (
     ACCEPTED,
@@ -140,6 +141,8 @@ def decide(
         raise DecisionError("Choose a sentiment: negative, mixed, neutral or positive.")
     now = utcnow()
     before = state_of(session, coded)
+    # Who coded it before, and when, so that an undo gives the coding back to them.
+    earlier = {"by": coded.coded_by_id, "at": coded.coded_at.isoformat() if coded.coded_at else None}
     after = AnswerState(CODED, themes, sentiment)
     _apply(session, coded, after, user_id, codebook_version_id, now)
     decision = CodingDecision(
@@ -147,7 +150,7 @@ def decide(
         forum_id=coded.forum_id,
         user_id=user_id,
         kind=kind,
-        before=before.as_dict(),
+        before={**before.as_dict(), **earlier},
         after=after.as_dict(),
         decided_at=now,
     )
@@ -180,7 +183,8 @@ def last_decision(session: Session, forum_id: int, user_id: int) -> CodingDecisi
 
 
 def undo(session: Session, decision: CodingDecision, user_id: int, codebook_version_id: int) -> CodedAnswer:
-    """Put the answer back as it was before ``decision`` (flushed). Refused if it changed since."""
+    """Put the answer back as it was before ``decision`` (flushed), credited to whoever had coded it
+    then. Refused if it changed since."""
     coded = session.get(CodedAnswer, decision.answer_id)
     if coded is None:
         raise DecisionError("That answer is no longer here (it may have been withdrawn).")
@@ -189,7 +193,11 @@ def undo(session: Session, decision: CodingDecision, user_id: int, codebook_vers
         raise DecisionError("Someone has changed this answer's coding since, so it was not undone.")
     before = AnswerState.from_dict(decision.before)
     now = utcnow()
-    _apply(session, coded, before, user_id, codebook_version_id, now)
+    by, at = decision.before.get("by"), decision.before.get("at")
+    if before.status == CODED and by is not None and at and session.get(User, by) is not None:
+        _apply(session, coded, before, by, codebook_version_id, datetime.fromisoformat(at))
+    else:
+        _apply(session, coded, before, user_id, codebook_version_id, now)
     decision.undone = True
     session.add(
         CodingDecision(

@@ -154,7 +154,13 @@ def test_deciding_accepts_rejects_and_adds_themes_and_records_who_and_when(
 
     logged = db_session.get(CodingDecision, decision.id)
     assert logged is not None and logged.kind == "code" and logged.user_id == lead and not logged.undone
-    assert logged.before == {"status": PENDING, "themes": sorted(suggested), "sentiment": "negative"}
+    assert logged.before == {
+        "status": PENDING,
+        "themes": sorted(suggested),
+        "sentiment": "negative",
+        "by": None,
+        "at": None,
+    }
     assert logged.after == {"status": CODED, "themes": sorted(wanted), "sentiment": "mixed"}
     assert logged.decided_at is not None
 
@@ -346,3 +352,6 @@ def test_undoing_a_second_coding_restores_the_first(
         ("family_impact", "social_care_short_breaks"),
         "negative",
     )
+    restored = _coded(db_session, ids[3])
+    assert restored.coded_by_id == coder  # the first coding is the coder's again, not the lead's
+    assert {row[3] for row in _codings(db_session, ids[3])} == {coder}
