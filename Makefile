@@ -52,6 +52,7 @@ format: install-dev
 bench: install-dev
 	$(BIN)/python bench/coder_speed.py
 	$(BIN)/python bench/workspace_page.py
+	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/evaluate_coder.py
 
 clean:

@@ -1,0 +1,613 @@
+"""Find personal details in a free-text answer and replace them with readable tags.
+
+``redact(text)`` runs one detector per kind, merges overlapping spans and returns the redacted
+text with what it found (offsets into the ORIGINAL text). Everything is deterministic, offline and
+fast (plain regular expressions plus name lists in ``data/``); no model is loaded.
+
+Kinds and tags (``TAGS``): email, phone, postcode, nhs, nino, dob, url, reference, address, name,
+school. The detectors lean towards recall: a tag too many costs a word of context, a name too few
+can identify a family.
+
+Why not Presidio: it pulls spaCy (about 400 MB), and one analyze call takes about 25 ms in its
+regex-only mode; its UK recognisers miss what parents write here (spaced-out or spelled-out
+digits, " at " emails, Ofcom drama numbers, lower-case names, school names), so the rules below
+would be needed anyway. See forum_app/moderation/data/README.md for the name lists.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+TAGS: dict[str, str] = {
+    "email": "[email]",
+    "phone": "[phone]",
+    "postcode": "[postcode]",
+    "nhs": "[NHS number]",
+    "nino": "[NI number]",
+    "dob": "[date of birth]",
+    "url": "[link]",
+    "reference": "[reference]",
+    "address": "[address]",
+    "name": "[name]",
+    "school": "[school]",
+}
+# When spans overlap, the merged span takes the kind of the longest one; ties go to the earlier kind here.
+PRIORITY = tuple(TAGS)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One personal detail: its kind and where it is in the original text (``text[start:end]``)."""
+
+    kind: str
+    start: int
+    end: int
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    text: str
+    found: tuple[Found, ...]
+
+    @property
+    def kinds(self) -> set[str]:
+        return {found.kind for found in self.found}
+
+
+# ---------------------------------------------------------------------------------------------
+# Word lists
+
+
+def _read_list(name: str) -> list[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """Lower-cased first names."""
+    return frozenset(name.lower() for name in _read_list("first_names.txt"))
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return frozenset(name.lower() for name in _read_list("surnames.txt"))
+
+
+@cache
+def common_words() -> frozenset[str]:
+    return frozenset(_read_list("common_words.txt"))
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that are never a name or a school's own name, whatever the lists say (SEND vocabulary,
+# sentence openers, days and months).
+NOT_NAMES = _words(
+    """
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    i a the my our his her their we he she they it this that there here hi hello dear thanks thank
+    yes no send sen senco ehcp ehc ehcna camhs nhs la icb ta ot salt slt asd adhd asc pda dld ebsa
+    eotas sendist ofsted cqc sendiass ipsea gp ep cdc ap pru ld sld pmld mld spld year reception
+    nursery school college monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december mum dad mother father nan
+    grandma grandad son daughter autism autistic dyslexia dyspraxia covid christmas easter england
+    english council county trust mr mrs ms miss mx dr prof sir
+    """
+)
+
+
+def _is_common(word: str) -> bool:
+    return word.lower() in common_words()
+
+
+def _is_first_name(word: str) -> bool:
+    lowered = word.lower()
+    if lowered in NOT_NAMES:
+        return False
+    if lowered in first_names():
+        return True
+    # Hyphenated first names: amelia-rose, Mary-Jane.
+    parts = re.split(r"[-\u2010\u2011]", lowered)
+    return len(parts) > 1 and all(part in first_names() for part in parts)
+
+
+def _plausible_name(word: str) -> bool:
+    """A word that could be a name after a strong cue ('my son X', 'Mrs X'): listed, or not English."""
+    if not word[:1].isalpha() or word.lower() in NOT_NAMES:
+        return False
+    if word.isupper() and len(word) > 1 and not _is_first_name(word):
+        return False  # ADHD, CAMHS
+    if _is_first_name(word) or word.lower() in surnames():
+        return True
+    # "self-harming" is not a name: every part of a hyphenated word must be unknown to the dictionary.
+    return not any(_is_common(part) for part in re.split(r"[-'’]", word) if part)
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured identifiers: runs of digits (also spaced out, or spelled out) classified by their digits
+
+_NUMBER_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "nought": "0",
+    "nil": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
+_DIGIT_WORDS = "zero|oh|nought|nil|one|two|three|four|five|six|seven|eight|nine|double|triple|treble"
+_DIGIT_TOKEN = rf"(?:\d+|(?:{_DIGIT_WORDS})\b)"
+_RUN_RE = re.compile(
+    rf"(?<![\w/])(?:\+\s?|\(\s?)?{_DIGIT_TOKEN}(?:[ \t\-.()\u00a0,]{{0,3}}{_DIGIT_TOKEN})*", re.IGNORECASE
+)
+_TOKEN_RE = re.compile(_DIGIT_TOKEN, re.IGNORECASE)
+_NHS_CONTEXT_RE = re.compile(r"\bnhs\b[^\n]{0,20}$", re.IGNORECASE)
+
+
+def nhs_checksum_ok(digits: str) -> bool:
+    """The NHS number modulus-11 check: weights 10..2 on the first nine digits give the tenth."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _to_ascii_digits(token: str) -> str:
+    return "".join(str(unicodedata.decimal(char)) for char in token)
+
+
+def _digit_tokens(run: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, digits) per token of a run; 'double seven' becomes one token '77'."""
+    tokens: list[tuple[int, int, str]] = []
+    repeat: tuple[int, int] | None = None
+    for match in _TOKEN_RE.finditer(run):
+        word = match.group().lower()
+        start, end = offset + match.start(), offset + match.end()
+        if word in _REPEAT_WORDS:
+            repeat = (start, _REPEAT_WORDS[word])
+            continue
+        digits = _NUMBER_WORDS.get(word) or _to_ascii_digits(match.group())
+        if repeat is not None:
+            start, digits = repeat[0], digits[0] * repeat[1] + digits[1:]
+            repeat = None
+        tokens.append((start, end, digits))
+    return tokens
+
+
+def _classify_digits(digits: str, plus: bool, before: str) -> str | None:
+    national = digits
+    if plus or digits.startswith("44") or digits.startswith("0044"):
+        national = digits.removeprefix("00")
+        if national.startswith("44"):
+            national = "0" + national[2:].removeprefix("0")
+    if national.startswith("0") and len(national) in (10, 11) and national[1] in "123578":
+        return "phone"
+    if len(digits) == 10 and (nhs_checksum_ok(digits) or _NHS_CONTEXT_RE.search(before)):
+        return "nhs"
+    return None
+
+
+def _find_digit_runs(text: str) -> Iterator[Found]:
+    for run in _RUN_RE.finditer(text):
+        tokens = _digit_tokens(run.group(), run.start())
+        if sum(len(token[2]) for token in tokens) < 9:
+            continue
+        plus = run.group().lstrip("(").startswith("+")
+        i = 0
+        while i < len(tokens):
+            best: tuple[int, str] | None = None
+            digits = ""
+            for j in range(i, len(tokens)):
+                digits += tokens[j][2]
+                if len(digits) > 14:
+                    break
+                kind = _classify_digits(
+                    digits, plus and i == 0, text[max(0, tokens[i][0] - 30) : tokens[i][0]]
+                )
+                if kind is not None:
+                    best = (j, kind)
+            if best is None:
+                i += 1
+                continue
+            j, kind = best
+            start = run.start() if i == 0 else tokens[i][0]
+            yield Found(kind, start, tokens[j][1], "digits")
+            i = j + 1
+
+
+_POSTCODE_RE = re.compile(
+    r"\b([A-Z]{1,2}\d[A-Z\d]?)[ \t\u00a0]{0,2}(\d[ABD-HJLNP-UW-Z]{2})\b",
+    re.IGNORECASE,
+)
+_ORDINAL_RE = re.compile(r"\d(?:st|nd|rd|th)", re.IGNORECASE)
+
+
+def _find_postcodes(text: str) -> Iterator[Found]:
+    for match in _POSTCODE_RE.finditer(text):
+        inward = match.group(2)
+        if _ORDINAL_RE.fullmatch(inward) and not inward.isupper():
+            continue  # "y5 3rd"
+        yield Found("postcode", match.start(), match.end(), "postcode")
+
+
+_NINO_RE = re.compile(r"\b[A-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b", re.IGNORECASE)
+
+
+def _find_ninos(text: str) -> Iterator[Found]:
+    # Any NI-number shape, valid prefix or not: QQ 12 34 56 C is HMRC's example, but a typo is personal too.
+    for match in _NINO_RE.finditer(text):
+        yield Found("nino", match.start(), match.end(), "nino")
+
+
+_TLDS = _words(
+    """
+    com org net uk gov nhs ac edu info io me co biz online email mail live scot wales london cymru
+    """
+)
+_DOT = r"(?:\.|[ \t]*[\(\[\{]dot[\)\]\}][ \t]*|[ \t]+dot[ \t]+)"
+_EMAIL_RE = re.compile(
+    r"[\w.+'\-]+[ \t]*[@\uff20\ufe6b][ \t]*[\w\-]+(?:(?:\.|[ \t]*[\(\[\{]dot[\)\]\}][ \t]*)[\w\-]+)+"
+)
+# Written to dodge filters: "sam dot jones at gmail dot com", "mum (at) yahoo (dot) co (dot) uk".
+_EMAIL_WORDS_RE = re.compile(
+    rf"(?<![\w+'\-])[\w+'\-]+(?:{_DOT}[\w+'\-]+)*(?P<at>[ \t]*[\(\[\{{]at[\)\]\}}][ \t]*|[ \t]+at[ \t]+)"
+    rf"[\w\-]+(?:{_DOT}[\w\-]+)+",
+    re.IGNORECASE,
+)
+
+
+def _find_emails(text: str) -> Iterator[Found]:
+    for match in _EMAIL_RE.finditer(text):
+        yield Found("email", match.start(), match.end(), "email")
+    for match in _EMAIL_WORDS_RE.finditer(text):
+        if match.group("at").strip().lower() == "at":
+            # "I was at home.Then": a bare " at " counts only with a real ending and a non-word local part.
+            local = match.group()[: match.start("at") - match.start()]
+            labels = re.split(_DOT, match.group()[match.end("at") - match.start() :], flags=re.IGNORECASE)
+            if labels[-1].lower() not in _TLDS or (local.isalpha() and _is_common(local)):
+                continue
+        yield Found("email", match.start(), match.end(), "email (spelled out)")
+
+
+_URL_RE = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"']+"
+    r"|\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:com|org|net|co\.uk|org\.uk|gov\.uk|nhs\.uk|ac\.uk|uk|io|info)\b"
+    r"(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+
+
+def _find_urls(text: str) -> Iterator[Found]:
+    for match in _URL_RE.finditer(text):
+        end = match.end()
+        while end > match.start() and text[end - 1] in ".,;:!?)]}'\"":
+            end -= 1
+        yield Found("url", match.start(), end, "url")
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH}\.?(?:,?[ \t]+\d{{2,4}})?"
+    rf"|{_MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{2,4}})?"
+    rf"|{_MONTH}[ \t]+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+)
+_DOB_RE = re.compile(
+    rf"\b(?:d\.?[ \t]?o\.?[ \t]?b\b\.?|date[ \t]+of[ \t]+birth|born(?:[ \t]+on|[ \t]+in)?"
+    rf"|birthday(?:[ \t]+is)?)"
+    rf"[ \t]*[:\-]?[ \t]*(?:is[ \t]+)?(?:on[ \t]+|the[ \t]+)?(?P<date>{_DATE})",
+    re.IGNORECASE,
+)
+
+
+def _find_dobs(text: str) -> Iterator[Found]:
+    for match in _DOB_RE.finditer(text):
+        yield Found("dob", match.start("date"), match.end("date"), "dob")
+
+
+_REFERENCE_RE = re.compile(
+    r"\b(?:ref(?:erence)?|case(?:[ \t]+(?:no|number|ref))?|claim(?:[ \t]+no)?)\.?(?:[ \t]+(?:no\.?|number))?"
+    r"[ \t]*[:#]?[ \t]*(?:(?:is|was)[ \t]+)?(?P<ref>[A-Z0-9][A-Z0-9/\-]{3,})",
+    re.IGNORECASE,
+)
+
+
+def _find_references(text: str) -> Iterator[Found]:
+    for match in _REFERENCE_RE.finditer(text):
+        if any(char.isdigit() for char in match.group("ref")):
+            yield Found("reference", match.start("ref"), match.end("ref"), "reference")
+
+
+_STREET = (
+    r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|way|court|crescent|place|grove|gardens|terrace|rise"
+    r"|hill|view|walk|row|square|mews|green|vale|parade|boulevard|park|meadow|meadows|fields|croft|chase)"
+)
+_ADDRESS_RE = re.compile(
+    rf"\b(?:(?:flat|apartment|unit)[ \t]+\d+[a-z]?,?[ \t]+)?\d{{1,4}}[a-z]?,?[ \t]+"
+    rf"(?:[A-Za-z][a-z'’\-]+[ \t]+){{1,3}}{_STREET}\b\.?",
+    re.IGNORECASE,
+)
+
+
+def _find_addresses(text: str) -> Iterator[Found]:
+    for match in _ADDRESS_RE.finditer(text):
+        words = match.group().split()
+        # "2 hours a day", "3 years on the waiting list": the words before the street type must not be
+        # everyday English (they are place names), unless capitalised as a name is.
+        body = [word.strip(",.") for word in words[1:-1] if not word[:1].isdigit()]
+        if any(_is_common(word) and not word[:1].isupper() for word in body):
+            continue
+        yield Found("address", match.start(), match.end(), "address")
+
+
+# ---------------------------------------------------------------------------------------------
+# Schools and settings
+
+_SETTING = (
+    r"(?:Primary(?:[ \t]+School)?|Junior(?:s|[ \t]+School)?|Infants?(?:[ \t]+School)?"
+    r"|Nursery(?:[ \t]+School)?|Academy|School|College|High(?:[ \t]+School)?"
+    r"|Sixth[ \t]+Form(?:[ \t]+College)?|Pre-?school|Grammar(?:[ \t]+School)?"
+    r"|Secondary(?:[ \t]+School)?|Specialist[ \t]+College|Special[ \t]+School|Free[ \t]+School|UTC|PRU"
+    r"|Children['’]s[ \t]+Centre|[Rr]espite[ \t]+(?:[Uu]nit|[Cc]entre|[Hh]ome)|Federation)"
+)
+_CAPWORD = r"(?:St\.?|[A-Z][\w'’\-]*)"
+_SCHOOL_RE = re.compile(
+    rf"\b(?P<prefix>{_CAPWORD}(?:[ \t]+(?:{_CAPWORD}|of|&|on|upon|the|de))*?)"
+    rf"(?:[ \t]+(?:C[ \t]+of[ \t]+E|CofE|CE|C\.E\.|RC|R\.C\.|Catholic|Church[ \t]+of[ \t]+England|Methodist"
+    rf"|Community|Church|Junior|Infant|Primary|Free|Specialist))*"
+    rf"[ \t]+{_SETTING}\b"
+)
+_SCHOOL_LOWER_RE = re.compile(
+    r"\b(?P<prefix>[a-z][a-z'’\-]+)[ \t]+(?:primary|junior|juniors|infants|academy|college|school|high school"
+    r"|sixth form|nursery)\b"
+)
+# Words that make "X School" generic rather than a name ("the School", "Special School", "our Academy").
+_GENERIC = _words(
+    """
+    attend attends attending attended overnight short breaks emergency holiday
+    the a an our my his her their your this that these those every any no one another other each its
+    special secondary primary mainstream local new old current previous independent private state
+    specialist residential day boarding free grammar infant infants junior juniors nursery high
+    middle upper lower first sixth form further education village catchment chosen named preferred
+    same next last different whole community church faith catholic forest year send sen ehcp la
+    council autism autistic resourced base unit hospital virtual alternative provision mainstream's
+    dream good bad right wrong nearest nearby at to in from and or but for with of on by as is was
+    be been being if so not when where then after before while since until till into onto about
+    through start started starting leave leaving left moved move moving going go went back normal
+    proper actual big small whole main
+    """
+)
+_LOWER_CUE_RE = re.compile(r"\b(?:at|to|from|attends|attending|attended|in)[ \t]+$", re.IGNORECASE)
+
+
+def _find_schools(text: str) -> Iterator[Found]:
+    for match in _SCHOOL_RE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group("prefix")))
+        kept = [word for word in words if word.group().lower().strip(".") not in _GENERIC]
+        if not kept:
+            continue  # "the School", "Special School"
+        first = next(i for i, word in enumerate(words) if word.group().lower().strip(".") not in _GENERIC)
+        yield Found("school", match.start("prefix") + words[first].start(), match.end(), "school pattern")
+    for match in _SCHOOL_LOWER_RE.finditer(text):
+        prefix = match.group("prefix").lower()
+        if prefix in _GENERIC or prefix in NOT_NAMES or prefix.endswith(("'s", "’s")):
+            continue
+        if _is_common(prefix) and not _LOWER_CUE_RE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue
+        yield Found("school", match.start(), match.end(), "school pattern (lower case)")
+
+
+def _find_deny_list(text: str, terms: Iterable[str], kind: str) -> Iterator[Found]:
+    for term in terms:
+        words = term.split()
+        if not words:
+            continue
+        pattern = r"(?<!\w)" + r"[ \t]+".join(re.escape(word) for word in words) + r"(?!\w)"
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            yield Found(kind, match.start(), match.end(), "deny list")
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+_NAME_WORD = r"[^\W\d_]+(?:['’\-](?![sS]\b)[^\W\d_]+)*"
+_TITLE_RE = re.compile(
+    rf"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Sir|Dame|Nurse|Sister|Rev|Revd|Father|Cllr|Councillor)"
+    rf"|\b(?i:mr|mrs|ms|mx|dr))\.?[ \t]+(?P<name>{_NAME_WORD})"
+)
+_RELATIONS = (
+    r"(?:son|daughter|child|boy|girl|grandson|granddaughter|nephew|niece|husband|wife|partner|brother|sister"
+    r"|kid|twins?|stepson|stepdaughter|step-son|step-daughter|sons|daughters|children|youngest|eldest|oldest"
+    r"|little one|baby|foster (?:son|daughter|child)|ds|dd)"
+)
+_CUE_RE = re.compile(
+    rf"\b(?:(?:my|our|his|her|their)[ \t]+"
+    rf"(?:(?:eldest|youngest|oldest|middle|little|baby|twin|autistic|disabled)"
+    rf"[ \t]+)?{_RELATIONS}(?:[ \t]*,)?[ \t]+(?:is[ \t]+(?:called[ \t]+)?|called[ \t]+|named[ \t]+)?"
+    rf"|\b(?:my[ \t]+name[ \t]+is|my[ \t]+name['’]s|name[ \t]*:|called|named"
+    rf"|(?:mum|mom|mother|dad|father|parent"
+    rf"|grandma|grandmother|nan|nanna|grandad|carer|auntie|aunt|uncle)[ \t]+(?:to|of|for))[ \t]+)"
+    rf"(?P<name>{_NAME_WORD})",
+    re.IGNORECASE,
+)
+# Weaker cues: the word must be a known first name ("I'm autistic" is not a name).
+_SELF_CUE_RE = re.compile(
+    rf"\b(?:i['’]?m|i[ \t]+am|this[ \t]+is|it['’]?s(?:[ \t]+me)?|hi|hello|hiya|thanks?(?:[ \t]+you)?"
+    rf"|love|from)"
+    rf"[ \t]*,?[ \t]+(?P<name>{_NAME_WORD})",
+    re.IGNORECASE,
+)
+_AGE_CUE_RE = re.compile(
+    rf"\b(?P<name>{_NAME_WORD})(?:['’]s|[ \t]+is|[ \t]+was|[ \t]+who['’]s|[ \t]+turned|,)?"
+    rf"[ \t]*\(?[ \t]*(?:age[ \t]*|aged[ \t]*)?"
+    rf"\d{{1,2}}\b(?![ \t]*(?:%|weeks|months|hours|days|years[ \t]+ago|am|pm|:))"
+)
+_WORD_RE = re.compile(rf"\b{_NAME_WORD}")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t\u00a0":
+        i -= 1
+    return i < 0 or text[i] in '.!?:;\n"“(-–—•*'
+
+
+_SURNAME_RE = re.compile(r"[ \t]+(?P<surname>(?:O['’]|Mc|Mac)?[A-Z][a-z'’\-]+|[a-z][a-z'’\-]+)")
+
+
+def _extend_surname(text: str, end: int, strong: bool = False) -> int:
+    """Take one following word as a surname when it looks like one (Tom Gallagher, Karen Mills)."""
+    match = _SURNAME_RE.match(text, end)
+    if match is None:
+        return end
+    surname = match.group("surname")
+    lowered = surname.lower()
+    if lowered in NOT_NAMES:
+        return end
+    if surname[0].isupper():
+        if lowered in surnames() or lowered in first_names() or not _is_common(surname):
+            return match.end()
+        return end
+    # lower case ("john smith"): only a listed surname, and after a strong cue even one that is a word
+    if lowered in surnames() and (strong or not _is_common(surname)):
+        return match.end()
+    return end
+
+
+def _shouting(text: str, start: int, end: int) -> bool:
+    """Whether the text around a span is written in capitals (so "JOHN" there is not an acronym)."""
+    letters = [char for char in text[max(0, start - 30) : end + 30] if char.isalpha()]
+    return sum(char.isupper() for char in letters) > 0.8 * len(letters)
+
+
+def _previous_word_capitalised(text: str, start: int) -> bool:
+    match = re.search(r"([^\W\d_][\w'’\-]*)[ \t]+$", text[max(0, start - 30) : start])
+    if match is None:
+        return False
+    word = match.group(1)
+    return word[0].isupper() and not _is_first_name(word) and word.lower() not in NOT_NAMES
+
+
+def _find_names(text: str) -> Iterator[Found]:
+    for match in _TITLE_RE.finditer(text):
+        word = match.group("name")
+        if word[0].isupper() or _plausible_name(word):
+            start = match.start()
+            end = _extend_surname(text, match.end("name"))
+            if word[0].isupper() and _is_first_name(word):
+                end = _extend_surname(text, end) if end == match.end("name") else end
+            yield Found("name", start, end, "title")
+    for match in _CUE_RE.finditer(text):
+        word = match.group("name")
+        # "their child will", "a named caseworker": a lower-case word needs to be a listed name, not English.
+        if _plausible_name(word) and (word[0].isupper() or (_is_first_name(word) and not _is_common(word))):
+            end = _extend_surname(text, match.end("name"), strong=True)
+            yield Found("name", match.start("name"), end, "cue")
+    for match in _SELF_CUE_RE.finditer(text):
+        word = match.group("name")
+        if _is_first_name(word) and (word[0].isupper() or not _is_common(word)):
+            yield Found("name", match.start("name"), _extend_surname(text, match.end("name")), "self cue")
+    for match in _AGE_CUE_RE.finditer(text):
+        word = match.group("name")
+        if _is_first_name(word) and (word[0].isupper() or match.start() == 0 or not _is_common(word)):
+            yield Found("name", match.start("name"), match.end("name"), "age cue")
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        if not _is_first_name(word):
+            continue
+        if word.isupper() and len(word) > 1 and not _shouting(text, match.start(), match.end()):
+            continue  # ELSA (an emotional literacy support assistant), not Elsa
+        if _is_common(word):
+            # will, may, grace, lily: a capital in mid-sentence, or a surname after it ("Grace Okafor").
+            if not word[0].isupper() or word.isupper():
+                continue
+            end = _extend_surname(text, match.end())
+            if end == match.end() and (
+                _starts_sentence(text, match.start()) or _previous_word_capitalised(text, match.start())
+            ):
+                continue  # "Hope is all", "Westminster Hall"
+            yield Found("name", match.start(), end, "name list (also a word)")
+            continue
+        if len(word) < 3 and not word[0].isupper():
+            continue
+        yield Found("name", match.start(), _extend_surname(text, match.end()), "name list")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def find(text: str, deny_list: Iterable[str] = (), deny_names: Iterable[str] = ()) -> list[Found]:
+    """Every detection, before merging (overlaps included), in text order."""
+    detectors = (
+        _find_emails,
+        _find_urls,
+        _find_digit_runs,
+        _find_postcodes,
+        _find_ninos,
+        _find_dobs,
+        _find_references,
+        _find_addresses,
+        _find_schools,
+        _find_names,
+    )
+    found = [item for detector in detectors for item in detector(text)]
+    found.extend(_find_deny_list(text, deny_list, "school"))
+    found.extend(_find_deny_list(text, deny_names, "name"))
+    return sorted((item for item in found if item.end > item.start), key=lambda item: (item.start, -item.end))
+
+
+def merge(found: Iterable[Found]) -> list[Found]:
+    """Overlapping (or touching, same-kind) spans become one; it keeps the kind of its longest part."""
+    merged: list[tuple[int, int, list[Found]]] = []
+    for item in sorted(found, key=lambda item: (item.start, -item.end)):
+        if merged and item.start < merged[-1][1]:
+            start, end, parts = merged[-1]
+            merged[-1] = (start, max(end, item.end), [*parts, item])
+        else:
+            merged.append((item.start, item.end, [item]))
+    out = []
+    for start, end, parts in merged:
+        main = max(parts, key=lambda part: (part.end - part.start, -PRIORITY.index(part.kind)))
+        out.append(Found(main.kind, start, end, main.rule))
+    return out
+
+
+def redact(text: str, deny_list: Iterable[str] = (), deny_names: Iterable[str] = ()) -> Redaction:
+    """Replace personal details with tags such as ``[name]``; ``found`` holds offsets into ``text``.
+
+    ``deny_list``: setting names the forum maintains (tagged ``[school]``), ``deny_names``: names of
+    people (staff, local professionals) to redact wherever they appear.
+    """
+    spans = merge(find(text, deny_list, deny_names))
+    pieces: list[str] = []
+    last = 0
+    for span in spans:
+        pieces.append(text[last : span.start])
+        pieces.append(TAGS[span.kind])
+        last = span.end
+    pieces.append(text[last:])
+    return Redaction("".join(pieces), tuple(spans))

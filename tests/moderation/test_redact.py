@@ -1,0 +1,183 @@
+"""The redactor: every kind found and missed where it should be, adversarial shapes, offsets."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from forum_app.moderation.evaluation import score_redaction
+from forum_app.moderation.redact import TAGS, Found, merge, nhs_checksum_ok, redact
+
+HERE = Path(__file__).parent
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(item.kind, text[item.start : item.end]) for item in redact(text).found]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "span"),
+    [
+        ("Please reply to jo.hartley@example.org today", "email", "jo.hartley@example.org"),
+        ("Write to sam dot jones at gmail dot com please", "email", "sam dot jones at gmail dot com"),
+        ("mumoftwo (at) yahoo (dot) co (dot) uk", "email", "mumoftwo (at) yahoo (dot) co (dot) uk"),
+        ("email: jaz_88 at outlook.com", "email", "jaz_88 at outlook.com"),
+        ("Ring 07700 900123 after 3pm", "phone", "07700 900123"),
+        ("My mobile is +44 7700 900123", "phone", "+44 7700 900123"),
+        ("Office: 020 7946 0958 mornings", "phone", "020 7946 0958"),
+        ("call (0161) 496 0000 please", "phone", "(0161) 496 0000"),
+        ("text me 07700900456", "phone", "07700900456"),
+        ("text 0 7 7 0 0 9 0 0 1 2 3 tonight", "phone", "0 7 7 0 0 9 0 0 1 2 3"),
+        (
+            "zero seven seven zero zero nine zero zero one two three",
+            "phone",
+            "zero seven seven zero zero nine zero zero one two three",
+        ),
+        (
+            "zero seven double seven zero nine double zero one two three",
+            "phone",
+            "zero seven double seven zero nine double zero one two three",
+        ),
+        ("07700-900-789 is mine", "phone", "07700-900-789"),
+        ("We live in SW1A 2AA.", "postcode", "SW1A 2AA"),
+        ("postcode sw1a2aa", "postcode", "sw1a2aa"),
+        ("NHS number 9434765919", "nhs", "9434765919"),
+        ("it is 943 476 5919", "nhs", "943 476 5919"),
+        ("NI number AB 12 34 56 C", "nino", "AB 12 34 56 C"),
+        ("ni: ab123456c", "nino", "ab123456c"),
+        ("DOB: 14/02/2013, diagnosed at 4", "dob", "14/02/2013"),
+        ("born on 3rd April 2012", "dob", "3rd April 2012"),
+        ("See https://www.example.org/send for more.", "url", "https://www.example.org/send"),
+        ("I blog at www.ourautismjourney.co.uk", "url", "www.ourautismjourney.co.uk"),
+        ("We're at 27 Acacia Avenue, Leeds", "address", "27 Acacia Avenue"),
+        ("Our case ref is LA/EHC/5521 now", "reference", "LA/EHC/5521"),
+        ("Mrs Okonkwo-Bailey the SENCO", "name", "Mrs Okonkwo-Bailey"),
+        ("Dr. Sandhu diagnosed him", "name", "Dr. Sandhu"),
+        ("and Mr Steven Ward said no", "name", "Mr Steven Ward"),
+        ("my son is called jayden and he's 7", "name", "jayden"),
+        ("my daughter is amelia-rose, she's in year 8", "name", "amelia-rose"),
+        ("kayden's 6 and at nursery", "name", "kayden"),
+        ("harry is 16, at college", "name", "harry"),
+        ("my name is joanne baker and im a single parent", "name", "joanne baker"),
+        ("The TA, Will, is brilliant with him.", "name", "Will"),
+        ("Grace Okafor from the SEN team never replied.", "name", "Grace Okafor"),
+        ("Our social worker Karen Mills told me", "name", "Karen Mills"),
+        ("He goes to Oak View Academy now", "school", "Oak View Academy"),
+        ("St Bede's C of E Primary were kind", "school", "St Bede's C of E Primary"),
+        ("she is in year 8 at brookside academy and", "school", "brookside academy"),
+        ("Priya Shah, Year 11, Castlegate High.", "school", "Castlegate High"),
+        ("staff at Rowan Lodge respite unit said", "school", "Rowan Lodge respite unit"),
+    ],
+)
+def test_each_kind_is_found(text: str, kind: str, span: str) -> None:
+    assert (kind, span) in kinds(text)
+    assert TAGS[kind] in redact(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We looked at home.Then we went to the meeting at school.",
+        "Meet at 10.30 at the town hall.",
+        "We waited 18 weeks, then 26 weeks, then 52 weeks in 2023 and 2024.",
+        "He has 1:1 support for 25 hours a week and 3 sessions of SALT.",
+        "He is in y5 3rd set for maths and KS2 now.",
+        "The order number was 9434765918 on the invoice.",
+        "The hearing is on 14/11/2024 and the deadline was 3 April.",
+        "He gets 2 hours a day of tuition and 3 days a week in the park.",
+        "It will take months and may not happen at all.",
+        "Hope is all we have left; grace under pressure is hard.",
+        "My son has ADHD and my daughter is autistic.",
+        "I'm exhausted and my son is 14.",
+        "Our daughter is non-verbal and self-harming.",
+        "The school said he needs a special school, not a mainstream academy.",
+        "Secondary School was a nightmare; the Primary School was better.",
+        "He is in Year 6 at primary school and moving to secondary school.",
+        "The LA's decision arrived on day 112. The legal limit is 6 weeks.",
+    ],
+)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert redact(text).found == ()
+    assert redact(text).text == text
+
+
+def test_nhs_modulus_11() -> None:
+    assert nhs_checksum_ok("9434765919")
+    assert not nhs_checksum_ok("9434765918")
+    assert kinds("9434765919") == [("nhs", "9434765919")]
+    assert kinds("9434765918") == []
+    # With "NHS" just before it, a mistyped number is still somebody's: redacted anyway.
+    assert kinds("NHS no. 9434765918") == [("nhs", "9434765918")]
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "Hi, this is Sarah Whitlock, mum to Alfie (7) at St Bede's C of E Primary. Call 07700 900362."
+    result = redact(text)
+    assert [(f.kind, text[f.start : f.end]) for f in result.found] == [
+        ("name", "Sarah Whitlock"),
+        ("name", "Alfie"),
+        ("school", "St Bede's C of E Primary"),
+        ("phone", "07700 900362"),
+    ]
+    assert result.text == "Hi, this is [name], mum to [name] (7) at [school]. Call [phone]."
+
+
+def test_overlaps_merge_into_one_readable_tag() -> None:
+    merged = merge([Found("name", 0, 5), Found("school", 3, 20), Found("phone", 25, 30)])
+    assert merged == [Found("school", 0, 20, ""), Found("phone", 25, 30, "")]
+    assert redact("mail jo@example.org").text == "mail [email]"  # not also a [link] inside it
+
+
+def test_deny_lists() -> None:
+    text = "kayden's 6 and at little acorns; the head of Northgate said no"
+    result = redact(text, deny_list=["Little Acorns", "Northgate"], deny_names=["Mrs Begum"])
+    assert result.text == "[name]'s 6 and at [school]; the head of [school] said no"
+    assert redact("then mrs  begum rang", deny_names=["Mrs Begum"]).text == "then [name] rang"
+
+
+def test_mixed_scripts() -> None:
+    assert redact("Свяжитесь со мной: 07700 900654 или mama@example.org").text == (
+        "Свяжитесь со мной: [phone] или [email]"
+    )
+    assert kinds("رقمي ٠٧٧٠٠٩٠٠٣٢١ شكرا") == [("phone", "٠٧٧٠٠٩٠٠٣٢١")]
+    assert redact("我的儿子 Oliver 在 Park View Primary 上学").text == "我的儿子 [name] 在 [school] 上学"
+
+
+def test_long_text_is_redacted_quickly_and_completely() -> None:
+    block = "We waited 40 weeks for the plan and nobody rang us back. " * 170
+    text = block + "Call 07700 900123 or email jo@example.org. " + block
+    assert len(text) > 10_000
+    started = time.perf_counter()
+    result = redact(text)
+    assert time.perf_counter() - started < 1.0
+    assert [f.kind for f in result.found] == ["phone", "email"]
+    assert result.text.count("[phone]") == 1
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00\x01", "🙂" * 50, "0" * 5000, "a@" * 3000, "Mr " * 2000])
+def test_odd_input_never_raises(text: str) -> None:
+    result = redact(text)
+    assert isinstance(result.text, str)
+    for item in result.found:
+        assert 0 <= item.start < item.end <= len(text)
+
+
+def _rows(name: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize("name", ["dev_labels.jsonl", "cases.jsonl"])
+def test_recall_and_precision_targets_on_labelled_lines(name: str) -> None:
+    scores = score_redaction(_rows(name))
+    structured = ["email", "phone", "postcode", "nhs", "nino", "dob", "url"]
+    tp = sum(scores[kind].tp for kind in structured)
+    fn = sum(scores[kind].fn for kind in structured)
+    assert tp / (tp + fn) >= 0.98, {kind: scores[kind].misses for kind in structured}
+    for kind in ("name", "school"):
+        recall = scores[kind].recall
+        assert recall is not None and recall >= 0.90, scores[kind].misses
+        precision = scores[kind].precision
+        assert precision is not None and precision >= 0.85, scores[kind].false_alarms
