@@ -91,11 +91,12 @@ def register_cli(app: Flask) -> None:
     from forum_app.accounts.cli import users_cli
     from forum_app.dbcli import db_cli
     from forum_app.moderation.cli import moderation_cli
-    from forum_app.surveys.cli import seed_demo_command
+    from forum_app.surveys.cli import retention_cli, seed_demo_command
     from forum_app.themes.cli import themes_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(themes_cli)
     app.cli.add_command(moderation_cli)

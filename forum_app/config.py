@@ -92,6 +92,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RETRAIN_MIN_CODED": _int("RETRAIN_MIN_CODED", 100),
         # Tries per hour at entering a resume or receipt code, per source (a daily-rotating hash).
         "CODE_ATTEMPTS_PER_HOUR": _int("CODE_ATTEMPTS_PER_HOUR", 10),
+        # A survey sent sooner than this after "Start now" goes to the leads' spam folder.
+        "MIN_COMPLETION_SECONDS": _int("MIN_COMPLETION_SECONDS", 20),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
     }

@@ -43,7 +43,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 def make_test_app(database_url: str, **overrides: object) -> Flask:
-    config = {"FORUM_ENV": "testing", "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET, **overrides}
+    # Test journeys send at once; tests of the too-fast check set MIN_COMPLETION_SECONDS themselves.
+    config = {
+        "FORUM_ENV": "testing",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "MIN_COMPLETION_SECONDS": 0,
+        **overrides,
+    }
     return create_app(config)
 
 

@@ -33,6 +33,7 @@ def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
     log = tmp_path / "access.log"
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET, "FORUM_ENV": "testing"}
+    env["MIN_COMPLETION_SECONDS"] = "0"  # its journeys send at once
     command = [
         sys.executable,
         "-m",

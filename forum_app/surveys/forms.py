@@ -15,6 +15,11 @@ class SubmitForm(FlaskForm):
     """The final "Send" button on the check-answers page."""
 
     idempotency_key = HiddenField()
+    # A honeypot: hidden from everyone (CSS display:none, aria-hidden), so only a bot fills it in.
+    website = StringField(
+        "Leave this empty",
+        render_kw={"autocomplete": "off", "tabindex": "-1", "aria-hidden": "true"},
+    )
 
 
 class ResumeForm(FlaskForm):

@@ -21,6 +21,9 @@ SURVEY_CLOSED = "closed"
 IN_PROGRESS = "in_progress"
 SUBMITTED = "submitted"
 WITHDRAWN = "withdrawn"
+# Sent, but it looked automated (honeypot filled, or sent too fast): kept for a lead to review,
+# counted nowhere and not coded unless a lead marks it "not spam".
+SPAM = "spam"
 
 
 class Survey(Base):

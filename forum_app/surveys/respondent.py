@@ -1,11 +1,13 @@
 """The respondent's browser session: which response they are filling in, and one-off messages.
 
-The cookie holds only the response's random id and its receipt code, for one survey at a time,
-so it never grows; the answers themselves are in the database.
+The cookie holds only the response's random id, its receipt code and when "Start now" was pressed
+(to spot forms sent too fast to be a person's), for one survey at a time, so it never grows; the
+answers themselves are in the database, which never stores the start time.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import request, session, url_for
@@ -33,18 +35,29 @@ def entry(survey_id: int) -> dict[str, str]:
     return entry
 
 
-def remember(survey_id: int, response_id: str, receipt_code: str) -> None:
+def remember(survey_id: int, response_id: str, receipt_code: str, began: int | None = None) -> None:
     # Only the current survey is kept, so the cookie never grows.
-    session[SESSION_KEY] = {str(survey_id): {"id": response_id, "receipt": receipt_code}}
+    kept = {"id": response_id, "receipt": receipt_code}
+    if began is not None:  # when "Start now" was pressed, only ever in this signed cookie
+        kept["began"] = str(began)
+    session[SESSION_KEY] = {str(survey_id): kept}
+
+
+def began(survey_id: int) -> int | None:
+    """When this browser pressed "Start now" (seconds since the epoch), or None if the journey
+    began elsewhere (a resume code, another device, an expired session)."""
+    value = entry(survey_id).get("began", "")
+    return int(value) if value.isdigit() else None
 
 
 def current(live: LiveSurvey) -> Response | None:
     return get_response(db.session, entry(live.survey.id).get("id"), live.survey.id)
 
 
-def start_new(live: LiveSurvey) -> Response:
+def start_new(live: LiveSurvey, timed: bool = False) -> Response:
+    """A new response in this browser session; ``timed`` (on "Start now") notes when it began."""
     started = start_response(db.session, live)
-    remember(live.survey.id, started.response.id, started.receipt_code)
+    remember(live.survey.id, started.response.id, started.receipt_code, int(time.time()) if timed else None)
     return started.response
 
 

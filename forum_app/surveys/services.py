@@ -18,6 +18,7 @@ from forum_app.surveys.codes import TOKEN_PATTERN, hash_code, new_receipt_code, 
 from forum_app.surveys.definitions import SurveyDefinition, parse_definition
 from forum_app.surveys.models import (
     IN_PROGRESS,
+    SPAM,
     SUBMITTED,
     SURVEY_CLOSED,
     Answer,
@@ -208,11 +209,22 @@ def first_unanswered(definition: SurveyDefinition, answers: dict[str, Any]) -> s
     return None
 
 
-def submit_response(session: Session, response_id: str, idempotency_key: str) -> bool:
+def looks_automated(honeypot: str, began: int | None, now: float, min_seconds: int) -> bool:
+    """A bot's submission: the hidden honeypot field was filled in, or the survey was sent less
+    than ``min_seconds`` after "Start now" (``began`` is None when the journey started elsewhere,
+    such as with a resume code on another device: then only the honeypot counts)."""
+    if honeypot.strip():
+        return True
+    return began is not None and now - began < min_seconds
+
+
+def submit_response(session: Session, response_id: str, idempotency_key: str, spam: bool = False) -> bool:
     """Submit once. Returns True if this call submitted it, False if it already was.
 
     A double tap or a resent form reaches the conditional UPDATE twice; only the
     first changes the row, so there is only ever one submitted response.
+    With ``spam`` the response is kept as ``SPAM`` for a lead to review: it is counted nowhere
+    and ``responses_submitted`` is not sent, so it is not coded.
     """
     response = session.get(Response, response_id)
     if response is None or response.idempotency_key != idempotency_key:
@@ -231,7 +243,7 @@ def submit_response(session: Session, response_id: str, idempotency_key: str) ->
             Response.idempotency_key == idempotency_key,
             Response.status == IN_PROGRESS,
         )
-        .values(status=SUBMITTED, submitted_on=today())
+        .values(status=SPAM if spam else SUBMITTED, submitted_on=today())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -245,7 +257,8 @@ def submit_response(session: Session, response_id: str, idempotency_key: str) ->
         )
     session.commit()
     session.refresh(response)
-    responses_submitted.send(session, response_ids=[response_id])
+    if not spam:
+        responses_submitted.send(session, response_ids=[response_id])
     return True
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.surveys.fields import display_answer
-from forum_app.surveys.models import SUBMITTED, Response, Survey, SurveyVersion
+from forum_app.surveys.models import SPAM, SUBMITTED, Response, Survey, SurveyVersion
 from forum_app.surveys.services import answers_of, definition_of
+from forum_app.surveys.signals import responses_submitted
 
 PAGE_SIZE = 50
 
@@ -43,23 +44,28 @@ class ResponseDetail:
     answers: list[AnswerRow]
 
 
-def list_responses(session: Session, forum_id: int, page: int = 1) -> Listing:
-    """Submitted responses of one forum, newest first, ``PAGE_SIZE`` to a page."""
-    total = (
+def count_with_status(session: Session, forum_id: int, status: str) -> int:
+    return (
         session.scalar(
             select(func.count())
             .select_from(Response)
-            .where(Response.forum_id == forum_id, Response.status == SUBMITTED)
+            .where(Response.forum_id == forum_id, Response.status == status)
         )
         or 0
     )
+
+
+def list_responses(session: Session, forum_id: int, page: int = 1, status: str = SUBMITTED) -> Listing:
+    """Submitted (or, for the spam folder, ``SPAM``) responses of one forum, newest first,
+    ``PAGE_SIZE`` to a page."""
+    total = count_with_status(session, forum_id, status)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = session.execute(
         select(Response.id, Survey.title, SurveyVersion.number, Response.submitted_on)
         .join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
         .join(Survey, SurveyVersion.survey_id == Survey.id)
-        .where(Response.forum_id == forum_id, Response.status == SUBMITTED)
+        .where(Response.forum_id == forum_id, Response.status == status)
         .order_by(Response.submitted_on.desc(), Response.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
@@ -67,10 +73,13 @@ def list_responses(session: Session, forum_id: int, page: int = 1) -> Listing:
     return Listing([ResponseRow(*row) for row in rows], page, pages, total)
 
 
-def response_detail(session: Session, forum_id: int, response_id: str) -> ResponseDetail | None:
-    """One submitted response of this forum with its answers in question order, or None."""
+def response_detail(
+    session: Session, forum_id: int, response_id: str, statuses: tuple[str, ...] = (SUBMITTED,)
+) -> ResponseDetail | None:
+    """One submitted response (or one of ``statuses``) of this forum with its answers in question
+    order, or None."""
     response = session.get(Response, response_id)
-    if response is None or response.forum_id != forum_id or response.status != SUBMITTED:
+    if response is None or response.forum_id != forum_id or response.status not in statuses:
         return None
     definition = definition_of(response)
     answers = answers_of(session, response.id)
@@ -78,3 +87,20 @@ def response_detail(session: Session, forum_id: int, response_id: str) -> Respon
     version = response.survey_version
     row = ResponseRow(response.id, version.survey.title, version.number, response.submitted_on)
     return ResponseDetail(row, rows)
+
+
+def mark_not_spam(session: Session, forum_id: int, response_id: str) -> bool:
+    """A lead's "Not spam": the response becomes submitted and is coded like any other.
+    False if this forum has no such spam response (another forum's, or already marked)."""
+    result = session.execute(
+        update(Response)
+        .where(Response.id == response_id, Response.forum_id == forum_id, Response.status == SPAM)
+        .values(status=SUBMITTED)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        return False
+    session.commit()
+    responses_submitted.send(session, response_ids=[response_id])
+    return True

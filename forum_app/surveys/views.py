@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, session
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from forum_app.extensions import db
-from forum_app.security import current_membership
+from forum_app.extensions import csrf, db
+from forum_app.security import current_membership, role_required
 from forum_app.surveys import bp, contexts, staff
 from forum_app.surveys.fields import QUESTION_TYPES, question_form_class
 from forum_app.surveys.forms import StartForm, SubmitForm
-from forum_app.surveys.models import IN_PROGRESS, SUBMITTED
+from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED
 from forum_app.surveys.respondent import (
     NOTICE_KEY,
     SAVED_KEY,
     Page,
+    began,
     current,
     entry,
     reattach,
@@ -37,6 +39,7 @@ from forum_app.surveys.services import (
     definition_of,
     first_unanswered,
     live_survey,
+    looks_automated,
     open_surveys,
     save_answer,
     submit_response,
@@ -94,7 +97,7 @@ def start(forum_slug: str, survey_slug: str) -> Page:
     form = StartForm()
     if form.validate_on_submit():
         if not in_progress:
-            response = start_new(live)
+            response = start_new(live, timed=True)
         assert response is not None
         definition = definition_of(response)
         key = first_unanswered(definition, answers_of(db.session, response.id)) or definition.questions[0].key
@@ -176,8 +179,16 @@ def check(forum_slug: str, survey_slug: str) -> Page:
     if form.validate_on_submit():
         # The browser session always holds this response's receipt code (set when it started,
         # resumed or was reattached), so the confirmation page can show it, even after a double tap.
+        # A bot is not told it was caught: a suspicious response goes to the leads' spam folder,
+        # and the parent (if it was one) sees the same confirmation page.
+        spam = looks_automated(
+            form.website.data or "",
+            began(live.survey.id),
+            time.time(),
+            current_app.config["MIN_COMPLETION_SECONDS"],
+        )
         try:
-            submit_response(db.session, response.id, form.idempotency_key.data or "")
+            submit_response(db.session, response.id, form.idempotency_key.data or "", spam=spam)
         except IncompleteResponse as missing:
             return redirect(survey_url("surveys.question", live, key=missing.key))
         return redirect(survey_url("surveys.confirmation", live))
@@ -198,7 +209,7 @@ def check(forum_slug: str, survey_slug: str) -> Page:
 def confirmation(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
     response = current(live)
-    if response is None or response.status != SUBMITTED:
+    if response is None or response.status not in (SUBMITTED, SPAM):
         return redirect(survey_url("surveys.start", live))
     return render_template(
         "surveys/confirmation.html", live=live, receipt_code=entry(live.survey.id).get("receipt")
@@ -208,16 +219,42 @@ def confirmation(forum_slug: str, survey_slug: str) -> Page:
 # --- staff: the forum's responses ------------------------------------------------------------
 
 
+def _is_lead() -> bool:
+    return current_membership().role == "lead"
+
+
 @bp.get("/staff/responses")
 def responses() -> Page:
+    """Submitted responses; ``?folder=spam`` is the leads' spam folder."""
     forum_id = current_membership().forum_id
-    listing = staff.list_responses(db.session, forum_id, request.args.get("page", 1, type=int))
-    return render_template("surveys/staff/responses.html", listing=listing)
+    in_spam = request.args.get("folder") == "spam"
+    if in_spam and not _is_lead():
+        abort(403)
+    listing = staff.list_responses(
+        db.session, forum_id, request.args.get("page", 1, type=int), SPAM if in_spam else SUBMITTED
+    )
+    return render_template(
+        "surveys/staff/responses.html",
+        listing=listing,
+        in_spam=in_spam,
+        spam_count=staff.count_with_status(db.session, forum_id, SPAM) if _is_lead() else None,
+    )
 
 
 @bp.get("/staff/responses/<response_id>")
 def response_detail(response_id: str) -> Page:
-    detail = staff.response_detail(db.session, current_membership().forum_id, response_id)
+    statuses = (SUBMITTED, SPAM) if _is_lead() else (SUBMITTED,)
+    detail = staff.response_detail(db.session, current_membership().forum_id, response_id, statuses)
     if detail is None:
         abort(404)
     return render_template("surveys/staff/response.html", detail=detail)
+
+
+@bp.post("/staff/responses/<response_id>/not-spam")
+@role_required("lead")
+def not_spam(response_id: str) -> Page:
+    csrf.protect()  # the survey blueprint is exempt as a whole; a staff form still needs its token
+    if not staff.mark_not_spam(db.session, current_membership().forum_id, response_id):
+        abort(404)
+    flash(f"Response {response_id[:8]} is no longer marked as spam: it is counted and will be coded.")
+    return redirect(url_for("surveys.responses", folder="spam"))

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from forum_app.surveys.codes import hash_code, normalise_code
-from forum_app.surveys.models import SUBMITTED, WITHDRAWN, Answer, Response
+from forum_app.surveys.models import SPAM, SUBMITTED, WITHDRAWN, Answer, Response
 from forum_app.surveys.services import LiveSurvey, get_response
 
 
@@ -28,7 +28,7 @@ def find_sent(session: Session, code: str, live: LiveSurvey) -> Response:
         raise ReceiptNotFound(code)
     if response.status == WITHDRAWN:
         raise AlreadyWithdrawn(response.id)
-    if response.status != SUBMITTED:
+    if response.status not in (SUBMITTED, SPAM):  # a parent taken for spam may still take it back
         raise ReceiptNotFound(code)
     return response
 
