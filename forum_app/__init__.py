@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from forum_app.accounts import bp as accounts_bp
+    from forum_app.accounts.audit import register_audit
     from forum_app.security import register_guard
     from forum_app.surveys import bp as surveys_bp
     from forum_app.themes import bp as themes_bp
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     # Survey pages check CSRF in each form, so a stale token keeps what the parent typed.
     csrf.exempt(surveys_bp)
     register_guard(app)
+    register_audit(app)
 
 
 def register_templates(app: Flask) -> None:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
+
+UK_TIME = ZoneInfo("Europe/London")
 
 
 def format_date(value: date | None) -> str:
     """``2026-11-23`` as ``23 November 2026``."""
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def format_moment(value: datetime | None) -> str:
+    """A staff record's time as people in England read it: "3 March 2026 at 2:05pm". Stored times
+    are UTC (SQLite drops the zone)."""
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UK_TIME)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def format_count(value: int) -> str:
@@ -19,3 +32,4 @@ def format_count(value: int) -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_count, "count")
+    app.add_template_filter(format_moment, "moment")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.db import Base, JSONType, utcnow
@@ -70,3 +70,17 @@ class Membership(Base):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     forum: Mapped[Forum] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what to which object, and when: staff actions only, never free text or personal data."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_forum_at", "forum_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))  # endpoint and method: "surveys.response_detail GET"
+    object_id: Mapped[str] = mapped_column(String(64), default="")  # an id from the address, never text
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

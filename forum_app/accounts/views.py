@@ -1,4 +1,4 @@
-"""Staff sign-in, sign-out and password change."""
+"""Staff sign-in, sign-out, password change and the audit log."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts import bp
+from forum_app.accounts.audit import list_events
 from forum_app.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
 from forum_app.accounts.models import User
 from forum_app.accounts.services import AccountError, authenticate, change_password
 from forum_app.extensions import db, login_manager
+from forum_app.security import current_membership, role_required
 
 Page = str | WerkzeugResponse
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -75,3 +77,10 @@ def change_password_view() -> Page:
         except AccountError as exc:
             error = str(exc)
     return render_template("accounts/change_password.html", form=form, error=error)
+
+
+@bp.get("/staff/audit")
+@role_required("lead")
+def audit_log() -> Page:
+    events = list_events(db.session, current_membership().forum_id, request.args.get("page", 1, type=int))
+    return render_template("accounts/audit.html", events=events)

@@ -30,15 +30,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from forum_app.accounts.models import User
+from forum_app.templating import format_moment
 from forum_app.themes.codebook import default_codebook
 from forum_app.themes.codebooks import (
     ThemeFields,
@@ -61,7 +61,6 @@ MAX_PHRASE = 100
 MAX_NOTE = 300
 MAX_ERRORS = 100  # a badly broken file lists this many problems, then says there are more
 SOURCE_LABELS = {"default": "Shipped 16 themes", "edit": "Edited", "import": "Imported"}
-LONDON = ZoneInfo("Europe/London")
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -102,7 +101,7 @@ class CodebookSnapshot:
 
     @property
     def when(self) -> str:
-        return format_when(self.created_at)
+        return format_moment(self.created_at)
 
     def theme(self, theme_id: str) -> ThemeFields | None:
         return next((theme for theme in self.themes if theme.theme_id == theme_id), None)
@@ -118,15 +117,6 @@ class HistoryRow:
     note: str
     current: bool
     stored: bool
-
-
-def format_when(value: datetime | None) -> str:
-    """``23 November 2026, 2:05pm`` in UK time; stored times are UTC (SQLite drops the zone)."""
-    if value is None:
-        return ""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LONDON)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def _headline() -> frozenset[str]:
@@ -208,7 +198,7 @@ def history(session: Session, forum_id: int) -> list[HistoryRow]:
         HistoryRow(
             number=number,
             created_at=created_at,
-            when=format_when(created_at),
+            when=format_moment(created_at),
             who=email or ("Automatic" if source == "default" else "Command line"),
             source_label=SOURCE_LABELS.get(source, source),
             note=note,

@@ -33,9 +33,8 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -44,6 +43,7 @@ from forum_app.accounts.models import Forum, User
 from forum_app.db import utcnow
 from forum_app.surveys.definitions import DefinitionError, parse_definition
 from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
+from forum_app.templating import format_moment
 from forum_app.themes import decisions
 from forum_app.themes.codebooks import current_version, default_fields, ensure_codebook
 from forum_app.themes.decisions import AnswerState, DecisionError
@@ -66,7 +66,6 @@ from forum_app.themes.models import (
 PER_PAGE = 25
 BATCH = 500
 SNIPPET_LENGTH = 160
-LOCAL_TIME = ZoneInfo("Europe/London")
 
 THRESHOLD_KEY = "bulk_accept_threshold"
 DEFAULT_THRESHOLD = 0.9
@@ -530,11 +529,7 @@ def month_label(day: date | None) -> str:
 
 def when(moment: datetime | None) -> str | None:
     """A staff record's time as people in England read it: "3 March 2026 at 2:05pm"."""
-    if moment is None:
-        return None
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL_TIME)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return format_moment(moment) if moment is not None else None
 
 
 def next_in_queue(

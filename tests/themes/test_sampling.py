@@ -665,7 +665,7 @@ BROWSER_SAMPLE = "Browser check sample"
 
 def seed_browser_samples(session: Session, lead_email: str) -> None:
     """Two coders; a sample of the demo forum's answers they have both coded, two of them differently;
-    and a sample the lead (``lead_email``) is still coding. For tests/browser (its ``_seed``)."""
+    and a one-answer sample the lead (``lead_email``) is still coding. For tests/browser (its ``_seed``)."""
     forum = get_forum(session, "demo")
     assert forum is not None
     for email in BROWSER_CODERS:
@@ -677,4 +677,5 @@ def seed_browser_samples(session: Session, lead_email: str) -> None:
         sampling.save_blind(session, item, ana, [WAITING] if n == 0 else [NEVER_USED], "negative")
         theirs = [WAITING] if n == 0 else ([NEVER_USED, "communication_coproduction"] if n == 1 else [])
         sampling.save_blind(session, item, ben, theirs, "negative" if n < 2 else "mixed")
-    sampling.create_sample(session, forum.id, lead, 1.0, lead, ana, "Lead's own sample", seed=2)
+    # One answer of three, so the lead's coding workspace still has answers they are not coding blind.
+    sampling.create_sample(session, forum.id, lead, 0.34, lead, ana, "Lead's own sample", seed=2)

@@ -1,0 +1,134 @@
+"""The audit log: which member of staff viewed, changed or exported what, and when.
+
+One list, ``AUDITED``, names every staff action that is logged: an endpoint and method, what it means
+in words, and which address argument identifies the object. After a request that did it (a page
+shown, or a form that redirected, i.e. succeeded), one ``AuditEvent`` is written in a session of its
+own, so a view's transaction is never touched. Only ids go in: never answers, names or codes. Actions
+that already keep their own who-and-when record (each coding decision, each blind coding) are listed
+in ``NOT_AUDITED`` with that reason; a test fails if a staff form is in neither list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.accounts.models import AuditEvent, User
+from forum_app.accounts.services import membership
+from forum_app.extensions import db
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Action:
+    words: str  # what the person did, as the log reads: "viewed a response"
+    key: str | None = None  # the address argument that names the object
+
+
+AUDITED: dict[tuple[str, str], Action] = {
+    ("accounts.login", "POST"): Action("signed in"),
+    ("accounts.change_password", "POST"): Action("changed their password"),
+    ("surveys.response_detail", "GET"): Action("viewed a response", "response_id"),
+    ("surveys.not_spam", "POST"): Action("marked a response as not spam", "response_id"),
+    ("themes.coding_answer", "GET"): Action("opened an answer to code", "answer_id"),
+    ("themes.coding_bulk", "POST"): Action("bulk-accepted automatic codings"),
+    ("themes.coding_threshold", "POST"): Action("changed the bulk-accept threshold"),
+    ("themes.coding_undo", "POST"): Action("undid a coding decision"),
+    ("themes.codebook_edit", "POST"): Action("changed a codebook theme", "theme_id"),
+    ("themes.codebook_import", "POST"): Action("imported a codebook"),
+    ("themes.codebook_export_csv", "GET"): Action("exported the codebook (CSV)"),
+    ("themes.codebook_export_json", "GET"): Action("exported the codebook (JSON)"),
+    ("themes.agreement_new", "POST"): Action("started a double-coding sample"),
+    ("themes.agreement_resolve", "POST"): Action("settled a disagreement", "sample_id"),
+    ("themes.agreement_use_agreed", "POST"): Action("used the agreed codings", "sample_id"),
+    ("themes.coder_retrain", "POST"): Action("started retraining the automatic coder"),
+    ("themes.coder_use", "POST"): Action("switched the automatic coder"),
+}
+NOT_AUDITED: dict[tuple[str, str], str] = {
+    ("accounts.logout", "POST"): "nobody is signed in once it has run",
+    ("themes.coding_answer", "POST"): "every coding decision is kept with who and when (coding_decisions)",
+    ("themes.agreement_code", "POST"): "every blind coding is kept with who and when (blind_codings)",
+}
+
+
+def _succeeded(response: WerkzeugResponse) -> bool:
+    return response.status_code == 200 if request.method == "GET" else 300 <= response.status_code < 400
+
+
+def _record(response: WerkzeugResponse) -> WerkzeugResponse:
+    action = AUDITED.get((request.endpoint or "", request.method))
+    if action is None or not _succeeded(response) or not current_user.is_authenticated:
+        return response
+    member = getattr(g, "membership", None)
+    object_id = str((request.view_args or {}).get(action.key, "")) if action.key else ""
+    with db.sessionmaker(current_app)() as session:
+        forum_id = member.forum_id if member else None
+        if forum_id is None:  # signing in: the guard has not chosen a forum yet
+            found = membership(session, current_user.id, None)
+            forum_id = found.forum_id if found else None
+        if forum_id is not None:
+            session.add(
+                AuditEvent(
+                    forum_id=forum_id,
+                    user_id=current_user.id,
+                    action=f"{request.endpoint} {request.method}",
+                    object_id=object_id[:64],
+                )
+            )
+            session.commit()
+    return response
+
+
+def register_audit(app: Flask) -> None:
+    app.after_request(_record)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    at: datetime
+    who: str
+    words: str
+    object_id: str
+
+
+@dataclass(frozen=True)
+class EventPage:
+    rows: list[EventRow]
+    page: int
+    pages: int
+    total: int
+
+
+def _words(action: str) -> str:
+    endpoint, _, method = action.partition(" ")
+    found = AUDITED.get((endpoint, method))
+    return found.words if found else action
+
+
+def list_events(session: Session, forum_id: int, page: int = 1) -> EventPage:
+    """The forum's audit log, newest first, ``PAGE_SIZE`` to a page."""
+    total = (
+        session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.forum_id == forum_id))
+        or 0
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        select(AuditEvent.at, User.email, AuditEvent.action, AuditEvent.object_id)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.forum_id == forum_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    events = [
+        EventRow(at, email or "a deleted account", _words(action), ident) for at, email, action, ident in rows
+    ]
+    return EventPage(events, page, pages, total)
