@@ -53,6 +53,7 @@ bench: install-dev
 	$(BIN)/python bench/coder_speed.py
 	$(BIN)/python bench/workspace_page.py
 	$(BIN)/python bench/redaction.py
+	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/evaluate_coder.py
 
 clean:

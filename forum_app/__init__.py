@@ -53,6 +53,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum_app.accounts import bp as accounts_bp
     from forum_app.accounts.audit import register_audit
+    from forum_app.moderation import bp as moderation_bp
+    from forum_app.moderation.intake import connect_signals as connect_moderation
     from forum_app.security import register_guard
     from forum_app.surveys import bp as surveys_bp
     from forum_app.themes import bp as themes_bp
@@ -61,6 +63,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(themes_bp)
+    app.register_blueprint(moderation_bp)
+    connect_moderation()
     connect_signals()
     # Survey pages check CSRF in each form, so a stale token keeps what the parent typed.
     csrf.exempt(surveys_bp)
@@ -92,8 +96,8 @@ def register_errors_and_headers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from forum_app.accounts.cli import users_cli
     from forum_app.dbcli import db_cli
-    from forum_app.moderation.cli import moderation_cli
-    from forum_app.surveys.cli import retention_cli, seed_demo_command
+    from forum_app.moderation.cli import moderation_cli, retention_cli
+    from forum_app.surveys.cli import seed_demo_command
     from forum_app.themes.cli import themes_cli
 
     app.cli.add_command(db_cli)

@@ -94,6 +94,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "CODE_ATTEMPTS_PER_HOUR": _int("CODE_ATTEMPTS_PER_HOUR", 10),
         # A survey sent sooner than this after "Start now" goes to the leads' spam folder.
         "MIN_COMPLETION_SECONDS": _int("MIN_COMPLETION_SECONDS", 20),
+        # Surveys sent per source per hour (a daily-rotating hash) before the rest go to the spam folder.
+        "SUBMISSIONS_PER_HOUR": _int("SUBMISSIONS_PER_HOUR", 30),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
     }

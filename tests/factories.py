@@ -118,3 +118,25 @@ def sign_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> 
     response = post_form(client, "/staff/login", {"email": email, "password": password})
     assert response.status_code == 302, "could not sign in"
     assert not response.location.endswith("/staff/password"), "the password must be changed first"
+
+
+def approve_all(session: Session, response_ids: list[str] | None = None) -> int:
+    """Approve every waiting (or held) answer of a submitted response, as a moderator would, so
+    they go to coding. Only these responses' answers when ``response_ids`` is given. Returns how many."""
+    from sqlalchemy import select
+
+    from forum_app.moderation.models import APPROVED, ModerationItem
+    from forum_app.moderation.queue import approve
+    from forum_app.surveys.models import SUBMITTED, Response
+
+    query = (
+        select(ModerationItem)
+        .join(Response, Response.id == ModerationItem.response_id)
+        .where(ModerationItem.status != APPROVED, Response.status == SUBMITTED)
+    )
+    if response_ids is not None:
+        query = query.where(ModerationItem.response_id.in_(response_ids))
+    items = list(session.scalars(query))
+    for item in items:
+        approve(session, item, None)
+    return len(items)

@@ -50,6 +50,16 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("themes.agreement_use_agreed", "POST"): Action("used the agreed codings", "sample_id"),
     ("themes.coder_retrain", "POST"): Action("started retraining the automatic coder"),
     ("themes.coder_use", "POST"): Action("switched the automatic coder"),
+    ("themes.quote_choices", "POST"): Action("marked candidate quotes", "answer_id"),
+    ("moderation.item", "GET"): Action("viewed an answer to moderate", "answer_id"),
+    ("moderation.restore", "POST"): Action("restored a redaction", "answer_id"),
+    ("moderation.redact_again", "POST"): Action("redacted a restored detail again", "answer_id"),
+    ("moderation.add", "POST"): Action("added a redaction", "answer_id"),
+    ("moderation.approve_answer", "POST"): Action("approved an answer", "answer_id"),
+    ("moderation.hold_answer", "POST"): Action("held an answer", "answer_id"),
+    ("moderation.release", "POST"): Action("put a held answer back in the queue", "answer_id"),
+    ("moderation.spam", "POST"): Action("rejected a response as spam", "answer_id"),
+    ("moderation.settings", "POST"): Action("changed the moderation settings"),
 }
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "nobody is signed in once it has run",

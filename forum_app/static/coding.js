@@ -90,6 +90,7 @@
     if (toggle && !toggle.checked) { return; }
     var target = event.target;
     if (typing(target)) { return; }
+    if (target && target.closest && target.closest("[data-own-keys]")) { return; }  // another form's keys
     var key = event.key || "";
     if (key === "Enter") {
       if (activates(target)) { return; }

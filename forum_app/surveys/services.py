@@ -26,7 +26,7 @@ from forum_app.surveys.models import (
     Survey,
     SurveyVersion,
 )
-from forum_app.surveys.signals import responses_submitted
+from forum_app.surveys.signals import responses_received, responses_submitted
 
 
 class SurveyNotFound(LookupError):
@@ -223,8 +223,9 @@ def submit_response(session: Session, response_id: str, idempotency_key: str, sp
 
     A double tap or a resent form reaches the conditional UPDATE twice; only the
     first changes the row, so there is only ever one submitted response.
+    Its free text is redacted for moderation in the same transaction (``responses_received``).
     With ``spam`` the response is kept as ``SPAM`` for a lead to review: it is counted nowhere
-    and ``responses_submitted`` is not sent, so it is not coded.
+    and ``responses_submitted`` is not sent.
     """
     response = session.get(Response, response_id)
     if response is None or response.idempotency_key != idempotency_key:
@@ -255,6 +256,7 @@ def submit_response(session: Session, response_id: str, idempotency_key: str, sp
         session.execute(
             delete(Answer).where(Answer.response_id == response_id, Answer.question_key.in_(hidden))
         )
+    responses_received.send(session, response_ids=[response_id], seeded=False)
     session.commit()
     session.refresh(response)
     if not spam:

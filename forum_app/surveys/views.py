@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.extensions import csrf, db
+from forum_app.ratelimit import Limit, allow, source_key
 from forum_app.security import current_membership, role_required
 from forum_app.surveys import bp, contexts, staff
 from forum_app.surveys.fields import QUESTION_TYPES, question_form_class
@@ -165,6 +166,13 @@ def question(forum_slug: str, survey_slug: str, key: str) -> Page:
     )
 
 
+def _submission_allowed() -> bool:
+    """Count a sending against this source's hourly allowance (shared by all processes); beyond it,
+    what is sent is kept in the spam folder for a lead to look at, never refused or lost."""
+    limit = Limit("submit", current_app.config["SUBMISSIONS_PER_HOUR"], 3600)
+    return allow(db.session, limit, source_key(request.remote_addr, current_app.config["SECRET_KEY"]))
+
+
 @bp.route("/s/<forum_slug>/<survey_slug>/check", methods=["GET", "POST"])
 def check(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
@@ -181,11 +189,14 @@ def check(forum_slug: str, survey_slug: str) -> Page:
         # resumed or was reattached), so the confirmation page can show it, even after a double tap.
         # A bot is not told it was caught: a suspicious response goes to the leads' spam folder,
         # and the parent (if it was one) sees the same confirmation page.
-        spam = looks_automated(
-            form.website.data or "",
-            began(live.survey.id),
-            time.time(),
-            current_app.config["MIN_COMPLETION_SECONDS"],
+        spam = (
+            looks_automated(
+                form.website.data or "",
+                began(live.survey.id),
+                time.time(),
+                current_app.config["MIN_COMPLETION_SECONDS"],
+            )
+            or not _submission_allowed()
         )
         try:
             submit_response(db.session, response.id, form.idempotency_key.data or "", spam=spam)

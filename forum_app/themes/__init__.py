@@ -12,4 +12,5 @@ bp = Blueprint("themes", __name__)
 from forum_app.themes import agreement_views as agreement_views  # noqa: E402
 from forum_app.themes import codebook_views as codebook_views  # noqa: E402
 from forum_app.themes import coder_views as coder_views  # noqa: E402
+from forum_app.themes import quote_views as quote_views  # noqa: E402
 from forum_app.themes import workspace_views as workspace_views  # noqa: E402

@@ -1,6 +1,7 @@
-"""Coding new answers automatically, as they are submitted (and for any left uncoded).
+"""Coding answers automatically once a moderator approves them (and any approved ones left uncoded).
 
-Every free-text answer of a submitted response gets a ``CodedAnswer`` (status ``pending``) holding the
+Coders only ever see redacted, approved text: every approved free-text answer of a submitted response
+gets a ``CodedAnswer`` (status ``pending``) holding the
 coder's suggestions with their evidence and the sentiment, and one ``Coding`` row (source ``auto``,
 status ``suggested``) per suggested theme. People then accept or change them in the workspace.
 """
@@ -16,6 +17,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from forum_app.moderation.models import APPROVED, ModerationItem
+from forum_app.moderation.signals import answers_approved
+from forum_app.surveys.definitions import keys_of_kind
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
 from forum_app.surveys.signals import responses_submitted
 from forum_app.themes.codebooks import ensure_codebook
@@ -33,11 +37,6 @@ class _Uncoded:
     forum_id: int
     survey_id: int
     submitted_on: date
-
-
-def text_question_keys(definition: dict[str, Any]) -> frozenset[str]:
-    """The keys of a survey definition's free-text questions."""
-    return frozenset(q["key"] for q in definition.get("questions", []) if q.get("type") == "text")
 
 
 def answer_confidence(scores: dict[str, float]) -> float:
@@ -59,16 +58,18 @@ def _uncoded(
             )
         )
     for version_id, survey_id, definition in session.execute(versions).all():
-        keys = text_question_keys(definition)
+        keys = keys_of_kind(definition, "text")
         if not keys:
             continue
         query = (
             select(Answer.id, Answer.value, Response.forum_id, Response.submitted_on)
             .join(Response, Answer.response_id == Response.id)
+            .join(ModerationItem, ModerationItem.answer_id == Answer.id)
             .outerjoin(CodedAnswer, CodedAnswer.answer_id == Answer.id)
             .where(
                 Response.survey_version_id == version_id,
                 Response.status == SUBMITTED,
+                ModerationItem.status == APPROVED,
                 Answer.question_key.in_(keys),
                 CodedAnswer.answer_id.is_(None),
             )
@@ -162,14 +163,16 @@ def code_new_answers(
 
 
 def _on_submitted(session: Session, response_ids: Sequence[str], **_: Any) -> None:
-    """Code a submission's answers straight away. A failure leaves them uncoded (the workspace and
-    ``themes code-new`` code them later); it never undoes the submission."""
+    """Code these responses' approved answers straight away (after an approval, or demo data that
+    counts as moderated). A failure leaves them uncoded (``themes code-new`` codes them later); it
+    never undoes the approval or the submission."""
     try:
         code_new_answers(session, response_ids=response_ids)
-    except Exception as exc:  # the parent's submission is already committed
+    except Exception as exc:  # the approval (or submission) is already committed
         session.rollback()
         log.error("Automatic coding failed (%s); the answers stay in the queue uncoded.", type(exc).__name__)
 
 
 def connect_signals() -> None:
     responses_submitted.connect(_on_submitted)
+    answers_approved.connect(_on_submitted)

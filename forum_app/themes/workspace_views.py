@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from forum_app.extensions import db
 from forum_app.security import current_membership, role_required
 from forum_app.surveys.respondent import Page
-from forum_app.themes import bp, workspace
+from forum_app.themes import bp, quotes, workspace
 from forum_app.themes.decisions import DecisionError
 
 _ID = re.compile(r"[1-9][0-9]{0,11}")
@@ -103,7 +103,13 @@ def coding_answer(answer_id: str) -> Page:
     )
     if screen is None:
         abort(404)
-    return render_template("themes/workspace_answer.html", screen=screen, error=error)
+    return render_template(
+        "themes/workspace_answer.html",
+        screen=screen,
+        error=error,
+        quote=quotes.quote_panel(db.session, member.forum_id, number),
+        lead=member.role == "lead",
+    )
 
 
 @bp.route("/staff/coding/undo", methods=["GET", "POST"])

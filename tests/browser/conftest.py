@@ -25,6 +25,7 @@ from tests import factories
 from tests.browser.registry import State, pages
 from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
+from tests.moderation.test_queue_views import FLAGGED, NAMED, journey_with
 from tests.surveys.test_question_types import publish_all_types
 from tests.system import find_chromium, unavailable
 from tests.themes.test_sampling import seed_browser_samples
@@ -56,7 +57,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _seed(site_app: Flask) -> str:
     """The demo forum's survey, a closed survey in a forum of its own, the survey of number and
-    month questions in another, a lead, and one submitted response; returns that response's id."""
+    month questions in another, a lead, one submitted response (moderated and coded) and one waiting
+    for moderation; returns the first one's id."""
     with site_app.app_context():
         factories.make_survey(db.session, factories.make_forum(db.session))
         publish_all_types(db.session)
@@ -69,8 +71,17 @@ def _seed(site_app: Flask) -> str:
     factories.answer_all(client)
     assert factories.submit(client).status_code == 302
     with site_app.app_context():
+        response_id = str(
+            db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.status == SUBMITTED))
+        )
+        factories.approve_all(db.session)  # moderated, so its answers are coded
         seed_browser_samples(db.session, STAFF_EMAIL)
-        return str(db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.status == SUBMITTED)))
+    # A second response stays in the moderation queue: a safeguarding concern with a redaction, and
+    # an answer with a name and a school.
+    family = site_app.test_client()
+    factories.answer_all(family, journey_with(not_worked=FLAGGED, worked_well=NAMED))
+    assert factories.submit(family).status_code == 302
+    return response_id
 
 
 @pytest.fixture(scope="session")

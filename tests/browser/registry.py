@@ -207,6 +207,56 @@ def code_first_answer(page: Page, site: Site) -> None:
         page.locator(".coding-queue a").first.click()
 
 
+def quote_an_answer(page: Page, site: Site) -> None:
+    """Code the first answer (its family agreed to be quoted) with at least one theme, then choose it
+    as a quote for its first theme: its coding page, back with the banner and the quote choices."""
+    code_first_answer(page, site)
+    answer = page.url
+    if page.locator("input[name=theme]:checked").count() == 0:
+        page.locator("input[name=theme]").first.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and next").click()
+    page.goto(answer)
+    page.locator("input[name=quote_theme]").first.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save quote choices").click()
+
+
+def choose_a_wrong_quote(page: Page, site: Site) -> None:
+    """Send quote choices with a theme the answer is not coded with (as a page left open would)."""
+    quote_an_answer(page, site)
+    page.locator("input[name=quote_theme]").first.evaluate(
+        "box => { box.value = 'other'; box.checked = true }"
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save quote choices").click()
+
+
+def see_quotes(page: Page, site: Site) -> None:
+    quote_an_answer(page, site)
+    page.goto(f"{site.url}/staff/quotes")
+
+
+MODERATION = "/staff/moderation"
+
+
+def redact_nothing(page: Page, site: Site) -> None:
+    """The first answer of the moderation queue (a safeguarding concern), "Redact" with no words typed."""
+    follow_links(MODERATION, "Answer")(page, site)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Redact these words").click()
+
+
+MODERATION_SETTINGS = MODERATION + "/settings"
+
+
+def set_moderation_days_wrongly(page: Page, site: Site) -> None:
+    page.goto(site.url + MODERATION_SETTINGS)
+    page.get_by_label("Delete the original words after how many days?").fill("a fortnight")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the settings").click()
+
+
 def set_threshold_wrongly(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/staff/coding/bulk")
     page.get_by_label("Threshold, as a percentage").fill("forty")
@@ -261,6 +311,10 @@ REGISTRY: list[State] = [
     State("coding an answer", code_first_answer, "staff", endpoint="themes.coding_answer"),
     State("coding, bulk acceptance", page_at("/staff/coding/bulk"), "staff", endpoint="themes.coding_bulk"),
     error("coding, threshold error", set_threshold_wrongly, "staff", endpoint="themes.coding_threshold"),
+    # Candidate quotes (lead): an answer's quote choices saved, sent wrongly, and the overview.
+    State("coding, quote choices saved", quote_an_answer, "staff", endpoint="themes.quote_choices"),
+    error("coding, quote choices error", choose_a_wrong_quote, "staff", endpoint="themes.quote_choices"),
+    State("candidate quotes", see_quotes, "staff", endpoint="themes.quotes_overview"),
     # Save and come back later, taking sent answers back, help and privacy: built alongside this
     # suite, so each is checked only while the app has its endpoint.
     State("saved", save_and_leave, "saving", endpoint="surveys.saved"),
@@ -287,6 +341,18 @@ REGISTRY: list[State] = [
           endpoint="themes.agreement_resolve"),
     State("agreement, blind coding", follow_links("/staff/agreement", "Code your next answer"), "staff",
           endpoint="themes.agreement_code"),
+    # The moderation queue (staff): the waiting and held answers, a safeguarding concern with its
+    # redactions, a missed redaction sent without words, and "Reject as spam?".
+    State("moderation queue", page_at(MODERATION), "staff", endpoint="moderation.queue"),
+    State("moderation queue, held", page_at(MODERATION + "?status=held"), "staff",
+          endpoint="moderation.queue"),
+    State("moderation, an answer", follow_links(MODERATION, "Answer"), "staff", endpoint="moderation.item"),
+    error("moderation, redaction error", redact_nothing, "staff", endpoint="moderation.add"),
+    State("moderation, reject as spam?", follow_links(MODERATION, "Answer", "Reject as spam"), "staff",
+          endpoint="moderation.spam"),
+    # The moderation settings (lead), and sent with days that are not a number.
+    State("moderation settings", page_at(MODERATION_SETTINGS), "staff", endpoint="moderation.settings"),
+    error("moderation settings, error", set_moderation_days_wrongly, "staff", endpoint="moderation.settings"),
     # The forum's codebook (staff).
     State("codebook", page_at(CODEBOOK), "staff", endpoint="themes.codebook"),
     State("codebook history", page_at(CODEBOOK + "/history"), "staff", endpoint="themes.codebook_history"),

@@ -13,6 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from forum_app.moderation.models import PENDING
+from forum_app.moderation.queue import counts
+from forum_app.ratelimit import RateLimitHit
 from forum_app.surveys import respondent
 from forum_app.surveys.models import SPAM, SUBMITTED, Response
 from forum_app.surveys.services import count_submitted, looks_automated
@@ -21,6 +24,7 @@ from tests.factories import (
     JOURNEY,
     SURVEY_URL,
     answer_all,
+    approve_all,
     csrf_token,
     idempotency_key,
     make_forum,
@@ -48,6 +52,13 @@ def _status(session: Session) -> str:
 def _coded(session: Session) -> int:
     session.expire_all()
     return session.scalar(select(func.count()).select_from(CodedAnswer)) or 0
+
+
+def _waiting(session: Session) -> int:
+    """Answers in the moderation queue (a spam response's answers are not)."""
+    session.expire_all()
+    forum_id = session.scalars(select(Response.forum_id)).first()
+    return counts(session, forum_id)[PENDING] if forum_id is not None else 0
 
 
 def _send(client: FlaskClient, **extra: str) -> str:
@@ -86,8 +97,7 @@ def test_filled_honeypot_is_spam_not_coded_and_looks_sent(
     person = app.test_client()
     answer_all(person)
     normal_page = _send(person)
-    assert _coded(db_session) > 0  # the normal one is coded at once
-    coded_before = _coded(db_session)
+    assert _waiting(db_session) == 3  # the normal one waits for moderation
 
     bot = app.test_client()
     answer_all(bot)
@@ -95,7 +105,9 @@ def test_filled_honeypot_is_spam_not_coded_and_looks_sent(
     assert bot_page == normal_page  # a bot cannot tell it was caught
     statuses = sorted(db_session.scalars(select(Response.status)))
     assert statuses == [SPAM, SUBMITTED]
-    assert _coded(db_session) == coded_before  # nothing of the spam was coded
+    assert _waiting(db_session) == 3  # nothing of the spam joined the queue
+    approve_all(db_session)
+    assert _coded(db_session) == 3  # nor is it coded when the queue is approved
     forum_id = db_session.scalars(select(Response.forum_id)).first()
     assert forum_id is not None and count_submitted(db_session, forum_id) == 1
     # The bot's session is finished like a parent's: the pages lead to the confirmation.
@@ -111,6 +123,28 @@ def test_sent_too_fast_is_spam(app: Flask, survey: None, client: FlaskClient, db
     assert _coded(db_session) == 0
 
 
+def test_beyond_the_hourly_limit_per_source_is_kept_as_spam(
+    app: Flask, survey: None, db_session: Session
+) -> None:
+    app.config["SUBMISSIONS_PER_HOUR"] = 2
+    for _ in range(3):  # three families behind one address (a bot, or a very busy coffee morning)
+        family = app.test_client()
+        answer_all(family)
+        _send(family)
+    db_session.expire_all()
+    assert sorted(db_session.scalars(select(Response.status))) == [SPAM, SUBMITTED, SUBMITTED]
+    other = app.test_client()  # another source has its own allowance
+    answer_all(other)
+    other.post(
+        CHECK_URL,
+        data={"idempotency_key": idempotency_key(other), "csrf_token": csrf_token(page(other, CHECK_URL))},
+        environ_overrides={"REMOTE_ADDR": "192.0.2.7"},
+    )
+    db_session.expire_all()
+    assert sorted(db_session.scalars(select(Response.status))) == [SPAM, SUBMITTED, SUBMITTED, SUBMITTED]
+    assert "192.0.2.7" not in str(db_session.scalars(select(RateLimitHit.source)).all())
+
+
 def test_sent_after_the_minimum_time_is_submitted(
     app: Flask, survey: None, client: FlaskClient, db_session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -119,7 +153,7 @@ def test_sent_after_the_minimum_time_is_submitted(
     answer_all(client)
     _send(client)
     assert _status(db_session) == SUBMITTED
-    assert _coded(db_session) > 0
+    assert _waiting(db_session) == 3
 
 
 def test_the_start_time_is_in_the_cookie_only(app: Flask, survey: None, client: FlaskClient) -> None:
@@ -190,7 +224,7 @@ def test_lead_sees_the_spam_folder_and_marks_not_spam(
     response = client.post(f"/staff/responses/{spam_id}/not-spam", data={"csrf_token": csrf_token(folder)})
     assert response.status_code == 302 and response.location.endswith(SPAM_URL)
     assert _status(db_session) == SUBMITTED
-    assert _coded(db_session) > 0
+    assert _waiting(db_session) == 3  # back in the moderation queue, to be approved and coded
     after = BeautifulSoup(client.get(SPAM_URL).get_data(as_text=True), "html.parser")
     assert "is no longer marked as spam" in after.get_text()
     assert after.find("a", string=spam_id[:8]) is None

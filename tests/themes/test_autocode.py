@@ -1,8 +1,10 @@
-"""Answers are coded automatically as they are submitted (and when seeded), and never otherwise."""
+"""Answers are coded automatically once a moderator approves them (and demo data, which counts as
+moderated, when seeded), and never otherwise."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -10,13 +12,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.surveys.models import Answer, Response
 from forum_app.surveys.seeding import seed_demo
 from forum_app.themes import autocode
 from forum_app.themes.autocode import answer_confidence, code_new_answers
 from forum_app.themes.codebooks import ThemeFields, add_version, current_version, default_fields
 from forum_app.themes.models import AUTO, PENDING, SUGGESTED, CodebookVersion, CodedAnswer, Coding
-from tests.factories import JOURNEY, answer_all, make_forum, make_survey, submit
+from tests.factories import JOURNEY, answer_all, approve_all, make_forum, make_survey, submit
 
 TEXT_KEYS = {"worked_well", "not_worked", "one_change"}
 
@@ -32,12 +35,14 @@ def test_answer_confidence_is_the_least_sure_decision() -> None:
     assert answer_confidence({}) == 0.0
 
 
-def test_a_submission_is_coded_at_once(client: FlaskClient, db_session: Session) -> None:
+def test_an_approved_submission_is_coded_at_once(client: FlaskClient, db_session: Session) -> None:
     forum = make_forum(db_session)
     make_survey(db_session, forum)
     answer_all(client)
     assert _count(db_session, CodedAnswer) == 0  # nothing is coded before it is sent
     submit(client)
+    assert _count(db_session, CodedAnswer) == 0  # nor before a moderator approves it
+    assert approve_all(db_session) == 3
     coded = db_session.scalars(select(CodedAnswer)).all()
     keys = set(
         db_session.scalars(select(Answer.question_key).where(Answer.id.in_([c.answer_id for c in coded])))
@@ -68,6 +73,8 @@ def test_an_unsent_or_empty_answer_is_not_coded(client: FlaskClient, db_session:
     answer_all(client, journey)
     assert code_new_answers(db_session) == 0  # in progress: not coded
     submit(client)
+    assert code_new_answers(db_session) == 0  # waiting for moderation: not coded
+    approve_all(db_session)
     assert _count(db_session, CodedAnswer) == 2
     assert code_new_answers(db_session) == 0  # already coded: never twice
 
@@ -86,21 +93,26 @@ def test_a_failing_coder_never_loses_the_submission(
 
     monkeypatch.setattr(autocode, "_store", broken)
     answer_all(client)
+    assert submit(client).status_code == 302
     with caplog.at_level(logging.ERROR):
-        assert submit(client).status_code == 302
+        assert approve_all(db_session) == 3
     assert "RuntimeError" in caplog.text and "CAMHS" not in caplog.text
     assert _count(db_session, Response) == 1 and _count(db_session, CodedAnswer) == 0
     monkeypatch.undo()
     assert code_new_answers(db_session, forum_id=forum.id) == 3
 
 
-def test_seeded_responses_are_coded_as_new_answers_are(app: Flask, db_session: Session) -> None:
+def test_seeded_responses_count_as_moderated_and_are_coded(app: Flask, db_session: Session) -> None:
     with app.app_context():
-        seed_demo(db_session, responses=30, seed=3)
+        seed_demo(db_session, responses=30, seed=3, until=date(2026, 6, 30))
     values = db_session.scalars(select(Answer.value).where(Answer.question_key.in_(TEXT_KEYS))).all()
-    coded = _count(db_session, CodedAnswer)
-    assert coded > 30
-    assert coded == sum(1 for value in values if isinstance(value, str) and value.strip())
+    items = db_session.scalars(select(ModerationItem)).all()
+    assert len(items) == sum(1 for value in values if isinstance(value, str) and value.strip())
+    approved = {item.answer_id for item in items if item.status == APPROVED}
+    assert approved == {item.answer_id for item in items if not item.flagged}  # flagged ones wait
+    coded = set(db_session.scalars(select(CodedAnswer.answer_id)))
+    assert len(coded) > 30
+    assert coded == approved
     assert _count(db_session, CodebookVersion) == 1
 
 
@@ -109,6 +121,7 @@ def test_withdrawing_deletes_the_codings(client: FlaskClient, db_session: Sessio
     make_survey(db_session, forum)
     answer_all(client)
     submit(client)
+    approve_all(db_session)
     assert _count(db_session, Coding) > 0
     response = db_session.scalars(select(Response)).one()
     db_session.delete(response)
@@ -136,6 +149,7 @@ def test_a_phrase_the_forum_added_suggests_its_theme(client: FlaskClient, db_ses
     ]
     answer_all(client, journey)
     submit(client)
+    approve_all(db_session)
     worked_well = db_session.scalars(
         select(CodedAnswer).join(Answer).where(Answer.question_key == "worked_well")
     ).one()

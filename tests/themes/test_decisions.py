@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import User
+from forum_app.moderation.intake import take_in
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
 from forum_app.themes.autocode import code_new_answers
@@ -27,7 +28,7 @@ from forum_app.themes.models import (
     Coding,
     CodingDecision,
 )
-from tests.factories import make_forum, make_staff, make_survey
+from tests.factories import approve_all, make_forum, make_staff, make_survey
 
 # Answers whose automatic themes do not depend on fine details of the model.
 TEXTS = [
@@ -41,8 +42,8 @@ TEXTS = [
 def add_answers(
     session: Session, version: SurveyVersion, texts: Sequence[str], days: Sequence[date] | None = None
 ) -> list[int]:
-    """One submitted response per text (its answer to "What has not worked well?"), coded
-    automatically; returns the answers' ids in the order of ``texts``."""
+    """One submitted response per text (its answer to "What has not worked well?"), taken in
+    by moderation, approved and so coded automatically; returns the answers' ids in the order of ``texts``."""
     forum_id = version.survey.forum_id
     ids = []
     for index, text in enumerate(texts):
@@ -62,8 +63,13 @@ def add_answers(
         session.add(answer)
         session.flush()
         ids.append(answer.id)
+    response_ids = [session.get(Answer, answer_id).response_id for answer_id in ids]  # type: ignore[union-attr]
+    take_in(session, response_ids)
     session.commit()
-    assert code_new_answers(session, forum_id=forum_id) == len(texts)
+    approve_all(session, response_ids)  # approval codes them
+    assert code_new_answers(session, forum_id=forum_id) == 0
+    coded = session.scalars(select(CodedAnswer.answer_id).where(CodedAnswer.answer_id.in_(ids))).all()
+    assert len(coded) == len(texts)
     return ids
 
 

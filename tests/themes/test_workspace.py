@@ -33,6 +33,7 @@ from forum_app.themes.workspace import FilterOptions, Filters, parse_filters, pa
 from tests.factories import (
     SURVEY_URL,
     answer_all,
+    approve_all,
     csrf_token,
     make_forum,
     make_staff,
@@ -734,6 +735,8 @@ def test_withdrawn_answers_vanish_from_the_queue(app: Flask, db_session: Session
     code = receipt_code(page(family, f"{SURVEY_URL}done"))
     assert code is not None
     staff = _signed_in(app, CODER)
+    assert "There are no answers to code" in _text(page(staff, QUEUE))  # not until approved
+    approve_all(db_session)
     assert "To code: 3 answers" in _text(page(staff, QUEUE))
     answer_id = db_session.scalar(select(CodedAnswer.answer_id).order_by(CodedAnswer.answer_id))
     post_form(staff, f"/staff/coding/{answer_id}", {"theme": ["family_impact"], "sentiment": "negative"})

@@ -196,3 +196,8 @@ def load_packaged(slug: str = DEFAULT_SURVEY_SLUG) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(text)
     parse_definition(document)
     return document
+
+
+def keys_of_kind(definition: dict[str, Any], kind: str) -> frozenset[str]:
+    """The keys of a stored definition's questions of one kind (``"text"``, ``"consent"``...)."""
+    return frozenset(q["key"] for q in definition.get("questions", []) if q.get("type") == kind)

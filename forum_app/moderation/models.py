@@ -1,0 +1,83 @@
+"""What moderation keeps: one item per free-text answer, candidate quotes, near-duplicate bands.
+
+From submission on, ``Answer.value`` holds the *redacted* text, so every page beyond the moderation
+queue sees only that. The original text lives in ``ModerationItem.original`` only until the answer is
+approved, or until the forum's ``original_days`` have passed (``retention purge``), whichever is first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum_app.db import Base, JSONType
+from forum_app.surveys.models import Answer
+
+PENDING = "pending"
+APPROVED = "approved"
+HELD = "held"
+REJECTED = "rejected"  # rejected as spam: the response is marked spam and counted nowhere
+STATUSES = (PENDING, HELD, APPROVED, REJECTED)
+
+
+class ModerationItem(Base):
+    """One free-text answer awaiting (or past) moderation.
+
+    ``redactions`` lists the spans found in ``original`` (or added by a moderator) as dicts
+    ``{"kind", "start", "end", "source": "auto"|"moderator", "restored": bool}``; a restored span
+    is shown as written. ``Answer.value`` is always ``original`` with the unrestored spans tagged.
+    """
+
+    __tablename__ = "moderation_items"
+    __table_args__ = (Index("ix_moderation_items_queue", "forum_id", "status", "flagged", "received_on"),)
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    original: Mapped[str | None] = mapped_column(Text, default=None)
+    redactions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    flag_reasons: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Another response in the same survey whose free text is nearly the same (possible repeat or spam).
+    duplicate_of: Mapped[str | None] = mapped_column(String(32), default=None)
+    quote_consent: Mapped[bool] = mapped_column(default=False)
+    received_on: Mapped[date] = mapped_column(Date)
+    original_purged_on: Mapped[date | None] = mapped_column(Date, default=None)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    decided_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+    answer: Mapped[Answer] = relationship()
+
+
+class QuoteCandidate(Base):
+    """A lead's choice of an approved, consented answer as a possible quote for one theme."""
+
+    __tablename__ = "quote_candidates"
+    __table_args__ = (
+        UniqueConstraint("answer_id", "theme_id"),
+        Index("ix_quote_candidates_forum", "forum_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
+    theme_id: Mapped[str] = mapped_column(String(64))
+    marked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    marked_on: Mapped[date] = mapped_column(Date)
+
+
+class DuplicateBand(Base):
+    """One locality-sensitive hash band of a response's free text, to find near-duplicates quickly."""
+
+    __tablename__ = "duplicate_bands"
+    __table_args__ = (Index("ix_duplicate_bands_lookup", "survey_id", "band"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    band: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,216 @@
+"""A forum's moderation settings, read from ``Forum.settings`` with safe defaults.
+
+Keys (all optional):
+
+- ``safeguarding_procedure``: what a moderator must do with a flagged answer, shown above it.
+- ``deny_list``: names of schools and settings to redact wherever they appear (tagged ``[school]``).
+- ``deny_names``: names of people (local professionals, staff) to redact (tagged ``[name]``).
+- ``original_days``: days an unmoderated answer's original text is kept (1 to 30, default 30).
+
+A lead changes them on the settings page: ``settings_text`` gives the form its values and
+``save_settings`` checks what was typed and saves it, keeping the forum's other settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from forum_app.accounts.models import Forum
+
+DEFAULT_ORIGINAL_DAYS = 30
+MAX_ORIGINAL_DAYS = 30
+MAX_PROCEDURE_CHARS = 3000
+MAX_DENY_TERMS = 500
+MAX_TERM_CHARS = 120
+MIN_TERM_CHARACTERS = 2  # letters or digits: a lone "a" or "." would be redacted all over every answer
+KEYS = ("safeguarding_procedure", "deny_list", "deny_names", "original_days")
+DEFAULT_PROCEDURE = (
+    "If a child or adult may be in immediate danger, call 999 now. Otherwise tell your forum's "
+    "safeguarding lead today, and follow the local safeguarding partnership's procedure. The "
+    "respondent is anonymous: do not try to find out who they are."
+)
+
+
+@dataclass(frozen=True)
+class ModerationSettings:
+    procedure: str = DEFAULT_PROCEDURE
+    deny_list: tuple[str, ...] = ()
+    deny_names: tuple[str, ...] = ()
+    original_days: int = DEFAULT_ORIGINAL_DAYS
+
+
+def _terms(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    terms = (str(term).strip() for term in value[:MAX_DENY_TERMS] if isinstance(term, str))
+    return tuple(dict.fromkeys(term[:MAX_TERM_CHARS] for term in terms if term))
+
+
+def moderation_settings(forum: Forum) -> ModerationSettings:
+    """The forum's settings; anything missing or broken falls back to the default."""
+    raw = forum.settings if isinstance(forum.settings, dict) else {}
+    procedure = raw.get("safeguarding_procedure")
+    days = raw.get("original_days")
+    return ModerationSettings(
+        procedure=procedure.strip()[:MAX_PROCEDURE_CHARS]
+        if isinstance(procedure, str) and procedure.strip()
+        else DEFAULT_PROCEDURE,
+        deny_list=_terms(raw.get("deny_list")),
+        deny_names=_terms(raw.get("deny_names")),
+        original_days=days
+        if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= MAX_ORIGINAL_DAYS
+        else DEFAULT_ORIGINAL_DAYS,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing them (the lead's settings page)
+
+Errors = dict[str, list[str]]  # form field -> messages, in the order of the form
+CHANGED_MEANWHILE = (
+    "Another lead saved these settings while you were changing them, so your changes were not saved. "
+    "Open this page again in a new tab to see theirs; saving this form again replaces them with yours."
+)
+# What each list holds, in its messages: (one, many).
+SCHOOLS = ("school or setting name", "school and setting names")
+PEOPLE = ("person’s name", "people’s names")
+
+
+@dataclass(frozen=True)
+class SettingsText:
+    """The settings as the form shows them: the lists one name a line, days as typed."""
+
+    procedure: str
+    deny_list: str
+    deny_names: str
+    original_days: str
+    version: str  # changes whenever the stored settings do, to notice another lead's save
+
+
+def settings_version(forum: Forum) -> str:
+    """A short fingerprint of the stored moderation settings (not the forum's other settings)."""
+    raw = forum.settings if isinstance(forum.settings, dict) else {}
+    stored = json.dumps([raw.get(key) for key in KEYS], sort_keys=True, default=str)
+    return hashlib.sha256(stored.encode("utf-8")).hexdigest()[:16]
+
+
+def settings_text(forum: Forum) -> SettingsText:
+    found = moderation_settings(forum)
+    return SettingsText(
+        procedure=found.procedure,
+        deny_list="\n".join(found.deny_list),
+        deny_names="\n".join(found.deny_names),
+        original_days=str(found.original_days),
+        version=settings_version(forum),
+    )
+
+
+def _lines(text: str) -> str:
+    """Line ends as one newline: a browser sends a text box's lines with CR LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_procedure(text: str) -> tuple[str, list[str]]:
+    procedure = _lines(text).strip()
+    if not procedure:
+        return "", ["Enter what a moderator must do when an answer suggests a risk of harm"]
+    if len(procedure) > MAX_PROCEDURE_CHARS:
+        return "", [
+            f"The safeguarding procedure must be {MAX_PROCEDURE_CHARS:,} characters or fewer. "
+            f"It has {len(procedure):,}."
+        ]
+    return procedure, []
+
+
+def terms_from_text(text: str, words: tuple[str, str] = SCHOOLS) -> tuple[list[str], list[str]]:
+    """The names typed one a line: blank lines ignored, spaces tidied, repeats (in capitals or not)
+    dropped. Returns (names, messages): a message for each rule broken, saying which lines break it;
+    ``words`` is what the list holds, for the messages."""
+    one, many = words
+    terms: dict[str, str] = {}
+    too_long: list[int] = []
+    too_short: list[int] = []
+    for number, line in enumerate(_lines(text).split("\n"), start=1):
+        term = " ".join(line.split())
+        if not term:
+            continue
+        if len(term) > MAX_TERM_CHARS:
+            too_long.append(number)
+        elif sum(character.isalnum() for character in term) < MIN_TERM_CHARACTERS:
+            too_short.append(number)
+        else:
+            terms.setdefault(term.casefold(), term)
+    errors = []
+    if too_long:
+        errors.append(f"Each {one} must be {MAX_TERM_CHARS} characters or fewer. {_where(too_long)} longer.")
+    if too_short:
+        at_least = f"at least {MIN_TERM_CHARACTERS} letters or numbers"
+        errors.append(f"Each {one} must have {at_least}. {_where(too_short)} not.")
+    if len(terms) > MAX_DENY_TERMS:
+        errors.append(f"Enter {MAX_DENY_TERMS} {many} or fewer. There are {len(terms):,}.")
+    return list(terms.values()), errors
+
+
+def _where(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"Line {numbers[0]:,} is"
+    more = f" and {len(numbers) - 1:,} more are" if len(numbers) > 2 else f" and {numbers[1]:,} are"
+    return f"Line {numbers[0]:,}{more}"
+
+
+def check_original_days(text: str) -> tuple[int, list[str]]:
+    days = text.strip()
+    if not days:
+        return 0, [f"Enter how many days to keep the original words, from 1 to {MAX_ORIGINAL_DAYS}"]
+    if not days.isascii() or not days.isdigit():
+        return 0, [f"Enter the days as a whole number, from 1 to {MAX_ORIGINAL_DAYS}, like 14"]
+    if len(days) > 6 or not 1 <= int(days) <= MAX_ORIGINAL_DAYS:
+        return 0, [f"The number of days must be between 1 and {MAX_ORIGINAL_DAYS}"]
+    return int(days), []
+
+
+def save_settings(
+    session: Session,
+    forum: Forum,
+    procedure: str,
+    deny_list_text: str,
+    deny_names_text: str,
+    original_days_text: str,
+    version: str | None = None,
+) -> Errors:
+    """Check the settings page's form and save it into ``forum.settings``, keeping its other keys.
+
+    Returns the messages by field (nothing saved), or ``{}`` once saved and committed. ``version``
+    is the ``settings_version`` the form was shown with: if another lead has saved since, nothing is
+    saved and the message is under ``"form"`` (without a version, nothing is compared).
+    """
+    text, procedure_errors = check_procedure(procedure)
+    deny_list, deny_list_errors = terms_from_text(deny_list_text, SCHOOLS)
+    deny_names, deny_names_errors = terms_from_text(deny_names_text, PEOPLE)
+    days, days_errors = check_original_days(original_days_text)
+    found = {
+        "procedure": procedure_errors,
+        "deny_list": deny_list_errors,
+        "deny_names": deny_names_errors,
+        "original_days": days_errors,
+    }
+    errors = {field: messages for field, messages in found.items() if messages}
+    if errors:
+        return errors
+    if version and version != settings_version(forum):
+        return {"form": [CHANGED_MEANWHILE]}
+    current = forum.settings if isinstance(forum.settings, dict) else {}
+    forum.settings = {  # a new dict, so the JSON column is written
+        **current,
+        "safeguarding_procedure": text,
+        "deny_list": deny_list,
+        "deny_names": deny_names,
+        "original_days": days,
+    }
+    session.commit()
+    return {}

@@ -1,0 +1,208 @@
+"""Routes of the moderation queue: the waiting and held answers, and moderating one answer.
+
+Views stay thin: the rules live in ``queue`` and the page data in ``contexts``. Leads and coders
+moderate; viewers may not (403). Every change is a POST that redirects when it is done (so the audit
+log records it); a refused one shows the answer's page again with the reason in an error summary.
+After a decision the moderator goes on to the next waiting answer, or back to the queue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.extensions import db
+from forum_app.moderation import bp, contexts
+from forum_app.moderation.models import PENDING, ModerationItem
+from forum_app.moderation.queue import (
+    ModerationError,
+    add_redaction,
+    approve,
+    hold,
+    reject_as_spam,
+    set_restored,
+)
+from forum_app.security import current_membership, role_required
+from forum_app.surveys.respondent import Page
+
+_ID = re.compile(r"[1-9][0-9]{0,11}")
+MODERATORS = ("lead", "coder")
+NOTICE = "notice"  # flash category
+
+
+def _item(answer_id: str) -> ModerationItem:
+    """This forum's item, or 404 (another forum's items do not exist here)."""
+    if not _ID.fullmatch(answer_id):
+        abort(404)
+    found = contexts.get_item(db.session, current_membership().forum_id, int(answer_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _item_page(item: ModerationItem, error: str = "", target: str = "decision", **typed: str) -> str:
+    screen = contexts.item_screen(db.session, item)
+    return render_template("moderation/item.html", screen=screen, error=error, target=target, typed=typed)
+
+
+def _to_item(item: ModerationItem) -> WerkzeugResponse:
+    return redirect(url_for("moderation.item", answer_id=item.answer_id), 303)
+
+
+def _next() -> WerkzeugResponse:
+    """After a decision: the next waiting answer, or the queue when none is left."""
+    following = contexts.next_waiting(db.session, current_membership().forum_id)
+    if following is None:
+        flash("There are no more answers waiting.", NOTICE)
+        return redirect(url_for("moderation.queue"), 303)
+    return redirect(url_for("moderation.item", answer_id=following), 303)
+
+
+@bp.app_context_processor
+def _navigation() -> dict[str, Callable[[], int]]:
+    """``moderation_waiting()`` for the staff menu: counted only when the menu asks."""
+
+    def waiting() -> int:
+        member = getattr(g, "membership", None)
+        return contexts.waiting_count(db.session, member.forum_id) if member is not None else 0
+
+    return {"moderation_waiting": waiting}
+
+
+@bp.get("/staff/moderation")
+@role_required(*MODERATORS)
+def queue() -> Page:
+    screen = contexts.queue_screen(
+        db.session,
+        current_membership().forum_id,
+        request.args.get("status", PENDING),
+        request.args.get("page", 1, type=int),
+    )
+    return render_template("moderation/queue.html", screen=screen)
+
+
+@bp.get("/staff/moderation/<answer_id>")
+@role_required(*MODERATORS)
+def item(answer_id: str) -> Page:
+    return _item_page(_item(answer_id))
+
+
+def _change(answer_id: str, change: Callable[[ModerationItem], Any], target: str) -> Page:
+    """Make a change to one item's redactions; back to its page, or its page with the reason."""
+    found = _item(answer_id)
+    try:
+        contexts.check_in_queue(found)
+        change(found)
+    except ModerationError as refused:
+        return _item_page(found, str(refused), target)
+    return _to_item(found)
+
+
+@bp.post("/staff/moderation/<answer_id>/restore")
+@role_required(*MODERATORS)
+def restore(answer_id: str) -> Page:
+    """The redaction was not personal: show those words as written."""
+
+    def change(found: ModerationItem) -> None:
+        set_restored(db.session, found, contexts.parse_index(request.form.get("index")), True)
+        flash("Those words are now shown as written, to coders too.", NOTICE)
+
+    return _change(answer_id, change, "redactions")
+
+
+@bp.post("/staff/moderation/<answer_id>/redact-again")
+@role_required(*MODERATORS)
+def redact_again(answer_id: str) -> Page:
+    def change(found: ModerationItem) -> None:
+        set_restored(db.session, found, contexts.parse_index(request.form.get("index")), False)
+        flash("Those words are redacted again.", NOTICE)
+
+    return _change(answer_id, change, "redactions")
+
+
+@bp.post("/staff/moderation/<answer_id>/redact")
+@role_required(*MODERATORS)
+def add(answer_id: str) -> Page:
+    """Redact something the automatic check missed, wherever it appears in the answer."""
+    found = _item(answer_id)
+    phrase, kind = request.form.get("phrase", ""), request.form.get("kind", "")
+    try:
+        contexts.check_in_queue(found)
+    except ModerationError as refused:
+        return _item_page(found, str(refused))
+    try:
+        count = add_redaction(db.session, found, phrase, kind)
+        if not count:
+            raise ModerationError(contexts.NOT_FOUND)
+    except ModerationError as refused:
+        target = contexts.redaction_error_field(phrase, kind)
+        return _item_page(found, str(refused), target, phrase=phrase, kind=kind)
+    flash(f"Redacted {count} {'place' if count == 1 else 'places'}.", NOTICE)
+    return _to_item(found)
+
+
+@bp.post("/staff/moderation/<answer_id>/approve")
+@role_required(*MODERATORS)
+def approve_answer(answer_id: str) -> Page:
+    found = _item(answer_id)
+    try:
+        contexts.check_in_queue(found)
+        approve(db.session, found, current_membership().user_id)
+    except ModerationError as refused:
+        return _item_page(found, str(refused))
+    flash(
+        f"Approved answer {found.answer_id}: its original words are deleted and it has gone to coding.",
+        NOTICE,
+    )
+    return _next()
+
+
+@bp.post("/staff/moderation/<answer_id>/hold")
+@role_required(*MODERATORS)
+def hold_answer(answer_id: str) -> Page:
+    found = _item(answer_id)
+    try:
+        contexts.check_in_queue(found)
+        hold(db.session, found, current_membership().user_id, held=True)
+    except ModerationError as refused:
+        return _item_page(found, str(refused))
+    flash(f"Held answer {found.answer_id}: it waits in “Held” until someone approves it.", NOTICE)
+    return _next()
+
+
+@bp.post("/staff/moderation/<answer_id>/release")
+@role_required(*MODERATORS)
+def release(answer_id: str) -> Page:
+    """Put a held answer back in the queue (and stay on it)."""
+    found = _item(answer_id)
+    try:
+        contexts.check_in_queue(found)
+        hold(db.session, found, current_membership().user_id, held=False)
+    except ModerationError as refused:
+        return _item_page(found, str(refused))
+    flash(f"Answer {found.answer_id} is back in the queue of waiting answers.", NOTICE)
+    return _to_item(found)
+
+
+@bp.route("/staff/moderation/<answer_id>/spam", methods=["GET", "POST"])
+@role_required(*MODERATORS)
+def spam(answer_id: str) -> Page:
+    """Are you sure? Then move the whole response to the spam folder."""
+    found = _item(answer_id)
+    if request.method == "GET":
+        return render_template("moderation/spam.html", screen=contexts.item_screen(db.session, found))
+    try:
+        contexts.check_in_queue(found)
+        reject_as_spam(db.session, found)
+    except ModerationError as refused:
+        return _item_page(found, str(refused))
+    flash(
+        f"Moved response {found.response_id[:8]} to the spam folder: its answers are out of the queue "
+        "and counted nowhere.",
+        NOTICE,
+    )
+    return _next()

@@ -1,0 +1,71 @@
+"""Routes of candidate quotes: a lead's quote choices for an answer, and the overview of them all.
+
+The rules live in ``quotes``. The choices are made in the "Quote for the evidence pack" section of an
+answer's coding page (``workspace_views.coding_answer`` shows it to leads and coders; only leads may
+change it). Choices that cannot be saved bring the coding page back with the reason, not a redirect,
+so the audit log records only choices that were saved.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from forum_app.extensions import db
+from forum_app.security import current_membership, role_required
+from forum_app.surveys.respondent import Page
+from forum_app.themes import bp, quotes, workspace
+
+_ID = re.compile(r"[1-9][0-9]{0,11}")
+FIELD = "quote_theme"
+
+
+def _saved_message(answer_id: int, marked: quotes.Marked, labels: dict[str, str]) -> str:
+    if not marked.changed:
+        return f"Nothing changed: answer {answer_id}’s quote choices were already as you left them."
+    if not marked.themes:
+        return f"Saved: answer {answer_id} is no longer a candidate quote."
+    chosen = "; ".join(labels.get(theme, theme) for theme in marked.themes)
+    return f"Saved: answer {answer_id} is a candidate quote for {chosen}."
+
+
+@bp.post("/staff/coding/<answer_id>/quotes")
+@role_required("lead")
+def quote_choices(answer_id: str) -> Page:
+    member = current_membership()
+    if not _ID.fullmatch(answer_id):
+        abort(404)
+    number = int(answer_id)
+    options = workspace.filter_options(db.session, member.forum_id)
+    parsed = workspace.parse_filters(request.args.to_dict(), options, member.user_id)
+    ticked = [value[:64] for value in request.form.getlist(FIELD)[:100]]
+    try:
+        marked = quotes.mark(db.session, member.forum_id, number, ticked, member.user_id)
+    except workspace.AnswerNotFound:
+        abort(404)
+    except quotes.QuoteError as refused:
+        screen = workspace.coding_screen(
+            db.session, member.forum_id, member.user_id, number, request.args.to_dict()
+        )
+        if screen is None:
+            abort(404)
+        return render_template(
+            "themes/workspace_answer.html",
+            screen=screen,
+            error="",
+            quote=quotes.quote_panel(db.session, member.forum_id, number),
+            lead=True,
+            quote_error=str(refused),
+            quote_ticked=ticked,
+        )
+    flash(_saved_message(number, marked, options.theme_labels), "notice")
+    return redirect(url_for("themes.coding_answer", answer_id=number, **parsed.filters.query()), 303)
+
+
+@bp.get("/staff/quotes")
+@role_required("lead")
+def quotes_overview() -> Page:
+    member = current_membership()
+    found = quotes.overview(db.session, member.forum_id, member.user_id)
+    return render_template("themes/quotes.html", overview=found)
