@@ -55,6 +55,7 @@ bench: install-dev
 	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/evaluate_coder.py
+	$(BIN)/python bench/packs.py --sizes 1000,10000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache

@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.accounts.audit import register_audit
     from forum_app.moderation import bp as moderation_bp
     from forum_app.moderation.intake import connect_signals as connect_moderation
+    from forum_app.packs import bp as packs_bp
     from forum_app.security import register_guard
     from forum_app.surveys import bp as surveys_bp
     from forum_app.themes import bp as themes_bp
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(themes_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(packs_bp)
     connect_moderation()
     connect_signals()
     # Survey pages check CSRF in each form, so a stale token keeps what the parent typed.
@@ -97,6 +99,7 @@ def register_cli(app: Flask) -> None:
     from forum_app.accounts.cli import users_cli
     from forum_app.dbcli import db_cli
     from forum_app.moderation.cli import moderation_cli, retention_cli
+    from forum_app.packs.cli import packs_cli
     from forum_app.surveys.cli import seed_demo_command
     from forum_app.themes.cli import themes_cli
 
@@ -106,3 +109,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(themes_cli)
     app.cli.add_command(moderation_cli)
+    app.cli.add_command(packs_cli)

@@ -37,6 +37,11 @@ PUBLIC_ENDPOINTS = frozenset(
         "surveys.privacy",
         "accounts.login",
         "accounts.health",
+        # Evidence packs shared with inspectors: the link is the key (forum_app/packs/views.py).
+        "packs.shared",
+        "packs.shared_passcode",
+        "packs.shared_view",
+        "packs.shared_file",
     }
 )
 # Signed in, but allowed before the one-time password has been changed.

@@ -7,6 +7,7 @@ from alembic import context
 # Importing the models registers their tables on Base.metadata.
 import forum_app.accounts.models
 import forum_app.moderation.models
+import forum_app.packs.models
 import forum_app.ratelimit
 import forum_app.surveys.models
 import forum_app.themes.models  # noqa: F401

@@ -29,6 +29,7 @@ from tests.factories import (
     make_survey,
     page,
 )
+from tests.packs.stored import OPEN_TOKEN, make_link, make_stored_pack
 
 PUBLIC_URLS = Path(__file__).with_name("public_urls.txt")
 SIGN_IN = "/staff/login"
@@ -40,6 +41,11 @@ VALUES = {
     "key": "age_band",
     "filename": "app.css",
     "response_id": "0" * 32,
+    "token": OPEN_TOKEN,  # a share link of a stored pack (tests/packs/stored.py)
+    "name": "pack.json",
+    "snapshot_id": 1,
+    "other_id": 2,
+    "link_id": 1,
 }
 
 
@@ -52,8 +58,10 @@ def _database(app: Flask) -> Iterator[Session]:
 
 def _setup(app: Flask) -> None:
     with _database(app) as session:
-        make_survey(session, make_forum(session))
+        forum = make_forum(session)
+        survey_id = make_survey(session, forum).survey_id
         make_staff(session, LEAD)
+        make_link(session, make_stored_pack(session, forum.id, survey_id), OPEN_TOKEN)
 
 
 def _rules(app: Flask, public: bool) -> list[Rule]:

@@ -60,6 +60,12 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("moderation.release", "POST"): Action("put a held answer back in the queue", "answer_id"),
     ("moderation.spam", "POST"): Action("rejected a response as spam", "answer_id"),
     ("moderation.settings", "POST"): Action("changed the moderation settings"),
+    ("packs.make", "POST"): Action("made an evidence pack"),
+    ("packs.view", "GET"): Action("opened an evidence pack", "snapshot_id"),
+    ("packs.download", "GET"): Action("downloaded an evidence pack file", "snapshot_id"),
+    ("packs.share", "POST"): Action("created a share link", "snapshot_id"),
+    ("packs.revoke", "POST"): Action("revoked a share link", "link_id"),
+    ("packs.delete", "POST"): Action("deleted a pack", "snapshot_id"),
 }
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "nobody is signed in once it has run",

@@ -26,6 +26,7 @@ from tests.browser.registry import State, pages
 from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
 from tests.moderation.test_queue_views import FLAGGED, NAMED, journey_with
+from tests.packs.stored import seed_browser_packs
 from tests.surveys.test_question_types import publish_all_types
 from tests.system import find_chromium, unavailable
 from tests.themes.test_sampling import seed_browser_samples
@@ -76,6 +77,7 @@ def _seed(site_app: Flask) -> str:
         )
         factories.approve_all(db.session)  # moderated, so its answers are coded
         seed_browser_samples(db.session, STAFF_EMAIL)
+        seed_browser_packs(db.session, STAFF_EMAIL)  # a built pack and its share links
     # A second response stays in the moderation queue: a safeguarding concern with a redaction, and
     # an answer with a name and a school.
     family = site_app.test_client()

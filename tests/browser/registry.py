@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Page
 
 from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Site, send_answers
+from tests.packs.stored import EXPIRED_TOKEN, OPEN_TOKEN, PASSCODE_TOKEN
 
 Reach = Callable[[Page, Site], object]
 
@@ -271,6 +272,41 @@ def retrain_too_soon(page: Page, site: Site) -> None:
         page.locator("form[action$='/staff/coder/retrain']").evaluate("form => form.submit()")
 
 
+PACKS = "/staff/packs"
+PACK = ("P-",)  # the link to the newest pack, the one built from the seeded responses
+
+
+def make_a_pack_wrongly(page: Page, site: Site) -> None:
+    """The "Make a pack" form sent with a last day before the first."""
+    page.goto(site.url + PACKS)
+    page.get_by_label("First day").fill("2026-06-30")
+    page.get_by_label("Last day").fill("2026-01-01")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make the pack").click()
+
+
+def share_a_pack(days: str) -> Reach:
+    """The newest pack's "Make a share link" form sent with ``days``: the new link, or an error."""
+
+    def reach(page: Page, site: Site) -> None:
+        follow_links(PACKS, *PACK)(page, site)
+        page.get_by_label("How many days should the link work?").fill(days)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Make the link").click()
+
+    return reach
+
+
+def shared(token: str) -> Reach:
+    return visit(lambda site: f"{site.url}/p/{token}")
+
+
+def enter_a_wrong_passcode(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}/p/{PASSCODE_TOKEN}")
+    page.get_by_label("Enter the passcode").fill("not the passcode")
+    _submit(page)
+
+
 REGISTRY: list[State] = [
     State("index", page_at("/")),
     State("start", visit(survey_page())),
@@ -363,6 +399,24 @@ REGISTRY: list[State] = [
     State("coder", page_at("/staff/coder"), "staff", endpoint="themes.coder"),
     State("coder, retrain refused", retrain_too_soon, "staff", status=400, error_title=True,
           error_summary=True, endpoint="themes.coder_retrain"),
+    # Evidence packs (staff): the list and its form, a pack with its files and links, sharing it,
+    # comparing two packs, "Delete?"; and what an inspector sees through a share link (no account).
+    State("evidence packs", page_at(PACKS), "staff", endpoint="packs.index"),
+    State("evidence packs, make error", make_a_pack_wrongly, "staff", status=400, error_title=True,
+          error_summary=True, endpoint="packs.make"),
+    State("evidence pack", follow_links(PACKS, *PACK), "staff", endpoint="packs.snapshot"),
+    State("evidence pack, link made", share_a_pack("30"), "staff", endpoint="packs.share"),
+    State("evidence pack, share error", share_a_pack("ninety"), "staff", status=400, error_title=True,
+          error_summary=True, endpoint="packs.share"),
+    State("evidence packs compared", follow_links(PACKS, *PACK, "Compare with"), "staff",
+          endpoint="packs.compare_packs"),
+    State("evidence pack, delete?", follow_links(PACKS, *PACK, "Delete this pack"), "staff",
+          endpoint="packs.delete"),
+    State("shared pack", shared(OPEN_TOKEN), endpoint="packs.shared"),
+    State("shared pack, passcode", shared(PASSCODE_TOKEN), endpoint="packs.shared_passcode"),
+    State("shared pack, passcode error", enter_a_wrong_passcode, status=400, error_title=True,
+          error_summary=True, endpoint="packs.shared_passcode"),
+    State("shared pack, link expired (410)", shared(EXPIRED_TOKEN), status=410, endpoint="packs.shared"),
 ]  # fmt: skip
 
 

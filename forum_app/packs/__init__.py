@@ -1,0 +1,6 @@
+"""Evidence packs: disclosure-controlled statistics, charts, quotes and method, in every format."""
+
+from flask import Blueprint
+
+bp = Blueprint("packs", __name__)
+from forum_app.packs import views as views  # noqa: E402

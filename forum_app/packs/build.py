@@ -1,0 +1,711 @@
+"""Building an evidence pack: exact figures in, published (disclosure-controlled) figures out.
+
+Every count passes ``disclosure`` before anything is computed from it; percentages and intervals
+come from the published counts (so an interval cannot be inverted to recover a suppressed count).
+Reporting thresholds follow PACK.md: a base of 50 or more gives a percentage and its 95% interval, 20
+to 49 the same marked [u], 8 to 19 the rounded count only, 1 to 7 [c].
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from forum_app.moderation.settings import moderation_settings
+from forum_app.packs import disclosure, stats
+from forum_app.packs.data import (
+    Gathered,
+    PackRequest,
+    PackRequestError,
+    find,
+    gather,
+    period_of,
+    previous_period,
+)
+from forum_app.packs.model import (
+    CI_WORDING,
+    LOW_BASE,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    SUPPRESSED,
+    Bar,
+    Cell,
+    Chart,
+    Column,
+    Finding,
+    Meta,
+    Pack,
+    Quote,
+    Section,
+    Summary,
+    Table,
+)
+from forum_app.surveys.support import forum_support
+from forum_app.themes.codebook import default_codebook
+from forum_app.themes.codebooks import current_version
+from forum_app.themes.reliability import forum_agreement_summary, sample_report
+
+MIN_BASE_FOR_PERCENT = 20
+LOW_BASE_BELOW = 50
+MIN_REPORTS_FOR_QUOTES = 10
+MAX_QUOTES_PER_THEME = 3
+MAX_QUOTE_WORDS = 60
+MIN_VALUES_FOR_MEDIAN = 8
+DONT_KNOW = frozenset({"dont_know", "not_sure"})
+
+# Reference limits for waits (T3): service key -> (label, weeks or None, source).
+LIMITS: dict[str, tuple[str, int | None, str]] = {
+    "ehcna": ("EHC needs assessment", 20, "20 weeks from request to final plan (SEND Regulations 2014)"),
+    "autism": ("Autism assessment", 13, "13 weeks from referral to first appointment (NICE CG128)"),
+    "adhd": ("ADHD assessment", 18, "18 weeks referral to treatment (NHS Constitution, consultant-led)"),
+    "salt": ("Speech and language therapy", None, "No national limit"),
+    "ot": ("Occupational therapy", None, "No national limit"),
+    "camhs": ("CAMHS", 18, "18 weeks referral to treatment (NHS Constitution)"),
+    "paediatrics": (
+        "Community paediatrics",
+        18,
+        "18 weeks referral to treatment (NHS Constitution, consultant-led)",
+    ),
+}
+
+
+class Publisher:
+    """The disclosure rules of one forum, applied."""
+
+    def __init__(self, rules: disclosure.DisclosureRules) -> None:
+        self.rules = rules
+
+    def count(self, n: int) -> Cell:
+        return disclosure.publish_count(n, self.rules.threshold, self.rules.base)
+
+    def row(self, parts: Sequence[int]) -> tuple[list[Cell], Cell]:
+        """A row of parts and the total to publish with them (secondary suppression applied)."""
+        protected = disclosure.protect_row_and_total(list(parts), self.rules)
+        return list(protected.cells), protected.total
+
+    def percent(self, count: Cell, base: Cell) -> tuple[Cell, Cell, Cell, bool]:
+        """Percentage with its 95% interval from published values, and whether the base is low."""
+        shown = stats.percent_with_ci(count, base, self.rules)  # type: ignore[arg-type]
+        return shown.percent, shown.low, shown.high, shown.low_base
+
+    def median(self, values: Sequence[float]) -> Cell:
+        if len(values) <= self.rules.threshold or len(values) < MIN_VALUES_FOR_MEDIAN:
+            return SUPPRESSED if values else NOT_APPLICABLE
+        return disclosure.round_half_up(statistics.median(values))
+
+
+def _no_interval(median: Cell) -> Cell:
+    return NOT_AVAILABLE if isinstance(median, float) else median
+
+
+def _pct_cells(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
+    pct, low, high, low_base = publisher.percent(count, base)
+    return {"percent": pct, "low": low, "high": high, "flag": LOW_BASE if low_base else ""}
+
+
+def _theme_sentiment(sentiments: set[str]) -> str:
+    """A respondent's view of a theme over their answers: negative if any answer is negative,
+    positive if any is positive and none negative, otherwise neutral (mixed counts as neutral)."""
+    if "negative" in sentiments:
+        return "negative"
+    if "positive" in sentiments:
+        return "positive"
+    return "neutral"
+
+
+def _change(
+    publisher: Publisher,
+    respondents_now: int,
+    respondents_before: int,
+    base_now: int,
+    base_before: int,
+) -> tuple[str, Cell, Cell, Cell]:
+    """``(words, change_pp, low, high)`` between two periods, from published counts (Newcombe)."""
+    c1, n1 = publisher.count(respondents_now), publisher.count(base_now)
+    c0, n0 = publisher.count(respondents_before), publisher.count(base_before)
+    if base_before == 0:
+        return "no earlier period", NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE
+    if not (isinstance(c1, int) and isinstance(n1, int) and isinstance(c0, int) and isinstance(n0, int)):
+        return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
+    if min(n1, n0) < MIN_BASE_FOR_PERCENT:
+        return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
+    diff, low, high = stats.newcombe_difference(c1, n1, c0, n0)
+    if low > 0:
+        words = f"up {diff:.0f} pp ({low:.0f} to {high:.0f})"
+    elif high < 0:
+        words = f"down {-diff:.0f} pp ({-high:.0f} to {-low:.0f})"
+    else:
+        words = "no clear change"
+    return words, diff, low, high
+
+
+def _theme_table(
+    publisher: Publisher,
+    now: Gathered,
+    before: Gathered,
+    themes: list[tuple[str, str, list[str]]],
+    area_labels: dict[str, str],
+    kappas: dict[str, float | None],
+    quote_counts: Counter[str],
+) -> Table:
+    base = publisher.count(now.text_base)
+    rows = []
+    for theme_id, label, areas in themes:
+        mentions = now.themes.get(theme_id, {})
+        split = Counter(_theme_sentiment(s) for s in mentions.values())
+        (negative, neutral, positive), count = publisher.row(
+            [split["negative"], split["neutral"], split["positive"]]
+        )
+        change = _change(
+            publisher,
+            len(mentions),
+            len(before.themes.get(theme_id, {})),
+            now.text_base,
+            before.text_base,
+        )[0]
+        kappa = kappas.get(theme_id)
+        rows.append(
+            {
+                "theme_id": theme_id,
+                "theme_label": label,
+                "framework_area": "; ".join(area_labels.get(area, area) for area in areas),
+                "respondents": count,
+                "base": base,
+                **_pct_cells(publisher, count, base),
+                "negative": negative,
+                "neutral": neutral,
+                "positive": positive,
+                "kappa": round(kappa, 2) if kappa is not None else NOT_AVAILABLE,
+                "change": change,
+                "quotes_shown": quote_counts.get(theme_id, 0),
+            }
+        )
+    rows.sort(key=lambda row: -(row["percent"] if isinstance(row["percent"], float) else -1.0))
+    return Table(
+        "T2",
+        "Themes in families' own words",
+        f"Families whose answers mention each theme, of the families whose free-text answers have been coded "
+        f"(base {_fmt(base)}), {_period_words(now)}",
+        (
+            Column("theme_id", "Theme id"),
+            Column("theme_label", "Theme"),
+            Column("framework_area", "Framework areas"),
+            Column("respondents", "Families mentioning", "count"),
+            Column("base", "Base", "count"),
+            Column("percent", "%", "percent"),
+            Column("low", "95% CI lower", "percent"),
+            Column("high", "95% CI upper", "percent"),
+            Column("flag", "Reliability"),
+            Column("negative", "Negative", "count"),
+            Column("neutral", "Neutral or mixed", "count"),
+            Column("positive", "Positive", "count"),
+            Column("kappa", "Kappa (second coder)", "number"),
+            Column("change", "Change since the previous period"),
+            Column("quotes_shown", "Quotes shown", "count"),
+        ),
+        tuple(rows),
+        (
+            "A family is counted once per theme however many answers mention it. Its view of the theme is "
+            "negative if any of those answers is negative, positive if any is positive and none negative, "
+            "otherwise neutral or mixed.",
+            "Change compares with the period of the same length just before (Newcombe's 95% interval for "
+            "the difference, from published counts).",
+        ),
+    )
+
+
+def _area_table(
+    publisher: Publisher,
+    now: Gathered,
+    themes: list[tuple[str, str, list[str]]],
+    areas: list[tuple[str, str]],
+) -> Table:
+    base = publisher.count(now.text_base)
+    rows = []
+    for area_id, area_label in areas:
+        included = [theme_id for theme_id, _, theme_areas in themes if area_id in theme_areas]
+        families: dict[str, set[str]] = {}
+        for theme_id in included:
+            for response_id, sentiments in now.themes.get(theme_id, {}).items():
+                families.setdefault(response_id, set()).update(sentiments)
+        views = Counter(_theme_sentiment(s) for s in families.values())
+        (negative, _, positive), count = publisher.row(
+            [views["negative"], views["neutral"], views["positive"]]
+        )
+        rows.append(
+            {
+                "area": area_label,
+                "themes": ", ".join(label for theme_id, label, _ in themes if theme_id in included),
+                "respondents": count,
+                "base": base,
+                **_pct_cells(publisher, count, base),
+                "negative_percent": publisher.percent(negative, count)[0],
+                "positive_percent": publisher.percent(positive, count)[0],
+                "table": "T2",
+            }
+        )
+    return Table(
+        "T1",
+        "Findings by framework area",
+        f"Families with any theme in each area of the inspection framework, of the families whose free-text "
+        f"answers have been coded (base {_fmt(base)}), {_period_words(now)}",
+        (
+            Column("area", "Framework area"),
+            Column("themes", "Themes included"),
+            Column("respondents", "Families with any theme in the area", "count"),
+            Column("base", "Base", "count"),
+            Column("percent", "%", "percent"),
+            Column("low", "95% CI lower", "percent"),
+            Column("high", "95% CI upper", "percent"),
+            Column("flag", "Reliability"),
+            Column("negative_percent", "% of them negative", "percent"),
+            Column("positive_percent", "% of them positive", "percent"),
+            Column("table", "See table"),
+        ),
+        tuple(rows),
+        ("A theme can belong to more than one area, so areas overlap and do not add up.",),
+    )
+
+
+def _waits_table(publisher: Publisher, now: Gathered) -> Table:
+    rows = []
+    for service, (label, limit, source) in LIMITS.items():
+        waits = now.waits.get(service, [])
+        done = [w.weeks for w in waits if not w.still_waiting]
+        waiting = [w.weeks for w in waits if w.still_waiting]
+        completed, still = publisher.count(len(done)), publisher.count(len(waiting))
+        if limit is None:
+            over_done: Cell = NOT_APPLICABLE
+            over_waiting: Cell = NOT_APPLICABLE
+        else:
+            over_done = _pct_cells(publisher, publisher.count(sum(w > limit for w in done)), completed)[
+                "percent"
+            ]
+            over_waiting = _pct_cells(publisher, publisher.count(sum(w > limit for w in waiting)), still)[
+                "percent"
+            ]
+        median = publisher.median(done)
+        interval = stats.median_ci(done, rules=publisher.rules) if isinstance(median, float) else None
+        rows.append(
+            {
+                "service": label,
+                "limit": source,
+                "reporting": publisher.count(len(waits)),
+                "completed": completed,
+                "median": median,
+                "median_low": interval.low if interval else _no_interval(median),
+                "median_high": interval.high if interval else _no_interval(median),
+                "over_percent": over_done,
+                "still_waiting": still,
+                "median_so_far": publisher.median(waiting),
+                "waiting_over_percent": over_waiting,
+                "over_52": publisher.count(sum(w.weeks > 52 for w in waits)),
+            }
+        )
+    return Table(
+        "T3",
+        "Waiting times against statutory and clinical limits",
+        f"Waits families reported, by service, {_period_words(now)}. Completed waits and waits "
+        "still going on are never pooled.",
+        (
+            Column("service", "Service"),
+            Column("limit", "Reference limit and source"),
+            Column("reporting", "Families reporting", "count"),
+            Column("completed", "Completed waits", "count"),
+            Column("median", "Median weeks, completed", "number"),
+            Column("median_low", "95% CI lower", "number"),
+            Column("median_high", "95% CI upper", "number"),
+            Column("over_percent", "% of completed waits over the limit", "percent"),
+            Column("still_waiting", "Still waiting", "count"),
+            Column("median_so_far", "Median weeks waited so far", "number"),
+            Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
+            Column("over_52", "Waits over 52 weeks", "count"),
+        ),
+        tuple(rows),
+        (
+            "Months are converted to weeks at 52/12 weeks a month. Medians need at least 8 waits; their "
+            "interval is the distribution-free (binomial order statistic) 95% interval.",
+            "Families' reports are not official waiting-time statistics: compare them with the partnership's "
+            "own figures, which count differently.",
+        ),
+    )
+
+
+def _closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[str, Any]]) -> Table:
+    rows = []
+    for key, answers in now.closed.items():
+        question = questions[key]
+        options = [(o["value"], o.get("label", o["value"])) for o in question.get("options", [])]
+        flat = Counter(v for value in answers for v in (value if isinstance(value, list) else [value]))
+        counted = [(value, label) for value, label in options if value not in DONT_KNOW]
+        dont_know = sum(flat[value] for value in DONT_KNOW)
+        answered = sum(
+            1 for value in answers if not (set(value if isinstance(value, list) else [value]) <= DONT_KNOW)
+        )
+        multiple = question.get("type") == "checkboxes"
+        parts = [flat[value] for value, _ in counted]
+        if multiple:  # each option is its own yes or no over the same base: no total to subtract from
+            published, base = [publisher.count(part) for part in parts], publisher.count(answered)
+        else:
+            published, base = publisher.row(parts)
+        for (_, label), count in zip(counted, published, strict=True):
+            rows.append(
+                {
+                    "question_id": key,
+                    "wording": question.get("title", key),
+                    "answered": base,
+                    "option": label,
+                    "count": count,
+                    **_pct_cells(publisher, count, base),
+                    "dont_know": publisher.count(dont_know),
+                    "note": "More than one answer allowed: percentages add up to more than 100."
+                    if multiple
+                    else "",
+                }
+            )
+    return Table(
+        "T4",
+        "Closed questions",
+        f"Answers to each question with set options, {_period_words(now)}. 'Don't know' and 'not sure' are "
+        "left out of the base and counted separately.",
+        (
+            Column("question_id", "Question id"),
+            Column("wording", "Exact wording"),
+            Column("answered", "Answered", "count"),
+            Column("option", "Answer"),
+            Column("count", "Families", "count"),
+            Column("percent", "%", "percent"),
+            Column("low", "95% CI lower", "percent"),
+            Column("high", "95% CI upper", "percent"),
+            Column("flag", "Reliability"),
+            Column("dont_know", "Don't know or not sure", "count"),
+            Column("note", "Note"),
+        ),
+        tuple(rows),
+        ("Where one option's count is suppressed, another is suppressed too, so it cannot be worked out.",),
+    )
+
+
+def _quotes(
+    publisher: Publisher, now: Gathered, themes: list[tuple[str, str, list[str]]], area_labels: dict[str, str]
+) -> tuple[Quote, ...]:
+    """Up to 3 candidate quotes per theme with at least 10 reports, typical view first, none repeated."""
+    labels = {theme_id: (label, areas) for theme_id, label, areas in themes}
+    used: set[int] = set()
+    out: list[Quote] = []
+    by_theme: dict[str, list[tuple[int, str, str]]] = {}
+    for answer_id, theme_id, text, sentiment, _ in now.quotes:
+        by_theme.setdefault(theme_id, []).append((answer_id, text, sentiment))
+    for theme_id, _, _ in themes:
+        mentions = now.themes.get(theme_id, {})
+        reports = publisher.count(len(mentions))
+        if (
+            len(mentions) < MIN_REPORTS_FOR_QUOTES
+            or not isinstance(reports, int)
+            or reports < MIN_REPORTS_FOR_QUOTES
+        ):
+            continue
+        typical = Counter(_theme_sentiment(s) for s in mentions.values()).most_common(1)[0][0]
+        choices = sorted(by_theme.get(theme_id, []), key=lambda c: (c[2] != typical, c[0]))
+        shown = 0
+        for answer_id, text, sentiment in choices:
+            words = len(text.split())
+            if answer_id in used or words > MAX_QUOTE_WORDS or shown == MAX_QUOTES_PER_THEME:
+                continue
+            used.add(answer_id)
+            shown += 1
+            label, areas = labels[theme_id]
+            out.append(
+                Quote(
+                    id=f"Q-{len(out) + 1:03d}",
+                    theme_id=theme_id,
+                    theme_label=label,
+                    framework_area="; ".join(area_labels.get(a, a) for a in areas),
+                    sentiment=sentiment,
+                    text=text,
+                    words=words,
+                    of_comments=f"1 of {_fmt(reports)} comments on this theme",
+                    minority=_theme_sentiment({sentiment}) != typical,
+                )
+            )
+    return tuple(out)
+
+
+def _lower_first(label: str) -> str:
+    """'Quality of EHC plans' -> 'quality of EHC plans' (acronyms kept)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _fmt(value: Cell) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _period_words(gathered: Gathered) -> str:
+    start, end = gathered.period_from, gathered.period_to
+    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+
+
+def _kappas(session: Session, forum_id: int) -> tuple[dict[str, float | None], str]:
+    summary = forum_agreement_summary(session, forum_id)
+    if summary is None:
+        return {}, (
+            "No answers have been double-coded yet, so there are no agreement figures: every theme's kappa "
+            "is shown as [x]."
+        )
+    report = sample_report(session, summary.sample_id)
+    return {row.theme: row.kappa for row in report.people.rows}, summary.methodology
+
+
+def pack_id_for(request: PackRequest, start: date, end: date, built_on: date) -> str:
+    """A stable id for the same pack asked for on the same day."""
+    key = json.dumps(
+        [
+            request.forum_slug,
+            request.survey_slug,
+            start.isoformat(),
+            end.isoformat(),
+            sorted(request.filters.items()),
+        ]
+    )
+    return f"P-{built_on:%Y%m%d}-{hashlib.sha256(key.encode()).hexdigest()[:6].upper()}"
+
+
+def build_pack(session: Session, request: PackRequest, built_on: date | None = None) -> Pack:
+    """The pack for ``request``: read-only, the same inputs give the same pack."""
+    built_on = built_on or date.today()
+    forum, survey, versions = find(session, request)
+    start, end = period_of(session, survey, request)
+    try:
+        rules = disclosure.rules_for(forum.settings if isinstance(forum.settings, dict) else {})
+    except ValueError as problem:
+        raise PackRequestError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
+    publisher = Publisher(rules)
+    now = gather(session, forum, survey, versions, start, end, request.filters)
+    before_start, before_end = previous_period(start, end)
+    before = gather(session, forum, survey, versions, before_start, before_end, request.filters)
+
+    codebook = default_codebook()
+    area_labels = dict(codebook.framework_areas)
+    stored = current_version(session, forum.id)
+    if stored is not None:
+        themes = [(row.theme_id, row.label, list(row.framework_areas)) for row in stored.themes]
+    else:
+        themes = [(theme.id, theme.label, list(theme.framework_areas)) for theme in codebook.themes]
+    kappas, agreement_words = _kappas(session, forum.id)
+    questions: dict[str, dict[str, Any]] = {}
+    for version in versions:
+        questions.update({q["key"]: q for q in version.definition.get("questions", [])})
+
+    quotes = _quotes(publisher, now, themes, area_labels)
+    t2 = _theme_table(
+        publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes)
+    )
+    t1 = _area_table(publisher, now, themes, list(codebook.framework_areas))
+    t3 = _waits_table(publisher, now)
+    t4 = _closed_table(publisher, now, questions)
+    charts = (_theme_chart(t2, forum.name), _waits_chart(t3, forum.name))
+    respondents = publisher.count(now.respondents)
+    meta = Meta(
+        pack_id=pack_id_for(request, start, end, built_on),
+        forum=forum.name,
+        local_area=forum.local_area,
+        survey=survey.title,
+        survey_versions=", ".join(str(v.number) for v in versions),
+        period_from=start.isoformat(),
+        period_to=end.isoformat(),
+        responses=respondents,
+        built_on=built_on.isoformat(),
+        codebook_version=stored.version if stored is not None else None,
+        filters=dict(request.filters),
+        independence=f"Produced independently by {forum.name}.",
+    )
+    summary = _summary(publisher, now, t2, t3, quotes, respondents)
+    methodology = _methodology(publisher, forum, survey, now, meta, agreement_words)
+    return Pack(meta, summary, (t1, t2, t3, t4), charts, quotes, methodology, GLOSSARY)
+
+
+def _bars(
+    rows: Iterable[dict[str, Cell]], label_key: str, percent_key: str, count_key: str
+) -> tuple[Bar, ...]:
+    bars = []
+    for row in rows:
+        pct = row.get(percent_key)
+        low, high = row.get("low"), row.get("high")
+        bars.append(
+            Bar(
+                str(row[label_key]),
+                pct if isinstance(pct, float) else None,
+                low if isinstance(low, float) else None,
+                high if isinstance(high, float) else None,
+                row.get(count_key),
+            )
+        )
+    return tuple(bars)
+
+
+def _theme_chart(t2: Table, source: str) -> Chart:
+    shown = [row for row in t2.rows if isinstance(row["percent"], float)]
+    top = shown[0] if shown else None
+    title = f"{top['theme_label']} is the theme families raise most" if top else "Themes families raise"
+    return Chart(
+        "C1",
+        " ".join(title.split()[:10]),
+        t2.subtitle.split(",")[0] + ". Bars show 95% CIs.",
+        "Horizontal bars of the percentage of families mentioning each theme, largest first"
+        + (f": {top['theme_label']} {top['percent']}%." if top else "."),
+        "T2",
+        "bars",
+        _bars(t2.rows, "theme_label", "percent", "respondents"),
+        source,
+    )
+
+
+def _waits_chart(t3: Table, source: str) -> Chart:
+    bars = []
+    for row in t3.rows:
+        pct = row["over_percent"]
+        bars.append(
+            Bar(str(row["service"]), pct if isinstance(pct, float) else None, None, None, row["completed"])
+        )
+    return Chart(
+        "C2",
+        "Completed waits over the reference limit, by service",
+        "% of completed waits longer than the service's limit",
+        "Dots show, for each service with a limit, the percentage of completed waits longer than it.",
+        "T3",
+        "dots",
+        tuple(bars),
+        source,
+    )
+
+
+def _summary(
+    publisher: Publisher, now: Gathered, t2: Table, t3: Table, quotes: tuple[Quote, ...], respondents: Cell
+) -> Summary:
+    quote_ids: dict[str, list[str]] = {}
+    for quote in quotes:
+        quote_ids.setdefault(quote.theme_id, []).append(quote.id)
+    findings = []
+    for row in [r for r in t2.rows if isinstance(r["percent"], float)][:5]:
+        findings.append(
+            Finding(
+                text=f"{row['percent']:.0f}% of families raised {_lower_first(str(row['theme_label']))}",
+                count=row["respondents"],
+                base=row["base"],
+                percent=row["percent"],
+                low=row["low"],
+                high=row["high"],
+                change=str(row["change"]),
+                framework_area=str(row["framework_area"]),
+                table_id="T2",
+                quote_ids=tuple(quote_ids.get(str(row["theme_id"]), [])[:2]),
+            )
+        )
+    positives = sorted(
+        (r for r in t2.rows if isinstance(r["positive"], int) and r["positive"] > 0),
+        key=lambda r: -int(r["positive"]),  # type: ignore[arg-type]
+    )[:2]
+    working = tuple(f"{r['theme_label']}: {_fmt(r['positive'])} families wrote positively" for r in positives)
+    questions = [
+        f"What do leaders know about {str(f.text).split('raised ', 1)[-1]}, and how? (T2)"
+        for f in findings[:3]
+    ]
+    ehcna = t3.rows[0]
+    if isinstance(ehcna["over_percent"], float):
+        questions.append("How many EHC needs assessments finish within 20 weeks, and for whom not? (T3)")
+    return Summary(
+        who=f"{_fmt(respondents)} families answered between {_period_words(now)}; "
+        f"{_fmt(publisher.count(now.text_base))} had free-text answers coded.",
+        findings=tuple(findings),
+        waits_table_id="T3",
+        working=working,
+        caveats=(
+            "Families chose to answer, so they may not be typical of all families with children with SEND "
+            "in the area.",
+            "Percentages are of families who answered the question, not of all families.",
+            "Waits are as families remember them, not official records.",
+        ),
+        questions=tuple(questions),
+    )
+
+
+def _methodology(
+    publisher: Publisher, forum: Any, survey: Any, now: Gathered, meta: Meta, agreement: str
+) -> tuple[Section, ...]:
+    rules = publisher.rules
+    area = forum.local_area or "the area"
+    purpose = (
+        f"{forum.name} asked families about their experience of SEND services in {area}, to give "
+        "inspectors and the local partnership families' view. It produced this pack itself."
+    )
+    fieldwork = (
+        f"Survey: {survey.title} (version {meta.survey_versions}). Answers were sent online and "
+        f"anonymously, {_period_words(now)}.",
+        f"{_fmt(meta.responses)} families sent answers. Answers that looked automated, or that a "
+        f"moderator moved to the spam folder, were left out ({_fmt(publisher.count(now.spam))}).",
+    )
+    who = (
+        "One response is one family's report. Families chose to take part: those most unhappy, or most "
+        "in touch with the forum, may be over-represented; families who do not use the internet, or "
+        "read English less easily, may be under-represented."
+    )
+    coding = (
+        "Free-text answers had personal details removed, were checked by a moderator, given suggested "
+        "themes by an automatic coder and then coded by a person, using version "
+        f"{meta.codebook_version or 1} of the forum's codebook (16 themes mapped to the inspection "
+        "framework). Only answers a person has coded are counted.",
+        f"Not yet counted: {_fmt(publisher.count(now.awaiting_moderation))} answers awaiting moderation "
+        f"and {_fmt(publisher.count(now.awaiting_coding))} approved answers not yet coded.",
+        agreement,
+    )
+    statistics_words = (
+        "No weighting. Percentages have 95% Wilson score intervals, differences Newcombe's hybrid score "
+        "intervals and medians distribution-free intervals, all from the published (rounded) counts.",
+        CI_WORDING,
+    )
+    disclosure_words = (
+        f"Counts of 1 to {rules.threshold} are shown as [c]; other counts are rounded to the nearest "
+        f"{rules.base}; 0 stays 0. Totals are rounded from the exact figures. Where one part of a total "
+        "is suppressed another is too, so it cannot be worked out by subtraction. Percentages need a "
+        "base of at least 20 and are marked [u] below 50; medians need at least 8 values."
+    )
+    quotes = (
+        f"Quotes come only from themes with at least {MIN_REPORTS_FOR_QUOTES} reports, from families who "
+        "ticked a separate box agreeing to be quoted, after personal details were removed and a "
+        f"moderator approved them: at most {MAX_QUOTES_PER_THEME} per theme, the typical view first, "
+        f"each at most {MAX_QUOTE_WORDS} words, none repeated."
+    )
+    protection = (
+        "No names, IP addresses or exact times are stored with answers. The original words of an "
+        "answer are deleted once a moderator approves it, or after "
+        f"{moderation_settings(forum).original_days} days. Answers are kept for "
+        f"{forum_support(forum).retention_months} months."
+    )
+    return (
+        Section("Purpose and independence", (purpose,)),
+        Section("Questionnaire and fieldwork", fieldwork),
+        Section("Who answered", (who,)),
+        Section("Coding", coding),
+        Section("Statistics", statistics_words),
+        Section("Disclosure control", (disclosure_words,)),
+        Section("Quotes", (quotes,)),
+        Section("Data protection", (protection,)),
+    )
+
+
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("EHC plan", "Education, health and care plan: a legal document describing a child's needs and support."),
+    ("EHC needs assessment", "The assessment that decides whether a child needs an EHC plan."),
+    ("CAMHS", "Child and adolescent mental health services."),
+    ("SENCO", "Special educational needs co-ordinator, in a school or setting."),
+    ("95% CI", "95% confidence interval: see the Statistics section."),
+    ("pp", "Percentage points: the difference between two percentages."),
+    ("Kappa", "Cohen's kappa: agreement between two coders beyond chance (1 is perfect, 0 is chance)."),
+)

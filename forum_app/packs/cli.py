@@ -1,0 +1,81 @@
+"""``flask packs build``: the DESIGN.md contract, writing every asked-for format and a manifest."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from forum_app.extensions import db
+from forum_app.packs.build import build_pack
+from forum_app.packs.data import FILTER_KEYS, PackRequest, PackRequestError
+from forum_app.packs.files import FORMATS, formats_for, render_files
+
+
+def _filters(values: tuple[str, ...]) -> dict[str, str]:
+    filters = {}
+    for value in values:
+        key, _, wanted = value.partition("=")
+        if not wanted or key not in FILTER_KEYS:
+            raise click.BadParameter(f"'{value}': use KEY=VALUE with KEY one of {', '.join(FILTER_KEYS)}.")
+        filters[key] = wanted
+    return filters
+
+
+@click.group("packs", help="Evidence packs for inspectors.")
+def packs_cli() -> None:
+    pass
+
+
+@packs_cli.command("build")
+@click.option("--forum", "forum_slug", required=True, help="Forum slug.")
+@click.option("--survey", "survey_slug", default="send-experience", show_default=True, help="Survey slug.")
+@click.option(
+    "--format",
+    "choice",
+    type=click.Choice([*FORMATS, "all"]),
+    default="all",
+    show_default=True,
+    help="One format, or all of them.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write into.",
+)
+@click.option("--from", "period_from", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day.")
+@click.option("--to", "period_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day.")
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE", help="age_band, setting or ehcp.")
+@with_appcontext
+def build_command(
+    forum_slug: str,
+    survey_slug: str,
+    choice: str,
+    out_dir: Path,
+    period_from: object,
+    period_to: object,
+    filters: tuple[str, ...],
+) -> None:
+    """Build a pack of one survey and write its files and manifest.json into OUT."""
+    request = PackRequest(
+        forum_slug,
+        survey_slug,
+        period_from.date() if period_from is not None else None,  # type: ignore[attr-defined]
+        period_to.date() if period_to is not None else None,  # type: ignore[attr-defined]
+        _filters(filters),
+    )
+    try:
+        pack = build_pack(db.session, request, built_on=date.today())
+    except PackRequestError as problem:
+        raise click.ClickException(str(problem)) from problem
+    files = render_files(pack, formats_for(choice), progress=lambda key: click.echo(f"Rendering {key}..."))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out_dir / name).write_bytes(data)
+        click.echo(f"  {out_dir / name} ({len(data):,} bytes)")
+    meta = pack.meta
+    click.echo(f"Pack {meta.pack_id}: {meta.responses} responses, {meta.period_from} to {meta.period_to}.")

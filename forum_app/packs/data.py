@@ -1,0 +1,233 @@
+"""Gathering a pack's raw figures from the database: exact counts, never shown as they are.
+
+Everything here is exact and stays inside the app; ``build.py`` turns it into published figures
+through ``disclosure.py``. A response counts when it is submitted (not spam, not withdrawn) and was
+sent within the period; themes come only from answers a person has coded (``CodedAnswer.status ==
+coded``, which implies approved, redacted text) and their accepted codings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from forum_app.accounts.models import Forum
+from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, Survey, SurveyVersion
+from forum_app.themes.models import ACCEPTED, CODED, CodedAnswer, Coding
+
+WEEKS_PER_MONTH = 52 / 12
+# Questions a pack may be filtered by (pre-set groups only: no free filters, which would allow differencing).
+FILTER_KEYS = ("age_band", "setting", "ehcp")
+SENTIMENT_ORDER = ("negative", "mixed", "neutral", "positive")
+
+
+class PackRequestError(ValueError):
+    """A pack cannot be made as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class PackRequest:
+    forum_slug: str
+    survey_slug: str
+    period_from: date | None = None  # None: from the first response
+    period_to: date | None = None  # None: to the last response
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Wait:
+    weeks: float
+    still_waiting: bool
+
+
+@dataclass
+class Gathered:
+    """Exact figures for one period."""
+
+    period_from: date
+    period_to: date
+    respondents: int = 0
+    # Closed questions: question key -> one value per respondent who answered (lists for checkboxes).
+    closed: dict[str, list[Any]] = field(default_factory=dict)
+    waits: dict[str, list[Wait]] = field(default_factory=lambda: defaultdict(list))
+    text_base: int = 0  # respondents with at least one coded free-text answer
+    # theme id -> {response id: the sentiments of that respondent's coded answers mentioning it}
+    themes: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(dict))
+    awaiting_moderation: int = 0  # free-text answers not yet approved
+    awaiting_coding: int = 0  # approved answers nobody has coded yet
+    spam: int = 0
+    # (answer id, theme id, redacted text, sentiment, response id) of candidate quotes
+    quotes: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+
+
+def find(session: Session, request: PackRequest) -> tuple[Forum, Survey, list[SurveyVersion]]:
+    forum = session.scalar(select(Forum).where(Forum.slug == request.forum_slug))
+    if forum is None:
+        raise PackRequestError(f"There is no forum '{request.forum_slug}'.")
+    survey = session.scalar(
+        select(Survey).where(Survey.forum_id == forum.id, Survey.slug == request.survey_slug)
+    )
+    if survey is None:
+        raise PackRequestError(f"Forum '{forum.slug}' has no survey '{request.survey_slug}'.")
+    for key in request.filters:
+        if key not in FILTER_KEYS:
+            raise PackRequestError(f"Packs can only be filtered by {', '.join(FILTER_KEYS)}, not '{key}'.")
+    return forum, survey, list(survey.versions)
+
+
+def period_of(session: Session, survey: Survey, request: PackRequest) -> tuple[date, date]:
+    """The period asked for, with open ends filled from the responses' dates."""
+    first, last = session.execute(
+        select(func.min(Response.submitted_on), func.max(Response.submitted_on))
+        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+        .where(SurveyVersion.survey_id == survey.id, Response.status == SUBMITTED)
+    ).one()
+    start = request.period_from or first or date.today()
+    end = request.period_to or last or date.today()
+    if start > end:
+        raise PackRequestError("The period must start on or before the day it ends.")
+    return start, end
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def _responses(survey: Survey, start: date, end: date, status: str = SUBMITTED) -> Select[Any]:
+    return (
+        select(Response.id)
+        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+        .where(
+            SurveyVersion.survey_id == survey.id,
+            Response.status == status,
+            Response.submitted_on >= start,
+            Response.submitted_on <= end,
+        )
+    )
+
+
+def _keys_of(versions: list[SurveyVersion]) -> dict[str, dict[str, Any]]:
+    """Every question of every version by key (the latest version's wording wins)."""
+    questions: dict[str, dict[str, Any]] = {}
+    for version in versions:
+        for question in version.definition.get("questions", []):
+            questions[question["key"]] = question
+    return questions
+
+
+def gather(
+    session: Session,
+    forum: Forum,
+    survey: Survey,
+    versions: list[SurveyVersion],
+    start: date,
+    end: date,
+    filters: dict[str, str],
+) -> Gathered:
+    questions = _keys_of(versions)
+    closed_keys = [key for key, q in questions.items() if q.get("type") in ("radio", "checkboxes", "rating")]
+    wait_keys = [key for key, q in questions.items() if q.get("type") == "duration"]
+    responses = _responses(survey, start, end)
+    out = Gathered(start, end)
+
+    values: dict[str, dict[str, Any]] = defaultdict(dict)
+    rows = session.execute(
+        select(Answer.response_id, Answer.question_key, Answer.value).where(
+            Answer.response_id.in_(responses), Answer.question_key.in_(closed_keys + wait_keys)
+        )
+    )
+    for response_id, key, value in rows:
+        values[response_id][key] = value
+    all_ids = set(session.scalars(responses))
+    kept = {
+        response_id
+        for response_id in all_ids
+        if all(values.get(response_id, {}).get(key) == wanted for key, wanted in filters.items())
+    }
+    out.respondents = len(kept)
+    for key in closed_keys:
+        out.closed[key] = [values[r][key] for r in kept if values.get(r, {}).get(key) not in (None, "", [])]
+    for key in wait_keys:
+        for response_id in kept:
+            value = values.get(response_id, {}).get(key)
+            if isinstance(value, dict) and isinstance(value.get("amount"), int | float):
+                weeks = value["amount"] * (WEEKS_PER_MONTH if value.get("unit") == "months" else 1)
+                out.waits[key.removeprefix("wait_")].append(
+                    Wait(float(weeks), bool(value.get("still_waiting")))
+                )
+
+    coded = session.execute(
+        select(Answer.response_id, CodedAnswer.answer_id, CodedAnswer.sentiment)
+        .join(CodedAnswer, CodedAnswer.answer_id == Answer.id)
+        .where(Answer.response_id.in_(responses), CodedAnswer.status == CODED)
+    ).all()
+    sentiment_of = {
+        answer_id: sentiment for response_id, answer_id, sentiment in coded if response_id in kept
+    }
+    out.text_base = len({response_id for response_id, _, _ in coded if response_id in kept})
+    mentions = session.execute(
+        select(Answer.response_id, Coding.answer_id, Coding.theme_id)
+        .join(Answer, Answer.id == Coding.answer_id)
+        .join(CodedAnswer, CodedAnswer.answer_id == Coding.answer_id)
+        .where(Answer.response_id.in_(responses), CodedAnswer.status == CODED, Coding.status == ACCEPTED)
+    )
+    for response_id, answer_id, theme_id in mentions:
+        if response_id in kept:
+            out.themes[theme_id].setdefault(response_id, set()).add(sentiment_of.get(answer_id, "neutral"))
+
+    items = session.execute(
+        select(ModerationItem.response_id, ModerationItem.status, CodedAnswer.status)
+        .outerjoin(CodedAnswer, CodedAnswer.answer_id == ModerationItem.answer_id)
+        .where(ModerationItem.response_id.in_(responses))
+    )
+    for response_id, moderation, coding in items:
+        if response_id not in kept:
+            continue
+        if moderation != APPROVED:
+            out.awaiting_moderation += 1
+        elif coding != CODED:
+            out.awaiting_coding += 1
+    out.spam = (
+        session.scalar(select(func.count()).select_from(_responses(survey, start, end, SPAM).subquery())) or 0
+    )
+    candidates = session.execute(
+        select(
+            QuoteCandidate.answer_id,
+            QuoteCandidate.theme_id,
+            Answer.value,
+            CodedAnswer.sentiment,
+            Answer.response_id,
+        )
+        .join(Answer, Answer.id == QuoteCandidate.answer_id)
+        .join(ModerationItem, ModerationItem.answer_id == QuoteCandidate.answer_id)
+        .join(CodedAnswer, CodedAnswer.answer_id == QuoteCandidate.answer_id)
+        .join(
+            Coding,
+            (Coding.answer_id == QuoteCandidate.answer_id)
+            & (Coding.theme_id == QuoteCandidate.theme_id)
+            & (Coding.status == ACCEPTED),
+        )
+        .where(
+            QuoteCandidate.forum_id == forum.id,
+            Answer.response_id.in_(responses),
+            ModerationItem.status == APPROVED,
+            ModerationItem.quote_consent.is_(True),
+            ModerationItem.original.is_(None),
+            CodedAnswer.status == CODED,
+        )
+        .order_by(QuoteCandidate.theme_id, QuoteCandidate.answer_id)
+    )
+    out.quotes = [
+        (answer_id, theme_id, text, sentiment, response_id)
+        for answer_id, theme_id, text, sentiment, response_id in candidates
+        if response_id in kept and isinstance(text, str)
+    ]
+    return out

@@ -1,0 +1,405 @@
+"""Routes of evidence packs: the forum's saved packs (staff) and the share links (inspectors).
+
+Who may do what: every member of staff (lead, coder, viewer) may see the forum's packs, open them and
+download their files, as the packs hold only disclosure-controlled figures and approved quotes, less
+than the response pages they can already read. Only leads make, share, revoke and delete: those
+decide what leaves the forum.
+
+The public pages (``/p/<token>...``) need no account. A link with a passcode asks for it first; the
+tries are rate-limited per source (``CODE_ATTEMPTS_PER_HOUR``), and a passcode accepted is remembered
+in the signed session for that link only. Those pages are never cached and send no referrer, so the
+token stays in the address bar it was typed into.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms.fields.choices import SelectChoice
+
+from forum_app.errors import render_error
+from forum_app.extensions import db
+from forum_app.packs import bp
+from forum_app.packs.forms import EVERYONE, MakePackForm, PasscodeForm, ShareLinkForm
+from forum_app.packs.models import READY, PackFile, PackSnapshot
+from forum_app.packs.snapshots import (
+    LinkError,
+    PackInProgress,
+    SnapshotError,
+    compare,
+    create_link,
+    delete_snapshot,
+    file_names,
+    file_of,
+    files_of,
+    filter_options,
+    find_link,
+    forum_surveys,
+    get_file,
+    get_snapshot,
+    list_links,
+    list_snapshots,
+    open_link,
+    revoke_link,
+    run_in_background,
+    run_snapshot,
+    shared_summary,
+    snapshot_row,
+    start_snapshot,
+)
+from forum_app.ratelimit import Limit, allow, source_key
+from forum_app.security import current_membership, role_required
+
+Page = str | WerkzeugResponse | tuple[str, int]
+STAFF = ("lead", "coder", "viewer")
+# While a pack is being made its page reloads itself this often (no JavaScript needed), but only when
+# asked for (?follow=1, where "Make the pack" leads): the page links to a version that does not reload.
+REFRESH_SECONDS = 2
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger number in an address is no pack
+NEW_LINK_KEY = "new_pack_link"  # the new link's token, shown once on the next page, then dropped
+UNLOCKED_KEY = "pack_links"  # ids of the share links whose passcode this browser gave
+MAX_UNLOCKED = 20
+HTML_PACK = "pack.html"
+TOO_MANY_TRIES = "You have tried too many times. Wait an hour, then try again."
+# The stored pack is a standalone document with inline CSS and SVG, and no script: let its styles
+# apply, nothing else.
+PACK_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+)
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+def _number(value: int) -> int:
+    if not 0 < value <= MAX_ID:
+        abort(404)
+    return value
+
+
+def _snapshot(snapshot_id: int) -> PackSnapshot:
+    """The current forum's snapshot, or 404 (another forum's packs do not exist here)."""
+    snapshot = get_snapshot(db.session, current_membership().forum_id, _number(snapshot_id))
+    if snapshot is None:
+        abort(404)
+    return snapshot
+
+
+def _add_error(form: Any, error: SnapshotError) -> str:
+    """Put a service's message on its field; return it when it belongs to no field."""
+    field = form._fields.get(error.field or "")
+    if field is None:
+        return str(error)
+    field.errors = [*field.errors, str(error)]
+    return ""
+
+
+# --- staff: the list and making a pack ---------------------------------------------------------
+
+
+def _make_form() -> MakePackForm:
+    form = MakePackForm()
+    surveys = forum_surveys(db.session, current_membership().forum_id)
+    form.survey.choices = [SelectChoice(str(s.id), s.title) for s in surveys]
+    if len(surveys) == 1 and not form.is_submitted():
+        form.survey.data = str(surveys[0].id)
+    merged: dict[str, dict[str, str]] = {}
+    for survey in surveys:
+        for option in filter_options(survey):
+            merged.setdefault(option.key, {}).update(dict(option.choices))
+    for key in ("age_band", "setting", "ehcp"):
+        field = form._fields[key]
+        field.choices = [(EVERYONE, "Everyone"), *merged.get(key, {}).items()]
+    return form
+
+
+def _index(form: MakePackForm, error: str = "", status: int = 200) -> tuple[str, int]:
+    member = current_membership()
+    rows = list_snapshots(db.session, member.forum_id)
+    return render_template(
+        "packs/index.html", rows=rows, form=form, error=error, lead=member.role == "lead"
+    ), status
+
+
+@bp.get("/staff/packs")
+@role_required(*STAFF)
+def index() -> Page:
+    return _index(_make_form())
+
+
+@bp.post("/staff/packs/new")
+@role_required("lead")
+def make() -> Page:
+    member = current_membership()
+    form = _make_form()
+    if not form.validate_on_submit():
+        return _index(form, status=400)
+    filters = {key: str(form._fields[key].data or "") for key in ("age_band", "setting", "ehcp")}
+    try:
+        snapshot = start_snapshot(
+            db.session,
+            member.forum_id,
+            int(str(form.survey.data)),
+            form.period_from.date,
+            form.period_to.date,
+            filters,
+            current_user.id,
+        )
+    except PackInProgress as refused:
+        return _index(form, str(refused), 409)
+    except SnapshotError as refused:
+        return _index(form, _add_error(form, refused), 400)
+    if current_app.config.get("PACKS_IN_BACKGROUND", not current_app.config["TESTING"]):
+        run_in_background(db.sessionmaker(), snapshot.id)
+    else:
+        run_snapshot(db.session, snapshot.id)
+    return redirect(url_for("packs.snapshot", snapshot_id=snapshot.id, follow=1), 303)
+
+
+# --- staff: one pack ---------------------------------------------------------------------------
+
+
+def _snapshot_page(
+    snapshot: PackSnapshot, form: ShareLinkForm | None = None, error: str = "", status: int = 200
+) -> tuple[str, int]:
+    member = current_membership()
+    row = snapshot_row(db.session, snapshot)
+    lead = member.role == "lead"
+    new_link = session.pop(NEW_LINK_KEY, None) if lead else None
+    new_url = (
+        url_for("packs.shared", token=new_link["token"], _external=True)
+        if isinstance(new_link, dict) and new_link.get("snapshot") == snapshot.id
+        else ""
+    )
+    others = [
+        other
+        for other in list_snapshots(db.session, member.forum_id)
+        if other.ready and other.id != snapshot.id
+    ]
+    follow = request.args.get("follow") == "1"
+    return render_template(
+        "packs/snapshot.html",
+        row=row,
+        files=[
+            (file, url_for("packs.download", snapshot_id=snapshot.id, name=file.name))
+            for file in (files_of(db.session, snapshot) if row.ready else [])
+        ],
+        links=list_links(db.session, snapshot) if lead else [],
+        form=form or ShareLinkForm(formdata=None),
+        error=error,
+        lead=lead,
+        new_url=new_url,
+        others=others,
+        follow=follow,
+        refresh=REFRESH_SECONDS if follow and row.building else 0,
+    ), status
+
+
+@bp.get("/staff/packs/<int:snapshot_id>")
+@role_required(*STAFF)
+def snapshot(snapshot_id: int) -> Page:
+    return _snapshot_page(_snapshot(snapshot_id))
+
+
+def _stored_html(data: bytes) -> WerkzeugResponse:
+    response = WerkzeugResponse(data, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PACK_CSP
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _attachment(snapshot: PackSnapshot, stored: PackFile) -> WerkzeugResponse:
+    response = WerkzeugResponse(stored.data, content_type=stored.media_type)
+    response.headers.set("Content-Disposition", "attachment", filename=f"{snapshot.pack_id}-{stored.name}")
+    response.headers.update(NO_STORE)
+    return response
+
+
+@bp.get("/staff/packs/<int:snapshot_id>/view")
+@role_required(*STAFF)
+def view(snapshot_id: int) -> Page:
+    """The stored HTML pack, as the inspector sees it."""
+    stored = get_file(db.session, current_membership().forum_id, _number(snapshot_id), HTML_PACK)
+    if stored is None:
+        abort(404)
+    return _stored_html(stored.data)
+
+
+@bp.get("/staff/packs/<int:snapshot_id>/files/<name>")
+@role_required(*STAFF)
+def download(snapshot_id: int, name: str) -> Page:
+    stored = get_file(db.session, current_membership().forum_id, _number(snapshot_id), name)
+    if stored is None:
+        abort(404)
+    return _attachment(stored.pack, stored)
+
+
+@bp.post("/staff/packs/<int:snapshot_id>/links")
+@role_required("lead")
+def share(snapshot_id: int) -> Page:
+    found = _snapshot(snapshot_id)
+    form = ShareLinkForm()
+    if not form.validate_on_submit():
+        return _snapshot_page(found, form, status=400)
+    try:
+        token = create_link(
+            db.session,
+            found,
+            current_user.id,
+            days=int(form.days.data or 0),
+            passcode=form.passcode.data or None,
+            label=form.label.data or "",
+        )
+    except SnapshotError as refused:
+        return _snapshot_page(found, form, _add_error(form, refused), 400)
+    session[NEW_LINK_KEY] = {"snapshot": found.id, "token": token}
+    return redirect(url_for("packs.snapshot", snapshot_id=found.id, _anchor="new-link"), 303)
+
+
+@bp.post("/staff/packs/<int:snapshot_id>/links/<int:link_id>/revoke")
+@role_required("lead")
+def revoke(snapshot_id: int, link_id: int) -> Page:
+    found = _snapshot(snapshot_id)
+    try:
+        revoke_link(db.session, current_membership().forum_id, _number(link_id), snapshot_id=found.id)
+    except SnapshotError:
+        abort(404)
+    return redirect(url_for("packs.snapshot", snapshot_id=found.id, _anchor="links"), 303)
+
+
+@bp.route("/staff/packs/<int:snapshot_id>/delete", methods=["GET", "POST"])
+@role_required("lead")
+def delete(snapshot_id: int) -> Page:
+    found = _snapshot(snapshot_id)
+    row = snapshot_row(db.session, found)
+    if request.method == "POST":
+        try:
+            delete_snapshot(db.session, current_membership().forum_id, found.id)
+        except SnapshotError as refused:
+            return render_template("packs/delete.html", row=row, error=str(refused)), 409
+        return redirect(url_for("packs.index"), 303)
+    return render_template("packs/delete.html", row=row, error="")
+
+
+@bp.get("/staff/packs/<int:snapshot_id>/compare/<int:other_id>")
+@role_required(*STAFF)
+def compare_packs(snapshot_id: int, other_id: int) -> Page:
+    first, second = _snapshot(snapshot_id), _snapshot(other_id)
+    if first.status != READY or second.status != READY or first.id == second.id:
+        abort(404)
+    return render_template("packs/compare.html", comparison=compare(first, second), back=first.id)
+
+
+# --- inspectors: the share link ----------------------------------------------------------------
+
+
+def _public(body: str, status: int = 200) -> WerkzeugResponse:
+    response = current_app.make_response((body, status))
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _link_problem(problem: LinkError) -> WerkzeugResponse:
+    return _public(*render_error(problem.status, problem.title, problem.body))
+
+
+def _unlocked(link_id: int) -> bool:
+    return link_id in session.get(UNLOCKED_KEY, [])
+
+
+def _shared_page(token: str, snapshot: PackSnapshot, expires: date) -> WerkzeugResponse:
+    downloads = [
+        (row, url_for("packs.shared_file", token=token, name=row.name))
+        for row in files_of(db.session, snapshot)
+    ]
+    return _public(
+        render_template(
+            "packs/shared.html",
+            token=token,
+            pack=shared_summary(db.session, snapshot),
+            downloads=downloads,
+            expires=expires,
+        )
+    )
+
+
+def _passcode_page(token: str, form: PasscodeForm, error: str = "", status: int = 200) -> WerkzeugResponse:
+    errors = {"passcode": [*form.passcode.errors, *([error] if error else [])]}
+    return _public(
+        render_template("packs/passcode.html", token=token, errors=errors if errors["passcode"] else {}),
+        status,
+    )
+
+
+@bp.get("/p/<token>")
+def shared(token: str) -> Page:
+    try:
+        link = find_link(db.session, token)
+        if link.passcode_hash is not None and not _unlocked(link.id):
+            return _passcode_page(token, PasscodeForm(formdata=None))
+        snapshot = open_link(db.session, token, unlocked=True)
+    except LinkError as problem:
+        return _link_problem(problem)
+    return _shared_page(token, snapshot, link.expires_on)
+
+
+@bp.post("/p/<token>/passcode")
+def shared_passcode(token: str) -> Page:
+    form = PasscodeForm()
+    try:
+        link = find_link(db.session, token)
+    except LinkError as problem:
+        return _link_problem(problem)
+    if link.passcode_hash is None or _unlocked(link.id):
+        return redirect(url_for("packs.shared", token=token), 303)
+    if not form.validate_on_submit():
+        return _passcode_page(token, form, status=400)
+    limit = Limit("pack-passcode", current_app.config["CODE_ATTEMPTS_PER_HOUR"], 3600)
+    if not allow(db.session, limit, source_key(request.remote_addr, current_app.config["SECRET_KEY"])):
+        return _passcode_page(token, form, TOO_MANY_TRIES, 429)
+    try:
+        open_link(db.session, token, form.passcode.data or "", count=False)
+    except LinkError as problem:
+        if problem.status == 401:
+            return _passcode_page(token, form, "That passcode is not right. Check it and try again.", 400)
+        return _link_problem(problem)
+    session[UNLOCKED_KEY] = [*session.get(UNLOCKED_KEY, []), link.id][-MAX_UNLOCKED:]
+    return redirect(url_for("packs.shared", token=token), 303)
+
+
+def _shared_snapshot(token: str) -> PackSnapshot | WerkzeugResponse:
+    """The shared snapshot, counting the open; or the page saying why not (the passcode page)."""
+    try:
+        link = find_link(db.session, token)
+        if link.passcode_hash is not None and not _unlocked(link.id):
+            return redirect(url_for("packs.shared", token=token), 303)
+        return open_link(db.session, token, unlocked=True)
+    except LinkError as problem:
+        return _link_problem(problem)
+
+
+@bp.get("/p/<token>/view")
+def shared_view(token: str) -> Page:
+    found = _shared_snapshot(token)
+    if not isinstance(found, PackSnapshot):
+        return found
+    stored = file_of(db.session, found, HTML_PACK)
+    if stored is None:
+        abort(404)
+    return _stored_html(stored.data)
+
+
+@bp.get("/p/<token>/files/<name>")
+def shared_file(token: str, name: str) -> Page:
+    if name not in file_names():  # before the open is counted
+        return _public(*render_error(404))
+    found = _shared_snapshot(token)
+    if not isinstance(found, PackSnapshot):
+        return found
+    stored = file_of(db.session, found, name)
+    if stored is None:
+        return _public(*render_error(404))
+    return _attachment(found, stored)

@@ -1,0 +1,196 @@
+"""Building a pack from the database: published figures only, from coded answers, and quotes by the rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forum_app.accounts.models import Forum, User
+from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.packs.build import build_pack
+from forum_app.packs.data import PackRequest, PackRequestError
+from forum_app.packs.model import SUPPRESSED, Pack
+from forum_app.surveys.models import Answer
+from forum_app.surveys.seeding import seed_demo
+from forum_app.themes.models import ACCEPTED, Coding
+from forum_app.themes.workspace import Filters, bulk_accept
+
+UNTIL = date(2026, 6, 30)
+REQUEST = PackRequest("demo", "send-experience", date(2025, 7, 1), UNTIL)
+
+
+def _seed(app: Flask, session: Session, responses: int = 300) -> None:
+    with app.app_context():
+        seed_demo(session, responses=responses, seed=7, until=UNTIL)
+    forum = session.scalars(select(Forum)).one()
+    lead = session.scalars(select(User)).one()
+    bulk_accept(session, forum.id, lead.id, 0.5, Filters())  # every suggestion confirmed by a person
+
+
+def _counts(pack: Pack) -> list[object]:
+    return [
+        row[column.key]
+        for table in pack.tables
+        for row in table.rows
+        for column in table.columns
+        if column.kind == "count"
+    ]
+
+
+@pytest.fixture()
+def seeded(app: Flask, db_session: Session) -> Pack:
+    _seed(app, db_session)
+    return build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+
+
+def test_every_published_count_is_zero_suppressed_or_a_multiple_of_five(seeded: Pack) -> None:
+    counts = _counts(seeded)
+    assert counts and all(c == SUPPRESSED or (isinstance(c, int) and c % 5 == 0) for c in counts)
+    assert not any(isinstance(c, int) and 1 <= c <= 7 for c in counts)
+    assert seeded.meta.responses == 300  # 300 rounds to itself
+
+
+def test_percentages_and_intervals_come_from_the_published_counts(seeded: Pack) -> None:
+    t2 = seeded.table("T2")
+    shown = [row for row in t2.rows if isinstance(row["percent"], float)]
+    assert shown
+    for row in shown:
+        assert isinstance(row["respondents"], int) and isinstance(row["base"], int)
+        assert row["percent"] == round(100 * row["respondents"] / row["base"], 1)
+        assert row["low"] <= row["percent"] <= row["high"]  # type: ignore[operator]
+    percents = [row["percent"] for row in shown]
+    assert percents == sorted(percents, reverse=True)
+
+
+def test_themes_count_only_answers_a_person_has_coded(app: Flask, db_session: Session) -> None:
+    with app.app_context():
+        seed_demo(db_session, responses=60, seed=7, until=UNTIL)  # coded automatically, not yet by a person
+    pack = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert all(row["respondents"] == 0 for row in pack.table("T2").rows)
+    assert "approved answers not yet coded" in " ".join(p for s in pack.methodology for p in s.paragraphs)
+
+
+def test_filters_narrow_the_families_counted(app: Flask, db_session: Session, seeded: Pack) -> None:
+    narrowed = build_pack(
+        db_session,
+        PackRequest("demo", "send-experience", REQUEST.period_from, UNTIL, {"age_band": "11-15"}),
+        built_on=date(2026, 7, 1),
+    )
+    assert isinstance(narrowed.meta.responses, int) and narrowed.meta.responses < 300  # type: ignore[operator]
+    assert narrowed.meta.filters == {"age_band": "11-15"}
+
+
+def test_the_same_request_gives_the_same_pack(db_session: Session, seeded: Pack) -> None:
+    again = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert again.to_dict() == seeded.to_dict()
+
+
+def test_quotes_need_a_candidate_consent_approval_and_ten_reports(app: Flask, db_session: Session) -> None:
+    _seed(app, db_session)
+    forum = db_session.scalars(select(Forum)).one()
+    consenting = db_session.execute(
+        select(Coding.answer_id, Coding.theme_id)
+        .join(ModerationItem, ModerationItem.answer_id == Coding.answer_id)
+        .where(
+            Coding.status == ACCEPTED,
+            ModerationItem.status == APPROVED,
+            ModerationItem.quote_consent.is_(True),
+        )
+        .order_by(Coding.answer_id)
+    ).all()
+    assert consenting
+    for answer_id, theme_id in consenting[:40]:
+        db_session.add(
+            QuoteCandidate(answer_id=answer_id, forum_id=forum.id, theme_id=theme_id, marked_on=UNTIL)
+        )
+    db_session.commit()
+    candidates = {answer_id for answer_id, _ in consenting[:40]}
+    pack = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert pack.quotes
+    stored = dict(  # text -> answer id, for the candidates (demo answers repeat, so only these)
+        (value, answer_id)
+        for answer_id, value in db_session.execute(
+            select(Answer.id, Answer.value).where(Answer.id.in_(candidates))
+        )
+    )
+    reports = {row["theme_id"]: row["respondents"] for row in pack.table("T2").rows}
+    per_theme: dict[str, int] = {}
+    for quote in pack.quotes:
+        per_theme[quote.theme_id] = per_theme.get(quote.theme_id, 0) + 1
+        assert isinstance(reports[quote.theme_id], int) and reports[quote.theme_id] >= 10  # type: ignore[operator]
+        assert quote.words <= 60 and quote.of_comments.startswith("1 of ")
+        assert quote.text in stored  # a candidate's redacted, approved text as stored
+    assert max(per_theme.values()) <= 3
+    assert len({q.text for q in pack.quotes}) == len(pack.quotes)  # none repeated
+    # Take the consent away from one: it is no longer quoted.
+    first = pack.quotes[0]
+    item = db_session.get(ModerationItem, stored[first.text])
+    assert item is not None
+    item.quote_consent = False
+    db_session.commit()
+    later = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert first.text not in {q.text for q in later.quotes}
+
+
+def test_an_unknown_forum_survey_or_filter_is_refused(app: Flask, db_session: Session) -> None:
+    _seed(app, db_session, responses=10)
+    for request, message in (
+        (PackRequest("nowhere", "send-experience"), "no forum"),
+        (PackRequest("demo", "nothing"), "no survey"),
+        (PackRequest("demo", "send-experience", filters={"postcode": "x"}), "only be filtered"),
+        (PackRequest("demo", "send-experience", date(2026, 6, 1), date(2026, 5, 1)), "must start"),
+    ):
+        with pytest.raises(PackRequestError, match=message):
+            build_pack(db_session, request)
+
+
+def test_the_command_writes_the_files_and_a_manifest(
+    app: Flask, runner: FlaskCliRunner, db_session: Session, tmp_path: Path
+) -> None:
+    _seed(app, db_session, responses=120)
+    result = runner.invoke(
+        args=[
+            "packs",
+            "build",
+            "--forum",
+            "demo",
+            "--survey",
+            "send-experience",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "pack.json"]
+    pack = json.loads((tmp_path / "pack.json").read_text())
+    assert pack["meta"]["responses"] == 120
+    bad = runner.invoke(args=["packs", "build", "--forum", "demo", "--out", str(tmp_path), "--filter", "x"])
+    assert bad.exit_code != 0 and "KEY=VALUE" in bad.output
+    missing = runner.invoke(args=["packs", "build", "--forum", "nowhere", "--out", str(tmp_path)])
+    assert missing.exit_code != 0 and "no forum" in missing.output
+
+
+def test_a_forum_may_be_stricter_never_looser(app: Flask, db_session: Session) -> None:
+    _seed(app, db_session, responses=200)
+    forum = db_session.scalars(select(Forum)).one()
+    forum.settings = {"suppression_threshold": 12, "rounding_base": 10}
+    db_session.commit()
+    counts = _counts(build_pack(db_session, REQUEST, built_on=date(2026, 7, 1)))
+    assert all(c == SUPPRESSED or (isinstance(c, int) and c % 10 == 0 and (c == 0 or c > 12)) for c in counts)
+    forum.settings = {"suppression_threshold": 3, "rounding_base": 1}  # asked looser: the defaults hold
+    db_session.commit()
+    counts = _counts(build_pack(db_session, REQUEST, built_on=date(2026, 7, 1)))
+    assert not any(isinstance(c, int) and (1 <= c <= 7 or c % 5) for c in counts)
+    forum.settings = {"rounding_base": "lots"}
+    db_session.commit()
+    with pytest.raises(PackRequestError, match="disclosure settings"):
+        build_pack(db_session, REQUEST)
