@@ -8,12 +8,14 @@ coded``, which implies approved, redacted text) and their accepted codings.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
@@ -138,15 +140,17 @@ def gather(
     responses = _responses(survey, start, end)
     out = Gathered(start, end)
 
+    connection = session.connection()  # Core, not the ORM: these queries return a row per answer
     values: dict[str, dict[str, Any]] = defaultdict(dict)
-    rows = session.execute(
-        select(Answer.response_id, Answer.question_key, Answer.value).where(
+    parse = lru_cache(maxsize=None)(json.loads)  # answers repeat: each distinct one is parsed once
+    rows = connection.execute(
+        select(Answer.response_id, Answer.question_key, cast(Answer.value, Text)).where(
             Answer.response_id.in_(responses), Answer.question_key.in_(closed_keys + wait_keys)
         )
     )
-    for response_id, key, value in rows:
-        values[response_id][key] = value
-    all_ids = set(session.scalars(responses))
+    for response_id, key, raw in rows.all():
+        values[response_id][key] = parse(raw) if raw is not None else None
+    all_ids = set(connection.execute(responses).scalars())
     kept = {
         response_id
         for response_id in all_ids
@@ -164,7 +168,7 @@ def gather(
                     Wait(float(weeks), bool(value.get("still_waiting")))
                 )
 
-    coded = session.execute(
+    coded = connection.execute(
         select(Answer.response_id, CodedAnswer.answer_id, CodedAnswer.sentiment)
         .join(CodedAnswer, CodedAnswer.answer_id == Answer.id)
         .where(Answer.response_id.in_(responses), CodedAnswer.status == CODED)
@@ -173,22 +177,22 @@ def gather(
         answer_id: sentiment for response_id, answer_id, sentiment in coded if response_id in kept
     }
     out.text_base = len({response_id for response_id, _, _ in coded if response_id in kept})
-    mentions = session.execute(
+    mentions = connection.execute(
         select(Answer.response_id, Coding.answer_id, Coding.theme_id)
         .join(Answer, Answer.id == Coding.answer_id)
         .join(CodedAnswer, CodedAnswer.answer_id == Coding.answer_id)
         .where(Answer.response_id.in_(responses), CodedAnswer.status == CODED, Coding.status == ACCEPTED)
     )
-    for response_id, answer_id, theme_id in mentions:
+    for response_id, answer_id, theme_id in mentions.all():
         if response_id in kept:
             out.themes[theme_id].setdefault(response_id, set()).add(sentiment_of.get(answer_id, "neutral"))
 
-    items = session.execute(
+    items = connection.execute(
         select(ModerationItem.response_id, ModerationItem.status, CodedAnswer.status)
         .outerjoin(CodedAnswer, CodedAnswer.answer_id == ModerationItem.answer_id)
         .where(ModerationItem.response_id.in_(responses))
     )
-    for response_id, moderation, coding in items:
+    for response_id, moderation, coding in items.all():
         if response_id not in kept:
             continue
         if moderation != APPROVED:

@@ -163,25 +163,49 @@ def median_ci(
     if n <= rules.threshold:
         return None
     ordered = sorted(values)
-    alpha = 1 - Fraction(str(confidence))
-    total = 2**n
-    rank = 0  # the largest r found so far; r = 0 means no interval
-    tail = 0  # sum of C(n, i) for i < r + 1, i.e. P(B <= r) * 2**n
-    for r in range(1, n // 2 + 1):
-        tail += math.comb(n, r - 1)  # now P(B <= r - 1) * 2**n
-        if Fraction(2 * tail, total) > alpha:
-            break
-        rank = r
+    rank, coverage = _median_rank(n, confidence)
     if rank == 0:
         return None
-    outside = 2 * sum(math.comb(n, i) for i in range(rank))
-    coverage = 1 - Fraction(outside, total)
     return MedianCI(
         median=round_half_up(statistics.median(ordered)),
         low=round_half_up(ordered[rank - 1]),
         high=round_half_up(ordered[n - rank]),
         coverage=round(float(coverage), 4),
     )
+
+
+EXACT_UP_TO = 2000  # above this, exact big-integer binomial sums get slow: use scipy's binomial
+
+
+def _median_rank(n: int, confidence: float) -> tuple[int, float]:
+    """The largest r with ``2 * P(B <= r - 1) <= 1 - confidence`` (B ~ Binomial(n, 1/2); 0 if none)
+    and the interval's exact coverage. Exact fractions up to ``EXACT_UP_TO`` values, then scipy's
+    binomial distribution (double precision, the same rank except at a tie within rounding)."""
+    alpha = 1 - Fraction(str(confidence))
+    if n > EXACT_UP_TO:
+        from scipy.stats import binom
+
+        rank = int(binom.ppf(float(alpha) / 2, n, 0.5))  # smallest k with P(B <= k) >= alpha / 2
+        while rank > 0 and 2 * binom.cdf(rank - 1, n, 0.5) > float(alpha):
+            rank -= 1
+        while 2 * binom.cdf(rank, n, 0.5) <= float(alpha):
+            rank += 1
+        return rank, float(1 - 2 * binom.cdf(rank - 1, n, 0.5)) if rank else 0.0
+    total = 2**n
+    rank = 0  # the largest r found so far; r = 0 means no interval
+    tail = 0  # sum of C(n, i) for i < r + 1, i.e. P(B <= r) * 2**n
+    term = 1  # C(n, r - 1), updated step by step (cheaper than math.comb each time)
+    for r in range(1, n // 2 + 1):
+        if r > 1:
+            term = term * (n - r + 2) // (r - 1)
+        tail += term  # now P(B <= r - 1) * 2**n
+        if Fraction(2 * tail, total) > alpha:
+            break
+        rank = r
+    if rank == 0:
+        return 0, 0.0
+    outside = 2 * sum(math.comb(n, i) for i in range(rank))
+    return rank, float(1 - Fraction(outside, total))
 
 
 def _check_proportion(count: int, base: int) -> None:

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
+from forum_app.packs import stats
 from forum_app.packs.disclosure import DisclosureRules, publish_count
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from forum_app.packs.stats import (
@@ -199,3 +200,19 @@ def test_median_ci_sorts_and_rounds():
     assert median_ci([2.25] * 9) == MedianCI(2.3, 2.3, 2.3, 0.9609)
     with pytest.raises(ValueError):
         median_ci(values, confidence=1.0)
+
+
+@pytest.mark.parametrize("n", [8, 9, 50, 101, 999, 2000])
+def test_the_fast_median_rank_for_large_samples_agrees_with_the_exact_one(
+    n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = stats._median_rank(n, 0.95)
+    monkeypatch.setattr(stats, "EXACT_UP_TO", 0)
+    fast = stats._median_rank(n, 0.95)
+    assert fast[0] == exact[0] and fast[1] == pytest.approx(exact[1], abs=1e-9)
+
+
+def test_a_median_interval_over_many_values_is_quick_and_sensible() -> None:
+    values = [float(i % 97) for i in range(30_000)]
+    found = stats.median_ci(values)
+    assert found is not None and found.low <= found.median <= found.high and found.coverage >= 0.95
