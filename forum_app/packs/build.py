@@ -120,32 +120,6 @@ def _theme_sentiment(sentiments: set[str]) -> str:
     return "neutral"
 
 
-def _change(
-    publisher: Publisher,
-    respondents_now: int,
-    respondents_before: int,
-    base_now: int,
-    base_before: int,
-) -> tuple[str, Cell, Cell, Cell]:
-    """``(words, change_pp, low, high)`` between two periods, from published counts (Newcombe)."""
-    c1, n1 = publisher.count(respondents_now), publisher.count(base_now)
-    c0, n0 = publisher.count(respondents_before), publisher.count(base_before)
-    if base_before == 0:
-        return "no earlier period", NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE
-    if not (isinstance(c1, int) and isinstance(n1, int) and isinstance(c0, int) and isinstance(n0, int)):
-        return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
-    if min(n1, n0) < MIN_BASE_FOR_PERCENT:
-        return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
-    diff, low, high = stats.newcombe_difference(c1, n1, c0, n0)
-    if low > 0:
-        words = f"up {diff:.0f} pp ({low:.0f} to {high:.0f})"
-    elif high < 0:
-        words = f"down {-diff:.0f} pp ({-high:.0f} to {-low:.0f})"
-    else:
-        words = "no clear change"
-    return words, diff, low, high
-
-
 def _theme_table(
     publisher: Publisher,
     now: Gathered,
@@ -163,13 +137,7 @@ def _theme_table(
         (negative, neutral, positive), count = publisher.row(
             [split["negative"], split["neutral"], split["positive"]]
         )
-        change = _change(
-            publisher,
-            len(mentions),
-            len(before.themes.get(theme_id, {})),
-            now.text_base,
-            before.text_base,
-        )[0]
+        change = _period_change(publisher, count, base, len(before.themes.get(theme_id, {})), before)
         kappa = kappas.get(theme_id)
         rows.append(
             {
@@ -393,6 +361,182 @@ def _closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict
     )
 
 
+# Pre-set groups for T5 (no free breakdowns): question key -> (name, {answer value: group label}).
+GROUPINGS: dict[str, tuple[str, dict[str, str]]] = {
+    "age_band": (
+        "Age",
+        {"0-4": "0 to 4", "5-10": "5 to 10", "11-15": "11 to 15", "16-18": "16 to 18", "19-25": "19 to 25"},
+    ),
+    "setting": (
+        "School or setting",
+        {
+            "early_years": "Early years",
+            "mainstream_primary": "Mainstream primary",
+            "mainstream_secondary": "Mainstream secondary",
+            "resourced": "Special school or resourced provision",
+            "special": "Special school or resourced provision",
+            "post16": "Post-16",
+        },
+    ),
+    "ehcp": ("EHC plan", {"yes": "Has an EHC plan", "sen_support": "SEN support"}),
+}
+OTHER_GROUP = "Other or not known"
+MIN_GROUP_BASE = 20
+GROUP_INDICATORS = 3
+
+
+def _groups_table(publisher: Publisher, now: Gathered, t2: Table) -> Table:
+    """The top themes by group, each against the rest of the families: small groups are merged into
+    "Other or not known" before any cell could be suppressed, and a group still too small is left out."""
+    top = [row for row in t2.rows if isinstance(row["percent"], float)][:GROUP_INDICATORS]
+    rows: list[dict[str, Cell]] = []
+    for key, (name, labels) in GROUPINGS.items():
+        members: dict[str, set[str]] = {}
+        for response_id, answers in now.groups.items():
+            members.setdefault(labels.get(str(answers.get(key)), OTHER_GROUP), set()).add(response_id)
+        small = [
+            label for label, ids in members.items() if len(ids) < MIN_GROUP_BASE and label != OTHER_GROUP
+        ]
+        for label in small:
+            members.setdefault(OTHER_GROUP, set()).update(members.pop(label))
+        for theme in top:
+            mentioning = set(now.themes.get(str(theme["theme_id"]), {}))
+            for label in sorted(members, key=lambda g: (g == OTHER_GROUP, g)):
+                ids = members[label]
+                if len(ids) < MIN_GROUP_BASE:
+                    continue
+                count, base = publisher.count(len(ids & mentioning)), publisher.count(len(ids))
+                rest_ids = set(now.groups) - ids
+                rest_count, rest_base = (
+                    publisher.count(len(rest_ids & mentioning)),
+                    publisher.count(len(rest_ids)),
+                )
+                words, diff, low, high = _difference(publisher, count, base, rest_count, rest_base)
+                rows.append(
+                    {
+                        "indicator": f"Families mentioning {_lower_first(str(theme['theme_label']))}",
+                        "variable": name,
+                        "group": label,
+                        "base": base,
+                        "count": count,
+                        **_pct_cells(publisher, count, base),
+                        "difference": diff,
+                        "difference_low": low,
+                        "difference_high": high,
+                        "note": words,
+                    }
+                )
+    return Table(
+        "T5",
+        "Differences between groups",
+        f"The {GROUP_INDICATORS} most reported themes by pre-set group, each group against all other "
+        f"families whose free-text answers were coded, {_period_words(now)}",
+        (
+            Column("indicator", "Indicator"),
+            Column("variable", "Grouped by"),
+            Column("group", "Group"),
+            Column("base", "Base", "count"),
+            Column("count", "Families", "count"),
+            Column("percent", "%", "percent"),
+            Column("low", "95% CI lower", "percent"),
+            Column("high", "95% CI upper", "percent"),
+            Column("flag", "Reliability"),
+            Column("difference", "Difference from the rest (pp)", "number"),
+            Column("difference_low", "95% CI lower (pp)", "number"),
+            Column("difference_high", "95% CI upper (pp)", "number"),
+            Column("note", "Note"),
+        ),
+        tuple(rows),
+        (
+            f"Groups of fewer than {MIN_GROUP_BASE} families are merged into '{OTHER_GROUP}'; a group still "
+            "smaller is left out. A difference is called clear only when its 95% interval (Newcombe) "
+            "excludes 0. With many comparisons, some will look clear by chance: treat one on its own "
+            "with caution.",
+        ),
+    )
+
+
+def _difference(publisher: Publisher, c1: Cell, n1: Cell, c0: Cell, n0: Cell) -> tuple[str, Cell, Cell, Cell]:
+    """Group against rest in percentage points, from published counts."""
+    if not (isinstance(c1, int) and isinstance(n1, int) and isinstance(c0, int) and isinstance(n0, int)):
+        return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
+    if min(n1, n0) < MIN_BASE_FOR_PERCENT:
+        return "too few families to compare", NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE
+    diff, low, high = stats.newcombe_difference(c1, n1, c0, n0)
+    if low > 0:
+        return f"clearly higher: {diff:.0f} pp ({low:.0f} to {high:.0f})", diff, low, high
+    if high < 0:
+        return f"clearly lower: {-diff:.0f} pp ({-high:.0f} to {-low:.0f})", diff, low, high
+    return "no clear difference", diff, low, high
+
+
+def _period_change(publisher: Publisher, count: Cell, base: Cell, exact_before: int, before: Gathered) -> str:
+    """In words, for T2: "up 9 pp (2 to 16)", "no clear change", or why it cannot be said."""
+    if before.text_base == 0:
+        return "no earlier period"
+    words = _difference(
+        publisher, count, base, publisher.count(exact_before), publisher.count(before.text_base)
+    )[0]
+    return (
+        words.replace("clearly higher:", "up")
+        .replace("clearly lower:", "down")
+        .replace("difference", "change")
+    )
+
+
+def _trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table) -> Table:
+    """Each theme now against the period of the same length just before (same questions)."""
+    base_now, base_before = publisher.count(now.text_base), publisher.count(before.text_base)
+    rows: list[dict[str, Cell]] = []
+    for theme in t2.rows:
+        exact_before = len(before.themes.get(str(theme["theme_id"]), {}))
+        count_before = publisher.count(exact_before)
+        previous = _pct_cells(publisher, count_before, base_before)
+        _, diff, low, high = _difference(
+            publisher, theme["respondents"], theme["base"], count_before, base_before
+        )
+        rows.append(
+            {
+                "indicator": f"Families mentioning {_lower_first(str(theme['theme_label']))}",
+                "question_same": "Y",
+                "previous_period": _period_words(before),
+                "previous_base": base_before,
+                "previous_percent": previous["percent"],
+                "current_period": _period_words(now),
+                "current_base": base_now,
+                "current_percent": theme["percent"],
+                "change": diff,
+                "change_low": low,
+                "change_high": high,
+                "note": _period_change(publisher, theme["respondents"], theme["base"], exact_before, before),
+            }
+        )
+    return Table(
+        "T6",
+        "Change since the previous period",
+        "Each theme in this period against the period of the same length just before, same questions",
+        (
+            Column("indicator", "Indicator"),
+            Column("question_same", "Same question (Y/N)"),
+            Column("previous_period", "Previous period"),
+            Column("previous_base", "Previous base", "count"),
+            Column("previous_percent", "Previous %", "percent"),
+            Column("current_period", "This period"),
+            Column("current_base", "Base now", "count"),
+            Column("current_percent", "% now", "percent"),
+            Column("change", "Change (pp)", "number"),
+            Column("change_low", "95% CI lower (pp)", "number"),
+            Column("change_high", "95% CI upper (pp)", "number"),
+            Column("note", "Note"),
+        ),
+        tuple(rows),
+        (
+            "Change is Newcombe's hybrid 95% interval for the difference of two percentages, from "
+            "published counts.",
+        ),
+    )
+
+
 def _quotes(
     publisher: Publisher, now: Gathered, themes: list[tuple[str, str, list[str]]], area_labels: dict[str, str]
 ) -> tuple[Quote, ...]:
@@ -510,6 +654,8 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     t1 = _area_table(publisher, now, themes, list(codebook.framework_areas))
     t3 = _waits_table(publisher, now)
     t4 = _closed_table(publisher, now, questions)
+    t5 = _groups_table(publisher, now, t2)
+    t6 = _trend_table(publisher, now, before, t2)
     charts = (_theme_chart(t2, forum.name), _waits_chart(t3, forum.name))
     respondents = publisher.count(now.respondents)
     meta = Meta(
@@ -528,7 +674,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     )
     summary = _summary(publisher, now, t2, t3, quotes, respondents)
     methodology = _methodology(publisher, forum, survey, now, meta, agreement_words)
-    return Pack(meta, summary, (t1, t2, t3, t4), charts, quotes, methodology, GLOSSARY)
+    return Pack(meta, summary, (t1, t2, t3, t4, t5, t6), charts, quotes, methodology, GLOSSARY)
 
 
 def _bars(

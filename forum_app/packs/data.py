@@ -59,6 +59,8 @@ class Gathered:
     closed: dict[str, list[Any]] = field(default_factory=dict)
     waits: dict[str, list[Wait]] = field(default_factory=lambda: defaultdict(list))
     text_base: int = 0  # respondents with at least one coded free-text answer
+    # Respondents with coded free text -> their answers to the grouping questions (FILTER_KEYS).
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     # theme id -> {response id: the sentiments of that respondent's coded answers mentioning it}
     themes: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(dict))
     awaiting_moderation: int = 0  # free-text answers not yet approved
@@ -176,7 +178,9 @@ def gather(
     sentiment_of = {
         answer_id: sentiment for response_id, answer_id, sentiment in coded if response_id in kept
     }
-    out.text_base = len({response_id for response_id, _, _ in coded if response_id in kept})
+    coded_respondents = {response_id for response_id, _, _ in coded if response_id in kept}
+    out.text_base = len(coded_respondents)
+    out.groups = {r: {key: values.get(r, {}).get(key) for key in FILTER_KEYS} for r in coded_respondents}
     mentions = connection.execute(
         select(Answer.response_id, Coding.answer_id, Coding.theme_id)
         .join(Answer, Answer.id == Coding.answer_id)

@@ -194,3 +194,30 @@ def test_a_forum_may_be_stricter_never_looser(app: Flask, db_session: Session) -
     db_session.commit()
     with pytest.raises(PackRequestError, match="disclosure settings"):
         build_pack(db_session, REQUEST)
+
+
+def test_groups_are_compared_with_the_rest_and_small_groups_merged(seeded: Pack) -> None:
+    t5 = seeded.table("T5")
+    assert t5.rows
+    for row in t5.rows:
+        assert isinstance(row["base"], int) and row["base"] >= 20  # type: ignore[operator]
+        if isinstance(row["difference"], float):
+            clear = row["difference_low"] > 0 or row["difference_high"] < 0  # type: ignore[operator]
+            assert clear == str(row["note"]).startswith("clearly")
+    variables = {row["variable"] for row in t5.rows}
+    assert variables <= {"Age", "School or setting", "EHC plan"} and len(variables) >= 2
+
+
+def test_change_compares_with_the_period_just_before(app: Flask, db_session: Session) -> None:
+    _seed(app, db_session)
+    recent = build_pack(
+        db_session, PackRequest("demo", "send-experience", date(2026, 1, 1), UNTIL), built_on=date(2026, 7, 1)
+    )
+    t6 = recent.table("T6")
+    assert {row["previous_period"] for row in t6.rows} == {
+        "4 July 2025 to 31 December 2025"
+    }  # 181 days, like 1 January to 30 June
+    assert all(isinstance(row["previous_base"], int) and row["previous_base"] > 0 for row in t6.rows)  # type: ignore[operator]
+    assert any(isinstance(row["change"], float) for row in t6.rows)
+    first = build_pack(db_session, PackRequest("demo", "send-experience", date(2025, 7, 1), UNTIL))
+    assert {row["note"] for row in first.table("T6").rows} == {"no earlier period"}
