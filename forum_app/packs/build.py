@@ -3,23 +3,23 @@
 Every count passes ``disclosure`` before anything is computed from it; percentages and intervals
 come from the published counts (so an interval cannot be inverted to recover a suppressed count).
 Reporting thresholds follow PACK.md: a base of 50 or more gives a percentage and its 95% interval, 20
-to 49 the same marked [u], 8 to 19 the rounded count only, 1 to 7 [c].
+to 49 the same marked [u], 8 to 19 the rounded count only, 1 to 7 [c]. The tables are in
+``tables.py``; this module adds the charts, quotes, summary and methodology around them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from forum_app.moderation.settings import moderation_settings
-from forum_app.packs import disclosure, stats
+from forum_app.packs import disclosure
 from forum_app.packs.data import (
     Gathered,
     PackRequest,
@@ -31,14 +31,9 @@ from forum_app.packs.data import (
 )
 from forum_app.packs.model import (
     CI_WORDING,
-    LOW_BASE,
-    NOT_APPLICABLE,
-    NOT_AVAILABLE,
-    SUPPRESSED,
     Bar,
     Cell,
     Chart,
-    Column,
     Finding,
     Meta,
     Pack,
@@ -47,494 +42,27 @@ from forum_app.packs.model import (
     Summary,
     Table,
 )
+from forum_app.packs.tables import (
+    Publisher,
+    area_table,
+    closed_table,
+    fmt,
+    groups_table,
+    lower_first,
+    period_words,
+    theme_sentiment,
+    theme_table,
+    trend_table,
+    waits_table,
+)
 from forum_app.surveys.support import forum_support
 from forum_app.themes.codebook import default_codebook
 from forum_app.themes.codebooks import current_version
 from forum_app.themes.reliability import forum_agreement_summary, sample_report
 
-MIN_BASE_FOR_PERCENT = 20
-LOW_BASE_BELOW = 50
 MIN_REPORTS_FOR_QUOTES = 10
 MAX_QUOTES_PER_THEME = 3
 MAX_QUOTE_WORDS = 60
-MIN_VALUES_FOR_MEDIAN = 8
-DONT_KNOW = frozenset({"dont_know", "not_sure"})
-
-# Reference limits for waits (T3): service key -> (label, weeks or None, source).
-LIMITS: dict[str, tuple[str, int | None, str]] = {
-    "ehcna": ("EHC needs assessment", 20, "20 weeks from request to final plan (SEND Regulations 2014)"),
-    "autism": ("Autism assessment", 13, "13 weeks from referral to first appointment (NICE CG128)"),
-    "adhd": ("ADHD assessment", 18, "18 weeks referral to treatment (NHS Constitution, consultant-led)"),
-    "salt": ("Speech and language therapy", None, "No national limit"),
-    "ot": ("Occupational therapy", None, "No national limit"),
-    "camhs": ("CAMHS", 18, "18 weeks referral to treatment (NHS Constitution)"),
-    "paediatrics": (
-        "Community paediatrics",
-        18,
-        "18 weeks referral to treatment (NHS Constitution, consultant-led)",
-    ),
-}
-
-
-class Publisher:
-    """The disclosure rules of one forum, applied."""
-
-    def __init__(self, rules: disclosure.DisclosureRules) -> None:
-        self.rules = rules
-
-    def count(self, n: int) -> Cell:
-        return disclosure.publish_count(n, self.rules.threshold, self.rules.base)
-
-    def row(self, parts: Sequence[int]) -> tuple[list[Cell], Cell]:
-        """A row of parts and the total to publish with them (secondary suppression applied)."""
-        protected = disclosure.protect_row_and_total(list(parts), self.rules)
-        return list(protected.cells), protected.total
-
-    def percent(self, count: Cell, base: Cell) -> tuple[Cell, Cell, Cell, bool]:
-        """Percentage with its 95% interval from published values, and whether the base is low."""
-        shown = stats.percent_with_ci(count, base, self.rules)  # type: ignore[arg-type]
-        return shown.percent, shown.low, shown.high, shown.low_base
-
-    def median(self, values: Sequence[float]) -> Cell:
-        if len(values) <= self.rules.threshold or len(values) < MIN_VALUES_FOR_MEDIAN:
-            return SUPPRESSED if values else NOT_APPLICABLE
-        return disclosure.round_half_up(statistics.median(values))
-
-
-def _no_interval(median: Cell) -> Cell:
-    return NOT_AVAILABLE if isinstance(median, float) else median
-
-
-def _pct_cells(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
-    pct, low, high, low_base = publisher.percent(count, base)
-    return {"percent": pct, "low": low, "high": high, "flag": LOW_BASE if low_base else ""}
-
-
-def _theme_sentiment(sentiments: set[str]) -> str:
-    """A respondent's view of a theme over their answers: negative if any answer is negative,
-    positive if any is positive and none negative, otherwise neutral (mixed counts as neutral)."""
-    if "negative" in sentiments:
-        return "negative"
-    if "positive" in sentiments:
-        return "positive"
-    return "neutral"
-
-
-def _theme_table(
-    publisher: Publisher,
-    now: Gathered,
-    before: Gathered,
-    themes: list[tuple[str, str, list[str]]],
-    area_labels: dict[str, str],
-    kappas: dict[str, float | None],
-    quote_counts: Counter[str],
-) -> Table:
-    base = publisher.count(now.text_base)
-    rows = []
-    for theme_id, label, areas in themes:
-        mentions = now.themes.get(theme_id, {})
-        split = Counter(_theme_sentiment(s) for s in mentions.values())
-        (negative, neutral, positive), count = publisher.row(
-            [split["negative"], split["neutral"], split["positive"]]
-        )
-        change = _period_change(publisher, count, base, len(before.themes.get(theme_id, {})), before)
-        kappa = kappas.get(theme_id)
-        rows.append(
-            {
-                "theme_id": theme_id,
-                "theme_label": label,
-                "framework_area": "; ".join(area_labels.get(area, area) for area in areas),
-                "respondents": count,
-                "base": base,
-                **_pct_cells(publisher, count, base),
-                "negative": negative,
-                "neutral": neutral,
-                "positive": positive,
-                "kappa": round(kappa, 2) if kappa is not None else NOT_AVAILABLE,
-                "change": change,
-                "quotes_shown": quote_counts.get(theme_id, 0),
-            }
-        )
-    rows.sort(key=lambda row: -(row["percent"] if isinstance(row["percent"], float) else -1.0))
-    return Table(
-        "T2",
-        "Themes in families' own words",
-        f"Families whose answers mention each theme, of the families whose free-text answers have been coded "
-        f"(base {_fmt(base)}), {_period_words(now)}",
-        (
-            Column("theme_id", "Theme id"),
-            Column("theme_label", "Theme"),
-            Column("framework_area", "Framework areas"),
-            Column("respondents", "Families mentioning", "count"),
-            Column("base", "Base", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
-            Column("negative", "Negative", "count"),
-            Column("neutral", "Neutral or mixed", "count"),
-            Column("positive", "Positive", "count"),
-            Column("kappa", "Kappa (second coder)", "number"),
-            Column("change", "Change since the previous period"),
-            Column("quotes_shown", "Quotes shown", "count"),
-        ),
-        tuple(rows),
-        (
-            "A family is counted once per theme however many answers mention it. Its view of the theme is "
-            "negative if any of those answers is negative, positive if any is positive and none negative, "
-            "otherwise neutral or mixed.",
-            "Change compares with the period of the same length just before (Newcombe's 95% interval for "
-            "the difference, from published counts).",
-        ),
-    )
-
-
-def _area_table(
-    publisher: Publisher,
-    now: Gathered,
-    themes: list[tuple[str, str, list[str]]],
-    areas: list[tuple[str, str]],
-) -> Table:
-    base = publisher.count(now.text_base)
-    rows = []
-    for area_id, area_label in areas:
-        included = [theme_id for theme_id, _, theme_areas in themes if area_id in theme_areas]
-        families: dict[str, set[str]] = {}
-        for theme_id in included:
-            for response_id, sentiments in now.themes.get(theme_id, {}).items():
-                families.setdefault(response_id, set()).update(sentiments)
-        views = Counter(_theme_sentiment(s) for s in families.values())
-        (negative, _, positive), count = publisher.row(
-            [views["negative"], views["neutral"], views["positive"]]
-        )
-        rows.append(
-            {
-                "area": area_label,
-                "themes": ", ".join(label for theme_id, label, _ in themes if theme_id in included),
-                "respondents": count,
-                "base": base,
-                **_pct_cells(publisher, count, base),
-                "negative_percent": publisher.percent(negative, count)[0],
-                "positive_percent": publisher.percent(positive, count)[0],
-                "table": "T2",
-            }
-        )
-    return Table(
-        "T1",
-        "Findings by framework area",
-        f"Families with any theme in each area of the inspection framework, of the families whose free-text "
-        f"answers have been coded (base {_fmt(base)}), {_period_words(now)}",
-        (
-            Column("area", "Framework area"),
-            Column("themes", "Themes included"),
-            Column("respondents", "Families with any theme in the area", "count"),
-            Column("base", "Base", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
-            Column("negative_percent", "% of them negative", "percent"),
-            Column("positive_percent", "% of them positive", "percent"),
-            Column("table", "See table"),
-        ),
-        tuple(rows),
-        ("A theme can belong to more than one area, so areas overlap and do not add up.",),
-    )
-
-
-def _waits_table(publisher: Publisher, now: Gathered) -> Table:
-    rows = []
-    for service, (label, limit, source) in LIMITS.items():
-        waits = now.waits.get(service, [])
-        done = [w.weeks for w in waits if not w.still_waiting]
-        waiting = [w.weeks for w in waits if w.still_waiting]
-        completed, still = publisher.count(len(done)), publisher.count(len(waiting))
-        if limit is None:
-            over_done: Cell = NOT_APPLICABLE
-            over_waiting: Cell = NOT_APPLICABLE
-        else:
-            over_done = _pct_cells(publisher, publisher.count(sum(w > limit for w in done)), completed)[
-                "percent"
-            ]
-            over_waiting = _pct_cells(publisher, publisher.count(sum(w > limit for w in waiting)), still)[
-                "percent"
-            ]
-        median = publisher.median(done)
-        interval = stats.median_ci(done, rules=publisher.rules) if isinstance(median, float) else None
-        rows.append(
-            {
-                "service": label,
-                "limit": source,
-                "reporting": publisher.count(len(waits)),
-                "completed": completed,
-                "median": median,
-                "median_low": interval.low if interval else _no_interval(median),
-                "median_high": interval.high if interval else _no_interval(median),
-                "over_percent": over_done,
-                "still_waiting": still,
-                "median_so_far": publisher.median(waiting),
-                "waiting_over_percent": over_waiting,
-                "over_52": publisher.count(sum(w.weeks > 52 for w in waits)),
-            }
-        )
-    return Table(
-        "T3",
-        "Waiting times against statutory and clinical limits",
-        f"Waits families reported, by service, {_period_words(now)}. Completed waits and waits "
-        "still going on are never pooled.",
-        (
-            Column("service", "Service"),
-            Column("limit", "Reference limit and source"),
-            Column("reporting", "Families reporting", "count"),
-            Column("completed", "Completed waits", "count"),
-            Column("median", "Median weeks, completed", "number"),
-            Column("median_low", "95% CI lower", "number"),
-            Column("median_high", "95% CI upper", "number"),
-            Column("over_percent", "% of completed waits over the limit", "percent"),
-            Column("still_waiting", "Still waiting", "count"),
-            Column("median_so_far", "Median weeks waited so far", "number"),
-            Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
-            Column("over_52", "Waits over 52 weeks", "count"),
-        ),
-        tuple(rows),
-        (
-            "Months are converted to weeks at 52/12 weeks a month. Medians need at least 8 waits; their "
-            "interval is the distribution-free (binomial order statistic) 95% interval.",
-            "Families' reports are not official waiting-time statistics: compare them with the partnership's "
-            "own figures, which count differently.",
-        ),
-    )
-
-
-def _closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[str, Any]]) -> Table:
-    rows = []
-    for key, answers in now.closed.items():
-        question = questions[key]
-        options = [(o["value"], o.get("label", o["value"])) for o in question.get("options", [])]
-        flat = Counter(v for value in answers for v in (value if isinstance(value, list) else [value]))
-        counted = [(value, label) for value, label in options if value not in DONT_KNOW]
-        dont_know = sum(flat[value] for value in DONT_KNOW)
-        answered = sum(
-            1 for value in answers if not (set(value if isinstance(value, list) else [value]) <= DONT_KNOW)
-        )
-        multiple = question.get("type") == "checkboxes"
-        parts = [flat[value] for value, _ in counted]
-        if multiple:  # each option is its own yes or no over the same base: no total to subtract from
-            published, base = [publisher.count(part) for part in parts], publisher.count(answered)
-        else:
-            published, base = publisher.row(parts)
-        for (_, label), count in zip(counted, published, strict=True):
-            rows.append(
-                {
-                    "question_id": key,
-                    "wording": question.get("title", key),
-                    "answered": base,
-                    "option": label,
-                    "count": count,
-                    **_pct_cells(publisher, count, base),
-                    "dont_know": publisher.count(dont_know),
-                    "note": "More than one answer allowed: percentages add up to more than 100."
-                    if multiple
-                    else "",
-                }
-            )
-    return Table(
-        "T4",
-        "Closed questions",
-        f"Answers to each question with set options, {_period_words(now)}. 'Don't know' and 'not sure' are "
-        "left out of the base and counted separately.",
-        (
-            Column("question_id", "Question id"),
-            Column("wording", "Exact wording"),
-            Column("answered", "Answered", "count"),
-            Column("option", "Answer"),
-            Column("count", "Families", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
-            Column("dont_know", "Don't know or not sure", "count"),
-            Column("note", "Note"),
-        ),
-        tuple(rows),
-        ("Where one option's count is suppressed, another is suppressed too, so it cannot be worked out.",),
-    )
-
-
-# Pre-set groups for T5 (no free breakdowns): question key -> (name, {answer value: group label}).
-GROUPINGS: dict[str, tuple[str, dict[str, str]]] = {
-    "age_band": (
-        "Age",
-        {"0-4": "0 to 4", "5-10": "5 to 10", "11-15": "11 to 15", "16-18": "16 to 18", "19-25": "19 to 25"},
-    ),
-    "setting": (
-        "School or setting",
-        {
-            "early_years": "Early years",
-            "mainstream_primary": "Mainstream primary",
-            "mainstream_secondary": "Mainstream secondary",
-            "resourced": "Special school or resourced provision",
-            "special": "Special school or resourced provision",
-            "post16": "Post-16",
-        },
-    ),
-    "ehcp": ("EHC plan", {"yes": "Has an EHC plan", "sen_support": "SEN support"}),
-}
-OTHER_GROUP = "Other or not known"
-MIN_GROUP_BASE = 20
-GROUP_INDICATORS = 3
-
-
-def _groups_table(publisher: Publisher, now: Gathered, t2: Table) -> Table:
-    """The top themes by group, each against the rest of the families: small groups are merged into
-    "Other or not known" before any cell could be suppressed, and a group still too small is left out."""
-    top = [row for row in t2.rows if isinstance(row["percent"], float)][:GROUP_INDICATORS]
-    rows: list[dict[str, Cell]] = []
-    for key, (name, labels) in GROUPINGS.items():
-        members: dict[str, set[str]] = {}
-        for response_id, answers in now.groups.items():
-            members.setdefault(labels.get(str(answers.get(key)), OTHER_GROUP), set()).add(response_id)
-        small = [
-            label for label, ids in members.items() if len(ids) < MIN_GROUP_BASE and label != OTHER_GROUP
-        ]
-        for label in small:
-            members.setdefault(OTHER_GROUP, set()).update(members.pop(label))
-        for theme in top:
-            mentioning = set(now.themes.get(str(theme["theme_id"]), {}))
-            for label in sorted(members, key=lambda g: (g == OTHER_GROUP, g)):
-                ids = members[label]
-                if len(ids) < MIN_GROUP_BASE:
-                    continue
-                count, base = publisher.count(len(ids & mentioning)), publisher.count(len(ids))
-                rest_ids = set(now.groups) - ids
-                rest_count, rest_base = (
-                    publisher.count(len(rest_ids & mentioning)),
-                    publisher.count(len(rest_ids)),
-                )
-                words, diff, low, high = _difference(publisher, count, base, rest_count, rest_base)
-                rows.append(
-                    {
-                        "indicator": f"Families mentioning {_lower_first(str(theme['theme_label']))}",
-                        "variable": name,
-                        "group": label,
-                        "base": base,
-                        "count": count,
-                        **_pct_cells(publisher, count, base),
-                        "difference": diff,
-                        "difference_low": low,
-                        "difference_high": high,
-                        "note": words,
-                    }
-                )
-    return Table(
-        "T5",
-        "Differences between groups",
-        f"The {GROUP_INDICATORS} most reported themes by pre-set group, each group against all other "
-        f"families whose free-text answers were coded, {_period_words(now)}",
-        (
-            Column("indicator", "Indicator"),
-            Column("variable", "Grouped by"),
-            Column("group", "Group"),
-            Column("base", "Base", "count"),
-            Column("count", "Families", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
-            Column("difference", "Difference from the rest (pp)", "number"),
-            Column("difference_low", "95% CI lower (pp)", "number"),
-            Column("difference_high", "95% CI upper (pp)", "number"),
-            Column("note", "Note"),
-        ),
-        tuple(rows),
-        (
-            f"Groups of fewer than {MIN_GROUP_BASE} families are merged into '{OTHER_GROUP}'; a group still "
-            "smaller is left out. A difference is called clear only when its 95% interval (Newcombe) "
-            "excludes 0. With many comparisons, some will look clear by chance: treat one on its own "
-            "with caution.",
-        ),
-    )
-
-
-def _difference(publisher: Publisher, c1: Cell, n1: Cell, c0: Cell, n0: Cell) -> tuple[str, Cell, Cell, Cell]:
-    """Group against rest in percentage points, from published counts."""
-    if not (isinstance(c1, int) and isinstance(n1, int) and isinstance(c0, int) and isinstance(n0, int)):
-        return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
-    if min(n1, n0) < MIN_BASE_FOR_PERCENT:
-        return "too few families to compare", NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE
-    diff, low, high = stats.newcombe_difference(c1, n1, c0, n0)
-    if low > 0:
-        return f"clearly higher: {diff:.0f} pp ({low:.0f} to {high:.0f})", diff, low, high
-    if high < 0:
-        return f"clearly lower: {-diff:.0f} pp ({-high:.0f} to {-low:.0f})", diff, low, high
-    return "no clear difference", diff, low, high
-
-
-def _period_change(publisher: Publisher, count: Cell, base: Cell, exact_before: int, before: Gathered) -> str:
-    """In words, for T2: "up 9 pp (2 to 16)", "no clear change", or why it cannot be said."""
-    if before.text_base == 0:
-        return "no earlier period"
-    words = _difference(
-        publisher, count, base, publisher.count(exact_before), publisher.count(before.text_base)
-    )[0]
-    return (
-        words.replace("clearly higher:", "up")
-        .replace("clearly lower:", "down")
-        .replace("difference", "change")
-    )
-
-
-def _trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table) -> Table:
-    """Each theme now against the period of the same length just before (same questions)."""
-    base_now, base_before = publisher.count(now.text_base), publisher.count(before.text_base)
-    rows: list[dict[str, Cell]] = []
-    for theme in t2.rows:
-        exact_before = len(before.themes.get(str(theme["theme_id"]), {}))
-        count_before = publisher.count(exact_before)
-        previous = _pct_cells(publisher, count_before, base_before)
-        _, diff, low, high = _difference(
-            publisher, theme["respondents"], theme["base"], count_before, base_before
-        )
-        rows.append(
-            {
-                "indicator": f"Families mentioning {_lower_first(str(theme['theme_label']))}",
-                "question_same": "Y",
-                "previous_period": _period_words(before),
-                "previous_base": base_before,
-                "previous_percent": previous["percent"],
-                "current_period": _period_words(now),
-                "current_base": base_now,
-                "current_percent": theme["percent"],
-                "change": diff,
-                "change_low": low,
-                "change_high": high,
-                "note": _period_change(publisher, theme["respondents"], theme["base"], exact_before, before),
-            }
-        )
-    return Table(
-        "T6",
-        "Change since the previous period",
-        "Each theme in this period against the period of the same length just before, same questions",
-        (
-            Column("indicator", "Indicator"),
-            Column("question_same", "Same question (Y/N)"),
-            Column("previous_period", "Previous period"),
-            Column("previous_base", "Previous base", "count"),
-            Column("previous_percent", "Previous %", "percent"),
-            Column("current_period", "This period"),
-            Column("current_base", "Base now", "count"),
-            Column("current_percent", "% now", "percent"),
-            Column("change", "Change (pp)", "number"),
-            Column("change_low", "95% CI lower (pp)", "number"),
-            Column("change_high", "95% CI upper (pp)", "number"),
-            Column("note", "Note"),
-        ),
-        tuple(rows),
-        (
-            "Change is Newcombe's hybrid 95% interval for the difference of two percentages, from "
-            "published counts.",
-        ),
-    )
 
 
 def _quotes(
@@ -556,7 +84,7 @@ def _quotes(
             or reports < MIN_REPORTS_FOR_QUOTES
         ):
             continue
-        typical = Counter(_theme_sentiment(s) for s in mentions.values()).most_common(1)[0][0]
+        typical = Counter(theme_sentiment(s) for s in mentions.values()).most_common(1)[0][0]
         choices = sorted(by_theme.get(theme_id, []), key=lambda c: (c[2] != typical, c[0]))
         shown = 0
         for answer_id, text, sentiment in choices:
@@ -575,25 +103,11 @@ def _quotes(
                     sentiment=sentiment,
                     text=text,
                     words=words,
-                    of_comments=f"1 of {_fmt(reports)} comments on this theme",
-                    minority=_theme_sentiment({sentiment}) != typical,
+                    of_comments=f"1 of {fmt(reports)} comments on this theme",
+                    minority=theme_sentiment({sentiment}) != typical,
                 )
             )
     return tuple(out)
-
-
-def _lower_first(label: str) -> str:
-    """'Quality of EHC plans' -> 'quality of EHC plans' (acronyms kept)."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
-
-
-def _fmt(value: Cell) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def _period_words(gathered: Gathered) -> str:
-    start, end = gathered.period_from, gathered.period_to
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
 
 
 def _kappas(session: Session, forum_id: int) -> tuple[dict[str, float | None], str]:
@@ -648,14 +162,12 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         questions.update({q["key"]: q for q in version.definition.get("questions", [])})
 
     quotes = _quotes(publisher, now, themes, area_labels)
-    t2 = _theme_table(
-        publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes)
-    )
-    t1 = _area_table(publisher, now, themes, list(codebook.framework_areas))
-    t3 = _waits_table(publisher, now)
-    t4 = _closed_table(publisher, now, questions)
-    t5 = _groups_table(publisher, now, t2)
-    t6 = _trend_table(publisher, now, before, t2)
+    t2 = theme_table(publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes))
+    t1 = area_table(publisher, now, themes, list(codebook.framework_areas))
+    t3 = waits_table(publisher, now)
+    t4 = closed_table(publisher, now, questions)
+    t5 = groups_table(publisher, now, t2)
+    t6 = trend_table(publisher, now, before, t2)
     charts = (_theme_chart(t2, forum.name), _waits_chart(t3, forum.name))
     respondents = publisher.count(now.respondents)
     meta = Meta(
@@ -742,7 +254,7 @@ def _summary(
     for row in [r for r in t2.rows if isinstance(r["percent"], float)][:5]:
         findings.append(
             Finding(
-                text=f"{row['percent']:.0f}% of families raised {_lower_first(str(row['theme_label']))}",
+                text=f"{row['percent']:.0f}% of families raised {lower_first(str(row['theme_label']))}",
                 count=row["respondents"],
                 base=row["base"],
                 percent=row["percent"],
@@ -758,7 +270,7 @@ def _summary(
         (r for r in t2.rows if isinstance(r["positive"], int) and r["positive"] > 0),
         key=lambda r: -int(r["positive"]),  # type: ignore[arg-type]
     )[:2]
-    working = tuple(f"{r['theme_label']}: {_fmt(r['positive'])} families wrote positively" for r in positives)
+    working = tuple(f"{r['theme_label']}: {fmt(r['positive'])} families wrote positively" for r in positives)
     questions = [
         f"What do leaders know about {str(f.text).split('raised ', 1)[-1]}, and how? (T2)"
         for f in findings[:3]
@@ -767,8 +279,8 @@ def _summary(
     if isinstance(ehcna["over_percent"], float):
         questions.append("How many EHC needs assessments finish within 20 weeks, and for whom not? (T3)")
     return Summary(
-        who=f"{_fmt(respondents)} families answered between {_period_words(now)}; "
-        f"{_fmt(publisher.count(now.text_base))} had free-text answers coded.",
+        who=f"{fmt(respondents)} families answered between {period_words(now)}; "
+        f"{fmt(publisher.count(now.text_base))} had free-text answers coded.",
         findings=tuple(findings),
         waits_table_id="T3",
         working=working,
@@ -793,9 +305,9 @@ def _methodology(
     )
     fieldwork = (
         f"Survey: {survey.title} (version {meta.survey_versions}). Answers were sent online and "
-        f"anonymously, {_period_words(now)}.",
-        f"{_fmt(meta.responses)} families sent answers. Answers that looked automated, or that a "
-        f"moderator moved to the spam folder, were left out ({_fmt(publisher.count(now.spam))}).",
+        f"anonymously, {period_words(now)}.",
+        f"{fmt(meta.responses)} families sent answers. Answers that looked automated, or that a "
+        f"moderator moved to the spam folder, were left out ({fmt(publisher.count(now.spam))}).",
     )
     who = (
         "One response is one family's report. Families chose to take part: those most unhappy, or most "
@@ -807,8 +319,8 @@ def _methodology(
         "themes by an automatic coder and then coded by a person, using version "
         f"{meta.codebook_version or 1} of the forum's codebook (16 themes mapped to the inspection "
         "framework). Only answers a person has coded are counted.",
-        f"Not yet counted: {_fmt(publisher.count(now.awaiting_moderation))} answers awaiting moderation "
-        f"and {_fmt(publisher.count(now.awaiting_coding))} approved answers not yet coded.",
+        f"Not yet counted: {fmt(publisher.count(now.awaiting_moderation))} answers awaiting moderation "
+        f"and {fmt(publisher.count(now.awaiting_coding))} approved answers not yet coded.",
         agreement,
     )
     statistics_words = (
