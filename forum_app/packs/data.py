@@ -9,7 +9,7 @@ coded``, which implies approved, redacted text) and their accepted codings.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -55,8 +55,8 @@ class Gathered:
     period_from: date
     period_to: date
     respondents: int = 0
-    # Closed questions: question key -> one value per respondent who answered (lists for checkboxes).
-    closed: dict[str, list[Any]] = field(default_factory=dict)
+    # Closed questions: question key -> how many respondents gave each answer (a tuple for checkboxes).
+    closed: dict[str, Counter[Any]] = field(default_factory=dict)
     waits: dict[str, list[Wait]] = field(default_factory=lambda: defaultdict(list))
     text_base: int = 0  # respondents with at least one coded free-text answer
     # Respondents with coded free text -> their answers to the grouping questions (FILTER_KEYS).
@@ -105,6 +105,11 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=length), start - timedelta(days=1)
 
 
+def _raw(value: Any) -> Any:
+    """An answer's stored JSON as text, the same on SQLite and PostgreSQL ('"11-15"', '["a", "b"]')."""
+    return cast(value, Text)
+
+
 def _responses(survey: Survey, start: date, end: date, status: str = SUBMITTED) -> Select[Any]:
     return (
         select(Response.id)
@@ -140,35 +145,44 @@ def gather(
     closed_keys = [key for key, q in questions.items() if q.get("type") in ("radio", "checkboxes", "rating")]
     wait_keys = [key for key, q in questions.items() if q.get("type") == "duration"]
     responses = _responses(survey, start, end)
+    for key, wanted in filters.items():  # pre-set groups only (checked in ``find``)
+        responses = responses.where(
+            Response.id.in_(
+                select(Answer.response_id).where(
+                    Answer.question_key == key, _raw(Answer.value) == json.dumps(wanted)
+                )
+            )
+        )
     out = Gathered(start, end)
-
-    connection = session.connection()  # Core, not the ORM: these queries return a row per answer
-    values: dict[str, dict[str, Any]] = defaultdict(dict)
+    connection = session.connection()  # Core, not the ORM: some of these queries return many rows
     parse = lru_cache(maxsize=None)(json.loads)  # answers repeat: each distinct one is parsed once
+    kept = set(connection.execute(responses).scalars())
+    out.respondents = len(kept)
+    # Closed questions and waits: counted per distinct answer in the database.
+    counted = connection.execute(
+        select(Answer.question_key, _raw(Answer.value), func.count())
+        .where(Answer.response_id.in_(responses), Answer.question_key.in_(closed_keys + wait_keys))
+        .group_by(Answer.question_key, _raw(Answer.value))
+    ).all()
+    for key, raw, n in counted:
+        value = parse(raw) if raw is not None else None
+        if key in wait_keys:
+            if isinstance(value, dict) and isinstance(value.get("amount"), int | float):
+                weeks = value["amount"] * (WEEKS_PER_MONTH if value.get("unit") == "months" else 1)
+                out.waits[key.removeprefix("wait_")].extend(
+                    [Wait(float(weeks), bool(value.get("still_waiting")))] * n
+                )
+        elif value not in (None, "", []):
+            out.closed.setdefault(key, Counter())[tuple(value) if isinstance(value, list) else value] += n
+    # The grouping questions, per respondent, for T5.
+    groups: dict[str, dict[str, Any]] = defaultdict(dict)
     rows = connection.execute(
-        select(Answer.response_id, Answer.question_key, cast(Answer.value, Text)).where(
-            Answer.response_id.in_(responses), Answer.question_key.in_(closed_keys + wait_keys)
+        select(Answer.response_id, Answer.question_key, _raw(Answer.value)).where(
+            Answer.response_id.in_(responses), Answer.question_key.in_(FILTER_KEYS)
         )
     )
     for response_id, key, raw in rows.all():
-        values[response_id][key] = parse(raw) if raw is not None else None
-    all_ids = set(connection.execute(responses).scalars())
-    kept = {
-        response_id
-        for response_id in all_ids
-        if all(values.get(response_id, {}).get(key) == wanted for key, wanted in filters.items())
-    }
-    out.respondents = len(kept)
-    for key in closed_keys:
-        out.closed[key] = [values[r][key] for r in kept if values.get(r, {}).get(key) not in (None, "", [])]
-    for key in wait_keys:
-        for response_id in kept:
-            value = values.get(response_id, {}).get(key)
-            if isinstance(value, dict) and isinstance(value.get("amount"), int | float):
-                weeks = value["amount"] * (WEEKS_PER_MONTH if value.get("unit") == "months" else 1)
-                out.waits[key.removeprefix("wait_")].append(
-                    Wait(float(weeks), bool(value.get("still_waiting")))
-                )
+        groups[response_id][key] = parse(raw) if raw is not None else None
 
     coded = connection.execute(
         select(Answer.response_id, CodedAnswer.answer_id, CodedAnswer.sentiment)
@@ -180,7 +194,7 @@ def gather(
     }
     coded_respondents = {response_id for response_id, _, _ in coded if response_id in kept}
     out.text_base = len(coded_respondents)
-    out.groups = {r: {key: values.get(r, {}).get(key) for key in FILTER_KEYS} for r in coded_respondents}
+    out.groups = {r: groups.get(r, {}) for r in coded_respondents}
     mentions = connection.execute(
         select(Answer.response_id, Coding.answer_id, Coding.theme_id)
         .join(Answer, Answer.id == Coding.answer_id)

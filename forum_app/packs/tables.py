@@ -280,12 +280,15 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
     for key, answers in now.closed.items():
         question = questions[key]
         options = [(o["value"], o.get("label", o["value"])) for o in question.get("options", [])]
-        flat = Counter(v for value in answers for v in (value if isinstance(value, list) else [value]))
+        flat: Counter[Any] = Counter()
+        answered = 0
+        for value, n in answers.items():
+            chosen = value if isinstance(value, tuple) else (value,)
+            for option in chosen:
+                flat[option] += n
+            answered += 0 if set(chosen) <= DONT_KNOW else n
         counted = [(value, label) for value, label in options if value not in DONT_KNOW]
         dont_know = sum(flat[value] for value in DONT_KNOW)
-        answered = sum(
-            1 for value in answers if not (set(value if isinstance(value, list) else [value]) <= DONT_KNOW)
-        )
         multiple = question.get("type") == "checkboxes"
         parts = [flat[value] for value, _ in counted]
         if multiple:  # each option is its own yes or no over the same base: no total to subtract from
@@ -374,12 +377,11 @@ def groups_table(publisher: Publisher, now: Gathered, t2: Table) -> Table:
                 ids = members[label]
                 if len(ids) < MIN_GROUP_BASE:
                     continue
-                count, base = publisher.count(len(ids & mentioning)), publisher.count(len(ids))
-                rest_ids = set(now.groups) - ids
-                rest_count, rest_base = (
-                    publisher.count(len(rest_ids & mentioning)),
-                    publisher.count(len(rest_ids)),
-                )
+                in_group = len(ids & mentioning)
+                count, base = publisher.count(in_group), publisher.count(len(ids))
+                # Everyone mentioning a theme has coded free text, so is in ``now.groups``.
+                rest_count = publisher.count(len(mentioning) - in_group)
+                rest_base = publisher.count(len(now.groups) - len(ids))
                 words, diff, low, high = _difference(publisher, count, base, rest_count, rest_base)
                 rows.append(
                     {
