@@ -251,7 +251,9 @@ def _summary(
     for quote in quotes:
         quote_ids.setdefault(quote.theme_id, []).append(quote.id)
     findings = []
-    for row in [r for r in t2.rows if isinstance(r["percent"], float)][:5]:
+    top = [r for r in t2.rows if isinstance(r["percent"], float)][:5]
+    # The five most reported themes, in framework order (area labels are numbered "(1) ...", "(2) ...").
+    for row in sorted(top, key=lambda r: str(r["framework_area"])):
         findings.append(
             Finding(
                 text=f"{row['percent']:.0f}% of families raised {lower_first(str(row['theme_label']))}",

@@ -244,6 +244,7 @@ def waits_table(publisher: Publisher, now: Gathered) -> Table:
                 "median_so_far": publisher.median(waiting),
                 "waiting_over_percent": over_waiting,
                 "over_52": publisher.count(sum(w.weeks > 52 for w in waits)),
+                "official": NOT_AVAILABLE,
             }
         )
     return Table(
@@ -264,13 +265,15 @@ def waits_table(publisher: Publisher, now: Gathered) -> Table:
             Column("median_so_far", "Median weeks waited so far", "number"),
             Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
             Column("over_52", "Waits over 52 weeks", "count"),
+            Column("official", "Official comparator (value, source, date)"),
         ),
         tuple(rows),
         (
             "Months are converted to weeks at 52/12 weeks a month. Medians need at least 8 waits; their "
             "interval is the distribution-free (binomial order statistic) 95% interval.",
             "Families' reports are not official waiting-time statistics: compare them with the partnership's "
-            "own figures, which count differently.",
+            "own figures, which count differently. No official comparator has been loaded for this pack "
+            "([x]): set the partnership's published figures beside these when you discuss them.",
         ),
     )
 

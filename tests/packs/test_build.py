@@ -17,6 +17,7 @@ from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest, PackRequestError
 from forum_app.packs.model import SUPPRESSED, Pack
+from forum_app.packs.tables import lower_first
 from forum_app.surveys.models import Answer
 from forum_app.surveys.seeding import seed_demo
 from forum_app.themes.models import ACCEPTED, Coding
@@ -221,3 +222,12 @@ def test_change_compares_with_the_period_just_before(app: Flask, db_session: Ses
     assert any(isinstance(row["change"], float) for row in t6.rows)
     first = build_pack(db_session, PackRequest("demo", "send-experience", date(2025, 7, 1), UNTIL))
     assert {row["note"] for row in first.table("T6").rows} == {"no earlier period"}
+
+
+def test_headline_findings_follow_the_framework_order(seeded: Pack) -> None:
+    areas = [finding.framework_area for finding in seeded.summary.findings]
+    assert len(areas) == 5 and areas == sorted(areas)
+    shown = [row for row in seeded.table("T2").rows if isinstance(row["percent"], float)][:5]
+    assert {f.text.split("raised ", 1)[1] for f in seeded.summary.findings} == {
+        lower_first(str(row["theme_label"])) for row in shown
+    }
