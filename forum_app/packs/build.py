@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -29,11 +28,10 @@ from forum_app.packs.data import (
     period_of,
     previous_period,
 )
+from forum_app.packs.figures import theme_chart, waits_chart
 from forum_app.packs.model import (
     CI_WORDING,
-    Bar,
     Cell,
-    Chart,
     Finding,
     Meta,
     Pack,
@@ -41,6 +39,12 @@ from forum_app.packs.model import (
     Section,
     Summary,
     Table,
+)
+from forum_app.packs.quotes import (
+    MAX_QUOTE_WORDS,
+    MAX_QUOTES_PER_THEME,
+    MIN_REPORTS_FOR_QUOTES,
+    select_quotes,
 )
 from forum_app.packs.tables import (
     Publisher,
@@ -50,7 +54,6 @@ from forum_app.packs.tables import (
     groups_table,
     lower_first,
     period_words,
-    theme_sentiment,
     theme_table,
     trend_table,
     waits_table,
@@ -59,55 +62,6 @@ from forum_app.surveys.support import forum_support
 from forum_app.themes.codebook import default_codebook
 from forum_app.themes.codebooks import current_version
 from forum_app.themes.reliability import forum_agreement_summary, sample_report
-
-MIN_REPORTS_FOR_QUOTES = 10
-MAX_QUOTES_PER_THEME = 3
-MAX_QUOTE_WORDS = 60
-
-
-def _quotes(
-    publisher: Publisher, now: Gathered, themes: list[tuple[str, str, list[str]]], area_labels: dict[str, str]
-) -> tuple[Quote, ...]:
-    """Up to 3 candidate quotes per theme with at least 10 reports, typical view first, none repeated."""
-    labels = {theme_id: (label, areas) for theme_id, label, areas in themes}
-    used: set[int] = set()
-    out: list[Quote] = []
-    by_theme: dict[str, list[tuple[int, str, str]]] = {}
-    for answer_id, theme_id, text, sentiment, _ in now.quotes:
-        by_theme.setdefault(theme_id, []).append((answer_id, text, sentiment))
-    for theme_id, _, _ in themes:
-        mentions = now.themes.get(theme_id, {})
-        reports = publisher.count(len(mentions))
-        if (
-            len(mentions) < MIN_REPORTS_FOR_QUOTES
-            or not isinstance(reports, int)
-            or reports < MIN_REPORTS_FOR_QUOTES
-        ):
-            continue
-        typical = Counter(theme_sentiment(s) for s in mentions.values()).most_common(1)[0][0]
-        choices = sorted(by_theme.get(theme_id, []), key=lambda c: (c[2] != typical, c[0]))
-        shown = 0
-        for answer_id, text, sentiment in choices:
-            words = len(text.split())
-            if answer_id in used or words > MAX_QUOTE_WORDS or shown == MAX_QUOTES_PER_THEME:
-                continue
-            used.add(answer_id)
-            shown += 1
-            label, areas = labels[theme_id]
-            out.append(
-                Quote(
-                    id=f"Q-{len(out) + 1:03d}",
-                    theme_id=theme_id,
-                    theme_label=label,
-                    framework_area="; ".join(area_labels.get(a, a) for a in areas),
-                    sentiment=sentiment,
-                    text=text,
-                    words=words,
-                    of_comments=f"1 of {fmt(reports)} comments on this theme",
-                    minority=theme_sentiment({sentiment}) != typical,
-                )
-            )
-    return tuple(out)
 
 
 def _kappas(session: Session, forum_id: int) -> tuple[dict[str, float | None], str]:
@@ -161,14 +115,14 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     for version in versions:
         questions.update({q["key"]: q for q in version.definition.get("questions", [])})
 
-    quotes = _quotes(publisher, now, themes, area_labels)
+    quotes = select_quotes(publisher, now, themes, area_labels)
     t2 = theme_table(publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes))
     t1 = area_table(publisher, now, themes, list(codebook.framework_areas))
     t3 = waits_table(publisher, now)
     t4 = closed_table(publisher, now, questions)
     t5 = groups_table(publisher, now, t2)
     t6 = trend_table(publisher, now, before, t2)
-    charts = (_theme_chart(t2, forum.name), _waits_chart(t3, forum.name))
+    charts = (theme_chart(t2, forum.name), waits_chart(t3, forum.name))
     respondents = publisher.count(now.respondents)
     meta = Meta(
         pack_id=pack_id_for(request, start, end, built_on),
@@ -187,61 +141,6 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     summary = _summary(publisher, now, t2, t3, quotes, respondents)
     methodology = _methodology(publisher, forum, survey, now, meta, agreement_words)
     return Pack(meta, summary, (t1, t2, t3, t4, t5, t6), charts, quotes, methodology, GLOSSARY)
-
-
-def _bars(
-    rows: Iterable[dict[str, Cell]], label_key: str, percent_key: str, count_key: str
-) -> tuple[Bar, ...]:
-    bars = []
-    for row in rows:
-        pct = row.get(percent_key)
-        low, high = row.get("low"), row.get("high")
-        bars.append(
-            Bar(
-                str(row[label_key]),
-                pct if isinstance(pct, float) else None,
-                low if isinstance(low, float) else None,
-                high if isinstance(high, float) else None,
-                row.get(count_key),
-            )
-        )
-    return tuple(bars)
-
-
-def _theme_chart(t2: Table, source: str) -> Chart:
-    shown = [row for row in t2.rows if isinstance(row["percent"], float)]
-    top = shown[0] if shown else None
-    title = f"{top['theme_label']} is the theme families raise most" if top else "Themes families raise"
-    return Chart(
-        "C1",
-        " ".join(title.split()[:10]),
-        t2.subtitle.split(",")[0] + ". Bars show 95% CIs.",
-        "Horizontal bars of the percentage of families mentioning each theme, largest first"
-        + (f": {top['theme_label']} {top['percent']}%." if top else "."),
-        "T2",
-        "bars",
-        _bars(t2.rows, "theme_label", "percent", "respondents"),
-        source,
-    )
-
-
-def _waits_chart(t3: Table, source: str) -> Chart:
-    bars = []
-    for row in t3.rows:
-        pct = row["over_percent"]
-        bars.append(
-            Bar(str(row["service"]), pct if isinstance(pct, float) else None, None, None, row["completed"])
-        )
-    return Chart(
-        "C2",
-        "Completed waits over the reference limit, by service",
-        "% of completed waits longer than the service's limit",
-        "Dots show, for each service with a limit, the percentage of completed waits longer than it.",
-        "T3",
-        "dots",
-        tuple(bars),
-        source,
-    )
 
 
 def _summary(
