@@ -28,7 +28,7 @@ from forum_app.packs.data import (
     period_of,
     previous_period,
 )
-from forum_app.packs.figures import theme_chart, waits_chart
+from forum_app.packs.figures import pack_charts
 from forum_app.packs.model import (
     CI_WORDING,
     Cell,
@@ -122,7 +122,6 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     t4 = closed_table(publisher, now, questions)
     t5 = groups_table(publisher, now, t2)
     t6 = trend_table(publisher, now, before, t2)
-    charts = (theme_chart(t2, forum.name), waits_chart(t3, forum.name))
     respondents = publisher.count(now.respondents)
     meta = Meta(
         pack_id=pack_id_for(request, start, end, built_on),
@@ -140,7 +139,8 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     )
     summary = _summary(publisher, now, t2, t3, quotes, respondents)
     methodology = _methodology(publisher, forum, survey, now, meta, agreement_words)
-    return Pack(meta, summary, (t1, t2, t3, t4, t5, t6), charts, quotes, methodology, GLOSSARY)
+    tables = (t1, t2, t3, t4, t5, t6)
+    return Pack(meta, summary, tables, pack_charts(tables, forum.name), quotes, methodology, GLOSSARY)
 
 
 def _summary(

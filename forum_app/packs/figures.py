@@ -64,3 +64,9 @@ def waits_chart(t3: Table, source: str) -> Chart:
         tuple(bars),
         source,
     )
+
+
+def pack_charts(tables: tuple[Table, ...], source: str) -> tuple[Chart, ...]:
+    """Every chart of the pack, each beside the table it is drawn from."""
+    by_id = {table.id: table for table in tables}
+    return (theme_chart(by_id["T2"], source), waits_chart(by_id["T3"], source))
