@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,6 +11,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum, User
 from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey
 from forum_app.surveys.services import definition_of, first_unanswered
+from forum_app.themes.models import CODED, CodedAnswer, CodingDecision
 
 
 def _answers_of_forum(session: Session, slug: str) -> list[tuple[str, object]]:
@@ -81,3 +84,20 @@ def test_seed_demo_is_deterministic_for_a_seed(runner: FlaskCliRunner, db_sessio
 def test_seed_demo_rejects_bad_counts(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["seed-demo", "--responses", "-3"])
     assert result.exit_code != 0 and "-3" in result.output
+
+
+def test_seed_demo_leaves_the_last_days_answers_to_code(runner: FlaskCliRunner, db_session: Session) -> None:
+    result = runner.invoke(
+        args=["seed-demo", "--responses", "60", "--until", "2026-06-30", "--coded-before-days", "90"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "confirmed the suggested themes" in result.output
+    rows = db_session.execute(select(CodedAnswer.submitted_on, CodedAnswer.status)).all()
+    coded = [day for day, status in rows if status == CODED]
+    waiting = [day for day, status in rows if status != CODED]
+    assert coded and waiting
+    cutoff = date(2026, 4, 1)  # 90 days before 30 June
+    assert max(coded) < cutoff and any(day >= cutoff for day in waiting)
+    decided = db_session.scalars(select(CodingDecision.user_id).distinct()).all()
+    lead = db_session.scalars(select(User.id).where(User.email == "lead@demo.forum.invalid")).one()
+    assert decided == [lead]

@@ -66,6 +66,7 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("packs.share", "POST"): Action("created a share link", "snapshot_id"),
     ("packs.revoke", "POST"): Action("revoked a share link", "link_id"),
     ("packs.delete", "POST"): Action("deleted a pack", "snapshot_id"),
+    ("packs.population", "POST"): Action("changed the local population figures"),
 }
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "nobody is signed in once it has run",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
+from forum_app.packs.annex import codebook_table, questionnaire_table
 from forum_app.packs.data import (
     Gathered,
     PackRequest,
@@ -28,7 +29,9 @@ from forum_app.packs.data import (
     period_of,
     previous_period,
 )
+from forum_app.packs.easy_read import easy_read
 from forum_app.packs.figures import pack_charts
+from forum_app.packs.manifest import software_version
 from forum_app.packs.model import (
     CI_WORDING,
     Cell,
@@ -40,12 +43,15 @@ from forum_app.packs.model import (
     Summary,
     Table,
 )
+from forum_app.packs.population import coverage_words, local_population, population_table
 from forum_app.packs.quotes import (
     MAX_QUOTE_WORDS,
-    MAX_QUOTES_PER_THEME,
+    MIN_DESCRIPTOR_GROUP,
     MIN_REPORTS_FOR_QUOTES,
+    SELECTION_RULE,
     select_quotes,
 )
+from forum_app.packs.reply import independence, reply_problem
 from forum_app.packs.tables import (
     Publisher,
     area_table,
@@ -59,6 +65,7 @@ from forum_app.packs.tables import (
     waits_table,
 )
 from forum_app.surveys.support import forum_support
+from forum_app.templating import format_date
 from forum_app.themes.codebook import default_codebook
 from forum_app.themes.codebooks import current_version
 from forum_app.themes.reliability import forum_agreement_summary, sample_report
@@ -123,6 +130,9 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     t5 = groups_table(publisher, now, t2)
     t6 = trend_table(publisher, now, before, t2)
     respondents = publisher.count(now.respondents)
+    refused = reply_problem(request.partnership_seen_on, request.partnership_response, built_on)
+    if refused is not None:
+        raise PackRequestError(refused[1] + ".")
     meta = Meta(
         pack_id=pack_id_for(request, start, end, built_on),
         forum=forum.name,
@@ -135,16 +145,64 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         built_on=built_on.isoformat(),
         codebook_version=stored.version if stored is not None else None,
         filters=dict(request.filters),
-        independence=f"Produced independently by {forum.name}.",
+        independence=independence(forum.name, request.partnership_seen_on),
+        partnership_seen_on=request.partnership_seen_on.isoformat() if request.partnership_seen_on else "",
+        partnership_response=request.partnership_response.strip(),
     )
-    summary = _summary(publisher, now, t2, t3, quotes, respondents)
+    population = local_population(forum)
+    t7 = population_table(publisher, now, population)
+    summary = _summary(
+        publisher, now, t2, t3, quotes, respondents, coverage_words(publisher, now, population)
+    )
     methodology = _methodology(publisher, forum, survey, now, meta, agreement_words)
-    tables = (t1, t2, t3, t4, t5, t6)
-    return Pack(meta, summary, tables, pack_charts(tables, forum.name), quotes, methodology, GLOSSARY)
+    tables = (t1, t2, t3, t4, t5, t6, t7)
+    annex = (
+        codebook_table(
+            stored.themes if stored is not None else codebook.themes, area_labels, meta.codebook_version
+        ),
+        questionnaire_table(questions, meta.survey_versions),
+    )
+    return Pack(
+        meta,
+        summary,
+        tables,
+        pack_charts(tables, forum.name),
+        quotes,
+        methodology,
+        GLOSSARY,
+        easy_read=_easy_read(meta, summary, t2, t3, now),
+        annex=annex,
+    )
+
+
+def _positives(t2: Table) -> list[dict[str, Cell]]:
+    """The two themes most families wrote positively about (published counts)."""
+    rows = [row for row in t2.rows if isinstance(row["positive"], int) and row["positive"] > 0]
+    return sorted(rows, key=lambda row: -int(row["positive"]))[:2]  # type: ignore[arg-type]
+
+
+def _easy_read(meta: Meta, summary: Summary, t2: Table, t3: Table, now: Gathered) -> tuple[str, ...]:
+    top = [row for row in t2.rows if isinstance(row["percent"], float)][: len(summary.findings)]
+    working = [str(row["theme_label"]) for row in _positives(t2)]
+    return easy_read(
+        meta.forum,
+        meta.local_area,
+        meta.responses,
+        period_words(now),
+        [(str(row["theme_label"]), row["percent"]) for row in top],
+        [(str(row["service"]), row["over_percent"]) for row in t3.rows],
+        working,
+    )
 
 
 def _summary(
-    publisher: Publisher, now: Gathered, t2: Table, t3: Table, quotes: tuple[Quote, ...], respondents: Cell
+    publisher: Publisher,
+    now: Gathered,
+    t2: Table,
+    t3: Table,
+    quotes: tuple[Quote, ...],
+    respondents: Cell,
+    coverage: str | None,
 ) -> Summary:
     quote_ids: dict[str, list[str]] = {}
     for quote in quotes:
@@ -167,10 +225,7 @@ def _summary(
                 quote_ids=tuple(quote_ids.get(str(row["theme_id"]), [])[:2]),
             )
         )
-    positives = sorted(
-        (r for r in t2.rows if isinstance(r["positive"], int) and r["positive"] > 0),
-        key=lambda r: -int(r["positive"]),  # type: ignore[arg-type]
-    )[:2]
+    positives = _positives(t2)
     working = tuple(f"{r['theme_label']}: {fmt(r['positive'])} families wrote positively" for r in positives)
     questions = [
         f"What do leaders know about {str(f.text).split('raised ', 1)[-1]}, and how? (T2)"
@@ -180,8 +235,9 @@ def _summary(
     if isinstance(ehcna["over_percent"], float):
         questions.append("How many EHC needs assessments finish within 20 weeks, and for whom not? (T3)")
     return Summary(
-        who=f"{fmt(respondents)} families answered between {period_words(now)}; "
-        f"{fmt(publisher.count(now.text_base))} had free-text answers coded.",
+        who=f"{fmt(respondents)} families answered from {period_words(now)}"
+        + (f", {coverage}" if coverage else "")
+        + f"; {fmt(publisher.count(now.text_base))} had free-text answers coded.",
         findings=tuple(findings),
         waits_table_id="T3",
         working=working,
@@ -209,11 +265,16 @@ def _methodology(
         f"anonymously, {period_words(now)}.",
         f"{fmt(meta.responses)} families sent answers. Answers that looked automated, or that a "
         f"moderator moved to the spam folder, were left out ({fmt(publisher.count(now.spam))}).",
+        "Every question, word for word, with who was asked it, is in the annex (the Questionnaire "
+        "worksheet of the spreadsheet, questionnaire.csv, and the JSON file).",
     )
     who = (
         "One response is one family's report. Families chose to take part: those most unhappy, or most "
         "in touch with the forum, may be over-represented; families who do not use the internet, or "
-        "read English less easily, may be under-represented."
+        "read English less easily, may be under-represented.",
+        "T7 sets who answered beside the area's children and young people with SEND, where the forum has "
+        "entered the local figures (DfE SEN2 and school census): a ratio above 1 means a group answered "
+        "more than its share of the area's families.",
     )
     coding = (
         "Free-text answers had personal details removed, were checked by a moderator, given suggested "
@@ -238,8 +299,9 @@ def _methodology(
     quotes = (
         f"Quotes come only from themes with at least {MIN_REPORTS_FOR_QUOTES} reports, from families who "
         "ticked a separate box agreeing to be quoted, after personal details were removed and a "
-        f"moderator approved them: at most {MAX_QUOTES_PER_THEME} per theme, the typical view first, "
-        f"each at most {MAX_QUOTE_WORDS} words, none repeated."
+        f"moderator approved them: {SELECTION_RULE}; each at most {MAX_QUOTE_WORDS} words, none repeated. "
+        "A quote's descriptor (such as 'parent, secondary age, EHCP') is shown only when at least "
+        f"{MIN_DESCRIPTOR_GROUP} families share it.",
     )
     protection = (
         "No names, IP addresses or exact times are stored with answers. The original words of an "
@@ -247,16 +309,55 @@ def _methodology(
         f"{moderation_settings(forum).original_days} days. Answers are kept for "
         f"{forum_support(forum).retention_months} months."
     )
+    missing = (
+        "Every question's base is the families who answered it: a question left blank, or not asked "
+        "because of an earlier answer, is left out. 'Don't know' and 'not sure' are left out of the base "
+        "too and counted beside it in T4.",
+        f"Themes are counted over the {fmt(publisher.count(now.text_base))} families whose free-text "
+        "answers were coded, not over every family who answered.",
+    )
+    official = (
+        "Families' waits are as they remember them, counted from when they asked to when they had an "
+        "answer. Official figures count differently (for example, EHC plans issued within 20 weeks leave "
+        "out exceptions and count from the request's date on the council's records), so the two can "
+        "differ even when both are right. T3 has a column for the official figure, with its source and "
+        "date, beside the families' figure."
+    )
+    reproducibility = (
+        "The same responses, settings and codebook give the same pack, file for file. manifest.json "
+        "lists every file with its SHA-256 hash, the filters and the codebook version; the JSON file "
+        "holds every figure, word and symbol of the pack, and the annex the codebook and the "
+        f"questionnaire word for word. Made with the forum evidence app, version {software_version()}.",
+    )
     return (
         Section("Purpose and independence", (purpose,)),
         Section("Questionnaire and fieldwork", fieldwork),
-        Section("Who answered", (who,)),
+        Section("Who answered, and who did not", who),
+        Section("Missing answers and 'don't know'", missing),
         Section("Coding", coding),
         Section("Statistics", statistics_words),
         Section("Disclosure control", (disclosure_words,)),
-        Section("Quotes", (quotes,)),
+        Section("Quotes", quotes),
+        Section("Comparisons with official figures", (official,)),
+        Section("Quality assurance and reproducibility", reproducibility),
         Section("Data protection", (protection,)),
+        Section("Right of reply", (_right_of_reply(meta),)),
     )
+
+
+def _right_of_reply(meta: Meta) -> str:
+    if not meta.partnership_seen_on:
+        return (
+            "This pack does not record that the local area partnership has seen it. A forum may send the "
+            "pack to the partnership first and make it again with the partnership's response."
+        )
+    seen = format_date(date.fromisoformat(meta.partnership_seen_on))
+    if meta.partnership_response:
+        return (
+            f"The local area partnership received the pack on {seen}. Its response is printed as it was "
+            "sent, unedited, at the end of the pack."
+        )
+    return f"The local area partnership received the pack on {seen}. This pack includes no response from it."
 
 
 GLOSSARY: tuple[tuple[str, str], ...] = (

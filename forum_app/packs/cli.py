@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -22,6 +22,18 @@ def _filters(values: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"'{value}': use KEY=VALUE with KEY one of {', '.join(FILTER_KEYS)}.")
         filters[key] = wanted
     return filters
+
+
+def _response(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as problem:
+        raise click.BadParameter(
+            f"'{path.name}' is not UTF-8 text: save the response as plain text (UTF-8) and try again.",
+            param_hint="--partnership-response",
+        ) from problem
 
 
 @click.group("packs", help="Evidence packs for inspectors.")
@@ -50,6 +62,20 @@ def packs_cli() -> None:
 @click.option("--from", "period_from", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day.")
 @click.option("--to", "period_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day.")
 @click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE", help="age_band, setting or ehcp.")
+@click.option(
+    "--partnership-seen",
+    "partnership_seen",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The day the local area partnership received the pack.",
+)
+@click.option(
+    "--partnership-response",
+    "response_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A UTF-8 text file: the partnership's response, printed unedited.",
+)
 @with_appcontext
 def build_command(
     forum_slug: str,
@@ -59,6 +85,8 @@ def build_command(
     period_from: object,
     period_to: object,
     filters: tuple[str, ...],
+    partnership_seen: datetime | None,
+    response_file: Path | None,
 ) -> None:
     """Build a pack of one survey and write its files and manifest.json into OUT."""
     request = PackRequest(
@@ -67,6 +95,8 @@ def build_command(
         period_from.date() if period_from is not None else None,  # type: ignore[attr-defined]
         period_to.date() if period_to is not None else None,  # type: ignore[attr-defined]
         _filters(filters),
+        partnership_seen.date() if partnership_seen is not None else None,
+        _response(response_file),
     )
     try:
         pack = build_pack(db.session, request, built_on=date.today())

@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import Forum
+from forum_app.accounts.models import Forum, Membership
 from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.moderation.redact import Found, merge
 from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, Survey, SurveyVersion
 from forum_app.themes.models import ACCEPTED, CODED, CodedAnswer, Coding
 
@@ -40,12 +41,29 @@ class PackRequest:
     period_from: date | None = None  # None: from the first response
     period_to: date | None = None  # None: to the last response
     filters: dict[str, str] = field(default_factory=dict)
+    # Right of reply: the day the local partnership received the pack, and its response, unedited.
+    partnership_seen_on: date | None = None
+    partnership_response: str = ""
 
 
 @dataclass
 class Wait:
     weeks: float
     still_waiting: bool
+
+
+@dataclass(frozen=True)
+class QuoteSource:
+    """A candidate quote with what the Q register says about it (no names, no times)."""
+
+    answer_id: int
+    theme_id: str
+    text: str  # redacted and approved
+    sentiment: str
+    response_id: str
+    redactions: int  # redactions in the text: restored spans left out, overlapping ones counted once
+    approved_by_role: str  # the approver's role in the forum ("lead"), never who
+    approved_on: date  # the day of approval
 
 
 @dataclass
@@ -61,13 +79,15 @@ class Gathered:
     text_base: int = 0  # respondents with at least one coded free-text answer
     # Respondents with coded free text -> their answers to the grouping questions (FILTER_KEYS).
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Every respondent counted -> the same answers (quote descriptors are counted over all of them).
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     # theme id -> {response id: the sentiments of that respondent's coded answers mentioning it}
     themes: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(dict))
     awaiting_moderation: int = 0  # free-text answers not yet approved
     awaiting_coding: int = 0  # approved answers nobody has coded yet
     spam: int = 0
-    # (answer id, theme id, redacted text, sentiment, response id) of candidate quotes
-    quotes: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    # Candidate quotes a lead marked, consented, approved by a member of staff whose role is known.
+    quotes: list[QuoteSource] = field(default_factory=list)
 
 
 def find(session: Session, request: PackRequest) -> tuple[Forum, Survey, list[SurveyVersion]]:
@@ -195,6 +215,7 @@ def gather(
     coded_respondents = {response_id for response_id, _, _ in coded if response_id in kept}
     out.text_base = len(coded_respondents)
     out.groups = {r: groups.get(r, {}) for r in coded_respondents}
+    out.profiles = {r: groups.get(r, {}) for r in kept}
     mentions = connection.execute(
         select(Answer.response_id, Coding.answer_id, Coding.theme_id)
         .join(Answer, Answer.id == Coding.answer_id)
@@ -220,6 +241,20 @@ def gather(
     out.spam = (
         session.scalar(select(func.count()).select_from(_responses(survey, start, end, SPAM).subquery())) or 0
     )
+    out.quotes = _quote_sources(session, forum, responses, kept)
+    return out
+
+
+def redaction_count(spans: list[dict[str, Any]]) -> int:
+    """How many redactions an approved text shows: its unrestored spans, overlapping ones as one tag."""
+    return len(merge(Found(s["kind"], s["start"], s["end"]) for s in spans if not s.get("restored")))
+
+
+def _quote_sources(
+    session: Session, forum: Forum, responses: Select[Any], kept: set[str]
+) -> list[QuoteSource]:
+    """The lead's candidates among these responses that may be quoted: consent, approved (only the
+    redacted text left) by a member of staff of this forum, coded by a person with that theme."""
     candidates = session.execute(
         select(
             QuoteCandidate.answer_id,
@@ -227,9 +262,16 @@ def gather(
             Answer.value,
             CodedAnswer.sentiment,
             Answer.response_id,
+            ModerationItem.redactions,
+            Membership.role,
+            ModerationItem.decided_on,
         )
         .join(Answer, Answer.id == QuoteCandidate.answer_id)
         .join(ModerationItem, ModerationItem.answer_id == QuoteCandidate.answer_id)
+        .join(
+            Membership,
+            (Membership.user_id == ModerationItem.decided_by) & (Membership.forum_id == forum.id),
+        )
         .join(CodedAnswer, CodedAnswer.answer_id == QuoteCandidate.answer_id)
         .join(
             Coding,
@@ -243,13 +285,15 @@ def gather(
             ModerationItem.status == APPROVED,
             ModerationItem.quote_consent.is_(True),
             ModerationItem.original.is_(None),
+            ModerationItem.decided_on.is_not(None),
             CodedAnswer.status == CODED,
         )
         .order_by(QuoteCandidate.theme_id, QuoteCandidate.answer_id)
     )
-    out.quotes = [
-        (answer_id, theme_id, text, sentiment, response_id)
-        for answer_id, theme_id, text, sentiment, response_id in candidates
+    return [
+        QuoteSource(
+            answer_id, theme_id, text, sentiment, response_id, redaction_count(spans or []), role, day
+        )
+        for answer_id, theme_id, text, sentiment, response_id, spans, role, day in candidates
         if response_id in kept and isinstance(text, str)
     ]
-    return out

@@ -6,9 +6,13 @@ and each chart names the table printed beside it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from forum_app.packs.model import Bar, Cell, Chart, Table
+from forum_app.packs.model import NOT_AVAILABLE, SUPPRESSED, Bar, Cell, Chart, Segment, Table
+
+TREND_INDICATORS = 5  # C4 shows the most reported themes with a figure in both periods
+_PERIOD = re.compile(r"\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}")
 
 
 def _bars(
@@ -66,7 +70,141 @@ def waits_chart(t3: Table, source: str) -> Chart:
     )
 
 
+def _period(table: Table) -> str:
+    found = _PERIOD.search(table.subtitle)
+    return found.group() if found else ""
+
+
+def _scale_bar(rows: list[dict[str, Cell]]) -> Bar:
+    """One question of a scale as a diverging bar, or, when any of its answers has no published
+    percentage (suppressed, or a base too small), only the symbol as its label."""
+    first = rows[0]
+    segments = tuple(
+        Segment(str(row["option"]), pct, level)
+        for row in rows
+        if isinstance(pct := row["percent"], float) and isinstance(level := row["scale"], int)
+    )
+    if len(segments) == len(rows):
+        return Bar(str(first["wording"]), None, count=first["answered"], segments=segments)
+    hidden = [row["count"] for row in rows] + [row["percent"] for row in rows]
+    symbol = (
+        SUPPRESSED
+        if SUPPRESSED in hidden
+        else next((str(p) for p in hidden if isinstance(p, str)), NOT_AVAILABLE)
+    )
+    return Bar(str(first["wording"]), None, count=symbol)
+
+
+def scale_chart(t4: Table, source: str) -> Chart | None:
+    """C3: answers to each rating (or other scale) question, negative left of 0, positive right,
+    the middle answer centred on 0; ``None`` when no scale question has published percentages."""
+    questions: dict[str, list[dict[str, Cell]]] = {}
+    for row in t4.rows:
+        if isinstance(row.get("scale"), int):
+            questions.setdefault(str(row["question_id"]), []).append(row)
+    bars = tuple(_scale_bar(rows) for rows in questions.values())
+    drawn = [bar for bar in bars if bar.segments]
+    if not drawn:
+        return None
+    hidden = len(drawn) < len(bars)
+
+    def leaning(sign: int) -> int:
+        return sum(
+            sum(s.percent for s in bar.segments if s.level * sign > 0)
+            > sum(s.percent for s in bar.segments if s.level * sign < 0)
+            for bar in drawn
+        )
+
+    negative, positive = leaning(-1), leaning(1)
+    more, fewer = ("Negative", "positive") if negative >= positive else ("Positive", "negative")
+    message = f"{more.lower()} answers outnumber {fewer} on {max(negative, positive)} of {len(drawn)}"
+    if not negative and not positive:
+        message = f"negative and positive answers balance on all {len(drawn)}"
+    return Chart(
+        "C3",
+        f"{message[:1].upper()}{message[1:]} questions",
+        f"% of families giving each answer, of those answering the question (n), {_period(t4)}. "
+        "Negative answers left of 0, positive right, the middle answer centred on 0.",
+        f"Diverging bars, one per rating question, the middle answer centred on 0: {message} questions."
+        + (
+            " A question with a suppressed answer or too few families shows a symbol, not a bar."
+            if hidden
+            else ""
+        ),
+        "T4",
+        "diverging",
+        bars,
+        source,
+    )
+
+
+def _theme(indicator: Cell) -> str:
+    label = str(indicator).removeprefix("Families mentioning ")
+    return label[:1].upper() + label[1:]
+
+
+def trend_chart(t6: Table, source: str) -> Chart | None:
+    """C4: the most reported themes in both periods, each a pair of dots with 95% intervals and no
+    line between them; ``None`` when there is no earlier period (or no theme published in both)."""
+    rows = [
+        row
+        for row in t6.rows
+        if isinstance(row["previous_percent"], float) and isinstance(row["current_percent"], float)
+    ][:TREND_INDICATORS]
+    if not rows:
+        return None
+    bars = tuple(_trend_bar(row) for row in rows)
+    clear = sum(
+        isinstance(row["change_low"], float)
+        and isinstance(row["change_high"], float)
+        and (row["change_low"] > 0 or row["change_high"] < 0)
+        for row in rows
+    )
+    first = rows[0]
+    title = (
+        f"{clear} of {len(rows)} top themes changed clearly since last period"
+        if clear
+        else "No clear change in top themes since last period"
+    )
+    return Chart(
+        "C4",
+        title,
+        f"% of families mentioning each theme, with 95% CIs: {first['previous_period']} "
+        f"(base {first['previous_base']}, open circles) and {first['current_period']} "
+        f"(base {first['current_base']}, filled circles)",
+        f"Paired dots for the {len(rows)} most reported themes with a figure in both periods: an open circle "
+        "for the previous period and a filled circle for this one, each with its 95% interval. "
+        f"{clear} of them changed clearly; the other themes are in table T6.",
+        "T6",
+        "paired",
+        bars,
+        source,
+    )
+
+
+def _trend_bar(row: dict[str, Cell]) -> Bar:
+    def number(key: str) -> float | None:
+        value = row[key]
+        return value if isinstance(value, float) else None
+
+    return Bar(
+        _theme(row["indicator"]),
+        number("current_percent"),
+        number("current_low"),
+        number("current_high"),
+        row["current_base"],
+        previous=number("previous_percent"),
+        previous_low=number("previous_low"),
+        previous_high=number("previous_high"),
+    )
+
+
 def pack_charts(tables: tuple[Table, ...], source: str) -> tuple[Chart, ...]:
-    """Every chart of the pack, each beside the table it is drawn from."""
+    """Every chart of the pack that has data, each beside the table it is drawn from."""
     by_id = {table.id: table for table in tables}
-    return (theme_chart(by_id["T2"], source), waits_chart(by_id["T3"], source))
+    charts: list[Chart | None] = [theme_chart(by_id["T2"], source), waits_chart(by_id["T3"], source)]
+    if "T4" in by_id:
+        charts.append(scale_chart(by_id["T4"], source))
+    if "T6" in by_id:
+        charts.append(trend_chart(by_id["T6"], source))
+    return tuple(chart for chart in charts if chart is not None)

@@ -10,9 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, RadioField, SelectField, StringField
+from wtforms import Field, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from forum_app.packs.reply import MAX_RESPONSE_CHARACTERS
 from forum_app.packs.snapshots import (
     DEFAULT_LINK_DAYS,
     MAX_LABEL,
@@ -77,6 +78,20 @@ class MakePackForm(FlaskForm):
         "EHC plan",
         validate_choice=False,
         validators=[_one_of_the_choices("Choose one of the answers shown")],
+    )
+
+    partnership_seen_on = IsoDateField(
+        "Day the partnership received the pack",
+        not_a_date="Enter the day the partnership received the pack as a real date, like 2026-03-02",
+    )
+    partnership_response = TextAreaField(
+        "The partnership's response",
+        validators=[
+            Length(
+                max=MAX_RESPONSE_CHARACTERS,
+                message=f"The partnership's response must be {MAX_RESPONSE_CHARACTERS:,} characters or fewer",
+            )
+        ],
     )
 
     def validate_period_to(self, field: IsoDateField) -> None:

@@ -51,6 +51,16 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """One answer of a diverging bar: its published percentage and its place on the scale
+    (0 the neutral middle, below 0 negative, above 0 positive; further from 0, stronger)."""
+
+    label: str
+    percent: float
+    level: int
+
+
+@dataclass(frozen=True)
 class Bar:
     """One bar (or dot) of a chart: a published percentage with its 95% interval and base."""
 
@@ -60,6 +70,10 @@ class Bar:
     high: float | None = None
     count: Cell = None  # the published count shown as the bar's n label
     marker: float | None = None  # an official comparator, where there is one
+    segments: tuple[Segment, ...] = ()  # a diverging bar's answers, most negative first
+    previous: float | None = None  # the previous period's percentage, with its interval
+    previous_low: float | None = None
+    previous_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,9 @@ class Chart:
     subtitle: str
     alt: str  # one or two sentences
     table_id: str  # the table beside it
-    kind: str  # "bars" (horizontal, with intervals) | "dots" (dot plot with intervals)
+    # "bars" (horizontal, with intervals) | "dots" (dot plot with intervals) | "diverging" (stacked
+    # answers to a scale, neutral centred on 0) | "paired" (previous and current period, with intervals)
+    kind: str
     bars: tuple[Bar, ...]
     source: str = ""
 
@@ -86,6 +102,10 @@ class Quote:
     of_comments: str  # "1 of 35 comments on this theme" (the count published)
     descriptor: str = ""
     minority: bool = False  # "one family's view"
+    # For the Q register (consent is always "Y": no quote is shown without it).
+    redactions: int = 0  # redactions shown in the text, e.g. [school]
+    approved_by_role: str = ""  # the role that approved it in moderation ("lead"), never a name
+    approved_on: str = ""  # ISO date of the approval: the day only
 
 
 @dataclass(frozen=True)
@@ -121,7 +141,9 @@ class Meta:
     built_on: str
     codebook_version: int | None
     filters: dict[str, Any]
-    independence: str
+    independence: str  # "Produced independently by ...; the partnership saw it on ..."
+    partnership_seen_on: str = ""  # ISO date the local partnership received the pack, if it has
+    partnership_response: str = ""  # the partnership's response, unedited ("" when there is none)
 
 
 @dataclass(frozen=True)
@@ -144,6 +166,8 @@ class Pack:
     methodology: tuple[Section, ...]
     glossary: tuple[tuple[str, str], ...] = ()
     symbols: dict[str, str] = field(default_factory=lambda: dict(SYMBOLS))
+    easy_read: tuple[str, ...] = ()  # page 1 in Easy Read: short sentences, one idea each
+    annex: tuple[Table, ...] = ()  # the codebook and the questionnaire (spreadsheet, CSV and JSON)
 
     def table(self, table_id: str) -> Table:
         return next(table for table in self.tables if table.id == table_id)

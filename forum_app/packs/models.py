@@ -31,6 +31,9 @@ class PackSnapshot(Base):
     period_to: Mapped[date | None] = mapped_column(Date, default=None)
     filters: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     codebook_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Right of reply: when the local partnership received the pack, and its response (unedited).
+    partnership_seen_on: Mapped[date | None] = mapped_column(Date, default=None)
+    partnership_response: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default=BUILDING)
     progress: Mapped[int] = mapped_column(Integer, default=0)  # percent, while building
     error: Mapped[str] = mapped_column(String(300), default="")

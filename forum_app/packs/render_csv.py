@@ -2,7 +2,7 @@
 
 ``render_csv_zip(pack)`` gives a zip holding ``T1.csv``, ``T2.csv``... (one per table), ``quotes.csv``
 (the Q register), ``notes.csv`` (symbols, the interval wording, disclosure rules, methodology and
-glossary) and ``codebook.csv`` when the pack carries its codebook. Each file is UTF-8 with a byte order
+glossary), and the annex: ``codebook.csv`` and ``questionnaire.csv``. Each file is UTF-8 with a byte order
 mark (so Excel reads it as UTF-8), one header row of column labels, then one row per table row: no title
 rows, nothing merged. Counts and percentages are plain numbers (percentages to 1 decimal place),
 symbols such as ``[c]`` are written as they are, an empty cell is empty. A text cell that a spreadsheet
@@ -15,12 +15,10 @@ pack's build date). ``zip_bytes`` does this for the XLSX renderer too.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from forum_app.packs.model import CI_WORDING, SYMBOLS, Cell, Column, Pack, Table
 from forum_app.themes.codebook_io import guard_cell
@@ -33,7 +31,6 @@ DISCLOSURE_RULES = (
 )
 NOTES_ID = "Notes"
 QUOTES_ID = "Quotes"
-CODEBOOK_ID = "Codebook"
 
 
 # --- tables shared by the CSV and XLSX renderers -------------------------------------------------
@@ -65,75 +62,49 @@ def notes_table(pack: Pack) -> Table:
 
 
 def quotes_table(pack: Pack) -> Table:
-    """The Q register: one row per approved quote, with its theme and how many comments it stands for."""
+    """The Q register (PACK.md's columns first), then each quote's theme, words and how many comments it
+    stands for. Consent is "Y" for every quote, as none is shown without it; the approval is a role and
+    a day, never a person or a time."""
     return Table(
         QUOTES_ID,
         "What families say: the quote register",
-        "Approved, consented and redacted quotes; each shows how many comments on its theme there are",
+        "Approved, consented and redacted quotes, with their words and how many comments each stands for",
         (
             Column("quote_id", "Quote ID"),
             Column("theme_id", "Theme ID"),
-            Column("theme", "Theme"),
             Column("framework_area", "Framework area"),
             Column("sentiment", "Sentiment"),
             Column("descriptor", "Descriptor"),
-            Column("minority", "One family's view"),
             Column("words", "Words", "count"),
+            Column("consent", "Consent"),
+            Column("redactions", "Redactions", "count"),
+            Column("approved_by_role", "Approved by (role)"),
+            Column("approved_date", "Approved date"),
+            Column("theme", "Theme"),
             Column("text", "Quote"),
             Column("of_comments", "Comments on this theme"),
+            Column("minority", "One family's view"),
         ),
         tuple(
             {
                 "quote_id": quote.id,
                 "theme_id": quote.theme_id,
-                "theme": quote.theme_label,
                 "framework_area": quote.framework_area,
                 "sentiment": quote.sentiment,
                 "descriptor": quote.descriptor,
-                "minority": "Yes" if quote.minority else "No",
                 "words": quote.words,
+                "consent": "Y",
+                "redactions": quote.redactions,
+                "approved_by_role": quote.approved_by_role,
+                "approved_date": quote.approved_on,
+                "theme": quote.theme_label,
                 "text": quote.text,
                 "of_comments": quote.of_comments,
+                "minority": "Yes" if quote.minority else "No",
             }
             for quote in pack.quotes
         ),
     )
-
-
-def codebook_table(pack: Pack) -> Table | None:
-    """The pack's codebook as a table, when the pack carries one (``pack.codebook``), else None.
-
-    A codebook may come as a ``Table`` already, or as a sequence of rows (mappings or dataclasses);
-    list-valued fields are joined with ``"; "``.
-    """
-    codebook: Any = getattr(pack, "codebook", None)
-    if codebook is None or isinstance(codebook, Table):
-        return codebook
-    records = [_record(item) for item in codebook]
-    if not records:
-        return None
-    keys = list(records[0])
-    return Table(
-        CODEBOOK_ID,
-        "Codebook: the themes used to code families' answers",
-        f"Codebook version {pack.meta.codebook_version}",
-        tuple(Column(key, key.replace("_", " ").capitalize()) for key in keys),
-        tuple({key: _plain(record.get(key)) for key in keys} for record in records),
-    )
-
-
-def _record(item: Any) -> Mapping[str, Any]:
-    if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return dataclasses.asdict(item)
-    return dict(item)
-
-
-def _plain(value: Any) -> Cell:
-    if value is None or isinstance(value, int | float | str):
-        return value
-    if isinstance(value, Iterable):
-        return "; ".join(str(part) for part in value)
-    return str(value)
 
 
 def header_labels(table: Table) -> list[str]:
@@ -180,9 +151,8 @@ def csv_files(pack: Pack) -> dict[str, bytes]:
     files = {f"{table.id}.csv": csv_text(table).encode("utf-8") for table in pack.tables}
     files["quotes.csv"] = csv_text(quotes_table(pack)).encode("utf-8")
     files["notes.csv"] = csv_text(notes_table(pack)).encode("utf-8")
-    codebook = codebook_table(pack)
-    if codebook is not None:
-        files["codebook.csv"] = csv_text(codebook).encode("utf-8")
+    for table in pack.annex:
+        files[f"{table.id.lower()}.csv"] = csv_text(table).encode("utf-8")
     return files
 
 

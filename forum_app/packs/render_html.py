@@ -18,14 +18,18 @@ from markupsafe import Markup, escape
 
 from forum_app.config import PROJECT_ROOT
 from forum_app.packs.charts import chart_svg
-from forum_app.packs.model import CI_WORDING, Cell, Chart, Column, Finding, Pack, Table
+from forum_app.packs.model import CI_WORDING, Cell, Chart, Column, Finding, Pack, Quote, Table
 from forum_app.templating import format_date
 
 TEMPLATE = "packs/pack.html"
+# Tables printed after the quotes and "What is working" (PACK.md's section order): the respondents' profile.
+LATE_TABLES = frozenset({"T7"})
 NUMERIC_KINDS = frozenset({"count", "percent", "number"})
 # Stable IDs a pack's text may cite: tables, charts and quotes.
 CITED_ID = re.compile(r"\b(?:[TC]\d+|Q-\d+)\b")
 _BREAK_AFTER = re.compile(r"(?<=[_/])(?=.)")
+_WEEKS = re.compile(r"\d+ weeks\b")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def pack_title(pack: Pack) -> str:
@@ -139,6 +143,75 @@ def table_view(table: Table, charts: tuple[ChartView, ...]) -> TableView:
     )
 
 
+def derived_view(table: Table, columns: tuple[Column, ...], rows: list[dict[str, Cell]]) -> TableView:
+    """A smaller table drawn from one of the pack's tables (same cells, fewer columns or rows)."""
+    return table_view(Table(table.id, table.title, table.subtitle, columns, tuple(rows)), ())
+
+
+def summary_waits(t3: Table) -> TableView:
+    """Page 1's waits: one row per service that families reported on, the figures an inspector quotes."""
+    rows = [
+        {
+            **row,
+            "limit": _short_limit(str(row["limit"])),
+            "median_ci": _median_with_interval(row),
+            "over_ci": _percent_with_interval(row["over_percent"], row["over_low"], row["over_high"]),
+        }
+        for row in t3.rows
+        if row["reporting"] != 0
+    ]
+    columns = (
+        Column("service", "Service"),
+        Column("limit", "Limit"),
+        Column("completed", "Completed waits", "count"),
+        Column("median_ci", "Median weeks (95% CI)", "number"),
+        Column("over_ci", "% over the limit", "number"),
+        Column("still_waiting", "Still waiting", "count"),
+        Column("over_52", "Over 52 weeks", "count"),
+    )
+    return derived_view(t3, columns, rows)
+
+
+def working_rows(t2: Table, quotes: tuple[Quote, ...]) -> TableView:
+    """Section 9: every theme some families wrote positively about, most first, with its quotes."""
+    positive_quotes: dict[str, list[str]] = {}
+    for quote in quotes:
+        if quote.sentiment == "positive":
+            positive_quotes.setdefault(quote.theme_id, []).append(quote.id)
+    rows = sorted(
+        (row for row in t2.rows if row["positive"] not in (0, None)),
+        key=lambda row: -row["positive"] if isinstance(row["positive"], int) else 0,
+    )
+    columns = (
+        Column("theme_label", "Theme"),
+        Column("positive", "Families who wrote positively", "count"),
+        Column("respondents", "Families mentioning the theme", "count"),
+        Column("quotes", "Quotes"),
+    )
+    return derived_view(
+        t2,
+        columns,
+        [{**row, "quotes": ", ".join(positive_quotes.get(str(row["theme_id"]), []))} for row in rows],
+    )
+
+
+def _short_limit(limit: str) -> str:
+    """ "20 weeks from request to final plan (SEND Regulations 2014)" -> "20 weeks"; T3 has the rest."""
+    weeks = _WEEKS.match(limit)
+    return weeks.group() if weeks else "None"
+
+
+def _median_with_interval(row: dict[str, Cell]) -> str:
+    median = format_number(row["median"])
+    interval = format_interval(row["median_low"], row["median_high"])
+    return f"{median} ({interval})" if interval else median
+
+
+def _percent_with_interval(percent: Cell, low: Cell, high: Cell) -> str:
+    interval = format_interval(low, high)
+    return f"{format_percent(percent)} ({interval})" if interval else format_percent(percent)
+
+
 def chart_views(pack: Pack) -> tuple[ChartView, ...]:
     captions = {table.id: table_caption(table) for table in pack.tables}
     return tuple(
@@ -149,6 +222,13 @@ def chart_views(pack: Pack) -> tuple[ChartView, ...]:
 
 
 def chart_note(chart: Chart) -> str:
+    if chart.kind == "diverging":
+        return (
+            "Each bar shows the share giving each answer, the middle answer centred on 0: less favourable "
+            "answers to the left, more favourable to the right. Narrow parts are not labelled: see the table."
+        )
+    if chart.kind == "paired":
+        return "Lines show 95% CIs. Open circle: the previous period; filled circle: this period."
     note = "Bars show 95% CIs."
     if any(bar.marker is not None for bar in chart.bars):
         note += " The open diamond marks the official figure."
@@ -173,6 +253,12 @@ def breakable(text: str) -> Markup:
     return Markup("<wbr>").join(escape(part) for part in _BREAK_AFTER.split(text))
 
 
+def paragraphs(text: str) -> list[str]:
+    """Text as its paragraphs (split at blank lines), each as written: the partnership's response is
+    printed unedited, line breaks and all (the template keeps them with ``white-space: pre-line``)."""
+    return [part.strip() for part in _BLANK_LINE.split(text.replace("\r\n", "\n")) if part.strip()]
+
+
 @cache
 def environment() -> Environment:
     """The packs' own Jinja environment, so packs render without an app (CLI, builder, tests)."""
@@ -191,6 +277,7 @@ def environment() -> Environment:
         iso_date=format_iso_date,
         breakable=breakable,
         finding_figure=finding_figure,
+        paragraphs=paragraphs,
     )
     return env
 
@@ -204,6 +291,7 @@ def render_html(pack: Pack, for_pdf: bool = False) -> str:
         table_view(table, tuple(view for view in charts if view.chart.table_id == table.id))
         for table in pack.tables
     )
+    by_id = {view.table.id: view for view in tables}
     known = frozenset(table_ids | {chart.id for chart in pack.charts} | {quote.id for quote in pack.quotes})
     return (
         environment()
@@ -213,11 +301,11 @@ def render_html(pack: Pack, for_pdf: bool = False) -> str:
             meta=pack.meta,
             summary=pack.summary,
             title=pack_title(pack),
-            tables=tables,
+            tables=tuple(view for view in tables if view.table.id not in LATE_TABLES),
+            profile=by_id.get("T7"),
+            summary_waits=summary_waits(pack.table("T3")) if "T3" in table_ids else None,
+            working=working_rows(pack.table("T2"), pack.quotes) if "T2" in table_ids else None,
             loose_charts=tuple(view for view in charts if view.chart.table_id not in table_ids),
-            waits_table=next(
-                (table for table in pack.tables if table.id == pack.summary.waits_table_id), None
-            ),
             known_ids=known,
             link_ids=lambda text: link_ids(text, known),
             ci_wording=CI_WORDING,

@@ -1,7 +1,8 @@
 """The pack as JSON, for anyone who wants every figure, word and symbol in a machine-readable file.
 
 The document is ``Pack.to_dict()`` as it is (tuples become lists): ``meta``, ``summary``, ``tables``,
-``charts``, ``quotes``, ``methodology``, ``glossary`` (pairs of term and definition) and ``symbols``.
+``charts``, ``quotes``, ``methodology``, ``glossary`` (pairs of term and definition), ``symbols``,
+``easy_read`` (page 1 in Easy Read) and ``annex`` (the codebook and questionnaire tables).
 Cells keep their types: a published count is an integer, a percentage a number, a symbol such as
 ``[c]`` a string, an empty cell ``null``. ``docs/pack-schema.json`` documents every field.
 
@@ -23,6 +24,7 @@ from forum_app.packs.model import (
     Pack,
     Quote,
     Section,
+    Segment,
     Summary,
     Table,
 )
@@ -50,19 +52,9 @@ def load_json(data: bytes) -> Pack:
             caveats=tuple(summary["caveats"]),
             questions=tuple(summary["questions"]),
         ),
-        tables=tuple(
-            Table(
-                id=table["id"],
-                title=table["title"],
-                subtitle=table["subtitle"],
-                columns=tuple(Column(**column) for column in table["columns"]),
-                rows=tuple(dict(row) for row in table["rows"]),
-                notes=tuple(table["notes"]),
-            )
-            for table in document["tables"]
-        ),
+        tables=tuple(_table(table) for table in document["tables"]),
         charts=tuple(
-            Chart(**{**chart, "bars": tuple(Bar(**bar) for bar in chart["bars"])})
+            Chart(**{**chart, "bars": tuple(_bar(bar) for bar in chart["bars"])})
             for chart in document["charts"]
         ),
         quotes=tuple(Quote(**quote) for quote in document["quotes"]),
@@ -71,4 +63,21 @@ def load_json(data: bytes) -> Pack:
         ),
         glossary=tuple((term, definition) for term, definition in document["glossary"]),
         symbols=dict(document["symbols"]),
+        easy_read=tuple(document["easy_read"]),
+        annex=tuple(_table(table) for table in document["annex"]),
     )
+
+
+def _table(table: dict[str, Any]) -> Table:
+    return Table(
+        id=table["id"],
+        title=table["title"],
+        subtitle=table["subtitle"],
+        columns=tuple(Column(**column) for column in table["columns"]),
+        rows=tuple(dict(row) for row in table["rows"]),
+        notes=tuple(table["notes"]),
+    )
+
+
+def _bar(bar: dict[str, Any]) -> Bar:
+    return Bar(**{**bar, "segments": tuple(Segment(**segment) for segment in bar.get("segments", ()))})

@@ -34,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, Cell, Column, Pack, Table
-from forum_app.packs.render_csv import codebook_table, header_labels, notes_table, quotes_table, zip_bytes
+from forum_app.packs.render_csv import header_labels, notes_table, quotes_table, zip_bytes
 
 TABLE_STYLE = "TableStyleLight1"
 ONE_TABLE = "This worksheet contains one table."
@@ -57,9 +57,7 @@ def render_xlsx(pack: Pack) -> bytes:
     sheets: list[tuple[str, Table]] = [("Notes", notes_table(pack)), ("Summary", summary_table(pack))]
     sheets += [(table.id, table) for table in pack.tables]
     sheets.append(("Quotes", quotes_table(pack)))
-    codebook = codebook_table(pack)
-    if codebook is not None:
-        sheets.append(("Codebook", codebook))
+    sheets += [(table.id, table) for table in pack.annex]
 
     _write_contents(contents, sheets)
     for name, table in sheets:

@@ -38,6 +38,7 @@ from forum_app.db import today as utc_today
 from forum_app.db import utcnow
 from forum_app.packs.data import FILTER_KEYS, PackRequest
 from forum_app.packs.models import BUILDING, FAILED, READY, PackFile, PackSnapshot, ShareLink
+from forum_app.packs.reply import reply_problem
 from forum_app.surveys.models import Survey
 
 log = logging.getLogger(__name__)
@@ -203,11 +204,14 @@ def start_snapshot(
     filters: dict[str, str],
     user_id: int | None,
     today: date | None = None,
+    partnership_seen_on: date | None = None,
+    partnership_response: str = "",
 ) -> PackSnapshot:
     """Check a request for a pack and record it as building (committed); ``run_snapshot`` builds it.
 
     Refuses a survey of another forum, a period that ends before it starts, filters other than the
-    pre-set groups and their answers, and a second build while one of the forum's is running."""
+    pre-set groups and their answers, a partnership response without the day it received the pack (or
+    a day still to come), and a second build while one of the forum's is running."""
     today = today or utc_today()
     survey = session.get(Survey, survey_id)
     if survey is None or survey.forum_id != forum_id:
@@ -215,6 +219,9 @@ def start_snapshot(
     if period_from is not None and period_to is not None and period_from > period_to:
         raise SnapshotError("The period must start on or before the day it ends.", "period_to")
     checked = _check_filters(survey, filters)
+    problem = reply_problem(partnership_seen_on, partnership_response, today)
+    if problem is not None:
+        raise SnapshotError(problem[1] + ".", problem[0])
     # One build per forum: the forum's row is locked until this transaction ends (PostgreSQL; SQLite
     # has one writer at a time anyway).
     session.execute(select(Forum.id).where(Forum.id == forum_id).with_for_update())
@@ -235,6 +242,8 @@ def start_snapshot(
             period_from=period_from,
             period_to=period_to,
             filters=checked,
+            partnership_seen_on=partnership_seen_on,
+            partnership_response=partnership_response.strip(),
             status=BUILDING,
             progress=0,
             created_by=user_id,
@@ -270,7 +279,13 @@ def run_snapshot(session: Session, snapshot_id: int, built_on: date | None = Non
         survey = session.get(Survey, snapshot.survey_id)
         assert forum is not None and survey is not None  # cascades delete a snapshot with them
         request = PackRequest(
-            forum.slug, survey.slug, snapshot.period_from, snapshot.period_to, dict(snapshot.filters or {})
+            forum.slug,
+            survey.slug,
+            snapshot.period_from,
+            snapshot.period_to,
+            dict(snapshot.filters or {}),
+            snapshot.partnership_seen_on,
+            snapshot.partnership_response,
         )
         pack = build_pack(session, request, built_on=built_on or utc_today())
         # The snapshot's id is the one people cite: every file carries it.

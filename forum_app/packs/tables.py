@@ -219,12 +219,10 @@ def waits_table(publisher: Publisher, now: Gathered) -> Table:
         waiting = [w.weeks for w in waits if w.still_waiting]
         completed, still = publisher.count(len(done)), publisher.count(len(waiting))
         if limit is None:
-            over_done: Cell = NOT_APPLICABLE
+            over_done: dict[str, Cell] = dict.fromkeys(("percent", "low", "high"), NOT_APPLICABLE)
             over_waiting: Cell = NOT_APPLICABLE
         else:
-            over_done = pct_cells(publisher, publisher.count(sum(w > limit for w in done)), completed)[
-                "percent"
-            ]
+            over_done = pct_cells(publisher, publisher.count(sum(w > limit for w in done)), completed)
             over_waiting = pct_cells(publisher, publisher.count(sum(w > limit for w in waiting)), still)[
                 "percent"
             ]
@@ -239,7 +237,9 @@ def waits_table(publisher: Publisher, now: Gathered) -> Table:
                 "median": median,
                 "median_low": interval.low if interval else _no_interval(median),
                 "median_high": interval.high if interval else _no_interval(median),
-                "over_percent": over_done,
+                "over_percent": over_done["percent"],
+                "over_low": over_done["low"],
+                "over_high": over_done["high"],
                 "still_waiting": still,
                 "median_so_far": publisher.median(waiting),
                 "waiting_over_percent": over_waiting,
@@ -261,6 +261,8 @@ def waits_table(publisher: Publisher, now: Gathered) -> Table:
             Column("median_low", "95% CI lower", "number"),
             Column("median_high", "95% CI upper", "number"),
             Column("over_percent", "% of completed waits over the limit", "percent"),
+            Column("over_low", "95% CI lower", "percent"),
+            Column("over_high", "95% CI upper", "percent"),
             Column("still_waiting", "Still waiting", "count"),
             Column("median_so_far", "Median weeks waited so far", "number"),
             Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
@@ -285,8 +287,8 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
         options = [(o["value"], o.get("label", o["value"])) for o in question.get("options", [])]
         flat: Counter[Any] = Counter()
         answered = 0
-        for value, n in answers.items():
-            chosen = value if isinstance(value, tuple) else (value,)
+        for value, n in answers.items():  # a rating is stored as a number, its option values are text
+            chosen = tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
             for option in chosen:
                 flat[option] += n
             answered += 0 if set(chosen) <= DONT_KNOW else n
@@ -294,17 +296,19 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
         dont_know = sum(flat[value] for value in DONT_KNOW)
         multiple = question.get("type") == "checkboxes"
         parts = [flat[value] for value, _ in counted]
+        levels = scale_levels(len(counted)) if is_scale(question) else [NOT_APPLICABLE] * len(counted)
         if multiple:  # each option is its own yes or no over the same base: no total to subtract from
             published, base = [publisher.count(part) for part in parts], publisher.count(answered)
         else:
             published, base = publisher.row(parts)
-        for (_, label), count in zip(counted, published, strict=True):
+        for (_, label), count, level in zip(counted, published, levels, strict=True):
             rows.append(
                 {
                     "question_id": key,
                     "wording": question.get("title", key),
                     "answered": base,
                     "option": label,
+                    "scale": level,
                     "count": count,
                     **pct_cells(publisher, count, base),
                     "dont_know": publisher.count(dont_know),
@@ -323,6 +327,7 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
             Column("wording", "Exact wording"),
             Column("answered", "Answered", "count"),
             Column("option", "Answer"),
+            Column("scale", "Place on the scale (0 the middle)", "number"),
             Column("count", "Families", "count"),
             Column("percent", "%", "percent"),
             Column("low", "95% CI lower", "percent"),
@@ -332,8 +337,28 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
             Column("note", "Note"),
         ),
         tuple(rows),
-        ("Where one option's count is suppressed, another is suppressed too, so it cannot be worked out.",),
+        (
+            "Where one option's count is suppressed, another is suppressed too, so it cannot be worked out.",
+            "For ratings, the place on the scale runs from the most negative answer (below 0) through the "
+            "middle (0) to the most positive (above 0); [z] marks questions that are not a scale.",
+        ),
     )
+
+
+def is_scale(question: dict[str, Any]) -> bool:
+    """A rating, or a single-answer question its definition marks as an ordered scale
+    (``"scale": true``); either way its options run from the most negative to the most positive."""
+    return question.get("type") == "rating" or (
+        question.get("type") == "radio" and question.get("scale") is True
+    )
+
+
+def scale_levels(options: int) -> list[Cell]:
+    """Each option's place on a scale of ``options`` answers: 5 gives -2, -1, 0, 1, 2; 4 gives
+    -2, -1, 1, 2 (no middle answer)."""
+    half = options // 2
+    below = list(range(-half, 0))
+    return [*below, *([0] if options % 2 else []), *(-level for level in reversed(below))]
 
 
 # Pre-set groups for T5 (no free breakdowns): question key -> (name, {answer value: group label}).
@@ -466,6 +491,7 @@ def trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table
         exact_before = len(before.themes.get(str(theme["theme_id"]), {}))
         count_before = publisher.count(exact_before)
         previous = pct_cells(publisher, count_before, base_before)
+        current = pct_cells(publisher, theme["respondents"], theme["base"])
         _, diff, low, high = _difference(
             publisher, theme["respondents"], theme["base"], count_before, base_before
         )
@@ -476,9 +502,13 @@ def trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table
                 "previous_period": period_words(before),
                 "previous_base": base_before,
                 "previous_percent": previous["percent"],
+                "previous_low": previous["low"],
+                "previous_high": previous["high"],
                 "current_period": period_words(now),
                 "current_base": base_now,
-                "current_percent": theme["percent"],
+                "current_percent": current["percent"],
+                "current_low": current["low"],
+                "current_high": current["high"],
                 "change": diff,
                 "change_low": low,
                 "change_high": high,
@@ -495,9 +525,13 @@ def trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table
             Column("previous_period", "Previous period"),
             Column("previous_base", "Previous base", "count"),
             Column("previous_percent", "Previous %", "percent"),
+            Column("previous_low", "Previous 95% CI lower", "percent"),
+            Column("previous_high", "Previous 95% CI upper", "percent"),
             Column("current_period", "This period"),
             Column("current_base", "Base now", "count"),
             Column("current_percent", "% now", "percent"),
+            Column("current_low", "95% CI lower now", "percent"),
+            Column("current_high", "95% CI upper now", "percent"),
             Column("change", "Change (pp)", "number"),
             Column("change_low", "95% CI lower (pp)", "number"),
             Column("change_high", "95% CI upper (pp)", "number"),
@@ -505,8 +539,8 @@ def trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table
         ),
         tuple(rows),
         (
-            "Change is Newcombe's hybrid 95% interval for the difference of two percentages, from "
-            "published counts.",
+            "Each percentage has Wilson's 95% interval and the change Newcombe's hybrid 95% interval for "
+            "the difference of two percentages, all from published counts.",
         ),
     )
 

@@ -147,6 +147,8 @@ def make() -> Page:
             form.period_to.date,
             filters,
             current_user.id,
+            partnership_seen_on=form.partnership_seen_on.date,
+            partnership_response=form.partnership_response.data or "",
         )
     except PackInProgress as refused:
         return _index(form, str(refused), 409)

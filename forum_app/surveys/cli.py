@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask.cli import with_appcontext
 
 from forum_app.extensions import db
-from forum_app.surveys.seeding import seed_demo
+from forum_app.surveys.seeding import confirm_demo_coding, seed_demo
 
 
 @click.command("seed-demo")
@@ -28,14 +28,30 @@ from forum_app.surveys.seeding import seed_demo
     default=None,
     help="Last submission date (default today); dates spread over the year before.",
 )
+@click.option(
+    "--coded-before-days",
+    "coded_days",
+    type=click.IntRange(0, 3650),
+    default=30,
+    show_default=True,
+    help="The demo lead confirms the suggested themes of approved answers sent more than this many days "
+    "before --until; newer ones wait in the coding queue.",
+)
 @with_appcontext
-def seed_demo_command(count: int, seed: int, forum_slug: str, until: object) -> None:
+def seed_demo_command(count: int, seed: int, forum_slug: str, until: object, coded_days: int) -> None:
     """Create the demo forum, its default survey and COUNT synthetic responses."""
     last_day = until.date() if until is not None else date.today()  # type: ignore[attr-defined]
     result = seed_demo(db.session, count, seed, forum_slug, last_day)
     click.echo(
         f"Forum '{result.forum_slug}', survey '{result.survey_slug}': added {result.responses} responses."
     )
+    cutoff = last_day - timedelta(days=coded_days)
+    coded = confirm_demo_coding(db.session, forum_slug, cutoff) if result.lead_email else 0
+    if coded:
+        click.echo(
+            f"The demo lead confirmed the suggested themes of {coded:,} answers sent before {cutoff}; "
+            "newer ones wait in the coding queue."
+        )
     if result.lead_password:
         click.echo(f"Staff sign-in: {result.lead_email}")
         click.echo(f"One-time password (change it when you first sign in): {result.lead_password}")

@@ -6,9 +6,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from forum_app.accounts.models import Forum, User
 from forum_app.accounts.services import create_user, ensure_forum
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.definitions import load_packaged, parse_definition
@@ -81,3 +82,16 @@ def seed_demo(
         lead.user.email if lead else "",
         lead.password if lead else None,
     )
+
+
+def confirm_demo_coding(session: Session, forum_slug: str, sent_before: date) -> int:
+    """The demo lead's coding so far: the coder's suggestions for approved answers sent before
+    ``sent_before`` confirmed as they are (as a bulk decision of the lead, which can be undone), so a
+    demo pack has coded themes while newer answers wait in the coding queue. Returns how many."""
+    from forum_app.themes.workspace import Filters, bulk_accept
+
+    forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
+    lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
+    if forum is None or lead is None:
+        return 0
+    return bulk_accept(session, forum.id, lead.id, 0.5, Filters(period_to=sent_before - timedelta(days=1)))

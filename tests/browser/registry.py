@@ -285,6 +285,17 @@ def make_a_pack_wrongly(page: Page, site: Site) -> None:
         page.get_by_role("button", name="Make the pack").click()
 
 
+POPULATION = PACKS + "/population"
+
+
+def set_population_wrongly(page: Page, site: Site) -> None:
+    """The local population figures sent with a percentage that is not a number and no source."""
+    page.goto(site.url + POPULATION)
+    page.get_by_label("0 to 4", exact=True).fill("ten")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the figures").click()
+
+
 def share_a_pack(days: str) -> Reach:
     """The newest pack's "Make a share link" form sent with ``days``: the new link, or an error."""
 
@@ -412,6 +423,9 @@ REGISTRY: list[State] = [
           endpoint="packs.compare_packs"),
     State("evidence pack, delete?", follow_links(PACKS, *PACK, "Delete this pack"), "staff",
           endpoint="packs.delete"),
+    # The local population figures (lead) that T7 compares with, and sent with a wrong percentage.
+    State("local population figures", page_at(POPULATION), "staff", endpoint="packs.population"),
+    error("local population figures, error", set_population_wrongly, "staff", endpoint="packs.population"),
     State("shared pack", shared(OPEN_TOKEN), endpoint="packs.shared"),
     State("shared pack, passcode", shared(PASSCODE_TOKEN), endpoint="packs.shared_passcode"),
     State("shared pack, passcode error", enter_a_wrong_passcode, status=400, error_title=True,

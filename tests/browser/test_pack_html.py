@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, Request
 from forum_app.packs.render_html import render_html
 from tests.browser.checks import axe_violations, clipped_text, describe_violations, horizontal_overflow
 from tests.browser.conftest import DESKTOP
-from tests.packs.sample import sample_pack
+from tests.packs.sample import full_sample_pack
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def pack_page(browser: Browser, requests: list[str]) -> Iterator[Page]:
         requests.append(request.url)
 
     page.on("request", record)
-    page.set_content(render_html(sample_pack()))
+    page.set_content(render_html(full_sample_pack()))
     yield page
     context.close()
 

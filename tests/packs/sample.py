@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from forum_app.packs.model import (
     LOW_BASE,
+    NOT_APPLICABLE,
     NOT_AVAILABLE,
     SUPPRESSED,
     Bar,
@@ -116,8 +119,13 @@ def sample_pack() -> Pack:
             Column("reporting", "Families reporting", "count"),
             Column("completed", "Completed waits", "count"),
             Column("median", "Median weeks (completed)", "number"),
+            Column("median_low", "95% CI lower", "number"),
+            Column("median_high", "95% CI upper", "number"),
             Column("over_percent", "% completed over the limit", "percent"),
+            Column("over_low", "95% CI lower", "percent"),
+            Column("over_high", "95% CI upper", "percent"),
             Column("still_waiting", "Still waiting", "count"),
+            Column("over_52", "Waits over 52 weeks", "count"),
         ),
         (
             {
@@ -126,8 +134,13 @@ def sample_pack() -> Pack:
                 "reporting": 60,
                 "completed": 40,
                 "median": 31.0,
+                "median_low": 26.0,
+                "median_high": 38.0,
                 "over_percent": 75.0,
+                "over_low": 59.8,
+                "over_high": 85.8,
                 "still_waiting": 20,
+                "over_52": 10,
             },
             {
                 "service": "CAMHS",
@@ -135,8 +148,27 @@ def sample_pack() -> Pack:
                 "reporting": 25,
                 "completed": SUPPRESSED,
                 "median": SUPPRESSED,
+                "median_low": SUPPRESSED,
+                "median_high": SUPPRESSED,
                 "over_percent": SUPPRESSED,
+                "over_low": SUPPRESSED,
+                "over_high": SUPPRESSED,
                 "still_waiting": 20,
+                "over_52": SUPPRESSED,
+            },
+            {
+                "service": "Occupational therapy",
+                "limit": "No national limit",
+                "reporting": 0,
+                "completed": 0,
+                "median": NOT_AVAILABLE,
+                "median_low": NOT_AVAILABLE,
+                "median_high": NOT_AVAILABLE,
+                "over_percent": NOT_APPLICABLE,
+                "over_low": NOT_APPLICABLE,
+                "over_high": NOT_APPLICABLE,
+                "still_waiting": 0,
+                "over_52": 0,
             },
         ),
         (f"{LOW_BASE} marks a base of 20 to 49 families.",),
@@ -213,6 +245,10 @@ def sample_pack() -> Pack:
             "We waited 14 months for [service] and nobody told us anything.",
             11,
             "1 of 120 comments on this theme",
+            descriptor="parent, secondary age",
+            redactions=1,
+            approved_by_role="lead",
+            approved_on="2026-10-02",
         ),
         Quote(
             "Q-002",
@@ -224,6 +260,9 @@ def sample_pack() -> Pack:
             9,
             "1 of 85 comments on this theme",
             minority=True,
+            redactions=1,
+            approved_by_role="coder",
+            approved_on="2026-10-05",
         ),
     )
     meta = Meta(
@@ -275,4 +314,27 @@ def sample_pack() -> Pack:
         quotes,
         methodology,
         (("EHC plan", "Education, health and care plan"),),
+    )
+
+
+def full_sample_pack() -> Pack:
+    """The sample pack with a profile table (T7), a partnership response and an Easy Read page."""
+    t7 = Table(
+        "T7",
+        "Who responded compared with the local SEND population",
+        "Respondents by age band against children with an EHC plan in the area",
+        (Column("characteristic", "Characteristic"), Column("respondents", "Families", "count")),
+        ({"characteristic": "Age 11 to 15", "respondents": 60},),
+    )
+    pack = sample_pack()
+    return replace(
+        pack,
+        tables=(*pack.tables, t7),
+        meta=replace(
+            pack.meta,
+            partnership_seen_on="2026-10-20",
+            partnership_response="We thank the forum.\n\nWe will act on waits:\nfirst, EHC needs "
+            "assessments.",
+        ),
+        easy_read=("We asked families what help is like.", "About 6 in 10 families talked about waiting."),
     )

@@ -111,8 +111,11 @@ def test_quotes_need_a_candidate_consent_approval_and_ten_reports(app: Flask, db
         db_session.add(
             QuoteCandidate(answer_id=answer_id, forum_id=forum.id, theme_id=theme_id, marked_on=UNTIL)
         )
-    db_session.commit()
     candidates = {answer_id for answer_id, _ in consenting[:40]}
+    lead = db_session.scalars(select(User)).one()
+    for item in db_session.scalars(select(ModerationItem).where(ModerationItem.answer_id.in_(candidates))):
+        item.decided_by = lead.id  # demo answers count as approved with no approver recorded
+    db_session.commit()
     pack = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
     assert pack.quotes
     stored = dict(  # text -> answer id, for the candidates (demo answers repeat, so only these)
@@ -231,3 +234,88 @@ def test_headline_findings_follow_the_framework_order(seeded: Pack) -> None:
     assert {f.text.split("raised ", 1)[1] for f in seeded.summary.findings} == {
         lower_first(str(row["theme_label"])) for row in shown
     }
+
+
+def test_the_easy_read_page_says_the_headline_figures_in_tenths(seeded: Pack) -> None:
+    lines = seeded.easy_read
+    assert lines[0].startswith("Demo") or "parents and carers" in lines[0]
+    assert f"{seeded.meta.responses:,} families told us" in lines[1]
+    for finding in seeded.summary.findings:
+        theme = finding.text.split("raised ", 1)[1]
+        tenths = round(float(finding.percent) / 10)  # type: ignore[arg-type]
+        said = [line for line in lines if line.endswith(f"talked about {theme}.")]
+        assert len(said) == 1
+        assert (f"About {tenths} in 10" if 0 < tenths < 10 else "") in said[0]
+    assert all(len(line.split()) <= 25 for line in lines)  # short sentences
+    assert lines[-2].startswith("Not every family answered")
+
+
+def test_the_annex_has_the_codebook_and_every_question_word_for_word(seeded: Pack) -> None:
+    codebook, questionnaire = seeded.annex
+    assert codebook.id == "Codebook" and len(codebook.rows) == 16
+    assert all(row["definition"] and row["framework_areas"] for row in codebook.rows)
+    asked = {row["question_id"]: row for row in questionnaire.rows}
+    assert asked["age_band"]["wording"] == "How old is your child?"
+    assert asked["age_band"]["asked_of"] == "Everyone"
+    assert "services_waited" in str(asked["wait_ehcna"]["asked_of"])
+    assert next(iter(asked)) == "age_band" and "quote_consent" in asked
+
+
+def test_the_right_of_reply_is_stated_on_the_cover_and_in_the_methodology(
+    app: Flask, db_session: Session
+) -> None:
+    _seed(app, db_session, responses=60)
+    plain = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert plain.meta.independence == "Produced independently by Demo Parent Carer Forum."
+    reply = {section.heading: section for section in plain.methodology}["Right of reply"]
+    assert "does not record" in reply.paragraphs[0]
+
+    answered = PackRequest(
+        "demo",
+        "send-experience",
+        REQUEST.period_from,
+        UNTIL,
+        {},
+        date(2026, 6, 20),
+        "  Thank you.\n\nWe agree.  ",
+    )
+    pack = build_pack(db_session, answered, built_on=date(2026, 7, 1))
+    assert pack.meta.independence.endswith("the local area partnership saw it on 20 June 2026.")
+    assert (pack.meta.partnership_seen_on, pack.meta.partnership_response) == (
+        "2026-06-20",
+        "Thank you.\n\nWe agree.",
+    )
+    reply = {section.heading: section for section in pack.methodology}["Right of reply"]
+    assert "20 June 2026" in reply.paragraphs[0] and "unedited" in reply.paragraphs[0]
+    for seen, response, message in (
+        (None, "We agree.", "Enter the day"),
+        (date(2026, 7, 2), "", "cannot be in the future"),
+        (date(2026, 6, 1), "x" * 20_001, "20,000 characters"),
+    ):
+        refused = PackRequest("demo", "send-experience", None, None, {}, seen, response)
+        with pytest.raises(PackRequestError, match=message):
+            build_pack(db_session, refused, built_on=date(2026, 7, 1))
+
+
+def test_the_command_takes_the_partnership_response_from_a_file(
+    app: Flask, runner: FlaskCliRunner, db_session: Session, tmp_path: Path
+) -> None:
+    _seed(app, db_session, responses=30)
+    response = tmp_path / "response.txt"
+    response.write_text("We note the findings on waits.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["packs", "build", "--forum", "demo", "--format", "json", "--out", str(out)]
+    result = runner.invoke(
+        args=[*args, "--partnership-seen", "2026-06-01", "--partnership-response", str(response)]
+    )
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "pack.json").read_text())["meta"]
+    assert meta["partnership_response"] == "We note the findings on waits."
+    response.write_bytes(b"\xff\xfe not utf-8 \x81")
+    broken = runner.invoke(
+        args=[*args, "--partnership-seen", "2026-06-01", "--partnership-response", str(response)]
+    )
+    assert broken.exit_code != 0 and "not UTF-8 text" in broken.output
+    response.write_text("We agree.", encoding="utf-8")
+    alone = runner.invoke(args=[*args, "--partnership-response", str(response)])
+    assert alone.exit_code != 0 and "Enter the day" in alone.output

@@ -20,6 +20,7 @@ from weasyprint import HTML
 from forum_app.packs.charts import BAR_FILL, chart_svg
 from forum_app.packs.model import CI_WORDING, SUPPRESSED, Bar, Pack
 from forum_app.packs.render_html import (
+    chart_note,
     finding_figure,
     format_count,
     format_interval,
@@ -28,7 +29,7 @@ from forum_app.packs.render_html import (
     render_html,
 )
 from forum_app.packs.render_pdf import RefuseAllURLs, render_pdf
-from tests.packs.sample import sample_pack
+from tests.packs.sample import full_sample_pack, sample_pack
 
 
 @pytest.fixture(scope="module")
@@ -88,27 +89,81 @@ def test_no_script_and_no_url_to_fetch(html: str, soup: BeautifulSoup) -> None:
     assert not soup.find_all(attrs={"onload": True}) and not soup.find_all(attrs={"onclick": True})
 
 
-def test_sections_follow_the_pack_order(pack: Pack, soup: BeautifulSoup) -> None:
+def test_sections_follow_the_pack_order(pack: Pack) -> None:
+    full = full_sample_pack()
+    soup = BeautifulSoup(render_html(full), "html.parser")
     headings = [text(h2) for h2 in soup.find_all("h2")]
     expected = [
         "Contents",
         "Summary",
         *(table.title for table in pack.tables),
         "What families say",
+        "What is working",
+        "Who responded compared with the local SEND population",
         "Methodology and quality",
         "Glossary",
         "Symbols",
+        "The partnership's response",
+        "Easy Read summary",
     ]
     assert headings == expected
-    cover = find(soup, "section", **{"class": "cover"})
-    assert cover is soup.find("section"), "the cover strip comes first"
-    for value in (
-        pack.meta.forum,
-        pack.meta.local_area,
-        pack.meta.pack_id,
-        "1 April 2026 to 30 September 2026",
-    ):
-        assert value in text(cover)
+    contents = [text(a) for a in find(soup, "nav").find_all("a")]
+    assert contents == [heading for heading in expected if heading != "Contents"] or contents[0] == "Summary"
+    assert [a["href"] for a in find(soup, "nav").find_all("a")][-2:] == ["#partnership", "#easy-read"]
+
+
+def test_the_partnership_response_is_printed_unedited_with_its_date(pack: Pack) -> None:
+    soup = BeautifulSoup(render_html(full_sample_pack()), "html.parser")
+    section = find(soup, "section", id="partnership")
+    assert "20 October 2026" in text(section)
+    paragraphs = [p.get_text() for p in section.find_all("p")][1:]
+    assert paragraphs == ["We thank the forum.", "We will act on waits:\nfirst, EHC needs assessments."]
+    assert soup.find("section", id="partnership") is not None
+    plain = BeautifulSoup(render_html(pack), "html.parser")
+    assert plain.find("section", id="partnership") is None and plain.find("section", id="easy-read") is None
+
+
+def test_the_easy_read_page_lists_its_sentences_and_the_summary_points_to_it(pack: Pack) -> None:
+    soup = BeautifulSoup(render_html(full_sample_pack()), "html.parser")
+    items = [text(li) for li in find(soup, "section", id="easy-read").find_all("li")]
+    assert items == ["We asked families what help is like.", "About 6 in 10 families talked about waiting."]
+    assert find(find(soup, "section", id="summary"), "a", href="#easy-read")
+
+
+def test_page_one_has_the_waits_of_each_reported_service(soup: BeautifulSoup) -> None:
+    summary = find(soup, "section", id="summary")
+    table = find(summary, "table")
+    headers = [cell_text(th) for th in table.find_all("th", scope="col")]
+    assert headers[:4] == ["Service", "Limit", "Completed waits", "Median weeks (95% CI)"]
+    rows = {
+        cell_text(tr.find("th")): [cell_text(td) for td in tr.find_all("td")]
+        for tr in table.tbody.find_all("tr")
+    }
+    # Occupational therapy had no family reporting a wait: left off page 1.
+    assert list(rows) == ["EHC needs assessment", "CAMHS"]
+    assert rows["EHC needs assessment"][:4] == [
+        "20 weeks",
+        "40",
+        "31.0 (26.0 to 38.0)",
+        "75.0% (59.8 to 85.8)",
+    ]
+    assert rows["CAMHS"][1:4] == [SUPPRESSED, SUPPRESSED, SUPPRESSED]
+    assert find(table, "caption").find("a")["href"] == "#T3"
+
+
+def test_what_is_working_lists_positive_themes_most_first_with_their_quotes(
+    pack: Pack, soup: BeautifulSoup
+) -> None:
+    section = find(soup, "section", id="working")
+    rows = [[cell_text(c) for c in tr.find_all(["th", "td"])] for tr in find(section, "tbody").find_all("tr")]
+    t2 = pack.table("T2")
+    positive = [row for row in t2.rows if row["positive"] not in (0, None)]
+    assert len(rows) == len(positive) > 0
+    counts = [int(row[1].replace(",", "")) for row in rows if row[1].replace(",", "").isdigit()]
+    assert counts == sorted(counts, reverse=True)
+    quoted = {q.theme_label: q.id for q in pack.quotes if q.sentiment == "positive"}
+    for label, quote_id in quoted.items():
+        assert any(row[0] == label and quote_id in row[3] for row in rows)
 
 
 def test_summary_gives_each_finding_with_count_base_percent_and_interval(
@@ -256,7 +311,7 @@ def test_the_pdf_version_leaves_out_the_screen_only_parts(pack: Pack) -> None:
     soup = BeautifulSoup(render_html(pack, for_pdf=True), "html.parser")
     assert soup.find(role="region") is None and soup.find(tabindex=True) is None
     assert soup.find("nav") is None
-    assert len(soup.find_all("table")) == len(pack.tables)
+    assert len(soup.find_all("table")) == len(pack.tables) + 2  # and page 1's waits, "What is working"
 
 
 def test_the_same_pack_gives_the_same_html(pack: Pack, html: str) -> None:
@@ -347,7 +402,7 @@ def test_pdf_structure_has_figures_with_alt_tables_and_headings(pack: Pack, pdf:
     elements = structure(pdf)
     kinds = Counter(str(element["/S"]) for element in elements)
     assert kinds["/H1"] == 1
-    assert kinds["/Table"] == len(pack.tables)
+    assert kinds["/Table"] == len(pack.tables) + 2  # and page 1's waits, "What is working"
     assert kinds["/TH"] >= sum(len(table.columns) + len(table.rows) for table in pack.tables)
     alts = [str(element["/Alt"]) for element in elements if element["/S"] == "/Figure"]
     assert alts == [chart.alt for chart in pack.charts]
@@ -366,3 +421,12 @@ def test_the_url_fetcher_refuses_every_url(caplog: pytest.LogCaptureFixture) -> 
     with caplog.at_level(logging.ERROR, logger="weasyprint"):
         HTML(string=page, base_url="about:blank", url_fetcher=RefuseAllURLs()).write_pdf()
     assert any("fetches no URL" in record.getMessage() for record in caplog.records)
+
+
+def test_each_kind_of_chart_says_what_its_marks_mean(pack: Pack) -> None:
+    bars, dots = pack.charts
+    assert chart_note(bars) == "Bars show 95% CIs."
+    assert "open diamond" in chart_note(dots)
+    assert "centred on 0" in chart_note(replace(bars, kind="diverging"))
+    assert "95% CIs" not in chart_note(replace(bars, kind="diverging"))
+    assert "Open circle: the previous period" in chart_note(replace(dots, kind="paired"))

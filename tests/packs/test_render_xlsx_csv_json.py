@@ -9,6 +9,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
@@ -16,6 +17,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from forum_app.packs.annex import codebook_table, questionnaire_table
 from forum_app.packs.manifest import manifest, software_version
 from forum_app.packs.model import (
     SUPPRESSED,
@@ -30,7 +32,7 @@ from forum_app.packs.model import (
     Summary,
     Table,
 )
-from forum_app.packs.render_csv import render_csv_zip
+from forum_app.packs.render_csv import header_labels, render_csv_zip
 from forum_app.packs.render_json import load_json, render_json
 from forum_app.packs.render_xlsx import render_xlsx
 from tests.packs.sample import sample_pack
@@ -39,19 +41,12 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "pack-schema.json"
 FIXED_STAMP = (2026, 11, 23, 0, 0, 0)
 
 
-@dataclasses.dataclass(frozen=True)
-class PackWithCodebook(Pack):
-    """A pack as it will be once the builder adds the codebook."""
-
-    codebook: tuple[dict[str, Any], ...] = ()
-
-
 def risky_pack() -> Pack:
     """The sample with formula-like text in a table cell and a quote."""
     pack = sample_pack()
     t1 = pack.table("T1")
     rows = (*t1.rows, {**t1.rows[0], "area": "=HYPERLINK(1)", "respondents": SUPPRESSED})
-    quote = dataclasses.replace(pack.quotes[0], text="-ish, @home +more")
+    quote = dataclasses.replace(pack.quotes[0], descriptor="-ish, @home +more")
     tables = tuple(dataclasses.replace(t, rows=rows) if t.id == "T1" else t for t in pack.tables)
     return dataclasses.replace(pack, tables=tables, quotes=(quote, *pack.quotes[1:]))
 
@@ -177,7 +172,22 @@ def test_xlsx_notes_summary_and_quotes() -> None:
     start = header_row(quotes)
     assert [c.value for c in quotes[start]][:2] == ["Quote ID", "Theme ID"]
     q1 = [c.value for c in quotes[start + 1]]
-    assert q1[0] == "Q-001" and "1 of 120 comments on this theme" in q1 and 11 in q1
+    assert q1 == [
+        "Q-001",
+        "waiting_times",
+        "Identifying needs",
+        "negative",
+        "parent, secondary age",
+        11,
+        "Y",
+        1,
+        "lead",
+        "2026-10-02",
+        "Waiting times",
+        "We waited 14 months for [service] and nobody told us anything.",
+        "1 of 120 comments on this theme",
+        "No",
+    ]
 
 
 def test_xlsx_formula_like_text_stays_text() -> None:
@@ -186,22 +196,61 @@ def test_xlsx_formula_like_text_stays_text() -> None:
     assert cells and all(cell.data_type == "s" for cell in cells)
 
 
-def test_xlsx_codebook_sheet_only_when_the_pack_has_one() -> None:
+def test_the_annex_codebook_and_questionnaire_are_the_last_sheets_and_csv_files() -> None:
     pack = sample_pack()
     assert "Codebook" not in workbook(render_xlsx(pack)).sheetnames
-    themes = (
-        {"theme_id": "waiting_times", "label": "Waiting times", "indicators": ["waited", "waiting list"]},
-        {"theme_id": "annual_reviews", "label": "Annual reviews", "indicators": ["annual review"]},
+    codebook = codebook_table(
+        (
+            SimpleNamespace(
+                theme_id="waiting_times",
+                label="Waiting times",
+                framework_areas=["a1"],
+                definition="Waits.",
+            ),
+        ),
+        {"a1": "(1) Identifying needs"},
+        3,
     )
-    with_codebook = PackWithCodebook(**{f.name: getattr(pack, f.name) for f in dataclasses.fields(pack)})
-    with_codebook = dataclasses.replace(with_codebook, codebook=themes)
-    book = workbook(render_xlsx(with_codebook))
-    assert book.sheetnames[-1] == "Codebook"
+    questions = {
+        "services_waited": {
+            "key": "services_waited",
+            "type": "checkboxes",
+            "title": "Which of these has your family waited for?",
+            "options": [{"value": "ehcna", "label": "EHC needs assessment"}, {"value": "ot", "label": "OT"}],
+        },
+        "wait_ehcna": {
+            "key": "wait_ehcna",
+            "type": "duration",
+            "title": "How long did you wait?",
+            "show_if": {"question": "services_waited", "any_of": ["ehcna"]},
+        },
+    }
+    with_annex = dataclasses.replace(pack, annex=(codebook, questionnaire_table(questions, "1")))
+    book = workbook(render_xlsx(with_annex))
+    assert book.sheetnames[-2:] == ["Codebook", "Questionnaire"]
     sheet = book["Codebook"]
     start = header_row(sheet)
-    assert [c.value for c in sheet[start + 1]] == ["waiting_times", "Waiting times", "waited; waiting list"]
-    names = zipfile.ZipFile(io.BytesIO(render_csv_zip(with_codebook))).namelist()
-    assert names[-1] == "codebook.csv"
+    assert [c.value for c in sheet[start + 1]] == [
+        "waiting_times",
+        "Waiting times",
+        "(1) Identifying needs",
+        "Waits.",
+    ]
+    sheet = book["Questionnaire"]
+    start = header_row(sheet)
+    asked = [[c.value for c in sheet[start + n]] for n in (1, 2)]
+    assert asked[0][:6] == [
+        "services_waited",
+        "One or more answers",
+        "Which of these has your family waited for?",
+        None,
+        "EHC needs assessment; OT",
+        "Everyone",
+    ]
+    assert asked[1][5] == "Families who answered 'EHC needs assessment' to services_waited"
+    names = zipfile.ZipFile(io.BytesIO(render_csv_zip(with_annex))).namelist()
+    assert names[-2:] == ["codebook.csv", "questionnaire.csv"]
+    assert load_json(render_json(with_annex)) == with_annex
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -220,7 +269,7 @@ def test_csv_zip_has_one_tidy_file_per_table() -> None:
         assert data.startswith(b"\xef\xbb\xbf"), name
     for table in pack.tables:
         rows = list(csv.reader(io.StringIO(files[f"{table.id}.csv"].decode("utf-8-sig"))))
-        assert rows[0] == [column.label for column in table.columns]
+        assert rows[0] == header_labels(table)
         assert len(rows) == len(table.rows) + 1
     t2 = list(csv.DictReader(io.StringIO(files["T2.csv"].decode("utf-8-sig"))))
     assert t2[0]["Families mentioning"] == "120"
@@ -236,7 +285,7 @@ def test_csv_guards_formula_like_text() -> None:
     t1 = list(csv.DictReader(io.StringIO(files["T1.csv"].decode("utf-8-sig"))))
     assert t1[-1]["Framework area"] == "'=HYPERLINK(1)"
     quotes = list(csv.DictReader(io.StringIO(files["quotes.csv"].decode("utf-8-sig"))))
-    assert quotes[0]["Quote"] == "'-ish, @home +more"
+    assert quotes[0]["Descriptor"] == "'-ish, @home +more"
     assert quotes[0]["Quote ID"] == "Q-001"
 
 

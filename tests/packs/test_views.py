@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -177,6 +177,10 @@ def test_the_page_reloads_only_while_a_pack_is_being_made(
         ({"age_band": "99"}, "Choose one of the ages shown"),
         ({"survey": "999"}, "Choose one of the surveys shown"),
         ({"survey": ""}, "Choose a survey"),
+        ({"partnership_response": "We agree."}, "Enter the day the partnership received the pack"),
+        ({"partnership_seen_on": "2999-01-01"}, "cannot be in the future"),
+        ({"partnership_seen_on": "yesterday"}, "received the pack as a real date"),
+        ({"partnership_seen_on": "2026-01-01", "partnership_response": "x" * 20_001}, "20,000 characters"),
     ],
 )
 def test_a_wrong_request_for_a_pack_says_why(
@@ -192,6 +196,31 @@ def test_a_wrong_request_for_a_pack_says_why(
     assert soup.title is not None and soup.title.get_text().startswith("Error: ")
     assert message in soup.select_one(".error-summary").get_text()  # type: ignore[union-attr]
     assert db_session.scalars(select(PackSnapshot)).all() == []
+
+
+def test_the_partnership_response_goes_into_the_pack_unedited(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    _forum_id, survey_id, _lead_id = seed(app, db_session)
+    make_staff(db_session, LEAD)
+    sign_in(client, LEAD)
+    response = "We welcome the forum's work.\r\n\r\nWaits for <b>CAMHS</b> are our priority."
+    made = _make(
+        client, survey=str(survey_id), partnership_seen_on="2026-06-01", partnership_response=response
+    )
+    assert made.status_code == 303
+    snapshot = db_session.scalars(select(PackSnapshot)).one()
+    assert snapshot.partnership_seen_on == date(2026, 6, 1)
+    assert snapshot.content is not None
+    meta = snapshot.content["meta"]
+    assert meta["partnership_seen_on"] == "2026-06-01"
+    assert meta["partnership_response"] == response.strip()
+    html = next(f for f in snapshot.files if f.name == "pack.html").data.decode("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    section = soup.find("section", id="partnership")
+    assert section is not None and "1 June 2026" in section.get_text()
+    assert "Waits for <b>CAMHS</b> are our priority." in section.get_text()  # printed as text, not markup
+    assert "the local area partnership saw it on 1 June 2026" in soup.select_one(".cover").get_text()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,350 @@
+"""Who responded compared with the local SEND population (T7), and the figures a lead enters for it.
+
+A forum lead enters, on the local population page, the area's own figures for each pre-set grouping of
+``tables.GROUPINGS`` (age band, school or setting, EHC plan or SEN support): the percentage of
+children and young people in each category, with the source and its date; and the area's totals of
+children and young people with an EHC plan and with SEN support. They are kept in the forum's
+``settings`` under ``"population"``::
+
+    {"characteristics": {"age_band": {"percents": {"0-4": 8.5, ...}, "source": "DfE SEN2 2025",
+                                      "date": "January 2025"}, ...},
+     "totals": {"ehcp": {"count": 3210, "source": "DfE SEN2", "date": "January 2025"}, ...}}
+
+Only figures that were given are kept: a blank is "not known". ``local_population`` reads them back
+(ignoring anything broken), ``population_table`` builds T7 from published counts, and
+``coverage_words`` gives the summary's line on how many of the area's families answered.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from forum_app.accounts.models import Forum
+from forum_app.packs.data import Gathered
+from forum_app.packs.disclosure import round_half_up
+from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
+from forum_app.packs.tables import (
+    GROUPINGS,
+    OTHER_GROUP,
+    Publisher,
+    fmt,
+    lower_first,
+    pct_cells,
+    period_words,
+)
+
+SETTINGS_KEY = "population"
+OTHER = "other"  # the category id of "Other or not known"
+SUM_TOLERANCE = Decimal(1)  # a characteristic's percentages must add up to 100, give or take this
+MAX_SOURCE_CHARS = 120
+MAX_DATE_CHARS = 40
+MAX_TOTAL = 10_000_000  # more than every child and young person with SEND in England
+# The area totals: id -> (the words after "children and young people", for the form and the summary).
+TOTALS: dict[str, str] = {"ehcp": "with an EHC plan", "sen_support": "with SEN support"}
+OVER = "over-represented"
+UNDER = "under-represented"
+NO_CLEAR_DIFFERENCE = "no clear difference"
+TOO_FEW = "too few families to compare"
+NOT_ENTERED = "The forum has not entered local figures for this."
+NOT_KNOWN = "Local figure not known."
+
+
+# ---------------------------------------------------------------------------------------------
+# The categories
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str  # the first survey answer value with this label; OTHER for "Other or not known"
+    label: str
+
+
+@dataclass(frozen=True)
+class Grouping:
+    key: str  # the grouping question's key, as in GROUPINGS
+    name: str  # "Age"
+    categories: tuple[Category, ...]  # GROUPINGS' labels in order, then "Other or not known"
+
+    @property
+    def noun(self) -> str:
+        """What the characteristic is, inside a sentence: "age", "school or setting", "EHC plan"."""
+        return lower_first(self.name)
+
+
+def groupings() -> tuple[Grouping, ...]:
+    """The characteristics of T7 and of the form, one category per distinct label of GROUPINGS."""
+    found = []
+    for key, (name, labels) in GROUPINGS.items():
+        firsts: dict[str, str] = {}
+        for value, label in labels.items():
+            firsts.setdefault(label, value)
+        categories = [Category(value, label) for label, value in firsts.items()]
+        found.append(Grouping(key, name, (*categories, Category(OTHER, OTHER_GROUP))))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the figures
+
+
+@dataclass(frozen=True)
+class LocalFigures:
+    """One characteristic's local figures: percentages by category id (only those known)."""
+
+    percents: Mapping[str, float]
+    source: str = ""
+    as_of: str = ""
+
+    @property
+    def source_words(self) -> str:
+        """ "DfE SEN2 2025, January 2025" (or whichever of the two is known)."""
+        return ", ".join(part for part in (self.source, self.as_of) if part)
+
+
+@dataclass(frozen=True)
+class AreaTotal:
+    count: int
+    source: str = ""
+    as_of: str = ""
+
+    @property
+    def source_words(self) -> str:
+        return ", ".join(part for part in (self.source, self.as_of) if part)
+
+
+@dataclass(frozen=True)
+class LocalPopulation:
+    figures: Mapping[str, LocalFigures] = field(default_factory=dict)  # grouping key -> its figures
+    totals: Mapping[str, AreaTotal] = field(default_factory=dict)  # "ehcp" / "sen_support" -> total
+
+
+def as_mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_CONTROL = {"Cc", "Cs", "Co", "Cn"}
+
+
+def clean_text(text: object) -> str:
+    """A line of text with spaces tidied and control characters left out."""
+    if not isinstance(text, str):
+        return ""
+    kept = "".join(" " if unicodedata.category(c) in _CONTROL else c for c in text)
+    return " ".join(kept.split())
+
+
+def short_text(value: object, limit: int) -> str:
+    return clean_text(value)[:limit] if isinstance(value, str) else ""
+
+
+def local_population(forum: Forum) -> LocalPopulation | None:
+    """The forum's local figures, or None when it has entered none. Anything broken is left out."""
+    settings = forum.settings if isinstance(forum.settings, dict) else {}
+    raw = settings.get(SETTINGS_KEY)
+    if not isinstance(raw, dict):
+        return None
+    characteristics = raw.get("characteristics")
+    characteristics = characteristics if isinstance(characteristics, dict) else {}
+    figures: dict[str, LocalFigures] = {}
+    for grouping in groupings():
+        entry = characteristics.get(grouping.key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("percents"), dict):
+            continue
+        stored = entry["percents"]
+        percents = {
+            category.id: round_half_up(float(stored[category.id]))
+            for category in grouping.categories
+            if is_number(stored.get(category.id)) and 0 <= stored[category.id] <= 100
+        }
+        if percents:
+            figures[grouping.key] = LocalFigures(
+                percents,
+                short_text(entry.get("source"), MAX_SOURCE_CHARS),
+                short_text(entry.get("date"), MAX_DATE_CHARS),
+            )
+    stored_totals = raw.get("totals")
+    stored_totals = stored_totals if isinstance(stored_totals, dict) else {}
+    totals: dict[str, AreaTotal] = {}
+    for total_id in TOTALS:
+        entry = stored_totals.get(total_id)
+        if not isinstance(entry, dict):
+            continue
+        count = entry.get("count")
+        if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_TOTAL:
+            source = short_text(entry.get("source"), MAX_SOURCE_CHARS)
+            totals[total_id] = AreaTotal(count, source, short_text(entry.get("date"), MAX_DATE_CHARS))
+    if not figures and not totals:
+        return None
+    return LocalPopulation(figures, totals)
+
+
+# ---------------------------------------------------------------------------------------------
+# T7
+
+
+def _respondent_counts(now: Gathered, key: str, grouping: Grouping) -> list[int]:
+    """Exact counts of respondents per category; families who did not answer are "not known"."""
+    labels = GROUPINGS[key][1]
+    by_label: Counter[str] = Counter()
+    answered = 0
+    for value, n in now.closed.get(key, Counter()).items():
+        by_label[labels.get(str(value), OTHER_GROUP)] += n
+        answered += n
+    by_label[OTHER_GROUP] += max(0, now.respondents - answered)
+    return [by_label[category.label] for category in grouping.categories]
+
+
+def _compare(percent: Cell, low: Cell, high: Cell, local: float | None) -> tuple[Cell, str]:
+    """The ratio of the respondents' percentage to the local one, and the note."""
+    if not isinstance(percent, float):
+        return (SUPPRESSED if percent == SUPPRESSED else NOT_AVAILABLE), TOO_FEW
+    if local is None:
+        return NOT_AVAILABLE, NOT_KNOWN
+    ratio: Cell = round_half_up(percent / local) if local > 0 else NOT_APPLICABLE
+    assert isinstance(low, float) and isinstance(high, float)
+    if local < low:
+        return ratio, OVER
+    if local > high:
+        return ratio, UNDER
+    return ratio, NO_CLEAR_DIFFERENCE
+
+
+def population_table(publisher: Publisher, now: Gathered, population: LocalPopulation | None) -> Table:
+    """T7: the families who answered, by each pre-set grouping, against the local population.
+
+    Counts are published one characteristic at a time with ``publisher.row`` (so a suppressed count
+    cannot be worked out from the others and the total); percentages and intervals come from the
+    published counts, with the pack's base thresholds. A family is over- or under-represented only
+    when the local percentage lies outside the 95% interval of the families' percentage.
+    """
+    figures = population.figures if population else {}
+    rows: list[dict[str, Cell]] = []
+    for grouping in groupings():
+        cells, base = publisher.row(_respondent_counts(now, grouping.key, grouping))
+        local = figures.get(grouping.key)
+        for category, count in zip(grouping.categories, cells, strict=True):
+            shown = pct_cells(publisher, count, base)
+            if local is None:
+                local_percent: Cell = NOT_AVAILABLE
+                source: Cell = NOT_AVAILABLE
+                ratio: Cell = NOT_AVAILABLE
+                note = NOT_ENTERED
+            else:
+                known = local.percents.get(category.id)
+                local_percent = float(known) if known is not None else NOT_AVAILABLE
+                source = local.source_words or NOT_AVAILABLE
+                ratio, note = _compare(shown["percent"], shown["low"], shown["high"], known)
+            rows.append(
+                {
+                    "characteristic": grouping.name,
+                    "category": category.label,
+                    "base": base,
+                    "respondents": count,
+                    **shown,
+                    "population_percent": local_percent,
+                    "source": source,
+                    "ratio": ratio,
+                    "note": note,
+                }
+            )
+    return Table(
+        "T7",
+        "Who responded compared with the local SEND population",
+        f"Families who answered, by each pre-set group, against the local population of children and "
+        f"young people with SEND as the forum entered it, {period_words(now)}",
+        (
+            Column("characteristic", "Characteristic"),
+            Column("category", "Category"),
+            Column("base", "Families who answered", "count"),
+            Column("respondents", "Families in the category", "count"),
+            Column("percent", "% of families", "percent"),
+            Column("low", "95% CI lower", "percent"),
+            Column("high", "95% CI upper", "percent"),
+            Column("flag", "Reliability"),
+            Column("population_percent", "Local population %", "percent"),
+            Column("source", "Source and date"),
+            Column("ratio", "Ratio (families % ÷ population %)", "number"),
+            Column("note", "Note"),
+        ),
+        tuple(rows),
+        _notes(population),
+    )
+
+
+def _notes(population: LocalPopulation | None) -> tuple[str, ...]:
+    notes = [
+        f"'{OTHER_GROUP}' holds the other answers (such as alternative provision, home education, waiting "
+        "for a plan, or 'I do not know') and families who did not answer the question.",
+        "The ratio is the families' percentage divided by the local one: 1.0 is the same share. A group is "
+        "called over- or under-represented only when the local percentage lies outside the 95% interval "
+        "of the families' percentage.",
+        "The local figures come from the sources shown, entered by the forum; their age bands and types "
+        "of setting may not match the survey's exactly.",
+    ]
+    missing = [f"'{g.name}'" for g in groupings() if population is None or g.key not in population.figures]
+    if missing:
+        notes.append(
+            f"The forum has not entered local population figures for {_and(missing)}: the local "
+            f"population is shown as {NOT_AVAILABLE}."
+        )
+    totals = population.totals if population else {}
+    known = [
+        f"{words}: {fmt(totals[total_id].count)}"
+        + (f" ({totals[total_id].source_words})" if totals[total_id].source_words else "")
+        for total_id, words in TOTALS.items()
+        if total_id in totals
+    ]
+    if known:
+        notes.append(f"Children and young people in the area {'; '.join(known)}.")
+    return tuple(notes)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _share(count: int, total: int) -> str:
+    share = 100 * count / total
+    if count == 0:
+        return "none"
+    if share < 0.1:
+        return "less than 0.1%"
+    if share < 1:
+        return f"about {round_half_up(share):.1f}%"
+    return f"about {round_half_up(share, 0):.0f}%"
+
+
+def coverage_words(publisher: Publisher, now: Gathered, population: LocalPopulation | None) -> str | None:
+    """The summary's line on coverage, e.g. "about 6% of the 3,210 children and young people with an EHC
+    plan in the area (DfE SEN2, January 2025)", from the published (rounded) count of families with an
+    EHC plan (and likewise for SEN support when that total is known too).
+
+    None when the area's totals are not known, or when the count is suppressed or larger than the total
+    (a share would then say more than it should, or nonsense).
+    """
+    if population is None:
+        return None
+    grouping = next(g for g in groupings() if g.key == "ehcp")
+    cells, _ = publisher.row(_respondent_counts(now, grouping.key, grouping))
+    published = {category.id: cell for category, cell in zip(grouping.categories, cells, strict=True)}
+    parts = []
+    for total_id, words in TOTALS.items():
+        total = population.totals.get(total_id)
+        count = published.get("yes" if total_id == "ehcp" else total_id)
+        if total is None or total.count == 0 or not isinstance(count, int) or count > total.count:
+            continue
+        source = f" ({total.source_words})" if total.source_words else ""
+        parts.append(
+            f"{_share(count, total.count)} of the {total.count:,} children and young people {words}"
+            f" in the area{source}"
+        )
+    return "; ".join(parts) or None
