@@ -175,6 +175,13 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     )
 
 
+def short_areas(areas: str) -> str:
+    """ "(1) Identification and assessment: needs identified ...; (3) Right help at the right time" ->
+    "(1) Identification and assessment; (3) Right help at the right time": page 1 names the areas, T1
+    describes them."""
+    return "; ".join(area.split(": ", 1)[0] for area in areas.split("; "))
+
+
 def _positives(t2: Table) -> list[dict[str, Cell]]:
     """The two themes most families wrote positively about (published counts)."""
     rows = [row for row in t2.rows if isinstance(row["positive"], int) and row["positive"] > 0]
@@ -220,7 +227,7 @@ def _summary(
                 low=row["low"],
                 high=row["high"],
                 change=str(row["change"]),
-                framework_area=str(row["framework_area"]),
+                framework_area=short_areas(str(row["framework_area"])),
                 table_id="T2",
                 quote_ids=tuple(quote_ids.get(str(row["theme_id"]), [])[:2]),
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,7 @@ from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest, PackRequestError
 from forum_app.packs.model import SUPPRESSED, Pack
+from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first
 from forum_app.surveys.models import Answer
 from forum_app.surveys.seeding import seed_demo
@@ -319,3 +322,13 @@ def test_the_command_takes_the_partnership_response_from_a_file(
     response.write_text("We agree.", encoding="utf-8")
     alone = runner.invoke(args=[*args, "--partnership-response", str(response)])
     assert alone.exit_code != 0 and "Enter the day" in alone.output
+
+
+def test_page_one_of_a_built_pack_fits_one_a4_sheet(seeded: Pack) -> None:
+    """Five findings, seven services' waits, strengths, caveats and questions: still one page."""
+    reader = PdfReader(io.BytesIO(render_pdf(seeded)))
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert len(seeded.summary.findings) == 5
+    assert "Questions inspectors may wish to test with leaders" in first
+    assert seeded.summary.questions[-1].split(" (")[0] in first
+    assert " ".join(reader.pages[1].extract_text().split()).startswith(seeded.tables[0].title)

@@ -430,3 +430,13 @@ def test_each_kind_of_chart_says_what_its_marks_mean(pack: Pack) -> None:
     assert "centred on 0" in chart_note(replace(bars, kind="diverging"))
     assert "95% CIs" not in chart_note(replace(bars, kind="diverging"))
     assert "Open circle: the previous period" in chart_note(replace(dots, kind="paired"))
+
+
+def test_the_cover_and_summary_fit_on_the_first_a4_page() -> None:
+    pack = full_sample_pack()
+    reader = PdfReader(io.BytesIO(render_pdf(pack)))
+    first, second = (reader.pages[n].extract_text() for n in (0, 1))
+    assert "Produced independently" in first and "Questions inspectors may wish to test with leaders" in first
+    for question in pack.summary.questions:
+        assert question.split(" (")[0].split()[-1] in " ".join(first.split())
+    assert " ".join(second.split()).startswith(pack.tables[0].title)
