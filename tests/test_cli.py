@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
+from forum_app.packs.population import local_population
 from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey
 from forum_app.surveys.services import definition_of, first_unanswered
 from forum_app.themes.models import CODED, CodedAnswer, CodingDecision
@@ -101,3 +102,18 @@ def test_seed_demo_leaves_the_last_days_answers_to_code(runner: FlaskCliRunner, 
     decided = db_session.scalars(select(CodingDecision.user_id).distinct()).all()
     lead = db_session.scalars(select(User.id).where(User.email == "lead@demo.forum.invalid")).one()
     assert decided == [lead]
+
+
+def test_seed_demo_gives_the_demo_forum_made_up_population_figures_once(
+    runner: FlaskCliRunner, db_session: Session
+) -> None:
+    result = runner.invoke(args=["seed-demo", "--responses", "5"])
+    assert result.exit_code == 0 and "made-up local population figures" in result.output
+    forum = db_session.scalars(select(Forum).where(Forum.slug == "demo")).one()
+    population = local_population(forum)
+    assert population is not None and population.totals["ehcp"].count == 3200
+    assert "not real" in population.totals["ehcp"].source_words
+    again = runner.invoke(args=["seed-demo", "--responses", "5"])
+    assert again.exit_code == 0 and "population" not in again.output
+    other = runner.invoke(args=["seed-demo", "--responses", "5", "--forum", "other"])
+    assert other.exit_code == 0 and "population" not in other.output

@@ -234,17 +234,19 @@ def _summary(
         )
     positives = _positives(t2)
     working = tuple(f"{r['theme_label']}: {fmt(r['positive'])} families wrote positively" for r in positives)
+    # Three questions: the two themes most families raised, and EHC needs assessments against the
+    # 20-week limit where families' waits can be published (else the third theme).
+    waits_question = isinstance(t3.rows[0]["over_percent"], float)
     questions = [
-        f"What do leaders know about {str(f.text).split('raised ', 1)[-1]}, and how? (T2)"
-        for f in findings[:3]
+        f"What do leaders know about {lower_first(str(row['theme_label']))}, and how? (T2)"
+        for row in top[: 2 if waits_question else 3]
     ]
-    ehcna = t3.rows[0]
-    if isinstance(ehcna["over_percent"], float):
+    if waits_question:
         questions.append("How many EHC needs assessments finish within 20 weeks, and for whom not? (T3)")
     return Summary(
         who=f"{fmt(respondents)} families answered from {period_words(now)}"
-        + (f", {coverage}" if coverage else "")
-        + f"; {fmt(publisher.count(now.text_base))} had free-text answers coded.",
+        + (f": {coverage}" if coverage else "")
+        + f". {fmt(publisher.count(now.text_base))} had free-text answers coded.",
         findings=tuple(findings),
         waits_table_id="T3",
         working=working,

@@ -324,9 +324,9 @@ def _share(count: int, total: int) -> str:
 
 
 def coverage_words(publisher: Publisher, now: Gathered, population: LocalPopulation | None) -> str | None:
-    """The summary's line on coverage, e.g. "about 6% of the 3,210 children and young people with an EHC
-    plan in the area (DfE SEN2, January 2025)", from the published (rounded) count of families with an
-    EHC plan (and likewise for SEN support when that total is known too).
+    """The summary's words on coverage, e.g. "200 of them with an EHC plan, about 6% of the area's 3,210
+    (DfE SEN2, January 2025)", from the published (rounded) count of families with an EHC plan (and
+    likewise for SEN support when that total is known too).
 
     None when the area's totals are not known, or when the count is suppressed or larger than the total
     (a share would then say more than it should, or nonsense).
@@ -344,7 +344,6 @@ def coverage_words(publisher: Publisher, now: Gathered, population: LocalPopulat
             continue
         source = f" ({total.source_words})" if total.source_words else ""
         parts.append(
-            f"{_share(count, total.count)} of the {total.count:,} children and young people {words}"
-            f" in the area{source}"
+            f"{count:,} of them {words}, {_share(count, total.count)} of the area's {total.count:,}{source}"
         )
-    return "; ".join(parts) or None
+    return " and ".join(parts) or None

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from forum_app.extensions import db
-from forum_app.surveys.seeding import confirm_demo_coding, seed_demo
+from forum_app.surveys.seeding import add_demo_population, confirm_demo_coding, seed_demo
 
 
 @click.command("seed-demo")
@@ -52,6 +52,8 @@ def seed_demo_command(count: int, seed: int, forum_slug: str, until: object, cod
             f"The demo lead confirmed the suggested themes of {coded:,} answers sent before {cutoff}; "
             "newer ones wait in the coding queue."
         )
+    if result.lead_email and add_demo_population(db.session, forum_slug):
+        click.echo("Added made-up local population figures for the packs' table T7 (not real data).")
     if result.lead_password:
         click.echo(f"Staff sign-in: {result.lead_email}")
         click.echo(f"One-time password (change it when you first sign in): {result.lead_password}")

@@ -95,3 +95,48 @@ def confirm_demo_coding(session: Session, forum_slug: str, sent_before: date) ->
     if forum is None or lead is None:
         return 0
     return bulk_accept(session, forum.id, lead.id, 0.5, Filters(period_to=sent_before - timedelta(days=1)))
+
+
+# Made-up local figures for the demo forum's T7 (the share of the area's children with SEND in each
+# group, and the area's totals), labelled as not real wherever they are shown.
+DEMO_SOURCE = "Demo figures, not real data"
+DEMO_POPULATION = {
+    "age_band": {"0-4": "6", "5-10": "33", "11-15": "36", "16-18": "15", "19-25": "10", "other": "0"},
+    "setting": {
+        "early_years": "5",
+        "mainstream_primary": "38",
+        "mainstream_secondary": "30",
+        "resourced": "17",
+        "post16": "10",
+        "other": "0",
+    },
+    "ehcp": {"yes": "20", "sen_support": "80", "other": "0"},
+}
+DEMO_TOTALS = {"ehcp": "3200", "sen_support": "13500"}
+
+
+def add_demo_population(session: Session, forum_slug: str) -> bool:
+    """Give the demo forum made-up local population figures, unless it has some. True if added."""
+    from forum_app.packs.population import SETTINGS_KEY
+    from forum_app.packs.population_form import (
+        date_field,
+        percent_field,
+        save_population,
+        source_field,
+        total_field,
+    )
+
+    forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
+    if forum is None or (isinstance(forum.settings, dict) and forum.settings.get(SETTINGS_KEY)):
+        return False
+    typed: dict[str, str] = {}
+    for key, percents in DEMO_POPULATION.items():
+        typed |= {percent_field(key, category): value for category, value in percents.items()}
+        typed |= {source_field(key): DEMO_SOURCE, date_field(key): "January 2026"}
+    for total_id, count in DEMO_TOTALS.items():
+        field = total_field(total_id)
+        typed |= {field: count, source_field(field): DEMO_SOURCE, date_field(field): "January 2026"}
+    errors = save_population(session, forum, typed)
+    if errors:
+        raise ValueError(f"The demo population figures do not pass the form's checks: {errors}")
+    return True

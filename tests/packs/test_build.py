@@ -22,7 +22,7 @@ from forum_app.packs.model import SUPPRESSED, Pack
 from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first
 from forum_app.surveys.models import Answer
-from forum_app.surveys.seeding import seed_demo
+from forum_app.surveys.seeding import add_demo_population, seed_demo
 from forum_app.themes.models import ACCEPTED, Coding
 from forum_app.themes.workspace import Filters, bulk_accept
 
@@ -324,11 +324,33 @@ def test_the_command_takes_the_partnership_response_from_a_file(
     assert alone.exit_code != 0 and "Enter the day" in alone.output
 
 
-def test_page_one_of_a_built_pack_fits_one_a4_sheet(seeded: Pack) -> None:
-    """Five findings, seven services' waits, strengths, caveats and questions: still one page."""
-    reader = PdfReader(io.BytesIO(render_pdf(seeded)))
-    first = " ".join(reader.pages[0].extract_text().split())
-    assert len(seeded.summary.findings) == 5
-    assert "Questions inspectors may wish to test with leaders" in first
-    assert seeded.summary.questions[-1].split(" (")[0] in first
-    assert " ".join(reader.pages[1].extract_text().split()).startswith(seeded.tables[0].title)
+def test_page_one_of_a_built_pack_fits_one_a4_sheet(db_session: Session, seeded: Pack) -> None:
+    """Five findings with their change, seven services' waits, strengths, caveats, questions and the
+    right of reply: still one page."""
+    half_year = PackRequest(
+        "demo", "send-experience", date(2026, 1, 1), UNTIL, {}, date(2026, 6, 20), "We note the findings."
+    )
+    compared = build_pack(db_session, half_year, built_on=date(2026, 7, 1))
+    assert any(finding.change != "no earlier period" for finding in compared.summary.findings)
+    for pack in (seeded, compared):
+        reader = PdfReader(io.BytesIO(render_pdf(pack)))
+        first = " ".join(reader.pages[0].extract_text().split())
+        assert len(pack.summary.findings) == 5
+        assert "Questions inspectors may wish to test with leaders" in first
+        assert pack.summary.questions[-1].split(" (")[0] in first
+        assert " ".join(reader.pages[1].extract_text().split()).startswith(pack.tables[0].title)
+
+
+def test_t7_and_the_who_line_use_the_forums_local_figures(app: Flask, db_session: Session) -> None:
+    _seed(app, db_session, responses=200)
+    before = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert "of them with an EHC plan" not in before.summary.who
+    assert {row["population_percent"] for row in before.table("T7").rows} == {"[x]"}
+    assert add_demo_population(db_session, "demo")
+    after = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    t7 = after.table("T7")
+    ehcp = next(row for row in t7.rows if row["category"] == "Has an EHC plan")
+    assert ehcp["population_percent"] == 20.0
+    assert f"{ehcp['respondents']:,} of them with an EHC plan" in after.summary.who
+    assert "of the area's 3,200" in after.summary.who
+    assert [t.id for t in after.tables][-1] == "T7"

@@ -232,14 +232,11 @@ def test_the_area_totals_are_in_the_notes() -> None:
 def test_coverage_is_the_published_count_over_the_area_total() -> None:
     gathered = _gathered(400, ehcp={"yes": 188, "sen_support": 212})  # 188 is published as 190
     words = coverage_words(PUBLISHER, gathered, LocalPopulation(totals={"ehcp": SEN2}))
-    assert words == (
-        "about 6% of the 3,210 children and young people with an EHC plan in the area "
-        "(DfE SEN2, January 2025)"
-    )
+    assert words == "190 of them with an EHC plan, about 6% of the area's 3,210 (DfE SEN2, January 2025)"
     # From the rounded count: 12 is published as 10, so 10 of 100 is "about 10%", not 12%.
     small = LocalPopulation(totals={"ehcp": AreaTotal(100, "Council", "2025")})
     assert coverage_words(PUBLISHER, _gathered(400, ehcp={"yes": 12, "no": 388}), small) == (
-        "about 10% of the 100 children and young people with an EHC plan in the area (Council, 2025)"
+        "10 of them with an EHC plan, about 10% of the area's 100 (Council, 2025)"
     )
 
 
@@ -249,9 +246,8 @@ def test_coverage_adds_sen_support_when_that_total_is_known() -> None:
         totals={"ehcp": SEN2, "sen_support": AreaTotal(42_000, "DfE school census", "2025")}
     )
     assert coverage_words(PUBLISHER, gathered, both) == (
-        "about 6% of the 3,210 children and young people with an EHC plan in the area "
-        "(DfE SEN2, January 2025); about 0.5% of the 42,000 children and young people with SEN support "
-        "in the area (DfE school census, 2025)"
+        "190 of them with an EHC plan, about 6% of the area's 3,210 (DfE SEN2, January 2025) and "
+        "210 of them with SEN support, about 0.5% of the area's 42,000 (DfE school census, 2025)"
     )
 
 
