@@ -37,7 +37,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "surveys.privacy",
         "accounts.login",
         "accounts.health",
-        # Evidence packs shared with inspectors: the link is the key (forum_app/packs/views.py).
+        # Evidence packs shared with inspectors: the link is the key (forum_app/packs/shared_views.py).
         "packs.shared",
         "packs.shared_passcode",
         "packs.shared_view",

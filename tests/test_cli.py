@@ -108,7 +108,7 @@ def test_seed_demo_gives_the_demo_forum_made_up_population_figures_once(
     runner: FlaskCliRunner, db_session: Session
 ) -> None:
     result = runner.invoke(args=["seed-demo", "--responses", "5"])
-    assert result.exit_code == 0 and "made-up local population figures" in result.output
+    assert result.exit_code == 0 and "made-up local figures" in result.output
     forum = db_session.scalars(select(Forum).where(Forum.slug == "demo")).one()
     population = local_population(forum)
     assert population is not None and population.totals["ehcp"].count == 3200

@@ -64,6 +64,7 @@ from forum_app.packs.tables import (
     trend_table,
     waits_table,
 )
+from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
 from forum_app.surveys.support import forum_support
 from forum_app.templating import format_date
 from forum_app.themes.codebook import default_codebook
@@ -124,8 +125,9 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
 
     quotes = select_quotes(publisher, now, themes, area_labels)
     t2 = theme_table(publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes))
-    t1 = area_table(publisher, now, themes, list(codebook.framework_areas))
-    t3 = waits_table(publisher, now)
+    t1 = area_table(publisher, now, before, themes, list(codebook.framework_areas), quotes)
+    population = local_population(forum)
+    t3 = waits_table(publisher, now, population.official if population else None)
     t4 = closed_table(publisher, now, questions)
     t5 = groups_table(publisher, now, t2)
     t6 = trend_table(publisher, now, before, t2)
@@ -149,7 +151,6 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         partnership_seen_on=request.partnership_seen_on.isoformat() if request.partnership_seen_on else "",
         partnership_response=request.partnership_response.strip(),
     )
-    population = local_population(forum)
     t7 = population_table(publisher, now, population)
     summary = _summary(
         publisher, now, t2, t3, quotes, respondents, coverage_words(publisher, now, population)
@@ -272,8 +273,11 @@ def _methodology(
     fieldwork = (
         f"Survey: {survey.title} (version {meta.survey_versions}). Answers were sent online and "
         f"anonymously, {period_words(now)}.",
-        f"{fmt(meta.responses)} families sent answers. Answers that looked automated, or that a "
-        f"moderator moved to the spam folder, were left out ({fmt(publisher.count(now.spam))}).",
+        _reach(publisher, now, bool(meta.filters)),
+        f"{fmt(meta.responses)} families' answers are counted. Answers that looked automated, or that a "
+        f"moderator moved to the spam folder, were left out ({fmt(publisher.count(now.spam))}). "
+        f"{fmt(publisher.count(now.possible_duplicates))} counted responses were marked as possibly "
+        "repeating an earlier one, for a moderator to check; they count unless a moderator rejected them.",
         "Every question, word for word, with who was asked it, is in the annex (the Questionnaire "
         "worksheet of the spreadsheet, questionnaire.csv, and the JSON file).",
     )
@@ -351,6 +355,23 @@ def _methodology(
         Section("Quality assurance and reproducibility", reproducibility),
         Section("Data protection", (protection,)),
         Section("Right of reply", (_right_of_reply(meta),)),
+    )
+
+
+def _reach(publisher: Publisher, now: Gathered, filtered: bool) -> str:
+    """The reach funnel: starts, then what became of them (visits are not counted: no visitor is
+    recorded)."""
+    # One row whose parts add up to the total: suppressed together, so none can be worked out.
+    (sent, unfinished, withdrawn, spam), started = publisher.row(
+        [now.started[status] for status in (SUBMITTED, IN_PROGRESS, WITHDRAWN, SPAM)]
+    )
+    return (
+        f"Of the {fmt(started)} families who started the survey in the period"
+        + (" (all families, not only this pack's selection)" if filtered else "")
+        + f", {fmt(sent)} sent their answers, {fmt(unfinished)} had not finished (unfinished answers are "
+        f"never counted, and are deleted after the resume period), {fmt(withdrawn)} withdrew them "
+        f"(deleted) and {fmt(spam)} were moved to spam. Visits to the survey page are not counted: the app "
+        "keeps no record of visitors."
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import Select, Text, cast, distinct, func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, Membership
@@ -86,6 +86,10 @@ class Gathered:
     awaiting_moderation: int = 0  # free-text answers not yet approved
     awaiting_coding: int = 0  # approved answers nobody has coded yet
     spam: int = 0
+    # Every response started in the period, by status (in_progress, submitted, withdrawn, spam), whatever
+    # the pack's selection: the reach funnel of the methodology.
+    started: Counter[str] = field(default_factory=Counter)
+    possible_duplicates: int = 0  # counted responses a moderator was told may repeat an earlier one
     # Candidate quotes a lead marked, consented, approved by a member of staff whose role is known.
     quotes: list[QuoteSource] = field(default_factory=list)
 
@@ -240,6 +244,28 @@ def gather(
             out.awaiting_coding += 1
     out.spam = (
         session.scalar(select(func.count()).select_from(_responses(survey, start, end, SPAM).subquery())) or 0
+    )
+    out.started = Counter(
+        dict(
+            session.execute(
+                select(Response.status, func.count())
+                .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+                .where(
+                    SurveyVersion.survey_id == survey.id,
+                    Response.started_on >= start,
+                    Response.started_on <= end,
+                )
+                .group_by(Response.status)
+            ).all()
+        )
+    )
+    out.possible_duplicates = (
+        session.scalar(
+            select(func.count(distinct(ModerationItem.response_id))).where(
+                ModerationItem.response_id.in_(responses), ModerationItem.duplicate_of.is_not(None)
+            )
+        )
+        or 0
     )
     out.quotes = _quote_sources(session, forum, responses, kept)
     return out

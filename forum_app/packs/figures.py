@@ -56,7 +56,14 @@ def waits_chart(t3: Table, source: str) -> Chart:
     for row in t3.rows:
         pct = row["over_percent"]
         bars.append(
-            Bar(str(row["service"]), pct if isinstance(pct, float) else None, None, None, row["completed"])
+            Bar(
+                str(row["service"]),
+                pct if isinstance(pct, float) else None,
+                None,
+                None,
+                row["completed"],
+                marker=_number(row.get("official_percent")),  # the official figure beside it in T3
+            )
         )
     return Chart(
         "C2",
@@ -197,6 +204,10 @@ def _trend_bar(row: dict[str, Cell]) -> Bar:
         previous_low=number("previous_low"),
         previous_high=number("previous_high"),
     )
+
+
+def _number(value: Cell) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def pack_charts(tables: tuple[Table, ...], source: str) -> tuple[Chart, ...]:

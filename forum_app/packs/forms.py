@@ -14,7 +14,7 @@ from wtforms import Field, PasswordField, RadioField, SelectField, StringField, 
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from forum_app.packs.reply import MAX_RESPONSE_CHARACTERS
-from forum_app.packs.snapshots import (
+from forum_app.packs.sharing import (
     DEFAULT_LINK_DAYS,
     MAX_LABEL,
     MAX_LINK_DAYS,

@@ -2,13 +2,15 @@
 
 A forum lead enters, on the local population page, the area's own figures for each pre-set grouping of
 ``tables.GROUPINGS`` (age band, school or setting, EHC plan or SEN support): the percentage of
-children and young people in each category, with the source and its date; and the area's totals of
-children and young people with an EHC plan and with SEN support. They are kept in the forum's
-``settings`` under ``"population"``::
+children and young people in each category, with the source and its date; the area's totals of
+children and young people with an EHC plan and with SEN support; and, for each service of T3 with a
+limit (``OFFICIAL_SERVICES``), the official percentage of waits over that limit, the comparator of T3
+and C2. They are kept in the forum's ``settings`` under ``"population"``::
 
     {"characteristics": {"age_band": {"percents": {"0-4": 8.5, ...}, "source": "DfE SEN2 2025",
                                       "date": "January 2025"}, ...},
-     "totals": {"ehcp": {"count": 3210, "source": "DfE SEN2", "date": "January 2025"}, ...}}
+     "totals": {"ehcp": {"count": 3210, "source": "DfE SEN2", "date": "January 2025"}, ...},
+     "official": {"ehcna": {"percent": 50.8, "source": "DfE SEN2 2025", "date": "calendar year 2024"}}}
 
 Only figures that were given are kept: a blank is "not known". ``local_population`` reads them back
 (ignoring anything broken), ``population_table`` builds T7 from published counts, and
@@ -30,6 +32,7 @@ from forum_app.packs.disclosure import round_half_up
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.tables import (
     GROUPINGS,
+    LIMITS,
     OTHER_GROUP,
     Publisher,
     fmt,
@@ -46,6 +49,10 @@ MAX_DATE_CHARS = 40
 MAX_TOTAL = 10_000_000  # more than every child and young person with SEND in England
 # The area totals: id -> (the words after "children and young people", for the form and the summary).
 TOTALS: dict[str, str] = {"ehcp": "with an EHC plan", "sen_support": "with SEN support"}
+# The services of T3 with a limit, for which an official figure may be entered: service key -> label.
+OFFICIAL_SERVICES: dict[str, str] = {
+    service: label for service, (label, weeks, _) in LIMITS.items() if weeks is not None
+}
 OVER = "over-represented"
 UNDER = "under-represented"
 NO_CLEAR_DIFFERENCE = "no clear difference"
@@ -118,9 +125,23 @@ class AreaTotal:
 
 
 @dataclass(frozen=True)
+class OfficialFigure:
+    """An official waiting-time figure for one service: the percentage of waits over its limit."""
+
+    percent: float
+    source: str = ""
+    as_of: str = ""
+
+    @property
+    def source_words(self) -> str:
+        return ", ".join(part for part in (self.source, self.as_of) if part)
+
+
+@dataclass(frozen=True)
 class LocalPopulation:
     figures: Mapping[str, LocalFigures] = field(default_factory=dict)  # grouping key -> its figures
     totals: Mapping[str, AreaTotal] = field(default_factory=dict)  # "ehcp" / "sen_support" -> total
+    official: Mapping[str, OfficialFigure] = field(default_factory=dict)  # T3's service key -> figure
 
 
 def as_mapping(value: object) -> dict[str, Any]:
@@ -182,9 +203,27 @@ def local_population(forum: Forum) -> LocalPopulation | None:
         if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_TOTAL:
             source = short_text(entry.get("source"), MAX_SOURCE_CHARS)
             totals[total_id] = AreaTotal(count, source, short_text(entry.get("date"), MAX_DATE_CHARS))
-    if not figures and not totals:
+    official = _official_figures(raw.get("official"))
+    if not figures and not totals and not official:
         return None
-    return LocalPopulation(figures, totals)
+    return LocalPopulation(figures, totals, official)
+
+
+def _official_figures(stored: object) -> dict[str, OfficialFigure]:
+    """The official waiting-time figures kept: a percentage from 0 to 100 with its source and date (the
+    form asks for both), for a service with a limit. Anything else is left out."""
+    found: dict[str, OfficialFigure] = {}
+    for service in OFFICIAL_SERVICES:
+        entry = as_mapping(as_mapping(stored).get(service))
+        percent = entry.get("percent")
+        if not isinstance(percent, int | float) or isinstance(percent, bool):
+            continue
+        value = float(percent)
+        source = short_text(entry.get("source"), MAX_SOURCE_CHARS)
+        as_of = short_text(entry.get("date"), MAX_DATE_CHARS)
+        if 0 <= value <= 100 and source and as_of:
+            found[service] = OfficialFigure(round_half_up(value), source, as_of)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

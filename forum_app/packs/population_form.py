@@ -18,6 +18,7 @@ from forum_app.packs.population import (
     MAX_DATE_CHARS,
     MAX_SOURCE_CHARS,
     MAX_TOTAL,
+    OFFICIAL_SERVICES,
     OTHER,
     SETTINGS_KEY,
     SUM_TOLERANCE,
@@ -28,6 +29,7 @@ from forum_app.packs.population import (
     is_number,
     short_text,
 )
+from forum_app.packs.tables import LIMITS, lower_first
 
 Errors = dict[str, list[str]]  # field name (or a grouping key, for its sum) -> messages, in form order
 CHANGED_MEANWHILE = (
@@ -35,6 +37,12 @@ CHANGED_MEANWHILE = (
     "Open this page again in a new tab to see theirs; saving this form again replaces them with yours."
 )
 PERCENT = re.compile(r"(\d{1,3})(?:\.(\d+))?")
+# Examples of an official figure's source and date, in messages and hints: service key -> (source, date).
+OFFICIAL_EXAMPLES: dict[str, tuple[str, str]] = {
+    "ehcna": ("DfE SEN2 2025", "calendar year 2024"),
+}
+HEALTH_EXAMPLE = ("NHS England waiting times", "March 2025")
+OVER_THE_LIMIT_LABEL = "% over the limit"
 
 
 def percent_field(key: str, category_id: str) -> str:
@@ -53,6 +61,15 @@ def total_field(total_id: str) -> str:
     return f"total-{total_id}"
 
 
+def official_field(service: str) -> str:
+    return f"official-{service}"
+
+
+def _official_noun(service: str) -> str:
+    """ "official EHC needs assessment figure", inside a sentence."""
+    return f"official {lower_first(OFFICIAL_SERVICES[service])} figure"
+
+
 def field_names() -> list[str]:
     """Every field of the form, in its order."""
     names = []
@@ -61,6 +78,9 @@ def field_names() -> list[str]:
         names += [source_field(grouping.key), date_field(grouping.key)]
     for total_id in TOTALS:
         key = total_field(total_id)
+        names += [key, source_field(key), date_field(key)]
+    for service in OFFICIAL_SERVICES:
+        key = official_field(service)
         names += [key, source_field(key), date_field(key)]
     return names
 
@@ -198,7 +218,33 @@ def check_population(typed: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
                 "source": source,
                 "date": as_of,
             }
-    return {"characteristics": characteristics, "totals": totals}, errors
+    official: dict[str, Any] = {}
+    for service, label in OFFICIAL_SERVICES.items():
+        name = official_field(service)
+        value, messages = check_percent(typed.get(name, ""), f"{label} (official figure)")
+        add(name, messages)
+        given = bool(clean_text(typed.get(name, "")))
+        noun = _official_noun(service)
+        example_source, example_date = OFFICIAL_EXAMPLES.get(service, HEALTH_EXAMPLE)
+        source, source_errors = _check_words(
+            typed.get(source_field(name), ""), MAX_SOURCE_CHARS, f"The source of the {noun}"
+        )
+        as_of, date_errors = _check_words(
+            typed.get(date_field(name), ""), MAX_DATE_CHARS, f"The date of the {noun}"
+        )
+        if given and not source and not source_errors:
+            source_errors = [f"Enter where the {noun} comes from, like {example_source}"]
+        if given and not as_of and not date_errors:
+            date_errors = [f"Enter the date of the {noun}, like {example_date}"]
+        add(source_field(name), source_errors)
+        add(date_field(name), date_errors)
+        if value is not None or source or as_of:
+            official[service] = {
+                **({"percent": _number(value)} if value is not None else {}),
+                "source": source,
+                "date": as_of,
+            }
+    return {"characteristics": characteristics, "totals": totals, "official": official}, errors
 
 
 def targets() -> dict[str, str]:
@@ -227,6 +273,7 @@ def population_text(forum: Forum) -> dict[str, str]:
     """The stored figures as the form shows them (blank where not known)."""
     raw = as_mapping(as_mapping(forum.settings).get(SETTINGS_KEY))
     characteristics, stored_totals = as_mapping(raw.get("characteristics")), as_mapping(raw.get("totals"))
+    official = as_mapping(raw.get("official"))
     values = dict.fromkeys(field_names(), "")
     for grouping in groupings():
         entry = characteristics.get(grouping.key)
@@ -244,6 +291,14 @@ def population_text(forum: Forum) -> dict[str, str]:
         name = total_field(total_id)
         count = entry.get("count")
         values[name] = str(count) if isinstance(count, int) and not isinstance(count, bool) else ""
+        values[source_field(name)] = short_text(entry.get("source"), MAX_SOURCE_CHARS)
+        values[date_field(name)] = short_text(entry.get("date"), MAX_DATE_CHARS)
+    for service in OFFICIAL_SERVICES:
+        entry = official.get(service)
+        if not isinstance(entry, dict):
+            continue
+        name = official_field(service)
+        values[name] = _shown(entry.get("percent"))
         values[source_field(name)] = short_text(entry.get("source"), MAX_SOURCE_CHARS)
         values[date_field(name)] = short_text(entry.get("date"), MAX_DATE_CHARS)
     return values
@@ -291,12 +346,35 @@ class Fieldset:
     source: Field
     date: Field
     percent: bool  # the numbers are percentages (shown with "%")
+    source_example: str = "DfE SEN2 2025 or the school census"
+    date_example: str = "January 2025"
 
 
-def form_sections(
-    values: Mapping[str, str], errors: Errors
-) -> tuple[tuple[Fieldset, ...], tuple[Fieldset, ...]]:
-    """The form's fieldsets, ready to print: the characteristics, then the area totals."""
+@dataclass(frozen=True)
+class FormSections:
+    characteristics: tuple[Fieldset, ...]
+    totals: tuple[Fieldset, ...]
+    official: tuple[Fieldset, ...]  # the official waiting-time figures
+
+
+def _official_hint(service: str) -> str:
+    weeks = LIMITS[service][1]
+    if service == "ehcna":
+        what = (
+            "The percentage of EHC plans issued outside 20 weeks (excluding exceptions), as in your local "
+            "authority's SEN2 return"
+        )
+    else:
+        what = (
+            f"The percentage of children and young people waiting longer than {weeks} weeks, as the NHS or "
+            "your integrated care board publishes it"
+        )
+    return f"{what}: from 0 to 100, with at most one decimal place. Leave it empty if there is none."
+
+
+def form_sections(values: Mapping[str, str], errors: Errors) -> FormSections:
+    """The form's fieldsets, ready to print: the characteristics, the area totals, then the official
+    waiting-time figures."""
 
     def one(name: str, label: str) -> Field:
         return Field(name, label, values.get(name, ""), tuple(errors.get(name, ())))
@@ -330,4 +408,19 @@ def form_sections(
         )
         for total_id, words in TOTALS.items()
     )
-    return characteristics, totals
+    official = tuple(
+        Fieldset(
+            id=official_field(service),
+            legend=label,
+            hint=_official_hint(service),
+            errors=(),
+            numbers=(one(official_field(service), OVER_THE_LIMIT_LABEL),),
+            source=one(source_field(official_field(service)), "Source"),
+            date=one(date_field(official_field(service)), "Date of the figure"),
+            percent=True,
+            source_example=OFFICIAL_EXAMPLES.get(service, HEALTH_EXAMPLE)[0],
+            date_example=OFFICIAL_EXAMPLES.get(service, HEALTH_EXAMPLE)[1],
+        )
+        for service, label in OFFICIAL_SERVICES.items()
+    )
+    return FormSections(characteristics, totals, official)

@@ -2,9 +2,10 @@
 
 The area's own percentages for each pre-set group, and its totals of children and young people with an
 EHC plan and with SEN support, that table T7 and the pack's summary compare the families who answered
-with. Only leads may see or change it (coders and viewers get 403). The rules live in ``population``;
-a change is a POST that redirects when it is saved (so the audit log records it), and a refused one
-shows the form again, as typed, with an error summary.
+with; and the official waiting-time figures that table T3 and chart C2 set beside families' waits.
+Only leads may see or change it (coders and viewers get 403). The rules live in ``population`` and
+``population_form``; a change is a POST that redirects when it is saved (so the audit log records it),
+and a refused one shows the form again, as typed, with an error summary.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from forum_app.security import current_membership, role_required
 
 Page = str | WerkzeugResponse
 NOTICE = "notice"  # flash category
-SAVED = "Saved the local population figures. Packs made from now on compare with them (table T7)."
+SAVED = "Saved the local population figures. Packs made from now on compare with them (tables T3 and T7)."
 
 
 @bp.route("/staff/packs/population", methods=["GET", "POST"])
@@ -52,11 +53,12 @@ def population() -> Page:
 
 
 def _page(values: dict[str, str], version: str, errors: Errors | None = None) -> str:
-    characteristics, totals = form_sections(values, errors or {})
+    sections = form_sections(values, errors or {})
     return render_template(
         "packs/population.html",
-        characteristics=characteristics,
-        totals=totals,
+        characteristics=sections.characteristics,
+        totals=sections.totals,
+        official=sections.official,
         version=version,
         errors=errors or {},
         targets=targets(),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from forum_app.packs import disclosure, stats
 from forum_app.packs.data import Gathered
@@ -21,8 +21,12 @@ from forum_app.packs.model import (
     SUPPRESSED,
     Cell,
     Column,
+    Quote,
     Table,
 )
+
+if TYPE_CHECKING:
+    from forum_app.packs.population import OfficialFigure
 
 MIN_BASE_FOR_PERCENT = 20
 LOW_BASE_BELOW = 50
@@ -158,24 +162,35 @@ def theme_table(
     )
 
 
+def _area_families(gathered: Gathered, included: list[str]) -> dict[str, set[str]]:
+    """Families mentioning any of the area's themes -> the sentiments of those mentions."""
+    families: dict[str, set[str]] = {}
+    for theme_id in included:
+        for response_id, sentiments in gathered.themes.get(theme_id, {}).items():
+            families.setdefault(response_id, set()).update(sentiments)
+    return families
+
+
 def area_table(
     publisher: Publisher,
     now: Gathered,
+    before: Gathered,
     themes: list[tuple[str, str, list[str]]],
     areas: list[tuple[str, str]],
+    quotes: Sequence[Quote] = (),
 ) -> Table:
     base = publisher.count(now.text_base)
+    base_before = publisher.count(before.text_base)
     rows = []
     for area_id, area_label in areas:
         included = [theme_id for theme_id, _, theme_areas in themes if area_id in theme_areas]
-        families: dict[str, set[str]] = {}
-        for theme_id in included:
-            for response_id, sentiments in now.themes.get(theme_id, {}).items():
-                families.setdefault(response_id, set()).update(sentiments)
+        families = _area_families(now, included)
         views = Counter(theme_sentiment(s) for s in families.values())
         (negative, _, positive), count = publisher.row(
             [views["negative"], views["neutral"], views["positive"]]
         )
+        earlier = publisher.count(len(_area_families(before, included)))
+        _, change, change_low, change_high = _difference(publisher, count, base, earlier, base_before)
         rows.append(
             {
                 "area": area_label,
@@ -185,7 +200,11 @@ def area_table(
                 **pct_cells(publisher, count, base),
                 "negative_percent": publisher.percent(negative, count)[0],
                 "positive_percent": publisher.percent(positive, count)[0],
+                "change": change,
+                "change_low": change_low,
+                "change_high": change_high,
                 "table": "T2",
+                "quotes": ", ".join(quote.id for quote in quotes if quote.theme_id in included),
             }
         )
     return Table(
@@ -204,14 +223,63 @@ def area_table(
             Column("flag", "Reliability"),
             Column("negative_percent", "% of them negative", "percent"),
             Column("positive_percent", "% of them positive", "percent"),
+            Column("change", "Change since the previous period (pp)", "number"),
+            Column("change_low", "95% CI lower (pp)", "number"),
+            Column("change_high", "95% CI upper (pp)", "number"),
             Column("table", "See table"),
+            Column("quotes", "Quotes"),
         ),
         tuple(rows),
-        ("A theme can belong to more than one area, so areas overlap and do not add up.",),
+        (
+            "A theme can belong to more than one area, so areas overlap and do not add up.",
+            "Change is against the period of the same length just before (Newcombe's hybrid 95% interval, "
+            "from published counts); [x] where either period has fewer than 20 families.",
+        ),
     )
 
 
-def waits_table(publisher: Publisher, now: Gathered) -> Table:
+EHC_COUNTING = (
+    "official EHC timeliness counts plans issued within 20 weeks of the request, excluding exceptions, "
+    "while families report the time from when they asked to the final plan or a no, as they remember it"
+)
+HEALTH_COUNTING = (
+    "official health waiting times follow their publisher's rules on when the clock starts and stops, "
+    "while families report the wait as they remember it"
+)
+
+
+def _official_note(official: Mapping[str, OfficialFigure]) -> str:
+    if not official:
+        return (
+            "Families' reports are not official waiting-time statistics: compare them with the "
+            "partnership's own figures, which count differently. No official comparator has been loaded "
+            "for this pack ([x]): set the partnership's published figures beside these when you discuss them."
+        )
+    sources = "; ".join(
+        f"{LIMITS[service][0]}: {figure.source_words or 'source not given'}"
+        for service, figure in official.items()
+    )
+    counting = ([EHC_COUNTING] if "ehcna" in official else []) + (
+        [HEALTH_COUNTING] if any(service != "ehcna" for service in official) else []
+    )
+    return (
+        "Families' reports are not official waiting-time statistics. The official comparators were "
+        f"entered by the forum from published figures ({sources}); [x] where none was entered. They count "
+        f"differently: {'; '.join(counting)}. Set them beside each other, not as one measure."
+    )
+
+
+def waits_table(
+    publisher: Publisher, now: Gathered, official: Mapping[str, OfficialFigure] | None = None
+) -> Table:
+    """T3, with the official comparator of each service that has a limit and an official figure
+    (``official``: service key -> figure, as entered on the local figures page)."""
+    given = official or {}
+    shown = {  # in T3's order, services with a limit only
+        service: given[service]
+        for service, (_, limit, _) in LIMITS.items()
+        if limit is not None and service in given
+    }
     rows = []
     for service, (label, limit, source) in LIMITS.items():
         waits = now.waits.get(service, [])
@@ -244,7 +312,8 @@ def waits_table(publisher: Publisher, now: Gathered) -> Table:
                 "median_so_far": publisher.median(waiting),
                 "waiting_over_percent": over_waiting,
                 "over_52": publisher.count(sum(w.weeks > 52 for w in waits)),
-                "official": NOT_AVAILABLE,
+                "official_percent": shown[service].percent if service in shown else NOT_AVAILABLE,
+                "official_source": shown[service].source_words if service in shown else NOT_AVAILABLE,
             }
         )
     return Table(
@@ -267,15 +336,14 @@ def waits_table(publisher: Publisher, now: Gathered) -> Table:
             Column("median_so_far", "Median weeks waited so far", "number"),
             Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
             Column("over_52", "Waits over 52 weeks", "count"),
-            Column("official", "Official comparator (value, source, date)"),
+            Column("official_percent", "Official figure: % over the limit", "percent"),
+            Column("official_source", "Official figure: source and date"),
         ),
         tuple(rows),
         (
             "Months are converted to weeks at 52/12 weeks a month. Medians need at least 8 waits; their "
             "interval is the distribution-free (binomial order statistic) 95% interval.",
-            "Families' reports are not official waiting-time statistics: compare them with the partnership's "
-            "own figures, which count differently. No official comparator has been loaded for this pack "
-            "([x]): set the partnership's published figures beside these when you discuss them.",
+            _official_note(shown),
         ),
     )
 

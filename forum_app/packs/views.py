@@ -1,19 +1,13 @@
-"""Routes of evidence packs: the forum's saved packs (staff) and the share links (inspectors).
+"""Staff routes of evidence packs: the forum's saved packs, making, sharing, revoking and deleting them.
 
 Who may do what: every member of staff (lead, coder, viewer) may see the forum's packs, open them and
 download their files, as the packs hold only disclosure-controlled figures and approved quotes, less
 than the response pages they can already read. Only leads make, share, revoke and delete: those
-decide what leaves the forum.
-
-The public pages (``/p/<token>...``) need no account. A link with a passcode asks for it first; the
-tries are rate-limited per source (``CODE_ATTEMPTS_PER_HOUR``), and a passcode accepted is remembered
-in the signed session for that link only. Those pages are never cached and send no referrer, so the
-token stays in the address bar it was typed into.
+decide what leaves the forum. The pages a share link opens for inspectors are in ``shared_views``.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -21,37 +15,27 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms.fields.choices import SelectChoice
 
-from forum_app.errors import render_error
 from forum_app.extensions import db
 from forum_app.packs import bp
-from forum_app.packs.forms import EVERYONE, MakePackForm, PasscodeForm, ShareLinkForm
+from forum_app.packs.comparison import compare
+from forum_app.packs.forms import EVERYONE, MakePackForm, ShareLinkForm
 from forum_app.packs.models import READY, PackFile, PackSnapshot
+from forum_app.packs.sharing import create_link, list_links, revoke_link
 from forum_app.packs.snapshots import (
-    LinkError,
     PackInProgress,
     SnapshotError,
-    compare,
-    create_link,
     delete_snapshot,
-    file_names,
-    file_of,
     files_of,
     filter_options,
-    find_link,
     forum_surveys,
     get_file,
     get_snapshot,
-    list_links,
     list_snapshots,
-    open_link,
-    revoke_link,
     run_in_background,
     run_snapshot,
-    shared_summary,
     snapshot_row,
     start_snapshot,
 )
-from forum_app.ratelimit import Limit, allow, source_key
 from forum_app.security import current_membership, role_required
 
 Page = str | WerkzeugResponse | tuple[str, int]
@@ -61,10 +45,7 @@ STAFF = ("lead", "coder", "viewer")
 REFRESH_SECONDS = 2
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger number in an address is no pack
 NEW_LINK_KEY = "new_pack_link"  # the new link's token, shown once on the next page, then dropped
-UNLOCKED_KEY = "pack_links"  # ids of the share links whose passcode this browser gave
-MAX_UNLOCKED = 20
 HTML_PACK = "pack.html"
-TOO_MANY_TRIES = "You have tried too many times. Wait an hour, then try again."
 # The stored pack is a standalone document with inline CSS and SVG, and no script: let its styles
 # apply, nothing else.
 PACK_CSP = (
@@ -206,14 +187,16 @@ def snapshot(snapshot_id: int) -> Page:
     return _snapshot_page(_snapshot(snapshot_id))
 
 
-def _stored_html(data: bytes) -> WerkzeugResponse:
+def stored_html(data: bytes) -> WerkzeugResponse:
+    """The stored HTML pack as a page (here and on the share pages): its own styles, nothing else."""
     response = WerkzeugResponse(data, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PACK_CSP
     response.headers.update(NO_STORE)
     return response
 
 
-def _attachment(snapshot: PackSnapshot, stored: PackFile) -> WerkzeugResponse:
+def attachment(snapshot: PackSnapshot, stored: PackFile) -> WerkzeugResponse:
+    """A stored file as a download named after the pack's id (here and on the share pages)."""
     response = WerkzeugResponse(stored.data, content_type=stored.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=f"{snapshot.pack_id}-{stored.name}")
     response.headers.update(NO_STORE)
@@ -227,7 +210,7 @@ def view(snapshot_id: int) -> Page:
     stored = get_file(db.session, current_membership().forum_id, _number(snapshot_id), HTML_PACK)
     if stored is None:
         abort(404)
-    return _stored_html(stored.data)
+    return stored_html(stored.data)
 
 
 @bp.get("/staff/packs/<int:snapshot_id>/files/<name>")
@@ -236,7 +219,7 @@ def download(snapshot_id: int, name: str) -> Page:
     stored = get_file(db.session, current_membership().forum_id, _number(snapshot_id), name)
     if stored is None:
         abort(404)
-    return _attachment(stored.pack, stored)
+    return attachment(stored.pack, stored)
 
 
 @bp.post("/staff/packs/<int:snapshot_id>/links")
@@ -293,115 +276,3 @@ def compare_packs(snapshot_id: int, other_id: int) -> Page:
     if first.status != READY or second.status != READY or first.id == second.id:
         abort(404)
     return render_template("packs/compare.html", comparison=compare(first, second), back=first.id)
-
-
-# --- inspectors: the share link ----------------------------------------------------------------
-
-
-def _public(body: str, status: int = 200) -> WerkzeugResponse:
-    response = current_app.make_response((body, status))
-    response.headers.update(NO_STORE)
-    return response
-
-
-def _link_problem(problem: LinkError) -> WerkzeugResponse:
-    return _public(*render_error(problem.status, problem.title, problem.body))
-
-
-def _unlocked(link_id: int) -> bool:
-    return link_id in session.get(UNLOCKED_KEY, [])
-
-
-def _shared_page(token: str, snapshot: PackSnapshot, expires: date) -> WerkzeugResponse:
-    downloads = [
-        (row, url_for("packs.shared_file", token=token, name=row.name))
-        for row in files_of(db.session, snapshot)
-    ]
-    return _public(
-        render_template(
-            "packs/shared.html",
-            token=token,
-            pack=shared_summary(db.session, snapshot),
-            downloads=downloads,
-            expires=expires,
-        )
-    )
-
-
-def _passcode_page(token: str, form: PasscodeForm, error: str = "", status: int = 200) -> WerkzeugResponse:
-    errors = {"passcode": [*form.passcode.errors, *([error] if error else [])]}
-    return _public(
-        render_template("packs/passcode.html", token=token, errors=errors if errors["passcode"] else {}),
-        status,
-    )
-
-
-@bp.get("/p/<token>")
-def shared(token: str) -> Page:
-    try:
-        link = find_link(db.session, token)
-        if link.passcode_hash is not None and not _unlocked(link.id):
-            return _passcode_page(token, PasscodeForm(formdata=None))
-        snapshot = open_link(db.session, token, unlocked=True)
-    except LinkError as problem:
-        return _link_problem(problem)
-    return _shared_page(token, snapshot, link.expires_on)
-
-
-@bp.post("/p/<token>/passcode")
-def shared_passcode(token: str) -> Page:
-    form = PasscodeForm()
-    try:
-        link = find_link(db.session, token)
-    except LinkError as problem:
-        return _link_problem(problem)
-    if link.passcode_hash is None or _unlocked(link.id):
-        return redirect(url_for("packs.shared", token=token), 303)
-    if not form.validate_on_submit():
-        return _passcode_page(token, form, status=400)
-    limit = Limit("pack-passcode", current_app.config["CODE_ATTEMPTS_PER_HOUR"], 3600)
-    if not allow(db.session, limit, source_key(request.remote_addr, current_app.config["SECRET_KEY"])):
-        return _passcode_page(token, form, TOO_MANY_TRIES, 429)
-    try:
-        open_link(db.session, token, form.passcode.data or "", count=False)
-    except LinkError as problem:
-        if problem.status == 401:
-            return _passcode_page(token, form, "That passcode is not right. Check it and try again.", 400)
-        return _link_problem(problem)
-    session[UNLOCKED_KEY] = [*session.get(UNLOCKED_KEY, []), link.id][-MAX_UNLOCKED:]
-    return redirect(url_for("packs.shared", token=token), 303)
-
-
-def _shared_snapshot(token: str) -> PackSnapshot | WerkzeugResponse:
-    """The shared snapshot, counting the open; or the page saying why not (the passcode page)."""
-    try:
-        link = find_link(db.session, token)
-        if link.passcode_hash is not None and not _unlocked(link.id):
-            return redirect(url_for("packs.shared", token=token), 303)
-        return open_link(db.session, token, unlocked=True)
-    except LinkError as problem:
-        return _link_problem(problem)
-
-
-@bp.get("/p/<token>/view")
-def shared_view(token: str) -> Page:
-    found = _shared_snapshot(token)
-    if not isinstance(found, PackSnapshot):
-        return found
-    stored = file_of(db.session, found, HTML_PACK)
-    if stored is None:
-        abort(404)
-    return _stored_html(stored.data)
-
-
-@bp.get("/p/<token>/files/<name>")
-def shared_file(token: str, name: str) -> Page:
-    if name not in file_names():  # before the open is counted
-        return _public(*render_error(404))
-    found = _shared_snapshot(token)
-    if not isinstance(found, PackSnapshot):
-        return found
-    stored = file_of(db.session, found, name)
-    if stored is None:
-        return _public(*render_error(404))
-    return _attachment(found, stored)

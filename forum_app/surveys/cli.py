@@ -53,7 +53,7 @@ def seed_demo_command(count: int, seed: int, forum_slug: str, until: object, cod
             "newer ones wait in the coding queue."
         )
     if result.lead_email and add_demo_population(db.session, forum_slug):
-        click.echo("Added made-up local population figures for the packs' table T7 (not real data).")
+        click.echo("Added made-up local figures for tables T3 and T7 (not real data).")
     if result.lead_password:
         click.echo(f"Staff sign-in: {result.lead_email}")
         click.echo(f"One-time password (change it when you first sign in): {result.lead_password}")

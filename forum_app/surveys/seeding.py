@@ -98,7 +98,8 @@ def confirm_demo_coding(session: Session, forum_slug: str, sent_before: date) ->
 
 
 # Made-up local figures for the demo forum's T7 (the share of the area's children with SEND in each
-# group, and the area's totals), labelled as not real wherever they are shown.
+# group, and the area's totals) and an official EHC waiting-time figure for T3 and C2, labelled as not
+# real wherever they are shown.
 DEMO_SOURCE = "Demo figures, not real data"
 DEMO_POPULATION = {
     "age_band": {"0-4": "6", "5-10": "33", "11-15": "36", "16-18": "15", "19-25": "10", "other": "0"},
@@ -113,6 +114,7 @@ DEMO_POPULATION = {
     "ehcp": {"yes": "20", "sen_support": "80", "other": "0"},
 }
 DEMO_TOTALS = {"ehcp": "3200", "sen_support": "13500"}
+DEMO_OFFICIAL = {"ehcna": ("49.5", "calendar year 2025")}  # service -> (% over the limit, date)
 
 
 def add_demo_population(session: Session, forum_slug: str) -> bool:
@@ -120,6 +122,7 @@ def add_demo_population(session: Session, forum_slug: str) -> bool:
     from forum_app.packs.population import SETTINGS_KEY
     from forum_app.packs.population_form import (
         date_field,
+        official_field,
         percent_field,
         save_population,
         source_field,
@@ -136,6 +139,9 @@ def add_demo_population(session: Session, forum_slug: str) -> bool:
     for total_id, count in DEMO_TOTALS.items():
         field = total_field(total_id)
         typed |= {field: count, source_field(field): DEMO_SOURCE, date_field(field): "January 2026"}
+    for service, (percent, as_of) in DEMO_OFFICIAL.items():
+        field = official_field(service)
+        typed |= {field: percent, source_field(field): DEMO_SOURCE, date_field(field): as_of}
     errors = save_population(session, forum, typed)
     if errors:
         raise ValueError(f"The demo population figures do not pass the form's checks: {errors}")

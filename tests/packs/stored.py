@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from forum_app.packs.models import READY, PackFile, PackSnapshot
-from forum_app.packs.snapshots import create_link, hash_token
+from forum_app.packs.sharing import create_link, hash_token
 from tests.packs.sample import sample_pack
 
 # Share tokens look like secrets.token_urlsafe(32): 43 URL-safe characters.

@@ -21,7 +21,7 @@ from forum_app.packs.data import PackRequest, PackRequestError
 from forum_app.packs.model import SUPPRESSED, Pack
 from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first
-from forum_app.surveys.models import Answer
+from forum_app.surveys.models import IN_PROGRESS, SPAM, WITHDRAWN, Answer, Response
 from forum_app.surveys.seeding import add_demo_population, seed_demo
 from forum_app.themes.models import ACCEPTED, Coding
 from forum_app.themes.workspace import Filters, bulk_accept
@@ -136,6 +136,11 @@ def test_quotes_need_a_candidate_consent_approval_and_ten_reports(app: Flask, db
         assert quote.text in stored  # a candidate's redacted, approved text as stored
     assert max(per_theme.values()) <= 3
     assert len({q.text for q in pack.quotes}) == len(pack.quotes)  # none repeated
+    # T1 cites, for each framework area, the quotes of its themes.
+    area_of = {row["area"]: str(row["quotes"]).split(", ") for row in pack.table("T1").rows}
+    for quote in pack.quotes:
+        areas = [area for area in area_of if area.split(":")[0] in quote.framework_area]
+        assert areas and all(quote.id in area_of[area] for area in areas)
     # Take the consent away from one: it is no longer quoted.
     first = pack.quotes[0]
     item = db_session.get(ModerationItem, stored[first.text])
@@ -228,6 +233,10 @@ def test_change_compares_with_the_period_just_before(app: Flask, db_session: Ses
     assert any(isinstance(row["change"], float) for row in t6.rows)
     first = build_pack(db_session, PackRequest("demo", "send-experience", date(2025, 7, 1), UNTIL))
     assert {row["note"] for row in first.table("T6").rows} == {"no earlier period"}
+    # T1 gives each framework area's change too, from published counts, with its interval.
+    changes = [row for row in recent.table("T1").rows if isinstance(row["change"], float)]
+    assert changes and all(row["change_low"] <= row["change"] <= row["change_high"] for row in changes)  # type: ignore[operator]
+    assert {row["change"] for row in first.table("T1").rows} == {"[x]"}
 
 
 def test_headline_findings_follow_the_framework_order(seeded: Pack) -> None:
@@ -354,3 +363,56 @@ def test_t7_and_the_who_line_use_the_forums_local_figures(app: Flask, db_session
     assert f"{ehcp['respondents']:,} of them with an EHC plan" in after.summary.who
     assert "of the area's 3,200" in after.summary.who
     assert [t.id for t in after.tables][-1] == "T7"
+
+
+def test_the_methodology_gives_the_reach_funnel_and_possible_duplicates(
+    app: Flask, db_session: Session
+) -> None:
+    _seed(app, db_session, responses=60)
+    responses = db_session.scalars(select(Response).order_by(Response.id)).all()
+    for response, status in zip(responses, [IN_PROGRESS] * 9 + [WITHDRAWN] * 2 + [SPAM], strict=False):
+        response.status = status
+    items = db_session.scalars(
+        select(ModerationItem).where(ModerationItem.response_id.in_([r.id for r in responses[20:31]]))
+    ).all()
+    for item in items:
+        item.duplicate_of = "earlier"
+    db_session.commit()
+    # The whole year the responses were started in (an open period would end at the last one sent).
+    pack = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    fieldwork = " ".join({s.heading: s for s in pack.methodology}["Questionnaire and fieldwork"].paragraphs)
+    assert (
+        "Of the 60 families who started the survey in the period, 50 sent their answers, 10 had not"
+        in fieldwork
+    )
+    assert "[c] withdrew them (deleted) and [c] were moved to spam" in fieldwork
+    assert "10 counted responses were marked as possibly repeating an earlier one" in fieldwork
+    assert "Visits to the survey page are not counted" in fieldwork
+
+
+def test_t3_and_c2_use_the_forums_official_waiting_time_figures(app: Flask, db_session: Session) -> None:
+    from forum_app.packs.render_html import chart_note
+
+    _seed(app, db_session, responses=200)
+    before = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert {row["official_percent"] for row in before.table("T3").rows} == {"[x]"}
+    assert all(bar.marker is None for chart in before.charts for bar in chart.bars)
+    assert add_demo_population(db_session, "demo")
+    after = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    t3 = after.table("T3")
+    official = {str(row["service"]): (row["official_percent"], row["official_source"]) for row in t3.rows}
+    assert official.pop("EHC needs assessment") == (49.5, "Demo figures, not real data, calendar year 2025")
+    assert set(official.values()) == {("[x]", "[x]")}
+    notes = " ".join(t3.notes)
+    assert "No official comparator has been loaded" not in notes
+    assert "EHC needs assessment: Demo figures, not real data, calendar year 2025" in notes
+    assert "excluding exceptions" in notes
+    c2 = next(chart for chart in after.charts if chart.id == "C2")
+    assert {bar.label: bar.marker for bar in c2.bars if bar.marker is not None} == {
+        "EHC needs assessment": 49.5
+    }
+    assert "The open diamond marks the official figure." in chart_note(c2)
+    # Families' own figures are the same with or without the comparator.
+    assert [row["over_percent"] for row in t3.rows] == [
+        row["over_percent"] for row in before.table("T3").rows
+    ]

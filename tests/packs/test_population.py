@@ -1,5 +1,6 @@
-"""T7 (who responded against the local SEND population), the summary's coverage line, and the lead's
-page of local figures: its rules, who may use it, what it keeps, and the audit log."""
+"""T7 (who responded against the local SEND population), the summary's coverage line, the official
+waiting-time figures of T3 and C2, and the lead's page of local figures: its rules, who may use it, what
+it keeps, and the audit log."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import AuditEvent, Forum
 from forum_app.packs import disclosure, stats
-from forum_app.packs.data import Gathered
+from forum_app.packs.data import Gathered, Wait
 from forum_app.packs.disclosure import DisclosureRules
+from forum_app.packs.figures import waits_chart
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell
 from forum_app.packs.population import (
     NO_CLEAR_DIFFERENCE,
@@ -29,6 +31,7 @@ from forum_app.packs.population import (
     AreaTotal,
     LocalFigures,
     LocalPopulation,
+    OfficialFigure,
     coverage_words,
     local_population,
     population_table,
@@ -39,10 +42,11 @@ from forum_app.packs.population_form import (
     check_population,
     check_total,
     field_names,
+    population_text,
     population_version,
     save_population,
 )
-from forum_app.packs.tables import Publisher
+from forum_app.packs.tables import Publisher, waits_table
 from tests.factories import csrf_token, make_forum, make_staff, page, sign_in
 
 PUBLISHER = Publisher(disclosure.DEFAULT_RULES)
@@ -641,6 +645,324 @@ def test_wrong_input_is_sent_back_with_messages_as_typed(
         )
         error_ids = [i for i in described.split() if i.endswith("-error")]
         assert any(message in _text(soup.find(id=i)) for i in error_ids), target  # type: ignore[arg-type]
+    for name, typed in changes.items():
+        assert _value(soup, name) == typed
+    assert local_population(_forum(db_session)) is None
+    assert "packs.population POST" not in _events(db_session)
+
+
+# --- official waiting-time figures (T3 and C2) ---------------------------------------------------
+
+OFFICIAL_TYPED = {
+    "official-ehcna": "50.8",
+    "official-ehcna-source": "DfE SEN2 2025",
+    "official-ehcna-date": "calendar year 2024",
+}
+SEN2_EHC = OfficialFigure(50.8, "DfE SEN2 2025", "calendar year 2024")
+OLD_NOTE = "No official comparator has been loaded for this pack ([x])"
+
+
+def test_an_official_figure_is_a_percentage_for_each_service_with_a_limit() -> None:
+    official = [name for name in field_names() if name.startswith("official-") and name.count("-") == 1]
+    assert official == [
+        "official-ehcna",
+        "official-autism",
+        "official-adhd",
+        "official-camhs",
+        "official-paediatrics",
+    ]
+    stored, errors = check_population({**OFFICIAL_TYPED, "official-camhs": "7%", **_health("camhs")})
+    assert errors == {}
+    assert stored["official"] == {
+        "ehcna": {"percent": 50.8, "source": "DfE SEN2 2025", "date": "calendar year 2024"},
+        "camhs": {"percent": 7.0, "source": "NHS England waiting times", "date": "March 2025"},
+    }
+
+
+def _health(service: str) -> dict[str, str]:
+    return {
+        f"official-{service}-source": "NHS England waiting times",
+        f"official-{service}-date": "March 2025",
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "fifty",
+            "Enter the percentage for EHC needs assessment (official figure) as a number from 0 to 100, "
+            "like 12.5",
+        ),
+        ("100.5", "The percentage for EHC needs assessment (official figure) must be between 0 and 100"),
+        ("250", "The percentage for EHC needs assessment (official figure) must be between 0 and 100"),
+        ("-1", "The percentage for EHC needs assessment (official figure) must be between 0 and 100"),
+        (
+            "50.85",
+            "The percentage for EHC needs assessment (official figure) can have at most one decimal place, "
+            "like 12.5",
+        ),
+    ],
+)
+def test_a_wrong_official_percentage_is_refused(typed: str, message: str) -> None:
+    stored, errors = check_population({**OFFICIAL_TYPED, "official-ehcna": typed})
+    assert errors == {"official-ehcna": [message]}
+    assert stored["official"]["ehcna"] == {"source": "DfE SEN2 2025", "date": "calendar year 2024"}
+
+
+def test_an_official_figure_needs_its_source_and_date() -> None:
+    _, errors = check_population({"official-ehcna": "50.8", "official-adhd": "12"})
+    assert errors == {
+        "official-ehcna-source": [
+            "Enter where the official EHC needs assessment figure comes from, like DfE SEN2 2025"
+        ],
+        "official-ehcna-date": [
+            "Enter the date of the official EHC needs assessment figure, like calendar year 2024"
+        ],
+        "official-adhd-source": [
+            "Enter where the official ADHD assessment figure comes from, like NHS England waiting times"
+        ],
+        "official-adhd-date": ["Enter the date of the official ADHD assessment figure, like March 2025"],
+    }
+    _, errors = check_population(
+        {**OFFICIAL_TYPED, "official-ehcna-source": "x" * 121, "official-ehcna-date": "y" * 41}
+    )
+    assert errors == {
+        "official-ehcna-source": [
+            "The source of the official EHC needs assessment figure must be 120 characters or fewer. "
+            "It has 121."
+        ],
+        "official-ehcna-date": [
+            "The date of the official EHC needs assessment figure must be 40 characters or fewer. It has 41."
+        ],
+    }
+    # A source or date without a figure is kept (as typed) but nothing is compared with it.
+    stored, errors = check_population({"official-autism-source": "NHS England"})
+    assert errors == {} and stored["official"] == {"autism": {"source": "NHS England", "date": ""}}
+
+
+def test_official_figures_are_saved_and_read_back_with_the_other_figures(db_session: Session) -> None:
+    forum = make_forum(db_session)
+    typed = {**AGE_TYPED, **OFFICIAL_TYPED, "official-paediatrics": "33", **_health("paediatrics")}
+    assert save_population(db_session, forum, typed, population_version(forum)) == {}
+    saved = _forum(db_session)
+    assert saved.settings["population"]["official"]["ehcna"] == {
+        "percent": 50.8,
+        "source": "DfE SEN2 2025",
+        "date": "calendar year 2024",
+    }
+    found = local_population(saved)
+    assert found is not None and list(found.figures) == ["age_band"]
+    assert found.official == {
+        "ehcna": SEN2_EHC,
+        "paediatrics": OfficialFigure(33.0, "NHS England waiting times", "March 2025"),
+    }
+    shown = population_text(saved)
+    assert (shown["official-ehcna"], shown["official-ehcna-source"], shown["official-paediatrics"]) == (
+        "50.8",
+        "DfE SEN2 2025",
+        "33",
+    )
+    assert shown["official-adhd"] == "" and shown["official-adhd-source"] == ""
+
+
+def test_official_figures_alone_are_local_figures_but_leave_t7_as_not_entered(db_session: Session) -> None:
+    forum = make_forum(db_session)
+    assert save_population(db_session, forum, OFFICIAL_TYPED) == {}
+    found = local_population(_forum(db_session))
+    assert found is not None and found.figures == {} and found.totals == {}
+    assert found.official == {"ehcna": SEN2_EHC}
+    table = population_table(PUBLISHER, _gathered(age_band=AGES), found)
+    assert {row["note"] for row in table.rows} == {NOT_ENTERED}
+
+
+@pytest.mark.parametrize(
+    "official",
+    [
+        "ehcna",
+        {"ehcna": "50.8"},
+        {"ehcna": {"percent": "50.8", "source": "SEN2", "date": "2024"}},
+        {"ehcna": {"percent": True, "source": "SEN2", "date": "2024"}},
+        {"ehcna": {"percent": 100.5, "source": "SEN2", "date": "2024"}},
+        {"ehcna": {"percent": -2, "source": "SEN2", "date": "2024"}},
+        {"ehcna": {"percent": 50.8, "source": "", "date": "2024"}},
+        {"ehcna": {"percent": 50.8, "source": "SEN2"}},
+        {"ehcna": {"percent": 50.8, "source": 7, "date": "2024"}},
+        {"salt": {"percent": 50.8, "source": "SEN2", "date": "2024"}},  # no limit, no comparator
+    ],
+)
+def test_broken_official_figures_are_left_out(db_session: Session, official: object) -> None:
+    forum = make_forum(db_session)
+    forum.settings = {
+        "population": {
+            "official": official,
+            "totals": {"ehcp": {"count": 3210, "source": "SEN2", "date": "2025"}},
+        }
+    }
+    db_session.commit()
+    found = local_population(_forum(db_session))
+    assert found is not None and found.official == {} and found.totals["ehcp"].count == 3210
+    shown = population_text(_forum(db_session))  # the form still opens on what is stored
+    assert "official-salt" not in shown and shown["total-ehcp"] == "3210"
+
+
+@pytest.mark.parametrize("percent", [float("nan"), float("inf")])
+def test_an_official_figure_that_is_not_a_finite_number_is_left_out(percent: float) -> None:
+    stored = {"ehcna": {"percent": percent, "source": "SEN2", "date": "2024"}}  # JSON in SQLite only
+    assert local_population(Forum(settings={"population": {"official": stored}})) is None
+
+
+def test_a_stored_official_figure_is_read_to_one_decimal_place(db_session: Session) -> None:
+    forum = make_forum(db_session)
+    stored = {"percent": 12.25, "source": " NHS\nEngland ", "date": "2025"}
+    forum.settings = {"population": {"official": {"autism": stored}}}
+    db_session.commit()
+    found = local_population(_forum(db_session))
+    assert found is not None and found.official == {"autism": OfficialFigure(12.3, "NHS England", "2025")}
+
+
+def _waits() -> Gathered:
+    gathered = _gathered(200)
+    gathered.waits["ehcna"] = [Wait(30.0, False)] * 40 + [Wait(10.0, False)] * 20 + [Wait(25.0, True)] * 10
+    gathered.waits["camhs"] = [Wait(40.0, False)] * 25
+    return gathered
+
+
+def _t3_rows(table: Any) -> dict[str, dict[str, Cell]]:
+    return {str(row["service"]): row for row in table.rows}
+
+
+def test_t3_has_no_official_comparator_until_one_is_entered() -> None:
+    table = waits_table(PUBLISHER, _waits())
+    assert {row["official_percent"] for row in table.rows} == {NOT_AVAILABLE}
+    assert {row["official_source"] for row in table.rows} == {NOT_AVAILABLE}
+    assert any(OLD_NOTE in note for note in table.notes)
+    assert table == waits_table(PUBLISHER, _waits(), {})
+
+
+def test_t3_shows_each_official_figure_with_its_source_and_date() -> None:
+    official = {
+        "ehcna": SEN2_EHC,
+        "camhs": OfficialFigure(20.0, "NHS England waiting times", "March 2025"),
+        "salt": OfficialFigure(10.0, "Made up", "2025"),  # no limit: nothing to compare
+    }
+    table = waits_table(PUBLISHER, _waits(), official)
+    rows = _t3_rows(table)
+    ehc, camhs = rows["EHC needs assessment"], rows["CAMHS"]
+    assert (ehc["official_percent"], ehc["official_source"]) == (50.8, "DfE SEN2 2025, calendar year 2024")
+    assert (camhs["official_percent"], camhs["official_source"]) == (
+        20.0,
+        "NHS England waiting times, March 2025",
+    )
+    others = {
+        label: row["official_percent"]
+        for label, row in rows.items()
+        if label not in ("EHC needs assessment", "CAMHS")
+    }
+    assert set(others.values()) == {NOT_AVAILABLE}
+    # The families' own figures do not change.
+    plain = _t3_rows(waits_table(PUBLISHER, _waits()))
+    assert rows["EHC needs assessment"]["over_percent"] == plain["EHC needs assessment"]["over_percent"]
+    assert isinstance(rows["EHC needs assessment"]["over_percent"], float)
+    notes = " ".join(table.notes)
+    assert OLD_NOTE not in notes
+    assert (
+        "(EHC needs assessment: DfE SEN2 2025, calendar year 2024; "
+        "CAMHS: NHS England waiting times, March 2025)" in notes
+    )
+    assert "Made up" not in notes
+    assert (
+        "official EHC timeliness counts plans issued within 20 weeks of the request, excluding exceptions"
+        in notes
+    )
+    assert "from when they asked to the final plan or a no, as they remember it" in notes
+    assert "official health waiting times" in notes
+
+
+def test_t3_note_names_only_the_counting_rules_of_the_figures_entered() -> None:
+    ehc_only = " ".join(waits_table(PUBLISHER, _waits(), {"ehcna": SEN2_EHC}).notes)
+    assert "official EHC timeliness" in ehc_only and "official health waiting times" not in ehc_only
+    health = OfficialFigure(12.0, "NHS England", "2025")
+    health_only = " ".join(waits_table(PUBLISHER, _waits(), {"adhd": health}).notes)
+    assert "official EHC timeliness" not in health_only and "official health waiting times" in health_only
+    assert "ADHD assessment: NHS England, 2025" in health_only
+
+
+def test_c2_marks_each_official_figure_on_its_service() -> None:
+    official = {"ehcna": SEN2_EHC, "paediatrics": OfficialFigure(0.0, "NHS England", "2025")}
+    chart = waits_chart(waits_table(PUBLISHER, _waits(), official), "Demo forum")
+    markers = {bar.label: bar.marker for bar in chart.bars}
+    assert markers["EHC needs assessment"] == 50.8
+    assert markers["Community paediatrics"] == 0.0  # no families reported: the official figure still shows
+    assert {label: m for label, m in markers.items() if m is not None} == {
+        "EHC needs assessment": 50.8,
+        "Community paediatrics": 0.0,
+    }
+    unmarked = waits_chart(waits_table(PUBLISHER, _waits()), "Demo forum")
+    assert all(bar.marker is None for bar in unmarked.bars)
+
+
+def test_a_lead_sees_the_official_waiting_time_fieldsets(app: Flask, demo: Forum) -> None:
+    soup = page(_signed_in(app, LEAD), POPULATION)
+    headings = [_text(h) for h in soup.select("h2")]
+    assert "Official waiting-time figures" in headings
+    legends = [_text(legend) for legend in soup.select("legend")]
+    assert legends[-5:] == [
+        "EHC needs assessment",
+        "Autism assessment",
+        "ADHD assessment",
+        "CAMHS",
+        "Community paediatrics",
+    ]
+    label = soup.find("label", attrs={"for": "official-ehcna"})
+    assert label is not None and _text(label) == "% over the limit"
+    hint = soup.find(id="official-ehcna-hint")
+    assert hint is not None and "EHC plans issued outside 20 weeks" in _text(hint)
+    source_hint = soup.find(id="official-ehcna-source-hint")
+    assert source_hint is not None and "For example, DfE SEN2 2025." in _text(source_hint)
+
+
+def test_a_lead_saves_an_official_figure_and_the_audit_log_records_it(
+    app: Flask, db_session: Session, demo: Forum
+) -> None:
+    client = _signed_in(app, LEAD)
+    sent = _save(client, **OFFICIAL_TYPED)
+    assert sent.status_code == 303
+    soup = page(client, POPULATION)
+    assert _value(soup, "official-ehcna") == "50.8"
+    assert _value(soup, "official-ehcna-date") == "calendar year 2024"
+    found = local_population(_forum(db_session))
+    assert found is not None and found.official == {"ehcna": SEN2_EHC}
+    assert _events(db_session) == ["accounts.login POST", "packs.population POST"]
+    log = _text(page(client, "/staff/audit"))
+    assert "changed the local population figures" in log and "DfE SEN2" not in log
+
+
+def test_a_wrong_official_figure_is_sent_back_with_messages_as_typed(
+    app: Flask, db_session: Session, demo: Forum
+) -> None:
+    client = _signed_in(app, LEAD)
+    changes = {"official-autism": "120", "official-adhd": "15", "official-adhd-source": "NHS England"}
+    sent = _save(client, **changes)
+    assert sent.status_code == 200
+    soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
+    summary = soup.select_one("[data-error-summary]")
+    assert summary is not None
+    assert [(str(a["href"]), _text(a)) for a in summary.select("a")] == [
+        (
+            "#official-autism",
+            "The percentage for Autism assessment (official figure) must be between 0 and 100",
+        ),
+        (
+            "#official-autism-source",
+            "Enter where the official autism assessment figure comes from, like NHS England waiting times",
+        ),
+        ("#official-autism-date", "Enter the date of the official autism assessment figure, like March 2025"),
+        ("#official-adhd-date", "Enter the date of the official ADHD assessment figure, like March 2025"),
+    ]
+    for name in ("official-autism", "official-autism-source", "official-autism-date", "official-adhd-date"):
+        field = soup.find(id=name)
+        assert isinstance(field, Tag) and f"{name}-error" in str(field.get("aria-describedby", ""))
     for name, typed in changes.items():
         assert _value(soup, name) == typed
     assert local_population(_forum(db_session)) is None

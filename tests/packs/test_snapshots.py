@@ -17,22 +17,24 @@ from forum_app.accounts.models import Forum, User
 from forum_app.db import utcnow
 from forum_app.extensions import db
 from forum_app.packs import snapshots
+from forum_app.packs.comparison import compare
 from forum_app.packs.files import FORMATS, MANIFEST
 from forum_app.packs.models import BUILDING, FAILED, READY, PackFile, PackSnapshot, ShareLink
-from forum_app.packs.snapshots import (
+from forum_app.packs.sharing import (
     LinkExpired,
     LinkNotFound,
     LinkRevoked,
-    PackInProgress,
     PasscodeNeeded,
-    SnapshotError,
     WrongPasscode,
-    compare,
     create_link,
-    delete_snapshot,
-    get_file,
     open_link,
     revoke_link,
+)
+from forum_app.packs.snapshots import (
+    PackInProgress,
+    SnapshotError,
+    delete_snapshot,
+    get_file,
     run_snapshot,
     start_snapshot,
 )
