@@ -38,6 +38,7 @@ from forum_app.packs.tables import (
     fmt,
     lower_first,
     pct_cells,
+    percent_columns,
     period_words,
 )
 
@@ -99,13 +100,11 @@ def groupings() -> tuple[Grouping, ...]:
 # Reading the figures
 
 
-@dataclass(frozen=True)
-class LocalFigures:
-    """One characteristic's local figures: percentages by category id (only those known)."""
+class Sourced:
+    """Figures with the source and date a lead gave them."""
 
-    percents: Mapping[str, float]
-    source: str = ""
-    as_of: str = ""
+    source: str
+    as_of: str
 
     @property
     def source_words(self) -> str:
@@ -114,27 +113,28 @@ class LocalFigures:
 
 
 @dataclass(frozen=True)
-class AreaTotal:
+class LocalFigures(Sourced):
+    """One characteristic's local figures: percentages by category id (only those known)."""
+
+    percents: Mapping[str, float]
+    source: str = ""
+    as_of: str = ""
+
+
+@dataclass(frozen=True)
+class AreaTotal(Sourced):
     count: int
     source: str = ""
     as_of: str = ""
 
-    @property
-    def source_words(self) -> str:
-        return ", ".join(part for part in (self.source, self.as_of) if part)
-
 
 @dataclass(frozen=True)
-class OfficialFigure:
+class OfficialFigure(Sourced):
     """An official waiting-time figure for one service: the percentage of waits over its limit."""
 
     percent: float
     source: str = ""
     as_of: str = ""
-
-    @property
-    def source_words(self) -> str:
-        return ", ".join(part for part in (self.source, self.as_of) if part)
 
 
 @dataclass(frozen=True)
@@ -305,10 +305,7 @@ def population_table(publisher: Publisher, now: Gathered, population: LocalPopul
             Column("category", "Category"),
             Column("base", "Families who answered", "count"),
             Column("respondents", "Families in the category", "count"),
-            Column("percent", "% of families", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
+            *percent_columns("% of families"),
             Column("population_percent", "Local population %", "percent"),
             Column("source", "Source and date"),
             Column("ratio", "Ratio (families % ÷ population %)", "number"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -127,6 +127,32 @@ def _check_words(text: str, limit: int, too_long: str) -> tuple[str, list[str]]:
     return typed, []
 
 
+def _source_and_date(
+    typed: Mapping[str, str],
+    name: str,
+    noun: str,
+    comes: str,
+    given: bool,
+    add: Callable[[str, list[str]], None],
+    example: tuple[str, str] = ("DfE SEN2 2025", "January 2025"),
+) -> tuple[str, str]:
+    """The source and date typed for the figures of field ``name`` (both needed once a figure is given),
+    their messages added with ``add``. ``noun`` names the figures in messages: "the {noun} {comes} from"."""
+    source, source_errors = _check_words(
+        typed.get(source_field(name), ""), MAX_SOURCE_CHARS, f"The source of the {noun}"
+    )
+    as_of, date_errors = _check_words(
+        typed.get(date_field(name), ""), MAX_DATE_CHARS, f"The date of the {noun}"
+    )
+    if given and not source and not source_errors:
+        source_errors = [f"Enter where the {noun} {comes} from, like {example[0]}"]
+    if given and not as_of and not date_errors:
+        date_errors = [f"Enter the date of the {noun}, like {example[1]}"]
+    add(source_field(name), source_errors)
+    add(date_field(name), date_errors)
+    return source, as_of
+
+
 def _number(value: Decimal) -> float:
     return float(value.quantize(Decimal("0.1")))
 
@@ -171,22 +197,7 @@ def check_population(typed: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
                         "Check them."
                     ],
                 )
-        source, source_errors = _check_words(
-            typed.get(source_field(grouping.key), ""),
-            MAX_SOURCE_CHARS,
-            f"The source of the {grouping.noun} figures",
-        )
-        as_of, date_errors = _check_words(
-            typed.get(date_field(grouping.key), ""),
-            MAX_DATE_CHARS,
-            f"The date of the {grouping.noun} figures",
-        )
-        if given and not source and not source_errors:
-            source_errors = [f"Enter where the {grouping.noun} figures come from, like DfE SEN2 2025"]
-        if given and not as_of and not date_errors:
-            date_errors = [f"Enter the date of the {grouping.noun} figures, like January 2025"]
-        add(source_field(grouping.key), source_errors)
-        add(date_field(grouping.key), date_errors)
+        source, as_of = _source_and_date(typed, grouping.key, f"{grouping.noun} figures", "come", given, add)
         if percents or source or as_of:
             characteristics[grouping.key] = {
                 "percents": {category_id: _number(value) for category_id, value in percents.items()},
@@ -199,19 +210,8 @@ def check_population(typed: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
         count, messages = check_total(typed.get(name, ""), words)
         add(name, messages)
         given = bool(clean_text(typed.get(name, "")))
-        what = f"children and young people {words}"
-        source, source_errors = _check_words(
-            typed.get(source_field(name), ""), MAX_SOURCE_CHARS, f"The source of the number of {what}"
-        )
-        as_of, date_errors = _check_words(
-            typed.get(date_field(name), ""), MAX_DATE_CHARS, f"The date of the number of {what}"
-        )
-        if given and not source and not source_errors:
-            source_errors = [f"Enter where the number of {what} comes from, like DfE SEN2 2025"]
-        if given and not as_of and not date_errors:
-            date_errors = [f"Enter the date of the number of {what}, like January 2025"]
-        add(source_field(name), source_errors)
-        add(date_field(name), date_errors)
+        noun = f"number of children and young people {words}"
+        source, as_of = _source_and_date(typed, name, noun, "comes", given, add)
         if count is not None or source or as_of:
             totals[total_id] = {
                 **({"count": count} if count is not None else {}),
@@ -224,20 +224,8 @@ def check_population(typed: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
         value, messages = check_percent(typed.get(name, ""), f"{label} (official figure)")
         add(name, messages)
         given = bool(clean_text(typed.get(name, "")))
-        noun = _official_noun(service)
-        example_source, example_date = OFFICIAL_EXAMPLES.get(service, HEALTH_EXAMPLE)
-        source, source_errors = _check_words(
-            typed.get(source_field(name), ""), MAX_SOURCE_CHARS, f"The source of the {noun}"
-        )
-        as_of, date_errors = _check_words(
-            typed.get(date_field(name), ""), MAX_DATE_CHARS, f"The date of the {noun}"
-        )
-        if given and not source and not source_errors:
-            source_errors = [f"Enter where the {noun} comes from, like {example_source}"]
-        if given and not as_of and not date_errors:
-            date_errors = [f"Enter the date of the {noun}, like {example_date}"]
-        add(source_field(name), source_errors)
-        add(date_field(name), date_errors)
+        example = OFFICIAL_EXAMPLES.get(service, HEALTH_EXAMPLE)
+        source, as_of = _source_and_date(typed, name, _official_noun(service), "comes", given, add, example)
         if value is not None or source or as_of:
             official[service] = {
                 **({"percent": _number(value)} if value is not None else {}),

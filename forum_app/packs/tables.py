@@ -78,6 +78,16 @@ def _no_interval(median: Cell) -> Cell:
     return NOT_AVAILABLE if isinstance(median, float) else median
 
 
+def percent_columns(label: str = "%") -> tuple[Column, ...]:
+    """The columns of ``pct_cells``: the percentage, its 95% interval and the [u] flag."""
+    return (
+        Column("percent", label, "percent"),
+        Column("low", "95% CI lower", "percent"),
+        Column("high", "95% CI upper", "percent"),
+        Column("flag", "Reliability"),
+    )
+
+
 def pct_cells(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
     pct, low, high, low_base = publisher.percent(count, base)
     return {"percent": pct, "low": low, "high": high, "flag": LOW_BASE if low_base else ""}
@@ -140,10 +150,7 @@ def theme_table(
             Column("framework_area", "Framework areas"),
             Column("respondents", "Families mentioning", "count"),
             Column("base", "Base", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
+            *percent_columns(),
             Column("negative", "Negative", "count"),
             Column("neutral", "Neutral or mixed", "count"),
             Column("positive", "Positive", "count"),
@@ -217,10 +224,7 @@ def area_table(
             Column("themes", "Themes included"),
             Column("respondents", "Families with any theme in the area", "count"),
             Column("base", "Base", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
+            *percent_columns(),
             Column("negative_percent", "% of them negative", "percent"),
             Column("positive_percent", "% of them positive", "percent"),
             Column("change", "Change since the previous period (pp)", "number"),
@@ -397,10 +401,7 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
             Column("option", "Answer"),
             Column("scale", "Place on the scale (0 the middle)", "number"),
             Column("count", "Families", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
+            *percent_columns(),
             Column("dont_know", "Don't know or not sure", "count"),
             Column("note", "Note"),
         ),
@@ -504,10 +505,7 @@ def groups_table(publisher: Publisher, now: Gathered, t2: Table) -> Table:
             Column("group", "Group"),
             Column("base", "Base", "count"),
             Column("count", "Families", "count"),
-            Column("percent", "%", "percent"),
-            Column("low", "95% CI lower", "percent"),
-            Column("high", "95% CI upper", "percent"),
-            Column("flag", "Reliability"),
+            *percent_columns(),
             Column("difference", "Difference from the rest (pp)", "number"),
             Column("difference_low", "95% CI lower (pp)", "number"),
             Column("difference_high", "95% CI upper (pp)", "number"),
