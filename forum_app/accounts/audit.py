@@ -67,6 +67,7 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("packs.revoke", "POST"): Action("revoked a share link", "link_id"),
     ("packs.delete", "POST"): Action("deleted a pack", "snapshot_id"),
     ("packs.population", "POST"): Action("changed the local population figures"),
+    ("packs.about", "POST"): Action("changed what the pack says about the survey"),
 }
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "nobody is signed in once it has run",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
+from forum_app.packs.about import about_paragraphs, pack_about
 from forum_app.packs.annex import codebook_table, questionnaire_table
 from forum_app.packs.data import (
     Gathered,
@@ -266,6 +267,7 @@ def _methodology(
 ) -> tuple[Section, ...]:
     rules = publisher.rules
     area = forum.local_area or "the area"
+    about = pack_about(forum)
     purpose = (
         f"{forum.name} asked families about their experience of SEND services in {area}, to give "
         "inspectors and the local partnership families' view. It produced this pack itself."
@@ -273,6 +275,9 @@ def _methodology(
     fieldwork = (
         f"Survey: {survey.title} (version {meta.survey_versions}). Answers were sent online and "
         f"anonymously, {period_words(now)}.",
+        *about_paragraphs(about, "coproduction"),
+        *about_paragraphs(about, "formats"),
+        *about_paragraphs(about, "reach"),
         _reach(publisher, now, bool(meta.filters)),
         f"{fmt(meta.responses)} families' answers are counted. Answers that looked automated, or that a "
         f"moderator moved to the spam folder, were left out ({fmt(publisher.count(now.spam))}). "
@@ -343,7 +348,7 @@ def _methodology(
         f"questionnaire word for word. Made with the forum evidence app, version {software_version()}.",
     )
     return (
-        Section("Purpose and independence", (purpose,)),
+        Section("Purpose and independence", (purpose, *about_paragraphs(about, "independence"))),
         Section("Questionnaire and fieldwork", fieldwork),
         Section("Who answered, and who did not", who),
         Section("Missing answers and 'don't know'", missing),
@@ -353,9 +358,22 @@ def _methodology(
         Section("Quotes", quotes),
         Section("Comparisons with official figures", (official,)),
         Section("Quality assurance and reproducibility", reproducibility),
-        Section("Data protection", (protection,)),
+        Section(
+            "Data protection",
+            (protection, *about_paragraphs(about, "lawful_basis"), *about_paragraphs(about, "dpia")),
+        ),
         Section("Right of reply", (_right_of_reply(meta),)),
+        *_contact(forum),
     )
+
+
+def _contact(forum: Any) -> tuple[Section, ...]:
+    """Where to write about the pack: the forum's contact address, when it has given one."""
+    email = forum_support(forum).contact_email
+    if not email:
+        return ()
+    words = f"To ask about this pack or the survey, write to {forum.name} at {email}."
+    return (Section("Contact", (words,)),)
 
 
 def _reach(publisher: Publisher, now: Gathered, filtered: bool) -> str:

@@ -296,6 +296,17 @@ def set_population_wrongly(page: Page, site: Site) -> None:
         page.get_by_role("button", name="Save the figures").click()
 
 
+ABOUT = PACKS + "/about"
+
+
+def set_about_wrongly(page: Page, site: Site) -> None:
+    """What the pack says about the survey, sent with a DPIA reference longer than its limit."""
+    page.goto(site.url + ABOUT)
+    page.get_by_label("DPIA reference", exact=True).fill("DPIA-" + "0" * 120)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+
+
 def share_a_pack(days: str) -> Reach:
     """The newest pack's "Make a share link" form sent with ``days``: the new link, or an error."""
 
@@ -426,6 +437,9 @@ REGISTRY: list[State] = [
     # The local population figures (lead) that T7 compares with, and sent with a wrong percentage.
     State("local population figures", page_at(POPULATION), "staff", endpoint="packs.population"),
     error("local population figures, error", set_population_wrongly, "staff", endpoint="packs.population"),
+    # What the pack says about the survey (lead), and sent with a DPIA reference that is too long.
+    State("about this survey", page_at(ABOUT), "staff", endpoint="packs.about"),
+    error("about this survey, error", set_about_wrongly, "staff", endpoint="packs.about"),
     State("shared pack", shared(OPEN_TOKEN), endpoint="packs.shared"),
     State("shared pack, passcode", shared(PASSCODE_TOKEN), endpoint="packs.shared_passcode"),
     State("shared pack, passcode error", enter_a_wrong_passcode, status=400, error_title=True,
