@@ -63,8 +63,8 @@ from forum_app.packs.tables import (
     period_words,
     theme_table,
     trend_table,
-    waits_table,
 )
+from forum_app.packs.waits import waits_table
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
 from forum_app.surveys.support import forum_support
 from forum_app.templating import format_date

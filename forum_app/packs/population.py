@@ -32,7 +32,6 @@ from forum_app.packs.disclosure import round_half_up
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.tables import (
     GROUPINGS,
-    LIMITS,
     OTHER_GROUP,
     Publisher,
     fmt,
@@ -41,6 +40,7 @@ from forum_app.packs.tables import (
     percent_columns,
     period_words,
 )
+from forum_app.packs.waits import LIMITS
 
 SETTINGS_KEY = "population"
 OTHER = "other"  # the category id of "Other or not known"

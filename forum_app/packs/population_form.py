@@ -29,7 +29,8 @@ from forum_app.packs.population import (
     is_number,
     short_text,
 )
-from forum_app.packs.tables import LIMITS, lower_first
+from forum_app.packs.tables import lower_first
+from forum_app.packs.waits import LIMITS
 
 Errors = dict[str, list[str]]  # field name (or a grouping key, for its sum) -> messages, in form order
 CHANGED_MEANWHILE = (

@@ -46,7 +46,8 @@ from forum_app.packs.population_form import (
     population_version,
     save_population,
 )
-from forum_app.packs.tables import Publisher, waits_table
+from forum_app.packs.tables import Publisher
+from forum_app.packs.waits import waits_table
 from tests.factories import csrf_token, make_forum, make_staff, page, sign_in
 
 PUBLISHER = Publisher(disclosure.DEFAULT_RULES)
