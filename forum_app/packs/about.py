@@ -14,8 +14,6 @@ gives the pack's paragraphs for one text: the forum's words, or one sentence say
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.packs.population import as_mapping, clean_text
+from forum_app.packs.settings_store import Errors, save_setting, settings_version
 
 SETTINGS_KEY = "pack_about"
-Errors = dict[str, list[str]]  # field name -> messages, in form order
 CHANGED_MEANWHILE = (
     "Another lead saved what the pack says about the survey while you were changing it, so your changes "
     "were not saved. Open this page again in a new tab to see theirs; saving this form again replaces "
@@ -160,8 +158,7 @@ def pack_about(forum: Forum) -> dict[str, str]:
 
 def about_version(forum: Forum) -> str:
     """A short fingerprint of the stored texts, to notice another lead's save."""
-    stored = json.dumps(as_mapping(forum.settings).get(SETTINGS_KEY), sort_keys=True, default=str)
-    return hashlib.sha256(stored.encode("utf-8")).hexdigest()[:16]
+    return settings_version(forum, SETTINGS_KEY)
 
 
 def save_about(
@@ -176,12 +173,7 @@ def save_about(
     stored, errors = check_about(typed)
     if errors:
         return errors
-    if version and version != about_version(forum):
-        return {"form": [CHANGED_MEANWHILE]}
-    current = forum.settings if isinstance(forum.settings, dict) else {}
-    forum.settings = {**current, SETTINGS_KEY: stored}  # a new dict, so the JSON column is written
-    session.commit()
-    return {}
+    return save_setting(session, forum, SETTINGS_KEY, stored, version, CHANGED_MEANWHILE)
 
 
 def about_paragraphs(about: Mapping[str, str], key: str) -> tuple[str, ...]:

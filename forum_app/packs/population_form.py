@@ -3,8 +3,6 @@ fieldsets the page prints. ``population.py`` reads the saved figures and builds 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,10 +27,10 @@ from forum_app.packs.population import (
     is_number,
     short_text,
 )
+from forum_app.packs.settings_store import Errors, save_setting, settings_version
 from forum_app.packs.tables import lower_first
 from forum_app.packs.waits import LIMITS
 
-Errors = dict[str, list[str]]  # field name (or a grouping key, for its sum) -> messages, in form order
 CHANGED_MEANWHILE = (
     "Another lead saved these figures while you were changing them, so your changes were not saved. "
     "Open this page again in a new tab to see theirs; saving this form again replaces them with yours."
@@ -246,9 +244,7 @@ def targets() -> dict[str, str]:
 
 def population_version(forum: Forum) -> str:
     """A short fingerprint of the stored local figures, to notice another lead's save."""
-    settings = forum.settings if isinstance(forum.settings, dict) else {}
-    stored = json.dumps(settings.get(SETTINGS_KEY), sort_keys=True, default=str)
-    return hashlib.sha256(stored.encode("utf-8")).hexdigest()[:16]
+    return settings_version(forum, SETTINGS_KEY)
 
 
 def _shown(value: object) -> str:
@@ -305,12 +301,7 @@ def save_population(
     stored, errors = check_population(typed)
     if errors:
         return errors
-    if version and version != population_version(forum):
-        return {"form": [CHANGED_MEANWHILE]}
-    current = forum.settings if isinstance(forum.settings, dict) else {}
-    forum.settings = {**current, SETTINGS_KEY: stored}  # a new dict, so the JSON column is written
-    session.commit()
-    return {}
+    return save_setting(session, forum, SETTINGS_KEY, stored, version, CHANGED_MEANWHILE)
 
 
 # ---------------------------------------------------------------------------------------------
