@@ -140,3 +140,19 @@ def approve_all(session: Session, response_ids: list[str] | None = None) -> int:
     for item in items:
         approve(session, item, None)
     return len(items)
+
+
+def form_value(soup: BeautifulSoup, name: str) -> str:
+    """What a form shows in its field ``name``: an input's value or a text box's text."""
+    found = soup.find(["input", "textarea"], attrs={"name": name})
+    assert found is not None and hasattr(found, "get_text"), name
+    return found.get_text() if found.name == "textarea" else str(found.get("value", ""))
+
+
+def resave_form(client: FlaskClient, url: str, names: list[str], **changes: str) -> Any:
+    """The settings form at ``url`` as shown (its fields ``names`` and its ``version``), with these
+    fields changed, sent."""
+    soup = page(client, url)
+    data = {"csrf_token": csrf_token(soup), "version": form_value(soup, "version")}
+    data.update({name: form_value(soup, name) for name in names})
+    return client.post(url, data={**data, **changes})

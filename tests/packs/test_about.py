@@ -27,7 +27,7 @@ from forum_app.packs.about import (
 )
 from forum_app.packs.build import build_pack
 from forum_app.packs.model import Pack
-from tests.factories import csrf_token, make_forum, make_staff, page, sign_in
+from tests.factories import csrf_token, form_value, make_forum, make_staff, page, resave_form, sign_in
 from tests.packs.test_build import REQUEST, _seed
 
 EMPTY = dict.fromkeys(field_names(), "")
@@ -178,18 +178,9 @@ def _signed_in(app: Flask, email: str) -> FlaskClient:
     return client
 
 
-def _value(soup: BeautifulSoup, name: str) -> str:
-    found = soup.find(["input", "textarea"], attrs={"name": name})
-    assert isinstance(found, Tag), name
-    return found.get_text() if found.name == "textarea" else str(found.get("value", ""))
-
-
 def _save(client: FlaskClient, **changes: str) -> Any:
     """The form as shown, with these fields changed, sent."""
-    soup = page(client, ABOUT)
-    data = {"csrf_token": csrf_token(soup), "version": _value(soup, "version")}
-    data.update({name: _value(soup, name) for name in field_names()})
-    return client.post(ABOUT, data={**data, **changes})
+    return resave_form(client, ABOUT, field_names(), **changes)
 
 
 def _events(session: Session) -> list[str]:
@@ -212,7 +203,7 @@ def test_a_lead_sees_a_labelled_box_for_every_text(app: Flask, demo: Forum) -> N
         assert isinstance(field, Tag) and field.name == "textarea"
         assert field.get("rows") == ("5" if part.multiline else "2")
         assert f"{part.key}-hint" in str(field.get("aria-describedby", ""))
-        assert _value(soup, part.key) == ""
+        assert form_value(soup, part.key) == ""
         limit = soup.find(id=f"{part.key}-limit")
         assert limit is not None and f"up to {part.limit:,} characters" in _text(limit)
 
@@ -249,8 +240,8 @@ def test_a_lead_saves_the_texts_and_the_audit_log_records_it(
     assert sent.status_code == 303 and sent.location.endswith(ABOUT)
     soup = page(client, ABOUT)
     assert "Saved what the pack says about the survey" in _text(soup.select_one(".notice"))
-    assert _value(soup, "dpia") == "DPIA-2025-03"
-    assert _value(soup, "independence").strip("\n") == (
+    assert form_value(soup, "dpia") == "DPIA-2025-03"
+    assert form_value(soup, "independence").strip("\n") == (
         "The forum ran the survey itself, paid for by its DfE grant.\n"
         "The council did not see the questions or the answers."
     )
@@ -277,8 +268,8 @@ def test_a_text_too_long_is_sent_back_with_a_message_as_typed(
     ]
     field = soup.find(id="reach")
     assert isinstance(field, Tag) and "reach-error" in str(field.get("aria-describedby", ""))
-    assert _value(soup, "reach").strip("\n") == long_reach
-    assert _value(soup, "dpia") == "DPIA-1"
+    assert form_value(soup, "reach").strip("\n") == long_reach
+    assert form_value(soup, "dpia") == "DPIA-1"
     assert pack_about(_forum(db_session)) == EMPTY
     assert "packs.about POST" not in _events(db_session)
 
@@ -289,16 +280,16 @@ def test_a_save_after_another_leads_is_refused_and_the_form_kept(
     first, second = _signed_in(app, LEAD), _signed_in(app, LEAD)
     shown = page(second, ABOUT)  # the second tab opens the form before the first saves
     assert _save(first, reach="Newsletter").status_code == 303
-    data = {"csrf_token": csrf_token(shown), "version": _value(shown, "version"), **TYPED}
+    data = {"csrf_token": csrf_token(shown), "version": form_value(shown, "version"), **TYPED}
     sent = second.post(ABOUT, data=data)
     assert sent.status_code == 200
     soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
     summary = soup.select_one("[data-error-summary]")
     assert summary is not None and CHANGED_MEANWHILE in _text(summary)
-    assert _value(soup, "dpia") == "DPIA-2025-03"
+    assert form_value(soup, "dpia") == "DPIA-2025-03"
     assert pack_about(_forum(db_session)) == {**EMPTY, "reach": "Newsletter"}
     # The form now carries the other lead's version: sending it again replaces theirs.
-    again = second.post(ABOUT, data={**data, "version": _value(soup, "version")})
+    again = second.post(ABOUT, data={**data, "version": form_value(soup, "version")})
     assert again.status_code == 303
     assert pack_about(_forum(db_session))["dpia"] == "DPIA-2025-03"
 

@@ -48,7 +48,7 @@ from forum_app.packs.population_form import (
 )
 from forum_app.packs.tables import Publisher
 from forum_app.packs.waits import waits_table
-from tests.factories import csrf_token, make_forum, make_staff, page, sign_in
+from tests.factories import csrf_token, form_value, make_forum, make_staff, page, resave_form, sign_in
 
 PUBLISHER = Publisher(disclosure.DEFAULT_RULES)
 AGES = {"0-4": 20, "5-10": 150, "11-15": 150, "16-18": 60, "19-25": 12}  # 392 of 400; 8 did not say
@@ -481,18 +481,9 @@ def _signed_in(app: Flask, email: str) -> FlaskClient:
     return client
 
 
-def _value(soup: BeautifulSoup, name: str) -> str:
-    found = soup.find("input", attrs={"name": name})
-    assert isinstance(found, Tag), name
-    return str(found.get("value", ""))
-
-
 def _save(client: FlaskClient, **changes: str) -> Any:
     """The form as shown, with these fields changed, sent."""
-    soup = page(client, POPULATION)
-    data = {"csrf_token": csrf_token(soup), "version": _value(soup, "version")}
-    data.update({name: _value(soup, name) for name in field_names()})
-    return client.post(POPULATION, data={**data, **changes})
+    return resave_form(client, POPULATION, field_names(), **changes)
 
 
 def _events(session: Session) -> list[str]:
@@ -510,7 +501,7 @@ def test_a_lead_sees_a_labelled_box_for_every_figure(app: Flask, demo: Forum) ->
     assert soup.title is not None and soup.title.get_text().startswith("Local population figures")
     for name in field_names():
         assert soup.find("label", attrs={"for": name}) is not None, name
-        assert _value(soup, name) == ""
+        assert form_value(soup, name) == ""
     legends = [_text(legend) for legend in soup.select("legend")]
     assert legends[:3] == ["Age", "School or setting", "EHC plan"]
 
@@ -550,8 +541,8 @@ def test_a_lead_saves_the_figures_and_the_audit_log_records_it(
     assert sent.status_code == 303 and sent.location.endswith(POPULATION)
     soup = page(client, POPULATION)
     assert "Saved the local population figures" in _text(soup.select_one(".notice"))
-    assert _value(soup, "age_band-11-15") == "30.5" and _value(soup, "age_band-0-4") == "10"
-    assert _value(soup, "total-ehcp") == "3210" and _value(soup, "setting-early_years") == ""
+    assert form_value(soup, "age_band-11-15") == "30.5" and form_value(soup, "age_band-0-4") == "10"
+    assert form_value(soup, "total-ehcp") == "3210" and form_value(soup, "setting-early_years") == ""
     found = local_population(_forum(db_session))
     assert found is not None and found.totals["ehcp"].count == 3210
     assert _events(db_session) == ["accounts.login POST", "packs.population POST"]
@@ -647,7 +638,7 @@ def test_wrong_input_is_sent_back_with_messages_as_typed(
         error_ids = [i for i in described.split() if i.endswith("-error")]
         assert any(message in _text(soup.find(id=i)) for i in error_ids), target  # type: ignore[arg-type]
     for name, typed in changes.items():
-        assert _value(soup, name) == typed
+        assert form_value(soup, name) == typed
     assert local_population(_forum(db_session)) is None
     assert "packs.population POST" not in _events(db_session)
 
@@ -930,8 +921,8 @@ def test_a_lead_saves_an_official_figure_and_the_audit_log_records_it(
     sent = _save(client, **OFFICIAL_TYPED)
     assert sent.status_code == 303
     soup = page(client, POPULATION)
-    assert _value(soup, "official-ehcna") == "50.8"
-    assert _value(soup, "official-ehcna-date") == "calendar year 2024"
+    assert form_value(soup, "official-ehcna") == "50.8"
+    assert form_value(soup, "official-ehcna-date") == "calendar year 2024"
     found = local_population(_forum(db_session))
     assert found is not None and found.official == {"ehcna": SEN2_EHC}
     assert _events(db_session) == ["accounts.login POST", "packs.population POST"]
@@ -965,6 +956,6 @@ def test_a_wrong_official_figure_is_sent_back_with_messages_as_typed(
         field = soup.find(id=name)
         assert isinstance(field, Tag) and f"{name}-error" in str(field.get("aria-describedby", ""))
     for name, typed in changes.items():
-        assert _value(soup, name) == typed
+        assert form_value(soup, name) == typed
     assert local_population(_forum(db_session)) is None
     assert "packs.population POST" not in _events(db_session)
