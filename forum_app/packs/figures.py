@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from forum_app.packs.model import NOT_AVAILABLE, SUPPRESSED, Bar, Cell, Chart, Segment, Table
+from forum_app.packs.tables import lower_first
 
 TREND_INDICATORS = 5  # C4 shows the most reported themes with a figure in both periods
 _PERIOD = re.compile(r"\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}")
@@ -37,11 +38,14 @@ def _bars(
 def theme_chart(t2: Table, source: str) -> Chart:
     shown = [row for row in t2.rows if isinstance(row["percent"], float)]
     top = shown[0] if shown else None
-    title = f"{top['theme_label']} is the theme families raise most" if top else "Themes families raise"
     return Chart(
         "C1",
-        " ".join(title.split()[:10]),
-        t2.subtitle.split(",")[0] + ". Bars show 95% CIs.",
+        _message(
+            f"{top['theme_label']} is the theme families raise most" if top else "",
+            f"Most raised: {lower_first(str(top['theme_label']))}" if top else "",
+            "The themes families raise, most first",
+        ),
+        t2.subtitle.split(",")[0] + ".",
         "Horizontal bars of the percentage of families mentioning each theme, largest first"
         + (f": {top['theme_label']} {top['percent']}%." if top else "."),
         "T2",
@@ -59,8 +63,8 @@ def waits_chart(t3: Table, source: str) -> Chart:
             Bar(
                 str(row["service"]),
                 pct if isinstance(pct, float) else None,
-                None,
-                None,
+                _number(row.get("over_low")) if isinstance(pct, float) else None,
+                _number(row.get("over_high")) if isinstance(pct, float) else None,
                 row["completed"],
                 marker=_number(row.get("official_percent")),  # the official figure beside it in T3
             )
@@ -69,7 +73,8 @@ def waits_chart(t3: Table, source: str) -> Chart:
         "C2",
         "Completed waits over the reference limit, by service",
         "% of completed waits longer than the service's limit",
-        "Dots show, for each service with a limit, the percentage of completed waits longer than it.",
+        "Dots show, for each service with a limit, the percentage of completed waits longer than it, "
+        "with its 95% interval.",
         "T3",
         "dots",
         tuple(bars),
@@ -204,6 +209,14 @@ def _trend_bar(row: dict[str, Cell]) -> Bar:
         previous_low=number("previous_low"),
         previous_high=number("previous_high"),
     )
+
+
+MAX_TITLE_WORDS = 10
+
+
+def _message(*candidates: str) -> str:
+    """A chart's title: the first candidate of at most 10 words (PACK.md: the message, in 10 words)."""
+    return next(c for c in candidates if c and len(c.split()) <= MAX_TITLE_WORDS)
 
 
 def _number(value: Cell) -> float | None:

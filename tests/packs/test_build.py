@@ -416,3 +416,20 @@ def test_t3_and_c2_use_the_forums_official_waiting_time_figures(app: Flask, db_s
     assert [row["over_percent"] for row in t3.rows] == [
         row["over_percent"] for row in before.table("T3").rows
     ]
+
+
+def test_chart_titles_are_whole_messages_and_c2_has_t3s_intervals(seeded: Pack) -> None:
+    charts = {chart.id: chart for chart in seeded.charts}
+    top = next(row for row in seeded.table("T2").rows if isinstance(row["percent"], float))
+    label = str(top["theme_label"])
+    assert charts["C1"].title in (
+        f"{label} is the theme families raise most",
+        f"Most raised: {lower_first(label)}",
+    )
+    assert all(len(chart.title.split()) <= 10 for chart in seeded.charts)
+    rows = {str(row["service"]): row for row in seeded.table("T3").rows}
+    with_interval = [bar for bar in charts["C2"].bars if bar.percent is not None]
+    assert with_interval
+    for bar in with_interval:
+        row = rows[bar.label]
+        assert (bar.low, bar.percent, bar.high) == (row["over_low"], row["over_percent"], row["over_high"])
