@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from forum_app.packs.model import NOT_AVAILABLE, SUPPRESSED, Bar, Cell, Chart, Segment, Table
+from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Bar, Cell, Chart, Segment, Table
 from forum_app.packs.tables import lower_first
 
 TREND_INDICATORS = 5  # C4 shows the most reported themes with a figure in both periods
@@ -65,7 +65,7 @@ def waits_chart(t3: Table, source: str) -> Chart:
                 pct if isinstance(pct, float) else None,
                 _number(row.get("over_low")) if isinstance(pct, float) else None,
                 _number(row.get("over_high")) if isinstance(pct, float) else None,
-                row["completed"],
+                "no national limit" if pct == NOT_APPLICABLE else row["completed"],
                 marker=_number(row.get("official_percent")),  # the official figure beside it in T3
             )
         )

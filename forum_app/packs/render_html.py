@@ -229,7 +229,7 @@ def chart_note(chart: Chart) -> str:
         )
     if chart.kind == "paired":
         return "Lines show 95% CIs. Open circle: the previous period; filled circle: this period."
-    note = "Bars show 95% CIs."
+    note = "Lines show 95% CIs." if chart.kind == "dots" else "Bars show 95% CIs."
     if any(bar.marker is not None for bar in chart.bars):
         note += " The open diamond marks the official figure."
     return note

@@ -433,3 +433,10 @@ def test_chart_titles_are_whole_messages_and_c2_has_t3s_intervals(seeded: Pack) 
     for bar in with_interval:
         row = rows[bar.label]
         assert (bar.low, bar.percent, bar.high) == (row["over_low"], row["over_percent"], row["over_high"])
+
+
+def test_c2_says_when_a_service_has_no_national_limit(seeded: Pack) -> None:
+    c2 = next(chart for chart in seeded.charts if chart.id == "C2")
+    labels = {bar.label: bar.count for bar in c2.bars}
+    assert labels["Speech and language therapy"] == labels["Occupational therapy"] == "no national limit"
+    assert isinstance(labels["EHC needs assessment"], int)

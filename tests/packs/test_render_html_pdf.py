@@ -246,7 +246,7 @@ def test_every_chart_is_a_figure_with_its_alt_text_and_a_link_to_its_table(
     for chart in pack.charts:
         figure = find(soup, "figure", id=chart.id)
         caption = text(find(figure, "figcaption"))
-        for part in (chart.id, chart.title, chart.subtitle, "Bars show 95% CIs", chart.source):
+        for part in (chart.id, chart.title, chart.subtitle, "show 95% CIs", chart.source):
             assert part in caption
         svg = find(figure, "svg")
         assert svg["role"] == "img"
@@ -426,7 +426,7 @@ def test_the_url_fetcher_refuses_every_url(caplog: pytest.LogCaptureFixture) -> 
 def test_each_kind_of_chart_says_what_its_marks_mean(pack: Pack) -> None:
     bars, dots = pack.charts
     assert chart_note(bars) == "Bars show 95% CIs."
-    assert "open diamond" in chart_note(dots)
+    assert chart_note(dots).startswith("Lines show 95% CIs.") and "open diamond" in chart_note(dots)
     assert "centred on 0" in chart_note(replace(bars, kind="diverging"))
     assert "95% CIs" not in chart_note(replace(bars, kind="diverging"))
     assert "Open circle: the previous period" in chart_note(replace(dots, kind="paired"))
