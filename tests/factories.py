@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import Forum
+from forum_app.accounts.models import AuditEvent, Forum
 from forum_app.accounts.services import create_user, ensure_forum
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import SurveyVersion
@@ -156,3 +158,30 @@ def resave_form(client: FlaskClient, url: str, names: list[str], **changes: str)
     data = {"csrf_token": csrf_token(soup), "version": form_value(soup, "version")}
     data.update({name: form_value(soup, name) for name in names})
     return client.post(url, data={**data, **changes})
+
+
+def make_forum_with_staff(session: Session, staff: dict[str, str]) -> Forum:
+    """The demo forum with these members of staff (email -> role)."""
+    forum = make_forum(session)
+    for email, role in staff.items():
+        make_staff(session, email, role=role)
+    return forum
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    """A new client, signed in as this member of staff."""
+    client = app.test_client()
+    sign_in(client, email)
+    return client
+
+
+def audit_actions(session: Session) -> list[str]:
+    """Every audit entry's action, oldest first."""
+    session.expire_all()
+    return [event.action for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def squashed_text(soup: Tag | None) -> str:
+    """A tag's text with its white space squashed to single spaces."""
+    assert soup is not None
+    return " ".join(soup.get_text(" ").split())

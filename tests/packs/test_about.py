@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import AuditEvent, Forum
+from forum_app.accounts.models import Forum
 from forum_app.packs.about import (
     CHANGED_MEANWHILE,
     PARTS,
@@ -27,7 +27,17 @@ from forum_app.packs.about import (
 )
 from forum_app.packs.build import build_pack
 from forum_app.packs.model import Pack
-from tests.factories import csrf_token, form_value, make_forum, make_staff, page, resave_form, sign_in
+from tests.factories import (
+    audit_actions,
+    csrf_token,
+    form_value,
+    make_forum,
+    make_forum_with_staff,
+    page,
+    resave_form,
+    signed_in,
+    squashed_text,
+)
 from tests.packs.test_build import REQUEST, _seed
 
 EMPTY = dict.fromkeys(field_names(), "")
@@ -166,16 +176,7 @@ ABOUT = "/staff/packs/about"
 
 @pytest.fixture
 def demo(db_session: Session) -> Forum:
-    forum = make_forum(db_session)
-    for email, role in ((LEAD, "lead"), (CODER, "coder"), (VIEWER, "viewer")):
-        make_staff(db_session, email, role=role)
-    return forum
-
-
-def _signed_in(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, email)
-    return client
+    return make_forum_with_staff(db_session, {LEAD: "lead", CODER: "coder", VIEWER: "viewer"})
 
 
 def _save(client: FlaskClient, **changes: str) -> Any:
@@ -183,71 +184,61 @@ def _save(client: FlaskClient, **changes: str) -> Any:
     return resave_form(client, ABOUT, field_names(), **changes)
 
 
-def _events(session: Session) -> list[str]:
-    session.expire_all()
-    return [event.action for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-
-
-def _text(soup: Tag | None) -> str:
-    assert soup is not None
-    return " ".join(soup.get_text(" ").split())
-
-
 def test_a_lead_sees_a_labelled_box_for_every_text(app: Flask, demo: Forum) -> None:
-    soup = page(_signed_in(app, LEAD), ABOUT)
+    soup = page(signed_in(app, LEAD), ABOUT)
     assert soup.title is not None and soup.title.get_text().startswith("About this survey")
     for part in PARTS:
         label = soup.find("label", attrs={"for": part.key})
-        assert label is not None and _text(label) == part.label
+        assert label is not None and squashed_text(label) == part.label
         field = soup.find(id=part.key)
         assert isinstance(field, Tag) and field.name == "textarea"
         assert field.get("rows") == ("5" if part.multiline else "2")
         assert f"{part.key}-hint" in str(field.get("aria-describedby", ""))
         assert form_value(soup, part.key) == ""
         limit = soup.find(id=f"{part.key}-limit")
-        assert limit is not None and f"up to {part.limit:,} characters" in _text(limit)
+        assert limit is not None and f"up to {part.limit:,} characters" in squashed_text(limit)
 
 
 def test_the_packs_page_links_to_the_page_for_leads_only(app: Flask, demo: Forum) -> None:
-    assert page(_signed_in(app, LEAD), "/staff/packs").find("a", href=ABOUT) is not None
-    assert page(_signed_in(app, CODER), "/staff/packs").find("a", href=ABOUT) is None
+    assert page(signed_in(app, LEAD), "/staff/packs").find("a", href=ABOUT) is not None
+    assert page(signed_in(app, CODER), "/staff/packs").find("a", href=ABOUT) is None
 
 
 @pytest.mark.parametrize("email", [CODER, VIEWER])
 def test_coders_and_viewers_may_not_see_or_change_the_texts(
     app: Flask, db_session: Session, demo: Forum, email: str
 ) -> None:
-    client = _signed_in(app, email)
+    client = signed_in(app, email)
     assert client.get(ABOUT).status_code == 403
     token = csrf_token(page(client, "/staff/packs"))
     assert client.post(ABOUT, data={**TYPED, "csrf_token": token}).status_code == 403
     assert pack_about(_forum(db_session)) == EMPTY
-    assert "packs.about POST" not in _events(db_session)
+    assert "packs.about POST" not in audit_actions(db_session)
 
 
 def test_a_post_without_its_csrf_token_is_refused(app: Flask, db_session: Session, demo: Forum) -> None:
-    sent = _signed_in(app, LEAD).post(ABOUT, data=TYPED)
+    sent = signed_in(app, LEAD).post(ABOUT, data=TYPED)
     assert sent.status_code == 400
     assert pack_about(_forum(db_session)) == EMPTY
-    assert "packs.about POST" not in _events(db_session)
+    assert "packs.about POST" not in audit_actions(db_session)
 
 
 def test_a_lead_saves_the_texts_and_the_audit_log_records_it(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     sent = _save(client, **TYPED)
     assert sent.status_code == 303 and sent.location.endswith(ABOUT)
     soup = page(client, ABOUT)
-    assert "Saved what the pack says about the survey" in _text(soup.select_one(".notice"))
+    assert "Saved what the pack says about the survey" in squashed_text(soup.select_one(".notice"))
     assert form_value(soup, "dpia") == "DPIA-2025-03"
     assert form_value(soup, "independence").strip("\n") == (
         "The forum ran the survey itself, paid for by its DfE grant.\n"
         "The council did not see the questions or the answers."
     )
     assert pack_about(_forum(db_session))["reach"] == TYPED["reach"]
-    assert _events(db_session) == ["accounts.login POST", "packs.about POST"]
-    log = _text(page(client, "/staff/audit"))
+    assert audit_actions(db_session) == ["accounts.login POST", "packs.about POST"]
+    log = squashed_text(page(client, "/staff/audit"))
     assert "changed what the pack says about the survey" in log
     assert "DPIA-2025-03" not in log and "workshops" not in log
 
@@ -255,7 +246,7 @@ def test_a_lead_saves_the_texts_and_the_audit_log_records_it(
 def test_a_text_too_long_is_sent_back_with_a_message_as_typed(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     long_reach = "Newsletter. " * 70  # 840 characters, 839 once tidied
     sent = _save(client, reach=long_reach, dpia="DPIA-1")
     assert sent.status_code == 200
@@ -263,7 +254,7 @@ def test_a_text_too_long_is_sent_back_with_a_message_as_typed(
     assert soup.title is not None and soup.title.get_text().startswith("Error: About this survey")
     summary = soup.select_one("[data-error-summary]")
     assert summary is not None
-    assert [(str(a["href"]), _text(a)) for a in summary.select("a")] == [
+    assert [(str(a["href"]), squashed_text(a)) for a in summary.select("a")] == [
         ("#reach", "How families were reached must be 800 characters or fewer. It has 839.")
     ]
     field = soup.find(id="reach")
@@ -271,13 +262,13 @@ def test_a_text_too_long_is_sent_back_with_a_message_as_typed(
     assert form_value(soup, "reach").strip("\n") == long_reach
     assert form_value(soup, "dpia") == "DPIA-1"
     assert pack_about(_forum(db_session)) == EMPTY
-    assert "packs.about POST" not in _events(db_session)
+    assert "packs.about POST" not in audit_actions(db_session)
 
 
 def test_a_save_after_another_leads_is_refused_and_the_form_kept(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    first, second = _signed_in(app, LEAD), _signed_in(app, LEAD)
+    first, second = signed_in(app, LEAD), signed_in(app, LEAD)
     shown = page(second, ABOUT)  # the second tab opens the form before the first saves
     assert _save(first, reach="Newsletter").status_code == 303
     data = {"csrf_token": csrf_token(shown), "version": form_value(shown, "version"), **TYPED}
@@ -285,7 +276,7 @@ def test_a_save_after_another_leads_is_refused_and_the_form_kept(
     assert sent.status_code == 200
     soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
     summary = soup.select_one("[data-error-summary]")
-    assert summary is not None and CHANGED_MEANWHILE in _text(summary)
+    assert summary is not None and CHANGED_MEANWHILE in squashed_text(summary)
     assert form_value(soup, "dpia") == "DPIA-2025-03"
     assert pack_about(_forum(db_session)) == {**EMPTY, "reach": "Newsletter"}
     # The form now carries the other lead's version: sending it again replaces theirs.
@@ -305,7 +296,7 @@ def test_a_save_after_another_leads_is_refused_and_the_form_kept(
     ],
 )
 def test_odd_input_never_fails(app: Flask, db_session: Session, demo: Forum, body: str) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     token = csrf_token(page(client, ABOUT))
     sent = client.post(
         ABOUT,

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import AuditEvent, Forum
+from forum_app.accounts.models import Forum
 from forum_app.packs import disclosure, stats
 from forum_app.packs.data import Gathered, Wait
 from forum_app.packs.disclosure import DisclosureRules
@@ -48,7 +48,17 @@ from forum_app.packs.population_form import (
 )
 from forum_app.packs.tables import Publisher
 from forum_app.packs.waits import waits_table
-from tests.factories import csrf_token, form_value, make_forum, make_staff, page, resave_form, sign_in
+from tests.factories import (
+    audit_actions,
+    csrf_token,
+    form_value,
+    make_forum,
+    make_forum_with_staff,
+    page,
+    resave_form,
+    signed_in,
+    squashed_text,
+)
 
 PUBLISHER = Publisher(disclosure.DEFAULT_RULES)
 AGES = {"0-4": 20, "5-10": 150, "11-15": 150, "16-18": 60, "19-25": 12}  # 392 of 400; 8 did not say
@@ -469,16 +479,7 @@ POPULATION = "/staff/packs/population"
 
 @pytest.fixture
 def demo(db_session: Session) -> Forum:
-    forum = make_forum(db_session)
-    for email, role in ((LEAD, "lead"), (CODER, "coder"), (VIEWER, "viewer")):
-        make_staff(db_session, email, role=role)
-    return forum
-
-
-def _signed_in(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, email)
-    return client
+    return make_forum_with_staff(db_session, {LEAD: "lead", CODER: "coder", VIEWER: "viewer"})
 
 
 def _save(client: FlaskClient, **changes: str) -> Any:
@@ -486,45 +487,35 @@ def _save(client: FlaskClient, **changes: str) -> Any:
     return resave_form(client, POPULATION, field_names(), **changes)
 
 
-def _events(session: Session) -> list[str]:
-    session.expire_all()
-    return [event.action for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-
-
-def _text(soup: Tag | None) -> str:
-    assert soup is not None
-    return " ".join(soup.get_text(" ").split())
-
-
 def test_a_lead_sees_a_labelled_box_for_every_figure(app: Flask, demo: Forum) -> None:
-    soup = page(_signed_in(app, LEAD), POPULATION)
+    soup = page(signed_in(app, LEAD), POPULATION)
     assert soup.title is not None and soup.title.get_text().startswith("Local population figures")
     for name in field_names():
         assert soup.find("label", attrs={"for": name}) is not None, name
         assert form_value(soup, name) == ""
-    legends = [_text(legend) for legend in soup.select("legend")]
+    legends = [squashed_text(legend) for legend in soup.select("legend")]
     assert legends[:3] == ["Age", "School or setting", "EHC plan"]
 
 
 def test_the_packs_page_links_to_the_figures_for_leads_only(app: Flask, demo: Forum) -> None:
-    assert page(_signed_in(app, LEAD), "/staff/packs").find("a", href=POPULATION) is not None
-    assert page(_signed_in(app, CODER), "/staff/packs").find("a", href=POPULATION) is None
+    assert page(signed_in(app, LEAD), "/staff/packs").find("a", href=POPULATION) is not None
+    assert page(signed_in(app, CODER), "/staff/packs").find("a", href=POPULATION) is None
 
 
 @pytest.mark.parametrize("email", [CODER, VIEWER])
 def test_coders_and_viewers_may_not_see_or_change_the_figures(
     app: Flask, db_session: Session, demo: Forum, email: str
 ) -> None:
-    client = _signed_in(app, email)
+    client = signed_in(app, email)
     assert client.get(POPULATION).status_code == 403
     token = csrf_token(page(client, "/staff/packs"))
     assert client.post(POPULATION, data={**AGE_TYPED, "csrf_token": token}).status_code == 403
     assert local_population(_forum(db_session)) is None
-    assert "packs.population POST" not in _events(db_session)
+    assert "packs.population POST" not in audit_actions(db_session)
 
 
 def test_a_post_without_its_csrf_token_is_refused(app: Flask, db_session: Session, demo: Forum) -> None:
-    sent = _signed_in(app, LEAD).post(POPULATION, data=AGE_TYPED)
+    sent = signed_in(app, LEAD).post(POPULATION, data=AGE_TYPED)
     assert sent.status_code == 400
     assert local_population(_forum(db_session)) is None
 
@@ -532,7 +523,7 @@ def test_a_post_without_its_csrf_token_is_refused(app: Flask, db_session: Sessio
 def test_a_lead_saves_the_figures_and_the_audit_log_records_it(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     sent = _save(
         client,
         **AGE_TYPED,
@@ -540,13 +531,13 @@ def test_a_lead_saves_the_figures_and_the_audit_log_records_it(
     )
     assert sent.status_code == 303 and sent.location.endswith(POPULATION)
     soup = page(client, POPULATION)
-    assert "Saved the local population figures" in _text(soup.select_one(".notice"))
+    assert "Saved the local population figures" in squashed_text(soup.select_one(".notice"))
     assert form_value(soup, "age_band-11-15") == "30.5" and form_value(soup, "age_band-0-4") == "10"
     assert form_value(soup, "total-ehcp") == "3210" and form_value(soup, "setting-early_years") == ""
     found = local_population(_forum(db_session))
     assert found is not None and found.totals["ehcp"].count == 3210
-    assert _events(db_session) == ["accounts.login POST", "packs.population POST"]
-    log = _text(page(client, "/staff/audit"))
+    assert audit_actions(db_session) == ["accounts.login POST", "packs.population POST"]
+    log = squashed_text(page(client, "/staff/audit"))
     assert "changed the local population figures" in log and "DfE SEN2" not in log
 
 
@@ -617,14 +608,14 @@ def test_a_lead_saves_the_figures_and_the_audit_log_records_it(
 def test_wrong_input_is_sent_back_with_messages_as_typed(
     app: Flask, db_session: Session, demo: Forum, changes: dict[str, str], expected: list[tuple[str, str]]
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     sent = _save(client, **changes)
     assert sent.status_code == 200
     soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
     assert soup.title is not None and soup.title.get_text().startswith("Error: Local population figures")
     summary = soup.select_one("[data-error-summary]")
     assert summary is not None
-    assert [(str(a["href"]), _text(a)) for a in summary.select("a")] == expected
+    assert [(str(a["href"]), squashed_text(a)) for a in summary.select("a")] == expected
     for target, message in expected:
         field = soup.select_one(target)
         assert field is not None
@@ -636,11 +627,11 @@ def test_wrong_input_is_sent_back_with_messages_as_typed(
             )
         )
         error_ids = [i for i in described.split() if i.endswith("-error")]
-        assert any(message in _text(soup.find(id=i)) for i in error_ids), target  # type: ignore[arg-type]
+        assert any(message in squashed_text(soup.find(id=i)) for i in error_ids), target  # type: ignore[arg-type]
     for name, typed in changes.items():
         assert form_value(soup, name) == typed
     assert local_population(_forum(db_session)) is None
-    assert "packs.population POST" not in _events(db_session)
+    assert "packs.population POST" not in audit_actions(db_session)
 
 
 # --- official waiting-time figures (T3 and C2) ---------------------------------------------------
@@ -895,10 +886,10 @@ def test_c2_marks_each_official_figure_on_its_service() -> None:
 
 
 def test_a_lead_sees_the_official_waiting_time_fieldsets(app: Flask, demo: Forum) -> None:
-    soup = page(_signed_in(app, LEAD), POPULATION)
-    headings = [_text(h) for h in soup.select("h2")]
+    soup = page(signed_in(app, LEAD), POPULATION)
+    headings = [squashed_text(h) for h in soup.select("h2")]
     assert "Official waiting-time figures" in headings
-    legends = [_text(legend) for legend in soup.select("legend")]
+    legends = [squashed_text(legend) for legend in soup.select("legend")]
     assert legends[-5:] == [
         "EHC needs assessment",
         "Autism assessment",
@@ -907,17 +898,17 @@ def test_a_lead_sees_the_official_waiting_time_fieldsets(app: Flask, demo: Forum
         "Community paediatrics",
     ]
     label = soup.find("label", attrs={"for": "official-ehcna"})
-    assert label is not None and _text(label) == "% over the limit"
+    assert label is not None and squashed_text(label) == "% over the limit"
     hint = soup.find(id="official-ehcna-hint")
-    assert hint is not None and "EHC plans issued outside 20 weeks" in _text(hint)
+    assert hint is not None and "EHC plans issued outside 20 weeks" in squashed_text(hint)
     source_hint = soup.find(id="official-ehcna-source-hint")
-    assert source_hint is not None and "For example, DfE SEN2 2025." in _text(source_hint)
+    assert source_hint is not None and "For example, DfE SEN2 2025." in squashed_text(source_hint)
 
 
 def test_a_lead_saves_an_official_figure_and_the_audit_log_records_it(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     sent = _save(client, **OFFICIAL_TYPED)
     assert sent.status_code == 303
     soup = page(client, POPULATION)
@@ -925,22 +916,22 @@ def test_a_lead_saves_an_official_figure_and_the_audit_log_records_it(
     assert form_value(soup, "official-ehcna-date") == "calendar year 2024"
     found = local_population(_forum(db_session))
     assert found is not None and found.official == {"ehcna": SEN2_EHC}
-    assert _events(db_session) == ["accounts.login POST", "packs.population POST"]
-    log = _text(page(client, "/staff/audit"))
+    assert audit_actions(db_session) == ["accounts.login POST", "packs.population POST"]
+    log = squashed_text(page(client, "/staff/audit"))
     assert "changed the local population figures" in log and "DfE SEN2" not in log
 
 
 def test_a_wrong_official_figure_is_sent_back_with_messages_as_typed(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     changes = {"official-autism": "120", "official-adhd": "15", "official-adhd-source": "NHS England"}
     sent = _save(client, **changes)
     assert sent.status_code == 200
     soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
     summary = soup.select_one("[data-error-summary]")
     assert summary is not None
-    assert [(str(a["href"]), _text(a)) for a in summary.select("a")] == [
+    assert [(str(a["href"]), squashed_text(a)) for a in summary.select("a")] == [
         (
             "#official-autism",
             "The percentage for Autism assessment (official figure) must be between 0 and 100",
@@ -958,4 +949,4 @@ def test_a_wrong_official_figure_is_sent_back_with_messages_as_typed(
     for name, typed in changes.items():
         assert form_value(soup, name) == typed
     assert local_population(_forum(db_session)) is None
-    assert "packs.population POST" not in _events(db_session)
+    assert "packs.population POST" not in audit_actions(db_session)
