@@ -25,9 +25,14 @@ TEMPLATE = "packs/pack.html"
 # Tables printed after the quotes and "What is working" (PACK.md's section order): the respondents' profile.
 LATE_TABLES = frozenset({"T7"})
 NUMERIC_KINDS = frozenset({"count", "percent", "number"})
+# A table with this many columns or more is printed on landscape pages (A4 portrait has room for about 7).
+WIDE_TABLE_COLUMNS = 8
 # Stable IDs a pack's text may cite: tables, charts and quotes.
 CITED_ID = re.compile(r"\b(?:[TC]\d+|Q-\d+)\b")
 _BREAK_AFTER = re.compile(r"(?<=[_/])(?=.)")
+LONG_WORD = 30  # characters: a longer word (none in a pack's tables now) may break every
+LONG_WORD_PIECE = 15  # characters
+_SPACES = re.compile(r"(\s+)")
 _WEEKS = re.compile(r"\d+ weeks\b")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -119,6 +124,7 @@ class TableView:
     headers: tuple[CellView, ...]
     rows: tuple[tuple[CellView, ...], ...]
     charts: tuple[ChartView, ...]
+    wide: bool  # printed on landscape pages, with its charts
 
 
 def table_caption(table: Table) -> str:
@@ -140,6 +146,7 @@ def table_view(table: Table, charts: tuple[ChartView, ...]) -> TableView:
             for row in table.rows
         ),
         charts,
+        len(table.columns) >= WIDE_TABLE_COLUMNS,
     )
 
 
@@ -249,8 +256,24 @@ def link_ids(text: str, known: frozenset[str]) -> Markup:
 
 def breakable(text: str) -> Markup:
     """The text, escaped, with a line-break opportunity (``<wbr>``) after each "_" and "/", so that an
-    identifier such as ``communication_coproduction`` can wrap in a narrow column."""
-    return Markup("<wbr>").join(escape(part) for part in _BREAK_AFTER.split(text))
+    identifier such as ``communication_coproduction`` can wrap in a narrow column, and every
+    ``LONG_WORD_PIECE`` characters of a word longer than ``LONG_WORD``, so that no word can push a
+    table beyond the page (shorter words never break)."""
+    pieces = [piece for part in _BREAK_AFTER.split(text) for piece in _long_words_cut(part)]
+    return Markup("<wbr>").join(escape(piece) for piece in pieces)
+
+
+def _long_words_cut(text: str) -> list[str]:
+    """The text in pieces, cut only inside words longer than ``LONG_WORD``."""
+    pieces = [""]
+    for token in _SPACES.split(text):
+        if len(token) > LONG_WORD:
+            cuts = [token[start : start + LONG_WORD_PIECE] for start in range(0, len(token), LONG_WORD_PIECE)]
+            pieces[-1] += cuts[0]
+            pieces.extend(cuts[1:])
+        else:
+            pieces[-1] += token
+    return pieces
 
 
 def paragraphs(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
 from forum_app.packs.model import Pack
@@ -29,8 +30,13 @@ class RefuseAllURLs(URLFetcher):
         raise ValueError(f"an evidence pack fetches no URL: {url}")
 
 
+def laid_out(pack: Pack) -> Document:
+    """The pack's print layout: its pages, each with the boxes WeasyPrint placed on it."""
+    html = HTML(string=render_html(pack, for_pdf=True), base_url=BASE_URL, url_fetcher=RefuseAllURLs())
+    return html.render(pdf_variant=PDF_VARIANT)
+
+
 def render_pdf(pack: Pack) -> bytes:
     """The pack as PDF/UA-1 bytes."""
-    document = HTML(string=render_html(pack, for_pdf=True), base_url=BASE_URL, url_fetcher=RefuseAllURLs())
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf: bytes = laid_out(pack).write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
