@@ -337,7 +337,7 @@ def test_chart_svg_is_deterministic_and_inline_ready(pack: Pack) -> None:
 def test_chart_text_stays_text(pack: Pack) -> None:
     svg = chart_svg(pack.charts[0])
     texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
-    for expected in ("Waiting times", "Communication", "n=120", "n=85", "n=10", SUPPRESSED, "60%"):
+    for expected in ("Waiting times", "Communication", "n=120", "n=85", "n=10", SUPPRESSED, "100%"):
         assert expected in texts
     assert "DejaVuSans-" not in svg  # no glyphs drawn as paths
 
