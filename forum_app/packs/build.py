@@ -124,7 +124,8 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     for version in versions:
         questions.update({q["key"]: q for q in version.definition.get("questions", [])})
 
-    quotes = select_quotes(publisher, now, themes, area_labels)
+    moderation = moderation_settings(forum)
+    quotes = select_quotes(publisher, now, themes, area_labels, moderation.deny_names, moderation.deny_list)
     t2 = theme_table(publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes))
     t1 = area_table(publisher, now, before, themes, list(codebook.framework_areas), quotes)
     population = local_population(forum)
@@ -318,6 +319,8 @@ def _methodology(
         f"Quotes come only from themes with at least {MIN_REPORTS_FOR_QUOTES} reports, from families who "
         "ticked a separate box agreeing to be quoted, after personal details were removed and a "
         f"moderator approved them: {SELECTION_RULE}; each at most {MAX_QUOTE_WORDS} words, none repeated. "
+        "Each was checked again automatically just before the pack was built: a quote giving a school "
+        "year, a month or date, an exact age or a name was left out, not edited. "
         "A quote's descriptor (such as 'parent, secondary age, EHCP') is shown only when at least "
         f"{MIN_DESCRIPTOR_GROUP} families share it.",
     )

@@ -4,6 +4,9 @@ Which answers may be quoted at all (``data.QuoteSource``): a lead marked it as a
 theme, the family ticked "you can quote my words", a moderator whose role in the forum is known
 approved it (so only the redacted text is left) and a person coded it with that theme.
 
+The final check comes first (``final_check``): a candidate with a school year, a month or date, an
+exact age or a name in it (``themes.quote_check``) is left out, never edited, and cannot take a place.
+
 The selection rule, theme by theme in codebook order:
 
 1. A theme gives quotes only when at least ``MIN_REPORTS_FOR_QUOTES`` families mention it (both the
@@ -29,13 +32,14 @@ EHCP", and only a description that at least ``MIN_DESCRIPTOR_GROUP`` respondents
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
 from forum_app.packs.data import Gathered, QuoteSource
 from forum_app.packs.model import Quote
 from forum_app.packs.tables import Publisher, fmt, theme_sentiment
+from forum_app.themes.quote_check import Problem, check_quote
 
 MIN_REPORTS_FOR_QUOTES = 10
 MAX_QUOTES_PER_THEME = 3
@@ -60,12 +64,35 @@ PLAN_WORDS = {"yes": "EHCP", "sen_support": "SEN support"}
 Profile = tuple[str | None, str | None]  # (age words, plan words)
 
 
+def final_check(
+    sources: Iterable[QuoteSource], deny_names: Iterable[str] = (), deny_list: Iterable[str] = ()
+) -> tuple[list[QuoteSource], list[tuple[QuoteSource, tuple[Problem, ...]]]]:
+    """The candidates that pass the final check, and those left out with what was found in each.
+    ``deny_names``, ``deny_list``: the forum's own names of people and settings (moderation settings)."""
+    names, settings = tuple(deny_names), tuple(deny_list)
+    passed: list[QuoteSource] = []
+    left_out: list[tuple[QuoteSource, tuple[Problem, ...]]] = []
+    for source in sources:
+        problems = check_quote(source.text, names, settings)
+        if problems:
+            left_out.append((source, problems))
+        else:
+            passed.append(source)
+    return passed, left_out
+
+
 def select_quotes(
-    publisher: Publisher, now: Gathered, themes: list[tuple[str, str, list[str]]], area_labels: dict[str, str]
+    publisher: Publisher,
+    now: Gathered,
+    themes: list[tuple[str, str, list[str]]],
+    area_labels: dict[str, str],
+    deny_names: Iterable[str] = (),
+    deny_list: Iterable[str] = (),
 ) -> tuple[Quote, ...]:
-    """The pack's quotes by the selection rule above, numbered Q-001 onwards in the order shown."""
+    """The pack's quotes by the selection rule above, numbered Q-001 onwards in the order shown: only
+    candidates that pass the final check (``deny_names``, ``deny_list``: see ``final_check``)."""
     by_theme: dict[str, list[QuoteSource]] = {}
-    for source in now.quotes:
+    for source in final_check(now.quotes, deny_names, deny_list)[0]:
         by_theme.setdefault(source.theme_id, []).append(source)
     profiles = {r: profile_of(answers) for r, answers in now.profiles.items()}
     sizes = Counter(profiles.values())

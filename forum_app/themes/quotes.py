@@ -11,12 +11,16 @@ This lives in ``themes``, not ``moderation``, because it needs the codings and i
 (moderation may not import themes). A candidate whose answer is later recoded without that theme, or
 whose response is moved to spam, stays in the table but is never listed or counted; it comes back if
 the theme or the response does.
+
+Packs check each candidate once more when they are built (``quote_check``): one with a school year, a
+month or date, an exact age or a name in it is left out of the pack. The overview and the coding page
+say so, with why, so the lead can choose another.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVarTuple
@@ -24,11 +28,14 @@ from typing import TypeVarTuple
 from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
+from forum_app.accounts.models import Forum
 from forum_app.db import today
 from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.moderation.settings import moderation_settings
 from forum_app.surveys.models import SUBMITTED, Answer, Response
 from forum_app.themes import decisions
 from forum_app.themes.models import ACCEPTED, CODED, CodedAnswer, Coding
+from forum_app.themes.quote_check import Problem, check_quote, explain
 from forum_app.themes.workspace import AnswerNotFound, _blind_answers, filter_options, is_blind_for
 
 PACK_MINIMUM_REPORTS = 10  # a theme's quotes go into a pack only from this many reports with it
@@ -190,10 +197,28 @@ class Candidate:
     text: str  # the redacted text, as approved
     marked_on: date
     words: int
+    problems: tuple[Problem, ...] = ()  # what the pack's final check finds: left out of packs if any
 
     @property
     def too_long(self) -> bool:
         return self.words > MOST_WORDS
+
+    @property
+    def left_out(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def reasons(self) -> list[str]:
+        return explain(self.problems)
+
+
+def checker(session: Session, forum_id: int) -> Callable[[str], tuple[Problem, ...]]:
+    """The final check with the forum's own lists of names of people and settings."""
+    forum = session.get(Forum, forum_id)
+    settings = moderation_settings(forum) if forum is not None else None
+    names = settings.deny_names if settings is not None else ()
+    places = settings.deny_list if settings is not None else ()
+    return lambda text: check_quote(text, names, places)
 
 
 def candidates(
@@ -213,6 +238,7 @@ def candidates(
     rows = session.execute(query.order_by(QuoteCandidate.marked_on, QuoteCandidate.answer_id)).all()
     labels = filter_options(session, forum_id).theme_labels if rows else {}
     order = {theme: index for index, theme in enumerate(labels)}
+    check = checker(session, forum_id)
     found = [
         Candidate(
             answer_id=answer_id,
@@ -221,6 +247,7 @@ def candidates(
             text=str(value or ""),
             marked_on=marked_on,
             words=len(str(value or "").split()),
+            problems=check(str(value or "")),
         )
         for answer_id, theme, marked_on, value in rows
     ]
@@ -284,6 +311,10 @@ class QuotesOverview:
     def total(self) -> int:
         return sum(len(theme.quotes) for theme in self.themes)
 
+    @property
+    def left_out(self) -> int:
+        return sum(quote.left_out for theme in self.themes for quote in theme.quotes)
+
 
 def overview(session: Session, forum_id: int, user_id: int | None = None) -> QuotesOverview:
     """The lead's overview: candidate quotes grouped by theme, with each theme's number of reports."""
@@ -315,6 +346,11 @@ class QuotePanel:
     reason: str | None  # why it may not be quoted; None if it may
     coded: bool
     choices: list[QuoteChoice]  # its accepted themes, ticked when chosen
+    problems: tuple[Problem, ...] = ()  # what the pack's final check finds: left out of packs if any
+
+    @property
+    def reasons(self) -> list[str]:
+        return explain(self.problems)
 
     @property
     def quotable(self) -> bool:
@@ -341,4 +377,8 @@ def quote_panel(session: Session, forum_id: int, answer_id: int) -> QuotePanel |
         for theme in sorted(own, key=lambda t: (order.get(t, len(order)), t))
     ]
     coded = session.scalar(select(CodedAnswer.status).where(CodedAnswer.answer_id == answer_id)) == CODED
-    return QuotePanel(answer_id, reason, coded, choices)
+    problems: tuple[Problem, ...] = ()
+    if reason is None:
+        text = session.scalar(select(Answer.value).where(Answer.id == answer_id))
+        problems = checker(session, forum_id)(str(text or ""))
+    return QuotePanel(answer_id, reason, coded, choices, problems)

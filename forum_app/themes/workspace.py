@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
 from forum_app.db import utcnow
+from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.surveys.definitions import DefinitionError, parse_definition
 from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
 from forum_app.templating import format_moment
@@ -82,6 +83,8 @@ CONFIDENCE_BANDS: dict[str, tuple[str, float | None, float | None]] = {
     "high": ("Sure (90% or more)", 0.9, None),
 }
 ORDERS = {"oldest": "Oldest first", "unsure": "Least sure first"}
+# Answers a lead may choose as quotes: the family agreed to be quoted and a moderator approved them.
+QUOTABLE = {"yes": "Family agreed to be quoted, approved"}
 # The keys that tick a theme (in codebook order) and choose a sentiment (in SENTIMENTS order).
 THEME_KEYS = "1234567890qwerty"
 SENTIMENT_KEYS = "zxcv"
@@ -113,6 +116,7 @@ class FilterOptions:
     sentiments = tuple(SENTIMENT_LABELS.items())
     bands = tuple((name, label) for name, (label, _lowest, _highest) in CONFIDENCE_BANDS.items())
     orders = tuple(ORDERS.items())
+    quotable = tuple(QUOTABLE.items())
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class Filters:
     period_from: date | None = None
     period_to: date | None = None
     order: str = "oldest"
+    quotable: bool = False  # only answers that may be quoted (``quotes.quotable``, less the coding)
     # The person looking: answers they are double-coding blind are kept out of their sight (never
     # in the query string; set from the signed-in user).
     blind_for: int | None = None
@@ -142,6 +147,7 @@ class Filters:
             "from": self.period_from.isoformat() if self.period_from else None,
             "to": self.period_to.isoformat() if self.period_to else None,
             "order": self.order if self.order != "oldest" else None,
+            "quotable": "yes" if self.quotable else None,
         }
         return {name: value for name, value in values.items() if value}
 
@@ -158,7 +164,7 @@ class ParsedFilters:
     values: dict[str, str]  # what was typed or chosen, to show in the form again
 
 
-FILTER_FIELDS = ("status", "theme", "sentiment", "confidence", "survey", "from", "to", "order")
+FILTER_FIELDS = ("status", "theme", "sentiment", "confidence", "survey", "from", "to", "order", "quotable")
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _MONTH_WORDS = re.compile(r"^([a-z]+)\.?\s+(\d{4})$")
@@ -218,6 +224,7 @@ def parse_filters(
     sentiment = chosen("sentiment", SENTIMENTS, "Choose a sentiment from the list")
     confidence = chosen("confidence", CONFIDENCE_BANDS, "Choose from the list how sure the coder was")
     order = chosen("order", ORDERS, "Choose an order from the list") or "oldest"
+    quotable = chosen("quotable", QUOTABLE, "Choose from the list whether the family agreed to be quoted")
     survey_ids = {str(survey_id) for survey_id, _ in options.surveys}
     survey = chosen("survey", survey_ids, "Choose a survey from the list")
     bounds: dict[str, date | None] = {}
@@ -237,6 +244,7 @@ def parse_filters(
         period_from=bounds["from"],
         period_to=bounds["to"],
         order=order,
+        quotable=quotable is not None,
         blind_for=user_id,
     )
     return ParsedFilters(filters, errors, values)
@@ -314,6 +322,17 @@ def _conditions(forum_id: int, filters: Filters) -> list[ColumnElement[bool]]:
         found.append(CodedAnswer.submitted_on >= filters.period_from)
     if filters.period_to:
         found.append(CodedAnswer.submitted_on <= filters.period_to)
+    if filters.quotable:
+        found.append(
+            CodedAnswer.answer_id.in_(
+                select(ModerationItem.answer_id).where(
+                    ModerationItem.forum_id == forum_id,
+                    ModerationItem.quote_consent.is_(True),
+                    ModerationItem.status == APPROVED,
+                    ModerationItem.original.is_(None),
+                )
+            )
+        )
     return found
 
 

@@ -238,6 +238,37 @@ def see_quotes(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/staff/quotes")
 
 
+LEFT_OUT = " She was in Year 3 then."
+
+
+def _quote_left_out(page: Page, site: Site) -> str:
+    """Choose the first answer as a quote, then give its text a school year (as if approved so), so
+    packs leave it out; returns its coding page's address."""
+    from forum_app.extensions import db
+    from forum_app.surveys.models import Answer
+
+    quote_an_answer(page, site)
+    answer_id = int(page.url.split("/staff/coding/")[1].split("?")[0])
+    with site.app.app_context():
+        answer = db.session.get(Answer, answer_id)
+        assert answer is not None
+        if not str(answer.value).endswith(LEFT_OUT):
+            answer.value = f"{answer.value}{LEFT_OUT}"
+            db.session.commit()
+    return page.url
+
+
+def see_a_quote_left_out(page: Page, site: Site) -> None:
+    _quote_left_out(page, site)
+    page.goto(f"{site.url}/staff/quotes")
+    assert page.locator("#left-out").count() == 1
+
+
+def code_a_quote_left_out(page: Page, site: Site) -> None:
+    page.goto(_quote_left_out(page, site))
+    assert page.locator("#quote-left-out").count() == 1
+
+
 MODERATION = "/staff/moderation"
 
 
@@ -373,6 +404,10 @@ REGISTRY: list[State] = [
     State("coding, quote choices saved", quote_an_answer, "staff", endpoint="themes.quote_choices"),
     error("coding, quote choices error", choose_a_wrong_quote, "staff", endpoint="themes.quote_choices"),
     State("candidate quotes", see_quotes, "staff", endpoint="themes.quotes_overview"),
+    State("candidate quotes, one left out", see_a_quote_left_out, "staff", endpoint="themes.quotes_overview"),
+    State("coding, quote left out", code_a_quote_left_out, "staff", endpoint="themes.quote_choices"),
+    State("coding queue, answers you can quote", page_at("/staff/coding?status=coded&quotable=yes"), "staff",
+          endpoint="themes.coding_queue"),
     # Save and come back later, taking sent answers back, help and privacy: built alongside this
     # suite, so each is checked only while the app has its endpoint.
     State("saved", save_and_leave, "saving", endpoint="surveys.saved"),

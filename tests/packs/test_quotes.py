@@ -16,7 +16,7 @@ from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import Gathered, QuoteSource, find, gather, period_of, redaction_count
 from forum_app.packs.disclosure import DEFAULT_RULES
-from forum_app.packs.quotes import allocate, describe, profile_of, select_quotes
+from forum_app.packs.quotes import allocate, describe, final_check, profile_of, select_quotes
 from forum_app.packs.render_csv import quotes_table, render_csv_zip
 from forum_app.packs.render_json import render_json
 from forum_app.packs.tables import Publisher
@@ -147,6 +147,48 @@ def test_a_quote_carries_its_register_facts() -> None:
     (quote,) = select_quotes(Publisher(DEFAULT_RULES), gathered({"negative": 12}, [facts]), THEMES, AREAS)
     assert (quote.redactions, quote.approved_by_role, quote.approved_on) == (2, "coder", "2026-03-04")
     assert (quote.framework_area, quote.theme_label, quote.words) == ("Identifying needs", "Waiting times", 4)
+
+
+# --- the final check --------------------------------------------------------------------------
+
+
+def test_quotes_with_a_school_year_a_month_an_age_or_a_name_are_left_out_not_edited() -> None:
+    sources = [
+        source(1, "negative", text="Answer number 1 says his plan is so out of date it describes Year 3."),
+        source(2, "negative", text="Answer number 2 says the annual review was in March and nothing since."),
+        source(3, "negative", text="Answer number 3 says she turned 12 and everything stopped."),
+        source(4, "negative", text="Answer number 4 says Emily has no school place."),
+        source(5, "negative", text="Answer number 5 says nobody rings us back."),
+    ]
+    assert chosen(gathered({"negative": 12}, sources)) == [(5, "negative", False)]
+    passed, left_out = final_check(sources)
+    assert [s.answer_id for s in passed] == [5]
+    assert [(s.answer_id, [p.kind for p in problems]) for s, problems in left_out] == [
+        (1, ["school year"]),
+        (2, ["month or date"]),
+        (3, ["age"]),
+        (4, ["name"]),
+    ]
+    assert left_out[0][0].text == sources[0].text  # nothing edited
+
+
+def test_a_quote_left_out_gives_its_place_to_the_next_candidate_of_its_view() -> None:
+    sources = [source(1, "negative", text="Answer number 1 in Year 10.")]
+    sources += [source(i, "negative") for i in (2, 3, 4)]
+    assert chosen(gathered({"negative": 12}, sources)) == [
+        (2, "negative", False),
+        (3, "negative", False),
+        (4, "negative", False),
+    ]
+
+
+def test_the_forums_own_names_leave_a_quote_out() -> None:
+    sources = [source(1, "negative", text="Answer number 1 says the head of Northgate said no.")]
+    now = gathered({"negative": 12}, sources)
+    assert chosen(now) == [(1, "negative", False)]  # not a name the redactor knows without the list
+    publisher = Publisher(DEFAULT_RULES)
+    assert select_quotes(publisher, now, THEMES, AREAS, deny_list=["Northgate"]) == ()
+    assert select_quotes(publisher, now, THEMES, AREAS, deny_names=["Northgate"]) == ()
 
 
 # --- descriptors -----------------------------------------------------------------------------
@@ -309,3 +351,24 @@ def test_the_pack_shows_the_role_and_day_of_approval_never_the_person(
     assert [row["approved_date"] for row in register.rows] == ["2026-03-04"] * len(pack.quotes)
     for data in (render_json(pack), render_csv_zip(pack)):
         assert CODER.encode() not in data and b"coder@" not in data
+
+
+def test_a_built_pack_leaves_out_a_candidate_naming_a_month(app: Flask, db_session: Session) -> None:
+    _seed(app, db_session)
+    coder = create_user(db_session, CODER, "demo", "coder").user
+    rows = _candidates(db_session, 60)
+    items = list(
+        db_session.scalars(select(ModerationItem).where(ModerationItem.answer_id.in_({a for a, _ in rows})))
+    )
+    for item in items:
+        item.decided_by, item.decided_on = coder.id, APPROVED_ON
+    db_session.commit()
+    shown = {quote.text for quote in build_pack(db_session, REQUEST, built_on=date(2026, 7, 1)).quotes}
+    assert shown
+    for item in items:
+        if item.answer.value in shown:
+            item.answer.value = "The annual review was in March and we have heard nothing since."
+    db_session.commit()
+    pack = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert not any("March" in quote.text for quote in pack.quotes)
+    assert "left out, not edited" in " ".join(p for section in pack.methodology for p in section.paragraphs)

@@ -396,3 +396,62 @@ def test_the_overview_is_empty_until_a_quote_is_chosen(
 ) -> None:
     shown = _text(page(_signed_in(app, LEAD), "/staff/quotes"))
     assert "No quotes have been chosen yet" in shown
+
+
+# --- the pack's final check, shown to the lead ----------------------------------------------------
+
+DATED = "His plan is so out of date it describes Year 3 and the review was in March."
+
+
+def test_the_overview_says_which_quotes_packs_leave_out_and_why(
+    app: Flask, db_session: Session, demo: SurveyVersion
+) -> None:
+    kept, dated = add_answers(db_session, demo, [TEXTS[0], DATED])
+    for answer in (kept, dated):
+        code(db_session, answer, [WAITS])
+        _mark(db_session, answer, [WAITS])
+    found = {c.answer_id: c for c in quotes.candidates(db_session, forum_id(db_session))}
+    assert not found[kept].left_out
+    assert found[dated].reasons == [
+        "it gives a school year (“Year 3”)",
+        "it gives a month or a date (“in March”)",
+    ]
+    assert quotes.overview(db_session, forum_id(db_session)).left_out == 1
+
+    listing = page(_signed_in(app, LEAD), "/staff/quotes")
+    warning = listing.find(id="left-out")
+    assert warning is not None and "1 of them is left out of packs" in _text(warning)
+    shown = _text(listing)
+    assert "Left out of packs Because it gives a school year (“Year 3”); it gives a month or a date" in shown
+    assert shown.count("Left out of packs Because") == 1
+
+
+def test_the_coding_page_warns_the_lead_before_choosing_a_quote_packs_would_leave_out(
+    app: Flask, db_session: Session, demo: SurveyVersion
+) -> None:
+    dated, plain = add_answers(db_session, demo, [DATED, TEXTS[0]])
+    code(db_session, dated, [WAITS])
+    code(db_session, plain, [WAITS])
+    lead = _signed_in(app, LEAD)
+    section = _section(page(lead, f"/staff/coding/{dated}?status=all"))
+    assert "Packs will leave this answer out because it gives a school year (“Year 3”)" in section
+    assert "Packs will leave this answer out" not in _section(page(lead, f"/staff/coding/{plain}?status=all"))
+
+
+def test_the_queue_finds_the_answers_a_lead_can_quote(
+    app: Flask, db_session: Session, demo: SurveyVersion
+) -> None:
+    consented = add_answers(db_session, demo, TEXTS[:2])
+    [refused] = add_answers(db_session, demo, TEXTS[2:], consent=False)
+    for answer in [*consented, refused]:
+        code(db_session, answer, [WAITS])
+    lead = _signed_in(app, LEAD)
+    queue = page(lead, "/staff/coding")
+    link = queue.find("a", string="Answers you can quote")
+    assert link is not None and link["href"] == "/staff/coding?status=coded&quotable=yes"
+    listed = page(lead, str(link["href"]))
+    shown = {a.get_text(strip=True) for a in listed.select(".coding-queue__title a")}
+    assert shown == {f"Answer {answer}" for answer in consented}
+    assert page(lead, "/staff/quotes").find("a", href="/staff/coding?status=coded&quotable=yes") is not None
+    wrong = page(lead, "/staff/coding?status=coded&quotable=maybe")
+    assert "Choose from the list whether the family agreed to be quoted" in _text(wrong)
