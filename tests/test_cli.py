@@ -9,9 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
+from forum_app.moderation.models import QuoteCandidate
+from forum_app.packs.build import build_pack
+from forum_app.packs.data import PackRequest
 from forum_app.packs.population import local_population
 from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey
+from forum_app.surveys.seeding import DEMO_QUOTES_LEFT_OUT
 from forum_app.surveys.services import definition_of, first_unanswered
+from forum_app.themes import quotes
 from forum_app.themes.models import CODED, CodedAnswer, CodingDecision
 
 
@@ -117,3 +122,30 @@ def test_seed_demo_gives_the_demo_forum_made_up_population_figures_once(
     assert again.exit_code == 0 and "population" not in again.output
     other = runner.invoke(args=["seed-demo", "--responses", "5", "--forum", "other"])
     assert other.exit_code == 0 and "population" not in other.output
+
+
+def test_seed_demo_chooses_quotes_so_a_demo_pack_has_a_quote_register(
+    runner: FlaskCliRunner, db_session: Session
+) -> None:
+    result = runner.invoke(args=["seed-demo", "--responses", "400", "--seed", "3", "--until", "2026-06-30"])
+    assert result.exit_code == 0, result.output
+    assert "The demo lead chose" in result.output
+    forum = db_session.scalars(select(Forum).where(Forum.slug == "demo")).one()
+    lead = db_session.scalars(select(User.id).where(User.email == "lead@demo.forum.invalid")).one()
+    candidates = quotes.candidates(db_session, forum.id)  # only those consented, approved and coded
+    chosen = db_session.scalars(select(QuoteCandidate)).all()
+    assert len(candidates) == len(chosen) >= 10
+    reports = quotes.theme_reports(db_session, forum.id, {c.theme_id for c in candidates})
+    assert all(reports[c.theme_id] >= quotes.PACK_MINIMUM_REPORTS for c in candidates)
+    assert len({c.theme_id for c in candidates}) >= 3
+    assert all(c.marked_by == lead for c in chosen)
+    left_out = [c for c in candidates if c.left_out]
+    assert len(left_out) == DEMO_QUOTES_LEFT_OUT  # so the quotes page shows why
+
+    pack = build_pack(db_session, PackRequest("demo", "send-experience"), built_on=date(2026, 7, 1))
+    assert len({q.theme_id for q in pack.quotes}) >= 3  # the Q register shows
+    assert all(q.approved_by_role == "lead" for q in pack.quotes)
+    assert not {q.text for q in pack.quotes} & {c.text for c in left_out}
+    again = runner.invoke(args=["seed-demo", "--responses", "5", "--until", "2026-06-30"])
+    assert again.exit_code == 0 and "The demo lead chose" not in again.output
+    assert len(db_session.scalars(select(QuoteCandidate)).all()) == len(chosen)

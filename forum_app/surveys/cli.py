@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from forum_app.extensions import db
-from forum_app.surveys.seeding import add_demo_population, confirm_demo_coding, seed_demo
+from forum_app.surveys.seeding import add_demo_population, add_demo_quotes, confirm_demo_coding, seed_demo
 
 
 @click.command("seed-demo")
@@ -51,6 +51,12 @@ def seed_demo_command(count: int, seed: int, forum_slug: str, until: object, cod
         click.echo(
             f"The demo lead confirmed the suggested themes of {coded:,} answers sent before {cutoff}; "
             "newer ones wait in the coding queue."
+        )
+    demo_quotes = add_demo_quotes(db.session, forum_slug) if coded else None
+    if demo_quotes and demo_quotes.chosen:
+        click.echo(
+            f"The demo lead chose {demo_quotes.chosen} candidate quotes in {demo_quotes.themes} themes; "
+            f"packs leave {demo_quotes.left_out} of them out (see Candidate quotes for why)."
         )
     if result.lead_email and add_demo_population(db.session, forum_slug):
         click.echo("Added made-up local figures for tables T3 and T7 (not real data).")

@@ -97,6 +97,71 @@ def confirm_demo_coding(session: Session, forum_slug: str, sent_before: date) ->
     return bulk_accept(session, forum.id, lead.id, 0.5, Filters(period_to=sent_before - timedelta(days=1)))
 
 
+DEMO_QUOTES_PER_THEME = {"negative": 2, "mixed": 1, "neutral": 1, "positive": 1}
+DEMO_QUOTES_LEFT_OUT = 2  # candidates the pack's final check leaves out, so the demo shows why
+
+
+@dataclass(frozen=True)
+class DemoQuotes:
+    chosen: int
+    themes: int
+    left_out: int  # of ``chosen``: left out of packs by the final check
+
+
+def add_demo_quotes(session: Session, forum_slug: str) -> DemoQuotes:
+    """The demo lead's candidate quotes, so a demo pack has a Q register: coded answers whose family
+    agreed to be quoted, in every theme with enough reports to be quoted, a few per sentiment, oldest
+    first, each at most 60 words and passing the pack's final check; plus ``DEMO_QUOTES_LEFT_OUT`` that
+    do not pass it, so the candidate quotes page and the pack's checklist show why. The demo's
+    approvals are recorded as the demo lead's, as a pack quotes only answers approved by a known role.
+    Nothing is added where the lead has chosen quotes already."""
+    from forum_app.moderation.models import ModerationItem
+    from forum_app.themes import quotes
+    from forum_app.themes.quote_check import check_quote
+    from forum_app.themes.workspace import Filters, filter_options, queue_page
+
+    forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
+    lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
+    if forum is None or lead is None or quotes.candidates(session, forum.id):
+        return DemoQuotes(0, 0, 0)
+    wanted = Filters(status="coded", quotable=True)
+    first = queue_page(session, forum.id, wanted, 1, 500)
+    rows = list(first.rows)
+    for number in range(2, first.pages + 1):
+        rows += queue_page(session, forum.id, wanted, number, 500, total=first.total).rows
+    themes = list(filter_options(session, forum.id).theme_labels)
+    reports = quotes.theme_reports(session, forum.id, themes)
+    places = {
+        (theme, view): n
+        for theme in themes
+        if reports.get(theme, 0) >= quotes.PACK_MINIMUM_REPORTS
+        for view, n in DEMO_QUOTES_PER_THEME.items()
+    }
+    chosen: dict[int, str] = {}
+    left_out = 0
+    for row in rows:
+        text = str(session.scalar(select(Answer.value).where(Answer.id == row.answer_id)) or "")
+        failing = bool(check_quote(text))
+        if len(text.split()) > quotes.MOST_WORDS or (failing and left_out >= DEMO_QUOTES_LEFT_OUT):
+            continue
+        theme = next(
+            (t for t in quotes.themes_of(session, row.answer_id) if places.get((t, row.sentiment))), None
+        )
+        if theme is None:
+            continue
+        chosen[row.answer_id] = theme
+        if failing:
+            left_out += 1  # shown on the quotes page; its place stays for one the pack can use
+        else:
+            places[(theme, row.sentiment)] -= 1
+    for item in session.scalars(select(ModerationItem).where(ModerationItem.answer_id.in_(chosen))):
+        item.decided_by = item.decided_by or lead.id
+    session.commit()
+    for answer_id, theme in chosen.items():
+        quotes.mark(session, forum.id, answer_id, [theme], lead.id)
+    return DemoQuotes(len(chosen), len(set(chosen.values())), left_out)
+
+
 # Made-up local figures for the demo forum's T7 (the share of the area's children with SEND in each
 # group, and the area's totals) and an official EHC waiting-time figure for T3 and C2, labelled as not
 # real wherever they are shown.
