@@ -1,4 +1,8 @@
-"""``flask packs build``: the DESIGN.md contract, writing every asked-for format and a manifest."""
+"""``flask packs build``: the DESIGN.md contract, writing every asked-for format and a manifest.
+
+Before building it prints the pre-build checklist's warnings (``checklist``) to standard error, each on a
+line starting "Warning:"; they never stop the build.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,12 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from forum_app.accounts.models import Forum
 from forum_app.extensions import db
 from forum_app.packs.build import build_pack
+from forum_app.packs.checklist import checklist_lines, pre_build_checklist
 from forum_app.packs.data import FILTER_KEYS, PackRequest, PackRequestError
 from forum_app.packs.files import FORMATS, formats_for, render_files
 
@@ -98,6 +105,10 @@ def build_command(
         partnership_seen.date() if partnership_seen is not None else None,
         _response(response_file),
     )
+    forum_id = db.session.scalar(select(Forum.id).where(Forum.slug == forum_slug))
+    if forum_id is not None:  # the checklist's warnings first; an unknown forum is refused below
+        for line in checklist_lines(pre_build_checklist(db.session, forum_id)):
+            click.echo(line, err=True)
     try:
         pack = build_pack(db.session, request, built_on=date.today())
     except PackRequestError as problem:

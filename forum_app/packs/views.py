@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forum_app.extensions import db
 from forum_app.packs import bp
+from forum_app.packs.checklist import pre_build_checklist
 from forum_app.packs.comparison import compare
 from forum_app.packs.forms import EVERYONE, MakePackForm, ShareLinkForm
 from forum_app.packs.models import READY, PackFile, PackSnapshot
@@ -100,8 +101,10 @@ def _make_form() -> MakePackForm:
 def _index(form: MakePackForm, error: str = "", status: int = 200) -> tuple[str, int]:
     member = current_membership()
     rows = list_snapshots(db.session, member.forum_id)
+    lead = member.role == "lead"
+    checklist = pre_build_checklist(db.session, member.forum_id) if lead else None
     return render_template(
-        "packs/index.html", rows=rows, form=form, error=error, lead=member.role == "lead"
+        "packs/index.html", rows=rows, form=form, error=error, lead=lead, checklist=checklist
     ), status
 
 

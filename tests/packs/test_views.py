@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import AuditEvent, Forum
 from forum_app.db import today
+from forum_app.packs.about import PARTS, save_about
 from forum_app.packs.models import PackFile, PackSnapshot, ShareLink
 from forum_app.packs.snapshots import start_snapshot
 from tests.factories import csrf_token, make_forum, make_staff, make_survey, page, post_form, sign_in
@@ -386,3 +387,37 @@ def test_broken_links_say_so_and_never_fail(app: Flask, db_session: Session) -> 
     assert inspector.get(f"/p/{OPEN_TOKEN}/view").status_code == 410
     posted = _post(inspector, "/staff/login", f"/p/{OPEN_TOKEN}/passcode", {"passcode": "x"})
     assert posted.status_code == 410
+
+
+def test_the_make_a_pack_form_has_the_checklist_with_a_link_to_each_fix(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    forum, _snapshot = _forum_with_pack(db_session)
+    sign_in(client, LEAD)
+    shown = page(client, PACKS)
+    checklist = shown.find(id="checklist")
+    assert checklist is not None
+    form = shown.find("form", action=f"{PACKS}/new")
+    assert form is not None and checklist.find_next("form") is form  # before the button, not after
+    text = " ".join(checklist.get_text(" ").split()).replace(" : ", ": ")
+    assert "3 things to check first. They never stop the pack being made" in text
+    warnings = {
+        item["id"]: item.find("a")["href"] for item in checklist.select(".pack-checklist__item--warning")
+    }
+    assert warnings == {
+        "check-about": "/staff/packs/about",
+        "check-quotes": "/staff/coding?status=coded&quotable=yes",
+        "check-double_coding": "/staff/agreement",
+    }
+    for href in warnings.values():
+        assert client.get(href).status_code == 200, href
+    assert "Check: About this survey. 6 of 6 parts are not written yet" in text
+    assert "Ready: Moderation. No answers are waiting for moderation." in text
+
+    save_about(db_session, forum, {part.key: "Written." for part in PARTS})
+    assert page(client, PACKS).find(id="check-about")["class"] == ["pack-checklist__item"]
+
+    for email in (CODER, VIEWER):
+        other = app.test_client()
+        sign_in(other, email)
+        assert page(other, PACKS).find(id="checklist") is None
