@@ -313,7 +313,7 @@ def _methodology(
         f"Counts of 1 to {rules.threshold} are shown as [c]; other counts are rounded to the nearest "
         f"{rules.base}; 0 stays 0. Totals are rounded from the exact figures. Where one part of a total "
         "is suppressed another is too, so it cannot be worked out by subtraction. Percentages need a "
-        "base of at least 20 and are marked [u] below 50; medians need at least 8 values."
+        "base of at least 20 and are marked [u] below 50; medians and their intervals need 20 values."
     )
     quotes = (
         f"Quotes come only from themes with at least {MIN_REPORTS_FOR_QUOTES} reports, from families who "
@@ -338,8 +338,9 @@ def _methodology(
         "answers were coded, not over every family who answered.",
     )
     official = (
-        "Families' waits are as they remember them, counted from when they asked to when they had an "
-        "answer. Official figures count differently (for example, EHC plans issued within 20 weeks leave "
+        "Families' waits are as they remember them, each over the interval its question asked about (T3 "
+        "gives it, and compares a wait with a limit only where the two measure the same interval). "
+        "Official figures count differently (for example, EHC plans issued within 20 weeks leave "
         "out exceptions and count from the request's date on the council's records), so the two can "
         "differ even when both are right. T3 has a column for the official figure, with its source and "
         "date, beside the families' figure."

@@ -190,9 +190,10 @@ def n_label(bar: Bar) -> str:
         if isinstance(bar.count, int):
             return f"n={bar.count:,}; no % shown"
         return bar.count if isinstance(bar.count, str) and bar.count else SUPPRESSED
+    flag = f" {bar.flag}" if bar.flag else ""
     if isinstance(bar.count, int):
-        return f"n={bar.count:,}"
-    return f"n={bar.count}" if bar.count else ""
+        return f"n={bar.count:,}{flag}"
+    return f"n={bar.count}{flag}" if bar.count else flag.strip()
 
 
 # ------------------------------------------------------------------------------------ layout

@@ -14,7 +14,8 @@ from forum_app.packs.tables import fmt, lower_first
 
 # The limits in words, for the services that have one (T3's rows, by service label).
 LIMIT_WORDS = {
-    "EHC needs assessment": "The law says an EHC needs assessment should take no more than 20 weeks.",
+    "EHC needs assessment": "The law says it should take no more than 20 weeks from asking for an EHC needs "
+    "assessment to getting the final plan.",
     "Autism assessment": "Health guidance says an autism assessment should start within 13 weeks of "
     "the referral.",
 }

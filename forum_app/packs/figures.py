@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Bar, Cell, Chart, Segment, Table
 from forum_app.packs.tables import lower_first
+from forum_app.packs.waits import NOT_COMPARED
 
 TREND_INDICATORS = 5  # C4 shows the most reported themes with a figure in both periods
 _PERIOD = re.compile(r"\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}")
@@ -56,9 +57,13 @@ def theme_chart(t2: Table, source: str) -> Chart:
 
 
 def waits_chart(t3: Table, source: str) -> Chart:
+    """C2: completed waits over each service's limit, from T3 (rows of an earlier question, which asked
+    for another interval, are left out: they have no limit to be over)."""
     bars = []
     for row in t3.rows:
         pct = row["over_percent"]
+        if str(row["limit"]).startswith(NOT_COMPARED):
+            continue
         bars.append(
             Bar(
                 str(row["service"]),
@@ -67,14 +72,15 @@ def waits_chart(t3: Table, source: str) -> Chart:
                 _number(row.get("over_high")) if isinstance(pct, float) else None,
                 "no national limit" if pct == NOT_APPLICABLE else row["completed"],
                 marker=_number(row.get("official_percent")),  # the official figure beside it in T3
+                flag=str(row.get("over_flag") or "") if isinstance(pct, float) else "",
             )
         )
     return Chart(
         "C2",
         "Completed waits over the reference limit, by service",
-        "% of completed waits longer than the service's limit",
+        "% of completed waits longer than the service's limit; n is the completed waits, [u] 20 to 49",
         "Dots show, for each service with a limit, the percentage of completed waits longer than it, "
-        "with its 95% interval.",
+        "with its 95% interval. Waits still going on are in table T3.",
         "T3",
         "dots",
         tuple(bars),

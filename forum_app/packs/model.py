@@ -74,6 +74,7 @@ class Bar:
     previous: float | None = None  # the previous period's percentage, with its interval
     previous_low: float | None = None
     previous_high: float | None = None
+    flag: str = ""  # "[u]" when the percentage is of 20 to 49 families (shown beside the n label)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 
 from forum_app.config import PROJECT_ROOT
 from forum_app.packs.charts import chart_svg
-from forum_app.packs.model import CI_WORDING, Cell, Chart, Column, Finding, Pack, Quote, Table
+from forum_app.packs.model import CI_WORDING, NOT_AVAILABLE, Cell, Chart, Column, Finding, Pack, Quote, Table
+from forum_app.packs.waits import NOT_COMPARED
 from forum_app.templating import format_date
 
 TEMPLATE = "packs/pack.html"
@@ -156,13 +157,20 @@ def derived_view(table: Table, columns: tuple[Column, ...], rows: list[dict[str,
 
 
 def summary_waits(t3: Table) -> TableView:
-    """Page 1's waits: one row per service that families reported on, the figures an inspector quotes."""
+    """Page 1's waits: one row per service that families reported on, the figures an inspector quotes,
+    completed waits and waits still going on apart (never added together; T3 has the counts over 52
+    weeks of each), with the official figure beside the families'."""
     rows = [
         {
             **row,
             "limit": _short_limit(str(row["limit"])),
             "median_ci": _median_with_interval(row),
-            "over_ci": _percent_with_interval(row["over_percent"], row["over_low"], row["over_high"]),
+            "over_ci": _percent_with_interval(row["over_percent"], row["over_low"], row["over_high"])
+            + _flagged(row.get("over_flag")),
+            # .get: a stored pack from before these columns still renders
+            "waiting_over": format_percent(row.get("waiting_over_percent", NOT_AVAILABLE))
+            + _flagged(row.get("waiting_over_flag")),
+            "official_percent": row.get("official_percent", NOT_AVAILABLE),
         }
         for row in t3.rows
         if row["reporting"] != 0
@@ -172,11 +180,16 @@ def summary_waits(t3: Table) -> TableView:
         Column("limit", "Limit"),
         Column("completed", "Completed waits", "count"),
         Column("median_ci", "Median weeks (95% CI)", "number"),
-        Column("over_ci", "% over the limit", "number"),
+        Column("over_ci", "% over the limit (95% CI)", "number"),
+        Column("official_percent", "Official % over", "percent"),
         Column("still_waiting", "Still waiting", "count"),
-        Column("over_52", "Over 52 weeks", "count"),
+        Column("waiting_over", "% of them over the limit", "number"),
     )
     return derived_view(t3, columns, rows)
+
+
+def _flagged(flag: Cell) -> str:
+    return f" {flag}" if flag else ""
 
 
 def working_rows(t2: Table, quotes: tuple[Quote, ...]) -> TableView:
@@ -205,7 +218,9 @@ def working_rows(t2: Table, quotes: tuple[Quote, ...]) -> TableView:
 def _short_limit(limit: str) -> str:
     """ "20 weeks from request to final plan (SEND Regulations 2014)" -> "20 weeks"; T3 has the rest."""
     weeks = _WEEKS.match(limit)
-    return weeks.group() if weeks else "None"
+    if weeks:
+        return weeks.group().replace(" ", "\u00a0")  # "20 weeks" on one line
+    return "Not compared" if limit.startswith(NOT_COMPARED) else "None"
 
 
 def _median_with_interval(row: dict[str, Cell]) -> str:

@@ -15,7 +15,9 @@ Methods (named in the pack's methodology section):
   proportions: comparison of eleven methods", Statistics in Medicine 17:873-890, method 10).
 * Distribution-free interval for a median from two order statistics, with ranks from the exact
   Binomial(n, 1/2) distribution (Conover, Practical Nonparametric Statistics; Campbell and Gardner,
-  BMJ 1988). No median at all for 7 or fewer values (the disclosure rule).
+  BMJ 1988). No median and no interval under 20 values (DESIGN.md), and no interval with an end at
+  the sample's smallest or largest value: with few values the order-statistic interval runs from the
+  minimum to the maximum, and would print two families' own answers.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from forum_app.packs.model import LOW_BASE, NOT_AVAILABLE
 Z95 = 1.959964  # the 97.5th percentile of the standard normal distribution
 MIN_BASE_FOR_PERCENT = 20  # PACK.md: a base of 8-19 gets the rounded count only
 LOW_BASE_BELOW = 50  # PACK.md: a base of 20-49 gets the percentage marked [u]
+MIN_VALUES_FOR_MEDIAN = 20  # DESIGN.md: medians and their intervals only on 20 or more values
 
 
 def wilson_interval(count: int, base: int, z: float = Z95) -> tuple[float, float] | None:
@@ -153,23 +156,30 @@ def median_ci(
 
     The interval runs from the r-th smallest to the r-th largest value, with r the largest rank
     for which ``2 * P(B <= r - 1) <= 1 - confidence``, B ~ Binomial(n, 1/2) (exact, not the normal
-    approximation). ``None`` when there are ``rules.threshold`` (7) values or fewer (no median is
-    published over so few values), or when even the smallest and largest value are not a wide enough
-    interval for the confidence asked (never for 95% once n >= 6).
+    approximation). ``None`` (no interval to publish):
+
+    * under ``MIN_VALUES_FOR_MEDIAN`` (20) values, or ``rules.threshold`` values or fewer;
+    * when no ranks give the confidence asked (even the smallest and largest value are too narrow);
+    * when an end of the interval is the sample's smallest or largest value (r = 1, or ties with
+      the minimum or maximum): that end would print the shortest or longest answer given, which may
+      be one family's own. At 95% and 20 or more values r is at least 6, so only ties reach it.
     """
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
     n = len(values)
-    if n <= rules.threshold:
+    if n < MIN_VALUES_FOR_MEDIAN or n <= rules.threshold:
         return None
     ordered = sorted(values)
     rank, coverage = _median_rank(n, confidence)
-    if rank == 0:
+    if rank < 2:
+        return None
+    low, high = ordered[rank - 1], ordered[n - rank]
+    if low == ordered[0] or high == ordered[-1]:
         return None
     return MedianCI(
         median=round_half_up(statistics.median(ordered)),
-        low=round_half_up(ordered[rank - 1]),
-        high=round_half_up(ordered[n - rank]),
+        low=round_half_up(low),
+        high=round_half_up(high),
         coverage=round(float(coverage), 4),
     )
 

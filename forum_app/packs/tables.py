@@ -28,7 +28,7 @@ from forum_app.packs.model import (
 
 MIN_BASE_FOR_PERCENT = 20
 LOW_BASE_BELOW = 50
-MIN_VALUES_FOR_MEDIAN = 8
+MIN_VALUES_FOR_MEDIAN = stats.MIN_VALUES_FOR_MEDIAN  # 20 (DESIGN.md)
 DONT_KNOW = frozenset({"dont_know", "not_sure"})
 
 
@@ -52,8 +52,14 @@ class Publisher:
         return shown.percent, shown.low, shown.high, shown.low_base
 
     def median(self, values: Sequence[float]) -> Cell:
-        if len(values) <= self.rules.threshold or len(values) < MIN_VALUES_FOR_MEDIAN:
-            return SUPPRESSED if values else NOT_APPLICABLE
+        """The median, only over 20 or more values: ``[z]`` for none, ``[c]`` for 1 to threshold
+        values, ``[x]`` for the rest under 20 (DESIGN.md)."""
+        if not values:
+            return NOT_APPLICABLE
+        if len(values) <= self.rules.threshold:
+            return SUPPRESSED
+        if len(values) < MIN_VALUES_FOR_MEDIAN:
+            return NOT_AVAILABLE
         return disclosure.round_half_up(statistics.median(values))
 
 

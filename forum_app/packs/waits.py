@@ -1,47 +1,107 @@
 """T3: the waits families reported, by service, against the statutory or clinical limit of each, beside
 the official figure where the forum has entered one.
 
+Each wait question asks for one interval (``MEASURES``, by question key). A wait is set against a
+limit only when its question asked for the interval that limit measures: the EHC needs assessment
+from the request to the final plan (20 weeks), the autism assessment from referral to the first
+appointment (NICE, 13 weeks), consultant-led services from referral to treatment (18 weeks). Answers
+to an earlier version's question that asked for another interval keep their own row, labelled, with
+no comparison.
+
 Completed waits and waits still going on are never pooled (the second are censored: they will be
-longer). Medians need at least 8 waits and come with a distribution-free 95% interval; the share over
-the limit is a published count over a published base, with its Wilson interval.
+longer). Medians and their intervals need 20 waits; the share over the limit is a published count
+over a published base, with its Wilson interval and [u] on a base of 20 to 49.
+
+The counts of a row form a tree of rows with totals, each protected by ``Publisher.row`` (secondary
+suppression): families reporting = completed + still waiting; each of those = within the limit + over
+it; over the limit = up to 52 weeks + over 52 weeks (for a service with no limit, completed or still
+waiting = up to 52 weeks + over 52 weeks). Nothing is published under a suppressed count.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from forum_app.packs import stats
 from forum_app.packs.data import Gathered
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, Cell, Column, Table
+from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.tables import Publisher, pct_cells, period_words
 
 if TYPE_CHECKING:
     from forum_app.packs.population import OfficialFigure
 
-# Reference limits for waits (T3): service key -> (label, weeks or None, source).
+LONG_WAIT_WEEKS = 52
+NOT_COMPARED = "Not compared"  # how T3's limit column starts for an earlier question's row
+TO_TREATMENT = "18 weeks from referral to the start of treatment (NHS Constitution, referral to treatment"
+
+# Reference limits for waits (T3): service key -> (label, weeks or None, the interval it measures and
+# its source).
 LIMITS: dict[str, tuple[str, int | None, str]] = {
-    "ehcna": ("EHC needs assessment", 20, "20 weeks from request to final plan (SEND Regulations 2014)"),
-    "autism": ("Autism assessment", 13, "13 weeks from referral to first appointment (NICE CG128)"),
-    "adhd": ("ADHD assessment", 18, "18 weeks referral to treatment (NHS Constitution, consultant-led)"),
+    "ehcna": (
+        "EHC needs assessment",
+        20,
+        "20 weeks from the request for an EHC needs assessment to the final EHC plan (SEND Regulations "
+        "2014, regulation 13; SEND Code of Practice 9.40)",
+    ),
+    "autism": (
+        "Autism assessment",
+        13,
+        "13 weeks from referral to the first appointment of the autism assessment (NICE CG128: start "
+        "the assessment within 3 months of referral)",
+    ),
+    "adhd": ("ADHD assessment", 18, f"{TO_TREATMENT}, consultant-led services)"),
     "salt": ("Speech and language therapy", None, "No national limit"),
     "ot": ("Occupational therapy", None, "No national limit"),
-    "camhs": ("CAMHS", 18, "18 weeks referral to treatment (NHS Constitution)"),
-    "paediatrics": (
-        "Community paediatrics",
-        18,
-        "18 weeks referral to treatment (NHS Constitution, consultant-led)",
-    ),
+    "camhs": ("CAMHS", 18, f"{TO_TREATMENT}, where the service is consultant-led)"),
+    "paediatrics": ("Community paediatrics", 18, f"{TO_TREATMENT}, consultant-led services)"),
 }
 
 
-def _no_interval(median: Cell) -> Cell:
-    return NOT_AVAILABLE if isinstance(median, float) else median
+@dataclass(frozen=True)
+class Measure:
+    """What one wait question asked: the service and the interval. ``compared``: the interval is the
+    one the service's limit measures (or the service has no limit), so its waits are set against it."""
+
+    service: str
+    asked: str
+    compared: bool = True
+
+
+TREATMENT = "from referral to the start of treatment, or to being told none was needed"
+# Wait question key without "wait_" (as ``data.gather`` files it) -> what the question asked.
+MEASURES: dict[str, Measure] = {
+    "ehcna_plan": Measure("ehcna", "from the request for the assessment to the final EHC plan"),
+    "autism_first": Measure("autism", "from referral to the first appointment of the assessment"),
+    "adhd_rtt": Measure("adhd", TREATMENT),
+    "salt": Measure("salt", "from referral to the first session"),
+    "ot": Measure("ot", "from referral to the first session"),
+    "camhs_rtt": Measure("camhs", TREATMENT),
+    "paediatrics_rtt": Measure("paediatrics", TREATMENT),
+    # Survey version 1 asked these: other intervals than the limits measure, never compared with them.
+    "ehcna": Measure("ehcna", "from the request to the final plan or a no (earlier question)", False),
+    "autism": Measure("autism", "from referral to the result (earlier question)", False),
+    "adhd": Measure("adhd", "from referral to the result (earlier question)", False),
+    "camhs": Measure("camhs", "from referral to the first appointment (earlier question)", False),
+    "paediatrics": Measure("paediatrics", "from referral to the first appointment (earlier question)", False),
+}
+
+
+def measures_shown(now: Gathered) -> list[tuple[str, Measure]]:
+    """T3's rows in order: per service, the current question, then any earlier question with answers."""
+    return [
+        (key, measure)
+        for service in LIMITS
+        for key, measure in MEASURES.items()
+        if measure.service == service and (measure.compared or now.waits.get(key))
+    ]
 
 
 EHC_COUNTING = (
     "official EHC timeliness counts plans issued within 20 weeks of the request, excluding exceptions, "
-    "while families report the time from when they asked to the final plan or a no, as they remember it"
+    "while families report the time from the request for the assessment to the final EHC plan, as they "
+    "remember it"
 )
 HEALTH_COUNTING = (
     "official health waiting times follow their publisher's rules on when the clock starts and stops, "
@@ -70,6 +130,60 @@ def _official_note(official: Mapping[str, OfficialFigure]) -> str:
     )
 
 
+def split(publisher: Publisher, published: Cell, parts: Sequence[int]) -> list[Cell]:
+    """The published cells of ``parts``, which add up to a count already published as ``published``:
+    secondary suppression within the row, and nothing under a suppressed (or zero) count."""
+    if published in (SUPPRESSED, 0):
+        return [published] * len(parts)
+    cells, total = publisher.row(parts)
+    if total != published:  # a withheld row; not reached for two parts whose total is published
+        return [SUPPRESSED] * len(parts)
+    return cells
+
+
+@dataclass(frozen=True)
+class Status:
+    """The published figures of the completed waits, or of the waits still going on."""
+
+    count: Cell
+    over: Cell  # over the limit ([z] with no limit, or an earlier question)
+    over_52: Cell
+    median: Cell
+
+
+def _status(publisher: Publisher, count: Cell, weeks: list[float], limit: int | None) -> Status:
+    long_waits = sum(w > LONG_WAIT_WEEKS for w in weeks)
+    if limit is None:
+        _, over_52 = split(publisher, count, [len(weeks) - long_waits, long_waits])
+        over: Cell = NOT_APPLICABLE
+    else:
+        over_limit = sum(w > limit for w in weeks)
+        _, over = split(publisher, count, [len(weeks) - over_limit, over_limit])
+        _, over_52 = split(publisher, over, [over_limit - long_waits, long_waits])
+    median = SUPPRESSED if count == SUPPRESSED else publisher.median(weeks)
+    return Status(count, over, over_52, median)
+
+
+def _percent(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
+    if count == NOT_APPLICABLE:
+        return {"percent": NOT_APPLICABLE, "low": NOT_APPLICABLE, "high": NOT_APPLICABLE, "flag": ""}
+    return pct_cells(publisher, count, base)
+
+
+def _interval(publisher: Publisher, weeks: list[float], median: Cell) -> tuple[Cell, Cell]:
+    if not isinstance(median, float):
+        return median, median
+    found = stats.median_ci(weeks, rules=publisher.rules)
+    return (found.low, found.high) if found else (NOT_AVAILABLE, NOT_AVAILABLE)
+
+
+def _limit_words(measure: Measure) -> str:
+    _, weeks, source = LIMITS[measure.service]
+    if weeks is None or measure.compared:
+        return source
+    return f"{NOT_COMPARED}: the limit ({source}) measures another interval than this question asked"
+
+
 def waits_table(
     publisher: Publisher, now: Gathered, official: Mapping[str, OfficialFigure] | None = None
 ) -> Table:
@@ -82,39 +196,46 @@ def waits_table(
         if limit is not None and service in given
     }
     rows = []
-    for service, (label, limit, source) in LIMITS.items():
-        waits = now.waits.get(service, [])
+    for key, measure in measures_shown(now):
+        label, weeks, _ = LIMITS[measure.service]
+        limit = weeks if measure.compared else None  # an earlier question: no limit to be over
+        waits = now.waits.get(key, [])
         done = [w.weeks for w in waits if not w.still_waiting]
         waiting = [w.weeks for w in waits if w.still_waiting]
-        completed, still = publisher.count(len(done)), publisher.count(len(waiting))
-        if limit is None:
-            over_done: dict[str, Cell] = dict.fromkeys(("percent", "low", "high"), NOT_APPLICABLE)
-            over_waiting: Cell = NOT_APPLICABLE
-        else:
-            over_done = pct_cells(publisher, publisher.count(sum(w > limit for w in done)), completed)
-            over_waiting = pct_cells(publisher, publisher.count(sum(w > limit for w in waiting)), still)[
-                "percent"
-            ]
-        median = publisher.median(done)
-        interval = stats.median_ci(done, rules=publisher.rules) if isinstance(median, float) else None
+        (completed, still), reporting = publisher.row([len(done), len(waiting)])
+        first, then = _status(publisher, completed, done, limit), _status(publisher, still, waiting, limit)
+        over_done, over_waiting = (
+            _percent(publisher, first.over, completed),
+            _percent(publisher, then.over, still),
+        )
+        median_low, median_high = _interval(publisher, done, first.median)
+        official_here = shown.get(measure.service) if measure.compared else None
         rows.append(
             {
-                "service": label,
-                "limit": source,
-                "reporting": publisher.count(len(waits)),
+                "service": label if measure.compared else f"{label} (earlier question)",
+                "asked": measure.asked[:1].upper() + measure.asked[1:],
+                "limit": _limit_words(measure),
+                "reporting": reporting,
                 "completed": completed,
-                "median": median,
-                "median_low": interval.low if interval else _no_interval(median),
-                "median_high": interval.high if interval else _no_interval(median),
+                "median": first.median,
+                "median_low": median_low,
+                "median_high": median_high,
+                "completed_over": first.over,
                 "over_percent": over_done["percent"],
                 "over_low": over_done["low"],
                 "over_high": over_done["high"],
+                "over_flag": over_done["flag"],
+                "completed_over_52": first.over_52,
                 "still_waiting": still,
-                "median_so_far": publisher.median(waiting),
-                "waiting_over_percent": over_waiting,
-                "over_52": publisher.count(sum(w.weeks > 52 for w in waits)),
-                "official_percent": shown[service].percent if service in shown else NOT_AVAILABLE,
-                "official_source": shown[service].source_words if service in shown else NOT_AVAILABLE,
+                "median_so_far": then.median,
+                "waiting_over": then.over,
+                "waiting_over_percent": over_waiting["percent"],
+                "waiting_over_low": over_waiting["low"],
+                "waiting_over_high": over_waiting["high"],
+                "waiting_over_flag": over_waiting["flag"],
+                "waiting_over_52": then.over_52,
+                "official_percent": official_here.percent if official_here else NOT_AVAILABLE,
+                "official_source": official_here.source_words if official_here else NOT_AVAILABLE,
             }
         )
     return Table(
@@ -124,26 +245,49 @@ def waits_table(
         "still going on are never pooled.",
         (
             Column("service", "Service"),
-            Column("limit", "Reference limit and source"),
+            Column("asked", "Interval families were asked about"),
+            Column("limit", "Reference limit: the interval it measures, and source"),
             Column("reporting", "Families reporting", "count"),
             Column("completed", "Completed waits", "count"),
             Column("median", "Median weeks, completed", "number"),
             Column("median_low", "95% CI lower", "number"),
             Column("median_high", "95% CI upper", "number"),
+            Column("completed_over", "Completed waits over the limit", "count"),
             Column("over_percent", "% of completed waits over the limit", "percent"),
             Column("over_low", "95% CI lower", "percent"),
             Column("over_high", "95% CI upper", "percent"),
+            Column("over_flag", "Reliability"),
+            Column("completed_over_52", "Completed waits over 52 weeks", "count"),
             Column("still_waiting", "Still waiting", "count"),
             Column("median_so_far", "Median weeks waited so far", "number"),
+            Column("waiting_over", "Still waiting, already over the limit", "count"),
             Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
-            Column("over_52", "Waits over 52 weeks", "count"),
+            Column("waiting_over_low", "95% CI lower", "percent"),
+            Column("waiting_over_high", "95% CI upper", "percent"),
+            Column("waiting_over_flag", "Reliability"),
+            Column("waiting_over_52", "Still waiting, over 52 weeks so far", "count"),
             Column("official_percent", "Official figure: % over the limit", "percent"),
             Column("official_source", "Official figure: source and date"),
         ),
         tuple(rows),
         (
-            "Months are converted to weeks at 52/12 weeks a month. Medians need at least 8 waits; their "
-            "interval is the distribution-free (binomial order statistic) 95% interval.",
+            "Each wait is compared with a limit only where the question asked for the interval that limit "
+            "measures: the EHC needs assessment from the request to the final EHC plan (20 weeks); the "
+            "autism assessment from referral to the first appointment (13 weeks); ADHD, CAMHS and community "
+            "paediatrics from referral to the start of treatment (18 weeks). Rows marked 'earlier question' "
+            "are answers to an earlier version of the survey that asked for another interval: they are "
+            "shown on their own, with no comparison ([z]).",
+            "Completed waits and waits still going on are never added together: each has its own count, "
+            "share over the limit and count over 52 weeks. A wait still going on will be longer when it "
+            "ends.",
+            "Waits over the limit are part of the completed (or still-waiting) count, and waits over 52 "
+            "weeks part of those over the limit. Where one part would be [c], another is suppressed too so "
+            "it cannot be worked out by subtraction, and nothing is shown under a suppressed count.",
+            "Medians need at least 20 waits ([x] for 8 to 19, [c] for 1 to 7). Their interval is the "
+            "distribution-free (binomial order statistic) 95% interval, shown only when neither end is "
+            "the shortest or longest wait reported, so that no end prints one family's own answer; "
+            "otherwise [x]. [u]: a percentage of 20 to 49 waits; treat with caution.",
+            "Months are converted to weeks at 52/12 weeks a month.",
             _official_note(shown),
         ),
     )

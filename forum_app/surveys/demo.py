@@ -376,7 +376,8 @@ def _checkboxes(
 
 
 def _duration(key: str, rng: random.Random) -> dict[str, Any]:
-    unit, low, high, still = WAITS.get(key.removeprefix("wait_"), ("weeks", 2, 52, 0.3))
+    service = key.removeprefix("wait_").split("_")[0]  # "wait_autism_first" and "wait_autism": autism
+    unit, low, high, still = WAITS.get(service, ("weeks", 2, 52, 0.3))
     amount = round(rng.triangular(low, high, low + (high - low) / 3))
     if rng.random() < 0.2:  # some parents count in the other unit
         unit, amount = ("months", round(amount / 4.3) or 1) if unit == "weeks" else ("weeks", amount * 4)
@@ -508,6 +509,8 @@ def _answer(question: Question, family: _Family) -> Any:
         return rng.random() < 0.4
     if not question.required and rng.random() < (0.2 if kind == "text" else 0.12):
         return None
+    if question.key == "wait_ehcna_plan" and family.answers.get("ehcp") == "refused":
+        return None  # the question asks for the time to the final plan: a family told no leaves it blank
     if kind == "text":
         return _compose(question.key if question.key in SHORT else rng.choice(list(SHORT)), family)
     if kind == "number":

@@ -75,7 +75,7 @@ def test_targets_are_at_least_24px(state_page: Opened, state: State) -> None:
 def test_every_question_has_its_own_title(open_state: OpenState, site: Site) -> None:
     """Each question's title starts with the question itself, so every page's title differs."""
     answering = State("answering", lambda page, site: page.goto(site.question("age_band")), "answering")
-    keys = ["age_band", "setting", "needs", "ehcp", "services_waited", "wait_ehcna", "rating_support"]
+    keys = ["age_band", "setting", "needs", "ehcp", "services_waited", "wait_ehcna_plan", "rating_support"]
     with open_state(answering) as opened:
         page = opened.page
         titles = []

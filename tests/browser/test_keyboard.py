@@ -99,7 +99,7 @@ KEYBOARD_JOURNEY: list[tuple[str, list[Step]]] = [
     ("ehcp", [lambda p: choose(p, "We asked for one and are waiting")]),
     ("services_waited", [lambda p: tick(p, "An autism assessment")]),
     (
-        "wait_autism",
+        "wait_autism_first",
         [
             lambda p: write(p, "How long", "18"),
             lambda p: choose(p, "Months"),

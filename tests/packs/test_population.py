@@ -806,8 +806,9 @@ def test_a_stored_official_figure_is_read_to_one_decimal_place(db_session: Sessi
 
 def _waits() -> Gathered:
     gathered = _gathered(200)
-    gathered.waits["ehcna"] = [Wait(30.0, False)] * 40 + [Wait(10.0, False)] * 20 + [Wait(25.0, True)] * 10
-    gathered.waits["camhs"] = [Wait(40.0, False)] * 25
+    ehc = [Wait(30.0, False)] * 40 + [Wait(10.0, False)] * 20 + [Wait(25.0, True)] * 10
+    gathered.waits["ehcna_plan"] = ehc  # the current question (request to final plan)
+    gathered.waits["camhs_rtt"] = [Wait(40.0, False)] * 25
     return gathered
 
 
@@ -858,7 +859,7 @@ def test_t3_shows_each_official_figure_with_its_source_and_date() -> None:
         "official EHC timeliness counts plans issued within 20 weeks of the request, excluding exceptions"
         in notes
     )
-    assert "from when they asked to the final plan or a no, as they remember it" in notes
+    assert "from the request for the assessment to the final EHC plan, as they remember it" in notes
     assert "official health waiting times" in notes
 
 

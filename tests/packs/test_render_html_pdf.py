@@ -142,7 +142,7 @@ def test_page_one_has_the_waits_of_each_reported_service(soup: BeautifulSoup) ->
     # Occupational therapy had no family reporting a wait: left off page 1.
     assert list(rows) == ["EHC needs assessment", "CAMHS"]
     assert rows["EHC needs assessment"][:4] == [
-        "20 weeks",
+        "20\u00a0weeks",  # kept on one line
         "40",
         "31.0 (26.0 to 38.0)",
         "75.0% (59.8 to 85.8)",

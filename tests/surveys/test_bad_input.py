@@ -35,7 +35,7 @@ from tests.factories import (
 
 CHECK_URL = f"{SURVEY_URL}check"
 EXPIRED = "open for a long time"
-UP_TO_SERVICES_WAITED = JOURNEY[:5]  # answers that make wait_ehcna and wait_camhs visible
+UP_TO_SERVICES_WAITED = JOURNEY[:5]  # answers that make wait_ehcna_plan and wait_camhs_rtt visible
 
 
 def _setup(db_session: Session) -> None:
@@ -244,24 +244,24 @@ def test_bad_duration_gives_one_clear_message_per_field(
 ) -> None:
     _setup(db_session)
     answer_all(client, UP_TO_SERVICES_WAITED)
-    response = post_form(client, question_url("wait_ehcna"), data)
+    response = post_form(client, question_url("wait_camhs_rtt"), data)
     assert response.status_code == 200
     soup = _soup(response)
     assert_error_page(soup, *errors)
     amount = soup.find("input", attrs={"name": "amount"})
     assert amount is not None and amount["value"] == data.get("amount", "")
-    assert _saved(db_session, "wait_ehcna") is None
+    assert _saved(db_session, "wait_camhs_rtt") is None
 
 
 def test_a_good_duration_after_a_bad_one_is_saved(client: FlaskClient, db_session: Session) -> None:
     _setup(db_session)
     answer_all(client, UP_TO_SERVICES_WAITED)
-    post_form(client, question_url("wait_ehcna"), {"amount": "abc", "unit": "weeks"})
-    response = post_form(client, question_url("wait_ehcna"), {"amount": " 52 "})
+    post_form(client, question_url("wait_camhs_rtt"), {"amount": "abc", "unit": "weeks"})
+    response = post_form(client, question_url("wait_camhs_rtt"), {"amount": " 52 "})
     assert response.status_code == 200  # still no unit
-    response = post_form(client, question_url("wait_ehcna"), {"amount": "52", "unit": "weeks"})
+    response = post_form(client, question_url("wait_camhs_rtt"), {"amount": "52", "unit": "weeks"})
     assert response.status_code == 302
-    assert _saved(db_session, "wait_ehcna") == {"amount": 52, "unit": "weeks", "still_waiting": False}
+    assert _saved(db_session, "wait_camhs_rtt") == {"amount": 52, "unit": "weeks", "still_waiting": False}
 
 
 # --- tampered and stale forms -----------------------------------------------------------------

@@ -25,11 +25,11 @@ def test_default_survey_asks_what_a_forum_needs(document: dict[str, Any]) -> Non
         "needs",
         "ehcp",
         "services_waited",
-        "wait_ehcna",
-        "wait_autism",
-        "wait_adhd",
+        "wait_ehcna_plan",
+        "wait_autism_first",
+        "wait_adhd_rtt",
         "wait_salt",
-        "wait_camhs",
+        "wait_camhs_rtt",
         "rating_communication",
         "rating_support",
         "worked_well",
@@ -47,11 +47,11 @@ def test_routing_follows_answers(document: dict[str, Any]) -> None:
     definition = parse_definition(document)
     answers = {"services_waited": ["salt", "camhs"]}
     shown = [q.key for q in definition.visible(answers)]
-    assert "wait_salt" in shown and "wait_camhs" in shown and "wait_ehcna" not in shown
+    assert "wait_salt" in shown and "wait_camhs_rtt" in shown and "wait_ehcna_plan" not in shown
     nxt = definition.next_after("services_waited", answers)
     assert nxt is not None and nxt.key == "wait_salt"
     prev = definition.previous_before("rating_communication", answers)
-    assert prev is not None and prev.key == "wait_camhs"
+    assert prev is not None and prev.key == "wait_camhs_rtt"
     assert definition.previous_before("age_band", answers) is None
 
 

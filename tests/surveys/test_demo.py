@@ -94,7 +94,7 @@ def test_default_survey_answers_are_plausible() -> None:
     younger = [r for r in responses if r["age_band"] in ("0-4", "5-10")]
     assert sum(r["setting"] == "post16" for r in older) > len(older) / 3
     assert not any(r["setting"] == "post16" for r in younger)
-    autism = [r["wait_autism"] for r in responses if "wait_autism" in r]
+    autism = [r["wait_autism_first"] for r in responses if "wait_autism_first" in r]
     assert autism and sum(w["still_waiting"] for w in autism) > len(autism) / 3
     ratings = [r["rating_support"] for r in responses]
     assert sum(ratings) / len(ratings) < 3 and 5 in ratings and 1 in ratings

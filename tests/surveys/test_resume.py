@@ -151,7 +151,7 @@ def test_resume_after_the_survey_changed_keeps_answers_that_still_fit(
     forum = make_forum(db_session)
     make_survey(db_session, forum)
     _answer_some(client, 5)  # up to services_waited: ehcna, camhs
-    code = _save(client, "wait_ehcna", {})
+    code = _save(client, "wait_ehcna_plan", {})
     changed = copy.deepcopy(load_packaged())
     questions = changed["questions"]
     questions[:] = [q for q in questions if q["key"] != "needs"]  # a question removed

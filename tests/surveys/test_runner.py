@@ -52,7 +52,7 @@ def test_complete_journey_gives_receipt_and_stores_answers(client: FlaskClient, 
     assert stored.receipt_hash == hash_code(code) and code not in stored.receipt_hash
     answers = dict(db_session.execute(select(Answer.question_key, Answer.value)).all())
     assert answers["needs"] == ["autism", "semh"]
-    assert answers["wait_camhs"] == {"amount": 14, "unit": "months", "still_waiting": True}
+    assert answers["wait_camhs_rtt"] == {"amount": 14, "unit": "months", "still_waiting": True}
     assert answers["rating_support"] == 1 and answers["quote_consent"] is True
 
 
@@ -111,7 +111,7 @@ def test_routing_asks_only_for_waits_the_family_had(client: FlaskClient, db_sess
     response = post_form(client, question_url("wait_salt"), {"amount": "9", "unit": "months"})
     assert response.location.endswith("/q/rating_communication")
     # A wait the family did not have cannot be opened directly.
-    assert client.get(question_url("wait_camhs")).status_code == 302
+    assert client.get(question_url("wait_camhs_rtt")).status_code == 302
 
 
 def test_change_link_returns_to_check_answers(client: FlaskClient, db_session: Session) -> None:
@@ -137,7 +137,7 @@ def test_hidden_answers_are_dropped_on_submit(client: FlaskClient, db_session: S
     post_form(client, f"{question_url('services_waited')}?change=1", {"answer": ["ehcna"]})
     assert submit(client).status_code == 302
     keys = set(db_session.scalars(select(Answer.question_key)))
-    assert "wait_ehcna" in keys and "wait_camhs" not in keys
+    assert "wait_ehcna_plan" in keys and "wait_camhs_rtt" not in keys
 
 
 def test_check_answers_sends_to_first_missing_answer(client: FlaskClient, db_session: Session) -> None:
