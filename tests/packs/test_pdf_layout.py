@@ -27,6 +27,7 @@ from tests.packs.sample import full_sample_pack
 A4_PORTRAIT = (595, 842)  # points
 A4_LANDSCAPE = (842, 595)
 TOLERANCE = 0.5  # CSS px: rounding in the layout
+MAX_CELL_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,16 @@ def beyond_the_page(document: Document) -> list[Beyond]:
     return found
 
 
+def cell_lines(document: Document) -> list[int]:
+    """How many lines each table cell of the document wraps into."""
+    return [
+        sum(type(line).__name__ == "LineBox" for line in _boxes(box))
+        for page in document.pages
+        for box in _boxes(page._page_box)
+        if type(box).__name__ == "TableCellBox"
+    ]
+
+
 def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
     reader = PdfReader(io.BytesIO(pdf))
     return [(round(float(page.mediabox.width)), round(float(page.mediabox.height))) for page in reader.pages]
@@ -106,6 +117,8 @@ def test_a_built_pack_has_nothing_beyond_any_page_and_its_wide_tables_on_landsca
     document = laid_out(built)
     assert len(document.pages) > 10
     assert beyond_the_page(document) == []
+    # No column squeezed: before, a T1 cell of a 3,000-response demo pack wrapped into 23 lines of 22 mm.
+    assert max(cell_lines(document)) <= MAX_CELL_LINES
 
     wide = [table.id for table in built.tables if len(table.columns) >= WIDE_TABLE_COLUMNS]
     assert {"T1", "T2", "T4", "T5", "T6", "T7"} <= set(wide)
