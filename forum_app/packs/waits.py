@@ -130,6 +130,26 @@ def _official_note(official: Mapping[str, OfficialFigure]) -> str:
     )
 
 
+def relations(has_limit: bool) -> tuple[tuple[str, tuple[str, str]], ...]:
+    """The sums within a T3 row, for anyone checking its protection: (total, its two parts), by column
+    key. A part that is not a column of T3 (such as the waits within the limit) is not printed, but a
+    reader can work it out as the total minus the other part, so it is protected like a printed one.
+    ``has_limit``: the row is compared with a limit (else its waits split at 52 weeks only)."""
+    if not has_limit:
+        return (
+            ("reporting", ("completed", "still_waiting")),
+            ("completed", ("completed_upto_52", "completed_over_52")),
+            ("still_waiting", ("waiting_upto_52", "waiting_over_52")),
+        )
+    return (
+        ("reporting", ("completed", "still_waiting")),
+        ("completed", ("completed_within", "completed_over")),
+        ("completed_over", ("completed_limit_to_52", "completed_over_52")),
+        ("still_waiting", ("waiting_within", "waiting_over")),
+        ("waiting_over", ("waiting_limit_to_52", "waiting_over_52")),
+    )
+
+
 def split(publisher: Publisher, published: Cell, parts: Sequence[int]) -> list[Cell]:
     """The published cells of ``parts``, which add up to a count already published as ``published``:
     secondary suppression within the row, and nothing under a suppressed (or zero) count."""

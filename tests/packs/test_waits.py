@@ -27,7 +27,7 @@ from forum_app.packs.model import LOW_BASE, NOT_APPLICABLE, NOT_AVAILABLE, SUPPR
 from forum_app.packs.population import OfficialFigure
 from forum_app.packs.render_html import summary_waits
 from forum_app.packs.tables import Publisher
-from forum_app.packs.waits import LIMITS, MEASURES, waits_table
+from forum_app.packs.waits import LIMITS, MEASURES, relations, waits_table
 from forum_app.surveys import seeding
 from forum_app.surveys.definitions import load_packaged, parse_definition
 from forum_app.surveys.models import SurveyVersion
@@ -289,24 +289,6 @@ def test_percentages_of_20_to_49_waits_are_marked_u_in_t3_page_one_and_c2() -> N
 # --- 5. secondary suppression within T3 ------------------------------------------------------------------
 
 
-def _relations(limit: int | None) -> list[tuple[str, tuple[str, str]]]:
-    """T3's relations within a row: (total, its two parts). Parts T3 does not print (such as the
-    waits within the limit) are implied by the others: a reader can subtract."""
-    if limit is None:  # completed (or still waiting) = up to 52 weeks + over 52 weeks
-        return [
-            ("reporting", ("completed", "still_waiting")),
-            ("completed", ("completed_upto_52", "completed_over_52")),
-            ("still_waiting", ("waiting_upto_52", "waiting_over_52")),
-        ]
-    return [
-        ("reporting", ("completed", "still_waiting")),
-        ("completed", ("completed_within", "completed_over")),
-        ("completed_over", ("completed_limit_to_52", "completed_over_52")),
-        ("still_waiting", ("waiting_within", "waiting_over")),
-        ("waiting_over", ("waiting_limit_to_52", "waiting_over_52")),
-    ]
-
-
 def _exact(waits: list[Wait], limit: int | None) -> dict[str, int]:
     exact = {"reporting": len(waits)}
     for status, prefix in ((False, "completed"), (True, "waiting")):
@@ -328,7 +310,7 @@ def _check_protected(row: dict[str, Cell], waits: list[Wait], limit: int | None)
     is printed, a part of 1 to 7 is hidden ([c], or not printed) and so is the other part; and nothing
     is printed under a suppressed count."""
     exact = _exact(waits, limit)
-    for total, parts in _relations(limit):
+    for total, parts in relations(limit is not None):
         printed = [row.get(part) for part in parts]
         if row[total] in (SUPPRESSED, 0):
             assert all(cell in (None, SUPPRESSED, 0) for cell in printed), (total, printed)
@@ -341,6 +323,14 @@ def _check_protected(row: dict[str, Cell], waits: list[Wait], limit: int | None)
             if isinstance(cell, int):
                 low, high = disclosure.count_range(cell)
                 assert low <= exact[part] <= (high if high is not None else exact[part])
+
+
+def test_t3s_sums_are_named_for_checkers_and_each_total_is_a_column() -> None:
+    columns = {column.key for column in waits_table(PUBLISHER, _gathered()).columns}
+    for has_limit in (True, False):
+        for total, parts in relations(has_limit):
+            assert total in columns and any(part in columns for part in parts)
+            assert not all(part in columns for part in parts) or total == "reporting"
 
 
 def test_a_handful_still_waiting_beside_published_totals_hides_the_completed_count_too() -> None:
