@@ -31,7 +31,7 @@ from forum_app.moderation.queue import counts as moderation_counts
 from forum_app.packs.about import PARTS, pack_about
 from forum_app.packs.quotes import MIN_REPORTS_FOR_QUOTES
 from forum_app.themes import quotes as theme_quotes
-from forum_app.themes.quote_check import KINDS, REASONS
+from forum_app.themes.quote_check import KINDS, NOUNS
 from forum_app.themes.reliability import forum_agreement_summary
 from forum_app.themes.workspace import Filters, progress
 
@@ -120,7 +120,9 @@ def _quotes(session: Session, forum_id: int) -> tuple[Item, Item]:
         )
         return chosen, Item("quote_check", "Final check on quotes", True, words, "themes.quotes_overview", "")
     why = Counter(kind for c in left_out for kind in {p.kind for p in c.problems})
-    because = "; ".join(f"{why[kind]:,} because {REASONS[kind]}" for kind in KINDS if why[kind])
+    because = "; ".join(
+        f"{why[kind]:,} {'gives' if why[kind] == 1 else 'give'} {NOUNS[kind]}" for kind in KINDS if why[kind]
+    )
     return chosen, Item(
         "quote_check",
         "Final check on quotes",

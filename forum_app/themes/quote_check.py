@@ -48,6 +48,14 @@ REASONS = {
     NAME: "it has a name of a person or a setting in it",
     DETAIL: "it has a personal detail in it, such as a phone number or a reference",
 }
+# What a quote gives, for counts ("2 give an exact age").
+NOUNS = {
+    SCHOOL_YEAR: "a school year",
+    DATE: "a month or a date",
+    AGE: "an exact age",
+    NAME: "a name of a person or a setting",
+    DETAIL: "another personal detail",
+}
 # The redactor's kinds (``moderation.redact.TAGS``) as ours; any other is a personal detail.
 REDACTOR_KINDS = {"name": NAME, "school": NAME, "dob": DATE}
 

@@ -17,6 +17,9 @@ from forum_app.packs import checklist as checklist_module
 from forum_app.packs.about import PARTS, save_about
 from forum_app.packs.checklist import MIN_DOUBLE_CODED, Checklist, checklist_lines, pre_build_checklist
 from forum_app.surveys.seeding import add_demo_quotes, confirm_demo_coding, seed_demo
+from forum_app.themes import quotes as theme_quotes
+from forum_app.themes.quote_check import check_quote
+from forum_app.themes.quotes import Candidate
 from forum_app.themes.workspace import Filters, progress
 from tests.factories import make_forum, make_survey
 
@@ -79,10 +82,33 @@ def test_answers_waiting_for_moderation_or_coding_and_quotes_left_out_are_counte
     assert "quotes" not in warned  # the demo lead chose some that pass the final check
     assert warned["quote_check"].startswith("2 of ")
     assert "will be left out of the pack, not edited:" in warned["quote_check"]
-    assert "because it gives" in warned["quote_check"]
 
     pending = progress(db_session, forum.id, Filters()).pending
     assert pending and warned["coding"].startswith(f"{pending:,} approved answers are not coded yet")
+
+
+def test_quotes_the_final_check_leaves_out_are_counted_by_what_they_give(
+    db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forum = make_forum(db_session)
+    texts = ["In Year 3 it went wrong.", "She turned 12 in March.", "He is 7 now.", "Nobody rings us back."]
+    found = [
+        Candidate(i, "waits", "Waits", text, date(2026, 1, 1), len(text.split()), check_quote(text))
+        for i, text in enumerate(texts)
+    ]
+    monkeypatch.setattr(theme_quotes, "candidates", lambda session, forum_id: found)
+    monkeypatch.setattr(theme_quotes, "theme_reports", lambda session, forum_id, themes: {"waits": 10})
+    items = {item.key: item for item in pre_build_checklist(db_session, forum.id).items}
+    assert items["quotes"].ok and items["quotes"].message.startswith("1 candidate quote in 1 theme")
+    checked = items["quote_check"]
+    assert not checked.ok
+    assert checked.message == (
+        "3 of 4 candidate quotes will be left out of the pack, not edited: 1 gives a school year; "
+        "1 gives a month or a date; 2 give an exact age. Choose other answers for their themes."
+    )
+    assert (checked.endpoint, checked.anchor) == ("themes.quotes_overview", "left-out")
+    monkeypatch.setattr(theme_quotes, "theme_reports", lambda session, forum_id, themes: {"waits": 9})
+    assert "no “What families say” section" in _warnings(pre_build_checklist(db_session, forum.id))["quotes"]
 
 
 @pytest.mark.parametrize(("double_coded", "warned"), [(18, True), (MIN_DOUBLE_CODED - 1, True), (50, False)])
