@@ -225,7 +225,9 @@ def _short_limit(limit: str) -> str:
 
 def _median_with_interval(row: dict[str, Cell]) -> str:
     median = format_number(row["median"])
-    interval = format_interval(row["median_low"], row["median_high"])
+    low, high = row["median_low"], row["median_high"]
+    whole = isinstance(low, int) and isinstance(high, int)  # whole weeks, printed without a decimal
+    interval = f"{low:,} to {high:,}" if whole else format_interval(low, high)
     return f"{median} ({interval})" if interval else median
 
 

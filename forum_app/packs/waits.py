@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from forum_app.packs import stats
+from forum_app.packs import disclosure, stats
 from forum_app.packs.data import Gathered
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.tables import Publisher, pct_cells, period_words
@@ -180,8 +180,16 @@ def _status(publisher: Publisher, count: Cell, weeks: list[float], limit: int | 
         over_limit = sum(w > limit for w in weeks)
         _, over = split(publisher, count, [len(weeks) - over_limit, over_limit])
         _, over_52 = split(publisher, over, [over_limit - long_waits, long_waits])
-    median = SUPPRESSED if count == SUPPRESSED else publisher.median(weeks)
+    median = SUPPRESSED if count == SUPPRESSED else whole_weeks(publisher.median(weeks))
     return Status(count, over, over_52, median)
+
+
+def whole_weeks(value: Cell) -> Cell:
+    """Weeks as a whole number (halves up): families answer in weeks or months, and a month is 52/12
+    weeks, so a decimal would claim a precision the answers do not have. A symbol stays as it is."""
+    if isinstance(value, float):
+        return int(disclosure.round_half_up(value, 0))
+    return value
 
 
 def _percent(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
@@ -191,10 +199,17 @@ def _percent(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
 
 
 def _interval(publisher: Publisher, weeks: list[float], median: Cell) -> tuple[Cell, Cell]:
-    if not isinstance(median, float):
+    """The median's 95% interval in whole weeks; [x] when there is none, or when a whole-week end
+    is the shortest or longest wait in whole weeks (it would print that family's answer)."""
+    if not isinstance(median, int):
         return median, median
     found = stats.median_ci(weeks, rules=publisher.rules)
-    return (found.low, found.high) if found else (NOT_AVAILABLE, NOT_AVAILABLE)
+    if found is None:
+        return NOT_AVAILABLE, NOT_AVAILABLE
+    low, high = whole_weeks(found.low), whole_weeks(found.high)
+    if low == whole_weeks(min(weeks)) or high == whole_weeks(max(weeks)):
+        return NOT_AVAILABLE, NOT_AVAILABLE
+    return low, high
 
 
 def _limit_words(measure: Measure) -> str:
@@ -307,7 +322,9 @@ def waits_table(
             "distribution-free (binomial order statistic) 95% interval, shown only when neither end is "
             "the shortest or longest wait reported, so that no end prints one family's own answer; "
             "otherwise [x]. [u]: a percentage of 20 to 49 waits; treat with caution.",
-            "Months are converted to weeks at 52/12 weeks a month.",
+            "Months are converted to weeks at 52/12 weeks a month, and medians and their intervals given "
+            "in whole weeks: families answered in weeks or months, so a decimal would claim a precision "
+            "the answers do not have.",
             _official_note(shown),
         ),
     )

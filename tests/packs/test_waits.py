@@ -250,8 +250,26 @@ def test_a_median_interval_whose_end_would_be_the_shortest_wait_is_not_shown() -
         )
     )
     ehc, ot = rows["EHC needs assessment"], rows["Occupational therapy"]
-    assert (ehc["median"], ehc["median_low"], ehc["median_high"]) == (19.5, 15.0, 24.0)
-    assert ot["median"] == 19.5 and (ot["median_low"], ot["median_high"]) == (NOT_AVAILABLE, NOT_AVAILABLE)
+    assert (ehc["median"], ehc["median_low"], ehc["median_high"]) == (20, 15, 24)  # whole weeks
+    assert ot["median"] == 20 and (ot["median_low"], ot["median_high"]) == (NOT_AVAILABLE, NOT_AVAILABLE)
+
+
+def test_weeks_are_whole_weeks_and_no_end_is_the_shortest_wait_once_rounded() -> None:
+    """Months became weeks to one decimal ('30.3 weeks' from '7 months'). In whole weeks, an end that
+    rounds to the same week as the shortest answer would print it, so it is not shown either."""
+    months = [m * 52 / 12 for m in range(6, 26)]  # 20 answers of 6 to 25 months
+    rows = _rows(waits_table(PUBLISHER, _gathered(autism_first=[Wait(w, False) for w in months])))
+    autism = rows["Autism assessment"]
+    assert (autism["median"], autism["median_low"], autism["median_high"]) == (67, 48, 87)
+    page = _page_one(waits_table(PUBLISHER, _gathered(autism_first=[Wait(w, False) for w in months])))
+    assert page["Autism assessment"]["median_ci"] == "67 (48 to 87)"
+    near = [26.0, 26.05, 26.1, 26.15, 26.2, 26.3] + [float(w) for w in range(30, 44)]  # 6th smallest 26.3
+    assert (
+        _rows(waits_table(PUBLISHER, _gathered(ot=[Wait(w, False) for w in near])))["Occupational therapy"][
+            "median_low"
+        ]
+        == NOT_AVAILABLE
+    )
 
 
 def test_medians_over_a_handful_of_waits_stay_suppressed() -> None:
