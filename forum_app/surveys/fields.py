@@ -169,8 +169,13 @@ def _duration_fields(question: Question, _max_text: int) -> dict[str, Field]:
         if field.data is not None and not 0 <= field.data <= limit:
             raise ValidationError(f"Enter a number from 0 to {limit}")
 
+    def unit_with_amount(form: Form, field: Field) -> None:
+        # An optional wait left blank needs no unit, but a number given needs one (else it is unreadable).
+        given = question.required or form.amount.data is not None
+        Required("Select weeks or months" if given else "")(form, field)
+
     amount: list[Any] = [presence(question, "Enter how long, as a whole number")]
-    unit: list[Any] = [Required("Select weeks or months" if question.required else "")]
+    unit: list[Any] = [unit_with_amount]
     return {
         "amount": WholeNumberField(
             "Number", validators=[*amount, amount_in_range], render_kw={"inputmode": "numeric"}

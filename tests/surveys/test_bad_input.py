@@ -264,6 +264,21 @@ def test_a_good_duration_after_a_bad_one_is_saved(client: FlaskClient, db_sessio
     assert _saved(db_session, "wait_camhs_rtt") == {"amount": 52, "unit": "weeks", "still_waiting": False}
 
 
+def test_an_optional_wait_needs_a_unit_once_a_number_is_given(
+    client: FlaskClient, db_session: Session
+) -> None:
+    """The EHC plan wait may be left blank (a family told no has no plan to count to), but '30' with no
+    unit was saved as {"unit": None} and read as 30 weeks."""
+    _setup(db_session)
+    answer_all(client, UP_TO_SERVICES_WAITED)
+    response = post_form(client, question_url("wait_ehcna_plan"), {"amount": "30"})
+    assert response.status_code == 200
+    assert_error_page(_soup(response), "Select weeks or months")
+    assert _saved(db_session, "wait_ehcna_plan") is None
+    response = post_form(client, question_url("wait_ehcna_plan"), {})
+    assert response.status_code == 302 and _saved(db_session, "wait_ehcna_plan") is None
+
+
 # --- tampered and stale forms -----------------------------------------------------------------
 
 
