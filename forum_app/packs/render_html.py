@@ -28,6 +28,11 @@ LATE_TABLES = frozenset({"T7"})
 NUMERIC_KINDS = frozenset({"count", "percent", "number"})
 # A table with this many columns or more is printed on landscape pages (A4 portrait has room for about 7).
 WIDE_TABLE_COLUMNS = 8
+# The most columns a landscape A4 page holds at the print size: a wider table is printed in parts,
+# each repeating the first column (the row's name) and the table's ID.
+MAX_PRINTED_COLUMNS = 16
+# A part never starts with a column that belongs to the one before it (an interval's end, a flag).
+_CONTINUING = re.compile(r"^(?:95% CI|Reliability)")
 # Stable IDs a pack's text may cite: tables, charts and quotes.
 CITED_ID = re.compile(r"\b(?:[TC]\d+|Q-\d+)\b")
 _BREAK_AFTER = re.compile(r"(?<=[_/])(?=.)")
@@ -148,6 +153,38 @@ def table_view(table: Table, charts: tuple[ChartView, ...]) -> TableView:
         ),
         charts,
         len(table.columns) >= WIDE_TABLE_COLUMNS,
+    )
+
+
+def printed_parts(view: TableView) -> tuple[TableView, ...]:
+    """The table as printed: itself, or, when it has more than ``MAX_PRINTED_COLUMNS`` columns,
+    parts of about equal width, each with the first column and then the next run of the others."""
+    count = len(view.headers)
+    if count <= MAX_PRINTED_COLUMNS:
+        return (view,)
+    others = count - 1
+    parts = -(-others // (MAX_PRINTED_COLUMNS - 1))
+    starts = [1]
+    for number in range(1, parts):
+        start = max(1 + round(number * others / parts), starts[-1] + 1)
+        while start < count and _CONTINUING.match(view.headers[start].text):
+            start += 1
+        starts.append(start)
+    ends = [*starts[1:], count]
+    return tuple(
+        _columns(view, [0, *range(start, end)])
+        for start, end in zip(starts, ends, strict=True)
+        if start < end
+    )
+
+
+def _columns(view: TableView, keep: list[int]) -> TableView:
+    return TableView(
+        view.table,
+        tuple(view.headers[index] for index in keep),
+        tuple(tuple(row[index] for index in keep) for row in view.rows),
+        (),
+        view.wide,
     )
 
 
@@ -350,5 +387,6 @@ def render_html(pack: Pack, for_pdf: bool = False) -> str:
             link_ids=lambda text: link_ids(text, known),
             ci_wording=CI_WORDING,
             for_pdf=for_pdf,
+            printed_parts=printed_parts,
         )
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,7 +19,14 @@ from forum_app.accounts.models import Forum, User
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest
 from forum_app.packs.model import Column, Pack, Table
-from forum_app.packs.render_html import WIDE_TABLE_COLUMNS, breakable
+from forum_app.packs.render_html import (
+    MAX_PRINTED_COLUMNS,
+    WIDE_TABLE_COLUMNS,
+    breakable,
+    printed_parts,
+    render_html,
+    table_view,
+)
 from forum_app.packs.render_pdf import laid_out, render_pdf
 from forum_app.surveys.seeding import add_demo_population, seed_demo
 from forum_app.themes.workspace import Filters, bulk_accept
@@ -129,7 +137,8 @@ def test_a_built_pack_has_nothing_beyond_any_page_and_its_wide_tables_on_landsca
     texts = [" ".join(page.extract_text().split()) for page in reader.pages]
     for table in built.tables:
         if table.id in wide:
-            pages = [n for n, page_text in enumerate(texts) if f"Table {table.id}:" in page_text]
+            caption = re.compile(rf"Table {table.id}(?::|, part \d of \d:)")
+            pages = [n for n, page_text in enumerate(texts) if caption.search(page_text)]
             assert pages and all(sizes[n] == A4_LANDSCAPE for n in pages), table.id
     methodology = next(
         n for n, page_text in enumerate(texts) if page_text.startswith("Methodology and quality")
@@ -161,3 +170,31 @@ def test_only_words_longer_than_the_limit_get_break_opportunities() -> None:
         breakable("a " + "x" * 40 + " <b>")
         == "a " + "<wbr>".join(["x" * 15, "x" * 15, "x" * 10]) + " &lt;b&gt;"
     )
+
+
+def test_a_table_too_wide_for_a_landscape_page_is_printed_in_parts_each_with_its_row_names() -> None:
+    """A table of 24 columns (as T3): two parts, each starting with the service, no part starting
+    with an interval's end or a reliability flag; the screen's HTML keeps one table."""
+    labels = ["Service", "Limit", "Reporting", "Completed", "Median", "95% CI lower", "95% CI upper"]
+    labels += ["Over", "% over", "95% CI lower", "95% CI upper", "Reliability", "Over 52", "Still waiting"]
+    labels += ["Median so far", "Over so far", "% over so far", "95% CI lower", "95% CI upper", "Reliability"]
+    labels += ["Over 52 so far", "Official %", "Official source", "Note"]
+    columns = tuple(Column(f"c{n}", label, "count" if n else "text") for n, label in enumerate(labels))
+    table = Table("T9", "Waits", "Subtitle", columns, ({"c0": "EHC", **{f"c{n}": n for n in range(1, 24)}},))
+    parts = printed_parts(table_view(table, ()))
+    assert len(parts) == 2
+    assert all(
+        len(part.headers) <= MAX_PRINTED_COLUMNS and part.headers[0].text == "Service" for part in parts
+    )
+    assert [header.text for part in parts for header in part.headers[1:]] == labels[1:]
+    assert [cell.text for part in parts for cell in part.rows[0][1:]] == [str(n) for n in range(1, 24)]
+    assert not parts[1].headers[1].text.startswith(("95% CI", "Reliability"))
+    assert printed_parts(table_view(replace(table, columns=columns[:16]), ())) == (
+        table_view(replace(table, columns=columns[:16]), ()),
+    )
+    pack = replace(full_sample_pack(), tables=(*full_sample_pack().tables, table))
+    printed = render_html(pack, for_pdf=True)
+    assert "Table T9, part 1 of 2:" in printed and "Table T9, part 2 of 2:" in printed
+    assert 'id="T9"' in printed and 'id="caption-T9-part-2"' in printed
+    assert "part 1 of 2" not in render_html(pack)
+    assert beyond_the_page(laid_out(pack)) == []
