@@ -89,6 +89,18 @@ def beyond_the_page(document: Document) -> list[Beyond]:
     return found
 
 
+def figure_pages(document: Document, tag: str) -> list[int]:
+    """The page of each box of a chart's caption (``figcaption``) or drawing (``svg``), in order
+    (a box split over two pages counts on both)."""
+    return [
+        number
+        for number, page in enumerate(document.pages, 1)
+        for box in _boxes(page._page_box)
+        if type(box).__name__ in ("BlockBox", "BlockReplacedBox")
+        and str(box.element_tag).rpartition("}")[2] == tag
+    ]
+
+
 def cell_lines(document: Document) -> list[int]:
     """How many lines each table cell of the document wraps into."""
     return [
@@ -125,6 +137,8 @@ def test_a_built_pack_has_nothing_beyond_any_page_and_its_wide_tables_on_landsca
     document = laid_out(built)
     assert len(document.pages) > 10
     assert beyond_the_page(document) == []
+    # Each chart on the same page as its caption, neither split.
+    assert figure_pages(document, "figcaption") == figure_pages(document, "svg")
     # No column squeezed: before, a T1 cell of a 3,000-response demo pack wrapped into 23 lines of 22 mm.
     assert max(cell_lines(document)) <= MAX_CELL_LINES
 
