@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -25,8 +26,10 @@ from forum_app.packs.data import (
     Gathered,
     PackRequest,
     PackRequestError,
+    check_sizes,
     find,
     gather,
+    minimum_families,
     period_of,
     previous_period,
 )
@@ -35,6 +38,7 @@ from forum_app.packs.figures import pack_charts
 from forum_app.packs.manifest import software_version
 from forum_app.packs.model import (
     CI_WORDING,
+    LOW_BASE,
     Cell,
     Finding,
     Meta,
@@ -61,9 +65,11 @@ from forum_app.packs.tables import (
     groups_table,
     lower_first,
     period_words,
+    theme_sentiment,
     theme_table,
     trend_table,
 )
+from forum_app.packs.tables import _difference as difference_words
 from forum_app.packs.waits import waits_table
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
 from forum_app.surveys.support import forum_support
@@ -73,15 +79,19 @@ from forum_app.themes.codebooks import current_version
 from forum_app.themes.reliability import forum_agreement_summary, sample_report
 
 
-def _kappas(session: Session, forum_id: int) -> tuple[dict[str, float | None], str]:
+def _kappas(session: Session, forum_id: int) -> tuple[dict[str, float | None], str, str]:
+    """Each theme's kappa, the methodology's paragraph on agreement, and a caution for page 1 and T2's
+    note when the kappas rest on few double-coded answers (empty otherwise)."""
     summary = forum_agreement_summary(session, forum_id)
     if summary is None:
-        return {}, (
+        return (
+            {},
             "No answers have been double-coded yet, so there are no agreement figures: every theme's kappa "
-            "is shown as [x]."
+            "is shown as [x].",
+            "",
         )
     report = sample_report(session, summary.sample_id)
-    return {row.theme: row.kappa for row in report.people.rows}, summary.methodology
+    return {row.theme: row.kappa for row in report.people.rows}, summary.methodology, summary.caution
 
 
 def pack_id_for(request: PackRequest, start: date, end: date, built_on: date) -> str:
@@ -103,10 +113,13 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     built_on = built_on or date.today()
     forum, survey, versions = find(session, request)
     start, end = period_of(session, survey, request)
+    settings = forum.settings if isinstance(forum.settings, dict) else {}
     try:
-        rules = disclosure.rules_for(forum.settings if isinstance(forum.settings, dict) else {})
+        rules = disclosure.rules_for(settings)
+        minimum = minimum_families(settings)
     except ValueError as problem:
         raise PackRequestError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
+    check_sizes(session, survey, request, minimum)
     publisher = Publisher(rules)
     now = gather(session, forum, survey, versions, start, end, request.filters)
     before_start, before_end = previous_period(start, end)
@@ -119,7 +132,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         themes = [(row.theme_id, row.label, list(row.framework_areas)) for row in stored.themes]
     else:
         themes = [(theme.id, theme.label, list(theme.framework_areas)) for theme in codebook.themes]
-    kappas, agreement_words = _kappas(session, forum.id)
+    kappas, agreement_words, kappa_caution = _kappas(session, forum.id)
     questions: dict[str, dict[str, Any]] = {}
     for version in versions:
         questions.update({q["key"]: q for q in version.definition.get("questions", [])})
@@ -127,6 +140,8 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     moderation = moderation_settings(forum)
     quotes = select_quotes(publisher, now, themes, area_labels, moderation.deny_names, moderation.deny_list)
     t2 = theme_table(publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes))
+    if kappa_caution:
+        t2 = replace(t2, notes=(*t2.notes, f"Kappa is {kappa_caution}"))
     t1 = area_table(publisher, now, before, themes, list(codebook.framework_areas), quotes)
     population = local_population(forum)
     t3 = waits_table(publisher, now, population.official if population else None)
@@ -155,9 +170,19 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     )
     t7 = population_table(publisher, now, population)
     summary = _summary(
-        publisher, now, t2, t3, quotes, respondents, coverage_words(publisher, now, population)
+        publisher,
+        now,
+        before,
+        t2,
+        t3,
+        quotes,
+        respondents,
+        coverage_words(publisher, now, population),
+        {theme_id: areas for theme_id, _, areas in themes},
+        [area_id for area_id, _ in codebook.framework_areas],
+        kappa_caution,
     )
-    methodology = _methodology(publisher, forum, survey, now, meta, agreement_words)
+    methodology = _methodology(publisher, forum, survey, now, meta, agreement_words, minimum)
     tables = (t1, t2, t3, t4, t5, t6, t7)
     annex = (
         codebook_table(
@@ -192,65 +217,146 @@ def _positives(t2: Table) -> list[dict[str, Cell]]:
 
 
 def _easy_read(meta: Meta, summary: Summary, t2: Table, t3: Table, now: Gathered) -> tuple[str, ...]:
-    top = [row for row in t2.rows if isinstance(row["percent"], float)][: len(summary.findings)]
     working = [str(row["theme_label"]) for row in _positives(t2)]
     return easy_read(
         meta.forum,
         meta.local_area,
         meta.responses,
         period_words(now),
-        [(str(row["theme_label"]), row["percent"]) for row in top],
+        [(finding.theme_label, finding.percent) for finding in summary.findings],
         [(str(row["service"]), row["over_percent"]) for row in t3.rows],
         working,
     )
 
 
+def whole(value: Cell) -> Cell:
+    """A percentage or an interval's end as page 1 prints it: a whole number (halves up). Counts are
+    rounded to 5, so a decimal place would claim a precision the figures do not have."""
+    return disclosure.round_half_up(value, 0) if isinstance(value, float) else value
+
+
+def _negative_change(
+    publisher: Publisher, negative: Cell, base: Cell, before: Gathered, theme_id: str
+) -> str:
+    """The change in the share of families negative about a theme since the period before, in words:
+    "up 9 pp (2 to 16)", "no clear change", or why it cannot be said. The earlier negative count is
+    protected as T2 protects its row (negative, neutral, positive)."""
+    if before.text_base == 0:
+        return "no earlier period"
+    split = Counter(theme_sentiment(s) for s in before.themes.get(theme_id, {}).values())
+    (negative_before, _, _), _ = publisher.row([split["negative"], split["neutral"], split["positive"]])
+    words = difference_words(publisher, negative, base, negative_before, publisher.count(before.text_base))[0]
+    return (
+        words.replace("clearly higher:", "up")
+        .replace("clearly lower:", "down")
+        .replace("difference", "change")
+    )
+
+
+def _findings(
+    publisher: Publisher,
+    before: Gathered,
+    t2: Table,
+    quotes: tuple[Quote, ...],
+    theme_areas: dict[str, list[str]],
+    area_order: list[str],
+) -> tuple[Finding, ...]:
+    """Page 1's findings: the five themes with the largest share of families negative about them (of
+    the families whose free text was coded), in framework order, the largest first within an area.
+
+    Each says its direction and its base; a theme whose negative count is suppressed, or whose base
+    is too small for a percentage, is not a finding."""
+    quote_ids: dict[str, list[str]] = {}
+    for quote in sorted(quotes, key=lambda q: q.sentiment != "negative"):  # negative quotes first
+        quote_ids.setdefault(quote.theme_id, []).append(quote.id)
+    candidates = []
+    for row in t2.rows:
+        negative, base = row["negative"], row["base"]
+        if not (isinstance(negative, int) and negative > 0):
+            continue
+        percent, low, high, low_base = publisher.percent(negative, base)
+        if isinstance(percent, float):
+            candidates.append((row, whole(percent), whole(low), whole(high), low_base))
+    top = sorted(candidates, key=lambda found: -float(found[1]))[:5]  # type: ignore[arg-type]
+    rank = {area: place for place, area in enumerate(area_order)}
+
+    def place(found: tuple[dict[str, Cell], Cell, Cell, Cell, bool]) -> tuple[int, float]:
+        areas = theme_areas.get(str(found[0]["theme_id"]), [])
+        return min((rank.get(area, len(rank)) for area in areas), default=len(rank)), -float(found[1])  # type: ignore[arg-type]
+
+    findings = []
+    for row, percent, low, high, low_base in sorted(top, key=place):
+        flag = LOW_BASE if low_base else ""
+        label = str(row["theme_label"])
+        findings.append(
+            Finding(
+                text=f"{percent:.0f}%{' ' + flag if flag else ''} of families were negative about "
+                f"{lower_first(label)}",
+                count=row["negative"],
+                base=row["base"],
+                percent=percent,
+                low=low,
+                high=high,
+                change=_negative_change(
+                    publisher, row["negative"], row["base"], before, str(row["theme_id"])
+                ),
+                framework_area=short_areas(str(row["framework_area"])),
+                table_id="T2",
+                quote_ids=tuple(quote_ids.get(str(row["theme_id"]), [])[:2]),
+                flag=flag,
+                theme_label=label,
+            )
+        )
+    return tuple(findings)
+
+
+def _questions(findings: tuple[Finding, ...], t3: Table) -> tuple[str, ...]:
+    """Three questions for leaders, each tied to a finding on page 1 and citing its table: the two
+    largest negative findings, and EHC needs assessments against the 20-week limit where families'
+    waits can be published (else the third finding)."""
+    waits_question = bool(t3.rows) and isinstance(t3.rows[0]["over_percent"], float)
+    numbered = sorted(enumerate(findings, start=1), key=lambda pair: -float(pair[1].percent))  # type: ignore[arg-type]
+    questions = [
+        f"Finding {number} ({finding.table_id}): {finding.text}. What do leaders know about why, and what "
+        "are they doing about it?"
+        for number, finding in numbered[: 2 if waits_question else 3]
+    ]
+    if waits_question:
+        questions.append(
+            "Families' waits for EHC needs assessments (T3): how many finish within 20 weeks, and for "
+            "whom not?"
+        )
+    return tuple(questions)
+
+
 def _summary(
     publisher: Publisher,
     now: Gathered,
+    before: Gathered,
     t2: Table,
     t3: Table,
     quotes: tuple[Quote, ...],
     respondents: Cell,
     coverage: str | None,
+    theme_areas: dict[str, list[str]],
+    area_order: list[str],
+    kappa_caution: str = "",
 ) -> Summary:
-    quote_ids: dict[str, list[str]] = {}
-    for quote in quotes:
-        quote_ids.setdefault(quote.theme_id, []).append(quote.id)
-    findings = []
-    top = [r for r in t2.rows if isinstance(r["percent"], float)][:5]
-    # The five most reported themes, in framework order (area labels are numbered "(1) ...", "(2) ...").
-    for row in sorted(top, key=lambda r: str(r["framework_area"])):
-        findings.append(
-            Finding(
-                text=f"{row['percent']:.0f}% of families raised {lower_first(str(row['theme_label']))}",
-                count=row["respondents"],
-                base=row["base"],
-                percent=row["percent"],
-                low=row["low"],
-                high=row["high"],
-                change=str(row["change"]),
-                framework_area=short_areas(str(row["framework_area"])),
-                table_id="T2",
-                quote_ids=tuple(quote_ids.get(str(row["theme_id"]), [])[:2]),
-            )
-        )
-    positives = _positives(t2)
-    working = tuple(f"{r['theme_label']}: {fmt(r['positive'])} families wrote positively" for r in positives)
-    # Three questions: the two themes most families raised, and EHC needs assessments against the
-    # 20-week limit where families' waits can be published (else the third theme).
-    waits_question = isinstance(t3.rows[0]["over_percent"], float)
-    questions = [
-        f"What do leaders know about {lower_first(str(row['theme_label']))}, and how? (T2)"
-        for row in top[: 2 if waits_question else 3]
-    ]
-    if waits_question:
-        questions.append("How many EHC needs assessments finish within 20 weeks, and for whom not? (T3)")
+    findings = _findings(publisher, before, t2, quotes, theme_areas, area_order)
+    text_base = publisher.count(now.text_base)
+    working = tuple(
+        f"{fmt(row['positive'])} of {fmt(row['base'])} families wrote positively about "
+        f"{lower_first(str(row['theme_label']))} (T2)"
+        for row in _positives(t2)
+    )
+    coded = f" {fmt(text_base)} of them had free-text answers coded"
+    coded += f"; coding agreement (kappa, T2) is {lower_first(kappa_caution)}" if kappa_caution else "."
     return Summary(
         who=f"{fmt(respondents)} families answered from {period_words(now)}"
         + (f": {coverage}" if coverage else "")
-        + f". {fmt(publisher.count(now.text_base))} had free-text answers coded.",
-        findings=tuple(findings),
+        + "."
+        + coded,
+        findings=findings,
         waits_table_id="T3",
         working=working,
         caveats=(
@@ -259,12 +365,12 @@ def _summary(
             "Percentages are of families who answered the question, not of all families.",
             "Waits are as families remember them, not official records.",
         ),
-        questions=tuple(questions),
+        questions=_questions(findings, t3),
     )
 
 
 def _methodology(
-    publisher: Publisher, forum: Any, survey: Any, now: Gathered, meta: Meta, agreement: str
+    publisher: Publisher, forum: Any, survey: Any, now: Gathered, meta: Meta, agreement: str, minimum: int
 ) -> tuple[Section, ...]:
     rules = publisher.rules
     area = forum.local_area or "the area"
@@ -315,6 +421,12 @@ def _methodology(
         "is suppressed another is too, so it cannot be worked out by subtraction. Percentages need a "
         "base of at least 20 and are marked [u] below 50; medians and their intervals need 20 values."
     )
+    sizes_words = (
+        f"A pack describes at least {minimum} families. A pack for part of the survey (some months, or "
+        f"a group such as an age band) is made only when it holds at least {minimum} families and "
+        f"leaves out none or at least {minimum} of those a broader pack would count, so that comparing "
+        "two packs cannot single out a few families. Periods are whole months."
+    )
     quotes = (
         f"Quotes come only from themes with at least {MIN_REPORTS_FOR_QUOTES} reports, from families who "
         "ticked a separate box agreeing to be quoted, after personal details were removed and a "
@@ -358,7 +470,7 @@ def _methodology(
         Section("Missing answers and 'don't know'", missing),
         Section("Coding", coding),
         Section("Statistics", statistics_words),
-        Section("Disclosure control", (disclosure_words,)),
+        Section("Disclosure control", (disclosure_words, sizes_words)),
         Section("Quotes", quotes),
         Section("Comparisons with official figures", (official,)),
         Section("Quality assurance and reproducibility", reproducibility),

@@ -8,11 +8,14 @@ coded``, which implies approved, redacted text) and their accepted codings.
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, distinct, func, select
@@ -28,10 +31,21 @@ WEEKS_PER_MONTH = 52 / 12
 # Questions a pack may be filtered by (pre-set groups only: no free filters, which would allow differencing).
 FILTER_KEYS = ("age_band", "setting", "ehcp")
 SENTIMENT_ORDER = ("negative", "mixed", "neutral", "positive")
+# The fewest families a pack may describe, and the fewest it may leave out of any pack it could be
+# compared with (DESIGN.md). A forum may raise it (``forum.settings["minimum_families"]``, beside
+# ``suppression_threshold``), never lower it.
+MIN_FAMILIES = 20
+MIN_FAMILIES_SETTING = "minimum_families"
 
 
 class PackRequestError(ValueError):
-    """A pack cannot be made as asked; the message says why."""
+    """A pack cannot be made as asked; the message says why (and never gives a small count).
+
+    ``field``: the part of the request the message is about (a form field's name), if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -109,8 +123,52 @@ def find(session: Session, request: PackRequest) -> tuple[Forum, Survey, list[Su
     return forum, survey, list(survey.versions)
 
 
+def minimum_families(settings: Mapping[str, Any] | None) -> int:
+    """The fewest families a filtered or period pack (and what it leaves out) may hold for this forum.
+
+    ``settings["minimum_families"]``: missing or empty means 20; a whole number (or one in a string,
+    as a form sends it) below 20 is raised to 20, like ``suppression_threshold`` below 7. Anything
+    else is refused with ValueError."""
+    value = (settings or {}).get(MIN_FAMILIES_SETTING)
+    if value is None or value == "":
+        return MIN_FAMILIES
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{MIN_FAMILIES_SETTING} must be a whole number, not {value!r}")
+    return max(value, MIN_FAMILIES)
+
+
+def whole_months_problem(period_from: date | None, period_to: date | None) -> tuple[str, str] | None:
+    """(field, message) when a period is not whole months, else None: a pack starts on the first day
+    of a month and ends on the last, so two packs cannot be set a few days apart and compared."""
+    if period_from is not None and period_from.day != 1:
+        return (
+            "period_from",
+            f"Packs cover whole months: start on the first day of a month, like "
+            f"{period_from.replace(day=1).isoformat()}, not {period_from.isoformat()}",
+        )
+    if period_to is not None and period_to.day != _last_day(period_to):
+        last = period_to.replace(day=_last_day(period_to))
+        return (
+            "period_to",
+            f"Packs cover whole months: end on the last day of a month, like {last.isoformat()}, "
+            f"not {period_to.isoformat()}",
+        )
+    return None
+
+
+def _last_day(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
 def period_of(session: Session, survey: Survey, request: PackRequest) -> tuple[date, date]:
-    """The period asked for, with open ends filled from the responses' dates."""
+    """The period asked for (whole months), with open ends filled from the responses' dates."""
+    if request.period_from and request.period_to and request.period_from > request.period_to:
+        raise PackRequestError("The period must start on or before the day it ends.", "period_to")
+    problem = whole_months_problem(request.period_from, request.period_to)
+    if problem is not None:
+        raise PackRequestError(problem[1] + ".", problem[0])
     first, last = session.execute(
         select(func.min(Response.submitted_on), func.max(Response.submitted_on))
         .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
@@ -124,9 +182,86 @@ def period_of(session: Session, survey: Survey, request: PackRequest) -> tuple[d
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
-    """The period of the same length just before."""
+    """The period of the same length just before: as many whole months when the period is whole
+    months (January to June -> July to December), otherwise as many days."""
+    if start.day == 1 and end.day == _last_day(end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start.year * 12 + start.month - 1 - months
+        return date(first // 12, first % 12 + 1, 1), start - timedelta(days=1)
     length = (end - start).days + 1
     return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def check_sizes(session: Session, survey: Survey, request: PackRequest, minimum: int) -> None:
+    """Refuse a pack that describes fewer than ``minimum`` families, or that could be compared with a
+    broader pack to single out between 1 and ``minimum - 1`` families.
+
+    The families a pack counts are the survey's submitted responses that meet every part of the
+    request: each filter, the first day and the last day. Dropping any of those parts gives a pack
+    that may also be made (the whole survey, the same period without a filter, the same filter with
+    no end date...); the families it adds are what the two packs differ by. Each such difference must
+    be none at all (the same pack) or at least ``minimum`` families. A survey nobody has answered
+    gives a pack that says so. The messages say which comparison fails, never how many families it
+    would single out."""
+    parts: list[tuple[str, Any]] = [(key, _answered(key, value)) for key, value in request.filters.items()]
+    if request.period_from is not None:
+        parts.append(("the first day", Response.submitted_on >= request.period_from))
+    if request.period_to is not None:
+        parts.append(("the last day", Response.submitted_on <= request.period_to))
+
+    def families(kept: tuple[tuple[str, Any], ...]) -> int:
+        counted = (
+            select(func.count(Response.id))
+            .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
+            .where(SurveyVersion.survey_id == survey.id, Response.status == SUBMITTED)
+        )
+        for _, condition in kept:
+            counted = counted.where(condition)
+        return session.scalar(counted) or 0
+
+    counted = families(tuple(parts))
+    if counted < minimum:
+        if (counted if not parts else families(())) == 0:
+            return  # no family has answered the survey: the pack says so, and describes nobody
+        if not parts:
+            raise PackRequestError(
+                f"This survey has answers from fewer than {minimum} families, so a pack could describe "
+                f"single families: packs are made from {minimum} families or more."
+            )
+        raise PackRequestError(
+            f"This selection has fewer than {minimum} families, so a pack could describe single "
+            f"families: packs are made from {minimum} families or more. Choose a longer period or "
+            "fewer filters.",
+            _field_of(parts[0][0]) if len(parts) == 1 else None,
+        )
+    for size in range(len(parts) - 1, -1, -1):
+        for kept in combinations(parts, size):
+            difference = families(kept) - counted
+            if 0 < difference < minimum:
+                dropped = [name for name, _ in parts if all(name != other for other, _ in kept)]
+                raise PackRequestError(
+                    f"This pack leaves out fewer than {minimum} families that a pack without "
+                    f"{_names(dropped)} would include, so comparing the two would describe those few "
+                    f"families. Packs leave out none or at least {minimum}: choose a longer period or "
+                    "fewer filters.",
+                    _field_of(dropped[0]) if len(dropped) == 1 else None,
+                )
+
+
+def _answered(key: str, wanted: str) -> Any:
+    """The condition 'this response answered ``key`` with ``wanted``' (a pre-set group)."""
+    return Response.id.in_(
+        select(Answer.response_id).where(Answer.question_key == key, _raw(Answer.value) == json.dumps(wanted))
+    )
+
+
+def _names(dropped: list[str]) -> str:
+    named = [name if name.startswith("the ") else f"the {name} filter" for name in dropped]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _field_of(name: str) -> str:
+    return {"the first day": "period_from", "the last day": "period_to"}.get(name, name)
 
 
 def _raw(value: Any) -> Any:
@@ -170,13 +305,7 @@ def gather(
     wait_keys = [key for key, q in questions.items() if q.get("type") == "duration"]
     responses = _responses(survey, start, end)
     for key, wanted in filters.items():  # pre-set groups only (checked in ``find``)
-        responses = responses.where(
-            Response.id.in_(
-                select(Answer.response_id).where(
-                    Answer.question_key == key, _raw(Answer.value) == json.dumps(wanted)
-                )
-            )
-        )
+        responses = responses.where(_answered(key, wanted))
     out = Gathered(start, end)
     connection = session.connection()  # Core, not the ORM: some of these queries return many rows
     parse = lru_cache(maxsize=None)(json.loads)  # answers repeat: each distinct one is parsed once

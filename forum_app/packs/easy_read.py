@@ -40,8 +40,9 @@ def easy_read(
     waits: Sequence[tuple[str, Cell]],
     working: Sequence[str],
 ) -> tuple[str, ...]:
-    """``themes``: (label, published %) of the headline themes; ``waits``: (service, published % of
-    completed waits over the limit); ``working``: labels of the themes families wrote well of."""
+    """``themes``: (label, published % of families negative about it) of the headline findings;
+    ``waits``: (service, published % of completed waits over the limit); ``working``: labels of the
+    themes families wrote well of."""
     where = f" in {area}" if area else ""
     lines = [
         f"{forum} is a group of parents and carers of children with special educational needs and "
@@ -51,8 +52,8 @@ def easy_read(
     ]
     told = [(label, pct) for label, pct in themes if isinstance(pct, float)]
     if told:
-        lines.append("This is what families told us most.")
-        lines += [f"{in_ten(pct)} talked about {lower_first(label)}." for label, pct in told]
+        lines.append("These are the things families were most unhappy about.")
+        lines += [f"{in_ten(pct)} were unhappy about {lower_first(label)}." for label, pct in told]
     for service, pct in waits:
         if isinstance(pct, float) and service in LIMIT_WORDS:
             lines.append(LIMIT_WORDS[service])

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from forum_app.packs.data import whole_months_problem
 from forum_app.packs.reply import MAX_RESPONSE_CHARACTERS
 from forum_app.packs.sharing import (
     DEFAULT_LINK_DAYS,
@@ -94,10 +95,18 @@ class MakePackForm(FlaskForm):
         ],
     )
 
+    def validate_period_from(self, field: IsoDateField) -> None:
+        problem = whole_months_problem(field.date, None)
+        if problem is not None:
+            raise ValidationError(problem[1])
+
     def validate_period_to(self, field: IsoDateField) -> None:
         start = self.period_from.date
         if start is not None and field.date is not None and start > field.date:
             raise ValidationError("The last day must be the same as or after the first day")
+        problem = whole_months_problem(None, field.date)
+        if problem is not None:
+            raise ValidationError(problem[1])
 
 
 class ShareLinkForm(FlaskForm):

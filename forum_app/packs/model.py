@@ -121,6 +121,8 @@ class Finding:
     framework_area: str
     table_id: str
     quote_ids: tuple[str, ...] = ()
+    flag: str = ""  # [u] when the base is 20 to 49
+    theme_label: str = ""  # the theme the finding is about, as T2 names it
 
 
 @dataclass(frozen=True)

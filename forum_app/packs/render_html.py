@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from forum_app.config import PROJECT_ROOT
 from forum_app.packs.charts import chart_svg
+from forum_app.packs.disclosure import round_half_up
 from forum_app.packs.model import CI_WORDING, NOT_AVAILABLE, Cell, Chart, Column, Finding, Pack, Quote, Table
 from forum_app.packs.waits import NOT_COMPARED
 from forum_app.templating import format_date
@@ -101,13 +102,21 @@ def format_cell(value: Cell, kind: str) -> str:
 
 
 def finding_figure(finding: Finding) -> str:
-    """ "120 of 200 families: 60.0% (95% CI 53.1 to 66.5)"."""
+    """ "120 of 200 families: 60% (95% CI 53 to 67)", with [u] after the percentage on a base of 20 to
+    49: page 1 prints whole numbers (counts are rounded to 5, so a decimal would be false precision)."""
     figure = f"{format_count(finding.count)} of {format_count(finding.base)} families"
-    percent = format_percent(finding.percent)
-    if percent:
-        interval = format_interval(finding.low, finding.high)
-        figure += f": {percent}" + (f" (95% CI {interval})" if interval else "")
+    if isinstance(finding.percent, int | float) and not isinstance(finding.percent, bool):
+        figure += f": {_whole(finding.percent)}%" + (f" {finding.flag}" if finding.flag else "")
+        if isinstance(finding.low, int | float) and isinstance(finding.high, int | float):
+            figure += f" (95% CI {_whole(finding.low)} to {_whole(finding.high)})"
+    elif finding.percent is not None:
+        figure += f": {format_count(finding.percent)}"
     return figure
+
+
+def _whole(value: float) -> str:
+    """A percentage as a whole number, halves up (62.5 -> "63", where Python's format gives "62")."""
+    return f"{round_half_up(value, 0):,.0f}"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from forum_app.accounts.models import Forum, User
 from forum_app.db import today as utc_today
 from forum_app.db import utcnow
-from forum_app.packs.data import FILTER_KEYS, PackRequest
+from forum_app.packs.data import (
+    FILTER_KEYS,
+    PackRequest,
+    PackRequestError,
+    check_sizes,
+    minimum_families,
+    whole_months_problem,
+)
 from forum_app.packs.models import BUILDING, FAILED, READY, PackFile, PackSnapshot
 from forum_app.packs.reply import reply_problem
 from forum_app.surveys.models import Survey
@@ -125,6 +132,30 @@ def _check_filters(survey: Survey, filters: dict[str, str]) -> dict[str, str]:
     return checked
 
 
+def _check_sizes(
+    session: Session,
+    forum_id: int,
+    survey: Survey,
+    period_from: date | None,
+    period_to: date | None,
+    filters: dict[str, str],
+) -> None:
+    """Refuse, before anything is built, a pack of too few families or leaving out too few of them
+    (``data.check_sizes``)."""
+    forum = session.get(Forum, forum_id)
+    assert forum is not None  # the survey belongs to it
+    try:
+        minimum = minimum_families(forum.settings if isinstance(forum.settings, dict) else {})
+    except ValueError as problem:
+        raise SnapshotError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
+    try:
+        check_sizes(
+            session, survey, PackRequest(forum.slug, survey.slug, period_from, period_to, filters), minimum
+        )
+    except PackRequestError as refused:
+        raise SnapshotError(str(refused), refused.field) from refused
+
+
 def _next_pack_id(session: Session, on: date) -> str:
     """``P-YYYYMMDD-NNNN``: the day's next number. The column is unique across forums, so numbers run
     per day over all forums (a per-forum sequence would repeat ids)."""
@@ -158,9 +189,10 @@ def start_snapshot(
 ) -> PackSnapshot:
     """Check a request for a pack and record it as building (committed); ``run_snapshot`` builds it.
 
-    Refuses a survey of another forum, a period that ends before it starts, filters other than the
-    pre-set groups and their answers, a partnership response without the day it received the pack (or
-    a day still to come), and a second build while one of the forum's is running."""
+    Refuses a survey of another forum, a period that ends before it starts or is not whole months,
+    filters other than the pre-set groups and their answers, a partnership response without the day it
+    received the pack (or a day still to come), a pack of too few families or leaving out too few
+    (``data.check_sizes``), and a second build while one of the forum's is running."""
     today = today or utc_today()
     survey = session.get(Survey, survey_id)
     if survey is None or survey.forum_id != forum_id:
@@ -168,9 +200,13 @@ def start_snapshot(
     if period_from is not None and period_to is not None and period_from > period_to:
         raise SnapshotError("The period must start on or before the day it ends.", "period_to")
     checked = _check_filters(survey, filters)
+    months = whole_months_problem(period_from, period_to)
+    if months is not None:
+        raise SnapshotError(months[1] + ".", months[0])
     problem = reply_problem(partnership_seen_on, partnership_response, today)
     if problem is not None:
         raise SnapshotError(problem[1] + ".", problem[0])
+    _check_sizes(session, forum_id, survey, period_from, period_to, checked)
     # One build per forum: the forum's row is locked until this transaction ends (PostgreSQL; SQLite
     # has one writer at a time anyway).
     session.execute(select(Forum.id).where(Forum.id == forum_id).with_for_update())
@@ -254,7 +290,12 @@ def run_snapshot(session: Session, snapshot_id: int, built_on: date | None = Non
         log.error("Making evidence pack %s failed (%s).", snapshot_id, type(exc).__name__)
         snapshot = session.get(PackSnapshot, snapshot_id) or snapshot
         snapshot.status = FAILED
-        snapshot.error = f"The pack could not be made ({type(exc).__name__})."
+        # A refused request says why (its messages give no figure); anything else only its type.
+        snapshot.error = (
+            str(exc)[:300]
+            if isinstance(exc, PackRequestError)
+            else f"The pack could not be made ({type(exc).__name__})."
+        )
         session.commit()
         return snapshot
     for name, data in files.items():

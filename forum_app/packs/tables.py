@@ -183,6 +183,10 @@ def area_table(
         )
         earlier = publisher.count(len(_area_families(before, included)))
         _, change, change_low, change_high = _difference(publisher, count, base, earlier, base_before)
+        # "% of them": over the families with any theme in the area, so [u] when there are 20 to 49.
+        them_negative, _, _, negative_low = publisher.percent(negative, count)
+        them_positive, _, _, positive_low = publisher.percent(positive, count)
+        them_low = negative_low or positive_low
         rows.append(
             {
                 "area": area_label,
@@ -190,8 +194,9 @@ def area_table(
                 "respondents": count,
                 "base": base,
                 **pct_cells(publisher, count, base),
-                "negative_percent": publisher.percent(negative, count)[0],
-                "positive_percent": publisher.percent(positive, count)[0],
+                "negative_percent": them_negative,
+                "positive_percent": them_positive,
+                "them_flag": LOW_BASE if them_low else "",
                 "change": change,
                 "change_low": change_low,
                 "change_high": change_high,
@@ -212,6 +217,7 @@ def area_table(
             *percent_columns(),
             Column("negative_percent", "% of them negative", "percent"),
             Column("positive_percent", "% of them positive", "percent"),
+            Column("them_flag", "Reliability (% of them)"),
             Column("change", "Change since the previous period (pp)", "number"),
             Column("change_low", "95% CI lower (pp)", "number"),
             Column("change_high", "95% CI upper (pp)", "number"),

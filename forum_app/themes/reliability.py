@@ -529,6 +529,10 @@ def next_unresolved(session: Session, sample_id: int, after_position: int = 0) -
 # --- for the evidence pack's methodology ----------------------------------------------------------
 
 
+# Fewer double-coded answers than this: the pack warns that the agreement figures are uncertain.
+SMALL_SAMPLE = 50
+
+
 @dataclass(frozen=True)
 class AgreementSummary:
     """The reliability of a forum's coding, from its latest sample with answers coded by both people."""
@@ -552,6 +556,18 @@ class AgreementSummary:
     auto_vs_agreed_kappa: float | None
 
     @property
+    def caution(self) -> str:
+        """ "based on 18 double-coded answers (fewer than 50), so treat it with caution." when the figures
+        rest on few answers, else "": a kappa from a small sample varies widely by chance."""
+        if self.n_double_coded >= SMALL_SAMPLE:
+            return ""
+        answers = "answer" if self.n_double_coded == 1 else "answers"
+        return (
+            f"based on {self.n_double_coded} double-coded {answers} (fewer than {SMALL_SAMPLE}), so treat it "
+            "with caution."
+        )
+
+    @property
     def methodology(self) -> str:
         """A paragraph for the evidence pack, in plain English."""
         text = (
@@ -571,6 +587,8 @@ class AgreementSummary:
                 f" The automatic coder's mean kappa against the two people was "
                 f"{kappa_text(self.auto_vs_people_kappa)}."
             )
+        if self.caution:
+            text += f" This agreement is {self.caution}"
         return text
 
 

@@ -117,8 +117,10 @@ def seed_browser_packs(session: Session, staff_email: str, forum_slug: str = "de
     from sqlalchemy import select
 
     from forum_app.accounts.models import Forum, User
+    from forum_app.packs.data import MIN_FAMILIES
     from forum_app.packs.snapshots import run_snapshot, start_snapshot
-    from forum_app.surveys.models import Survey
+    from forum_app.surveys.codes import new_token
+    from forum_app.surveys.models import SUBMITTED, Response, Survey, SurveyVersion
 
     forum = session.scalars(select(Forum).where(Forum.slug == forum_slug)).one()
     survey = session.scalars(select(Survey).where(Survey.forum_id == forum.id).order_by(Survey.id)).first()
@@ -127,6 +129,25 @@ def seed_browser_packs(session: Session, staff_email: str, forum_slug: str = "de
     earlier = stored_content("P-20250101-0001")
     earlier["meta"].update(period_from="2024-01-01", period_to="2024-12-31")
     make_stored_pack(session, forum.id, survey.id, "P-20250101-0001", earlier, created_by=lead.id)
+    # A pack describes at least 20 families: families who sent the survey without answering any question
+    # join the journey's one (no answers, so nothing new to moderate or code on the other pages).
+    version_id = session.scalar(
+        select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id).order_by(SurveyVersion.id.desc())
+    )
+    assert version_id is not None
+    session.add_all(
+        Response(
+            id=new_token(),
+            forum_id=forum.id,
+            survey_version_id=version_id,
+            status=SUBMITTED,
+            started_on=date.today(),
+            submitted_on=date.today(),
+            idempotency_key=new_token(),
+        )
+        for _ in range(MIN_FAMILIES)
+    )
+    session.commit()
     snapshot = start_snapshot(session, forum.id, survey.id, None, None, {}, lead.id)
     built = run_snapshot(session, snapshot.id)
     assert built.status == READY, built.error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest, PackRequestError
 from forum_app.packs.model import NOT_APPLICABLE, SUPPRESSED, Pack
+from forum_app.packs.render_html import finding_figure
 from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first
 from forum_app.surveys.models import IN_PROGRESS, SPAM, WITHDRAWN, Answer, Response
@@ -227,8 +229,8 @@ def test_change_compares_with_the_period_just_before(app: Flask, db_session: Ses
     )
     t6 = recent.table("T6")
     assert {row["previous_period"] for row in t6.rows} == {
-        "4 July 2025 to 31 December 2025"
-    }  # 181 days, like 1 January to 30 June
+        "1 July 2025 to 31 December 2025"
+    }  # six whole months, like January to June (not 181 days, which would start on 4 July)
     assert all(isinstance(row["previous_base"], int) and row["previous_base"] > 0 for row in t6.rows)  # type: ignore[operator]
     assert any(isinstance(row["change"], float) for row in t6.rows)
     first = build_pack(db_session, PackRequest("demo", "send-experience", date(2025, 7, 1), UNTIL))
@@ -239,13 +241,78 @@ def test_change_compares_with_the_period_just_before(app: Flask, db_session: Ses
     assert {row["change"] for row in first.table("T1").rows} == {"[x]"}
 
 
-def test_headline_findings_follow_the_framework_order(seeded: Pack) -> None:
-    areas = [finding.framework_area for finding in seeded.summary.findings]
-    assert len(areas) == 5 and areas == sorted(areas)
-    shown = [row for row in seeded.table("T2").rows if isinstance(row["percent"], float)][:5]
-    assert {f.text.split("raised ", 1)[1] for f in seeded.summary.findings} == {
-        lower_first(str(row["theme_label"])) for row in shown
+def _negative_shares(pack: Pack) -> dict[str, float]:
+    """Each theme's share of families negative about it, from T2's published counts, to one decimal."""
+    return {
+        lower_first(str(row["theme_label"])): 100 * row["negative"] / row["base"]  # type: ignore[operator]
+        for row in pack.table("T2").rows
+        if isinstance(row["negative"], int) and isinstance(row["base"], int) and row["base"] >= 20
     }
+
+
+def test_headline_findings_say_how_many_were_negative_of_how_many(seeded: Pack) -> None:
+    """Not '45% raised impact on families': the share negative about it, over T2's base, in whole
+    numbers, for the five themes with the largest negative shares."""
+    shares = _negative_shares(seeded)
+    findings = seeded.summary.findings
+    assert len(findings) == 5
+    about = []
+    for finding in findings:
+        share, theme = finding.text.split("% of families were negative about ", 1)
+        about.append(theme)
+        assert "raised" not in finding.text
+        assert float(share) == finding.percent == round(shares[theme])  # whole numbers
+        row = next(r for r in seeded.table("T2").rows if lower_first(str(r["theme_label"])) == theme)
+        assert (finding.count, finding.base) == (row["negative"], row["base"])
+        assert isinstance(finding.low, float) and finding.low.is_integer()
+        assert finding.low <= finding.percent <= finding.high  # type: ignore[operator]
+        assert finding.theme_label and lower_first(finding.theme_label) == theme
+    largest = sorted(shares.values(), reverse=True)[:5]
+    assert sorted((shares[theme] for theme in about), reverse=True) == largest
+
+
+def test_headline_findings_are_in_framework_order_the_largest_first_within_an_area(seeded: Pack) -> None:
+    """Sorted by the theme's first framework area, then by size: the old order sorted the areas' text,
+    so '(1) ...' alone came before '(1) ...; (3) ...' whatever their sizes."""
+    findings = seeded.summary.findings
+    order = [int(f.framework_area[1]) if f.framework_area.startswith("(") else 99 for f in findings]
+    assert order == sorted(order)
+    for (area, earlier), (next_area, later) in itertools.pairwise(zip(order, findings, strict=True)):
+        if area == next_area:
+            assert float(earlier.percent) >= float(later.percent)  # type: ignore[arg-type]
+    assert [f.framework_area for f in findings][:2] == [
+        "(1) Identification and assessment; (3) Right help at the right time",
+        "(1) Identification and assessment",
+    ]
+
+
+def test_page_one_figures_have_a_base_and_questions_follow_the_findings(seeded: Pack) -> None:
+    summary = seeded.summary
+    base = seeded.table("T2").rows[0]["base"]
+    assert summary.working and all(
+        f" of {base:,} families wrote positively about " in w for w in summary.working
+    )
+    assert all(w.endswith("(T2)") for w in summary.working)
+    tied = [q for q in summary.questions if q.startswith("Finding ")]
+    assert len(tied) == 2 and summary.questions[-1].startswith(
+        "Families' waits for EHC needs assessments (T3)"
+    )
+    largest = sorted(summary.findings, key=lambda f: -float(f.percent))  # type: ignore[arg-type]
+    for question, finding in zip(tied, largest, strict=False):
+        number = summary.findings.index(finding) + 1
+        assert question.startswith(f"Finding {number} (T2): {finding.text}.")
+
+
+def test_a_base_of_20_to_49_is_marked_u_on_page_one(app: Flask, db_session: Session) -> None:
+    _seed(app, db_session, responses=45)
+    pack = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    base = pack.table("T2").rows[0]["base"]
+    assert isinstance(base, int) and 20 <= base < 50
+    assert pack.summary.findings
+    for finding in pack.summary.findings:
+        assert finding.flag == "[u]" and "% [u] of families were negative about" in finding.text
+        assert finding_figure(finding).startswith(f"{finding.count} of {base} families: ")
+        assert "% [u] (95% CI " in finding_figure(finding)
 
 
 def test_the_easy_read_page_says_the_headline_figures_in_tenths(seeded: Pack) -> None:
@@ -253,13 +320,30 @@ def test_the_easy_read_page_says_the_headline_figures_in_tenths(seeded: Pack) ->
     assert lines[0].startswith("Demo") or "parents and carers" in lines[0]
     assert f"{seeded.meta.responses:,} families told us" in lines[1]
     for finding in seeded.summary.findings:
-        theme = finding.text.split("raised ", 1)[1]
+        theme = lower_first(finding.theme_label)
         tenths = round(float(finding.percent) / 10)  # type: ignore[arg-type]
-        said = [line for line in lines if line.endswith(f"talked about {theme}.")]
+        said = [line for line in lines if line.endswith(f"were unhappy about {theme}.")]
         assert len(said) == 1
         assert (f"About {tenths} in 10" if 0 < tenths < 10 else "") in said[0]
     assert all(len(line.split()) <= 25 for line in lines)  # short sentences
     assert lines[-2].startswith("Not every family answered")
+
+
+def test_a_kappa_from_few_double_coded_answers_is_flagged(
+    app: Flask, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(app, db_session, responses=60)
+    caution = "based on 18 double-coded answers (fewer than 50), so treat it with caution."
+    monkeypatch.setattr(
+        "forum_app.packs.build._kappas",
+        lambda _session, _forum: ({}, "Agreement words. This agreement is " + caution, caution),
+    )
+    pack = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert pack.summary.who.endswith("coding agreement (kappa, T2) is " + caution)
+    assert "Kappa is " + caution in pack.table("T2").notes
+    monkeypatch.undo()
+    plain = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1))
+    assert "caution" not in plain.summary.who and not any("caution" in n for n in plain.table("T2").notes)
 
 
 def test_the_annex_has_the_codebook_and_every_question_word_for_word(seeded: Pack) -> None:
@@ -441,3 +525,18 @@ def test_c2_says_when_a_service_has_no_national_limit(seeded: Pack) -> None:
     labels = {bar.label: bar.count for bar in c2.bars}
     assert labels["Speech and language therapy"] == labels["Occupational therapy"] == "no national limit"
     assert isinstance(labels["EHC needs assessment"], int)
+
+
+def test_t1_marks_u_on_its_share_of_them_columns_when_an_area_has_20_to_49_families(
+    app: Flask, db_session: Session
+) -> None:
+    """'% of them negative' is over the families in the area: [u] when there are 20 to 49 of them, even
+    when the table's base is 50 or more."""
+    _seed(app, db_session, responses=120)
+    t1 = build_pack(db_session, REQUEST, built_on=date(2026, 7, 1)).table("T1")
+    assert "them_flag" in {column.key for column in t1.columns}
+    small = [row for row in t1.rows if isinstance(row["respondents"], int) and 20 <= row["respondents"] < 50]
+    large = [row for row in t1.rows if isinstance(row["respondents"], int) and row["respondents"] >= 50]
+    assert small and large
+    assert all(row["them_flag"] == "[u]" and row["flag"] == "" for row in small)
+    assert all(row["them_flag"] == "" for row in large)

@@ -170,7 +170,7 @@ def test_summary_gives_each_finding_with_count_base_percent_and_interval(
     pack: Pack, soup: BeautifulSoup
 ) -> None:
     summary = find(soup, "section", id="summary")
-    assert "120 of 200 families: 60.0% (95% CI 53.1 to 66.5)" in text(summary)
+    assert "120 of 200 families: 60% (95% CI 53 to 67)" in text(summary)  # whole numbers on page 1
     assert CI_WORDING in text(summary)
     for item in (*pack.summary.working, *pack.summary.caveats, pack.summary.who):
         assert item in text(summary)
@@ -238,6 +238,26 @@ def test_formatting_helpers() -> None:
     assert finding_figure(replace(finding, count=15, percent=None, low=None, high=None)) == (
         "15 of 200 families"
     )
+    assert finding_figure(
+        replace(finding, count=20, base=40, percent=50.0, low=34.5, high=65.5, flag="[u]")
+    ) == (
+        "20 of 40 families: 50% [u] (95% CI 35 to 66)"  # [u] on a base of 20 to 49; halves up
+    )
+
+
+def test_page_one_says_so_when_no_finding_can_be_given(pack: Pack) -> None:
+    page = BeautifulSoup(
+        render_html(replace(pack, summary=replace(pack.summary, findings=()))), "html.parser"
+    )
+    summary = text(find(page, "section", id="summary"))
+    assert "No theme was written about negatively by enough families to give a percentage" in summary
+
+
+def test_what_families_say_is_referred_to_only_when_there_are_quotes(pack: Pack, soup: BeautifulSoup) -> None:
+    assert "What families say" in text(find(soup, "section", id="working"))
+    page = BeautifulSoup(render_html(replace(pack, quotes=())), "html.parser")
+    assert page.find(id="quotes") is None
+    assert "What families say" not in page.get_text()
 
 
 def test_every_chart_is_a_figure_with_its_alt_text_and_a_link_to_its_table(

@@ -175,6 +175,8 @@ def test_the_page_reloads_only_while_a_pack_is_being_made(
         ({"period_from": "2026-02-30"}, "Enter the first day as a real date"),
         ({"period_to": "soon"}, "Enter the last day as a real date"),
         ({"period_from": "2026-06-30", "period_to": "2026-01-01"}, "must be the same as or after"),
+        ({"period_from": "2026-01-15"}, "Packs cover whole months: start on the first day of a month"),
+        ({"period_to": "2026-06-29"}, "end on the last day of a month, like 2026-06-30"),
         ({"age_band": "99"}, "Choose one of the ages shown"),
         ({"survey": "999"}, "Choose one of the surveys shown"),
         ({"survey": ""}, "Choose a survey"),

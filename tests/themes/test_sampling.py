@@ -6,6 +6,7 @@ are worked out by hand for a small constructed case. Runs on SQLite and PostgreS
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from dataclasses import dataclass
@@ -414,6 +415,11 @@ def test_summary_for_the_evidence_pack(db_session: Session) -> None:
     assert summary.auto_vs_agreed_kappa == pytest.approx(1.0)
     assert "mean Cohen's kappa across 1 of 16 themes was 0.60 (moderate agreement" in summary.methodology
     assert "2 answers coded by only one person were left out" in summary.methodology
+    # Ten double-coded answers: the kappas vary widely by chance, and the pack says so.
+    caution = "based on 10 double-coded answers (fewer than 50), so treat it with caution."
+    assert summary.caution == caution and summary.methodology.endswith("This agreement is " + caution)
+    assert dataclasses.replace(summary, n_double_coded=50).caution == ""
+    assert "caution" not in dataclasses.replace(summary, n_double_coded=50).methodology
     assert reliability.forum_agreement_summary(db_session, get_forum(db_session, "other").id) is None  # type: ignore[union-attr]
 
 
