@@ -316,9 +316,9 @@ def _questions(findings: tuple[Finding, ...], t3: Table) -> tuple[str, ...]:
     waits can be published (else the third finding)."""
     waits_question = bool(t3.rows) and isinstance(t3.rows[0]["over_percent"], float)
     numbered = sorted(enumerate(findings, start=1), key=lambda pair: -float(pair[1].percent))  # type: ignore[arg-type]
-    questions = [
-        f"Finding {number} ({finding.table_id}): {finding.text}. What do leaders know about why, and what "
-        "are they doing about it?"
+    questions = [  # one line each: the finding, just above, says what "this" is
+        f"Finding {number} ({finding.table_id}): what do leaders know about why families are negative about "
+        "this, and what are they doing about it?"
         for number, finding in numbered[: 2 if waits_question else 3]
     ]
     if waits_question:

@@ -300,7 +300,9 @@ def test_page_one_figures_have_a_base_and_questions_follow_the_findings(seeded: 
     largest = sorted(summary.findings, key=lambda f: -float(f.percent))  # type: ignore[arg-type]
     for question, finding in zip(tied, largest, strict=False):
         number = summary.findings.index(finding) + 1
-        assert question.startswith(f"Finding {number} (T2): {finding.text}.")
+        assert question.startswith(
+            f"Finding {number} (T2): what do leaders know about why families are negative"
+        )
 
 
 def test_a_base_of_20_to_49_is_marked_u_on_page_one(app: Flask, db_session: Session) -> None:
