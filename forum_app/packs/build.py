@@ -424,8 +424,9 @@ def _methodology(
     sizes_words = (
         f"A pack describes at least {minimum} families. A pack for part of the survey (some months, or "
         f"a group such as an age band) is made only when it holds at least {minimum} families and "
-        f"leaves out none or at least {minimum} of those a broader pack would count, so that comparing "
-        "two packs cannot single out a few families. Periods are whole months."
+        f"leaves out none or at least {minimum} of those a pack without one of its groups or dates would "
+        "count, so that comparing it with such a pack cannot single out a few families. Periods are "
+        "whole months, so two packs whose periods differ do so by at least a month."
     )
     quotes = (
         f"Quotes come only from themes with at least {MIN_REPORTS_FOR_QUOTES} reports, from families who "

@@ -202,7 +202,12 @@ def check_sizes(session: Session, survey: Survey, request: PackRequest, minimum:
     no end date...); the families it adds are what the two packs differ by. Each such difference must
     be none at all (the same pack) or at least ``minimum`` families. A survey nobody has answered
     gives a pack that says so. The messages say which comparison fails, never how many families it
-    would single out."""
+    would single out.
+
+    Limit, stated rather than hidden: two packs whose periods share one end (January to March, January
+    to April) differ by whole months that this does not check; a month with few families could be
+    read from the pair. Closing that needs every month to hold none or ``minimum`` families, which
+    few forums' surveys would meet."""
     parts: list[tuple[str, Any]] = [(key, _answered(key, value)) for key, value in request.filters.items()]
     if request.period_from is not None:
         parts.append(("the first day", Response.submitted_on >= request.period_from))
