@@ -22,6 +22,7 @@ from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
 from forum_app.packs.about import about_paragraphs, pack_about
 from forum_app.packs.annex import codebook_table, questionnaire_table
+from forum_app.packs.blocks import QuestionCells
 from forum_app.packs.data import (
     Gathered,
     PackRequest,
@@ -48,7 +49,7 @@ from forum_app.packs.model import (
     Summary,
     Table,
 )
-from forum_app.packs.population import coverage_words, local_population, population_table
+from forum_app.packs.population import LocalPopulation, coverage_words, local_population, population_table
 from forum_app.packs.quotes import (
     MAX_QUOTE_WORDS,
     MIN_DESCRIPTOR_GROUP,
@@ -59,13 +60,15 @@ from forum_app.packs.quotes import (
 from forum_app.packs.reply import independence, reply_problem
 from forum_app.packs.tables import (
     Publisher,
+    ThemeFigures,
     area_table,
     closed_table,
     fmt,
     groups_table,
     lower_first,
     period_words,
-    theme_sentiment,
+    question_figures,
+    theme_figures,
     theme_table,
     trend_table,
 )
@@ -139,15 +142,17 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
 
     moderation = moderation_settings(forum)
     quotes = select_quotes(publisher, now, themes, area_labels, moderation.deny_names, moderation.deny_list)
-    t2 = theme_table(publisher, now, before, themes, area_labels, kappas, Counter(q.theme_id for q in quotes))
-    if kappa_caution:
-        t2 = replace(t2, notes=(*t2.notes, f"Kappa is {kappa_caution}"))
-    t1 = area_table(publisher, now, before, themes, list(codebook.framework_areas), quotes)
     population = local_population(forum)
-    t3 = waits_table(publisher, now, population.official if population else None)
-    t4 = closed_table(publisher, now, questions)
-    t5 = groups_table(publisher, now, t2)
-    t6 = trend_table(publisher, now, before, t2)
+    tables, answers, earlier = pack_tables(
+        publisher, now, before, themes, list(codebook.framework_areas), kappas, questions, quotes, population
+    )
+    if kappa_caution:
+        tables = (
+            tables[0],
+            replace(tables[1], notes=(*tables[1].notes, f"Kappa is {kappa_caution}")),
+            *tables[2:],
+        )
+    t2, t3 = tables[1], tables[2]
     respondents = publisher.count(now.respondents)
     refused = reply_problem(request.partnership_seen_on, request.partnership_response, built_on)
     if refused is not None:
@@ -168,22 +173,20 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         partnership_seen_on=request.partnership_seen_on.isoformat() if request.partnership_seen_on else "",
         partnership_response=request.partnership_response.strip(),
     )
-    t7 = population_table(publisher, now, population)
     summary = _summary(
         publisher,
         now,
-        before,
+        earlier,
         t2,
         t3,
         quotes,
         respondents,
-        coverage_words(publisher, now, population),
+        coverage_words(publisher, now, population, answers),
         {theme_id: areas for theme_id, _, areas in themes},
         [area_id for area_id, _ in codebook.framework_areas],
         kappa_caution,
     )
     methodology = _methodology(publisher, forum, survey, now, meta, agreement_words, minimum)
-    tables = (t1, t2, t3, t4, t5, t6, t7)
     annex = (
         codebook_table(
             stored.themes if stored is not None else codebook.themes, area_labels, meta.codebook_version
@@ -200,6 +203,44 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         GLOSSARY,
         easy_read=_easy_read(meta, summary, t2, t3, now),
         annex=annex,
+    )
+
+
+def pack_tables(
+    publisher: Publisher,
+    now: Gathered,
+    before: Gathered,
+    themes: list[tuple[str, str, list[str]]],
+    areas: list[tuple[str, str]],
+    kappas: dict[str, float | None],
+    questions: dict[str, dict[str, Any]],
+    quotes: tuple[Quote, ...],
+    population: LocalPopulation | None,
+) -> tuple[tuple[Table, ...], dict[str, QuestionCells], ThemeFigures]:
+    """T1 to T7, the published answers to the questions with set options and the earlier period's
+    theme counts (for the summary).
+
+    Figures that share families are protected together (``blocks``): each theme's T2 counts with
+    its T5 groups and the T1 areas it is in; each question's T4 answers with T7's categories; the
+    earlier period as a pack for it would publish it (T6, and the change columns)."""
+    theme_ids = [theme_id for theme_id, _, _ in themes]
+    figures, earlier = theme_figures(publisher, now, theme_ids), theme_figures(publisher, before, theme_ids)
+    answers = question_figures(publisher, now, questions, figures)
+    area_labels = dict(areas)
+    quoted = Counter(quote.theme_id for quote in quotes)
+    t2 = theme_table(publisher, now, before, themes, area_labels, kappas, quoted, figures, earlier)
+    return (
+        (
+            area_table(publisher, now, before, themes, areas, quotes, figures, earlier),
+            t2,
+            waits_table(publisher, now, population.official if population else None),
+            closed_table(publisher, now, questions, answers),
+            groups_table(publisher, now, t2, figures),
+            trend_table(publisher, now, before, t2, earlier),
+            population_table(publisher, now, population, answers),
+        ),
+        answers,
+        earlier,
     )
 
 
@@ -235,17 +276,14 @@ def whole(value: Cell) -> Cell:
     return disclosure.round_half_up(value, 0) if isinstance(value, float) else value
 
 
-def _negative_change(
-    publisher: Publisher, negative: Cell, base: Cell, before: Gathered, theme_id: str
-) -> str:
+def _negative_change(negative: Cell, base: Cell, earlier: ThemeFigures, theme_id: str) -> str:
     """The change in the share of families negative about a theme since the period before, in words:
     "up 9 pp (2 to 16)", "no clear change", or why it cannot be said. The earlier negative count is
-    protected as T2 protects its row (negative, neutral, positive)."""
-    if before.text_base == 0:
+    the one a pack for that period publishes (protected with its T5 groups and T1 areas)."""
+    if earlier.base == 0:
         return "no earlier period"
-    split = Counter(theme_sentiment(s) for s in before.themes.get(theme_id, {}).values())
-    (negative_before, _, _), _ = publisher.row([split["negative"], split["neutral"], split["positive"]])
-    words = difference_words(publisher, negative, base, negative_before, publisher.count(before.text_base))[0]
+    negative_before = earlier.cells[theme_id].views["negative"]
+    words = difference_words(negative, base, negative_before, earlier.base)[0]
     return (
         words.replace("clearly higher:", "up")
         .replace("clearly lower:", "down")
@@ -255,7 +293,7 @@ def _negative_change(
 
 def _findings(
     publisher: Publisher,
-    before: Gathered,
+    earlier: ThemeFigures,
     t2: Table,
     quotes: tuple[Quote, ...],
     theme_areas: dict[str, list[str]],
@@ -297,9 +335,7 @@ def _findings(
                 percent=percent,
                 low=low,
                 high=high,
-                change=_negative_change(
-                    publisher, row["negative"], row["base"], before, str(row["theme_id"])
-                ),
+                change=_negative_change(row["negative"], row["base"], earlier, str(row["theme_id"])),
                 framework_area=short_areas(str(row["framework_area"])),
                 table_id="T2",
                 quote_ids=tuple(quote_ids.get(str(row["theme_id"]), [])[:2]),
@@ -332,7 +368,7 @@ def _questions(findings: tuple[Finding, ...], t3: Table) -> tuple[str, ...]:
 def _summary(
     publisher: Publisher,
     now: Gathered,
-    before: Gathered,
+    earlier: ThemeFigures,
     t2: Table,
     t3: Table,
     quotes: tuple[Quote, ...],
@@ -342,7 +378,7 @@ def _summary(
     area_order: list[str],
     kappa_caution: str = "",
 ) -> Summary:
-    findings = _findings(publisher, before, t2, quotes, theme_areas, area_order)
+    findings = _findings(publisher, earlier, t2, quotes, theme_areas, area_order)
     text_base = publisher.count(now.text_base)
     working = tuple(
         f"{fmt(row['positive'])} of {fmt(row['base'])} families wrote positively about "

@@ -20,25 +20,24 @@ Only figures that were given are kept: a blank is "not known". ``local_populatio
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from forum_app.accounts.models import Forum
+from forum_app.packs.blocks import GROUPINGS, OTHER_GROUP, QuestionCells
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import round_half_up
 from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.tables import (
-    GROUPINGS,
-    OTHER_GROUP,
     Publisher,
     fmt,
     lower_first,
     pct_cells,
     percent_columns,
     period_words,
+    question_figures,
 )
 from forum_app.packs.waits import LIMITS
 
@@ -58,6 +57,7 @@ OVER = "over-represented"
 UNDER = "under-represented"
 NO_CLEAR_DIFFERENCE = "no clear difference"
 TOO_FEW = "too few families to compare"
+NOT_COMPARED = "Not compared: the local figures have no such category."
 NOT_ENTERED = "The forum has not entered local figures for this."
 NOT_KNOWN = "Local figure not known."
 
@@ -230,16 +230,9 @@ def _official_figures(stored: object) -> dict[str, OfficialFigure]:
 # T7
 
 
-def _respondent_counts(now: Gathered, key: str, grouping: Grouping) -> list[int]:
-    """Exact counts of respondents per category; families who did not answer are "not known"."""
-    labels = GROUPINGS[key][1]
-    by_label: Counter[str] = Counter()
-    answered = 0
-    for value, n in now.closed.get(key, Counter()).items():
-        by_label[labels.get(str(value), OTHER_GROUP)] += n
-        answered += n
-    by_label[OTHER_GROUP] += max(0, now.respondents - answered)
-    return [by_label[category.label] for category in grouping.categories]
+def grouping_cells(publisher: Publisher, now: Gathered, key: str) -> QuestionCells:
+    """A grouping question's published counts, when T4's are not at hand (the same protection)."""
+    return question_figures(publisher, now, {})[key]
 
 
 def _compare(percent: Cell, low: Cell, high: Cell, local: float | None) -> tuple[Cell, str]:
@@ -257,25 +250,44 @@ def _compare(percent: Cell, low: Cell, high: Cell, local: float | None) -> tuple
     return ratio, NO_CLEAR_DIFFERENCE
 
 
-def population_table(publisher: Publisher, now: Gathered, population: LocalPopulation | None) -> Table:
+def population_table(
+    publisher: Publisher,
+    now: Gathered,
+    population: LocalPopulation | None,
+    questions: Mapping[str, QuestionCells] | None = None,
+) -> Table:
     """T7: the families who answered, by each pre-set grouping, against the local population.
 
-    Counts are published one characteristic at a time with ``publisher.row`` (so a suppressed count
-    cannot be worked out from the others and the total); percentages and intervals come from the
-    published counts, with the pack's base thresholds. A family is over- or under-represented only
-    when the local percentage lies outside the 95% interval of the families' percentage.
+    Counts are T4's answers to the same question merged into categories, protected together with them
+    (``blocks.protect_question``), so neither table gives away a count the other hides. Percentages
+    are of the families in a known category, as the local figures are; "Other or not known" is
+    counted but not compared. A family is over- or under-represented only when the local percentage
+    lies outside the 95% interval of the families' percentage.
     """
     figures = population.figures if population else {}
     rows: list[dict[str, Cell]] = []
     for grouping in groupings():
-        cells, base = publisher.row(_respondent_counts(now, grouping.key, grouping))
+        found = questions.get(grouping.key) if questions else None
+        cells = found or grouping_cells(publisher, now, grouping.key)
+        base = cells.known
         local = figures.get(grouping.key)
-        for category, count in zip(grouping.categories, cells, strict=True):
-            shown = pct_cells(publisher, count, base)
-            if local is None:
-                local_percent: Cell = NOT_AVAILABLE
-                source: Cell = NOT_AVAILABLE
-                ratio: Cell = NOT_AVAILABLE
+        for category in grouping.categories:
+            other = category.id == OTHER
+            count = cells.other if other else cells.categories[category.label]
+            shown = (
+                {"percent": NOT_APPLICABLE, "low": NOT_APPLICABLE, "high": NOT_APPLICABLE, "flag": ""}
+                if other
+                else pct_cells(publisher, count, base)
+            )
+            if other:
+                local_percent: Cell = NOT_APPLICABLE
+                source: Cell = NOT_APPLICABLE
+                ratio: Cell = NOT_APPLICABLE
+                note = NOT_COMPARED
+            elif local is None:
+                local_percent = NOT_AVAILABLE
+                source = NOT_AVAILABLE
+                ratio = NOT_AVAILABLE
                 note = NOT_ENTERED
             else:
                 known = local.percents.get(category.id)
@@ -299,11 +311,12 @@ def population_table(publisher: Publisher, now: Gathered, population: LocalPopul
         "T7",
         "Who responded compared with the local SEND population",
         f"Families who answered, by each pre-set group, against the local population of children and "
-        f"young people with SEND as the forum entered it, {period_words(now)}",
+        f"young people with SEND as the forum entered it, {period_words(now)}. Percentages are of the "
+        "families in a known category, as the local figures are",
         (
             Column("characteristic", "Characteristic"),
             Column("category", "Category"),
-            Column("base", "Families who answered", "count"),
+            Column("base", "Families in a known category", "count"),
             Column("respondents", "Families in the category", "count"),
             *percent_columns("% of families"),
             Column("population_percent", "Local population %", "percent"),
@@ -319,7 +332,8 @@ def population_table(publisher: Publisher, now: Gathered, population: LocalPopul
 def _notes(population: LocalPopulation | None) -> tuple[str, ...]:
     notes = [
         f"'{OTHER_GROUP}' holds the other answers (such as alternative provision, home education, waiting "
-        "for a plan, or 'I do not know') and families who did not answer the question.",
+        "for a plan, or 'I do not know') and families who did not answer the question. It is counted but "
+        "left out of the percentages, as the local figures leave it out.",
         "The ratio is the families' percentage divided by the local one: 1.0 is the same share. A group is "
         "called over- or under-represented only when the local percentage lies outside the 95% interval "
         "of the families' percentage.",
@@ -359,7 +373,12 @@ def _share(count: int, total: int) -> str:
     return f"about {round_half_up(share, 0):.0f}%"
 
 
-def coverage_words(publisher: Publisher, now: Gathered, population: LocalPopulation | None) -> str | None:
+def coverage_words(
+    publisher: Publisher,
+    now: Gathered,
+    population: LocalPopulation | None,
+    questions: Mapping[str, QuestionCells] | None = None,
+) -> str | None:
     """The summary's words on coverage, e.g. "200 of them with an EHC plan, about 6% of the area's 3,210
     (DfE SEN2, January 2025)", from the published (rounded) count of families with an EHC plan (and
     likewise for SEN support when that total is known too).
@@ -369,9 +388,8 @@ def coverage_words(publisher: Publisher, now: Gathered, population: LocalPopulat
     """
     if population is None:
         return None
-    grouping = next(g for g in groupings() if g.key == "ehcp")
-    cells, _ = publisher.row(_respondent_counts(now, grouping.key, grouping))
-    published = {category.id: cell for category, cell in zip(grouping.categories, cells, strict=True)}
+    found = questions.get("ehcp") if questions else None
+    published = (found or grouping_cells(publisher, now, "ehcp")).options
     parts = []
     for total_id, words in TOTALS.items():
         total = population.totals.get(total_id)

@@ -36,9 +36,10 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
+from forum_app.packs.blocks import theme_sentiment
 from forum_app.packs.data import Gathered, QuoteSource
 from forum_app.packs.model import Quote
-from forum_app.packs.tables import Publisher, fmt, theme_sentiment
+from forum_app.packs.tables import Publisher, fmt
 from forum_app.themes.quote_check import Problem, check_quote
 
 MIN_REPORTS_FOR_QUOTES = 10

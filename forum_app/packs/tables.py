@@ -10,10 +10,27 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from forum_app.packs import disclosure, stats
+from forum_app.packs.blocks import (
+    DONT_KNOW,
+    GROUPINGS,
+    MIN_GROUP_BASE,
+    OTHER_GROUP,
+    Group,
+    QuestionCells,
+    ThemeCells,
+    flat_answers,
+    merged_groups,
+    merged_scale,
+    protect_area,
+    protect_groupings,
+    protect_question,
+    protect_themes,
+)
 from forum_app.packs.data import Gathered
 from forum_app.packs.model import (
     LOW_BASE,
@@ -29,7 +46,7 @@ from forum_app.packs.model import (
 MIN_BASE_FOR_PERCENT = 20
 LOW_BASE_BELOW = 50
 MIN_VALUES_FOR_MEDIAN = stats.MIN_VALUES_FOR_MEDIAN  # 20 (DESIGN.md)
-DONT_KNOW = frozenset({"dont_know", "not_sure"})
+GROUP_INDICATORS = 3
 
 
 class Publisher:
@@ -78,14 +95,35 @@ def pct_cells(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
     return {"percent": pct, "low": low, "high": high, "flag": LOW_BASE if low_base else ""}
 
 
-def theme_sentiment(sentiments: set[str]) -> str:
-    """A respondent's view of a theme over their answers: negative if any answer is negative,
-    positive if any is positive and none negative, otherwise neutral (mixed counts as neutral)."""
-    if "negative" in sentiments:
-        return "negative"
-    if "positive" in sentiments:
-        return "positive"
-    return "neutral"
+@dataclass(frozen=True)
+class ThemeFigures:
+    """Every theme's published counts for one period (T2, and T5 for the ``top`` themes)."""
+
+    cells: dict[str, ThemeCells]
+    groups: dict[str, list[Group]]
+    group_bases: dict[str, dict[str, Cell]]  # grouping key -> shown group's label -> published base
+    top: list[str]  # the themes T5 breaks down by group, most reported first
+    base: Cell  # the coded families
+
+
+def theme_figures(publisher: Publisher, gathered: Gathered, theme_ids: Iterable[str]) -> ThemeFigures:
+    """Protect every theme's counts together with its group breakdown (``blocks.protect_themes``).
+    T5 shows the themes most families mention, ranked on counts rounded one by one."""
+    theme_ids = list(theme_ids)
+    groups = merged_groups(gathered.groups)
+    bases = {
+        key: {group.label: publisher.count(len(group.members)) for group in found if group.shown}
+        for key, found in groups.items()
+    }
+    base = publisher.count(gathered.text_base)
+    rounded: dict[str, int] = {}
+    for theme_id in theme_ids:
+        count = publisher.count(len(gathered.themes.get(theme_id, {})))
+        if isinstance(count, int) and count >= MIN_BASE_FOR_PERCENT:
+            rounded[theme_id] = count
+    top = sorted(rounded, key=lambda theme_id: -rounded[theme_id])[:GROUP_INDICATORS]
+    cells = protect_themes(publisher.rules, gathered, theme_ids, top, groups, bases, base)
+    return ThemeFigures(cells, groups, bases, top, base)
 
 
 def theme_table(
@@ -96,16 +134,18 @@ def theme_table(
     area_labels: dict[str, str],
     kappas: dict[str, float | None],
     quote_counts: Counter[str],
+    figures: ThemeFigures | None = None,
+    earlier: ThemeFigures | None = None,
 ) -> Table:
-    base = publisher.count(now.text_base)
+    ids = [theme_id for theme_id, _, _ in themes]
+    figures = figures or theme_figures(publisher, now, ids)
+    earlier = earlier or theme_figures(publisher, before, ids)
+    base = figures.base
     rows = []
     for theme_id, label, areas in themes:
-        mentions = now.themes.get(theme_id, {})
-        split = Counter(theme_sentiment(s) for s in mentions.values())
-        (negative, neutral, positive), count = publisher.row(
-            [split["negative"], split["neutral"], split["positive"]]
-        )
-        change = _period_change(publisher, count, base, len(before.themes.get(theme_id, {})), before)
+        cells = figures.cells[theme_id]
+        count = cells.total
+        change = _period_change(count, base, earlier.cells[theme_id].total, earlier.base, before)
         kappa = kappas.get(theme_id)
         rows.append(
             {
@@ -115,9 +155,9 @@ def theme_table(
                 "respondents": count,
                 "base": base,
                 **pct_cells(publisher, count, base),
-                "negative": negative,
-                "neutral": neutral,
-                "positive": positive,
+                "negative": cells.views["negative"],
+                "neutral": cells.views["neutral"],
+                "positive": cells.views["positive"],
                 "kappa": round(kappa, 2) if kappa is not None else NOT_AVAILABLE,
                 "change": change,
                 "quotes_shown": quote_counts.get(theme_id, 0),
@@ -154,15 +194,6 @@ def theme_table(
     )
 
 
-def _area_families(gathered: Gathered, included: list[str]) -> dict[str, set[str]]:
-    """Families mentioning any of the area's themes -> the sentiments of those mentions."""
-    families: dict[str, set[str]] = {}
-    for theme_id in included:
-        for response_id, sentiments in gathered.themes.get(theme_id, {}).items():
-            families.setdefault(response_id, set()).update(sentiments)
-    return families
-
-
 def area_table(
     publisher: Publisher,
     now: Gathered,
@@ -170,19 +201,22 @@ def area_table(
     themes: list[tuple[str, str, list[str]]],
     areas: list[tuple[str, str]],
     quotes: Sequence[Quote] = (),
+    figures: ThemeFigures | None = None,
+    earlier: ThemeFigures | None = None,
 ) -> Table:
-    base = publisher.count(now.text_base)
-    base_before = publisher.count(before.text_base)
+    """T1: the families with any theme of each framework area, by their view over those themes,
+    protected together with T2's counts of those themes (``blocks.protect_area``)."""
+    ids = [theme_id for theme_id, _, _ in themes]
+    figures = figures or theme_figures(publisher, now, ids)
+    earlier = earlier or theme_figures(publisher, before, ids)
+    base, base_before = figures.base, earlier.base
     rows = []
     for area_id, area_label in areas:
         included = [theme_id for theme_id, _, theme_areas in themes if area_id in theme_areas]
-        families = _area_families(now, included)
-        views = Counter(theme_sentiment(s) for s in families.values())
-        (negative, _, positive), count = publisher.row(
-            [views["negative"], views["neutral"], views["positive"]]
-        )
-        earlier = publisher.count(len(_area_families(before, included)))
-        _, change, change_low, change_high = _difference(publisher, count, base, earlier, base_before)
+        cells = protect_area(publisher.rules, now, included, figures.cells, base)
+        negative, positive, count = cells.views["negative"], cells.views["positive"], cells.total
+        previous = protect_area(publisher.rules, before, included, earlier.cells, base_before).total
+        _, change, change_low, change_high = _difference(count, base, previous, base_before)
         # "% of them": over the families with any theme in the area, so [u] when there are 20 to 49.
         them_negative, _, _, negative_low = publisher.percent(negative, count)
         them_positive, _, _, positive_low = publisher.percent(positive, count)
@@ -233,27 +267,70 @@ def area_table(
     )
 
 
-def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[str, Any]]) -> Table:
+def question_figures(
+    publisher: Publisher,
+    now: Gathered,
+    questions: dict[str, dict[str, Any]],
+    themes: ThemeFigures | None = None,
+) -> dict[str, QuestionCells]:
+    """The published counts of every single-answer question; the grouping questions together with
+    T7's categories and T5's groups (``blocks.protect_groupings``)."""
+    themes = themes or theme_figures(publisher, now, [])
+
+    def options(key: str) -> list[str]:
+        listed = questions.get(key, {}).get("options") or [
+            {"value": v} for v in GROUPINGS.get(key, ("", {}))[1]
+        ]
+        return [str(o["value"]) for o in listed if str(o["value"]) not in DONT_KNOW]
+
+    found = protect_groupings(
+        publisher.rules,
+        now,
+        {key: options(key) for key in GROUPINGS},
+        publisher.count(now.respondents),
+        themes.groups,
+        themes.group_bases,
+        themes.base,
+    )
+    for key in now.closed:
+        question = questions.get(key, {})
+        if key in found or question.get("type") == "checkboxes":
+            continue
+        listed = options(key)
+        if is_scale(question):
+            merged = merged_scale(publisher.rules, now, key, listed, scale_levels(len(listed)))
+        else:
+            merged = [[option] for option in listed]
+        found[key] = protect_question(publisher.rules, now, key, merged)
+    return found
+
+
+def closed_table(
+    publisher: Publisher,
+    now: Gathered,
+    questions: dict[str, dict[str, Any]],
+    figures: dict[str, QuestionCells] | None = None,
+) -> Table:
+    figures = figures if figures is not None else question_figures(publisher, now, questions)
     rows = []
     for key, answers in now.closed.items():
         question = questions[key]
-        options = [(o["value"], o.get("label", o["value"])) for o in question.get("options", [])]
-        flat: Counter[Any] = Counter()
-        answered = 0
-        for value, n in answers.items():  # a rating is stored as a number, its option values are text
-            chosen = tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
-            for option in chosen:
-                flat[option] += n
-            answered += 0 if set(chosen) <= DONT_KNOW else n
+        options = [(str(o["value"]), o.get("label", o["value"])) for o in question.get("options", [])]
         counted = [(value, label) for value, label in options if value not in DONT_KNOW]
-        dont_know = sum(flat[value] for value in DONT_KNOW)
+        levels: list[Cell] = (
+            [*scale_levels(len(counted))] if is_scale(question) else [NOT_APPLICABLE] * len(counted)
+        )
         multiple = question.get("type") == "checkboxes"
-        parts = [flat[value] for value, _ in counted]
-        levels = scale_levels(len(counted)) if is_scale(question) else [NOT_APPLICABLE] * len(counted)
         if multiple:  # each option is its own yes or no over the same base: no total to subtract from
-            published, base = [publisher.count(part) for part in parts], publisher.count(answered)
+            flat = flat_answers(answers)
+            answered = sum(n for value, n in answers.items() if not set(_values(value)) <= DONT_KNOW)
+            published = [publisher.count(flat[value]) for value, _ in counted]
+            base, dont_know = publisher.count(answered), publisher.count(sum(flat[v] for v in DONT_KNOW))
         else:
-            published, base = publisher.row(parts)
+            cells = figures[key]
+            counted, levels = _merged_answers(counted, levels, cells.merged)
+            published = [cells.options[value] for value, _ in counted]
+            base, dont_know = cells.answered, cells.dont_know
         for (_, label), count, level in zip(counted, published, levels, strict=True):
             rows.append(
                 {
@@ -264,7 +341,7 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
                     "scale": level,
                     "count": count,
                     **pct_cells(publisher, count, base),
-                    "dont_know": publisher.count(dont_know),
+                    "dont_know": dont_know,
                     "note": "More than one answer allowed: percentages add up to more than 100."
                     if multiple
                     else "",
@@ -288,11 +365,48 @@ def closed_table(publisher: Publisher, now: Gathered, questions: dict[str, dict[
         ),
         tuple(rows),
         (
-            "Where one option's count is suppressed, another is suppressed too, so it cannot be worked out.",
+            "Where one answer's count is suppressed, the next smallest is too (here and in T7, which counts "
+            "the same answers), so it cannot be worked out from the others, the total or the other table.",
             "For ratings, the place on the scale runs from the most negative answer (below 0) through the "
             "middle (0) to the most positive (above 0); [z] marks questions that are not a scale.",
         ),
     )
+
+
+def _merged_answers(
+    counted: list[tuple[str, str]], levels: list[Cell], merged: dict[str, tuple[str, ...]]
+) -> tuple[list[tuple[str, str]], list[Cell]]:
+    """The answers as T4 shows them, merged ones as one row ("Very badly or badly") at the place on
+    the scale furthest from the middle."""
+    label_of = dict(counted)
+    level_of = {value: level for (value, _), level in zip(counted, levels, strict=True)}
+    inside = {value for values in merged.values() for value in values[1:]}
+    rows = [(value, label) for value, label in counted if value not in inside]
+    shown = [
+        (value, " or ".join(label_of[v] for v in merged.get(value, (value,))).capitalize())
+        if value in merged
+        else (value, label)
+        for value, label in rows
+    ]
+    places = [
+        max(
+            (level_of[v] for v in merged[value]),
+            key=lambda level: abs(int(level)) if isinstance(level, int) else 0,
+        )
+        if value in merged
+        else level_of[value]
+        for value, _ in rows
+    ]
+    return shown, places
+
+
+def _furthest(levels: list[Cell]) -> Cell:
+    """The place on the scale furthest from the middle ([z] for a question that is not a scale)."""
+    return max(levels, key=lambda level: abs(level) if isinstance(level, int) else 0)
+
+
+def _values(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
 
 
 def is_scale(question: dict[str, Any]) -> bool:
@@ -303,7 +417,7 @@ def is_scale(question: dict[str, Any]) -> bool:
     )
 
 
-def scale_levels(options: int) -> list[Cell]:
+def scale_levels(options: int) -> list[int]:
     """Each option's place on a scale of ``options`` answers: 5 gives -2, -1, 0, 1, 2; 4 gives
     -2, -1, 1, 2 (no middle answer)."""
     half = options // 2
@@ -311,59 +425,25 @@ def scale_levels(options: int) -> list[Cell]:
     return [*below, *([0] if options % 2 else []), *(-level for level in reversed(below))]
 
 
-# Pre-set groups for T5 (no free breakdowns): question key -> (name, {answer value: group label}).
-GROUPINGS: dict[str, tuple[str, dict[str, str]]] = {
-    "age_band": (
-        "Age",
-        {"0-4": "0 to 4", "5-10": "5 to 10", "11-15": "11 to 15", "16-18": "16 to 18", "19-25": "19 to 25"},
-    ),
-    "setting": (
-        "School or setting",
-        {
-            "early_years": "Early years",
-            "mainstream_primary": "Mainstream primary",
-            "mainstream_secondary": "Mainstream secondary",
-            "resourced": "Special school or resourced provision",
-            "special": "Special school or resourced provision",
-            "post16": "Post-16",
-        },
-    ),
-    "ehcp": ("EHC plan", {"yes": "Has an EHC plan", "sen_support": "SEN support"}),
-}
-OTHER_GROUP = "Other or not known"
-MIN_GROUP_BASE = 20
-GROUP_INDICATORS = 3
-
-
-def groups_table(publisher: Publisher, now: Gathered, t2: Table) -> Table:
-    """The top themes by group, each against the rest of the families: small groups are merged into
-    "Other or not known" before any cell could be suppressed, and a group still too small is left out."""
-    top = [row for row in t2.rows if isinstance(row["percent"], float)][:GROUP_INDICATORS]
+def groups_table(
+    publisher: Publisher, now: Gathered, t2: Table, figures: ThemeFigures | None = None
+) -> Table:
+    """The most reported themes by group, each against the rest of the families. Groups are merged
+    before anything is published (``blocks.merged_groups``); the counts are protected with T2's
+    (``blocks.protect_themes``); the rest is worked out from published counts only."""
+    figures = figures or theme_figures(publisher, now, [str(row["theme_id"]) for row in t2.rows])
+    labels = {str(row["theme_id"]): str(row["theme_label"]) for row in t2.rows}
     rows: list[dict[str, Cell]] = []
-    for key, (name, labels) in GROUPINGS.items():
-        members: dict[str, set[str]] = {}
-        for response_id, answers in now.groups.items():
-            members.setdefault(labels.get(str(answers.get(key)), OTHER_GROUP), set()).add(response_id)
-        small = [
-            label for label, ids in members.items() if len(ids) < MIN_GROUP_BASE and label != OTHER_GROUP
-        ]
-        for label in small:
-            members.setdefault(OTHER_GROUP, set()).update(members.pop(label))
-        for theme in top:
-            mentioning = set(now.themes.get(str(theme["theme_id"]), {}))
-            for label in sorted(members, key=lambda g: (g == OTHER_GROUP, g)):
-                ids = members[label]
-                if len(ids) < MIN_GROUP_BASE:
-                    continue
-                in_group = len(ids & mentioning)
-                count, base = publisher.count(in_group), publisher.count(len(ids))
-                # Everyone mentioning a theme has coded free text, so is in ``now.groups``.
-                rest_count = publisher.count(len(mentioning) - in_group)
-                rest_base = publisher.count(len(now.groups) - len(ids))
-                words, diff, low, high = _difference(publisher, count, base, rest_count, rest_base)
+    for key, (name, _) in GROUPINGS.items():
+        for theme_id in figures.top:
+            cells = figures.cells[theme_id]
+            for label, count in cells.by_group.get(key, {}).items():
+                base = figures.group_bases[key][label]
+                rest_count, rest_base = _rest(cells.total, count, figures.base, base)
+                words, diff, low, high = _difference(count, base, rest_count, rest_base)
                 rows.append(
                     {
-                        "indicator": f"Families mentioning {lower_first(str(theme['theme_label']))}",
+                        "indicator": f"Families mentioning {lower_first(labels[theme_id])}",
                         "variable": name,
                         "group": label,
                         "base": base,
@@ -394,15 +474,31 @@ def groups_table(publisher: Publisher, now: Gathered, t2: Table) -> Table:
         ),
         tuple(rows),
         (
-            f"Groups of fewer than {MIN_GROUP_BASE} families are merged into '{OTHER_GROUP}'; a group still "
-            "smaller is left out. A difference is called clear only when its 95% interval (Newcombe) "
+            f"Groups of fewer than {MIN_GROUP_BASE} families are merged into '{OTHER_GROUP}'; while that is "
+            "still smaller, the smallest named group joins it (and is named), so no group is left out to be "
+            "worked out by subtraction. Where a group's count is suppressed, another group's is too, so it "
+            "cannot be worked out from T2's total. The rest of the families are the published total and base "
+            "less the group's. A difference is called clear only when its 95% interval (Newcombe) "
             "excludes 0. With many comparisons, some will look clear by chance: treat one on its own "
             "with caution.",
         ),
     )
 
 
-def _difference(publisher: Publisher, c1: Cell, n1: Cell, c0: Cell, n0: Cell) -> tuple[str, Cell, Cell, Cell]:
+def _rest(total: Cell, count: Cell, base: Cell, group_base: Cell) -> tuple[Cell, Cell]:
+    """The rest of the families, from published counts only: ``[c]`` when either part is suppressed."""
+    if not (
+        isinstance(total, int)
+        and isinstance(count, int)
+        and isinstance(base, int)
+        and isinstance(group_base, int)
+    ):
+        return SUPPRESSED, SUPPRESSED
+    rest_base = max(0, base - group_base)
+    return min(rest_base, max(0, total - count)), rest_base
+
+
+def _difference(c1: Cell, n1: Cell, c0: Cell, n0: Cell) -> tuple[str, Cell, Cell, Cell]:
     """Group against rest in percentage points, from published counts."""
     if not (isinstance(c1, int) and isinstance(n1, int) and isinstance(c0, int) and isinstance(n0, int)):
         return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
@@ -416,13 +512,11 @@ def _difference(publisher: Publisher, c1: Cell, n1: Cell, c0: Cell, n0: Cell) ->
     return "no clear difference", diff, low, high
 
 
-def _period_change(publisher: Publisher, count: Cell, base: Cell, exact_before: int, before: Gathered) -> str:
+def _period_change(count: Cell, base: Cell, count_before: Cell, base_before: Cell, before: Gathered) -> str:
     """In words, for T2: "up 9 pp (2 to 16)", "no clear change", or why it cannot be said."""
     if before.text_base == 0:
         return "no earlier period"
-    words = _difference(
-        publisher, count, base, publisher.count(exact_before), publisher.count(before.text_base)
-    )[0]
+    words = _difference(count, base, count_before, base_before)[0]
     return (
         words.replace("clearly higher:", "up")
         .replace("clearly lower:", "down")
@@ -430,18 +524,19 @@ def _period_change(publisher: Publisher, count: Cell, base: Cell, exact_before: 
     )
 
 
-def trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table) -> Table:
-    """Each theme now against the period of the same length just before (same questions)."""
-    base_now, base_before = publisher.count(now.text_base), publisher.count(before.text_base)
+def trend_table(
+    publisher: Publisher, now: Gathered, before: Gathered, t2: Table, earlier: ThemeFigures | None = None
+) -> Table:
+    """Each theme now against the period of the same length just before (same questions). The earlier
+    period's counts are protected as a pack for that period would publish them."""
+    earlier = earlier or theme_figures(publisher, before, [str(row["theme_id"]) for row in t2.rows])
+    base_now, base_before = t2.rows[0]["base"] if t2.rows else publisher.count(now.text_base), earlier.base
     rows: list[dict[str, Cell]] = []
     for theme in t2.rows:
-        exact_before = len(before.themes.get(str(theme["theme_id"]), {}))
-        count_before = publisher.count(exact_before)
+        count_before = earlier.cells[str(theme["theme_id"])].total
         previous = pct_cells(publisher, count_before, base_before)
         current = pct_cells(publisher, theme["respondents"], theme["base"])
-        _, diff, low, high = _difference(
-            publisher, theme["respondents"], theme["base"], count_before, base_before
-        )
+        _, diff, low, high = _difference(theme["respondents"], theme["base"], count_before, base_before)
         rows.append(
             {
                 "indicator": f"Families mentioning {lower_first(str(theme['theme_label']))}",
@@ -459,7 +554,9 @@ def trend_table(publisher: Publisher, now: Gathered, before: Gathered, t2: Table
                 "change": diff,
                 "change_low": low,
                 "change_high": high,
-                "note": _period_change(publisher, theme["respondents"], theme["base"], exact_before, before),
+                "note": _period_change(
+                    theme["respondents"], theme["base"], count_before, base_before, before
+                ),
             }
         )
     return Table(
