@@ -453,9 +453,13 @@ def _methodology(
     )
     disclosure_words = (
         f"Counts of 1 to {rules.threshold} are shown as [c]; other counts are rounded to the nearest "
-        f"{rules.base}; 0 stays 0. Totals are rounded from the exact figures. Where one part of a total "
-        "is suppressed another is too, so it cannot be worked out by subtraction. Percentages need a "
-        "base of at least 20 and are marked [u] below 50; medians and their intervals need 20 values."
+        f"{rules.base}; 0 stays 0. Totals are rounded from the exact figures. Tables that count the same "
+        "families (T2 with T1 and T5; T4 with T7; T3's rows) are protected together: where a [c] could "
+        "be narrowed by subtracting published figures, in one table or across tables, further counts are "
+        f"suppressed until every [c] could be anything from 1 to {rules.threshold}, and zeros inside a "
+        "suppressed total are hidden too. Small groups are merged, never left out, so none can be worked "
+        "out from the others. Percentages need a base of at least 20 and are marked [u] below 50; "
+        "medians and their intervals need 20 values.",
     )
     sizes_words = (
         f"A pack describes at least {minimum} families. A pack for part of the survey (some months, or "
@@ -507,7 +511,7 @@ def _methodology(
         Section("Missing answers and 'don't know'", missing),
         Section("Coding", coding),
         Section("Statistics", statistics_words),
-        Section("Disclosure control", (disclosure_words, sizes_words)),
+        Section("Disclosure control", (*disclosure_words, sizes_words)),
         Section("Quotes", quotes),
         Section("Comparisons with official figures", (official,)),
         Section("Quality assurance and reproducibility", reproducibility),
