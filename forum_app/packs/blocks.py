@@ -139,23 +139,26 @@ def _protect_theme(
     group_bases: Mapping[str, Mapping[str, Cell]],
     base: Cell,
 ) -> ThemeCells:
-    # Atoms: each view (or not mentioning it) in each combination of groups; the last place of each
-    # grouping holds families in none of its groups.
+    # Atoms: each view (or not mentioning it) in each combination of groups. Every coded family is
+    # in one group of each grouping; only figures made by hand can hold families outside them, who
+    # then get a place of their own after the groups.
     keys = [key for key in groups if groups[key]]
-    views = (*VIEWS, None)
-    combos = list(itertools.product(views, *(range(len(groups[key]) + 1) for key in keys)))
-    index = {combo: i for i, combo in enumerate(combos)}
     where = {
         key: {member: position for position, group in enumerate(groups[key]) for member in group.members}
         for key in keys
     }
     mentions = gathered.themes.get(theme_id, {})
+    families = set(gathered.groups) | set(mentions)
+    extra = max(0, gathered.text_base - len(families))
+    outside = int(extra > 0 or any(family not in where[key] for key in keys for family in families))
+    combos = list(itertools.product((*VIEWS, None), *(range(len(groups[key]) + outside) for key in keys)))
+    index = {combo: i for i, combo in enumerate(combos)}
     atoms = [0] * len(combos)
-    for response_id in set(gathered.groups) | set(mentions):
+    for response_id in families:
         view = theme_sentiment(mentions[response_id]) if response_id in mentions else None
         atoms[index[(view, *(where[key].get(response_id, len(groups[key])) for key in keys))]] += 1
-    outside = (None, *(len(groups[key]) for key in keys))
-    atoms[index[outside]] += max(0, gathered.text_base - sum(atoms))
+    if extra:
+        atoms[index[(None, *(len(groups[key]) for key in keys))]] += extra
 
     figures: list[linked.Atoms] = []
     fixed: dict[int, Cell] = {}
