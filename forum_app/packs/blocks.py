@@ -109,6 +109,9 @@ class ThemeCells:
     views: dict[str, Cell]  # "negative" | "neutral" | "positive" -> count
     total: Cell
     by_group: dict[str, dict[str, Cell]] = field(default_factory=dict)  # grouping key -> label -> count
+    # What a reader can tell of the total and of each view from T2 with T5 (``linked.tightest``), for
+    # the tables that add to them (T1); empty where T5 does not break the theme down.
+    ranges: dict[str, tuple[int, int | None]] = field(default_factory=dict)
 
 
 def protect_themes(
@@ -181,10 +184,13 @@ def _protect_theme(
             figure(lambda c, k=k, p=position: c[k] == p, group_bases[key][group.label])
             by_group[key][group.label] = figure(lambda c, k=k, p=position: c[k] == p and c[0] is not None)
     published = linked.protect(atoms, figures, rules, fixed)  # type: ignore[arg-type]
+    named = {**by_view, "total": total}
+    ranges = linked.tightest(len(atoms), figures, published, rules, list(named.values())) if keys else {}
     return ThemeCells(
         {view: published[i] for view, i in by_view.items()},
         published[total],
         {key: {label: published[i] for label, i in cells.items()} for key, cells in by_group.items()},
+        {name: ranges[i] for name, i in named.items() if i in ranges},
     )
 
 
@@ -219,17 +225,22 @@ def protect_area(
 
     figures = [families(lambda c: True)]
     fixed: dict[int, Cell] = {0: base}
+    known: dict[int, tuple[int, int | None]] = {}
     for position, theme_id in enumerate(theme_ids):
         cells = themes[theme_id]
         for view in VIEWS:
             figures.append(families(lambda c, p=position, v=view: c[p] == v))
             fixed[len(figures) - 1] = cells.views[view]
+            if view in cells.ranges:
+                known[len(figures) - 1] = cells.ranges[view]
         figures.append(families(lambda c, p=position: c[p] is not None))
         fixed[len(figures) - 1] = cells.total
+        if "total" in cells.ranges:
+            known[len(figures) - 1] = cells.ranges["total"]
     first = len(figures)
     figures += [families(lambda c, v=view: area_view(c) == v) for view in VIEWS]
     figures.append(families(lambda c: area_view(c) is not None))
-    published = linked.protect(atoms, figures, rules, fixed)  # type: ignore[arg-type]
+    published = linked.protect(atoms, figures, rules, fixed, known)  # type: ignore[arg-type]
     return ThemeCells(dict(zip(VIEWS, published[first : first + 3], strict=True)), published[first + 3])
 
 

@@ -46,11 +46,15 @@ def protect(
     figures: Sequence[Atoms],
     rules: DisclosureRules,
     fixed: Mapping[int, Published] | None = None,
+    known: Mapping[int, tuple[int, int | None]] | None = None,
 ) -> list[Published]:
     """The published value of each figure (a set of atom indexes) over the exact ``atoms`` counts,
     with secondary suppression until no suppressed count of 1..threshold can be narrowed within
-    1..threshold. ``fixed`` maps figure indexes to values already published elsewhere."""
+    1..threshold. ``fixed`` maps figure indexes to values already published elsewhere; ``known``
+    to what a reader can tell of them from elsewhere, where that is narrower than their values say
+    (``tightest``)."""
     fixed = dict(fixed or {})
+    known = dict(known or {})
     exact = [sum(atoms[a] for a in figure) for figure in figures]
     published: list[Published] = [
         fixed[i] if i in fixed else publish_count(n, rules.threshold, rules.base) for i, n in enumerate(exact)
@@ -59,7 +63,7 @@ def protect(
     primary = [i for i, n in enumerate(exact) if 1 <= n <= rules.threshold and published[i] == SUPPRESSED]
     # Suppressing a figure only widens what a reader can infer, so a count found safe stays safe.
     for index in primary:
-        while _too_narrow(len(atoms), figures, published, index, rules):
+        while _too_narrow(len(atoms), figures, published, index, rules, known):
             chosen = _neighbour(figures, published, exact, fixed, index)
             if not chosen:
                 break  # only fixed figures are left to narrow it: nothing more can be hidden here
@@ -119,16 +123,36 @@ def feasible_range(
     return low, None if high >= UNBOUNDED else high
 
 
+def tightest(
+    atom_count: int,
+    figures: Sequence[Atoms],
+    published: Sequence[Published],
+    rules: DisclosureRules,
+    targets: Sequence[int],
+) -> dict[int, tuple[int, int | None]]:
+    """What a reader can tell of each of the ``targets`` figures from everything published in the
+    system: often narrower than its own published value says (a total is also the sum of its parts)."""
+    boxes = reader_boxes(figures, published, rules)
+    return {index: feasible_range(atom_count, figures, boxes, figures[index]) for index in targets}
+
+
 def _too_narrow(
     atom_count: int,
     figures: Sequence[Atoms],
     published: Sequence[Published],
     index: int,
     rules: DisclosureRules,
+    known: Mapping[int, tuple[int, int | None]],
 ) -> bool:
     """Whether a reader who knows that this ``[c]`` is a count of 1..threshold can rule out any of
     those values from everything else published."""
     boxes = reader_boxes(figures, published, rules)
+    for figure, (low, high) in known.items():
+        box_low, box_high = boxes[figure]
+        boxes[figure] = (
+            max(low, box_low),
+            high if box_high is None else box_high if high is None else min(high, box_high),
+        )
     boxes[index] = (1, rules.threshold)
     low, high = feasible_range(atom_count, figures, boxes, figures[index])
     return low > 1 or high is None or high < rules.threshold
