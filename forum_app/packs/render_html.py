@@ -211,10 +211,10 @@ def summary_waits(t3: Table) -> TableView:
             **row,
             "limit": _short_limit(str(row["limit"])),
             "median_ci": _median_with_interval(row),
-            "over_ci": _percent_with_interval(row["over_percent"], row["over_low"], row["over_high"])
+            "over_ci": _whole_percent(row["over_percent"], row["over_low"], row["over_high"])
             + _flagged(row.get("over_flag")),
             # .get: a stored pack from before these columns still renders
-            "waiting_over": format_percent(row.get("waiting_over_percent", NOT_AVAILABLE))
+            "waiting_over": _whole_percent(row.get("waiting_over_percent", NOT_AVAILABLE))
             + _flagged(row.get("waiting_over_flag")),
             "official_percent": row.get("official_percent", NOT_AVAILABLE),
         }
@@ -275,6 +275,16 @@ def _median_with_interval(row: dict[str, Cell]) -> str:
     whole = isinstance(low, int) and isinstance(high, int)  # whole weeks, printed without a decimal
     interval = f"{low:,} to {high:,}" if whole else format_interval(low, high)
     return f"{median} ({interval})" if interval else median
+
+
+def _whole_percent(percent: Cell, low: Cell = None, high: Cell = None) -> str:
+    """Page 1's percentages as whole numbers ("88% (80 to 92)"): counts are rounded to 5, so a decimal
+    place would claim a precision the figures do not have."""
+    whole = [round_half_up(v, 0) if isinstance(v, float) else v for v in (percent, low, high)]
+    shown = f"{whole[0]:.0f}%" if isinstance(whole[0], float) else format_count(whole[0])
+    if isinstance(whole[1], float) and isinstance(whole[2], float):
+        shown += f" ({whole[1]:.0f} to {whole[2]:.0f})"
+    return shown
 
 
 def _percent_with_interval(percent: Cell, low: Cell, high: Cell) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from datetime import date
 from typing import Any
 
@@ -297,6 +298,9 @@ def test_percentages_of_20_to_49_waits_are_marked_u_in_t3_page_one_and_c2() -> N
     assert str(page["EHC needs assessment"]["over_ci"]).endswith(LOW_BASE)
     assert str(page["EHC needs assessment"]["waiting_over"]).endswith(LOW_BASE)
     assert LOW_BASE not in str(page["Autism assessment"]["over_ci"])
+    # Page 1 prints whole numbers: 66.7% of 30 (rounded counts) would claim a precision it lacks.
+    assert str(page["EHC needs assessment"]["over_ci"]).startswith("67% (")
+    assert re.fullmatch(r"\d+% \(\d+ to \d+\)", str(page["Autism assessment"]["over_ci"]))
     bars = {bar.label: bar for bar in waits_chart(table, "Demo").bars}
     assert (
         bars["EHC needs assessment"].flag == LOW_BASE and n_label(bars["EHC needs assessment"]) == "n=30 [u]"
