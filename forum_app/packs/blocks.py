@@ -163,15 +163,8 @@ def _protect_theme(
     if extra:
         atoms[index[(None, *(len(groups[key]) for key in keys))]] += extra
 
-    figures: list[linked.Atoms] = []
-    fixed: dict[int, Cell] = {}
-
-    def figure(test: Any, value: Cell | None = None) -> int:
-        figures.append(frozenset(i for i, combo in enumerate(combos) if test(combo)))
-        if value is not None:
-            fixed[len(figures) - 1] = value
-        return len(figures) - 1
-
+    system = linked.System(combos, atoms)
+    figure = system.figure
     by_view = {view: figure(lambda c, v=view: c[0] == v) for view in VIEWS}
     total = figure(lambda c: c[0] is not None)
     figure(lambda c: True, base)
@@ -183,9 +176,11 @@ def _protect_theme(
                 continue
             figure(lambda c, k=k, p=position: c[k] == p, group_bases[key][group.label])
             by_group[key][group.label] = figure(lambda c, k=k, p=position: c[k] == p and c[0] is not None)
-    published = linked.protect(atoms, figures, rules, fixed)  # type: ignore[arg-type]
+    published = system.protect(rules)
     named = {**by_view, "total": total}
-    ranges = linked.tightest(len(atoms), figures, published, rules, list(named.values())) if keys else {}
+    ranges = (
+        linked.tightest(len(atoms), system.figures, published, rules, list(named.values())) if keys else {}
+    )
     return ThemeCells(
         {view: published[i] for view, i in by_view.items()},
         published[total],
@@ -216,31 +211,22 @@ def protect_area(
         atoms[index[views]] += 1
     atoms[index[(None,) * len(theme_ids)]] += max(0, gathered.text_base - sum(atoms))
 
-    def families(test: Any) -> linked.Atoms:
-        return frozenset(i for i, combo in enumerate(combos) if test(combo))
-
     def area_view(combo: tuple[str | None, ...]) -> str | None:
         views = {view for view in combo if view is not None}
         return theme_sentiment(views) if views else None
 
-    figures = [families(lambda c: True)]
-    fixed: dict[int, Cell] = {0: base}
-    known: dict[int, tuple[int, int | None]] = {}
+    system = linked.System(combos, atoms)
+    system.figure(lambda c: True, base)
     for position, theme_id in enumerate(theme_ids):
         cells = themes[theme_id]
         for view in VIEWS:
-            figures.append(families(lambda c, p=position, v=view: c[p] == v))
-            fixed[len(figures) - 1] = cells.views[view]
-            if view in cells.ranges:
-                known[len(figures) - 1] = cells.ranges[view]
-        figures.append(families(lambda c, p=position: c[p] is not None))
-        fixed[len(figures) - 1] = cells.total
-        if "total" in cells.ranges:
-            known[len(figures) - 1] = cells.ranges["total"]
-    first = len(figures)
-    figures += [families(lambda c, v=view: area_view(c) == v) for view in VIEWS]
-    figures.append(families(lambda c: area_view(c) is not None))
-    published = linked.protect(atoms, figures, rules, fixed, known)  # type: ignore[arg-type]
+            system.figure(lambda c, p=position, v=view: c[p] == v, cells.views[view], cells.ranges.get(view))
+        system.figure(lambda c, p=position: c[p] is not None, cells.total, cells.ranges.get("total"))
+    first = len(system.figures)
+    for view in VIEWS:
+        system.figure(lambda c, v=view: area_view(c) == v)
+    system.figure(lambda c: area_view(c) is not None)
+    published = system.protect(rules)
     return ThemeCells(dict(zip(VIEWS, published[first : first + 3], strict=True)), published[first + 3])
 
 
@@ -347,15 +333,8 @@ def protect_groupings(
     for answers, is_coded in profiles:
         atoms[index[(*answers, is_coded)]] += 1
 
-    figures: list[linked.Atoms] = []
-    fixed: dict[int, Cell] = {}
-
-    def figure(test: Any, value: Cell | None = None) -> int:
-        figures.append(frozenset(i for i, atom in enumerate(atoms_of) if test(atom)))
-        if value is not None:
-            fixed[len(figures) - 1] = value
-        return len(figures) - 1
-
+    system = linked.System(atoms_of, atoms)
+    figure = system.figure
     figure(lambda a: True, respondents)
     figure(lambda a: a[-1], coded)
     made: dict[str, tuple[dict[str, int], int, int, dict[str, int], int, int]] = {}
@@ -375,7 +354,7 @@ def protect_groupings(
                 given = {_answer(gathered.groups[member], key) for member in group.members}
                 figure(lambda a, p=p, s=given: a[-1] and a[p] in s, group_bases[key][group.label])
         made[key] = (by_option, answered, dont_know, categories, known, other)
-    published = linked.protect(atoms, figures, rules, fixed)  # type: ignore[arg-type]
+    published = system.protect(rules)
     return {
         key: QuestionCells(
             {option: published[i] for option, i in by_option.items()},

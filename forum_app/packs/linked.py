@@ -29,16 +29,49 @@ suite attacks whole packs with an independent integer program over the families'
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from forum_app.packs.disclosure import DisclosureRules, Published, count_range, publish_count
-from forum_app.packs.model import SUPPRESSED
+from forum_app.packs.model import SUPPRESSED, Cell
 
 Atoms = frozenset[int]
 UNBOUNDED = 10**7  # an upper limit for a count that the figures do not bound
+
+
+@dataclass
+class System:
+    """Figures being described over atoms: each atom's description (``kinds``, e.g. a tuple of
+    answers) and its exact number of families (``counts``)."""
+
+    kinds: Sequence[Any]
+    counts: Sequence[int]
+    figures: list[Atoms] = field(default_factory=list)
+    fixed: dict[int, Cell] = field(default_factory=dict)  # published counts, as the tables hold them
+    known: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+
+    def figure(
+        self,
+        test: Callable[..., bool],
+        value: Cell | None = None,
+        known: tuple[int, int | None] | None = None,
+    ) -> int:
+        """Add the figure counting the atoms whose kind passes ``test``; ``value``: already published
+        elsewhere; ``known``: what a reader can tell of it from elsewhere. Returns its index."""
+        self.figures.append(frozenset(i for i, kind in enumerate(self.kinds) if test(kind)))
+        index = len(self.figures) - 1
+        if value is not None:
+            self.fixed[index] = value
+        if known is not None:
+            self.known[index] = known
+        return index
+
+    def protect(self, rules: DisclosureRules) -> list[Published]:
+        return protect(self.counts, self.figures, rules, self.fixed, self.known)  # type: ignore[arg-type]
 
 
 def protect(
