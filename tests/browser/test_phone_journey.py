@@ -51,7 +51,7 @@ def test_parent_completes_survey_at_320px_and_gets_receipt(browser: Browser, liv
     page.get_by_label("An autism assessment").check()
     _continue(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "How long did you wait for the autism assessment?"
+        "How long did you wait for the first appointment of the autism assessment?"
     )
     page.get_by_label("How long").fill("18")
     page.get_by_label("Months").check()
