@@ -34,6 +34,7 @@ from forum_app.packs.data import (
     period_of,
     previous_period,
 )
+from forum_app.packs.differences import period_change
 from forum_app.packs.easy_read import easy_read
 from forum_app.packs.figures import pack_charts
 from forum_app.packs.manifest import software_version
@@ -72,7 +73,6 @@ from forum_app.packs.tables import (
     theme_table,
     trend_table,
 )
-from forum_app.packs.tables import _difference as difference_words
 from forum_app.packs.waits import waits_table
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
 from forum_app.surveys.support import forum_support
@@ -276,21 +276,6 @@ def whole(value: Cell) -> Cell:
     return disclosure.round_half_up(value, 0) if isinstance(value, float) else value
 
 
-def _negative_change(negative: Cell, base: Cell, earlier: ThemeFigures, theme_id: str) -> str:
-    """The change in the share of families negative about a theme since the period before, in words:
-    "up 9 pp (2 to 16)", "no clear change", or why it cannot be said. The earlier negative count is
-    the one a pack for that period publishes (protected with its T5 groups and T1 areas)."""
-    if earlier.base == 0:
-        return "no earlier period"
-    negative_before = earlier.cells[theme_id].views["negative"]
-    words = difference_words(negative, base, negative_before, earlier.base)[0]
-    return (
-        words.replace("clearly higher:", "up")
-        .replace("clearly lower:", "down")
-        .replace("difference", "change")
-    )
-
-
 def _findings(
     publisher: Publisher,
     earlier: ThemeFigures,
@@ -335,7 +320,12 @@ def _findings(
                 percent=percent,
                 low=low,
                 high=high,
-                change=_negative_change(row["negative"], row["base"], earlier, str(row["theme_id"])),
+                change=period_change(
+                    row["negative"],
+                    row["base"],
+                    earlier.cells[str(row["theme_id"])].views["negative"],
+                    earlier.base,
+                ),
                 framework_area=short_areas(str(row["framework_area"])),
                 table_id="T2",
                 quote_ids=tuple(quote_ids.get(str(row["theme_id"]), [])[:2]),

@@ -32,6 +32,7 @@ from forum_app.packs.blocks import (
     protect_themes,
 )
 from forum_app.packs.data import Gathered
+from forum_app.packs.differences import difference, period_change
 from forum_app.packs.model import (
     LOW_BASE,
     NOT_APPLICABLE,
@@ -43,8 +44,8 @@ from forum_app.packs.model import (
     Table,
 )
 
-MIN_BASE_FOR_PERCENT = 20
-LOW_BASE_BELOW = 50
+MIN_BASE_FOR_PERCENT = stats.MIN_BASE_FOR_PERCENT  # 20
+LOW_BASE_BELOW = stats.LOW_BASE_BELOW  # 50
 MIN_VALUES_FOR_MEDIAN = stats.MIN_VALUES_FOR_MEDIAN  # 20 (DESIGN.md)
 GROUP_INDICATORS = 3
 
@@ -145,7 +146,7 @@ def theme_table(
     for theme_id, label, areas in themes:
         cells = figures.cells[theme_id]
         count = cells.total
-        change = _period_change(count, base, earlier.cells[theme_id].total, earlier.base, before)
+        change = period_change(count, base, earlier.cells[theme_id].total, earlier.base)
         kappa = kappas.get(theme_id)
         rows.append(
             {
@@ -216,7 +217,7 @@ def area_table(
         cells = protect_area(publisher.rules, now, included, figures.cells, base)
         negative, positive, count = cells.views["negative"], cells.views["positive"], cells.total
         previous = protect_area(publisher.rules, before, included, earlier.cells, base_before).total
-        _, change, change_low, change_high = _difference(count, base, previous, base_before)
+        _, change, change_low, change_high = difference(count, base, previous, base_before)
         # "% of them": over the families with any theme in the area, so [u] when there are 20 to 49.
         them_negative, _, _, negative_low = publisher.percent(negative, count)
         them_positive, _, _, positive_low = publisher.percent(positive, count)
@@ -440,7 +441,7 @@ def groups_table(
             for label, count in cells.by_group.get(key, {}).items():
                 base = figures.group_bases[key][label]
                 rest_count, rest_base = _rest(cells.total, count, figures.base, base)
-                words, diff, low, high = _difference(count, base, rest_count, rest_base)
+                words, diff, low, high = difference(count, base, rest_count, rest_base)
                 rows.append(
                     {
                         "indicator": f"Families mentioning {lower_first(labels[theme_id])}",
@@ -498,32 +499,6 @@ def _rest(total: Cell, count: Cell, base: Cell, group_base: Cell) -> tuple[Cell,
     return min(rest_base, max(0, total - count)), rest_base
 
 
-def _difference(c1: Cell, n1: Cell, c0: Cell, n0: Cell) -> tuple[str, Cell, Cell, Cell]:
-    """Group against rest in percentage points, from published counts."""
-    if not (isinstance(c1, int) and isinstance(n1, int) and isinstance(c0, int) and isinstance(n0, int)):
-        return "too few families to compare", SUPPRESSED, SUPPRESSED, SUPPRESSED
-    if min(n1, n0) < MIN_BASE_FOR_PERCENT:
-        return "too few families to compare", NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE
-    diff, low, high = stats.newcombe_difference(c1, n1, c0, n0)
-    if low > 0:
-        return f"clearly higher: {diff:.0f} pp ({low:.0f} to {high:.0f})", diff, low, high
-    if high < 0:
-        return f"clearly lower: {-diff:.0f} pp ({-high:.0f} to {-low:.0f})", diff, low, high
-    return "no clear difference", diff, low, high
-
-
-def _period_change(count: Cell, base: Cell, count_before: Cell, base_before: Cell, before: Gathered) -> str:
-    """In words, for T2: "up 9 pp (2 to 16)", "no clear change", or why it cannot be said."""
-    if before.text_base == 0:
-        return "no earlier period"
-    words = _difference(count, base, count_before, base_before)[0]
-    return (
-        words.replace("clearly higher:", "up")
-        .replace("clearly lower:", "down")
-        .replace("difference", "change")
-    )
-
-
 def trend_table(
     publisher: Publisher, now: Gathered, before: Gathered, t2: Table, earlier: ThemeFigures | None = None
 ) -> Table:
@@ -536,7 +511,7 @@ def trend_table(
         count_before = earlier.cells[str(theme["theme_id"])].total
         previous = pct_cells(publisher, count_before, base_before)
         current = pct_cells(publisher, theme["respondents"], theme["base"])
-        _, diff, low, high = _difference(theme["respondents"], theme["base"], count_before, base_before)
+        _, diff, low, high = difference(theme["respondents"], theme["base"], count_before, base_before)
         rows.append(
             {
                 "indicator": f"Families mentioning {lower_first(str(theme['theme_label']))}",
@@ -554,9 +529,7 @@ def trend_table(
                 "change": diff,
                 "change_low": low,
                 "change_high": high,
-                "note": _period_change(
-                    theme["respondents"], theme["base"], count_before, base_before, before
-                ),
+                "note": period_change(theme["respondents"], theme["base"], count_before, base_before),
             }
         )
     return Table(
