@@ -230,9 +230,20 @@ def _official_figures(stored: object) -> dict[str, OfficialFigure]:
 # T7
 
 
-def grouping_cells(publisher: Publisher, now: Gathered, key: str) -> QuestionCells:
-    """A grouping question's published counts, when T4's are not at hand (the same protection)."""
-    return question_figures(publisher, now, {})[key]
+def _against(
+    local: LocalFigures | None, category_id: str, shown: dict[str, Cell]
+) -> tuple[Cell, Cell, Cell, str]:
+    """The local percentage, its source, the ratio and the note for one category's row of T7."""
+    if local is None:
+        return NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, NOT_ENTERED
+    known = local.percents.get(category_id)
+    ratio, note = _compare(shown["percent"], shown["low"], shown["high"], known)
+    return (
+        float(known) if known is not None else NOT_AVAILABLE,
+        local.source_words or NOT_AVAILABLE,
+        ratio,
+        note,
+    )
 
 
 def _compare(percent: Cell, low: Cell, high: Cell, local: float | None) -> tuple[Cell, str]:
@@ -259,41 +270,31 @@ def population_table(
     """T7: the families who answered, by each pre-set grouping, against the local population.
 
     Counts are T4's answers to the same question merged into categories, protected together with them
-    (``blocks.protect_question``), so neither table gives away a count the other hides. Percentages
+    (``blocks.protect_groupings``), so neither table gives away a count the other hides. Percentages
     are of the families in a known category, as the local figures are; "Other or not known" is
     counted but not compared. A family is over- or under-represented only when the local percentage
     lies outside the 95% interval of the families' percentage.
     """
     figures = population.figures if population else {}
+    questions = questions or question_figures(publisher, now, {})
     rows: list[dict[str, Cell]] = []
     for grouping in groupings():
-        found = questions.get(grouping.key) if questions else None
-        cells = found or grouping_cells(publisher, now, grouping.key)
+        cells = questions[grouping.key]
         base = cells.known
         local = figures.get(grouping.key)
         for category in grouping.categories:
-            other = category.id == OTHER
-            count = cells.other if other else cells.categories[category.label]
-            shown = (
-                {"percent": NOT_APPLICABLE, "low": NOT_APPLICABLE, "high": NOT_APPLICABLE, "flag": ""}
-                if other
-                else pct_cells(publisher, count, base)
-            )
-            if other:
+            shown: dict[str, Cell]
+            if category.id == OTHER:  # counted, never compared: the local figures leave it out
+                count = cells.other
+                shown = {"percent": NOT_APPLICABLE, "low": NOT_APPLICABLE, "high": NOT_APPLICABLE, "flag": ""}
                 local_percent: Cell = NOT_APPLICABLE
                 source: Cell = NOT_APPLICABLE
                 ratio: Cell = NOT_APPLICABLE
                 note = NOT_COMPARED
-            elif local is None:
-                local_percent = NOT_AVAILABLE
-                source = NOT_AVAILABLE
-                ratio = NOT_AVAILABLE
-                note = NOT_ENTERED
             else:
-                known = local.percents.get(category.id)
-                local_percent = float(known) if known is not None else NOT_AVAILABLE
-                source = local.source_words or NOT_AVAILABLE
-                ratio, note = _compare(shown["percent"], shown["low"], shown["high"], known)
+                count = cells.categories[category.label]
+                shown = pct_cells(publisher, count, base)
+                local_percent, source, ratio, note = _against(local, category.id, shown)
             rows.append(
                 {
                     "characteristic": grouping.name,
@@ -388,8 +389,7 @@ def coverage_words(
     """
     if population is None:
         return None
-    found = questions.get("ehcp") if questions else None
-    published = (found or grouping_cells(publisher, now, "ehcp")).options
+    published = (questions or question_figures(publisher, now, {}))["ehcp"].options
     parts = []
     for total_id, words in TOTALS.items():
         total = population.totals.get(total_id)
