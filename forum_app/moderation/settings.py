@@ -6,6 +6,10 @@ Keys (all optional):
 - ``deny_list``: names of schools and settings to redact wherever they appear (tagged ``[school]``).
 - ``deny_names``: names of people (local professionals, staff) to redact (tagged ``[name]``).
 - ``original_days``: days an unmoderated answer's original text is kept (1 to 30, default 30).
+- ``safeguarding_contacts``: email addresses alerted when a flagged answer arrives (a link and the
+  reason, never the text), when the server can send email.
+- ``flag_target_days``: working days within which a flagged answer must have an action recorded
+  (1 to 10, default 2); older flags are overdue.
 
 A lead changes them on the settings page: ``settings_text`` gives the form its values and
 ``save_settings`` checks what was typed and saves it, keeping the forum's other settings.
@@ -28,7 +32,17 @@ MAX_PROCEDURE_CHARS = 3000
 MAX_DENY_TERMS = 500
 MAX_TERM_CHARS = 120
 MIN_TERM_CHARACTERS = 2  # letters or digits: a lone "a" or "." would be redacted all over every answer
-KEYS = ("safeguarding_procedure", "deny_list", "deny_names", "original_days")
+DEFAULT_FLAG_TARGET_DAYS = 2
+MAX_FLAG_TARGET_DAYS = 10
+MAX_CONTACTS = 10
+KEYS = (
+    "safeguarding_procedure",
+    "deny_list",
+    "deny_names",
+    "original_days",
+    "safeguarding_contacts",
+    "flag_target_days",
+)
 DEFAULT_PROCEDURE = (
     "If a child or adult may be in immediate danger, call 999 now. Otherwise tell your forum's "
     "safeguarding lead today, and follow the local safeguarding partnership's procedure. The "
@@ -42,6 +56,8 @@ class ModerationSettings:
     deny_list: tuple[str, ...] = ()
     deny_names: tuple[str, ...] = ()
     original_days: int = DEFAULT_ORIGINAL_DAYS
+    safeguarding_contacts: tuple[str, ...] = ()
+    flag_target_days: int = DEFAULT_FLAG_TARGET_DAYS
 
 
 def _terms(value: Any) -> tuple[str, ...]:
@@ -51,20 +67,30 @@ def _terms(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(term[:MAX_TERM_CHARS] for term in terms if term))
 
 
+def _whole(value: Any, highest: int, default: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= highest:
+        return value
+    return default
+
+
+def _contacts(value: Any) -> tuple[str, ...]:
+    terms = _terms(value)
+    return tuple(term for term in terms if "@" in term and not any(c.isspace() for c in term))[:MAX_CONTACTS]
+
+
 def moderation_settings(forum: Forum) -> ModerationSettings:
     """The forum's settings; anything missing or broken falls back to the default."""
     raw = forum.settings if isinstance(forum.settings, dict) else {}
     procedure = raw.get("safeguarding_procedure")
-    days = raw.get("original_days")
     return ModerationSettings(
         procedure=procedure.strip()[:MAX_PROCEDURE_CHARS]
         if isinstance(procedure, str) and procedure.strip()
         else DEFAULT_PROCEDURE,
         deny_list=_terms(raw.get("deny_list")),
         deny_names=_terms(raw.get("deny_names")),
-        original_days=days
-        if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= MAX_ORIGINAL_DAYS
-        else DEFAULT_ORIGINAL_DAYS,
+        original_days=_whole(raw.get("original_days"), MAX_ORIGINAL_DAYS, DEFAULT_ORIGINAL_DAYS),
+        safeguarding_contacts=_contacts(raw.get("safeguarding_contacts")),
+        flag_target_days=_whole(raw.get("flag_target_days"), MAX_FLAG_TARGET_DAYS, DEFAULT_FLAG_TARGET_DAYS),
     )
 
 
