@@ -53,6 +53,7 @@ bench: install-dev
 	$(BIN)/python bench/coder_speed.py
 	$(BIN)/python bench/workspace_page.py
 	$(BIN)/python bench/redaction.py
+	$(BIN)/python bench/moderation_heldout.py --quiet
 	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/evaluate_coder.py
 	$(BIN)/python bench/packs.py --sizes 1000,10000
