@@ -59,6 +59,8 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("moderation.hold_answer", "POST"): Action("held an answer", "answer_id"),
     ("moderation.release", "POST"): Action("put a held answer back in the queue", "answer_id"),
     ("moderation.spam", "POST"): Action("rejected a response as spam", "answer_id"),
+    ("moderation.bulk_approve", "POST"): Action("approved answers with no flag and no redaction in bulk"),
+    ("moderation.record_safeguarding", "POST"): Action("recorded a safeguarding action", "answer_id"),
     ("moderation.settings", "POST"): Action("changed the moderation settings"),
     ("packs.make", "POST"): Action("made an evidence pack"),
     ("packs.view", "GET"): Action("opened an evidence pack", "snapshot_id"),

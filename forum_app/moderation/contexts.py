@@ -8,22 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import Forum
+from forum_app.accounts.models import Forum, User
+from forum_app.db import today
 from forum_app.moderation import queue
-from forum_app.moderation.models import APPROVED, HELD, PENDING, ModerationItem
-from forum_app.moderation.queue import ModerationError, Segment
+from forum_app.moderation.models import APPROVED, HELD, PENDING, SAFEGUARDING_ACTIONS, ModerationItem
+from forum_app.moderation.queue import CONCERNS, ModerationError, Segment
 from forum_app.moderation.redact import TAGS
 from forum_app.moderation.settings import moderation_settings
 from forum_app.surveys.definitions import DefinitionError, parse_definition
+from forum_app.surveys.fields import display_answer
 from forum_app.surveys.models import SUBMITTED, SurveyVersion
+from forum_app.surveys.services import answers_of, definition_of
 
 EXCERPT_LENGTH = 220
+ROW_EXCERPT_LENGTH = 110  # one line or two of the compact list
 # What each kind of redaction is, in words, for the "Redact something missed" form.
 KIND_LABELS: dict[str, str] = {
     "name": "A name",
@@ -39,7 +43,7 @@ KIND_LABELS: dict[str, str] = {
     "url": "A web link",
 }
 assert set(KIND_LABELS) == set(TAGS), "every kind of redaction needs a label"
-TABS = ((PENDING, "Waiting"), (HELD, "Held"))
+TABS = ((PENDING, "Waiting"), (HELD, "Held"), (CONCERNS, "Concerns with no action recorded"))
 NOT_FOUND = "Those words are not in the answer. Type them as they appear, for example “Mrs Smith”."
 NO_LONGER_THERE = "That redaction is no longer there. The page has been refreshed."
 OUT_OF_QUEUE = (
@@ -93,9 +97,14 @@ class QueueRow:
     excerpt: str
     question: str
     received_on: date
+    age_days: int
     flagged: bool
+    overdue: bool
+    actioned: bool  # a safeguarding action has been recorded
     reasons: list[str]
+    redactions: int  # redactions in force
     duplicate: bool
+    state: str  # for the concerns list: "waiting", "held", "approved", "in the spam folder"
 
 
 @dataclass(frozen=True)
@@ -103,9 +112,14 @@ class QueueScreen:
     status: str
     tabs: list[Tab]
     flagged: int  # flagged answers waiting or held
+    concerns: int  # flagged answers with no action recorded, in any state
+    overdue: int  # of those, past the forum's target
+    target_days: int
     rows: list[QueueRow]
     page: int
     pages: int
+    clean: int  # waiting answers with no flag, no redaction, no near-duplicate: can be approved in bulk
+    bulk: int  # how many of those one bulk approval takes
 
     @property
     def total(self) -> int:
@@ -116,32 +130,127 @@ class QueueScreen:
         return next(tab.label for tab in self.tabs if tab.current)
 
 
-def queue_screen(session: Session, forum_id: int, status: str, page: int) -> QueueScreen:
-    """One page of the waiting (or held) answers, flagged ones first."""
-    status = status if status in queue.QUEUE_STATUSES else PENDING
-    found = queue.queue_page(session, forum_id, status, page)
+def _target(session: Session, forum_id: int) -> int:
+    forum = session.get(Forum, forum_id)
+    return moderation_settings(forum).flag_target_days if forum is not None else 2
+
+
+def active_redactions(item: ModerationItem) -> int:
+    return sum(not span.get("restored") for span in item.redactions or [])
+
+
+def queue_screen(
+    session: Session, forum_id: int, status: str, page: int, now: date | None = None
+) -> QueueScreen:
+    """One page of the waiting (or held) answers, or of the concerns: overdue flags first."""
+    status = status if status in queue.LISTS else PENDING
+    now = now or today()
+    target = _target(session, forum_id)
+    found = queue.queue_page(session, forum_id, status, page, target, now)
     versions = {item.answer.response.survey_version_id for item in found.items}
     titles = _question_titles(session, versions)
+    actioned = queue.actioned_ids(session, [item.answer_id for item in found.items])
+    cutoff = queue.overdue_cutoff(now, target)
     rows = [
         QueueRow(
             answer_id=item.answer_id,
-            excerpt=excerpt(item.answer.value),
+            excerpt=excerpt(item.answer.value, ROW_EXCERPT_LENGTH),
             question=titles.get(
                 (item.answer.response.survey_version_id, item.answer.question_key), item.answer.question_key
             ),
             received_on=item.received_on,
+            age_days=max(0, (now - item.received_on).days),
             flagged=item.flagged,
+            overdue=item.flagged and item.answer_id not in actioned and item.received_on <= cutoff,
+            actioned=item.answer_id in actioned,
             reasons=list(item.flag_reasons or []),
+            redactions=active_redactions(item),
             duplicate=item.duplicate_of is not None,
+            state=_state(item),
         )
         for item in found.items
     ]
     tabs = [Tab(value, label, found.counts[value], value == status) for value, label in TABS]
-    return QueueScreen(status, tabs, found.counts["flagged"], rows, found.page, found.pages)
+    _, clean = queue.clean_waiting(session, forum_id, limit=0)
+    return QueueScreen(
+        status=status,
+        tabs=tabs,
+        flagged=found.counts["flagged"],
+        concerns=found.counts[CONCERNS],
+        overdue=found.counts["overdue"],
+        target_days=target,
+        rows=rows,
+        page=found.page,
+        pages=found.pages,
+        clean=clean,
+        bulk=min(clean, queue.BULK_LIMIT),
+    )
 
 
 def waiting_count(session: Session, forum_id: int) -> int:
     return queue.counts(session, forum_id)[PENDING]
+
+
+@dataclass(frozen=True)
+class ConcernSummary:
+    """Flagged answers nobody has recorded an action for: the staff home page shows them first."""
+
+    count: int
+    overdue: int
+    target_days: int
+
+
+def concern_summary(session: Session, forum_id: int, now: date | None = None) -> ConcernSummary:
+    target = _target(session, forum_id)
+    found = queue.concern_counts(session, forum_id, target, now)
+    return ConcernSummary(found[CONCERNS], found["overdue"], target)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk approval
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    answer_id: int
+    excerpt: str
+    question: str
+    received_on: date
+
+
+@dataclass(frozen=True)
+class BulkScreen:
+    rows: list[BulkRow]
+    total: int  # clean answers waiting in all; the page takes the oldest ``len(rows)``
+
+
+def bulk_screen(session: Session, forum_id: int) -> BulkScreen:
+    items, total = queue.clean_waiting(session, forum_id)
+    titles = _question_titles(session, {item.answer.response.survey_version_id for item in items})
+    rows = [
+        BulkRow(
+            item.answer_id,
+            excerpt(item.answer.value),
+            titles.get(
+                (item.answer.response.survey_version_id, item.answer.question_key), item.answer.question_key
+            ),
+            item.received_on,
+        )
+        for item in items
+    ]
+    return BulkScreen(rows, total)
+
+
+def parse_ids(values: Iterable[str]) -> list[int]:
+    """Answer ids from a form, in order and once each; anything that is not one is dropped."""
+    ids: list[int] = []
+    for value in values:
+        text = value.strip()
+        if text.isascii() and text.isdigit() and 0 < len(text) <= 12 and int(text) not in ids:
+            ids.append(int(text))
+        if len(ids) >= queue.BULK_LIMIT:
+            break
+    return ids
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +271,13 @@ class ItemScreen:
     duplicate_of: str | None  # the response whose text is nearly the same, if any
     kinds: list[tuple[str, str]]  # (kind, label) for the "Redact something missed" form
     tags: dict[str, str]  # kind -> its tag, e.g. "[name]"
+    family: list[FamilyAnswer]  # the rest of the family's response, in question order
+    previous_id: int | None  # the answer before this one in its list, for "previous" (k)
+    next_id: int | None  # the answer after it, for "next" (n, j)
+    actions: list[ActionRow]  # what was done about the concern, oldest first
+    choices: list[tuple[str, str]]  # (key, words) of the actions that can be recorded
+    overdue: bool  # flagged, no action recorded, past the forum's target
+    target_days: int
     out_of_queue: str = OUT_OF_QUEUE
 
     @property
@@ -173,8 +289,71 @@ class ItemScreen:
         return self.item.status == HELD
 
 
+@dataclass(frozen=True)
+class FamilyAnswer:
+    question: str
+    answer: str
+    answer_id: int | None = None  # a free-text answer that is moderated: a link to it
+    state: str = ""  # its moderation status in words
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    words: str
+    who: str
+    at: datetime
+
+
 def get_item(session: Session, forum_id: int, answer_id: int) -> ModerationItem | None:
     return queue.get_item(session, forum_id, answer_id)
+
+
+def _family(session: Session, item: ModerationItem) -> list[FamilyAnswer]:
+    """The family's other answers, as coders would see them, each free-text one with its status."""
+    response = item.answer.response
+    try:
+        definition = definition_of(response)
+    except DefinitionError:
+        return []
+    answers = answers_of(session, response.id)
+    moderated = {
+        other.answer.question_key: other
+        for other in session.scalars(select(ModerationItem).where(ModerationItem.response_id == response.id))
+    }
+    rows = []
+    for question in definition.visible(answers):
+        if question.key == item.answer.question_key:
+            continue
+        other = moderated.get(question.key)
+        rows.append(
+            FamilyAnswer(
+                question.title,
+                display_answer(question, answers.get(question.key)),
+                other.answer_id if other is not None else None,
+                _state(other) if other is not None else "",
+                bool(other is not None and other.flagged),
+            )
+        )
+    return rows
+
+
+def _actions(session: Session, answer_id: int) -> list[ActionRow]:
+    recorded = queue.actions_of(session, answer_id)
+    emails = {
+        user.id: user.email
+        for user in session.scalars(
+            select(User).where(User.id.in_({row.recorded_by for row in recorded if row.recorded_by}))
+        )
+    }
+    return [
+        ActionRow(
+            SAFEGUARDING_ACTIONS.get(row.action, row.action),
+            emails.get(row.recorded_by or 0, "a deleted account"),
+            row.recorded_at,
+        )
+        for row in recorded
+    ]
 
 
 def _state(item: ModerationItem) -> str:
@@ -188,10 +367,14 @@ def gone_message(item: ModerationItem) -> str:
     return queue._gone_message(item) if item.original is None else ""
 
 
-def item_screen(session: Session, item: ModerationItem) -> ItemScreen:
+def item_screen(session: Session, item: ModerationItem, now: date | None = None) -> ItemScreen:
     forum = session.get(Forum, item.forum_id)
     assert forum is not None
+    now = now or today()
+    target = moderation_settings(forum).flag_target_days
     parts = queue.segments(item)
+    previous_id, next_id = queue.neighbours(session, item.forum_id, item, target, now)
+    actions = _actions(session, item.answer_id) if item.flagged else []
     return ItemScreen(
         item=item,
         question=_question(session, item),
@@ -205,6 +388,13 @@ def item_screen(session: Session, item: ModerationItem) -> ItemScreen:
         duplicate_of=item.duplicate_of,
         kinds=list(KIND_LABELS.items()),
         tags=TAGS,
+        family=_family(session, item),
+        previous_id=previous_id,
+        next_id=next_id,
+        actions=actions,
+        choices=list(SAFEGUARDING_ACTIONS.items()),
+        overdue=item.flagged and not actions and item.received_on <= queue.overdue_cutoff(now, target),
+        target_days=target,
     )
 
 
@@ -236,5 +426,15 @@ def parse_index(value: str | None) -> int:
 
 def next_waiting(session: Session, forum_id: int) -> int | None:
     """The first answer waiting in the queue, for "after a decision, the next one"."""
-    found = queue.next_item(session, forum_id, PENDING)
+    found = queue.next_item(session, forum_id, PENDING, _target(session, forum_id))
     return found.answer_id if found is not None else None
+
+
+def following(session: Session, item: ModerationItem) -> int | None:
+    """The answer after this one in its list, before a decision takes it out: where to go next."""
+    return queue.neighbours(session, item.forum_id, item, _target(session, item.forum_id))[1]
+
+
+def still_waiting(session: Session, forum_id: int, answer_id: int | None) -> bool:
+    found = queue.get_item(session, forum_id, answer_id) if answer_id is not None else None
+    return found is not None and in_queue(found)

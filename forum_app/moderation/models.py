@@ -7,13 +7,13 @@ approved, or until the forum's ``original_days`` have passed (``retention purge`
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum_app.db import Base, JSONType
+from forum_app.db import Base, JSONType, utcnow
 from forum_app.surveys.models import Answer
 
 PENDING = "pending"
@@ -81,3 +81,29 @@ class DuplicateBand(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
     band: Mapped[int] = mapped_column(BigInteger)
+
+
+# What a moderator can record about a safeguarding concern: a fixed list, so no free text (and no
+# personal detail) is ever written down. The keys are stored; the words are shown.
+SAFEGUARDING_ACTIONS: dict[str, str] = {
+    "lead_told": "Told the forum’s safeguarding lead",
+    "social_care": "Referred to children’s social care (front door or MASH)",
+    "adult_care": "Referred to adult social care",
+    "police": "Called the police or 999",
+    "partnership": "Shared with the local safeguarding partnership",
+    "no_action": "Reviewed: no action needed",
+}
+
+
+class SafeguardingAction(Base):
+    """What was done about one flagged answer, by whom and when (an answer may have several)."""
+
+    __tablename__ = "safeguarding_actions"
+    __table_args__ = (Index("ix_safeguarding_actions_answer", "answer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,28 +5,45 @@ was wrong (shown as written), redact something missed, and then approve (the ori
 and the answer goes to coding), hold it for later, or reject the whole response as spam.
 Only answers of submitted responses are in the queue: a response rejected as spam leaves it, and
 comes back if a lead marks it "not spam".
+
+A flagged answer with no safeguarding action recorded is *overdue* once more than the forum's target of
+working days (Monday to Friday) has passed since it arrived; overdue flags head the queue. Answers with no
+flag and no redaction can be approved in bulk, through the same ``approve_answers`` as one approval.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.db import today
-from forum_app.moderation.models import APPROVED, HELD, PENDING, ModerationItem
+from forum_app.moderation.models import (
+    APPROVED,
+    HELD,
+    PENDING,
+    SAFEGUARDING_ACTIONS,
+    ModerationItem,
+    SafeguardingAction,
+)
 from forum_app.moderation.redact import TAGS, Found, merge
 from forum_app.moderation.signals import answers_approved
 from forum_app.surveys.models import SPAM, SUBMITTED, Response
 
 PAGE_SIZE = 25
 QUEUE_STATUSES = (PENDING, HELD)
+CONCERNS = "concerns"  # the list of flagged answers, in any state, with no safeguarding action recorded
+LISTS = (*QUEUE_STATUSES, CONCERNS)
+BULK_LIMIT = 100  # answers approved in bulk at a time: each is listed on the confirmation page
 MAX_PHRASE_CHARS = 200
 _TAG = re.compile("|".join(re.escape(tag) for tag in TAGS.values()))
 _KIND_OF_TAG = {tag: kind for kind, tag in TAGS.items()}
+_NO_REDACTIONS: list[dict[str, Any]] = []
 
 
 class ModerationError(Exception):
@@ -51,14 +68,56 @@ class QueuePage:
     counts: dict[str, int]
 
 
-def _in_queue(forum_id: int, status: str) -> Any:
+def working_days_since(day: date, now: date) -> int:
+    """Working days (Monday to Friday) after ``day`` up to and including ``now``."""
+    if now <= day:
+        return 0
+    weeks, extra = divmod((now - day).days, 7)
+    return weeks * 5 + sum((day + timedelta(days=step)).weekday() < 5 for step in range(1, extra + 1))
+
+
+def overdue_cutoff(now: date, target_days: int) -> date:
+    """The latest day a flag can have arrived on and be overdue on ``now``: more than ``target_days``
+    working days have passed since it arrived."""
+    day, counted = now, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted > target_days:
+                return day - timedelta(days=1)
+        day -= timedelta(days=1)
+
+
+def _actioned() -> Any:
+    return exists().where(SafeguardingAction.answer_id == ModerationItem.answer_id)
+
+
+def _overdue(cutoff: date) -> Any:
+    return and_(ModerationItem.flagged, ~_actioned(), ModerationItem.received_on <= cutoff)
+
+
+def _order(cutoff: date) -> tuple[Any, ...]:
+    """Overdue flags, then the other flags, then the oldest answers."""
     return (
-        select(ModerationItem)
-        .join(Response, Response.id == ModerationItem.response_id)
-        .where(
-            ModerationItem.forum_id == forum_id, ModerationItem.status == status, Response.status == SUBMITTED
-        )
+        case((_overdue(cutoff), 0), else_=1),
+        ModerationItem.flagged.desc(),
+        ModerationItem.received_on,
+        ModerationItem.answer_id,
     )
+
+
+def _listed(forum_id: int, status: str) -> Any:
+    """The answers of one list: waiting or held (of submitted responses), or the concerns."""
+    query = select(ModerationItem).where(ModerationItem.forum_id == forum_id)
+    if status == CONCERNS:
+        return query.where(ModerationItem.flagged, ~_actioned())
+    return query.join(Response, Response.id == ModerationItem.response_id).where(
+        ModerationItem.status == status, Response.status == SUBMITTED
+    )
+
+
+def _in_queue(forum_id: int, status: str) -> Any:
+    return _listed(forum_id, status)
 
 
 def counts(session: Session, forum_id: int) -> dict[str, int]:
@@ -81,19 +140,52 @@ def counts(session: Session, forum_id: int) -> dict[str, int]:
     return result
 
 
-def queue_page(session: Session, forum_id: int, status: str = PENDING, page: int = 1) -> QueuePage:
-    """One page of the queue: flagged answers first, then the oldest."""
-    status = status if status in QUEUE_STATUSES else PENDING
-    total = counts(session, forum_id)
+def concern_counts(
+    session: Session, forum_id: int, target_days: int = 2, now: date | None = None
+) -> dict[str, int]:
+    """Flagged answers with no safeguarding action recorded (``concerns``), and how many of them are
+    overdue (``overdue``)."""
+    cutoff = overdue_cutoff(now or today(), target_days)
+    total, overdue = session.execute(
+        select(func.count(), func.count(case((ModerationItem.received_on <= cutoff, 1))))
+        .select_from(ModerationItem)
+        .where(ModerationItem.forum_id == forum_id, ModerationItem.flagged, ~_actioned())
+    ).one()
+    return {CONCERNS: total or 0, "overdue": overdue or 0}
+
+
+def queue_page(
+    session: Session,
+    forum_id: int,
+    status: str = PENDING,
+    page: int = 1,
+    target_days: int = 2,
+    now: date | None = None,
+) -> QueuePage:
+    """One page of a list: overdue flags first, then the other flags, then the oldest."""
+    status = status if status in LISTS else PENDING
+    now = now or today()
+    total = {**counts(session, forum_id), **concern_counts(session, forum_id, target_days, now)}
     pages = max(1, -(-total[status] // PAGE_SIZE))
     page = min(max(1, page), pages)
     items = session.scalars(
-        _in_queue(forum_id, status)
-        .order_by(ModerationItem.flagged.desc(), ModerationItem.received_on, ModerationItem.answer_id)
+        _listed(forum_id, status)
+        .order_by(*_order(overdue_cutoff(now, target_days)))
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     return QueuePage(list(items), page, pages, total)
+
+
+def actioned_ids(session: Session, answer_ids: Sequence[int]) -> set[int]:
+    """Which of these answers have a safeguarding action recorded."""
+    if not answer_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(SafeguardingAction.answer_id).where(SafeguardingAction.answer_id.in_(list(answer_ids)))
+        )
+    )
 
 
 def get_item(session: Session, forum_id: int, answer_id: int) -> ModerationItem | None:
@@ -102,13 +194,52 @@ def get_item(session: Session, forum_id: int, answer_id: int) -> ModerationItem 
     return item if item is not None and item.forum_id == forum_id else None
 
 
-def next_item(session: Session, forum_id: int, status: str = PENDING) -> ModerationItem | None:
+def next_item(
+    session: Session, forum_id: int, status: str = PENDING, target_days: int = 2, now: date | None = None
+) -> ModerationItem | None:
     """The first item of the queue, for "approve and next"."""
     return session.scalars(
-        _in_queue(forum_id, status)
-        .order_by(ModerationItem.flagged.desc(), ModerationItem.received_on, ModerationItem.answer_id)
-        .limit(1)
+        _in_queue(forum_id, status).order_by(*_order(overdue_cutoff(now or today(), target_days))).limit(1)
     ).first()
+
+
+def neighbours(
+    session: Session, forum_id: int, item: ModerationItem, target_days: int = 2, now: date | None = None
+) -> tuple[int | None, int | None]:
+    """The answers before and after this one in its list (waiting or held), for "previous" and "next".
+
+    An answer out of the queue (approved, or its response in the spam folder) has no previous one, and
+    the first waiting answer as its next.
+    """
+    status = item.status if item.status in QUEUE_STATUSES else PENDING
+    ids = list(
+        session.scalars(
+            _listed(forum_id, status)
+            .with_only_columns(ModerationItem.answer_id)
+            .order_by(*_order(overdue_cutoff(now or today(), target_days)))
+        )
+    )
+    if item.answer_id not in ids:
+        return None, next((answer_id for answer_id in ids if answer_id != item.answer_id), None)
+    at = ids.index(item.answer_id)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def clean_waiting(
+    session: Session, forum_id: int, limit: int = BULK_LIMIT
+) -> tuple[list[ModerationItem], int]:
+    """Waiting answers with no flag, no redaction and no near-duplicate, oldest first: up to ``limit``
+    of them, and how many there are in all."""
+    query = _listed(forum_id, PENDING).where(
+        ModerationItem.flagged.is_(False),
+        ModerationItem.duplicate_of.is_(None),
+        ModerationItem.redactions == _NO_REDACTIONS,
+    )
+    total = session.scalar(query.with_only_columns(func.count())) or 0
+    items = session.scalars(
+        query.order_by(ModerationItem.received_on, ModerationItem.answer_id).limit(limit)
+    ).all()
+    return list(items), total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,11 +430,47 @@ def _undecidable(item: ModerationItem) -> str:
     return "This response is no longer in the queue: it was moved to the spam folder or withdrawn."
 
 
+def approve_answers(
+    session: Session, forum_id: int, answer_ids: Sequence[int], user_id: int | None, clean_only: bool = False
+) -> list[int]:
+    """Approve these answers of this forum that are still in the queue (with ``clean_only``, still
+    waiting with no flag, no redaction and no near-duplicate): their originals are deleted, only the
+    redacted text stays, and they go to coding. Returns the ids approved; the others are left alone.
+    """
+    if not answer_ids:
+        return []
+    conditions = [
+        ModerationItem.forum_id == forum_id,
+        ModerationItem.answer_id.in_(list(answer_ids)),
+        ModerationItem.status.in_(QUEUE_STATUSES),
+        ModerationItem.response_id.in_(select(Response.id).where(Response.status == SUBMITTED)),
+    ]
+    if clean_only:
+        conditions += [
+            ModerationItem.status == PENDING,
+            ModerationItem.flagged.is_(False),
+            ModerationItem.duplicate_of.is_(None),
+            ModerationItem.redactions == _NO_REDACTIONS,
+        ]
+    rows = session.execute(
+        update(ModerationItem)
+        .where(*conditions)
+        .values(status=APPROVED, original=None, decided_by=user_id, decided_on=today())
+        .returning(ModerationItem.answer_id, ModerationItem.response_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    session.commit()
+    if rows:
+        answers_approved.send(session, response_ids=sorted({response_id for _, response_id in rows}))
+    return sorted(answer_id for answer_id, _ in rows)
+
+
 def approve(session: Session, item: ModerationItem, user_id: int | None) -> None:
     """Approve: the original is deleted, only the redacted text stays, and the answer goes to coding."""
-    if not _decide(session, item, user_id, status=APPROVED, original=None):
+    approved = approve_answers(session, item.forum_id, [item.answer_id], user_id)
+    session.refresh(item)
+    if not approved:
         raise ModerationError(_undecidable(item))
-    answers_approved.send(session, response_ids=[item.response_id])
 
 
 def hold(session: Session, item: ModerationItem, user_id: int, held: bool = True) -> None:
@@ -326,3 +493,32 @@ def reject_as_spam(session: Session, item: ModerationItem) -> None:
         .execution_options(synchronize_session=False)
     )
     session.commit()
+
+
+# ---------------------------------------------------------------------------------------------
+# What was done about a safeguarding concern
+
+
+def record_action(session: Session, item: ModerationItem, action: str, user_id: int | None) -> None:
+    """Record one action taken about a flagged answer, from the fixed list: who and when, no text."""
+    if action not in SAFEGUARDING_ACTIONS:
+        raise ModerationError("Choose what was done about this concern.")
+    if not item.flagged:
+        raise ModerationError("This answer has no safeguarding concern to record an action for.")
+    session.add(
+        SafeguardingAction(
+            answer_id=item.answer_id, forum_id=item.forum_id, action=action, recorded_by=user_id
+        )
+    )
+    session.commit()
+
+
+def actions_of(session: Session, answer_id: int) -> list[SafeguardingAction]:
+    """The actions recorded about one answer, oldest first."""
+    return list(
+        session.scalars(
+            select(SafeguardingAction)
+            .where(SafeguardingAction.answer_id == answer_id)
+            .order_by(SafeguardingAction.recorded_at, SafeguardingAction.id)
+        )
+    )

@@ -22,7 +22,9 @@ from forum_app.moderation.queue import (
     ModerationError,
     add_redaction,
     approve,
+    approve_answers,
     hold,
+    record_action,
     reject_as_spam,
     set_restored,
 )
@@ -53,9 +55,12 @@ def _to_item(item: ModerationItem) -> WerkzeugResponse:
     return redirect(url_for("moderation.item", answer_id=item.answer_id), 303)
 
 
-def _next() -> WerkzeugResponse:
-    """After a decision: the next waiting answer, or the queue when none is left."""
-    following = contexts.next_waiting(db.session, current_membership().forum_id)
+def _next(after: int | None = None) -> WerkzeugResponse:
+    """After a decision: the answer that followed this one (``after``) if it is still in the queue,
+    else the first waiting answer, or the queue when none is left."""
+    forum_id = current_membership().forum_id
+    following = after if contexts.still_waiting(db.session, forum_id, after) else None
+    following = following or contexts.next_waiting(db.session, forum_id)
     if following is None:
         flash("There are no more answers waiting.", NOTICE)
         return redirect(url_for("moderation.queue"), 303)
@@ -63,14 +68,21 @@ def _next() -> WerkzeugResponse:
 
 
 @bp.app_context_processor
-def _navigation() -> dict[str, Callable[[], int]]:
-    """``moderation_waiting()`` for the staff menu: counted only when the menu asks."""
+def _navigation() -> dict[str, Callable[[], Any]]:
+    """``moderation_waiting()`` for the staff menu and ``safeguarding_concerns()`` for the staff home
+    page (flagged answers nobody has recorded an action for): counted only when a page asks."""
 
     def waiting() -> int:
         member = getattr(g, "membership", None)
         return contexts.waiting_count(db.session, member.forum_id) if member is not None else 0
 
-    return {"moderation_waiting": waiting}
+    def concerns() -> contexts.ConcernSummary | None:
+        member = getattr(g, "membership", None)
+        if member is None or member.role not in MODERATORS:
+            return None
+        return contexts.concern_summary(db.session, member.forum_id)
+
+    return {"moderation_waiting": waiting, "safeguarding_concerns": concerns}
 
 
 @bp.get("/staff/moderation")
@@ -83,6 +95,33 @@ def queue() -> Page:
         request.args.get("page", 1, type=int),
     )
     return render_template("moderation/queue.html", screen=screen)
+
+
+@bp.route("/staff/moderation/bulk", methods=["GET", "POST"])
+@role_required(*MODERATORS)
+def bulk_approve() -> Page:
+    """Approve the waiting answers with no flag and no redaction: the list first, then exactly those."""
+    forum_id = current_membership().forum_id
+    if request.method == "GET":
+        return render_template("moderation/bulk.html", screen=contexts.bulk_screen(db.session, forum_id))
+    shown = contexts.parse_ids(request.form.getlist("answer_id"))
+    approved = approve_answers(db.session, forum_id, shown, current_membership().user_id, clean_only=True)
+    skipped = len(shown) - len(approved)
+    count = len(approved)
+    flash(
+        f"Approved {count} {'answer' if count == 1 else 'answers'}: "
+        f"{'its original words are' if count == 1 else 'their original words are'} deleted and "
+        f"{'it has' if count == 1 else 'they have'} gone to coding."
+        + (
+            f" {skipped} {'answer' if skipped == 1 else 'answers'} changed after the list was shown "
+            "(held, redacted, flagged or decided by someone else) and "
+            f"{'was' if skipped == 1 else 'were'} left as {'it is' if skipped == 1 else 'they are'}."
+            if skipped
+            else ""
+        ),
+        NOTICE,
+    )
+    return redirect(url_for("moderation.queue"), 303)
 
 
 @bp.get("/staff/moderation/<answer_id>")
@@ -149,6 +188,7 @@ def add(answer_id: str) -> Page:
 @role_required(*MODERATORS)
 def approve_answer(answer_id: str) -> Page:
     found = _item(answer_id)
+    after = contexts.following(db.session, found)
     try:
         contexts.check_in_queue(found)
         approve(db.session, found, current_membership().user_id)
@@ -158,20 +198,21 @@ def approve_answer(answer_id: str) -> Page:
         f"Approved answer {found.answer_id}: its original words are deleted and it has gone to coding.",
         NOTICE,
     )
-    return _next()
+    return _next(after)
 
 
 @bp.post("/staff/moderation/<answer_id>/hold")
 @role_required(*MODERATORS)
 def hold_answer(answer_id: str) -> Page:
     found = _item(answer_id)
+    after = contexts.following(db.session, found)
     try:
         contexts.check_in_queue(found)
         hold(db.session, found, current_membership().user_id, held=True)
     except ModerationError as refused:
         return _item_page(found, str(refused))
     flash(f"Held answer {found.answer_id}: it waits in “Held” until someone approves it.", NOTICE)
-    return _next()
+    return _next(after)
 
 
 @bp.post("/staff/moderation/<answer_id>/release")
@@ -206,3 +247,16 @@ def spam(answer_id: str) -> Page:
         NOTICE,
     )
     return _next()
+
+
+@bp.post("/staff/moderation/<answer_id>/safeguarding")
+@role_required(*MODERATORS)
+def record_safeguarding(answer_id: str) -> Page:
+    """Record what was done about a safeguarding concern, from the fixed list (no free text)."""
+    found = _item(answer_id)
+    try:
+        record_action(db.session, found, request.form.get("action", ""), current_membership().user_id)
+    except ModerationError as refused:
+        return _item_page(found, str(refused), "safeguarding-action")
+    flash("Recorded what was done about this concern, with your name and the time.", NOTICE)
+    return redirect(url_for("moderation.item", answer_id=found.answer_id, _anchor="safeguarding"), 303)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from forum_app.extensions import csrf, db
 from forum_app.ratelimit import Limit, allow, source_key
 from forum_app.security import current_membership, role_required
-from forum_app.surveys import bp, contexts, staff
+from forum_app.surveys import bp, contexts, spam_folder, staff
 from forum_app.surveys.fields import QUESTION_TYPES, question_form_class
 from forum_app.surveys.forms import StartForm, SubmitForm
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED
@@ -248,6 +248,9 @@ def responses() -> Page:
         "surveys/staff/responses.html",
         listing=listing,
         in_spam=in_spam,
+        texts=spam_folder.free_texts(db.session, forum_id, [row.id for row in listing.rows])
+        if in_spam
+        else {},
         spam_count=staff.count_with_status(db.session, forum_id, SPAM) if _is_lead() else None,
     )
 

@@ -279,6 +279,21 @@ def redact_nothing(page: Page, site: Site) -> None:
         page.get_by_role("button", name="Redact these words").click()
 
 
+def record_no_action(page: Page, site: Site) -> None:
+    """The first answer of the moderation queue (a safeguarding concern), "Record this action" with
+    nothing chosen."""
+    follow_links(MODERATION, "Answer")(page, site)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record this action").click()
+
+
+def open_shortcuts(page: Page, site: Site) -> None:
+    """The first answer of the moderation queue with its keyboard shortcuts shown ("?")."""
+    follow_links(MODERATION, "Answer")(page, site)
+    page.keyboard.press("?")
+    assert page.locator("[data-moderation-help-panel]").is_visible()
+
+
 MODERATION_SETTINGS = MODERATION + "/settings"
 
 
@@ -441,6 +456,16 @@ REGISTRY: list[State] = [
           endpoint="moderation.queue"),
     State("moderation, an answer", follow_links(MODERATION, "Answer"), "staff", endpoint="moderation.item"),
     error("moderation, redaction error", redact_nothing, "staff", endpoint="moderation.add"),
+    # The concerns with no action recorded, an answer with its shortcuts open, a safeguarding action sent
+    # without a choice, and the confirmation page of bulk approval.
+    State("moderation queue, concerns", page_at(MODERATION + "?status=concerns"), "staff",
+          endpoint="moderation.record_safeguarding"),
+    State("moderation, an answer, shortcuts", open_shortcuts, "staff",
+          endpoint="moderation.record_safeguarding"),
+    error("moderation, safeguarding action error", record_no_action, "staff",
+          endpoint="moderation.record_safeguarding"),
+    State("moderation, bulk approval", page_at(MODERATION + "/bulk"), "staff",
+          endpoint="moderation.bulk_approve"),
     State("moderation, reject as spam?", follow_links(MODERATION, "Answer", "Reject as spam"), "staff",
           endpoint="moderation.spam"),
     # The moderation settings (lead), and sent with days that are not a number.

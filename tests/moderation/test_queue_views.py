@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from forum_app.accounts.models import AuditEvent
 from forum_app.db import today
@@ -120,24 +121,23 @@ def test_the_queue_lists_safeguarding_concerns_first_with_redacted_text_only(
     db_session.commit()
     soup = page(_signed_in(app, CODER), QUEUE)
     text = _text(soup)
-    assert "Waiting (6)" in text and "Held (0)" in text
-    assert "1 answer waiting or held suggests a risk of harm" in text
+    assert "Waiting (6)" in text and "Held (0)" in text and "Concerns with no action recorded (1)" in text
+    assert "1 flagged answer has no action recorded." in text
     rows = soup.select(".moderation-queue__item")
     assert len(rows) == 6
     first = rows[0]
     assert first.select_one("a")["href"] == f"{QUEUE}/{flagged.answer_id}"
     assert "Safeguarding concern" in _text(first) and "Suicide" in _text(first)
     assert "Therapy at [name] helped" in _text(first)
-    assert "Question What has not worked well?" in _text(first)
-    assert format_date(today()) in _text(first)
+    assert "1 redaction" in _text(first) and "Today" in _text(first)
     assert sum("Safeguarding concern" in _text(row) for row in rows) == 1
     tagged = [row for row in rows if "Possible duplicate" in _text(row)]
     assert len(tagged) == 1 and f"/{named.answer_id}" in tagged[0].select_one("a")["href"]
     # Never the original words in a list.
     assert "Hope House" not in text and "Mrs Patel" not in text and "Oakfield" not in text
-    # The staff menu: "Moderation" before "Coding", with the number waiting.
+    # The staff menu: "Moderation" before "Coding", with the number waiting and the concerns to act on.
     menu = [a.get_text(strip=True) for a in soup.select(".header__nav a")]
-    assert menu.index("Moderation (6waiting)") == menu.index("Coding") - 1
+    assert menu.index("Moderation (6waiting, 1 concern to act on)") == menu.index("Coding") - 1
 
 
 def test_an_empty_queue_says_so(app: Flask, db_session: Session) -> None:
@@ -291,6 +291,7 @@ def test_approve_deletes_the_original_codes_the_answer_and_goes_to_the_next(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
+    url = f"{QUEUE}/{flagged.answer_id}"
     client = _signed_in(app, CODER)
     response = _post(client, f"{QUEUE}/{flagged.answer_id}/approve")
     assert response.status_code == 303
@@ -308,7 +309,8 @@ def test_approve_deletes_the_original_codes_the_answer_and_goes_to_the_next(
 
     # Approved: shown without the forms, restoring refused with the reason, approving again too.
     soup = page(client, f"{QUEUE}/{flagged.answer_id}")
-    assert "deleted when this answer was approved" in _text(soup) and not soup.select("main form")
+    assert "deleted when this answer was approved" in _text(soup)
+    assert [form["action"] for form in soup.select("main form")] == [f"{url}/safeguarding"]
     for path, data in (("approve", {}), ("restore", {"index": "0"}), ("hold", {})):
         refused = _post(client, f"{QUEUE}/{flagged.answer_id}/{path}", data)
         assert refused.status_code == 200, path
@@ -363,8 +365,11 @@ def test_reject_as_spam_moves_the_whole_response_out_of_the_queue(
     assert f"Moved response {demo['flagged'][:8]} to the spam folder" in _text(
         page(client, response.location)
     )
-    text = _text(page(client, QUEUE))
-    assert "Waiting (3)" in text and "Safeguarding concern" not in text
+    soup = page(client, QUEUE)
+    assert "Waiting (3)" in _text(soup)
+    assert not any("Safeguarding concern" in _text(row) for row in soup.select(".moderation-queue__item"))
+    # The concern itself stays on the list of concerns until someone records what was done.
+    assert "Concerns with no action recorded (1)" in _text(soup)
     refused = _post(client, f"{QUEUE}/{named.answer_id}/approve")
     assert refused.status_code == 200
     assert "moved to the spam folder" in _text(BeautifulSoup(refused.get_data(as_text=True), "html.parser"))
@@ -495,3 +500,374 @@ def test_moderation_is_audited_with_ids_only(app: Flask, db_session: Session, de
     ):
         assert words in shown, words
     assert "Hope House" not in shown and "Sunflower" not in shown
+
+
+# --- working days and overdue flags -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "now", "expected"),
+    [
+        (date(2026, 12, 4), date(2026, 12, 4), 0),  # Friday, the same day
+        (date(2026, 12, 4), date(2026, 12, 6), 0),  # Friday to Sunday: the weekend does not count
+        (date(2026, 12, 4), date(2026, 12, 7), 1),  # Friday to Monday
+        (date(2026, 12, 4), date(2026, 12, 9), 3),  # Friday to Wednesday
+        (date(2026, 12, 5), date(2026, 12, 9), 3),  # Saturday to Wednesday
+        (date(2026, 11, 2), date(2026, 12, 7), 25),  # five whole weeks
+        (date(2026, 12, 9), date(2026, 12, 7), 0),  # in the future
+    ],
+)
+def test_working_days_count_monday_to_friday(day: date, now: date, expected: int) -> None:
+    from forum_app.moderation.queue import working_days_since
+
+    assert working_days_since(day, now) == expected
+
+
+@pytest.mark.parametrize("target", [1, 2, 3, 5, 10])
+@pytest.mark.parametrize("now", [date(2026, 12, 7) + timedelta(days=step) for step in range(7)])
+def test_the_overdue_cutoff_is_the_last_day_past_the_target(target: int, now: date) -> None:
+    from forum_app.moderation.queue import overdue_cutoff, working_days_since
+
+    cutoff = overdue_cutoff(now, target)
+    assert working_days_since(cutoff, now) > target
+    assert working_days_since(cutoff + timedelta(days=1), now) <= target
+
+
+def _flag(app: Flask, session: Session, received: date) -> ModerationItem:
+    """Send a response whose "what has not worked" answer is flagged, received on ``received``."""
+    found = _item(session, _send(app, session, not_worked=FLAGGED), "not_worked")
+    found.received_on = received
+    session.commit()
+    return found
+
+
+def _ids(soup: BeautifulSoup) -> list[int]:
+    return [int(a["href"].rsplit("/", 1)[1]) for a in soup.select(".moderation-queue__title a")]
+
+
+def test_overdue_flags_come_first_and_are_marked(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    now = today()
+    recent = _item(db_session, demo["flagged"], "not_worked")  # flagged today
+    overdue = _flag(app, db_session, now - timedelta(days=10))  # at least 6 working days ago
+    actioned = _flag(app, db_session, now - timedelta(days=30))  # older, but an action is recorded
+    oldest = _item(db_session, demo["plain"], "one_change")  # no flag at all, and the oldest
+    oldest.received_on = now - timedelta(days=60)
+    db_session.commit()
+    client = _signed_in(app, LEAD)
+    _post(client, f"{QUEUE}/{actioned.answer_id}/safeguarding", {"action": "lead_told"})
+
+    soup = page(client, QUEUE)
+    ids = _ids(soup)
+    assert ids[:4] == [overdue.answer_id, actioned.answer_id, recent.answer_id, oldest.answer_id]
+    rows = soup.select(".moderation-queue__item")
+    assert "Overdue" in _text(rows[0]) and "10 days old" in _text(rows[0])
+    assert "Overdue" not in _text(rows[1]) and "(action recorded)" in _text(rows[1])
+    assert "Overdue" not in _text(rows[2])
+    assert "2 flagged answers have no action recorded, 1 of them overdue" in _text(soup)
+    assert "target is 2 working days" in _text(soup)
+    # The item says so too, and the next answer after it is the next in that order.
+    item = page(client, f"{QUEUE}/{overdue.answer_id}")
+    assert "Overdue" in _text(item.select_one(".moderation-warning"))
+    assert item.select_one("a[rel=next]")["href"] == f"{QUEUE}/{actioned.answer_id}"
+    assert item.select_one("a[rel=prev]") is None
+
+    # With a target of 10 working days nothing is overdue: flags by age, the oldest first.
+    forum = overdue.answer.response.survey_version.survey.forum
+    forum.settings = {"flag_target_days": 10}
+    db_session.commit()
+    soup = page(client, QUEUE)
+    assert _ids(soup)[:3] == [actioned.answer_id, overdue.answer_id, recent.answer_id]
+    assert "Overdue" not in _text(soup.select_one(".moderation-queue"))
+
+
+def test_the_list_of_concerns_holds_flags_in_any_state_until_an_action_is_recorded(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    flagged = _item(db_session, demo["flagged"], "not_worked")
+    client = _signed_in(app, CODER)
+    assert _post(client, f"{QUEUE}/{flagged.answer_id}/approve").status_code == 303
+    soup = page(client, f"{QUEUE}?status=concerns")
+    assert "Concerns with no action recorded (1)" in _text(soup)
+    (row,) = soup.select(".moderation-queue__item")
+    assert _ids(soup) == [flagged.answer_id] and "Approved" in _text(row)
+    _post(client, f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "no_action"})
+    soup = page(client, f"{QUEUE}?status=concerns")
+    assert "Concerns with no action recorded (0)" in _text(soup)
+    assert "Every flagged answer has an action recorded." in _text(soup)
+
+
+# --- the whole response on one screen, keyboard order -----------------------------------------------
+
+
+def test_an_answer_shows_the_rest_of_the_familys_response_and_the_decision_near_the_top(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    flagged = _item(db_session, demo["flagged"], "not_worked")
+    named = _item(db_session, demo["flagged"], "worked_well")
+    client = _signed_in(app, CODER)
+    _post(client, f"{QUEUE}/{named.answer_id}/hold")
+    soup = page(client, f"{QUEUE}/{flagged.answer_id}")
+    family = soup.select_one(".moderation-family")
+    assert family is not None
+    rows = {_text(row.find("dt")): _text(row.find("dd")) for row in family.select(".moderation-family__row")}
+    # Closed questions, as the family answered them.
+    assert any("11 to 15" in value or "11-15" in value for value in rows.values()), rows
+    assert "What has not worked well?" not in rows  # this answer is shown once, above
+    # The other free-text answers: redacted, with their moderation status and a link.
+    worked = next(value for key, value in rows.items() if "worked well" in key)
+    assert "[name] at [school] listens" in worked and "Mrs Patel" not in _text(family)
+    assert worked.endswith(f"Answer {named.answer_id} : held")
+    assert family.select_one(f"a[href='{QUEUE}/{named.answer_id}']") is not None
+    # The decision comes before the redaction tools and the family's answers.
+    html = str(soup)
+    assert html.index('id="decision"') < html.index('id="redactions"') < html.index('id="family-heading"')
+    # The shortcuts panel is first in the page (shown by the script), with the keys it promises.
+    main = soup.select_one("main")
+    assert main is not None and main.find("div")["class"] == ["moderation-shortcuts"]
+    assert soup.select_one("form[data-moderation-approve]") and soup.select_one("form[data-moderation-hold]")
+    assert soup.select_one("script[src$='moderation.js']") is not None
+    assert (
+        not soup.select("main script:not([src])") and "onclick" not in html
+    )  # the CSP allows no inline code
+
+
+def test_approving_goes_on_to_the_answer_after_this_one(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    client = _signed_in(app, LEAD)
+    first = page(client, QUEUE)
+    order = _ids(first)
+    second = page(client, f"{QUEUE}/{order[1]}")  # skipped the first with "next"
+    assert second.select_one("a[rel=prev]")["href"] == f"{QUEUE}/{order[0]}"
+    assert second.select_one("a[rel=next]")["href"] == f"{QUEUE}/{order[2]}"
+    response = _post(client, f"{QUEUE}/{order[1]}/approve")
+    assert response.location == f"{QUEUE}/{order[2]}"  # not back to the skipped one
+    response = _post(client, f"{QUEUE}/{order[2]}/hold")
+    assert response.location == f"{QUEUE}/{order[3]}"
+    # The last answer of the list: on to the first one still waiting.
+    response = _post(client, f"{QUEUE}/{order[-1]}/approve")
+    assert response.location == f"{QUEUE}/{order[0]}"
+
+
+# --- bulk approval ------------------------------------------------------------------------------
+
+
+def _clean_ids(session: Session, demo: dict[str, str]) -> list[int]:
+    return sorted(
+        _item(session, demo[which], key).answer_id
+        for which, key in (
+            ("plain", "worked_well"),
+            ("plain", "not_worked"),
+            ("plain", "one_change"),
+            ("flagged", "one_change"),
+        )
+    )
+
+
+def test_bulk_approval_lists_the_clean_answers_and_approves_exactly_those(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    client = _signed_in(app, CODER)
+    queue_page = page(client, QUEUE)
+    link = queue_page.select_one(".moderation-bulk a")
+    assert _text(link) == "Approve 4 answers with no flags and no redactions"
+    sure = page(client, link["href"])
+    shown = [int(field["value"]) for field in sure.select("input[name=answer_id]")]
+    assert shown == _clean_ids(db_session, demo)
+    assert "The SENCO listens and rings me back." in _text(sure)
+    # Meanwhile: one is held, one gets a redaction, and a new clean answer arrives (not shown: not approved).
+    held, redacted = shown[0], shown[1]
+    other = _signed_in(app, LEAD)
+    _post(other, f"{QUEUE}/{held}/hold")
+    _post(other, f"{QUEUE}/{redacted}/redact", {"phrase": "a", "kind": "name"})
+    newcomer = _item(db_session, _send(app, db_session), "one_change").answer_id
+    flagged = _item(db_session, demo["flagged"], "not_worked").answer_id
+    fields = [("answer_id", str(answer_id)) for answer_id in [*shown, flagged, 99999999]]
+    token = csrf_token(sure)
+    response = client.post(f"{QUEUE}/bulk", data=MultiDict([*fields, ("csrf_token", token)]))
+    assert response.status_code == 303 and response.location == QUEUE
+    message = _text(page(client, QUEUE))
+    assert "Approved 2 answers" in message and "4 answers changed after the list was shown" in message
+    db_session.expire_all()
+    statuses = {answer_id: db_session.get(ModerationItem, answer_id).status for answer_id in shown}
+    assert statuses == {held: HELD, redacted: PENDING, shown[2]: APPROVED, shown[3]: APPROVED}
+    for answer_id in shown[2:]:
+        done = db_session.get(ModerationItem, answer_id)
+        assert done.original is None and done.decided_by == user_id(db_session, CODER)
+        assert db_session.get(CodedAnswer, answer_id) is not None  # coded, as after one approval
+    assert db_session.get(ModerationItem, flagged).status == PENDING  # not clean: never approved in bulk
+    assert db_session.get(ModerationItem, newcomer).status == PENDING  # not on the list: left alone
+    assert db_session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "moderation.bulk_approve POST")
+    )
+
+
+def test_bulk_approval_with_nothing_clean_says_so(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    client = _signed_in(app, LEAD)
+    for answer_id in _clean_ids(db_session, demo):
+        _post(client, f"{QUEUE}/{answer_id}/approve")
+    assert page(client, QUEUE).select_one(".moderation-bulk") is None
+    assert "No waiting answer is free of flags" in _text(page(client, f"{QUEUE}/bulk"))
+    response = _post(client, f"{QUEUE}/bulk", {"answer_id": "abc"})
+    assert response.status_code == 303 and "Approved 0 answers" in _text(page(client, QUEUE))
+
+
+def test_bulk_approval_is_for_moderators_of_this_forum_only(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    clean = _clean_ids(db_session, demo)
+    viewer = _signed_in(app, VIEWER)
+    assert viewer.get(f"{QUEUE}/bulk").status_code == 403
+    assert _post(viewer, f"{QUEUE}/bulk", {"answer_id": str(clean[0])}).status_code == 403
+    make_survey(db_session, make_forum(db_session, "other", "Other Forum"))
+    make_staff(db_session, "lead@other.example", forum_slug="other")
+    stranger = _signed_in(app, "lead@other.example")
+    assert not page(stranger, f"{QUEUE}/bulk").select("input[name=answer_id]")
+    _post(stranger, f"{QUEUE}/bulk", {"answer_id": str(clean[0])})
+    assert _item(db_session, demo["plain"], "worked_well").status == PENDING
+
+
+# --- what was done about a safeguarding concern ---------------------------------------------------
+
+
+def test_recording_a_safeguarding_action_shows_who_and_when_and_is_audited(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    from forum_app.moderation.models import SafeguardingAction
+
+    flagged = _item(db_session, demo["flagged"], "not_worked")
+    url = f"{QUEUE}/{flagged.answer_id}"
+    client = _signed_in(app, CODER)
+    soup = page(client, url)
+    assert "Nobody has recorded an action yet" in _text(soup)
+    choices = [_text(label) for label in soup.select("form[data-safeguarding-form] label")]
+    assert "Referred to children’s social care (front door or MASH)" in choices
+    assert "Reviewed: no action needed" in choices and not soup.select(
+        "form[data-safeguarding-form] textarea"
+    )
+    response = _post(client, f"{url}/safeguarding", {"action": "social_care"})
+    assert response.status_code == 303 and response.location == f"{url}#safeguarding"
+    soup = page(client, url)
+    (recorded,) = [_text(li) for li in soup.select(".moderation-actions li")]
+    assert recorded.startswith(
+        "Referred to children’s social care (front door or MASH): recorded by " + CODER
+    )
+    assert format_date(today()) in recorded
+    _post(_signed_in(app, LEAD), f"{url}/safeguarding", {"action": "lead_told"})
+    db_session.expire_all()
+    rows = db_session.scalars(select(SafeguardingAction).order_by(SafeguardingAction.id)).all()
+    assert [(row.action, row.recorded_by, row.forum_id) for row in rows] == [
+        ("social_care", user_id(db_session, CODER), flagged.forum_id),
+        ("lead_told", user_id(db_session, LEAD), flagged.forum_id),
+    ]
+    events = db_session.scalars(
+        select(AuditEvent.object_id).where(AuditEvent.action == "moderation.record_safeguarding POST")
+    ).all()
+    assert events == [str(flagged.answer_id)] * 2
+    assert "recorded a safeguarding action" in _text(page(_signed_in(app, LEAD), "/staff/audit"))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose what was done about this concern."),
+        ({"action": "told my neighbour"}, "Choose what was done about this concern."),
+        ({"action": "x" * 5000}, "Choose what was done about this concern."),
+    ],
+)
+def test_a_safeguarding_action_must_be_one_of_the_list(
+    app: Flask, db_session: Session, demo: dict[str, str], data: dict[str, str], message: str
+) -> None:
+    from forum_app.moderation.models import SafeguardingAction
+
+    flagged = _item(db_session, demo["flagged"], "not_worked")
+    response = _post(_signed_in(app, CODER), f"{QUEUE}/{flagged.answer_id}/safeguarding", data)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert _summary(soup) == [message]
+    assert soup.select_one("[data-error-summary] a")["href"] == "#safeguarding-action"
+    assert soup.select("#safeguarding-action") and soup.select_one("#safeguarding-error") is not None
+    assert db_session.scalar(select(func.count()).select_from(SafeguardingAction)) == 0
+
+
+def test_safeguarding_actions_only_for_flagged_answers_by_moderators_of_this_forum(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    from forum_app.moderation.models import SafeguardingAction
+
+    flagged = _item(db_session, demo["flagged"], "not_worked")
+    plain = _item(db_session, demo["plain"], "worked_well")
+    coder = _signed_in(app, CODER)
+    assert page(coder, f"{QUEUE}/{plain.answer_id}").select_one("form[data-safeguarding-form]") is None
+    refused = _post(coder, f"{QUEUE}/{plain.answer_id}/safeguarding", {"action": "police"})
+    assert refused.status_code == 200 and "no safeguarding concern" in _text(
+        BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    )
+    assert (
+        _post(
+            _signed_in(app, VIEWER), f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "police"}
+        ).status_code
+        == 403
+    )
+    make_survey(db_session, make_forum(db_session, "other", "Other Forum"))
+    make_staff(db_session, "lead@other.example", forum_slug="other")
+    stranger = _signed_in(app, "lead@other.example")
+    assert (
+        _post(stranger, f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "police"}).status_code == 404
+    )
+    assert db_session.scalar(select(func.count()).select_from(SafeguardingAction)) == 0
+
+
+# --- the staff home page --------------------------------------------------------------------------
+
+
+def test_the_staff_home_page_shows_unactioned_concerns_first_until_an_action_is_recorded(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    flagged = _item(db_session, demo["flagged"], "not_worked")
+    _flag(app, db_session, today() - timedelta(days=14))
+    client = _signed_in(app, LEAD)
+    home = page(client, "/staff/responses")
+    main = home.select_one("main")
+    assert main is not None
+    alert = main.find(True)  # the first thing on the page
+    assert alert.has_attr("data-safeguarding-alert")
+    assert "2 flagged answers have no action recorded, 1 overdue" in _text(alert)
+    assert "target of 2 working days" in _text(alert)
+    assert alert.select_one("a")["href"] == f"{QUEUE}?status=concerns"
+    # A viewer cannot act on it (and cannot open the queue): not shown.
+    assert page(_signed_in(app, VIEWER), "/staff/responses").select_one("[data-safeguarding-alert]") is None
+    # Recording an action on each takes it off.
+    _post(client, f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "lead_told"})
+    assert "1 flagged answer has no action recorded, 1 overdue" in _text(page(client, "/staff/responses"))
+    for answer_id in db_session.scalars(select(ModerationItem.answer_id).where(ModerationItem.flagged)):
+        _post(client, f"{QUEUE}/{answer_id}/safeguarding", {"action": "no_action"})
+    home = page(client, "/staff/responses")
+    assert home.select_one("[data-safeguarding-alert]") is None
+    assert "concern" not in _text(home.select_one(".header__nav"))
+
+
+# --- the spam folder ------------------------------------------------------------------------------
+
+
+def test_the_spam_folder_shows_the_redacted_text_of_each_response(
+    app: Flask, db_session: Session, demo: dict[str, str]
+) -> None:
+    named = _item(db_session, demo["flagged"], "worked_well")
+    client = _signed_in(app, LEAD)
+    _post(client, f"{QUEUE}/{named.answer_id}/spam")
+    soup = page(client, "/staff/responses?folder=spam")
+    (row,) = soup.select("tbody tr")
+    texts = [_text(li) for li in row.select(".spam-texts li")]
+    assert "“[name] at [school] listens and rings me back.”" in texts
+    assert any("Therapy at [name] helped" in text for text in texts)
+    assert (
+        "Mrs Patel" not in _text(soup) and "Oakfield" not in _text(soup) and "Hope House" not in _text(soup)
+    )
+    assert "No written answers" not in _text(row)
