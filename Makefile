@@ -52,6 +52,7 @@ format: install-dev
 bench: install-dev
 	$(BIN)/python bench/coder_speed.py
 	$(BIN)/python bench/workspace_page.py
+	$(BIN)/python bench/queue_keyboard.py
 	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/moderation_heldout.py --quiet
 	$(BIN)/python bench/duplicates.py
