@@ -12,12 +12,27 @@ Why not Presidio: it pulls spaCy (about 400 MB), and one analyze call takes abou
 regex-only mode; its UK recognisers miss what parents write here (spaced-out or spelled-out
 digits, " at " emails, Ofcom drama numbers, lower-case names, school names), so the rules below
 would be needed anyway. See forum_app/moderation/data/README.md for the name lists.
+
+Linear time on any input. Every pattern here is a standard-library pattern written so that each
+position of the text is read in one way only: no quantified group holds another quantifier over
+characters the group's neighbour can also take; repeats over a run start where the run starts (a
+lookbehind), are possessive (``*+``, ``{1,64}+``) or atomic (``(?>...)``), and every gap or repeated
+part is bounded (``{1,3}`` spaces, at most 64 characters of an email's local part, 4 parts of a name,
+8 words of a school's name). The school name, which used to be one pattern over any run of
+capitalised words (exponential on "St St St ... School"), is now found from its setting word and read
+backwards word by word. Why not RE2 (``google-re2``): these detectors rely on lookarounds
+(a run of digits not after a letter, a name part not followed by "'s") and on Unicode word
+boundaries (names and digits in any script), which RE2 does not have (its word boundary is ASCII only);
+rewriting them as RE2 patterns plus Python checks would
+change what is found, where bounded standard patterns keep it. ``bench/pathological.py`` times every
+detector on hostile inputs; ``tests/moderation/test_pathological.py`` checks what they return.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -154,9 +169,12 @@ _NUMBER_WORDS = {
 }
 _REPEAT_WORDS = {"double": 2, "triple": 3, "treble": 3}
 _DIGIT_WORDS = "zero|oh|nought|nil|one|two|three|four|five|six|seven|eight|nine|double|triple|treble"
-_DIGIT_TOKEN = rf"(?:\d+|(?:{_DIGIT_WORDS})\b)"
+_DIGIT_TOKEN = rf"(?:\d++|(?:{_DIGIT_WORDS})\b)"
+# A token cannot follow a token without a separator (digits are taken possessively, a word ends at \b),
+# so each position of a run is read one way only.
 _RUN_RE = re.compile(
-    rf"(?<![\w/])(?:\+\s?|\(\s?)?{_DIGIT_TOKEN}(?:[ \t\-.()\u00a0,]{{0,3}}{_DIGIT_TOKEN})*", re.IGNORECASE
+    rf"(?<![\w/])(?:\+\s?|\(\s?)?{_DIGIT_TOKEN}(?>[ \t\-.()\u00a0,]{{0,3}}{_DIGIT_TOKEN})*+",
+    re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(_DIGIT_TOKEN, re.IGNORECASE)
 _NHS_CONTEXT_RE = re.compile(r"\bnhs\b[^\n]{0,20}$", re.IGNORECASE)
@@ -265,14 +283,18 @@ _TLDS = _words(
     com org net uk gov nhs ac edu info io me co biz online email mail live scot wales london cymru
     """
 )
-_DOT = r"(?:\.|[ \t]*[\(\[\{]dot[\)\]\}][ \t]*|[ \t]+dot[ \t]+)"
+_DOT = r"(?:\.|[ \t]{0,3}[\(\[\{]dot[\)\]\}][ \t]{0,3}|[ \t]{1,3}dot[ \t]{1,3})"
+# A local part starts where its run of characters starts (so a long run is read once, not from each of
+# its positions) and is at most 64 characters, as in RFC 5321; labels are at most 63, at most 8 of them.
 _EMAIL_RE = re.compile(
-    r"[\w.+'\-]+[ \t]*[@\uff20\ufe6b][ \t]*[\w\-]+(?:(?:\.|[ \t]*[\(\[\{]dot[\)\]\}][ \t]*)[\w\-]+)+"
+    r"(?<![\w.+'\-])[\w.+'\-]{1,64}+[ \t]{0,3}[@\uff20\ufe6b][ \t]{0,3}[\w\-]{1,63}+"
+    r"(?:(?:\.|[ \t]{0,3}[\(\[\{]dot[\)\]\}][ \t]{0,3})[\w\-]{1,63}+){1,8}"
 )
 # Written to dodge filters: "sam dot jones at gmail dot com", "mum (at) yahoo (dot) co (dot) uk".
 _EMAIL_WORDS_RE = re.compile(
-    rf"(?<![\w+'\-])[\w+'\-]+(?:{_DOT}[\w+'\-]+)*(?P<at>[ \t]*[\(\[\{{]at[\)\]\}}][ \t]*|[ \t]+at[ \t]+)"
-    rf"[\w\-]+(?:{_DOT}[\w\-]+)+",
+    rf"(?<![\w+'\-])[\w+'\-]{{1,64}}+(?:{_DOT}[\w+'\-]{{1,64}}+){{0,6}}"
+    rf"(?P<at>[ \t]{{0,3}}[\(\[\{{]at[\)\]\}}][ \t]{{0,3}}|[ \t]{{1,3}}at[ \t]{{1,3}})"
+    rf"[\w\-]{{1,63}}+(?:{_DOT}[\w\-]{{1,63}}+){{1,8}}",
     re.IGNORECASE,
 )
 
@@ -290,10 +312,12 @@ def _find_emails(text: str) -> Iterator[Found]:
         yield Found("email", match.start(), match.end(), "email (spelled out)")
 
 
+# A bare domain starts where its dotted run starts and has at most 10 labels of at most 63 characters.
 _URL_RE = re.compile(
-    r"\b(?:https?://|www\.)[^\s<>\"']+"
-    r"|\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:com|org|net|co\.uk|org\.uk|gov\.uk|nhs\.uk|ac\.uk|uk|io|info)\b"
-    r"(?:/[^\s<>\"']*)?",
+    r"\b(?:https?://|www\.)[^\s<>\"']{1,2000}+"
+    r"|(?<![\w.\-])[a-z0-9][a-z0-9\-]{0,62}+(?:\.[a-z0-9\-]{1,63}+){0,10}"
+    r"\.(?:com|org|net|co\.uk|org\.uk|gov\.uk|nhs\.uk|ac\.uk|uk|io|info)\b"
+    r"(?:/[^\s<>\"']{0,2000}+)?",
     re.IGNORECASE,
 )
 
@@ -331,7 +355,7 @@ def _find_dobs(text: str) -> Iterator[Found]:
 
 _REFERENCE_RE = re.compile(
     r"\b(?:ref(?:erence)?|case(?:[ \t]+(?:no|number|ref))?|claim(?:[ \t]+no)?)\.?(?:[ \t]+(?:no\.?|number))?"
-    r"[ \t]*[:#]?[ \t]*(?:(?:is|was)[ \t]+)?(?P<ref>[A-Z0-9][A-Z0-9/\-]{3,})",
+    r"[ \t]*[:#]?[ \t]*(?:(?:is|was)[ \t]+)?(?P<ref>[A-Z0-9][A-Z0-9/\-]{3,40}+)",
     re.IGNORECASE,
 )
 
@@ -368,22 +392,23 @@ def _find_addresses(text: str) -> Iterator[Found]:
 # Schools and settings
 
 _SETTING = (
-    r"(?:Primary(?:[ \t]+School)?|Junior(?:s|[ \t]+School)?|Infants?(?:[ \t]+School)?"
-    r"|Nursery(?:[ \t]+School)?|Academy|School|College|High(?:[ \t]+School)?"
-    r"|Sixth[ \t]+Form(?:[ \t]+College)?|Pre-?school|Grammar(?:[ \t]+School)?"
-    r"|Secondary(?:[ \t]+School)?|Specialist[ \t]+College|Special[ \t]+School|Free[ \t]+School|UTC|PRU"
-    r"|Children['’]s[ \t]+Centre|[Rr]espite[ \t]+(?:[Uu]nit|[Cc]entre|[Hh]ome)|Federation)"
+    r"(?:Primary(?:[ \t]{1,3}School)?|Junior(?:s|[ \t]{1,3}School)?|Infants?(?:[ \t]{1,3}School)?"
+    r"|Nursery(?:[ \t]{1,3}School)?|Academy|Acad|School|Sch|College|High(?:[ \t]{1,3}School)?"
+    r"|Sixth[ \t]{1,3}Form(?:[ \t]{1,3}College)?|Pre-?school|Grammar(?:[ \t]{1,3}School)?"
+    r"|Secondary(?:[ \t]{1,3}School)?|Specialist[ \t]{1,3}College|Special[ \t]{1,3}School"
+    r"|Free[ \t]{1,3}School|UTC|PRU"
+    r"|Children['’]s[ \t]{1,3}Centre|[Rr]espite[ \t]{1,3}(?:[Uu]nit|[Cc]entre|[Hh]ome)|Federation)"
 )
-_CAPWORD = r"(?:St\.?|[A-Z][\w'’\-]*)"
-_SCHOOL_RE = re.compile(
-    rf"\b(?P<prefix>{_CAPWORD}(?:[ \t]+(?:{_CAPWORD}|of|&|on|upon|the|de))*?)"
-    rf"(?:[ \t]+(?:C[ \t]+of[ \t]+E|CofE|CE|C\.E\.|RC|R\.C\.|Catholic|Church[ \t]+of[ \t]+England|Methodist"
-    rf"|Community|Church|Junior|Infant|Primary|Free|Specialist))*"
-    rf"[ \t]+{_SETTING}\b"
-)
+# The setting word is found first; the school's own name is then read backwards from it, word by word,
+# at most ``_SCHOOL_WORDS`` words (so a run of capitalised words costs the same as any other text).
+_SETTING_RE = re.compile(rf"\b{_SETTING}\b")
+_SCHOOL_WORDS = 8
+_CAPWORD_RE = re.compile(r"St\.?|[A-Z][\w'’\-]{0,40}")
+_SCHOOL_JOINERS = frozenset({"of", "&", "on", "upon", "the", "de", "C.E.", "R.C."})
+_SPACED_WORD_RE = re.compile(r"\S{1,60}")
 _SCHOOL_LOWER_RE = re.compile(
-    r"\b(?P<prefix>[a-z][a-z'’\-]+)[ \t]+(?:primary|junior|juniors|infants|academy|college|school|high school"
-    r"|sixth form|nursery)\b"
+    r"\b(?P<prefix>[a-z][a-z'’\-]{1,40}+)[ \t]{1,3}(?:primary|junior|juniors|infants|academy|acad|college"
+    r"|school|high[ \t]school|sixth[ \t]form|nursery)\b"
 )
 # Words that make "X School" generic rather than a name ("the School", "Special School", "our Academy").
 _GENERIC = _words(
@@ -401,17 +426,57 @@ _GENERIC = _words(
     proper actual big small whole main
     """
 )
-_LOWER_CUE_RE = re.compile(r"\b(?:at|to|from|attends|attending|attended|in)[ \t]+$", re.IGNORECASE)
+_LOWER_CUE_RE = re.compile(r"\b(?:at|to|from|attends|attending|attended|in)[ \t]{1,3}$", re.IGNORECASE)
+# "St Mary's", "Saint Anne": a school or a church, never a person (a "St" name is not a first name).
+_SAINT_RE = re.compile(r"\b(?:St\.?|Saint|ST\.?|SAINT)[ \t]{1,3}[A-Z][\w'’\-]{0,40}+")
+_SAINT_LOWER_RE = re.compile(r"\b(?:st\.?|saint)[ \t]{1,3}(?P<name>[a-z][a-z'’]{2,40}+)")
+# "at QEGS", "from KEGS", "to RGS": an all-capitals name of a school ending in S, GS or HS, after a cue.
+_ACRONYM_RE = re.compile(
+    r"\b(?i:at|to|from|attends|attended|attending|attend|goes[ \t]to|went[ \t]to)[ \t]{1,3}"
+    r"(?P<school>[A-Z]{1,5}(?:GS|HS|S))\b"
+)
+_NOT_SCHOOL_ACRONYMS = _words(
+    """
+    CAMHS NHS SENDIASS SENDIAS IPSEA EPS GPS TAS OTS IEPS EHCPS SATS GCSES CDCS ABS PIPS LAS SLTS SALTS
+    ADHS OCDS DLAS SENCOS CSS IT'S ITS HIS HERS OURS YES US BUS GAS AS IS THIS ALWAYS DAYS WAYS
+    THINGS ASS DOCS MEDS PJS CLASS SCHOOLS WEEKS MONTHS YEARS
+    """
+)
+
+
+def _capital_or_joiner(word: str) -> bool:
+    return word in _SCHOOL_JOINERS or _CAPWORD_RE.fullmatch(word) is not None
+
+
+def _school_name_start(text: str, tokens: list[re.Match[str]], starts: list[int], at: int) -> int | None:
+    """Where the school's own name before the setting word at ``at`` starts, or None if it has none."""
+    index = bisect_left(starts, at)
+    words: list[re.Match[str]] = []
+    edge = at
+    while index > 0 and len(words) < _SCHOOL_WORDS:
+        token = tokens[index - 1]
+        gap = text[token.end() : edge]
+        if not gap or "\n" in gap or len(gap) > 3 or not _capital_or_joiner(token.group()):
+            break
+        words.append(token)
+        edge = token.start()
+        index -= 1
+    words.reverse()
+    while words and words[0].group() in _SCHOOL_JOINERS:
+        words.pop(0)  # the name starts with a capital: "the" in "at the Oak Academy" is not part of it
+    first = next((word for word in words if word.group().lower().strip(".") not in _GENERIC), None)
+    return None if first is None else first.start()
 
 
 def _find_schools(text: str) -> Iterator[Found]:
-    for match in _SCHOOL_RE.finditer(text):
-        words = list(re.finditer(r"\S+", match.group("prefix")))
-        kept = [word for word in words if word.group().lower().strip(".") not in _GENERIC]
-        if not kept:
-            continue  # "the School", "Special School"
-        first = next(i for i, word in enumerate(words) if word.group().lower().strip(".") not in _GENERIC)
-        yield Found("school", match.start("prefix") + words[first].start(), match.end(), "school pattern")
+    settings = list(_SETTING_RE.finditer(text))
+    if settings:
+        tokens = list(_SPACED_WORD_RE.finditer(text))
+        starts = [token.start() for token in tokens]
+        for match in settings:
+            start = _school_name_start(text, tokens, starts, match.start())
+            if start is not None:  # "the School", "Special School" have no name of their own
+                yield Found("school", start, match.end(), "school pattern")
     for match in _SCHOOL_LOWER_RE.finditer(text):
         prefix = match.group("prefix").lower()
         if prefix in _GENERIC or prefix in NOT_NAMES or prefix.endswith(("'s", "’s")):
@@ -419,6 +484,18 @@ def _find_schools(text: str) -> Iterator[Found]:
         if _is_common(prefix) and not _LOWER_CUE_RE.search(text[max(0, match.start() - 12) : match.start()]):
             continue
         yield Found("school", match.start(), match.end(), "school pattern (lower case)")
+    for match in _SAINT_RE.finditer(text):
+        yield Found("school", match.start(), match.end(), "saint")
+    for match in _SAINT_LOWER_RE.finditer(text):
+        name = match.group("name").removesuffix("'s").removesuffix("’s")
+        cue = _LOWER_CUE_RE.search(text[max(0, match.start() - 12) : match.start()])
+        if cue or _is_first_name(name) or _is_first_name(name.removesuffix("s")) or not _is_common(name):
+            yield Found("school", match.start(), match.end(), "saint (lower case)")
+    for match in _ACRONYM_RE.finditer(text):
+        acronym = match.group("school")
+        if acronym in _NOT_SCHOOL_ACRONYMS or acronym[:-1].lower() in NOT_NAMES or len(acronym) < 3:
+            continue
+        yield Found("school", match.start("school"), match.end("school"), "acronym")
 
 
 def _find_deny_list(text: str, terms: Iterable[str], kind: str) -> Iterator[Found]:
@@ -434,7 +511,9 @@ def _find_deny_list(text: str, terms: Iterable[str], kind: str) -> Iterator[Foun
 # ---------------------------------------------------------------------------------------------
 # Names
 
-_NAME_WORD = r"[^\W\d_]+(?:['’\-](?![sS]\b)[^\W\d_]+)*"
+# At most 4 hyphenated or apostrophised parts of at most 40 letters: a run of "a-a-a-a" is not read
+# again to its end from each of its letters.
+_NAME_WORD = r"[^\W\d_]{1,40}+(?:['’\-](?![sS]\b)[^\W\d_]{1,40}+){0,4}+"
 _TITLE_RE = re.compile(
     rf"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Sir|Dame|Nurse|Sister|Rev|Revd|Father|Cllr|Councillor)"
     rf"|\b(?i:mr|mrs|ms|mx|dr))\.?[ \t]+(?P<name>{_NAME_WORD})"

@@ -201,12 +201,14 @@ class Matcher:
                 if number:
                     self._number.append(key)
         self._candidates: dict[str, tuple[tuple[int, int], ...]] = {}
+        # Only this many first letters of a word can fit a prefix: a 10,000-letter word costs no more.
+        self._longest_prefix = max(map(len, self._prefix), default=0)
 
     def candidates(self, word: str) -> tuple[tuple[int, int], ...]:
         found = self._candidates.get(word)
         if found is None:
             keys = list(self._exact.get(word, ()))
-            for length in range(1, len(word) + 1):
+            for length in range(1, min(len(word), self._longest_prefix) + 1):
                 keys.extend(self._prefix.get(word[:length], ()))
             if self._number and (word[:1].isdigit() or word in _NUMBER_WORDS):
                 keys.extend(self._number)

@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Same-length character fixes first: they keep every offset unchanged.
 _SAME_LENGTH = str.maketrans(
@@ -167,9 +168,13 @@ class Normalised:
         a, b = self.original_span(start, end)
         return self.original[a:b]
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        # Built once per text: a long text with thousands of edits maps each span in log time.
+        return [edit[0] for edit in self.edits]
+
     def _to_original(self, position: int, *, is_end: bool) -> int:
-        starts = [edit[0] for edit in self.edits]
-        index = bisect_right(starts, position) - 1
+        index = bisect_right(self._starts, position) - 1
         if index < 0:
             return position
         n_start, n_end, o_start, o_end = self.edits[index]
