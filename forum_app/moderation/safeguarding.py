@@ -1,10 +1,17 @@
 """Flag answers that suggest a risk of harm, so a moderator sees them first.
 
-``flag(text)`` looks for phrases in five groups (self-harm, suicide, abuse, a child in danger, a
-parent at breaking point). A missed flag is worse than an extra one, so the lists are broad and
-negation only cancels a phrase when it plainly denies it ("she has never self-harmed", "no
-concerns about abuse"). Phrases that carry their own negation ("doesn't want to live") are
-patterns of their own and are never cancelled.
+Two readers, and an answer is flagged when either worries:
+
+- phrase rules, for what is said outright ("self-harming", "wants to kill himself"). Negation only
+  cancels a phrase when it plainly denies it ("she has never self-harmed", "no concerns about
+  abuse"); phrases that carry their own negation ("doesn't want to live") are never cancelled.
+- a classifier (``risk_model``) trained on many examples of the ways people write about harm
+  indirectly: euphemism, everyday words, text-speak, misspellings. It reads long answers sentence by
+  sentence, so one worrying sentence in a long complaint is not drowned out.
+
+Each reason is one of the twelve categories of the statutory guidance (``risk_model.CATEGORIES``);
+a category only the classifier saw reads "<category> (reads like it)". Reasons never quote the answer
+(they may be sent by email); ``Flag.details`` says what matched, for a moderator's screen.
 
 A flag is a prompt for a human, not a judgement: moderators follow the forum's safeguarding policy.
 """
@@ -14,200 +21,330 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from forum_app.moderation import risk_model
+from forum_app.moderation.risk_model import CATEGORIES
+
+SELF_HARM = CATEGORIES["self_harm"]
+SUICIDE = CATEGORIES["suicide"]
+EATING = CATEGORIES["eating"]
+NEGLECT = CATEGORIES["neglect"]
+PHYSICAL = CATEGORIES["physical_abuse"]
+SEXUAL = CATEGORIES["sexual_abuse"]
+EMOTIONAL = CATEGORIES["emotional_abuse"]
+DOMESTIC = CATEGORIES["domestic_abuse"]
+SERVICE = CATEGORIES["adult_in_service"]
+RESTRAINT = CATEGORIES["restraint_exclusion"]
+EXPLOITATION = CATEGORIES["exploitation_bullying"]
+BREAKING_POINT = CATEGORIES["parent_breaking_point"]
+CLASSIFIER_MARK = " (reads like it)"
+MAX_READ_CATEGORIES = 2  # the classifier names at most this many categories, the likeliest first
+MAX_PHRASE = 60  # characters of a matched phrase kept in ``details``
+
 _SELF = r"(?:him|her|them|my|your|our)sel(?:f|ves)|themself"
+_OBJ = r"(?:him|her|them|me|my|our|the\s+(?:child|children|kids|pupils|baby))"
 
 
 @dataclass(frozen=True, slots=True)
 class Flag:
     flagged: bool
-    reasons: tuple[str, ...] = ()
-    phrases: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # categories, for a moderator and for alerts; never the answer's words
+    phrases: tuple[str, ...] = ()  # the words the rules matched
+    details: tuple[str, ...] = ()  # one per reason: what matched ("suicide: the words 'end it all'")
+    risk: float = 0.0  # the classifier's chance that the most worrying piece is about harm
 
     def __bool__(self) -> bool:
         return self.flagged
 
 
-# (reason, pattern). Patterns are case-insensitive and run over the text with runs of spaces collapsed.
+# (category, pattern). Patterns are case-insensitive and run over the text with runs of spaces
+# collapsed. Every pattern is linear-time: no nested repeats, no ambiguous alternation under a repeat,
+# bounded gaps.
 _RULES: tuple[tuple[str, str], ...] = (
-    # self-harm
-    ("self-harm", r"\bself[- ]?harm\w*|\bself[- ]?injur\w*"),
+    (SELF_HARM, r"\bself[- ]?harm\w*|\bself[- ]?injur\w*|\bself[- ]?inflicted"),
     (
-        "self-harm",
-        rf"\b(?:cut|cuts|cutting|burn|burns|burning|burnt|hurt|hurts|hurting|harm|harms|harming|scratch\w*|hit|hits|hitting|bit|bite|bites|biting|punch\w*|starv\w*)\s+(?:{_SELF})\b",
+        SELF_HARM,
+        rf"\b(?:cut|cuts|cutting|burn|burns|burning|burnt|hurt|hurts|hurting|harm|harms|harming|scratch\w*|hit|hits|hitting|bit|bite|bites|biting|punch\w*)\s+(?:{_SELF})\b",
     ),
-    ("self-harm", r"\b(?:bang\w*|hit\w*|smash\w*)\s+(?:his|her|their|my)\s+head\b|\bhead[- ]?bang\w*"),
+    (SELF_HARM, r"\b(?:bang\w*|hit\w*|smash\w*)\s+(?:his|her|their)\s+head\b|\bhead[- ]?bang\w*"),
     (
-        "self-harm",
+        SELF_HARM,
         r"\bscratches\s+(?:all\s+)?(?:up|on|over|down)\b"
-        r"|\bcuts\s+(?:on|up|all over)\s+(?:his|her|their|my)\s+(?:arms?|legs?|wrists?)",
+        r"|\bcuts\s+(?:on|up|all over)\s+(?:his|her|their|my)\s+(?:arms?|legs?|wrists?|thighs?)",
     ),
+    (SELF_HARM, r"\bvoices\s+telling\b"),
+    (EATING, rf"\bstarv\w*\s+(?:{_SELF})\b"),
     (
-        "self-harm",
-        r"\b(?:stopped|stop|not|isn't|isnt|barely|hardly)\s+eating\b|\beating\s+disorder|\banorexi\w*|\bbulimi\w*",
+        EATING,
+        r"\b(?:stopped|stop|not|isn't|isnt|barely|hardly)\s+eating\b|\beating\s+disorder|\banorexi\w*|\bbulimi\w*"
+        r"|\bmaking\s+(?:her|him|them|my)sel(?:f|ves)\s+sick\b",
     ),
-    ("self-harm", r"\boverdos\w*|\btook\s+(?:an?\s+)?(?:load|lot|bunch|handful)\s+of\s+(?:pills|tablets)"),
-    ("self-harm", r"\bvoices\s+telling\b"),
-    # suicide
+    (SUICIDE, r"\boverdos\w*|\btook\s+(?:an?\s+)?(?:load|lot|bunch|handful)\s+of\s+(?:pills|tablets)"),
     (
-        "suicide",
+        SUICIDE,
         r"\bsuicid\w*|\bkill(?:ing|s|ed)?\s+(?:"
         + _SELF
         + r")\b|\bend(?:ing)?\s+(?:it\s+all|(?:his|her|my|their)\s+(?:own\s+)?life)\b",
     ),
     (
-        "suicide",
+        SUICIDE,
         r"\b(?:wants?|wanted|wanting|wish\w*)\s+(?:to\s+)?(?:die|be\s+dead|not\s+(?:be\s+)?(?:here|alive|born))\b",
     ),
     (
-        "suicide",
+        SUICIDE,
         r"\bwish(?:es|ed)?\s+(?:s?he|i|they|he)\s+(?:was|were|had\s+never\s+been)\s+(?:dead|born|never\s+born)",
     ),
     (
-        "suicide",
+        SUICIDE,
         r"\b(?:doesn'?t|don'?t|didn'?t|does\s+not|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+(?:here|alive)|wake\s+up|exist)",
     ),
     (
-        "suicide",
+        SUICIDE,
         r"\bbetter\s+off\s+(?:dead|without\s+(?:me|him|her|us))|\bno\s+(?:reason|point)\s+(?:to|in)\s+(?:live|living|going\s+on)",
     ),
     (
-        "suicide",
+        SUICIDE,
         r"\b(?:take|took|taking)\s+(?:his|her|my|their)\s+own\s+life|\bhang(?:ing)?\s+(?:"
         + _SELF
         + r")|\bligature\w*|\bnoose",
     ),
-    ("suicide", r"\b(?:jump|jumping|throw\w*)\s+(?:off|from|in\s+front\s+of)\b"),
     (
-        "suicide",
-        r"\bthoughts\s+(?:i|he|she|you)\s+shouldn'?t|\bdark\s+thoughts|\bintrusive\s+thoughts|\bcan'?t\s+go\s+on\b",
-    ),
-    # abuse
-    (
-        "abuse",
-        r"\babus\w*|\bassault\w*|\bmaltreat\w*|\bneglect(?:ed|ing)?\b|\bgroom(?:ed|ing)\b|\bexploit\w*|\bcounty\s+lines|\bfgm\b",
+        SUICIDE,
+        r"\b(?:jump\w*|throw\w*\s+(?:him|her|my|them)sel(?:f|ves))\s+(?:off|from|in\s+front\s+of)\s+"
+        r"(?:a|an|the|his|her|my)\s+(?:bridge|building|roof|train|car|cliff|balcony|window|lorry|bus|motorway)",
     ),
     (
-        "abuse",
-        r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|punch\w*|kick(?:s|ed|ing)|slap\w*|smack\w*|shak(?:e|es|en|ing)|shook|strangl\w*|chok\w*|throttl\w*|pinch\w*|drag\w*|grab\w*|push(?:ed|es|ing)|shov\w*)\s+(?:him|her|them|me|my|our|the\s+(?:child|children|kids|pupils))\b",
+        SUICIDE,
+        r"\bthoughts\s+(?:i|he|she|you)\s+shouldn'?t|\bdark\s+thoughts|\bintrusive\s+thoughts|\bcan'?t\s+go\s+on\b(?!\s+(?:the|a|an|his|her|their|our|my|trips?|holiday|school|to)\b)",
+    ),
+    (NEGLECT, r"\bneglect(?:ed|ing)?\b"),
+    (SEXUAL, r"\bgroom(?:ed|ing)\b|\bfgm\b"),
+    (EXPLOITATION, r"\bexploit(?:ed|ing|ation)\b|\bcounty\s+lines"),
+    (
+        PHYSICAL,
+        r"\b(?:physical\w*\s+)?abus(?:e|ed|es|ing|ive)\b|\bassault\w*|\bmaltreat\w*",
     ),
     (
-        "abuse",
+        PHYSICAL,
+        r"\b(?:hit|hits|hitting|beats|beaten|beating|punch\w*|kick(?:s|ed|ing)|slap\w*|smack\w*|shak(?:es|en|ing)|shook|strangl\w*|chok\w*|throttl\w*|pinch\w*|drag\w*|grab\w*|push(?:ed|es|ing)|shov\w*)\s+"
+        + _OBJ
+        + r"\b",
+    ),
+    (
+        SERVICE,
+        r"\b(?:escorts?|(?:taxi|bus|minibus)\s+drivers?|passenger\s+assistants?|(?:teaching|classroom)\s+assistants?|TAs?"
+        r"|carers?|care\s+workers?|support\s+workers?|key\s*workers?|staff|teachers?|dinner\s+lad(?:y|ies)"
+        r"|lunchtime\s+supervisors?|nurses?|coach|tutor)\b.{0,40}?\b(?:slap|hit|punch|kick|grab|pinch|shov|drag|smack"
+        r"|squeez|twist|touch|strok|kiss)\w*\s+" + _OBJ + r"\b",
+    ),
+    (
+        RESTRAINT,
         r"\b(?:restrain\w*|restraint|pinned\s+(?:him|her|them)\s+down|held\s+(?:him|her|them)\s+down|seclu\w*)",
     ),
     (
-        "abuse",
+        RESTRAINT,
         r"\b(?:shut|shutting|locked|locking|lock)\s+(?:him|her|them)\s+(?:in|into)\b|\bin\s+a\s+cupboard\b",
     ),
     (
-        "abuse",
+        PHYSICAL,
         r"\bbruis\w*|\bburns?\s+on\s+(?:his|her|their)\b|\binjur(?:y|ies)\s+(?:he|she|they)\s+can'?t\s+explain|\bmarks\s+on\s+(?:his|her)\b",
     ),
     (
-        "abuse",
+        SEXUAL,
         r"\b(?:sexual\w*|touched\s+(?:him|her|them|me)|inappropriate(?:ly)?\s+touch\w*|indecent\w*|rape\w*|molest\w*)",
     ),
     (
-        "abuse",
+        DOMESTIC,
         r"\bdomestic\s+(?:violence|abuse)|\bviolen(?:t|ce)\s+(?:at\s+home|towards?\s+(?:him|her|me|us))|\bcoercive|\bcontrolling\s+behaviour",
     ),
     (
-        "abuse",
-        r"\bleft\s+(?:him|her|them)?\s*(?:in\s+a\s+)?(?:wet|soiled|dirty)\s+(?:pad|nappy|nappies|clothes)|\bdeserved\b|\bhumiliat\w*",
+        NEGLECT,
+        r"\bleft\s+(?:him|her|them)?\s*(?:in\s+a\s+)?(?:wet|soiled|dirty)\s+(?:pad|nappy|nappies|clothes)",
     ),
+    (EMOTIONAL, r"\bhumiliat\w*"),
     (
-        "abuse",
+        EMOTIONAL,
         r"\bscream(?:ed|ing|s)?\s+at\s+(?:him|her|them|the\s+child)|\bshouting\s+at\s+the\s+children|\bthreaten\w*\s+(?:to\s+)?(?:hit|hurt|kill)",
     ),
-    # child in danger
     (
-        "child in danger",
-        r"\b(?:not|isn'?t|isnt)\s+safe\b|\bunsafe\b|\bin\s+danger\b|\bdanger\s+to\s+(?:him|her|them|him\w*|others)|\bat\s+risk\b|\bsafety\b",
+        NEGLECT,
+        r"\b(?:not|isn'?t|isnt)\s+safe\b|\bunsafe\b|\bin\s+danger\b|\bdanger\s+to\s+(?:him|her|them|others)",
     ),
     (
-        "child in danger",
-        r"\bkeep\s+(?:him|her|them|us|everyone|the\s+others?)(?:\s+and\s+\w+(?:\s+\w+)?)?\s+safe\b|\bsafe\s+at\s+home\b",
+        BREAKING_POINT,
+        r"\b(?:can'?t|cannot|unable\s+to|struggl\w*\s+to|longer\s+(?:i|we)\s+can)\s+keep\s+(?:him|her|them|us|everyone|the\s+others?)"
+        r"(?:\s+and\s+\w+(?:\s+\w+)?)?\s+safe\b",
     ),
     (
-        "child in danger",
+        NEGLECT,
         r"\bran\s+(?:away|off|out)|\brunning\s+(?:away|off|out\s+into)|\babscond\w*|\bmissing\s+(?:from\s+home|overnight|for\s+hours)|\b(?:into|in)\s+the\s+road\b",
     ),
-    ("child in danger", r"\b(?:999|police|a\s*&\s*e|a\s+and\s+e|ambulance)\b|\bknife|\bweapon"),
+    (EXPLOITATION, r"\bknife|\bknives\b|\bweapon"),
     (
-        "child in danger",
-        r"\bno\s+(?:food|heating|electric\w*|gas|money\s+for\s+food)\b|\bleft\s+(?:alone|on\s+(?:his|her|their)\s+own)\b|\bhomeless",
+        NEGLECT,
+        r"\bno\s+(?:food|heating|electric\w*|money\s+for\s+food)\b|\bleft\s+(?:alone|on\s+(?:his|her|their)\s+own)\b|\bhomeless",
     ),
     (
-        "child in danger",
-        r"\b(?:hurt|harm|attack\w*|hit)\s+(?:his|her|their)\s+(?:sister|brother|siblings?|mum|dad|mother|father)|\block\s+(?:my|our)sel(?:f|ves)\s+in",
+        PHYSICAL,
+        r"\b(?:hurt|harm|attack\w*|hit)\s+(?:his|her|their)\s+(?:sister|brother|siblings?|mum|dad|mother|father)",
     ),
+    (BREAKING_POINT, r"\block\s+(?:my|our)sel(?:f|ves)\s+in"),
     (
-        "child in danger",
-        r"\bdrinking\b|\bdrunk\b|\bdrugs?\b|\bcaring\s+for\s+(?:my|his|her)\s+(?:mum|dad|brother|sister)|\bi\s+do\s+most\s+of\s+the\s+caring",
+        NEGLECT,
+        r"\b(?:started|been|is|keeps?|was)\s+drinking\b|\bdrunk\b|\bdrugs?\b|\bcaring\s+for\s+(?:my|his|her)\s+(?:mum|dad|brother|sister)|\bi\s+do\s+most\s+of\s+the\s+caring",
     ),
-    ("child in danger", r"\bsafeguarding\s+(?:referral|concern|issue)s?"),
-    # parent at breaking point
+    (NEGLECT, r"\bsafeguarding\s+(?:referral|concern|issue)s?"),
     (
-        "parent at breaking point",
+        BREAKING_POINT,
         r"\bbreaking\s+point|\bend\s+of\s+(?:my|our)\s+tether|\bat\s+(?:my|our)\s+wits'?\s+end|\brock\s+bottom",
     ),
     (
-        "parent at breaking point",
-        r"\b(?:can'?t|cannot|can\s+not|not|no\s+longer|struggling\s+to|unable\s+to)\s+cop(?:e|ing)\b|\bnot\s+coping\b",
+        BREAKING_POINT,
+        r"\b(?:i|we)(?:'m|'re|\s+am|\s+are)?\s+(?:just\s+|really\s+|honestly\s+)?(?:can'?t|cannot|can\s+not|not|no\s+longer|struggling\s+to|unable\s+to)\s+cop(?:e|ing)\b",
     ),
     (
-        "parent at breaking point",
-        r"\b(?:nervous\s+)?breakdown\b|\bfalling\s+apart|\bgoing\s+to\s+snap|\blos(?:e|ing)\s+my\s+mind|\bcan'?t\s+(?:do\s+this|take\s+(?:it|this|much\s+more))\b",
+        BREAKING_POINT,
+        r"\b(?:nervous|mental)\s+breakdown\b|\bhav(?:e|ing)\s+a\s+breakdown\b|\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+falling\s+apart"
+        r"|\bgoing\s+to\s+snap|\bcan'?t\s+(?:do\s+this\s+any\s*more|take\s+(?:it|this|much\s+more))\b",
     ),
     (
-        "parent at breaking point",
+        BREAKING_POINT,
         r"\b(?:put|putting|give|giving|hand|handing)\s+(?:him|her|them)\s+(?:into|in|up\s+to|over\s+to)\s+(?:care|social\s+services)|\bgive\s+(?:him|her|them)\s+up\b",
     ),
     (
-        "parent at breaking point",
-        r"\b(?:i|i'?m|i\s+am)\s+(?:scared|frightened|afraid|worried)\s+(?:i|i'?ll|that\s+i)\s+(?:will\s+|might\s+|could\s+)?(?:hurt|harm|lose\s+it)|\bi\s+might\s+hurt",
+        BREAKING_POINT,
+        r"\b(?:i|i'?m|i\s+am)\s+(?:scared|frightened|afraid|worried|terrified)\s+(?:i|i'?ll|that\s+i)\s+(?:will\s+|might\s+|could\s+)?(?:hurt|harm|lose\s+it|snap)"
+        r"|\bi\s+might\s+hurt|\bscared\s+of\s+what\s+i\s+(?:might|could|will)\s+do",
     ),
     (
-        "parent at breaking point",
-        r"\bscared\s+(?:he|she|they)(?:'ll|\s+will|\s+might)\s+(?:hurt|harm|kill|die)|\b(?:i'?m|i\s+am)\s+(?:so\s+)?desperate\b|\bplease\s+(?:can\s+someone\s+)?help\b",
+        SELF_HARM,
+        r"\bscared\s+(?:he|she|they)(?:'ll|\s+will|\s+might)\s+(?:hurt|harm|kill|die)",
+    ),
+    (BREAKING_POINT, r"\bexhausted\b.{0,60}\bthoughts\b"),
+    # Indirect but unmistakable ways of writing, one category each.
+    (
+        EATING,
+        r"\b(?:lost|losing|dropped|dropping)\s+(?:so\s+much\s+|a\s+lot\s+of\s+|loads\s+of\s+|more\s+)?weight\b"
+        r"|\b(?:lost|losing|dropped|dropping)\s+(?:nearly\s+|almost\s+|over\s+|about\s+)?(?:a|half\s+a|one|two|three|\d+)\s+(?:stone|kilos?|kg|pounds|lbs?)\b"
+        r"|\bweight\s+loss\b|\bunderweight\b|\bskin\s+and\s+bones?\b|\blaxatives?\b|\bBMI\b.{0,30}\blow\b"
+        r"|\b(?:not|hasn'?t|hasnt|haven'?t|havent)\s+(?:had|eaten)\s+(?:a\s+)?(?:proper\s+)?(?:meal|anything|food)"
+        r"|\brefus\w*\s+(?:to\s+eat|food|meals)\b|\bwon'?t\s+eat\s+(?:anything|at\s+all)",
     ),
     (
-        "parent at breaking point",
-        r"\bstruggling\s+and\s+has\s+started|\b(?:depressed|depression|antidepressants|anxiety\s+attacks|panic\s+attacks)\b.{0,40}\b(?:i|me|my)\b|\bi'?m\s+(?:so\s+)?(?:depressed|broken|drowning)",
+        SUICIDE,
+        r"\b(?:tablets|pills|paracetamol|medication|meds|sertraline)\b.{0,40}\b(?:hidden|hiding|stash\w*|stockpil\w*|saving|saved|collect\w*)\b"
+        r"|\b(?:hidden|hiding|stash\w*|stockpil\w*|saving\s+up|saved\s+up|collecting)\b.{0,40}\b(?:tablets|pills|paracetamol|medication|meds)\b"
+        r"|\bgiv(?:e|es|ing|en)\s+(?:away\s+)?(?:his|her|their|all\s+(?:his|her|their))\s+(?:things|stuff|belongings|possessions)\s+away\b"
+        r"|\bgiv(?:e|es|ing|en)\s+away\s+(?:his|her|their|all\s+(?:his|her|their))\s+(?:things|stuff|belongings|possessions)\b"
+        r"|\bsaying\s+(?:goodbye|bye)\s+to\s+(?:everyone|everybody|people|us|his|her)\b|\bgoodbye\s+(?:letter|note)"
+        r"|\bwalk(?:ing)?\s+into\s+the\s+sea\b|\bin\s+front\s+of\s+a\s+(?:train|car|lorry|bus)\b",
     ),
     (
-        "parent at breaking point",
-        r"\b(?:exhausted|burnt\s+out|burned\s+out)\b.{0,60}\b(?:thoughts|can'?t|no\s+break|24/?7)",
+        RESTRAINT,
+        r"\boff\s+the\s+(?:books|record)\b|\b(?:unofficial(?:ly)?|informal(?:ly)?|illegal(?:ly)?|unlawful(?:ly)?)\s+(?:exclu\w*|sent\s+home)"
+        r"|\bexclu\w*\s+in\s+all\s+but\s+name|\boff[- ]?roll\w*"
+        r"|\b(?:sent|send|sending|keep|kept|keeping|stay|stays)\s+(?:him|her|them)?\s*(?:at\s+)?home\b.{0,80}?\b(?:not|never|nothing|no|wasn'?t|isn'?t|won'?t|wouldn'?t)\s+(?:\w+\s+){0,4}?(?:recorded|written|writing|paperwork|letter|official\w*)\b"
+        r"|\btold\s+(?:me|us)\s+not\s+to\s+(?:bring|send)\s+(?:him|her|them)\b|\bdon'?t\s+(?:bring|send)\s+(?:him|her|them)\s+in\b"
+        r"|\blocked\s+in\s+(?:a|the)\s+(?:\w+\s+)?room|\b(?:held|holding|hold|wedged|wedging)\s+the\s+door\s+(?:shut|closed)"
+        r"|\b(?:calm|quiet|time[- ]?out|isolation|sensory|reflection|nurture)\s+room\b"
+        r".{0,60}?\b(?:punish\w*|locked|lock)\b",
+    ),
+    (
+        BREAKING_POINT,
+        r"\bnothing\s+left\s+to\s+give\b|\bcan'?t\s+see\s+a\s+way\s+out\b|\bstopped\s+feeling\s+anything\b|\bsectioned\b"
+        r"|\b(?:i|we)(?:'m|'re|\s+am|\s+are)\s+(?:not\s+safe|a\s+danger)\b|\b(?:hanging|holding)\s+on\s+by\s+a\s+thread\b",
+    ),
+    (
+        NEGLECT,
+        r"\b(?:nobody|no\s+one)\s+(?:feeds|fed|washes|washed|changes|changed)\b"
+        r"|\bnever\s+(?:feeds|fed|washes|washed|changes|changed)\s+(?:him|her|them|his|their)\b"
+        r"|\b(?:always|constantly)\s+(?:hungry|starving|filthy|dirty|smelly)\b|\bhome\s+alone\b",
+    ),
+    (
+        SEXUAL,
+        r"\b(?:be|get|stay|stays|staying|time)\s+alone\s+with\s+(?:him|her|them|my|our|the)\b|\bnudes?\b|\bnaked\b|\bporn\w*"
+        r"|\bsend(?:s|ing)?\s+(?:her|him|them|my\s+\w+)\s+(?:pictures|pics|photos|videos|images)\b"
+        r"|\b(?:pictures|pics|photos|videos)\s+of\s+(?:her|him|them)sel(?:f|ves)\b"
+        r"|\bmakes?\s+(?:her|him|them|my\s+\w+)\s+(?:feel\s+)?(?:really\s+|very\s+|so\s+)?uncomfortable\b",
+    ),
+    (SERVICE, r"\bhandl\w*\s+(?:\w+\s+)?roughly\b|\brough\s+with\s+(?:him|her|them)\b"),
+    (
+        EXPLOITATION,
+        r"\b(?:they'?ll|they\s+will|going\s+to|gonna)\s+(?:batter|stab|knife|slash|jump|kill|beat\s+(?:him|her|me)\s+up)\b"
+        r"|\b(?:takes?|taking|took|nick\w*|steal\w*|stole)\s+(?:his|her|my)\s+(?:dinner\s+|lunch\s+|pocket\s+)?money\b"
+        r"|\b(?:drugs?|drug)\s+debt\b|\bowes\s+(?:them|someone|people|older)\b",
     ),
 )
 _COMPILED = tuple((reason, re.compile(pattern, re.IGNORECASE)) for reason, pattern in _RULES)
 # Plain denials just before a phrase: "no self-harm", "never hit him", "no concerns about abuse".
 _NEGATION_RE = re.compile(
-    r"\b(?:no|not|never|without|nor|denies|denied|ruled\s+out|no\s+(?:concerns?|signs?|history|evidence)\s+(?:of|about|around))"
-    r"(?:\s+(?:been|be|is|was|has|have|had|ever|any|a|an|of|about|signs?|history))*\s*$",
+    r"\b(?:no|not|never|without|nor|nobody|no\s+one|denies|denied|ruled\s+out"
+    r"|(?:doesn'?t|does\s+not|don'?t|do\s+not|didn'?t|did\s+not)\s+(?:have|use|show))"
+    r"(?:\s+(?:been|be|is|was|has|have|had|ever|any|a|an|the|of|about|around|at|felt|feel|used?|uses"
+    r"|signs?|history|evidence|concerns?|incidents?|instances?|episodes?|thoughts?|reports?))*"
+    r"(?:\s+[\w-]+\s+(?:or|nor))?\s*$",
     re.IGNORECASE,
 )
 # Uses of a listed word that are not about harm to a person.
 _BENIGN_RE = re.compile(
-    r"\b(?:safety\s+valve|fire\s+safety|road\s+safety|funding\s+cuts?|cuts?\s+to|not\s+in\s+crisis|at\s+risk\s+of\s+(?:exclusion|losing|closure|missing|being\s+(?:excluded|late)))\b",
+    r"\b(?:safety\s+valve|fire\s+safety|road\s+safety|funding\s+cuts?|cuts?\s+to|not\s+in\s+crisis"
+    r"|abus(?:e|es|ed|ing)\s+(?:of\s+)?(?:the|its|their|his|her)\s+(?:process|power|position|system|authority)"
+    r"|(?:it|this|that|reality)\s+(?:really\s+)?hit\w*\s+me|could\s+(?:happily\s+)?(?:strangle|kill|murder|throttle|shake|slap|punch|hit|kick)"
+    r"|drag\w*\s+(?:my|our|their|his|her)\s+(?:feet|heels)|push\w*\s+(?:my|our)\s+buttons"
+    r"|not\s+safe\s+to\s+(?:say|assume)|drug\s+(?:trial|test)s?"
+    r"|(?:bang\w*|hit\w*)\s+(?:my|our|your)\s+heads?\s+(?:against|on|off)"
+    r"|at\s+risk\s+of\s+(?:exclusion|losing|closure|missing|being\s+(?:excluded|late)))\b",
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"\s+")
 
 
-def flag(text: str) -> Flag:
-    """Whether ``text`` suggests a risk of harm, with the groups of phrases that matched."""
-    clean = _SPACES_RE.sub(" ", text.replace("’", "'"))
-    reasons: list[str] = []
-    phrases: list[str] = []
+def _collapse(match: re.Match[str]) -> str:
+    return "\n" if "\n" in match.group() else " "
+
+
+def _read_rules(text: str) -> tuple[list[tuple[str, str]], str]:
+    """The categories the rules find, each with its first phrase; and the text with denials blanked.
+
+    "She has never self-harmed" is a denial for the rules, and the classifier should not read the
+    words "self-harmed" in it either, so what it reads has each denied phrase (with its denial) blanked.
+    """
+    clean = _SPACES_RE.sub(_collapse, risk_model.visible(text))
+    found: list[tuple[str, str]] = []
+    denied: list[tuple[int, int]] = []
     benign = [match.span() for match in _BENIGN_RE.finditer(clean)]
-    for reason, pattern in _COMPILED:
+    for category, pattern in _COMPILED:
+        if any(category == seen for seen, _ in found):
+            continue
         for match in pattern.finditer(clean):
             if any(start <= match.start() < end for start, end in benign):
                 continue
-            if _NEGATION_RE.search(clean, max(0, match.start() - 40), match.start()):
+            negation = _NEGATION_RE.search(clean, max(0, match.start() - 40), match.start())
+            if negation:
+                denied.append((negation.start(), match.end()))
                 continue
-            if reason not in reasons:
-                reasons.append(reason)
-            phrases.append(match.group())
+            found.append((category, match.group()))
             break
-    return Flag(bool(reasons), tuple(reasons), tuple(phrases))
+    for start, end in sorted(denied, reverse=True):
+        clean = clean[:start] + " " + clean[end:]
+    return found, clean
+
+
+def rule_reasons(text: str) -> list[tuple[str, str]]:
+    """The categories the phrase rules find in ``text``, each with the first phrase that matched."""
+    return _read_rules(text)[0]
+
+
+def flag(text: str) -> Flag:
+    """Whether ``text`` suggests a risk of harm, with the categories it suggests."""
+    rules, undenied = _read_rules(text)
+    reading = risk_model.read(undenied)
+    reasons = [category for category, _ in rules]
+    details = [f"{category}: the words '{phrase[:MAX_PHRASE]}'" for category, phrase in rules]
+    for label in reading.categories[:MAX_READ_CATEGORIES]:
+        category = CATEGORIES[label]
+        if category not in reasons:
+            reasons.append(category + CLASSIFIER_MARK)
+            details.append(f"{category}: reads like it")
+    return Flag(
+        bool(reasons), tuple(reasons), tuple(phrase for _, phrase in rules), tuple(details), reading.risk
+    )

@@ -1,4 +1,8 @@
-"""Safeguarding flags: recall first, plain denials respected."""
+"""Safeguarding flags: every category caught however it is written, ordinary anger left alone.
+
+The phrasings below were written for these tests, apart from the training examples in
+``forum_app/moderation/data/safeguarding/`` (a test checks that none of them is a training line).
+"""
 
 from __future__ import annotations
 
@@ -7,58 +11,204 @@ from pathlib import Path
 
 import pytest
 
+from forum_app.moderation import risk_model
 from forum_app.moderation.evaluation import score_flags
-from forum_app.moderation.safeguarding import flag
+from forum_app.moderation.safeguarding import CLASSIFIER_MARK, Flag, flag
 
 HERE = Path(__file__).parent
 
+# (text, category): risk written in the ways parents and young people write, one group per category.
+RISK = [
+    ("My daughter is self-harming at school.", "self-harm"),
+    ("she's been cutting herself", "self-harm"),
+    ("banging his head against the wall every night", "self-harm"),
+    ("he has chewed the skin off his fingers til they bleed and he does it on purpose", "self-harm"),
+    ("found a bloody craft knife wrapped in a sock in her drawer and marks on her legs", "self-harm"),
+    ("Shes been scoring her arms with the end of a paperclip in maths.", "self-harm"),
+    ("He keeps saying he wants to kill himself.", "suicide"),
+    ("sometimes i think everyone would be better off without me", "suicide"),
+    ("She doesn't want to be alive anymore.", "suicide"),
+    ("Been finding tablets hidden in her room, whole strips of them, pushed behind the radiator.", "suicide"),
+    ("my lad keeps on about ending it and says nobody would even notice", "suicide"),
+    ("he asked me what the quickest way to die is and whether it would hurt", "suicide"),
+    ("her jeans are hanging off her and she says she had a big lunch but she never did", "eating"),
+    ("He's dropped nearly two stone and just pushes his tea round the plate.", "eating"),
+    ("she only has a black coffee all day and runs for hours after dark", "eating"),
+    ("the children next door are always hungry and nobody is home until really late at night", "neglect"),
+    ("His mum never changes his pads and he sits in them all day, his skin is raw.", "neglect"),
+    ("nobody has taken her to the dentist and her teeth are rotting, she cries with the pain", "neglect"),
+    ("He came back from his dad's with a bruise on his cheek shaped like a hand.", "physical abuse"),
+    ("her stepdad hit her with a shoe when she wet the bed", "physical abuse"),
+    ("my grandson told me his dad whacks him across the legs with a belt buckle", "physical abuse"),
+    ("the man who helps at the club always wants my son in the back room on his own", None),
+    ("Her uncle sends her photos of himself and tells her not to tell her mum.", "sexual abuse"),
+    ("someone older on fortnite is asking my 11 year old for pictures of her body", "sexual abuse"),
+    (
+        "He tells her every day that she's a useless fat lump and he wishes she'd never been born.",
+        "emotional abuse",
+    ),
+    ("they make him sleep in the shed when hes bad and tell him nobody wants him", "emotional abuse"),
+    (
+        "I'm frightened my brother is hurting the kids when he babysits, they cry when he comes.",
+        "domestic abuse",
+    ),
+    ("my partner punched me in front of our daughter and says he'll take her if I tell", "domestic abuse"),
+    ("he broke my nose last month and the kids saw it all, im scared to leave", "domestic abuse"),
+    (
+        "The man who drives the school taxi makes my daughter uneasy, he keeps asking her to sit up front.",
+        None,
+    ),
+    ("one of the escorts squeezes his wrist till it goes white when he makes noises", None),
+    ("a carer at his respite house called him a disgusting animal and pulled him by the hair", None),
+    ("They put him in the calm room and held the door shut because he wouldn't do his work.", None),
+    (
+        "school told me not to bring him in thurs and fri and that it wouldnt go down as an exclusion",
+        None,
+    ),
+    ("two members of staff pinned her face down on the classroom floor", None),
+    ("Some year 11s are taking his lunch money every day and say they'll batter him if he tells.", None),
+    ("hes got a new phone and cash he wont explain and older lads pick him up in a car at night", None),
+    ("they said they'd stab him on the way home if he didn't bring them twenty quid", None),
+    ("I'm scared of what I might do if I don't get a break soon.", "parent at breaking point"),
+    ("honestly some days I could walk out and never come back, I'm running on nothing", None),
+    ("i grabbed him so hard last night i left marks and i hate myself, im not coping", None),
+]
+# Text whose category the classifier is left to name (several would be fair); it must still flag.
+ORDINARY = [
+    "She is not suicidal and has never self-harmed, but she is very anxious.",
+    "The plan was late and the annual review was cancelled twice.",
+    "Safety valve agreement = cutting EHCPs by the back door.",
+    "CAMHS rejected the referral because she's 'not in crisis'.",
+    "The OT report was great and the SENCO listens.",
+    "Overnight respite was cut from 52 nights a year to 20.",
+    "This wait is absolutely killing me, week 37 and still no draft.",
+    "I could cheerfully strangle whoever lost our tribunal bundle.",
+    "We're drowning under the emails and forms from the LA.",
+    "They've cut the funding for his 1:1 again this September.",
+    "The head threw us under the bus in front of the panel.",
+    "honestly the transport team are doing my head in",
+    "I'm fuming, SIXTH caseworker in a year and none of them read his file",
+    "The new SENCO is a godsend and he's finally happy going in.",
+    "no concerns at home at all, he is safe and well looked after",
+]
 
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("My daughter is self-harming at school.", "self-harm"),
-        ("she's been cutting herself", "self-harm"),
-        ("banging his head against the wall every night", "self-harm"),
-        ("He keeps saying he wants to kill himself.", "suicide"),
-        ("sometimes i think everyone would be better off without me", "suicide"),
-        ("She doesn't want to be alive anymore.", "suicide"),
-        ("I've started having thoughts I shouldn't be having.", "suicide"),
-        ("Her stepdad hits her and she is scared to go home.", "abuse"),
-        ("The taxi escort slapped him.", "abuse"),
-        ("restraining my son and shutting him in a cupboard", "abuse"),
-        ("told us she 'deserved' to be left in a wet pad", "abuse"),
-        ("He ran out into the road again.", "child in danger"),
-        ("I don't know how much longer we can keep him and his brothers safe at home.", "child in danger"),
-        ("my mum has started drinking and i do most of the caring", "child in danger"),
-        ("I am at breaking point.", "parent at breaking point"),
-        ("I can't cope any more", "parent at breaking point"),
-        ("I'm at the end of my tether.", "parent at breaking point"),
-    ],
-)
-def test_risk_is_flagged(text: str, reason: str) -> None:
+
+def _categories(result: Flag) -> set[str]:
+    return {reason.removesuffix(CLASSIFIER_MARK) for reason in result.reasons}
+
+
+@pytest.mark.parametrize(("text", "category"), RISK)
+def test_risk_is_flagged_in_its_category(text: str, category: str | None) -> None:
     result = flag(text)
-    assert result
-    assert reason in result.reasons
+    assert result, text
+    if category is not None:
+        assert category in _categories(result), result.reasons
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "category"),
     [
-        "She is not suicidal and has never self-harmed, but she is very anxious.",
-        "The plan was late and the annual review was cancelled twice.",
-        "Safety valve agreement = cutting EHCPs by the back door.",
-        "CAMHS rejected the referral because she's 'not in crisis'.",
-        "The OT report was great and the SENCO listens.",
-        "Overnight respite was cut from 52 nights a year to 20.",
+        ("The taxi escort slapped him.", "adult in a service"),
+        ("the bus driver shouts at him n calls him thick every morning", "adult in a service"),
+        (
+            "They lock him in a little room on his own when he kicks off.",
+            "restraint, seclusion or unlawful exclusion",
+        ),
+        (
+            "school keep ringing me to fetch him at dinner time and none of it is written down",
+            "restraint, seclusion or unlawful exclusion",
+        ),
+        (
+            "older boys took his phone and said theyd slash him if he grassed",
+            "exploitation or bullying with threats",
+        ),
+        ("I am at breaking point.", "parent at breaking point"),
+        ("I'm terrified I'll lose my temper and hurt him one of these days", "parent at breaking point"),
     ],
 )
-def test_ordinary_or_denied_is_not_flagged(text: str) -> None:
-    assert not flag(text)
+def test_service_restraint_exploitation_and_breaking_point_are_named(text: str, category: str) -> None:
+    assert category in _categories(flag(text))
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_idioms_and_denials_are_not_flagged(text: str) -> None:
+    assert not flag(text), flag(text).details
 
 
 def test_self_contained_negations_still_flag() -> None:
     assert flag("he says he doesn't want to live")
     assert flag("no one keeps him safe at school, he is not safe")
+
+
+def test_reasons_name_categories_and_never_quote_the_answer() -> None:
+    result = flag("She said she wants to die, and yesterday she stopped eating.")
+    assert {"suicide", "eating"} <= _categories(result)
+    assert all(
+        reason.removesuffix(CLASSIFIER_MARK) in risk_model.CATEGORIES.values() for reason in result.reasons
+    )
+    assert not any("wants to die" in reason for reason in result.reasons)
+    assert any("wants to die" in detail for detail in result.details)
+    assert len(result.details) == len(result.reasons)
+    indirect = flag("my lad keeps on about ending it and says nobody would even notice")
+    assert any(reason.endswith(CLASSIFIER_MARK) for reason in indirect.reasons) or indirect.phrases
+
+
+def test_a_risk_sentence_buried_in_a_long_answer_is_flagged() -> None:
+    complaint = (
+        "We applied for the assessment in January and were refused, appealed, and waited again. "
+        "The caseworker changed four times and every one of them asked for the same reports. "
+    )
+    buried = "Last week I found her tablets saved up in a pencil case under her bed. "
+    text = complaint * 20 + buried + complaint * 20
+    assert len(text) > 5000
+    assert flag(text)
+    assert not flag(complaint * 40)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SHE KEEPS SAYING SHE WANTS TO GO TO SLEEP AND NOT WAKE UP",
+        "he sez he wnts 2 kms n u cant stop him",
+        "hes been hurtin himself agen, cuts all up his arms",
+        "i want to d\u200bie",
+        "Она не ест. she has not eaten for 4 days and she's fainting \U0001f622\U0001f622",
+        "my sons been crying every nite and sayin he wud be better off ded",
+        "\u202eshe has been burning herself with a lighter\u202c",
+        "this school wait is killing me but WORSE she's been cutting her legs and i only found out today",
+    ],
+)
+def test_bad_input_still_flags_the_risk(text: str) -> None:
+    assert flag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "St " * 5000,
+        "7" * 10000,
+        "\u200b" * 3000,
+        "\u202e" * 2000,
+        "!" * 5000,
+        "\U0001f600" * 2000,
+        "OUR LOCAL AUTHORITY IS USELESS " * 200,
+        "a" * 20000,
+        "\x00\x01\x02 text",
+    ],
+)
+def test_pathological_input_gives_an_answer(text: str) -> None:
+    result = flag(text)
+    assert isinstance(result, Flag)
+    assert len(result.reasons) == len(result.details)
+
+
+def test_test_phrasings_are_not_training_lines() -> None:
+    seen = {risk_model.normalise(row["text"]) for row in risk_model.training_rows()}
+    seen |= {risk_model.normalise(row["text"]) for row in risk_model.read_rows(risk_model.DEV_FILE)}
+    written_here = [text for text, _ in RISK] + ORDINARY
+    assert [text for text in written_here if risk_model.normalise(text) in seen] == []
 
 
 def test_recall_on_labelled_lines() -> None:

@@ -1,0 +1,278 @@
+"""A classifier that reads an answer for the twelve kinds of safeguarding concern.
+
+Phrase rules (``safeguarding.py``) catch what is said outright; people often write about harm
+indirectly ("she keeps giving her things away", "the calm room, with the door held shut"). This
+model learns those ways of writing from the examples in ``data/safeguarding/`` (see its README):
+TF-IDF over words and character n-grams; a logistic regression tells worrying pieces of text from
+ordinary ones, and a linear SVM says which of the twelve categories a worrying piece reads like. It
+is trained from the shipped data the first time it is needed and kept for the life of the process
+(a few seconds; nothing is downloaded).
+
+Long answers are read piece by piece (sentences, pairs of sentences, and windows of words for text
+with no punctuation) and the most worrying piece counts, so one sentence about harm buried in a long
+complaint is still read as such.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).parent / "data" / "safeguarding"
+TRAINING_FILES = ("train.jsonl", "shared.jsonl")
+DEV_FILE = "dev.jsonl"
+ORDINARY = "ordinary"
+
+# Label in the data -> the name a moderator reads.
+CATEGORIES: dict[str, str] = {
+    "self_harm": "self-harm",
+    "suicide": "suicide",
+    "eating": "eating",
+    "neglect": "neglect",
+    "physical_abuse": "physical abuse",
+    "sexual_abuse": "sexual abuse",
+    "emotional_abuse": "emotional abuse",
+    "domestic_abuse": "domestic abuse",
+    "adult_in_service": "adult in a service",
+    "restraint_exclusion": "restraint, seclusion or unlawful exclusion",
+    "exploitation_bullying": "exploitation or bullying with threats",
+    "parent_breaking_point": "parent at breaking point",
+}
+
+# Chosen on the dev split (dev.jsonl, never trained on) for recall first: the lowest chance of
+# "not ordinary" at which a piece flags. See bench/safeguarding_model.py.
+THRESHOLD = 0.4
+# A piece is at most this many words; longer runs are read in overlapping windows.
+WINDOW_WORDS = 40
+WINDOW_STEP = 20
+DETECTOR_C = 30.0  # inverse regularisation of the risk detector, chosen by cross-validation
+DETECTOR_WEIGHT: str | None = "balanced"
+MAX_TOKEN_CHARS = 30  # a longer run without spaces is cut (10,000 digits are not a word)
+
+# Text-speak and common shortenings, as whole words after lower-casing and dropping apostrophes.
+_SPEAK = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "n": "and",
+    "im": "i am",
+    "ive": "i have",
+    "id": "i would",
+    "ill": "i will",
+    "cos": "because",
+    "coz": "because",
+    "cuz": "because",
+    "bc": "because",
+    "b4": "before",
+    "pls": "please",
+    "plz": "please",
+    "wanna": "want to",
+    "gonna": "going to",
+    "gotta": "got to",
+    "kms": "kill myself",
+    "kys": "kill yourself",
+    "ppl": "people",
+    "yr": "year",
+    "yrs": "years",
+    "yo": "year old",
+    "yro": "year old",
+    "wen": "when",
+    "wat": "what",
+    "wot": "what",
+    "dnt": "dont",
+    "cnt": "cant",
+    "wnt": "want",
+    "nt": "not",
+    "bcuz": "because",
+    "thru": "through",
+    "tho": "though",
+    "luv": "love",
+    "gr8": "great",
+    "2day": "today",
+    "2nite": "tonight",
+    "2moro": "tomorrow",
+    "ded": "dead",
+    "hav": "have",
+    "wiv": "with",
+    "sum1": "someone",
+    "some1": "someone",
+    "no1": "no one",
+    "any1": "anyone",
+    "every1": "everyone",
+    "mam": "mum",
+    "mom": "mum",
+    "mommy": "mummy",
+    "tbh": "to be honest",
+    "idk": "i do not know",
+    "dunno": "do not know",
+    "ffs": "",
+    "lol": "",
+    "omg": "",
+    "smh": "",
+}
+_INVISIBLE = {"Cf", "Cc", "Co", "Cs"}  # zero-width, direction marks, controls, private use
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'"})
+_REPEATS_RE = re.compile(r"(\w)\1{2,}")  # "sooooo" -> "soo"
+_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\w\s]", re.UNICODE)
+_SENTENCE_RE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+
+
+def visible(text: str) -> str:
+    """``text`` in NFKC form with straight quotes, without zero-width, direction and control marks."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE)
+
+
+def normalise(text: str) -> str:
+    """Lower-case words, apostrophes dropped, text-speak spelled out; one space between words."""
+    text = _REPEATS_RE.sub(r"\1\1", visible(text).lower())
+    words: list[str] = []
+    for token in _TOKEN_RE.findall(text):
+        token = token.replace("'", "")[:MAX_TOKEN_CHARS]
+        spoken = _SPEAK.get(token)
+        if spoken is None:
+            words.append(token)
+        elif spoken:
+            words.append(spoken)
+    return " ".join(words)
+
+
+def pieces(text: str) -> list[str]:
+    """The parts of ``text`` the model reads: sentences, neighbouring pairs, and windows of words."""
+    sentences = [normalise(part) for part in _SENTENCE_RE.findall(visible(text))]
+    sentences = [sentence for sentence in sentences if sentence.strip(" .!?;")]
+    out: list[str] = []
+    for sentence in sentences:
+        out.extend(_windows(sentence))
+    for first, second in itertools.pairwise(sentences):
+        if len(first.split()) + len(second.split()) <= WINDOW_WORDS:
+            out.append(f"{first} {second}")
+    return out or [""]
+
+
+def _windows(sentence: str) -> Iterator[str]:
+    words = sentence.split()
+    if len(words) <= WINDOW_WORDS:
+        yield sentence
+        return
+    for start in range(0, len(words) - WINDOW_STEP, WINDOW_STEP):
+        yield " ".join(words[start : start + WINDOW_WORDS])
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    """The labelled lines of one data file: ``{"text": ..., "label": ...}``."""
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def training_rows() -> list[dict[str, str]]:
+    return [row for name in TRAINING_FILES for row in read_rows(name)]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the model makes of one answer: how worrying its most worrying piece is, and which kind."""
+
+    risk: float
+    category: str | None  # a key of CATEGORIES, or None when no piece reaches the threshold
+    categories: tuple[str, ...]  # every category some flagged piece reads most like, most likely first
+
+    @property
+    def flagged(self) -> bool:
+        return self.category is not None
+
+
+class RiskModel:
+    """Two linear models over one set of features: one says how worrying a piece is, one which kind."""
+
+    def __init__(self, rows: Sequence[dict[str, str]], threshold: float = THRESHOLD) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion
+        from sklearn.svm import LinearSVC
+
+        texts, labels = _training_examples(rows)
+        self.features = FeatureUnion(
+            [
+                (
+                    "word",
+                    TfidfVectorizer(
+                        ngram_range=(1, 2),
+                        sublinear_tf=True,
+                        tokenizer=str.split,
+                        token_pattern=None,
+                        dtype=np.float32,
+                    ),
+                ),
+                (
+                    "char",
+                    TfidfVectorizer(
+                        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float32
+                    ),
+                ),
+            ]
+        )
+        matrix = self.features.fit_transform(texts)
+        risky = np.array([label != ORDINARY for label in labels])
+        self.detector = LogisticRegression(C=DETECTOR_C, class_weight=DETECTOR_WEIGHT, solver="liblinear")
+        self.detector.fit(matrix, risky.astype(int))
+        self.sorter = LinearSVC(C=1.0, class_weight="balanced")
+        self.sorter.fit(matrix[risky], np.array(labels)[risky])
+        self.labels: list[str] = [str(label) for label in self.sorter.classes_]
+        self.threshold = threshold
+
+    def read(self, text: str) -> Reading:
+        matrix = self.features.transform(pieces(text))
+        risk = self.detector.predict_proba(matrix)[:, 1]
+        best = int(np.argmax(risk))
+        flagged_rows = np.flatnonzero(risk >= self.threshold)
+        if not len(flagged_rows):
+            return Reading(float(risk[best]), None, ())
+        kinds = np.argmax(self.sorter.decision_function(matrix[flagged_rows]), axis=1)
+        found: dict[str, float] = {}
+        for row, kind in zip(flagged_rows, kinds, strict=True):
+            label = self.labels[int(kind)]
+            found[label] = max(found.get(label, 0.0), float(risk[row]))
+        ranked = tuple(sorted(found, key=lambda label: -found[label]))
+        return Reading(float(risk[best]), ranked[0], ranked)
+
+
+def _training_examples(rows: Sequence[dict[str, str]]) -> tuple[list[str], list[str]]:
+    """Each line whole; ordinary lines also sentence by sentence, since answers are read that way."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for row in rows:
+        texts.append(normalise(row["text"]))
+        labels.append(row["label"])
+        if row["label"] == ORDINARY:
+            parts = pieces(row["text"])
+            if len(parts) > 1:
+                texts.extend(parts)
+                labels.extend([ORDINARY] * len(parts))
+    return texts, labels
+
+
+_lock = threading.Lock()
+_model: RiskModel | None = None
+
+
+def model() -> RiskModel:
+    """The model trained on the shipped examples, built once per process."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = RiskModel(training_rows())
+    return _model
+
+
+def read(text: str) -> Reading:
+    return model().read(text)
