@@ -116,10 +116,6 @@ def _listed(forum_id: int, status: str) -> Any:
     )
 
 
-def _in_queue(forum_id: int, status: str) -> Any:
-    return _listed(forum_id, status)
-
-
 def counts(session: Session, forum_id: int) -> dict[str, int]:
     """How many answers wait (``pending``), are held, and are flagged among those waiting or held."""
     rows = session.execute(
@@ -199,7 +195,7 @@ def next_item(
 ) -> ModerationItem | None:
     """The first item of the queue, for "approve and next"."""
     return session.scalars(
-        _in_queue(forum_id, status).order_by(*_order(overdue_cutoff(now or today(), target_days))).limit(1)
+        _listed(forum_id, status).order_by(*_order(overdue_cutoff(now or today(), target_days))).limit(1)
     ).first()
 
 
