@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, Playwright, Response, sync_playwright
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from forum_app.dbcli import upgrade
 from forum_app.extensions import db
-from forum_app.surveys.models import SUBMITTED, SURVEY_CLOSED
+from forum_app.surveys.models import SPAM, SUBMITTED, SURVEY_CLOSED
 from forum_app.surveys.models import Response as SurveyResponse
 from forum_app.surveys.services import set_survey_status
 from tests import factories
@@ -58,8 +58,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _seed(site_app: Flask) -> str:
     """The demo forum's survey, a closed survey in a forum of its own, the survey of number and
-    month questions in another, a lead, one submitted response (moderated and coded) and one waiting
-    for moderation; returns the first one's id."""
+    month questions in another, a lead, one submitted response (moderated and coded), one waiting
+    for moderation and one in the spam folder; returns the first one's id."""
     with site_app.app_context():
         factories.make_survey(db.session, factories.make_forum(db.session))
         publish_all_types(db.session)
@@ -83,6 +83,16 @@ def _seed(site_app: Flask) -> str:
     family = site_app.test_client()
     factories.answer_all(family, journey_with(not_worked=FLAGGED, worked_well=NAMED))
     assert factories.submit(family).status_code == 302
+    # A third is in the leads' spam folder, its written answers shown there redacted.
+    with site_app.app_context():
+        before = set(db.session.scalars(select(SurveyResponse.id)))
+    family = site_app.test_client()
+    factories.answer_all(family, journey_with(worked_well=NAMED))
+    assert factories.submit(family).status_code == 302
+    with site_app.app_context():
+        (spam,) = set(db.session.scalars(select(SurveyResponse.id))) - before
+        db.session.execute(update(SurveyResponse).where(SurveyResponse.id == spam).values(status=SPAM))
+        db.session.commit()
     return response_id
 
 

@@ -863,7 +863,7 @@ def test_the_spam_folder_shows_the_redacted_text_of_each_response(
     client = _signed_in(app, LEAD)
     _post(client, f"{QUEUE}/{named.answer_id}/spam")
     soup = page(client, "/staff/responses?folder=spam")
-    (row,) = soup.select("tbody tr")
+    (row,) = soup.select(".spam-list__item")
     texts = [_text(li) for li in row.select(".spam-texts li")]
     assert "“[name] at [school] listens and rings me back.”" in texts
     assert any("Therapy at [name] helped" in text for text in texts)
