@@ -41,6 +41,7 @@ KIND_LABELS: dict[str, str] = {
     "nino": "A National Insurance number",
     "reference": "A reference number",
     "url": "A web link",
+    "handle": "A social media handle",
 }
 assert set(KIND_LABELS) == set(TAGS), "every kind of redaction needs a label"
 TABS = ((PENDING, "Waiting"), (HELD, "Held"), (CONCERNS, "Concerns with no action recorded"))

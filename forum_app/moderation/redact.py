@@ -4,7 +4,7 @@
 text with what it found (offsets into the ORIGINAL text). Everything is deterministic, offline and
 fast (plain regular expressions plus name lists in ``data/``); no model is loaded.
 
-Kinds and tags (``TAGS``): email, phone, postcode, nhs, nino, dob, url, reference, address, name,
+Kinds and tags (``TAGS``): email, phone, postcode, nhs, nino, dob, url, handle, reference, address, name,
 school. The detectors lean towards recall: a tag too many costs a word of context, a name too few
 can identify a family.
 
@@ -32,13 +32,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+# A gap between two words: one to three spaces or tabs, never an unbounded run that two neighbouring
+# parts of a pattern could share.
+_SP = r"[ \t]{1,3}"
+_SP0 = r"[ \t]{0,3}"
 
 TAGS: dict[str, str] = {
     "email": "[email]",
@@ -48,6 +52,7 @@ TAGS: dict[str, str] = {
     "nino": "[NI number]",
     "dob": "[date of birth]",
     "url": "[link]",
+    "handle": "[handle]",
     "reference": "[reference]",
     "address": "[address]",
     "name": "[name]",
@@ -88,8 +93,8 @@ def _read_list(name: str) -> list[str]:
 
 @cache
 def first_names() -> frozenset[str]:
-    """Lower-cased first names."""
-    return frozenset(name.lower() for name in _read_list("first_names.txt"))
+    """Lower-cased first names, with common UK nicknames and diminutives ("Jonno", "Kez", "Lils")."""
+    return frozenset(name.lower() for name in [*_read_list("first_names.txt"), *_read_list("nicknames.txt")])
 
 
 @cache
@@ -269,6 +274,46 @@ def _find_postcodes(text: str) -> Iterator[Found]:
         yield Found("postcode", match.start(), match.end(), "postcode")
 
 
+# The 121 postcode areas of the UK (and the Crown dependencies), for outward codes written alone.
+POSTCODE_AREAS = _words(
+    """
+    AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC
+    EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS
+    LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR
+    SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+    """
+)
+# "NG3", "in LS8": an outward code alone. Two-letter areas in capitals count anywhere; a one-letter area
+# ("M6", "B1") or lower case ("ng3") only after a place cue, and never before "road", "motorway"...
+_OUTWARD_RE = re.compile(r"(?<![\w/\-])(?P<area>[A-Za-z]{1,2})(?P<district>\d[A-Za-z\d]?)(?![\w/\-]|\.\d)")
+_PLACE_CUE_RE = re.compile(
+    r"\b(?:in|from|near|around|nr|postcode|post[ \t]code|area|live|lives|living|based|moved[ \t]to|round)"
+    r"[ \t:,]{1,3}$",
+    re.IGNORECASE,
+)
+_NOT_OUTWARD_AFTER_RE = re.compile(
+    r"[ \t]{0,2}(?:road|rd|motorway|mway|toll|junction|j\d|services|traffic|roadworks|bus|train|vitamin|"
+    r"level|grade|class|set|group|form|paper|size|format|sheet|file|room|block|ward|unit|team|lane|exit)\b",
+    re.IGNORECASE,
+)
+
+
+_LETTER_DISTRICTS = _words("E EC N NW SE SW W WC")
+
+
+def _find_outward_codes(text: str) -> Iterator[Found]:
+    for match in _OUTWARD_RE.finditer(text):
+        area, district = match.group("area").upper(), match.group("district")
+        if area not in POSTCODE_AREAS or (district[-1].isalpha() and area not in _LETTER_DISTRICTS):
+            continue  # "Y5", "A1"; only central London has districts such as "W1A"
+        cued = _PLACE_CUE_RE.search(text[max(0, match.start() - 16) : match.start()]) is not None
+        if not cued and (len(area) == 1 or not match.group().isupper()):
+            continue
+        if _NOT_OUTWARD_AFTER_RE.match(text, match.end()):
+            continue
+        yield Found("postcode", match.start(), match.end(), "outward code")
+
+
 _NINO_RE = re.compile(r"\b[A-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b", re.IGNORECASE)
 
 
@@ -293,7 +338,7 @@ _EMAIL_RE = re.compile(
 # Written to dodge filters: "sam dot jones at gmail dot com", "mum (at) yahoo (dot) co (dot) uk".
 _EMAIL_WORDS_RE = re.compile(
     rf"(?<![\w+'\-])[\w+'\-]{{1,64}}+(?:{_DOT}[\w+'\-]{{1,64}}+){{0,6}}"
-    rf"(?P<at>[ \t]{{0,3}}[\(\[\{{]at[\)\]\}}][ \t]{{0,3}}|[ \t]{{1,3}}at[ \t]{{1,3}})"
+    rf"(?P<at>{_SP0}[\(\[\{{]at[\)\]\}}]{_SP0}|{_SP}at{_SP})"
     rf"[\w\-]{{1,63}}+(?:{_DOT}[\w\-]{{1,63}}+){{1,8}}",
     re.IGNORECASE,
 )
@@ -335,15 +380,16 @@ _MONTH = (
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _DATE = (
-    rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH}\.?(?:,?[ \t]+\d{{2,4}})?"
-    rf"|{_MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{2,4}})?"
-    rf"|{_MONTH}[ \t]+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+    rf"(?:\d{{1,2}}{_SP0}[/.\-]{_SP0}\d{{1,2}}{_SP0}[/.\-]{_SP0}\d{{2,4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?{_SP}(?:of{_SP})?{_MONTH}\.?(?:,?{_SP}\d{{2,4}})?"
+    rf"|{_MONTH}\.?{_SP}\d{{1,2}}(?:st|nd|rd|th)?(?:,?{_SP}\d{{2,4}})?"
+    rf"|{_MONTH}{_SP}\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
 _DOB_RE = re.compile(
-    rf"\b(?:d\.?[ \t]?o\.?[ \t]?b\b\.?|date[ \t]+of[ \t]+birth|born(?:[ \t]+on|[ \t]+in)?"
-    rf"|birthday(?:[ \t]+is)?)"
-    rf"[ \t]*[:\-]?[ \t]*(?:is[ \t]+)?(?:on[ \t]+|the[ \t]+)?(?P<date>{_DATE})",
+    rf"\b(?:d\.?[ \t]?o\.?[ \t]?b\b\.?|date{_SP}of{_SP}birth|born(?:{_SP}on|{_SP}in)?"
+    rf"|birthday(?:{_SP}is)?)"
+    # then up to 30 characters without a digit or a sentence end: "born at the Royal on 29-09-2011"
+    rf"{_SP0}[:\-]?[^\n\d.!?;]{{0,30}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
 
@@ -354,16 +400,46 @@ def _find_dobs(text: str) -> Iterator[Found]:
 
 
 _REFERENCE_RE = re.compile(
-    r"\b(?:ref(?:erence)?|case(?:[ \t]+(?:no|number|ref))?|claim(?:[ \t]+no)?)\.?(?:[ \t]+(?:no\.?|number))?"
-    r"[ \t]*[:#]?[ \t]*(?:(?:is|was)[ \t]+)?(?P<ref>[A-Z0-9][A-Z0-9/\-]{3,40}+)",
+    r"\b(?:ref(?:erence)?|case(?:[ \t]{1,3}(?:no|number|ref))?|claim(?:[ \t]{1,3}no)?|upn|crn|urn"
+    r"|(?:ehcp|ehc|file|account|complaint|tribunal|appeal|ticket|crm|policy|patient|hospital|upn)"
+    r"[ \t]{1,3}(?:no|number|ref|id))\.?(?:[ \t]{1,3}(?:no\.?|number))?"
+    r"[ \t]{0,3}[:#]?[ \t]{0,3}(?:(?:is|was)[ \t]{1,3})?(?P<ref>[A-Z0-9][A-Z0-9/\-]{3,40}+)",
     re.IGNORECASE,
 )
+
+
+# "ref ..., 4857773456", "case ref: (see letter) 12345678": a long number shortly after the word.
+_REFERENCE_GAP_RE = re.compile(
+    r"\b(?:ref(?:erence)?|case|claim|crn|urn)s?\b[^\n\d]{0,30}+(?P<ref>\d{6,20}+)(?![\w/])", re.IGNORECASE
+)
+# "EH891/24/00173", "SEN/2024/00173": letters and digits in parts joined by slashes, with at least five
+# digits, written anywhere (a date or "24/7" has no letters; "LA/EHC" has no digits).
+_SLASHED_RE = re.compile(r"(?<![\w/])[A-Za-z]{1,6}\d{0,8}(?:/[A-Za-z0-9]{1,12}){1,5}+(?![\w/])")
 
 
 def _find_references(text: str) -> Iterator[Found]:
     for match in _REFERENCE_RE.finditer(text):
         if any(char.isdigit() for char in match.group("ref")):
             yield Found("reference", match.start("ref"), match.end("ref"), "reference")
+    for match in _REFERENCE_GAP_RE.finditer(text):
+        yield Found("reference", match.start("ref"), match.end("ref"), "reference (after a gap)")
+    for match in _SLASHED_RE.finditer(text):
+        if sum(char.isdigit() for char in match.group()) >= 5:
+            yield Found("reference", match.start(), match.end(), "reference (slashes)")
+
+
+# "@jonno_mum": a social media handle. Not in an email (the local part's characters come before it)
+# and not "@ home" or "@school" for "at".
+_HANDLE_RE = re.compile(r"(?<![\w.+'\-@])[@\uff20](?P<handle>[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}+))")
+_NOT_HANDLES = _words("home school work college nursery least last all night the my our his her times church")
+
+
+def _find_handles(text: str) -> Iterator[Found]:
+    for match in _HANDLE_RE.finditer(text):
+        handle = match.group("handle").rstrip(".")
+        if handle.lower() in _NOT_HANDLES or handle.isdigit():
+            continue  # "@ 3", "@home"
+        yield Found("handle", match.start(), match.start("handle") + len(handle), "handle")
 
 
 _STREET = (
@@ -371,8 +447,8 @@ _STREET = (
     r"|hill|view|walk|row|square|mews|green|vale|parade|boulevard|park|meadow|meadows|fields|croft|chase)"
 )
 _ADDRESS_RE = re.compile(
-    rf"\b(?:(?:flat|apartment|unit)[ \t]+\d+[a-z]?,?[ \t]+)?\d{{1,4}}[a-z]?,?[ \t]+"
-    rf"(?:[A-Za-z][a-z'’\-]+[ \t]+){{1,3}}{_STREET}\b\.?",
+    rf"\b(?:(?:flat|apartment|unit){_SP}\d+[a-z]?,?{_SP})?\d{{1,4}}[a-z]?,?{_SP}"
+    rf"(?:[A-Za-z][a-z'’\-]+{_SP}){{1,3}}{_STREET}\b\.?",
     re.IGNORECASE,
 )
 
@@ -503,7 +579,7 @@ def _find_deny_list(text: str, terms: Iterable[str], kind: str) -> Iterator[Foun
         words = term.split()
         if not words:
             continue
-        pattern = r"(?<!\w)" + r"[ \t]+".join(re.escape(word) for word in words) + r"(?!\w)"
+        pattern = r"(?<!\w)" + r"[ \t]{1,3}".join(re.escape(word) for word in words) + r"(?!\w)"
         for match in re.finditer(pattern, text, re.IGNORECASE):
             yield Found(kind, match.start(), match.end(), "deny list")
 
@@ -516,7 +592,7 @@ def _find_deny_list(text: str, terms: Iterable[str], kind: str) -> Iterator[Foun
 _NAME_WORD = r"[^\W\d_]{1,40}+(?:['’\-](?![sS]\b)[^\W\d_]{1,40}+){0,4}+"
 _TITLE_RE = re.compile(
     rf"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Sir|Dame|Nurse|Sister|Rev|Revd|Father|Cllr|Councillor)"
-    rf"|\b(?i:mr|mrs|ms|mx|dr))\.?[ \t]+(?P<name>{_NAME_WORD})"
+    rf"|\b(?i:mr|mrs|ms|mx|dr|miss))\.?{_SP}(?P<name>{_NAME_WORD})"
 )
 _RELATIONS = (
     r"(?:son|daughter|child|boy|girl|grandson|granddaughter|nephew|niece|husband|wife|partner|brother|sister"
@@ -524,28 +600,61 @@ _RELATIONS = (
     r"|little one|baby|foster (?:son|daughter|child)|ds|dd)"
 )
 _CUE_RE = re.compile(
-    rf"\b(?:(?:my|our|his|her|their)[ \t]+"
+    rf"\b(?:(?:my|our|his|her|their){_SP}"
     rf"(?:(?:eldest|youngest|oldest|middle|little|baby|twin|autistic|disabled)"
-    rf"[ \t]+)?{_RELATIONS}(?:[ \t]*,)?[ \t]+(?:is[ \t]+(?:called[ \t]+)?|called[ \t]+|named[ \t]+)?"
-    rf"|\b(?:my[ \t]+name[ \t]+is|my[ \t]+name['’]s|name[ \t]*:|called|named"
+    rf"{_SP})?{_RELATIONS}(?:{_SP0},)?{_SP}(?:is{_SP}(?:called{_SP})?|called{_SP}|named{_SP})?"
+    rf"|\b(?:my{_SP}name{_SP}is|my{_SP}name['’]s|name{_SP0}:|called|named"
     rf"|(?:mum|mom|mother|dad|father|parent"
-    rf"|grandma|grandmother|nan|nanna|grandad|carer|auntie|aunt|uncle)[ \t]+(?:to|of|for))[ \t]+)"
+    rf"|grandma|grandmother|nan|nanna|grandad|carer|auntie|aunt|uncle){_SP}(?:to|of|for)){_SP})"
     rf"(?P<name>{_NAME_WORD})",
     re.IGNORECASE,
 )
 # Weaker cues: the word must be a known first name ("I'm autistic" is not a name).
 _SELF_CUE_RE = re.compile(
-    rf"\b(?:i['’]?m|i[ \t]+am|this[ \t]+is|it['’]?s(?:[ \t]+me)?|hi|hello|hiya|thanks?(?:[ \t]+you)?"
+    rf"\b(?:i['’]?m|i{_SP}am|this{_SP}is|it['’]?s(?:{_SP}me)?|hi|hello|hiya|thanks?(?:{_SP}you)?"
     rf"|love|from)"
-    rf"[ \t]*,?[ \t]+(?P<name>{_NAME_WORD})",
+    rf"{_SP0},?{_SP}(?P<name>{_NAME_WORD})",
     re.IGNORECASE,
 )
 _AGE_CUE_RE = re.compile(
-    rf"\b(?P<name>{_NAME_WORD})(?:['’]s|[ \t]+is|[ \t]+was|[ \t]+who['’]s|[ \t]+turned|,)?"
-    rf"[ \t]*\(?[ \t]*(?:age[ \t]*|aged[ \t]*)?"
-    rf"\d{{1,2}}\b(?![ \t]*(?:%|weeks|months|hours|days|years[ \t]+ago|am|pm|:))"
+    rf"\b(?P<name>{_NAME_WORD})(?:['’]s|{_SP}is|{_SP}was|{_SP}who['’]s|{_SP}turned|,)?"
+    rf"{_SP0}\(?{_SP0}(?:age{_SP0}|aged{_SP0})?"
+    rf"\d{{1,2}}\b(?!{_SP0}(?:%|weeks|months|hours|days|years{_SP}ago|am|pm|:))"
 )
 _WORD_RE = re.compile(rf"\b{_NAME_WORD}")
+# First names that are everyday words too, which parents write in lower case ("my daughter grace", "grace
+# was excluded"): these count in lower case with that evidence; other listed words (the name lists hold
+# "ever", "lady", "early") never do. Verbs ("will", "may", "rose") are left out: "my son will".
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|this|that|his|her|their|our|my|your|its)[ \t]{1,3}$", re.I)
+_WORD_NAMES = _words(
+    """
+    grace hope faith summer joy ruby lily daisy holly ivy amber jade pearl dawn autumn april sky river
+    heather poppy violet iris hazel willow robin jack billy bobby sonny rocky honey destiny harmony
+    blossom jasmine ginger rusty sandy
+    """
+)
+_PERSON_NOUNS = (
+    r"(?:ehcp|ehc|plan|school|class|classroom|teacher|ta|senco|diagnosis|needs|mum|dad|sister|brother|anxiety"
+    r"|behaviour|autism|adhd|support|placement|review|meltdowns?|speech|therapy|therapist|transport|consultant"
+    r"|paediatrician|social|worker|school's|nursery|college|bedroom|room|dla|pip|medication|meds|wheelchair)"
+)
+_PERSON_PREDICATES = (
+    r"(?:excluded|diagnosed|born|assessed|bullied|sent|referred|suspended|restrained|expelled|admitted"
+    r"|autistic|non-verbal|nonverbal|verbal|struggling|crying|screaming|distressed|terrified|self-harming"
+    r"|home[ \t]schooled|off[ \t]school|in[ \t](?:year|reception|nursery|hospital|y\d)|\d{1,2}\b|aged"
+    r"|adhd|asd|autism|dyslexia|dyspraxia|epilepsy|an[ \t]ehcp|a[ \t]diagnosis|meltdowns|no[ \t]friends)"
+)
+# What follows a name that is also a word when it is a person's name.
+_PERSON_NEXT_RE = re.compile(
+    rf"(?:['’]s{_SP}{_PERSON_NOUNS}\b"
+    rf"|{_SP}(?:gets|got|goes|went|started|starts|loves|hates|struggles|struggled|attends|attended"
+    rf"|cries|cried|screams|screamed|kicks|kicked|bites|bit|refuses|refused|says|said|told|asked|wants"
+    rf"|wanted|can['’]?t|cannot|won['’]t|doesn['’]t|didn['’]t|isn['’]t|wasn['’]t|hasn['’]t|self-harms"
+    rf"|absconds|absconded|masks|masked|melts)\b"
+    rf"|{_SP}(?:was|is|has|had|has[ \t]been|had[ \t]been|was[ \t]finally|is[ \t]now){_SP}"
+    rf"{_PERSON_PREDICATES}\b)",
+    re.IGNORECASE,
+)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -555,7 +664,7 @@ def _starts_sentence(text: str, start: int) -> bool:
     return i < 0 or text[i] in '.!?:;\n"“(-–—•*'
 
 
-_SURNAME_RE = re.compile(r"[ \t]+(?P<surname>(?:O['’]|Mc|Mac)?[A-Z][a-z'’\-]+|[a-z][a-z'’\-]+)")
+_SURNAME_RE = re.compile(r"[ \t]{1,3}(?P<surname>(?:O['’]|Mc|Mac)?[A-Z][a-z'’\-]+|[a-z][a-z'’\-]+)")
 
 
 def _extend_surname(text: str, end: int, strong: bool = False) -> int:
@@ -584,7 +693,7 @@ def _shouting(text: str, start: int, end: int) -> bool:
 
 
 def _previous_word_capitalised(text: str, start: int) -> bool:
-    match = re.search(r"([^\W\d_][\w'’\-]*)[ \t]+$", text[max(0, start - 30) : start])
+    match = re.search(r"([^\W\d_][\w'’\-]*)[ \t]{1,3}$", text[max(0, start - 30) : start])
     if match is None:
         return False
     word = match.group(1)
@@ -594,6 +703,8 @@ def _previous_word_capitalised(text: str, start: int) -> bool:
 def _find_names(text: str) -> Iterator[Found]:
     for match in _TITLE_RE.finditer(text):
         word = match.group("name")
+        if word in ("X", "Y", "Z"):
+            continue  # "Mrs X", "Mr Y": already anonymised, as the Ombudsman writes them
         if word[0].isupper() or _plausible_name(word):
             start = match.start()
             end = _extend_surname(text, match.end("name"))
@@ -602,8 +713,11 @@ def _find_names(text: str) -> Iterator[Found]:
             yield Found("name", start, end, "title")
     for match in _CUE_RE.finditer(text):
         word = match.group("name")
-        # "their child will", "a named caseworker": a lower-case word needs to be a listed name, not English.
-        if _plausible_name(word) and (word[0].isupper() or (_is_first_name(word) and not _is_common(word))):
+        # "their child will", "a named caseworker": a lower-case word needs to be a listed name, not English,
+        # except right after "my son", "our daughter": "my daughter grace" (but "my son will").
+        relation = match.group()[:6].lower().startswith(("my", "our", "his", "her", "their"))
+        listed = _is_first_name(word) and (not _is_common(word) or (relation and word.lower() in _WORD_NAMES))
+        if _plausible_name(word) and (word[0].isupper() or listed):
             end = _extend_surname(text, match.end("name"), strong=True)
             yield Found("name", match.start("name"), end, "cue")
     for match in _SELF_CUE_RE.finditer(text):
@@ -621,10 +735,22 @@ def _find_names(text: str) -> Iterator[Found]:
         if word.isupper() and len(word) > 1 and not _shouting(text, match.start(), match.end()):
             continue  # ELSA (an emotional literacy support assistant), not Elsa
         if _is_common(word):
-            # will, may, grace, lily: a capital in mid-sentence, or a surname after it ("Grace Okafor").
+            # will, may, grace, lily: a capital in mid-sentence, or a surname after it ("Grace Okafor"), or
+            # what only a person does after it, even in lower case ("grace was excluded", "with good grace").
             if not word[0].isupper() or word.isupper():
+                if (
+                    word in _WORD_NAMES
+                    and _PERSON_NEXT_RE.match(text, match.end())
+                    and not _DETERMINER_BEFORE_RE.search(text, max(0, match.start() - 8), match.start())
+                ):
+                    yield Found(
+                        "name", match.start(), match.end(), "name (also a word, then a person's verb)"
+                    )
                 continue
             end = _extend_surname(text, match.end())
+            if _PERSON_NEXT_RE.match(text, match.end()):
+                yield Found("name", match.start(), end, "name list (also a word, then a person's verb)")
+                continue  # "Grace was excluded", "Will hates school", "Faith's EHCP"
             if end == match.end() and (
                 _starts_sentence(text, match.start()) or _previous_word_capitalised(text, match.start())
             ):
@@ -639,6 +765,14 @@ def _find_names(text: str) -> Iterator[Found]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _inside(spans: list[tuple[int, int]], starts: list[int], item: Found) -> bool:
+    """Whether ``item`` overlaps one of ``spans`` (sorted by start, not overlapping each other)."""
+    index = bisect_right(starts, item.start) - 1
+    if index >= 0 and spans[index][1] > item.start:
+        return True
+    return index + 1 < len(spans) and spans[index + 1][0] < item.end
+
+
 def find(text: str, deny_list: Iterable[str] = (), deny_names: Iterable[str] = ()) -> list[Found]:
     """Every detection, before merging (overlaps included), in text order."""
     detectors = (
@@ -646,6 +780,8 @@ def find(text: str, deny_list: Iterable[str] = (), deny_names: Iterable[str] = (
         _find_urls,
         _find_digit_runs,
         _find_postcodes,
+        _find_outward_codes,
+        _find_handles,
         _find_ninos,
         _find_dobs,
         _find_references,
@@ -654,6 +790,11 @@ def find(text: str, deny_list: Iterable[str] = (), deny_names: Iterable[str] = (
         _find_names,
     )
     found = [item for detector in detectors for item in detector(text)]
+    # "St Mary's", "Saint Anne": the name inside a saint's name is not a person.
+    saints = sorted((item.start, item.end) for item in found if item.rule.startswith("saint"))
+    if saints:
+        starts = [start for start, _end in saints]
+        found = [item for item in found if item.kind != "name" or not _inside(saints, starts, item)]
     found.extend(_find_deny_list(text, deny_list, "school"))
     found.extend(_find_deny_list(text, deny_names, "name"))
     return sorted((item for item in found if item.end > item.start), key=lambda item: (item.start, -item.end))

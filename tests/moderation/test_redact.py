@@ -181,3 +181,78 @@ def test_recall_and_precision_targets_on_labelled_lines(name: str) -> None:
         assert recall is not None and recall >= 0.90, scores[kind].misses
         precision = scores[kind].precision
         assert precision is not None and precision >= 0.85, scores[kind].false_alarms
+
+
+# ---------------------------------------------------------------------------------------------
+# As people really write: lower case, nicknames, names that are words, loose schools, partial details
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "span"),
+    [
+        ("my daughter grace has ADHD", "name", "grace"),
+        ("my son jonno hates school", "name", "jonno"),
+        ("Jonno is 9 and loves lego", "name", "Jonno"),
+        ("Kez cried all the way there", "name", "Kez"),
+        ("Lils cries every morning", "name", "Lils"),
+        ("my lad jonno won't go in", "name", "jonno"),
+        ("Grace was excluded again on Friday", "name", "Grace"),
+        ("grace was excluded again", "name", "grace"),
+        ("Will hates the noise in the hall", "name", "Will"),
+        ("Summer has autism and a PDA profile", "name", "Summer"),
+        ("Hope starts school in september", "name", "Hope"),
+        ("Faith's EHCP is six months late", "name", "Faith"),
+        ("Mrs okafor said no", "name", "Mrs okafor"),
+        ("then mr P shouted at him", "name", "mr P"),
+        ("miss okafor never rang back", "name", "miss okafor"),
+        ("he goes to st wilfrids and hates it", "school", "st wilfrids"),
+        ("she is at Parkside Acad now", "school", "Parkside Acad"),
+        ("he moved to QEGS last year", "school", "QEGS"),
+        ("St Mary's were brilliant with her", "school", "St Mary's"),
+        ("the vicar at Saint Anne's helped", "school", "Saint Anne's"),
+        ("we live in NG3 and the bus is hopeless", "postcode", "NG3"),
+        ("anyone else in LS8?", "postcode", "LS8"),
+        ("we moved to B12 last year", "postcode", "B12"),
+        ("he was born 3.9.15", "dob", "3.9.15"),
+        ("DOB 29-09-2011", "dob", "29-09-2011"),
+        ("born 4th of march 2014", "dob", "4th of march 2014"),
+        ("born at the Royal on 29-09-2011", "dob", "29-09-2011"),
+        ("our EHCP number is EH891/24/00173", "reference", "EH891/24/00173"),
+        ("ref ..., 4857773456", "reference", "4857773456"),
+        ("case ref (see the letter) 20240173", "reference", "20240173"),
+        ("follow me @jonno_mum for updates", "handle", "@jonno_mum"),
+    ],
+)
+def test_details_written_loosely_are_found(text: str, kind: str, span: str) -> None:
+    assert (kind, span) in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He took it with good grace and we moved on.",
+        "Hope is all we have left; grace under pressure is hard.",
+        "my son will be 7 in june and my daughter may go too.",
+        "The charity said families had been let down.",
+        "We were stuck on the M6 for hours, then the A1 road was shut.",
+        "He is in Y5 and she is in year 3; KS2 results are out.",
+        "Mrs X complains the Council delayed; Mr Y agrees.",
+        "It is 24/7 care and the hearing is on 14/11/2024.",
+        "I miss school runs and email me @ home.",
+        "born at 28 weeks and in hospital for 2 months",
+        "The young man said nobody has ever asked.",
+    ],
+)
+def test_words_that_only_look_like_details_are_kept(text: str) -> None:
+    assert redact(text).found == ()
+
+
+def test_a_saint_is_a_setting_never_a_person() -> None:
+    assert redact("St Mary's said he could start in May").text == "[school] said he could start in May"
+    assert redact("St Bede's C of E Primary were kind").text == "[school] were kind"
+    assert "[name]" not in redact("Saint Anne's church hall").text
+
+
+def test_handles_have_their_own_tag() -> None:
+    assert TAGS["handle"] == "[handle]"
+    assert redact("DM @kez_k or jo@example.org").text == "DM [handle] or [email]"
