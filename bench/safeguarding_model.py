@@ -56,15 +56,22 @@ def main() -> None:
     shuffled = rows[:]
     random.Random(14).shuffle(shuffled)
     folds = [shuffled[i::5] for i in range(5)]
+    cv_model: list[bool] = []
     cv_flags: list[bool] = []
     cv_labels: list[str] = []
     for i, held in enumerate(folds):
         train = [row for j, fold in enumerate(folds) if j != i for row in fold]
-        fold_model = RiskModel(train)
-        cv_flags += [fold_model.read(row["text"]).flagged for row in held]
+        risk_model._model = RiskModel(train)
+        cv_model += [risk_model._model.read(row["text"]).flagged for row in held]
+        cv_flags += [bool(safeguarding.flag(row["text"])) for row in held]
         cv_labels += [row["label"] for row in held]
-    recall, false_rate = _rates(cv_flags, cv_labels)
-    print(f"5-fold CV over training lines, classifier: recall {recall:.3f}, false flags {false_rate:.3f}")
+    risk_model._model = model
+    for name, flags in (("classifier", cv_model), ("flag()", cv_flags)):
+        recall, false_rate = _rates(flags, cv_labels)
+        print(f"5-fold CV over training lines, {name}: recall {recall:.3f}, false flags {false_rate:.3f}")
+    for label in risk_model.CATEGORIES:
+        hits = [f for f, lab in zip(cv_flags, cv_labels, strict=True) if lab == label]
+        print(f"  CV recall, {label}: {sum(hits)}/{len(hits)}")
 
     typical = dev[0]["text"]
     long_text = " ".join(row["text"] for row in dev if row["label"] == ORDINARY)[:5000]

@@ -133,7 +133,11 @@ def visible(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower-case words, apostrophes dropped, text-speak spelled out; one space between words."""
-    text = _REPEATS_RE.sub(r"\1\1", visible(text).lower())
+    return _spell_out(visible(text))
+
+
+def _spell_out(text: str) -> str:
+    text = _REPEATS_RE.sub(r"\1\1", text.lower())
     words: list[str] = []
     for token in _TOKEN_RE.findall(text):
         token = token.replace("'", "")[:MAX_TOKEN_CHARS]
@@ -147,7 +151,7 @@ def normalise(text: str) -> str:
 
 def pieces(text: str) -> list[str]:
     """The parts of ``text`` the model reads: sentences, neighbouring pairs, and windows of words."""
-    sentences = [normalise(part) for part in _SENTENCE_RE.findall(visible(text))]
+    sentences = [_spell_out(part) for part in _SENTENCE_RE.findall(visible(text))]
     sentences = [sentence for sentence in sentences if sentence.strip(" .!?;")]
     out: list[str] = []
     for sentence in sentences:
@@ -155,7 +159,7 @@ def pieces(text: str) -> list[str]:
     for first, second in itertools.pairwise(sentences):
         if len(first.split()) + len(second.split()) <= WINDOW_WORDS:
             out.append(f"{first} {second}")
-    return out or [""]
+    return list(dict.fromkeys(out)) or [""]  # a piece repeated is read once
 
 
 def _windows(sentence: str) -> Iterator[str]:
@@ -222,7 +226,9 @@ class RiskModel:
         )
         matrix = self.features.fit_transform(texts)
         risky = np.array([label != ORDINARY for label in labels])
-        self.detector = LogisticRegression(C=DETECTOR_C, class_weight=DETECTOR_WEIGHT, solver="liblinear")
+        self.detector = LogisticRegression(
+            C=DETECTOR_C, class_weight=DETECTOR_WEIGHT, solver="liblinear", dual=True, max_iter=1000
+        )
         self.detector.fit(matrix, risky.astype(int))
         self.sorter = LinearSVC(C=1.0, class_weight="balanced")
         self.sorter.fit(matrix[risky], np.array(labels)[risky])

@@ -41,7 +41,10 @@ MAX_READ_CATEGORIES = 2  # the classifier names at most this many categories, th
 MAX_PHRASE = 60  # characters of a matched phrase kept in ``details``
 
 _SELF = r"(?:him|her|them|my|your|our)sel(?:f|ves)|themself"
-_OBJ = r"(?:him|her|them|me|my|our|the\s+(?:child|children|kids|pupils|baby))"
+_OBJ = (
+    r"(?:him|her|them|me|the\s+(?:child|children|kids|pupils|baby)|(?:my|our|his|her|their)\s+(?:son|daughter|child|children"
+    r"|kids?|boy|girl|baby|toddler|grandson|granddaughter|nephew|niece|brother|sister|twins?|little\s+\w+|\d+\s*y\w*))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +294,7 @@ _BENIGN_RE = re.compile(
     r"|(?:it|this|that|reality)\s+(?:really\s+)?hit\w*\s+me|could\s+(?:happily\s+)?(?:strangle|kill|murder|throttle|shake|slap|punch|hit|kick)"
     r"|drag\w*\s+(?:my|our|their|his|her)\s+(?:feet|heels)|push\w*\s+(?:my|our)\s+buttons"
     r"|not\s+safe\s+to\s+(?:say|assume)|drug\s+(?:trial|test)s?"
+    r"|knife\s+(?:in\s+the\s+back|edge)|(?:we'?re|i'?m|we\s+are|i\s+am|feel\w*)\s+bruised|restraint\s+polic(?:y|ies)"
     r"|(?:bang\w*|hit\w*)\s+(?:my|our|your)\s+heads?\s+(?:against|on|off)"
     r"|at\s+risk\s+of\s+(?:exclusion|losing|closure|missing|being\s+(?:excluded|late)))\b",
     re.IGNORECASE,
