@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,10 @@ MIN_TERM_CHARACTERS = 2  # letters or digits: a lone "a" or "." would be redacte
 DEFAULT_FLAG_TARGET_DAYS = 2
 MAX_FLAG_TARGET_DAYS = 10
 MAX_CONTACTS = 10
+MAX_EMAIL_CHARS = 254
+# An email address as people type one: no spaces, one @, a domain with a dot. Every repeat is bounded
+# and ends at a character it cannot match ("@" or "."), so it runs in linear time.
+EMAIL = re.compile(r"[^@\s]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}")
 KEYS = (
     "safeguarding_procedure",
     "deny_list",
@@ -116,6 +121,8 @@ class SettingsText:
     deny_names: str
     original_days: str
     version: str  # changes whenever the stored settings do, to notice another lead's save
+    safeguarding_contacts: str = ""
+    flag_target_days: str = str(DEFAULT_FLAG_TARGET_DAYS)
 
 
 def settings_version(forum: Forum) -> str:
@@ -133,6 +140,8 @@ def settings_text(forum: Forum) -> SettingsText:
         deny_names="\n".join(found.deny_names),
         original_days=str(found.original_days),
         version=settings_version(forum),
+        safeguarding_contacts="\n".join(found.safeguarding_contacts),
+        flag_target_days=str(found.flag_target_days),
     )
 
 
@@ -200,6 +209,42 @@ def check_original_days(text: str) -> tuple[int, list[str]]:
     return int(days), []
 
 
+def contacts_from_text(text: str) -> tuple[list[str], list[str]]:
+    """The email addresses typed one a line: blank lines ignored, spaces trimmed, repeats (in capitals
+    or not) dropped. Returns (addresses, messages), each message saying which lines break a rule."""
+    contacts: dict[str, str] = {}
+    wrong: list[int] = []
+    for number, line in enumerate(_lines(text).split("\n"), start=1):
+        address = line.strip()
+        if not address:
+            continue
+        if len(address) > MAX_EMAIL_CHARS or not EMAIL.fullmatch(address):
+            wrong.append(number)
+        else:
+            contacts.setdefault(address.casefold(), address)
+    errors = []
+    if wrong:
+        errors.append(
+            "Enter each email address in the correct format, like name@example.com, one a line. "
+            f"{_where(wrong)} not."
+        )
+    if len(contacts) > MAX_CONTACTS:
+        errors.append(f"Enter {MAX_CONTACTS} email addresses or fewer. There are {len(contacts):,}.")
+    return list(contacts.values()), errors
+
+
+def check_flag_target_days(text: str) -> tuple[int, list[str]]:
+    days = text.strip()
+    highest = MAX_FLAG_TARGET_DAYS
+    if not days:
+        return 0, [f"Enter how many working days a flagged answer may wait, from 1 to {highest}"]
+    if not days.isascii() or not days.isdigit():
+        return 0, [f"Enter the working days as a whole number, from 1 to {highest}, like 2"]
+    if len(days) > 6 or not 1 <= int(days) <= highest:
+        return 0, [f"The number of working days must be between 1 and {highest}"]
+    return int(days), []
+
+
 def save_settings(
     session: Session,
     forum: Forum,
@@ -208,8 +253,13 @@ def save_settings(
     deny_names_text: str,
     original_days_text: str,
     version: str | None = None,
+    contacts_text: str | None = None,
+    flag_target_days_text: str | None = None,
 ) -> Errors:
     """Check the settings page's form and save it into ``forum.settings``, keeping its other keys.
+
+    ``contacts_text`` (one email address a line) and ``flag_target_days_text``, when given, are
+    checked and saved too; when None the stored values stay.
 
     Returns the messages by field (nothing saved), or ``{}`` once saved and committed. ``version``
     is the ``settings_version`` the form was shown with: if another lead has saved since, nothing is
@@ -219,8 +269,14 @@ def save_settings(
     deny_list, deny_list_errors = terms_from_text(deny_list_text, SCHOOLS)
     deny_names, deny_names_errors = terms_from_text(deny_names_text, PEOPLE)
     days, days_errors = check_original_days(original_days_text)
-    found = {
+    contacts, contacts_errors = contacts_from_text(contacts_text) if contacts_text is not None else ([], [])
+    target, target_errors = (
+        check_flag_target_days(flag_target_days_text) if flag_target_days_text is not None else (0, [])
+    )
+    found = {  # in the order of the form
         "procedure": procedure_errors,
+        "safeguarding_contacts": contacts_errors,
+        "flag_target_days": target_errors,
         "deny_list": deny_list_errors,
         "deny_names": deny_names_errors,
         "original_days": days_errors,
@@ -231,12 +287,16 @@ def save_settings(
     if version and version != settings_version(forum):
         return {"form": [CHANGED_MEANWHILE]}
     current = forum.settings if isinstance(forum.settings, dict) else {}
-    forum.settings = {  # a new dict, so the JSON column is written
-        **current,
+    changed: dict[str, Any] = {
         "safeguarding_procedure": text,
         "deny_list": deny_list,
         "deny_names": deny_names,
         "original_days": days,
     }
+    if contacts_text is not None:
+        changed["safeguarding_contacts"] = contacts
+    if flag_target_days_text is not None:
+        changed["flag_target_days"] = target
+    forum.settings = {**current, **changed}  # a new dict, so the JSON column is written
     session.commit()
     return {}

@@ -15,13 +15,16 @@ from forum_app.accounts.models import AuditEvent, Forum
 from forum_app.moderation.settings import (
     CHANGED_MEANWHILE,
     DEFAULT_PROCEDURE,
+    MAX_CONTACTS,
     MAX_DENY_TERMS,
     MAX_PROCEDURE_CHARS,
     MAX_TERM_CHARS,
     PEOPLE,
     SCHOOLS,
+    check_flag_target_days,
     check_original_days,
     check_procedure,
+    contacts_from_text,
     moderation_settings,
     save_settings,
     settings_version,
@@ -89,7 +92,8 @@ def _signed_in(app: Flask, email: str) -> FlaskClient:
 def _save(client: FlaskClient, **changes: str) -> Any:
     """The settings form as shown, with these fields changed, sent."""
     soup = page(client, SETTINGS)
-    names = ("version", "procedure", "deny_list", "deny_names", "original_days")
+    names = ("version", "procedure", "safeguarding_contacts", "flag_target_days", "deny_list", "deny_names")
+    names += ("original_days",)
     data = {"csrf_token": csrf_token(soup), **{name: _field(soup, name) for name in names}}
     return client.post(SETTINGS, data={**data, **changes})
 
@@ -207,6 +211,64 @@ def test_other_days_are_refused(text: str, message: str) -> None:
     assert check_original_days(text) == (0, [message])
 
 
+BAD_EMAIL = "Enter each email address in the correct format, like name@example.com, one a line."
+NO_TARGET = "Enter how many working days a flagged answer may wait, from 1 to 10"
+TARGET_NOT_A_NUMBER = "Enter the working days as a whole number, from 1 to 10, like 2"
+TARGET_OUT_OF_RANGE = "The number of working days must be between 1 and 10"
+
+
+def test_contacts_are_email_addresses_one_a_line_without_blanks_or_repeats() -> None:
+    text = (
+        " jo@forum.org.uk \r\n\r\nSam.Smith+alerts@example.org\nJO@FORUM.ORG.UK\nchair@xn--bcher-kva.example"
+    )
+    assert contacts_from_text(text) == (
+        ["jo@forum.org.uk", "Sam.Smith+alerts@example.org", "chair@xn--bcher-kva.example"],
+        [],
+    )
+    assert contacts_from_text("") == ([], [])
+    ten = [f"contact{n}@example.org" for n in range(MAX_CONTACTS)]
+    assert contacts_from_text("\n".join(ten)) == (ten, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("jo@forum.org\njo at forum.org", f"{BAD_EMAIL} Line 2 is not."),
+        ("jo@forum\n\n@forum.org\njo@@forum.org", f"{BAD_EMAIL} Line 1 and 2 more are not."),
+        ("Jo Bloggs <jo@forum.org>\njo@forum.org.", f"{BAD_EMAIL} Line 1 and 2 are not."),
+        ("x" * 250 + "@forum.org", f"{BAD_EMAIL} Line 1 is not."),
+        ("a@" + "b." * 5000 + "org", f"{BAD_EMAIL} Line 1 is not."),  # long and hostile: still quick
+        (
+            "\n".join(f"c{n}@example.org" for n in range(11)),
+            "Enter 10 email addresses or fewer. There are 11.",
+        ),
+    ],
+)
+def test_contacts_that_break_a_rule_are_refused(text: str, message: str) -> None:
+    assert contacts_from_text(text)[1] == [message]
+
+
+@pytest.mark.parametrize(("text", "days"), [("1", 1), ("10", 10), (" 2 ", 2), ("05", 5)])
+def test_the_flag_target_is_a_whole_number_of_working_days_from_1_to_10(text: str, days: int) -> None:
+    assert check_flag_target_days(text) == (days, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", NO_TARGET),
+        ("0", TARGET_OUT_OF_RANGE),
+        ("11", TARGET_OUT_OF_RANGE),
+        ("9" * 5000, TARGET_OUT_OF_RANGE),
+        ("two", TARGET_NOT_A_NUMBER),
+        ("2.5", TARGET_NOT_A_NUMBER),
+        ("٢", TARGET_NOT_A_NUMBER),
+    ],
+)
+def test_other_flag_targets_are_refused(text: str, message: str) -> None:
+    assert check_flag_target_days(text) == (0, [message])
+
+
 def test_saving_keeps_the_forums_other_settings(db_session: Session, demo: Forum) -> None:
     demo.settings = {"bulk_threshold": 0.9, "support": {"phone": "0800 000 000"}, "deny_list": ["Old"]}
     db_session.commit()
@@ -308,6 +370,56 @@ def test_names_saved_are_redacted_in_answers_sent_afterwards(
     assert _value(db_session, later, "worked_well") == "The worker at [school], [name], helped."
     assert _value(db_session, later, "not_worked") == "[name] never rang back."
     assert _value(db_session, earlier, "worked_well") == MISSED  # answers already sent are not checked again
+
+
+def test_a_lead_sets_who_is_alerted_and_the_target_for_flags(
+    app: Flask, db_session: Session, demo: Forum
+) -> None:
+    client = _signed_in(app, LEAD)
+    soup = page(client, SETTINGS)
+    assert _field(soup, "safeguarding_contacts") == "" and _field(soup, "flag_target_days") == "2"
+    for name in ("safeguarding_contacts", "flag_target_days"):
+        assert soup.find("label", attrs={"for": name}) is not None, name
+    assert "never the answer itself" in _text(soup)
+    sent = _save(client, safeguarding_contacts="jo@forum.org\r\n\r\nchair@forum.org", flag_target_days=" 3 ")
+    assert sent.status_code == 303
+    found = moderation_settings(_forum(db_session))
+    assert found.safeguarding_contacts == ("jo@forum.org", "chair@forum.org") and found.flag_target_days == 3
+    soup = page(client, SETTINGS)
+    assert _field(soup, "safeguarding_contacts") == "jo@forum.org\nchair@forum.org"
+    assert _field(soup, "flag_target_days") == "3"
+    # A form without the two fields (opened before they existed) keeps them as they are.
+    data = {name: _field(soup, name) for name in ("version", "procedure", "deny_list", "deny_names")}
+    old_form = {**data, "original_days": "30", "csrf_token": csrf_token(soup)}
+    assert client.post(SETTINGS, data=old_form).status_code == 303
+    assert moderation_settings(_forum(db_session)).safeguarding_contacts == (
+        "jo@forum.org",
+        "chair@forum.org",
+    )
+
+
+def test_wrong_contacts_and_target_are_sent_back_in_the_order_of_the_form(
+    app: Flask, db_session: Session, demo: Forum
+) -> None:
+    client = _signed_in(app, LEAD)
+    changes = {
+        "original_days": "0",
+        "flag_target_days": "a week",
+        "safeguarding_contacts": "jo@forum\nok@forum.org",
+    }
+    sent = _save(client, **changes)
+    assert sent.status_code == 200
+    soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
+    assert _summary(soup) == [
+        ("#safeguarding_contacts", f"{BAD_EMAIL} Line 1 is not."),
+        ("#flag_target_days", TARGET_NOT_A_NUMBER),
+        ("#original_days", DAYS_OUT_OF_RANGE),
+    ]
+    for name, typed in changes.items():
+        assert _field(soup, name) == typed
+        field = soup.select_one(f"#{name}")
+        assert field is not None and f"{name}-error" in str(field["aria-describedby"])
+    assert _forum(db_session).settings in ({}, None)
 
 
 @pytest.mark.parametrize(
