@@ -62,6 +62,13 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from exc
 
 
+def _base_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if url and not url.startswith(("https://", "http://")):
+        raise ConfigError(f"PUBLIC_BASE_URL must start with https:// (or http://), not {raw!r}.")
+    return url
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app's settings from the environment, then apply ``overrides``."""
     overrides = dict(overrides or {})
@@ -98,6 +105,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SUBMISSIONS_PER_HOUR": _int("SUBMISSIONS_PER_HOUR", 30),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
+        # Email (safeguarding alerts): sent only when SMTP_HOST and MAIL_FROM are set.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": _int("SMTP_PORT", 587),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1") != "0",
+        "SMTP_TIMEOUT_SECONDS": _int("SMTP_TIMEOUT_SECONDS", 5),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
+        # The address staff reach the app at, for links in emails (never taken from a request).
+        "PUBLIC_BASE_URL": _base_url(os.environ.get("PUBLIC_BASE_URL", "")),
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(env)

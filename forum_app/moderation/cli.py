@@ -1,4 +1,5 @@
-"""``flask moderation redact`` (the DESIGN.md contract) and ``flask retention purge``.
+"""``flask moderation redact`` (the DESIGN.md contract), ``flask moderation check`` and
+``flask retention purge``.
 
 Reads one text per line on standard input and prints, per line, one JSON object
 ``{"text": redacted_text, "found": [{"kind", "start", "end"}], "safeguarding": bool}``; start and
@@ -16,6 +17,7 @@ from flask.cli import with_appcontext
 
 from forum_app.db import today as utc_today
 from forum_app.extensions import db
+from forum_app.moderation.intake import app_alerts, check_unchecked
 from forum_app.moderation.redact import redact
 from forum_app.moderation.retention import purge_originals
 from forum_app.moderation.safeguarding import flag
@@ -47,6 +49,19 @@ def redact_command(deny_list: tuple[str, ...]) -> None:
             "safeguarding": flag(text).flagged,
         }
         click.echo(json.dumps(record, ensure_ascii=False))
+
+
+@moderation_cli.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check again the answers the automatic check has not run on (it failed or was interrupted):
+    redaction, safeguarding flags (alerting the forum's contacts) and duplicates. Each answer is tried
+    at most 3 times; after that it waits for a moderator. Prints counts, never any text."""
+    report = check_unchecked(db.session, alerts=app_alerts(), limit=None)
+    click.echo(
+        f"Checked {report.checked} responses ({report.flagged} answers flagged, {report.alerts} alerts "
+        f"sent); {report.failed} could not be checked and wait for a moderator."
+    )
 
 
 @click.group(

@@ -1,8 +1,16 @@
-"""Every free-text answer is redacted and checked for safeguarding concerns as it is submitted.
+"""Every free-text answer is held for moderation as it is submitted, then checked automatically.
 
-``take_in`` runs inside the submission's transaction (``surveys.signals.responses_received``): it
-stores the original in a ``ModerationItem``, writes the redacted text into ``Answer.value`` and
-flags worrying answers, so no original is ever committed where coders, viewers or packs read.
+The submission commits first: ``hold`` runs inside the submitting transaction
+(``surveys.signals.responses_received``) and only moves each free-text answer's original into its
+``ModerationItem`` (pending, ``checked`` False, flagged "could not be checked automatically"),
+leaving a placeholder in ``Answer.value``, so no original is ever committed where coders, viewers or
+packs read. Right after the commit (``responses_stored``), ``check_responses`` runs the slow part,
+redaction, safeguarding flags and duplicates, for each response in its own short transaction, and
+then alerts the forum's safeguarding contacts about flagged answers (``alerts``). If a check fails or
+is interrupted, its answers stay "not yet checked", first in the queue for a person; ``check_unchecked``
+(``flask moderation check``, and whenever a moderator opens the queue) tries them again, up to
+``MAX_CHECK_ATTEMPTS`` times in all.
+
 Demo data (``seeded``) counts as already moderated, except flagged answers and the last fortnight's.
 """
 
@@ -11,48 +19,66 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
 
 from forum_app.accounts.models import Forum
 from forum_app.db import today
+from forum_app.mail import mail_settings
+from forum_app.moderation.alerts import Alerts, Flagged, send_alert
 from forum_app.moderation.duplicates import mark_duplicate
 from forum_app.moderation.models import APPROVED, PENDING, ModerationItem
-from forum_app.moderation.redact import redact
-from forum_app.moderation.safeguarding import flag
-from forum_app.moderation.settings import moderation_settings
+from forum_app.moderation.redact import Redaction, redact
+from forum_app.moderation.safeguarding import Flag, flag
+from forum_app.moderation.settings import ModerationSettings, moderation_settings
 from forum_app.surveys.definitions import keys_of_kind
-from forum_app.surveys.models import Answer, Response
-from forum_app.surveys.signals import responses_received
+from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
+from forum_app.surveys.signals import approved_answers, responses_received, responses_stored
 
 log = logging.getLogger(__name__)
 
 UNCHECKED_TEXT = "[text held for moderation]"
 UNCHECKED_REASON = "could not be checked automatically"
 SEEDED_PENDING_DAYS = 14  # demo answers from the last fortnight wait in the queue
+MAX_CHECK_ATTEMPTS = 3  # an answer whose check failed this often is left to a person
+SWEEP_RESPONSES = 50  # responses checked again each time the queue is opened
+SEEDED_CHUNK = 200  # demo responses checked per transaction
 
 
-def _check(text: str, settings: Any) -> tuple[str, list[dict[str, Any]], list[str]]:
-    try:
-        redaction = redact(text, settings.deny_list, settings.deny_names)
-        concern = flag(text)
-    except Exception as exc:  # keep the submission; a person checks it instead
-        log.error("Redaction failed (%s); the answer is held for a moderator.", type(exc).__name__)
-        return UNCHECKED_TEXT, [], [UNCHECKED_REASON]
-    spans = [
-        {"kind": found.kind, "start": found.start, "end": found.end, "source": "auto", "restored": False}
-        for found in redaction.found
-    ]
-    return redaction.text, spans, list(concern.reasons)
+class CheckedMeanwhile(Exception):
+    """Another check of the same answers committed first."""
 
 
-def take_in(session: Session, response_ids: Sequence[str], seeded: bool = False) -> int:
-    """Redact, flag and queue the free-text answers of these responses. Returns how many were queued.
+@dataclass
+class CheckReport:
+    checked: int = 0  # responses checked
+    failed: int = 0  # responses whose check failed: their answers stay held for a person
+    flagged: int = 0  # answers flagged by the check
+    alerts: int = 0  # alert emails sent
+    flagged_answers: list[int] = field(default_factory=list)
 
-    Does not commit: it is part of the caller's transaction.
+
+Keys = tuple[frozenset[str], frozenset[str]]  # a version's free-text and consent questions
+
+
+def _text_keys(version: SurveyVersion, cache: dict[int, Keys]) -> Keys:
+    if version.id not in cache:
+        cache[version.id] = (
+            keys_of_kind(version.definition, "text"),
+            keys_of_kind(version.definition, "consent"),
+        )
+    return cache[version.id]
+
+
+def hold(session: Session, response_ids: Sequence[str], seeded: bool = False) -> int:
+    """Hold the free-text answers of these responses for moderation, unchecked. Returns how many.
+
+    Quick (no text is examined) and does not commit: it is part of the submitting transaction.
     """
     responses = session.scalars(select(Response).where(Response.id.in_(response_ids))).all()
     if not responses:
@@ -60,59 +86,250 @@ def take_in(session: Session, response_ids: Sequence[str], seeded: bool = False)
     by_response: dict[str, list[Answer]] = defaultdict(list)
     for answer in session.scalars(select(Answer).where(Answer.response_id.in_(response_ids))):
         by_response[answer.response_id].append(answer)
-    forums = {
-        forum.id: moderation_settings(forum)
-        for forum in session.scalars(
-            select(Forum).where(Forum.id.in_({response.forum_id for response in responses}))
-        )
-    }
-    recent = today() - timedelta(days=SEEDED_PENDING_DAYS)
-    keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-    queued = 0
+    keys: dict[int, Keys] = {}
+    held = 0
     for response in responses:
         version = response.survey_version
-        if version.id not in keys:
-            keys[version.id] = (
-                keys_of_kind(version.definition, "text"),
-                keys_of_kind(version.definition, "consent"),
-            )
-        text_keys, consent_keys = keys[version.id]
+        text_keys, consent_keys = _text_keys(version, keys)
         answers = by_response.get(response.id, [])
         consent = any(answer.value is True for answer in answers if answer.question_key in consent_keys)
-        received = response.submitted_on or today()
         for answer in answers:
             if answer.question_key not in text_keys or not isinstance(answer.value, str) or not answer.value:
                 continue
-            original = answer.value
-            redacted, spans, reasons = _check(original, forums[response.forum_id])
-            approved = seeded and not reasons and received <= recent
             session.add(
                 ModerationItem(
                     answer_id=answer.id,
                     response_id=response.id,
                     forum_id=response.forum_id,
                     survey_id=version.survey_id,
-                    status=APPROVED if approved else PENDING,
-                    original=None if approved else original,
-                    redactions=spans,
-                    flagged=bool(reasons),
-                    flag_reasons=reasons,
+                    status=PENDING,
+                    original=answer.value,
+                    redactions=[],
+                    flagged=True,
+                    flag_reasons=[UNCHECKED_REASON],
                     quote_consent=consent,
-                    received_on=received,
-                    decided_on=received if approved else None,
+                    received_on=response.submitted_on or today(),
+                    checked=False,
+                    check_attempts=1,  # the check that follows the commit
                 )
             )
-            answer.value = redacted
-            queued += 1
-        if not seeded:  # demo data is templated and counts as moderated
-            mark_duplicate(session, version.survey_id, response.id, answers, text_keys)
+            answer.value = UNCHECKED_TEXT
+            held += 1
     session.flush()
-    return queued
+    return held
+
+
+def _spans(found: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {"kind": one.kind, "start": one.start, "end": one.end, "source": "auto", "restored": False}
+        for one in found
+    ]
+
+
+def _check(session: Session, response_ids: Sequence[str], seeded: bool) -> list[ModerationItem]:
+    """Redact, flag and mark duplicates for the unchecked answers of these responses. Returns the
+    items the check flagged. Does not commit; raises if the check fails."""
+    items = session.scalars(
+        select(ModerationItem)
+        .where(ModerationItem.response_id.in_(response_ids), ModerationItem.checked.is_(False))
+        .options(selectinload(ModerationItem.answer))
+        .order_by(ModerationItem.answer_id)
+    ).all()
+    if not items:
+        return []
+    settings: dict[int, ModerationSettings] = {}
+    for forum in session.scalars(select(Forum).where(Forum.id.in_({item.forum_id for item in items}))):
+        settings[forum.id] = moderation_settings(forum)
+    # First the slow part, reading only, so no write lock is held while it runs.
+    results: list[tuple[Redaction, Flag] | None] = []
+    for item in items:
+        if item.original is None:  # its original was deleted before it could be checked
+            results.append(None)
+            continue
+        found = settings[item.forum_id]
+        results.append((redact(item.original, found.deny_list, found.deny_names), flag(item.original)))
+    # Claimed for this check: if another check (a sweep) got there first, this one stands down.
+    claimed = session.execute(
+        update(ModerationItem)
+        .where(
+            ModerationItem.answer_id.in_([item.answer_id for item in items]),
+            ModerationItem.checked.is_(False),
+        )
+        .values(checked=True)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != len(items):  # type: ignore[attr-defined]
+        raise CheckedMeanwhile()
+    recent = today() - timedelta(days=SEEDED_PENDING_DAYS)
+    flagged = []
+    for item, result in zip(items, results, strict=True):
+        item.checked = True
+        if result is None:
+            item.answer.value = UNCHECKED_TEXT
+            continue
+        redaction, concern = result
+        reasons = list(concern.reasons)
+        approved = seeded and not reasons and item.received_on <= recent
+        item.redactions = _spans(redaction.found)
+        item.flagged = bool(reasons)
+        item.flag_reasons = reasons
+        item.answer.value = redaction.text
+        if approved:
+            item.status = APPROVED
+            item.original = None
+            item.decided_on = item.received_on
+        if reasons:
+            flagged.append(item)
+    if not seeded:  # demo data is templated and counts as moderated
+        keys: dict[int, Keys] = {}
+        responses = session.scalars(select(Response).where(Response.id.in_(response_ids))).all()
+        for response in responses:
+            answers = session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
+            text_keys, _ = _text_keys(response.survey_version, keys)
+            mark_duplicate(session, response.survey_version.survey_id, response.id, answers, text_keys)
+    session.flush()
+    return flagged
+
+
+def _alert(session: Session, items: Sequence[ModerationItem], alerts: Alerts) -> int:
+    """Alert each forum about its flagged answers of submitted responses. Returns emails sent."""
+    submitted = set(
+        session.scalars(  # spam is not in the queue
+            select(Response.id).where(
+                Response.id.in_({item.response_id for item in items}), Response.status == SUBMITTED
+            )
+        )
+    )
+    by_forum: dict[int, list[Flagged]] = defaultdict(list)
+    for item in items:
+        if item.response_id in submitted:
+            by_forum[item.forum_id].append(Flagged(item.answer_id, tuple(item.flag_reasons)))
+    sent = 0
+    for forum_id, flagged in by_forum.items():
+        forum = session.get(Forum, forum_id)
+        try:
+            sent += forum is not None and send_alert(forum, flagged, alerts)
+        except Exception as exc:  # an alert must never undo or hold up the report
+            log.error("A safeguarding alert could not be sent (%s).", type(exc).__name__)
+    return sent
+
+
+def check_responses(
+    session: Session, response_ids: Sequence[str], seeded: bool = False, alerts: Alerts | None = None
+) -> CheckReport:
+    """Check these responses' unchecked answers, each response in its own transaction (demo data
+    ``SEEDED_CHUNK`` at a time), and alert about flagged ones with ``alerts``. Never raises for a
+    failed check: its answers stay unchecked, held for a person."""
+    report = CheckReport()
+    chunk = SEEDED_CHUNK if seeded else 1
+    ids = list(dict.fromkeys(response_ids))
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        try:
+            flagged = _check(session, part, seeded)
+            session.commit()
+        except CheckedMeanwhile:
+            session.rollback()
+            continue
+        except Exception as exc:  # the report already stands; a person or the sweep checks it instead
+            session.rollback()
+            log.error(
+                "The automatic check failed (%s); the answers of %d responses stay held for a moderator.",
+                type(exc).__name__,
+                len(part),
+            )
+            report.failed += len(part)
+            continue
+        report.checked += len(part)
+        report.flagged += len(flagged)
+        report.flagged_answers += [item.answer_id for item in flagged]
+        if flagged and alerts is not None:
+            report.alerts += _alert(session, flagged, alerts)
+    return report
+
+
+def check_unchecked(
+    session: Session,
+    forum_id: int | None = None,
+    alerts: Alerts | None = None,
+    limit: int | None = SWEEP_RESPONSES,
+) -> CheckReport:
+    """Check again the answers still unchecked (of one forum, or all), oldest first: up to ``limit``
+    responses, each answer at most ``MAX_CHECK_ATTEMPTS`` times in all. Commits."""
+    query = (
+        select(ModerationItem.response_id)
+        .where(ModerationItem.checked.is_(False), ModerationItem.check_attempts < MAX_CHECK_ATTEMPTS)
+        .group_by(ModerationItem.response_id)
+        .order_by(ModerationItem.response_id)
+    )
+    if forum_id is not None:
+        query = query.where(ModerationItem.forum_id == forum_id)
+    if limit is not None:
+        query = query.limit(limit)
+    response_ids = list(session.scalars(query))
+    if not response_ids:
+        return CheckReport()
+    # Counted before the check starts, so a check that never ends still counts as tried.
+    session.execute(
+        update(ModerationItem)
+        .where(ModerationItem.response_id.in_(response_ids), ModerationItem.checked.is_(False))
+        .values(check_attempts=ModerationItem.check_attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return check_responses(session, response_ids, alerts=alerts)
+
+
+def take_in(session: Session, response_ids: Sequence[str], seeded: bool = False) -> int:
+    """Hold and check these responses' free-text answers in the caller's transaction, without
+    alerts (for data loaded in bulk). Returns how many were taken in. Does not commit."""
+    held = hold(session, response_ids, seeded=seeded)
+    _check(session, response_ids, seeded)
+    return held
+
+
+def approved_among(session: Session, answer_ids: Sequence[int]) -> set[int]:
+    """Which of these answers a moderator has approved."""
+    if not answer_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(ModerationItem.answer_id).where(
+                ModerationItem.answer_id.in_(answer_ids), ModerationItem.status == APPROVED
+            )
+        )
+    )
+
+
+def app_alerts() -> Alerts:
+    """The app's alert settings (mail from its config, links to the queue's answer pages)."""
+    config = current_app.config
+    urls = current_app.url_map.bind("localhost")
+    return Alerts(
+        mail=mail_settings(config),
+        base_url=str(config.get("PUBLIC_BASE_URL") or ""),
+        path_of=lambda answer_id: urls.build("moderation.item", {"answer_id": answer_id}),
+    )
 
 
 def _on_received(session: Session, response_ids: Sequence[str], seeded: bool = False, **_: Any) -> None:
-    take_in(session, response_ids, seeded=seeded)
+    hold(session, response_ids, seeded=seeded)
+
+
+def _on_stored(session: Session, response_ids: Sequence[str], seeded: bool = False, **_: Any) -> None:
+    try:
+        alerts = None if seeded else app_alerts()
+    except Exception as exc:  # no alert is better than a lost check
+        log.error("Safeguarding alerts are off (%s).", type(exc).__name__)
+        alerts = None
+    check_responses(session, response_ids, seeded=seeded, alerts=alerts)
+
+
+def _on_approved_wanted(session: Session, answer_ids: Sequence[int], **_: Any) -> set[int]:
+    return approved_among(session, answer_ids)
 
 
 def connect_signals() -> None:
     responses_received.connect(_on_received)
+    responses_stored.connect(_on_stored)
+    approved_answers.connect(_on_approved_wanted)

@@ -1,8 +1,9 @@
 """What moderation keeps: one item per free-text answer, candidate quotes, near-duplicate bands.
 
-From submission on, ``Answer.value`` holds the *redacted* text, so every page beyond the moderation
-queue sees only that. The original text lives in ``ModerationItem.original`` only until the answer is
-approved, or until the forum's ``original_days`` have passed (``retention purge``), whichever is first.
+From submission on, ``Answer.value`` holds the *redacted* text (or, until the automatic check has
+run, a placeholder), so every page beyond the moderation queue sees only that. The original text
+lives in ``ModerationItem.original`` only until the answer is approved, or until the forum's
+``original_days`` have passed (``retention purge``), whichever is first.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.db import Base, JSONType, utcnow
@@ -29,10 +30,18 @@ class ModerationItem(Base):
     ``redactions`` lists the spans found in ``original`` (or added by a moderator) as dicts
     ``{"kind", "start", "end", "source": "auto"|"moderator", "restored": bool}``; a restored span
     is shown as written. ``Answer.value`` is always ``original`` with the unrestored spans tagged.
+
+    ``checked`` is False from the submission until the automatic check (redaction, safeguarding flags,
+    duplicates) has run in its own transaction: meanwhile ``Answer.value`` is a placeholder and the
+    item is flagged "could not be checked automatically", so a person sees it first.
+    ``check_attempts`` counts the checks started, so one that keeps failing is left to a person.
     """
 
     __tablename__ = "moderation_items"
-    __table_args__ = (Index("ix_moderation_items_queue", "forum_id", "status", "flagged", "received_on"),)
+    __table_args__ = (
+        Index("ix_moderation_items_queue", "forum_id", "status", "flagged", "received_on"),
+        Index("ix_moderation_items_unchecked", "checked", "forum_id"),
+    )
 
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
     response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
@@ -46,6 +55,8 @@ class ModerationItem(Base):
     # Another response in the same survey whose free text is nearly the same (possible repeat or spam).
     duplicate_of: Mapped[str | None] = mapped_column(String(32), default=None)
     quote_consent: Mapped[bool] = mapped_column(default=False)
+    checked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    check_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     received_on: Mapped[date] = mapped_column(Date)
     original_purged_on: Mapped[date | None] = mapped_column(Date, default=None)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)

@@ -1,6 +1,7 @@
 """Originals are deleted once approved, or after the forum's ``original_days`` even if nobody has
 moderated them yet (``flask retention purge``). Only the redacted text stays in ``Answer.value``;
-a moderator can still redact more, but can no longer restore what was redacted.
+a moderator can still redact more, but can no longer restore what was redacted. An answer the
+automatic check has not yet run on keeps its original, its only copy, until it has.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def purge_originals(session: Session, today: date, dry_run: bool = False) -> lis
             condition = (
                 ModerationItem.forum_id == forum.id,
                 ModerationItem.original.is_not(None),
+                ModerationItem.checked.is_(True),  # until checked, the original is its only copy
                 ModerationItem.received_on < today - timedelta(days=days),
             )
             count: int | None

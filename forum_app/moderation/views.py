@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.extensions import db
 from forum_app.moderation import bp, contexts
+from forum_app.moderation.intake import app_alerts, check_unchecked
 from forum_app.moderation.models import PENDING, ModerationItem
 from forum_app.moderation.queue import (
     ModerationError,
@@ -88,6 +89,7 @@ def _navigation() -> dict[str, Callable[[], Any]]:
 @bp.get("/staff/moderation")
 @role_required(*MODERATORS)
 def queue() -> Page:
+    check_unchecked(db.session, current_membership().forum_id, alerts=app_alerts())  # after a failed check
     screen = contexts.queue_screen(
         db.session,
         current_membership().forum_id,

@@ -16,7 +16,7 @@ from forum_app.surveys.definitions import load_packaged, parse_definition
 from forum_app.surveys.demo import generate_answers
 from forum_app.surveys.models import SUBMITTED, Answer, Response
 from forum_app.surveys.services import publish_survey
-from forum_app.surveys.signals import responses_received, responses_submitted
+from forum_app.surveys.signals import responses_received, responses_stored, responses_submitted
 
 DEMO_LEAD_EMAIL = "lead@demo.forum.invalid"
 BATCH = 1000
@@ -74,6 +74,7 @@ def seed_demo(
         session.execute(insert(Answer), answers)
         responses_received.send(session, response_ids=[row["id"] for row in rows], seeded=True)
         session.commit()
+        responses_stored.send(session, response_ids=[row["id"] for row in rows], seeded=True)
         responses_submitted.send(session, response_ids=[row["id"] for row in rows])
     return SeedResult(
         forum_slug,

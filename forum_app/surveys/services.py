@@ -26,7 +26,7 @@ from forum_app.surveys.models import (
     Survey,
     SurveyVersion,
 )
-from forum_app.surveys.signals import responses_received, responses_submitted
+from forum_app.surveys.signals import responses_received, responses_stored, responses_submitted
 
 
 class SurveyNotFound(LookupError):
@@ -223,7 +223,9 @@ def submit_response(session: Session, response_id: str, idempotency_key: str, sp
 
     A double tap or a resent form reaches the conditional UPDATE twice; only the
     first changes the row, so there is only ever one submitted response.
-    Its free text is redacted for moderation in the same transaction (``responses_received``).
+    The submission commits first, its free text held for moderation (``responses_received``); the
+    slow automatic check follows in its own transactions (``responses_stored``), so it can never
+    lose or hold up the report.
     With ``spam`` the response is kept as ``SPAM`` for a lead to review: it is counted nowhere
     and ``responses_submitted`` is not sent.
     """
@@ -258,6 +260,7 @@ def submit_response(session: Session, response_id: str, idempotency_key: str, sp
         )
     responses_received.send(session, response_ids=[response_id], seeded=False)
     session.commit()
+    responses_stored.send(session, response_ids=[response_id], seeded=False)
     session.refresh(response)
     if not spam:
         responses_submitted.send(session, response_ids=[response_id])

@@ -1,4 +1,8 @@
-"""What forum staff see of responses. Every query is scoped by the staff member's forum."""
+"""What forum staff see of responses. Every query is scoped by the staff member's forum.
+
+Only moderators see free text nobody has approved yet (redacted, or held while it is checked): to
+anyone else such an answer is ``WAITING``, until moderation says it is approved (``approved_answers``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.surveys.fields import display_answer
-from forum_app.surveys.models import SPAM, SUBMITTED, Response, Survey, SurveyVersion
+from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, Survey, SurveyVersion
 from forum_app.surveys.services import answers_of, definition_of
-from forum_app.surveys.signals import responses_submitted
+from forum_app.surveys.signals import approved_answers, responses_submitted
 
 PAGE_SIZE = 50
+WAITING = "[waiting for moderation]"
 
 
 @dataclass(frozen=True)
@@ -73,16 +78,42 @@ def list_responses(session: Session, forum_id: int, page: int = 1, status: str =
     return Listing([ResponseRow(*row) for row in rows], page, pages, total)
 
 
+def approved_free_text(session: Session, response_id: str, keys: frozenset[str]) -> set[str]:
+    """The keys among ``keys`` of this response's answers that a moderator has approved."""
+    ids = dict(
+        session.execute(
+            select(Answer.id, Answer.question_key).where(
+                Answer.response_id == response_id, Answer.question_key.in_(keys)
+            )
+        ).all()
+    )
+    approved: set[int] = set()
+    for _receiver, found in approved_answers.send(session, answer_ids=list(ids)):
+        approved |= set(found or ())
+    return {ids[answer_id] for answer_id in approved if answer_id in ids}
+
+
 def response_detail(
-    session: Session, forum_id: int, response_id: str, statuses: tuple[str, ...] = (SUBMITTED,)
+    session: Session,
+    forum_id: int,
+    response_id: str,
+    statuses: tuple[str, ...] = (SUBMITTED,),
+    moderator: bool = False,
 ) -> ResponseDetail | None:
     """One submitted response (or one of ``statuses``) of this forum with its answers in question
-    order, or None."""
+    order, or None. Unless for a ``moderator``, free text not yet approved is ``WAITING``."""
     response = session.get(Response, response_id)
     if response is None or response.forum_id != forum_id or response.status not in statuses:
         return None
     definition = definition_of(response)
     answers = answers_of(session, response.id)
+    if not moderator:
+        free_text = frozenset(q.key for q in definition.questions if q.kind == "text")
+        shown = approved_free_text(session, response.id, free_text)
+        answers = {
+            key: WAITING if key in free_text and key not in shown and value not in (None, "") else value
+            for key, value in answers.items()
+        }
     rows = [AnswerRow(q.title, display_answer(q, answers.get(q.key))) for q in definition.visible(answers)]
     version = response.survey_version
     row = ResponseRow(response.id, version.survey.title, version.number, response.submitted_on)

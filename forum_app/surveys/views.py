@@ -257,8 +257,11 @@ def responses() -> Page:
 
 @bp.get("/staff/responses/<response_id>")
 def response_detail(response_id: str) -> Page:
-    statuses = (SUBMITTED, SPAM) if _is_lead() else (SUBMITTED,)
-    detail = staff.response_detail(db.session, current_membership().forum_id, response_id, statuses)
+    lead = _is_lead()
+    statuses = (SUBMITTED, SPAM) if lead else (SUBMITTED,)
+    detail = staff.response_detail(
+        db.session, current_membership().forum_id, response_id, statuses, moderator=lead
+    )
     if detail is None:
         abort(404)
     return render_template("surveys/staff/response.html", detail=detail)

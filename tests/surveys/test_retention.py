@@ -15,7 +15,7 @@ from forum_app.accounts.models import Forum
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN, Answer, Response, SurveyVersion
 from forum_app.surveys.retention import add_months, first_kept_day, purge
-from forum_app.surveys.signals import responses_received
+from forum_app.surveys.signals import responses_received, responses_stored
 from forum_app.themes.models import CodedAnswer, Coding
 from tests.factories import answer_all, approve_all, make_forum, make_survey, submit
 
@@ -66,6 +66,8 @@ def _response(
         session.flush()
         responses_received.send(session, response_ids=[response_id], seeded=False)
     session.commit()
+    if status in (SUBMITTED, SPAM):
+        responses_stored.send(session, response_ids=[response_id], seeded=False)
     if status == SUBMITTED:  # approved, and so coded
         approve_all(session, [response_id])
     return response_id

@@ -1,0 +1,68 @@
+"""Safeguarding alerts: when the automatic check flags an answer, the forum's safeguarding contacts
+(``moderation_settings(forum).safeguarding_contacts``) get an email at once, if mail is configured.
+
+The email gives the reasons and a link to the answer in the moderation queue, never the answer's
+words: the link is absolute only when ``PUBLIC_BASE_URL`` is set (never built from a request's Host
+header), and otherwise just the path. It is sent after the check has committed, and a failure to send
+changes nothing that was saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from forum_app.accounts.models import Forum
+from forum_app.mail import MailSettings, send
+from forum_app.moderation.settings import moderation_settings
+
+SUBJECT = "Safeguarding: an answer to your forum’s survey needs checking"
+
+
+@dataclass(frozen=True)
+class Flagged:
+    answer_id: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """How to alert: the mail settings (None: mail is off), the public base URL ("" if none) and
+    the queue path of an answer."""
+
+    mail: MailSettings | None
+    base_url: str
+    path_of: Callable[[int], str]
+
+    def link(self, answer_id: int) -> str:
+        return f"{self.base_url}{self.path_of(answer_id)}"
+
+
+def alert_text(forum_name: str, flagged: Sequence[Flagged], alerts: Alerts) -> str:
+    """The email's body: the reasons and links, never the answers' words."""
+    lines = [
+        f"An answer just sent to {forum_name}’s survey suggests that someone may be at risk of harm.",
+        "",
+    ]
+    for found in flagged:
+        lines += [
+            f"Why it was flagged: {'; '.join(found.reasons)}.",
+            f"Read it in the moderation queue: {alerts.link(found.answer_id)}",
+            "",
+        ]
+    lines += [
+        "Follow your forum’s safeguarding procedure, and record what was done on the answer’s page.",
+        "This email does not contain the answer: sign in to read it. The family is anonymous.",
+        "",
+        "You get this email because a lead listed you as a safeguarding contact in the forum’s "
+        "moderation settings.",
+    ]
+    return "\n".join(lines)
+
+
+def send_alert(forum: Forum, flagged: Sequence[Flagged], alerts: Alerts) -> bool:
+    """Email the forum's safeguarding contacts about these flagged answers. True if sent."""
+    contacts = moderation_settings(forum).safeguarding_contacts
+    if alerts.mail is None or not contacts or not flagged:
+        return False
+    return send(alerts.mail, contacts, SUBJECT, alert_text(forum.name, flagged, alerts))
