@@ -347,14 +347,18 @@ _EMAIL_WORDS_RE = re.compile(
 def _find_emails(text: str) -> Iterator[Found]:
     for match in _EMAIL_RE.finditer(text):
         yield Found("email", match.start(), match.end(), "email")
-    for match in _EMAIL_WORDS_RE.finditer(text):
+    position = 0
+    while (match := _EMAIL_WORDS_RE.search(text, position)) is not None:
         if match.group("at").strip().lower() == "at":
             # "I was at home.Then": a bare " at " counts only with a real ending and a non-word local part.
             local = match.group()[: match.start("at") - match.start()]
             labels = re.split(_DOT, match.group()[match.end("at") - match.start() :], flags=re.IGNORECASE)
             if labels[-1].lower() not in _TLDS or (local.isalpha() and _is_common(local)):
+                # "email me at jo dot bloggs at gmail dot com": try again from the next word, not after it all
+                position = match.start() + 1
                 continue
         yield Found("email", match.start(), match.end(), "email (spelled out)")
+        position = match.end()
 
 
 # A bare domain starts where its dotted run starts and has at most 10 labels of at most 63 characters.
@@ -410,7 +414,8 @@ _REFERENCE_RE = re.compile(
 
 # "ref ..., 4857773456", "case ref: (see letter) 12345678": a long number shortly after the word.
 _REFERENCE_GAP_RE = re.compile(
-    r"\b(?:ref(?:erence)?|case|claim|crn|urn)s?\b[^\n\d]{0,30}+(?P<ref>\d{6,20}+)(?![\w/])", re.IGNORECASE
+    r"\b(?:ref(?:erence)?|case|claim|crn|urn)s?\b[^\n\d]{0,30}+(?P<ref>\d(?:[ \-]?\d){5,19}+)(?![\w/])",
+    re.IGNORECASE,
 )
 # "EH891/24/00173", "SEN/2024/00173": letters and digits in parts joined by slashes, with at least five
 # digits, written anywhere (a date or "24/7" has no letters; "LA/EHC" has no digits).
@@ -484,7 +489,7 @@ _SCHOOL_JOINERS = frozenset({"of", "&", "on", "upon", "the", "de", "C.E.", "R.C.
 _SPACED_WORD_RE = re.compile(r"\S{1,60}")
 _SCHOOL_LOWER_RE = re.compile(
     r"\b(?P<prefix>[a-z][a-z'’\-]{1,40}+)[ \t]{1,3}(?:primary|junior|juniors|infants|academy|acad|college"
-    r"|school|high[ \t]school|sixth[ \t]form|nursery)\b"
+    r"|school|high[ \t]school|sixth[ \t]form|nursery|high)\b"
 )
 # Words that make "X School" generic rather than a name ("the School", "Special School", "our Academy").
 _GENERIC = _words(
@@ -557,8 +562,9 @@ def _find_schools(text: str) -> Iterator[Found]:
         prefix = match.group("prefix").lower()
         if prefix in _GENERIC or prefix in NOT_NAMES or prefix.endswith(("'s", "’s")):
             continue
-        if _is_common(prefix) and not _LOWER_CUE_RE.search(text[max(0, match.start() - 12) : match.start()]):
-            continue
+        cued = _LOWER_CUE_RE.search(text[max(0, match.start() - 12) : match.start()]) is not None
+        if _is_common(prefix) and (not cued or match.group().endswith("high")):
+            continue  # "at very high risk"; "oakwood high" is a school
         yield Found("school", match.start(), match.end(), "school pattern (lower case)")
     for match in _SAINT_RE.finditer(text):
         yield Found("school", match.start(), match.end(), "saint")

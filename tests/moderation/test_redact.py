@@ -221,6 +221,10 @@ def test_recall_and_precision_targets_on_labelled_lines(name: str) -> None:
         ("ref ..., 4857773456", "reference", "4857773456"),
         ("case ref (see the letter) 20240173", "reference", "20240173"),
         ("follow me @jonno_mum for updates", "handle", "@jonno_mum"),
+        ("she's at oakwood high now", "school", "oakwood high"),
+        ("reference number, 48577 73456", "reference", "48577 73456"),
+        ("email me at jo dot bloggs at gmail dot com", "email", "jo dot bloggs at gmail dot com"),
+        ("my son's name is kez and he is lovely", "name", "kez"),
     ],
 )
 def test_details_written_loosely_are_found(text: str, kind: str, span: str) -> None:
@@ -241,6 +245,8 @@ def test_details_written_loosely_are_found(text: str, kind: str, span: str) -> N
         "I miss school runs and email me @ home.",
         "born at 28 weeks and in hospital for 2 months",
         "The young man said nobody has ever asked.",
+        "He's at very high risk, so high that the high school noticed.",
+        "I was at home at 3 and then at school at 4.",
     ],
 )
 def test_words_that_only_look_like_details_are_kept(text: str) -> None:
