@@ -345,8 +345,8 @@ _EMAIL_WORDS_RE = re.compile(
 
 
 def _find_emails(text: str) -> Iterator[Found]:
-    for match in _EMAIL_RE.finditer(text):
-        yield Found("email", match.start(), match.end(), "email")
+    for found in _EMAIL_RE.finditer(text):
+        yield Found("email", found.start(), found.end(), "email")
     position = 0
     while (match := _EMAIL_WORDS_RE.search(text, position)) is not None:
         if match.group("at").strip().lower() == "at":
