@@ -1,7 +1,11 @@
 """A tiny SMTP server on a local socket for tests: it takes every message and keeps it.
 
 It speaks just enough SMTP for ``smtplib`` (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and does
-not offer STARTTLS, so a client that insists on it sends nothing.
+not offer STARTTLS, so a client that insists on it sends nothing. To see the app's alerts locally:
+
+    .venv/bin/python -m tests.mailbox 1025   # prints each message it receives
+
+and run the app with ``SMTP_HOST=127.0.0.1 SMTP_PORT=1025 SMTP_STARTTLS=0 MAIL_FROM=forum@localhost``.
 """
 
 from __future__ import annotations
@@ -90,9 +94,9 @@ class _Session(socketserver.StreamRequestHandler):
 
 
 @contextmanager
-def mailbox() -> Iterator[Mailbox]:
-    """A running mailbox on 127.0.0.1 and a free port, stopped afterwards."""
-    server = _Server(("127.0.0.1", 0), _Session)
+def mailbox(port: int = 0) -> Iterator[Mailbox]:
+    """A running mailbox on 127.0.0.1 and ``port`` (a free one by default), stopped afterwards."""
+    server = _Server(("127.0.0.1", port), _Session)
     host, port = server.server_address[:2]
     server.mailbox = Mailbox(str(host), int(port))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -103,3 +107,21 @@ def mailbox() -> Iterator[Mailbox]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+if __name__ == "__main__":
+    import sys
+    import time
+
+    with mailbox(int(sys.argv[1]) if len(sys.argv) > 1 else 1025) as box:
+        print(f"Listening on {box.host}:{box.port}; Ctrl-C to stop.", flush=True)
+        shown = 0
+        try:
+            while True:
+                for received in box.messages[shown:]:
+                    print(f"--- to {', '.join(received.recipients)}: {received.message['Subject']}")
+                    print(received.body, flush=True)
+                shown = len(box.messages)
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass

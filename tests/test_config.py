@@ -53,3 +53,16 @@ def test_bad_settings_are_named(monkeypatch: pytest.MonkeyPatch, name: str, valu
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
         load_config()
+
+
+def test_mail_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_HOST", "smtp.example.org")
+    monkeypatch.setenv("SMTP_STARTTLS", "0")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://forum.example.org/")
+    config = load_config({"FORUM_ENV": "testing", "SECRET_KEY": "x" * 32})
+    assert config["SMTP_HOST"] == "smtp.example.org" and config["SMTP_PORT"] == 587
+    assert config["SMTP_STARTTLS"] is False and config["SMTP_TIMEOUT_SECONDS"] == 5
+    assert config["PUBLIC_BASE_URL"] == "https://forum.example.org"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "forum.example.org")
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must start with https://"):
+        load_config({"FORUM_ENV": "testing", "SECRET_KEY": "x" * 32})
