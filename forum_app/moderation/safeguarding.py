@@ -328,9 +328,14 @@ def _read_rules(text: str) -> tuple[list[tuple[str, str]], str]:
                 continue
             found.append((category, match.group()))
             break
-    for start, end in sorted(denied, reverse=True):
-        clean = clean[:start] + " " + clean[end:]
-    return found, clean
+    kept: list[str] = []
+    at = 0
+    for start, end in sorted(denied):  # denials may overlap ("never restrained or secluded")
+        if start >= at:
+            kept.append(clean[at:start])
+        at = max(at, end)
+    kept.append(clean[at:])
+    return found, " ".join(kept)
 
 
 def rule_reasons(text: str) -> list[tuple[str, str]]:
