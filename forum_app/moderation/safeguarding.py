@@ -300,6 +300,12 @@ _BENIGN_RE = re.compile(
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"\s+")
+# Words run together with no spaces ("IWANTTODIE"): a few unmistakable phrases, looked for inside long words.
+_RUN_TOGETHER_RE = re.compile(r"[^\W\d_]{8,80}")
+_RUN_TOGETHER: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (SUICIDE, re.compile(r"wan(?:t|na)todie|killmysel[fv]|endmylife|dontwanttolive|betteroffdead|suicid")),
+    (SELF_HARM, re.compile(r"selfharm|hurtmyself|cutmyself|cuttingmyself")),
+)
 
 
 def _collapse(match: re.Match[str]) -> str:
@@ -328,6 +334,11 @@ def _read_rules(text: str) -> tuple[list[tuple[str, str]], str]:
                 continue
             found.append((category, match.group()))
             break
+    for word in _RUN_TOGETHER_RE.finditer(clean):
+        for category, pattern in _RUN_TOGETHER:
+            phrase = pattern.search(word.group().lower())
+            if phrase and all(category != seen for seen, _ in found):
+                found.append((category, word.group()))
     kept: list[str] = []
     at = 0
     for start, end in sorted(denied):  # denials may overlap ("never restrained or secluded")

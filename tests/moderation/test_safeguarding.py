@@ -176,6 +176,8 @@ def test_a_risk_sentence_buried_in_a_long_answer_is_flagged() -> None:
         "my sons been crying every nite and sayin he wud be better off ded",
         "\u202eshe has been burning herself with a lighter\u202c",
         "this school wait is killing me but WORSE she's been cutting her legs and i only found out today",
+        "IWANTTODIE",
+        "pleasehelpmeikeepcuttingmyself",
     ],
 )
 def test_bad_input_still_flags_the_risk(text: str) -> None:
