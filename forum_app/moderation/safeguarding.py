@@ -303,8 +303,8 @@ _SPACES_RE = re.compile(r"\s+")
 # Words run together with no spaces ("IWANTTODIE"): a few unmistakable phrases, looked for inside long words.
 _RUN_TOGETHER_RE = re.compile(r"[^\W\d_]{8,80}")
 _RUN_TOGETHER: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (SUICIDE, re.compile(r"wan(?:t|na)todie|killmysel[fv]|endmylife|dontwanttolive|betteroffdead|suicid")),
-    (SELF_HARM, re.compile(r"selfharm|hurtmyself|cutmyself|cuttingmyself")),
+    (SUICIDE, re.compile(r"wan(?:t|na)todie|killmysel[fv]|endmylife|dontwanttolive|betteroffdead")),
+    (SELF_HARM, re.compile(r"hurtmyself|cutmyself|cuttingmyself")),
 )
 
 
