@@ -33,7 +33,8 @@ from forum_app.security import current_membership, role_required
 from forum_app.surveys.respondent import Page
 
 _ID = re.compile(r"[1-9][0-9]{0,11}")
-MODERATORS = ("lead", "coder")
+# Leads moderate: nobody else sees an answer before it is approved.
+MODERATORS = ("lead",)
 NOTICE = "notice"  # flash category
 
 

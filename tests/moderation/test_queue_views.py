@@ -33,6 +33,7 @@ from tests.factories import (
 from tests.themes.test_decisions import user_id
 
 LEAD, CODER, VIEWER = "lead@example.org", "coder@example.org", "viewer@example.org"
+MODERATOR = "second-lead@example.org"  # another lead: leads moderate
 QUEUE = "/staff/moderation"
 # Flagged (suicide); "Hope House" is found as a name (not personal: a service), "Sunflower Centre" is missed.
 FLAGGED = (
@@ -98,11 +99,11 @@ def _post(client: FlaskClient, url: str, data: dict[str, str] | None = None) -> 
 
 @pytest.fixture
 def demo(app: Flask, db_session: Session) -> dict[str, str]:
-    """The demo forum with a lead, a coder and a viewer; a plain response, then a flagged one with
+    """The demo forum with two leads, a coder and a viewer; a plain response, then a flagged one with
     a name in one answer. Returns the two responses' ids."""
     forum = make_forum(db_session)
     make_survey(db_session, forum)
-    for email, role in ((LEAD, "lead"), (CODER, "coder"), (VIEWER, "viewer")):
+    for email, role in ((LEAD, "lead"), (MODERATOR, "lead"), (CODER, "coder"), (VIEWER, "viewer")):
         make_staff(db_session, email, role=role)
     plain = _send(app, db_session)
     flagged = _send(app, db_session, not_worked=FLAGGED, worked_well=NAMED)
@@ -119,7 +120,7 @@ def test_the_queue_lists_safeguarding_concerns_first_with_redacted_text_only(
     named = _item(db_session, demo["flagged"], "worked_well")
     named.duplicate_of = demo["plain"]
     db_session.commit()
-    soup = page(_signed_in(app, CODER), QUEUE)
+    soup = page(_signed_in(app, MODERATOR), QUEUE)
     text = _text(soup)
     assert "Waiting (6)" in text and "Held (0)" in text and "Concerns with no action recorded (1)" in text
     assert "1 flagged answer has no action recorded." in text
@@ -177,7 +178,7 @@ def test_a_flagged_answer_shows_the_procedure_first_and_its_redactions(
     flagged = _item(db_session, demo["flagged"], "not_worked")
     flagged.answer.response.survey_version.survey.forum.settings = forum_settings
     db_session.commit()
-    soup = page(_signed_in(app, CODER), f"{QUEUE}/{flagged.answer_id}")
+    soup = page(_signed_in(app, MODERATOR), f"{QUEUE}/{flagged.answer_id}")
     warning = soup.select_one(".moderation-warning")
     assert warning is not None and "Ring Jo, our safeguarding lead" in _text(warning)
     assert "suicide" in _text(warning)
@@ -203,7 +204,7 @@ def test_restoring_and_redacting_again_change_what_coders_see(
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     url = f"{QUEUE}/{flagged.answer_id}"
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     response = _post(client, f"{url}/restore", {"index": "0"})
     assert response.status_code == 303 and response.location == url
     assert _value(db_session, flagged.answer_id) == FLAGGED
@@ -263,7 +264,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     before = (flagged.answer.value, list(flagged.redactions))
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     response = _post(client, f"{QUEUE}/{flagged.answer_id}/{path}", data)
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
@@ -292,7 +293,7 @@ def test_approve_deletes_the_original_codes_the_answer_and_goes_to_the_next(
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     url = f"{QUEUE}/{flagged.answer_id}"
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     response = _post(client, f"{QUEUE}/{flagged.answer_id}/approve")
     assert response.status_code == 303
     following = db_session.scalar(
@@ -303,7 +304,7 @@ def test_approve_deletes_the_original_codes_the_answer_and_goes_to_the_next(
     assert response.location == f"{QUEUE}/{following}"
     assert f"Approved answer {flagged.answer_id}" in _text(page(client, response.location))
     done = _item(db_session, demo["flagged"], "not_worked")
-    assert (done.status, done.original, done.decided_by) == (APPROVED, None, user_id(db_session, CODER))
+    assert (done.status, done.original, done.decided_by) == (APPROVED, None, user_id(db_session, MODERATOR))
     assert done.answer.value == FLAGGED.replace("Hope House", "[name]")
     assert db_session.get(CodedAnswer, flagged.answer_id) is not None
 
@@ -336,7 +337,7 @@ def test_after_the_last_answer_the_queue_says_none_are_left(
 def test_hold_and_put_back(app: Flask, db_session: Session, demo: dict[str, str]) -> None:
     named = _item(db_session, demo["flagged"], "worked_well")
     url = f"{QUEUE}/{named.answer_id}"
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     response = _post(client, f"{url}/hold")
     assert response.status_code == 303 and response.location != url
     assert _item(db_session, demo["flagged"], "worked_well").status == HELD
@@ -354,7 +355,7 @@ def test_reject_as_spam_moves_the_whole_response_out_of_the_queue(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
     named = _item(db_session, demo["flagged"], "worked_well")
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     sure = page(client, f"{QUEUE}/{named.answer_id}/spam")
     assert "moves the whole response" in _text(sure) and "spam folder" in _text(sure)
     assert "Mrs Patel" not in _text(sure)
@@ -381,7 +382,7 @@ def test_a_decision_made_meanwhile_by_someone_else_gets_a_message(
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     url = f"{QUEUE}/{flagged.answer_id}"
-    first, second = _signed_in(app, LEAD), _signed_in(app, CODER)
+    first, second = _signed_in(app, LEAD), _signed_in(app, MODERATOR)
     token = csrf_token(page(second, url))  # the second moderator has the page open ...
     assert _post(first, f"{url}/approve").status_code == 303  # ... when the first approves it
     for path, data in (("restore", {"index": "0"}), ("redact", {"phrase": "Sunflower", "kind": "school"})):
@@ -401,7 +402,7 @@ def test_a_purged_original_cannot_be_restored_but_more_can_be_redacted(
     flagged.original_purged_on = date(2026, 3, 1)
     db_session.commit()
     url = f"{QUEUE}/{flagged.answer_id}"
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     soup = page(client, url)
     assert "The original words were deleted on 1 March 2026" in _text(soup)
     assert not soup.select(".moderation-redactions button")
@@ -419,10 +420,11 @@ def test_a_purged_original_cannot_be_restored_but_more_can_be_redacted(
 # --- who may see what ---------------------------------------------------------------------------
 
 
-def test_viewers_may_not_moderate(app: Flask, db_session: Session, demo: dict[str, str]) -> None:
+@pytest.mark.parametrize("email", [VIEWER, CODER])
+def test_only_leads_moderate(app: Flask, db_session: Session, demo: dict[str, str], email: str) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     url = f"{QUEUE}/{flagged.answer_id}"
-    client = _signed_in(app, VIEWER)
+    client = _signed_in(app, email)
     assert "Moderation" not in [
         a.get_text(strip=True) for a in page(client, "/staff/responses").select("nav a")
     ]
@@ -586,7 +588,7 @@ def test_the_list_of_concerns_holds_flags_in_any_state_until_an_action_is_record
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     assert _post(client, f"{QUEUE}/{flagged.answer_id}/approve").status_code == 303
     soup = page(client, f"{QUEUE}?status=concerns")
     assert "Concerns with no action recorded (1)" in _text(soup)
@@ -606,7 +608,7 @@ def test_an_answer_shows_the_rest_of_the_familys_response_and_the_decision_near_
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     named = _item(db_session, demo["flagged"], "worked_well")
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     _post(client, f"{QUEUE}/{named.answer_id}/hold")
     soup = page(client, f"{QUEUE}/{flagged.answer_id}")
     family = soup.select_one(".moderation-family")
@@ -669,7 +671,7 @@ def _clean_ids(session: Session, demo: dict[str, str]) -> list[int]:
 def test_bulk_approval_lists_the_clean_answers_and_approves_exactly_those(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     queue_page = page(client, QUEUE)
     link = queue_page.select_one(".moderation-bulk a")
     assert _text(link) == "Approve 4 answers with no flags and no redactions"
@@ -695,7 +697,7 @@ def test_bulk_approval_lists_the_clean_answers_and_approves_exactly_those(
     assert statuses == {held: HELD, redacted: PENDING, shown[2]: APPROVED, shown[3]: APPROVED}
     for answer_id in shown[2:]:
         done = db_session.get(ModerationItem, answer_id)
-        assert done.original is None and done.decided_by == user_id(db_session, CODER)
+        assert done.original is None and done.decided_by == user_id(db_session, MODERATOR)
         assert db_session.get(CodedAnswer, answer_id) is not None  # coded, as after one approval
     assert db_session.get(ModerationItem, flagged).status == PENDING  # not clean: never approved in bulk
     assert db_session.get(ModerationItem, newcomer).status == PENDING  # not on the list: left alone
@@ -743,7 +745,7 @@ def test_recording_a_safeguarding_action_shows_who_and_when_and_is_audited(
 
     flagged = _item(db_session, demo["flagged"], "not_worked")
     url = f"{QUEUE}/{flagged.answer_id}"
-    client = _signed_in(app, CODER)
+    client = _signed_in(app, MODERATOR)
     soup = page(client, url)
     assert "Nobody has recorded an action yet" in _text(soup)
     choices = [_text(label) for label in soup.select("form[data-safeguarding-form] label")]
@@ -756,14 +758,14 @@ def test_recording_a_safeguarding_action_shows_who_and_when_and_is_audited(
     soup = page(client, url)
     (recorded,) = [_text(li) for li in soup.select(".moderation-actions li")]
     assert recorded.startswith(
-        "Referred to children’s social care (front door or MASH): recorded by " + CODER
+        "Referred to children’s social care (front door or MASH): recorded by " + MODERATOR
     )
     assert format_date(today()) in recorded
     _post(_signed_in(app, LEAD), f"{url}/safeguarding", {"action": "lead_told"})
     db_session.expire_all()
     rows = db_session.scalars(select(SafeguardingAction).order_by(SafeguardingAction.id)).all()
     assert [(row.action, row.recorded_by, row.forum_id) for row in rows] == [
-        ("social_care", user_id(db_session, CODER), flagged.forum_id),
+        ("social_care", user_id(db_session, MODERATOR), flagged.forum_id),
         ("lead_told", user_id(db_session, LEAD), flagged.forum_id),
     ]
     events = db_session.scalars(
@@ -787,7 +789,7 @@ def test_a_safeguarding_action_must_be_one_of_the_list(
     from forum_app.moderation.models import SafeguardingAction
 
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    response = _post(_signed_in(app, CODER), f"{QUEUE}/{flagged.answer_id}/safeguarding", data)
+    response = _post(_signed_in(app, MODERATOR), f"{QUEUE}/{flagged.answer_id}/safeguarding", data)
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert _summary(soup) == [message]
@@ -803,7 +805,7 @@ def test_safeguarding_actions_only_for_flagged_answers_by_moderators_of_this_for
 
     flagged = _item(db_session, demo["flagged"], "not_worked")
     plain = _item(db_session, demo["plain"], "worked_well")
-    coder = _signed_in(app, CODER)
+    coder = _signed_in(app, MODERATOR)
     assert page(coder, f"{QUEUE}/{plain.answer_id}").select_one("form[data-safeguarding-form]") is None
     refused = _post(coder, f"{QUEUE}/{plain.answer_id}/safeguarding", {"action": "police"})
     assert refused.status_code == 200 and "no safeguarding concern" in _text(

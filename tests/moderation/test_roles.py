@@ -71,11 +71,7 @@ def _pages(app: Flask, session: Session, responses: dict[str, str], role: str) -
     urls = [
         rule.rule
         for rule in app.url_map.iter_rules()
-        if "GET" in (rule.methods or ())
-        and not rule.arguments
-        and rule.rule.startswith("/staff")
-        # Coders moderate (the queue is for leads and coders): its pages show waiting answers to them.
-        and not (role == "coder" and rule.endpoint.startswith("moderation."))
+        if "GET" in (rule.methods or ()) and not rule.arguments and rule.rule.startswith("/staff")
     ]
     waiting_answer = _answer_id(session, responses["waiting"], "not_worked")
     approved_answer = _answer_id(session, responses["approved"], "not_worked")
@@ -87,8 +83,7 @@ def _pages(app: Flask, session: Session, responses: dict[str, str], role: str) -
         "/staff/coding?status=all",
         "/staff/coding/next",
     ]
-    if role != "coder":
-        urls.append(f"/staff/moderation/{waiting_answer}")
+    urls.append(f"/staff/moderation/{waiting_answer}")
     return urls
 
 
