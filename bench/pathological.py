@@ -63,6 +63,8 @@ FAMILIES: dict[str, str] = {
     "'at QEGS ' repeated": "at QEGS ",
     "handles": "@jo ",
     "outward codes": "NG3 ",
+    "phrase word, apostrophes": "cut " + "'" * 200 + " ",
+    "phrase word, hyphens": "approv" + "'-" * 100 + " ",
 }
 FUNCTIONS: dict[str, Callable[[str], Any]] = {
     "redact": redact,

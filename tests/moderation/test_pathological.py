@@ -61,6 +61,10 @@ UNITS = (
     "dob ",
     "@jo ",
     "NG3 ",
+    # A codebook phrase's first word, then a run its gap or ending could once read in many ways.
+    "cut " + "'" * 60,
+    "approv" + "'-" * 30,
+    "still " + "_" * 40,
 )
 PLANTED = ("jo.hartley@example.org", "07700 900123", "sam.k@school.example.co.uk", "+44 7700 900456")
 
