@@ -475,6 +475,7 @@ def _find_addresses(text: str) -> Iterator[Found]:
 _SETTING = (
     r"(?:Primary(?:[ \t]{1,3}School)?|Junior(?:s|[ \t]{1,3}School)?|Infants?(?:[ \t]{1,3}School)?"
     r"|Nursery(?:[ \t]{1,3}School)?|Academy|Acad|School|Sch|College|High(?:[ \t]{1,3}School)?"
+    r"|Prep(?:aratory)?(?:[ \t]{1,3}School)?"
     r"|Sixth[ \t]{1,3}Form(?:[ \t]{1,3}College)?|Pre-?school|Grammar(?:[ \t]{1,3}School)?"
     r"|Secondary(?:[ \t]{1,3}School)?|Specialist[ \t]{1,3}College|Special[ \t]{1,3}School"
     r"|Free[ \t]{1,3}School|UTC|PRU"
@@ -609,7 +610,7 @@ _CUE_RE = re.compile(
     rf"\b(?:(?:my|our|his|her|their){_SP}"
     rf"(?:(?:eldest|youngest|oldest|middle|little|baby|twin|autistic|disabled)"
     rf"{_SP})?{_RELATIONS}(?:{_SP0},)?{_SP}(?:is{_SP}(?:called{_SP})?|called{_SP}|named{_SP})?"
-    rf"|\b(?:my{_SP}name{_SP}is|my{_SP}name['’]s|name{_SP0}:|called|named"
+    rf"|\b(?:(?:my|his|her|their|our)(?:{_SP}{_RELATIONS}['’]s)?{_SP}name(?:{_SP}is|['’]s)|name{_SP0}:|called|named"
     rf"|(?:mum|mom|mother|dad|father|parent"
     rf"|grandma|grandmother|nan|nanna|grandad|carer|auntie|aunt|uncle){_SP}(?:to|of|for)){_SP})"
     rf"(?P<name>{_NAME_WORD})",

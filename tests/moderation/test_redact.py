@@ -225,6 +225,9 @@ def test_recall_and_precision_targets_on_labelled_lines(name: str) -> None:
         ("reference number, 48577 73456", "reference", "48577 73456"),
         ("email me at jo dot bloggs at gmail dot com", "email", "jo dot bloggs at gmail dot com"),
         ("my son's name is kez and he is lovely", "name", "kez"),
+        ("my daughter's name is grace", "name", "grace"),
+        ("her name's lils and she's 6", "name", "lils"),
+        ("Westfield Prep said no", "school", "Westfield Prep"),
     ],
 )
 def test_details_written_loosely_are_found(text: str, kind: str, span: str) -> None:
@@ -247,6 +250,7 @@ def test_details_written_loosely_are_found(text: str, kind: str, span: str) -> N
         "The young man said nobody has ever asked.",
         "He's at very high risk, so high that the high school noticed.",
         "I was at home at 3 and then at school at 4.",
+        "His name is on the list and we had to prep for the meeting.",
     ],
 )
 def test_words_that_only_look_like_details_are_kept(text: str) -> None:
