@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -146,13 +145,12 @@ def test_mixed_scripts() -> None:
     assert redact("我的儿子 Oliver 在 Park View Primary 上学").text == "我的儿子 [name] 在 [school] 上学"
 
 
-def test_long_text_is_redacted_quickly_and_completely() -> None:
+def test_long_text_is_redacted_completely() -> None:
+    # Its time, and that of hostile texts, is measured in bench/pathological.py.
     block = "We waited 40 weeks for the plan and nobody rang us back. " * 170
     text = block + "Call 07700 900123 or email jo@example.org. " + block
     assert len(text) > 10_000
-    started = time.perf_counter()
     result = redact(text)
-    assert time.perf_counter() - started < 1.0
     assert [f.kind for f in result.found] == ["phone", "email"]
     assert result.text.count("[phone]") == 1
 
