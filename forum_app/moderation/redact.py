@@ -568,6 +568,8 @@ def _find_schools(text: str) -> Iterator[Found]:
             continue  # "at very high risk"; "oakwood high" is a school
         yield Found("school", match.start(), match.end(), "school pattern (lower case)")
     for match in _SAINT_RE.finditer(text):
+        if match.group().split()[-1].lower() in NOT_NAMES:
+            continue  # "Church St Monday", "High St The": a street, then another word
         yield Found("school", match.start(), match.end(), "saint")
     for match in _SAINT_LOWER_RE.finditer(text):
         name = match.group("name").removesuffix("'s").removesuffix("’s")

@@ -259,6 +259,7 @@ def test_a_saint_is_a_setting_never_a_person() -> None:
     assert redact("St Mary's said he could start in May").text == "[school] said he could start in May"
     assert redact("St Bede's C of E Primary were kind").text == "[school] were kind"
     assert "[name]" not in redact("Saint Anne's church hall").text
+    assert redact("We met on Church St Monday morning").found == ()
 
 
 def test_handles_have_their_own_tag() -> None:
