@@ -218,7 +218,8 @@ def _digit_tokens(run: str, offset: int) -> list[tuple[int, int, str]]:
     return tokens
 
 
-def _classify_digits(digits: str, plus: bool, before: str) -> str | None:
+def _classify_digits(digits: str, plus: bool, text: str, at: int) -> str | None:
+    """A phone or NHS number made of ``digits`` (read from ``text`` at ``at``), or None."""
     national = digits
     if plus or digits.startswith("44") or digits.startswith("0044"):
         national = digits.removeprefix("00")
@@ -226,12 +227,15 @@ def _classify_digits(digits: str, plus: bool, before: str) -> str | None:
             national = "0" + national[2:].removeprefix("0")
     if national.startswith("0") and len(national) in (10, 11) and national[1] in "123578":
         return "phone"
-    if len(digits) == 10 and (nhs_checksum_ok(digits) or _NHS_CONTEXT_RE.search(before)):
+    # The 30 characters before are read only for a 10-digit number failing the check ("NHS no. ...").
+    if len(digits) == 10 and (nhs_checksum_ok(digits) or _NHS_CONTEXT_RE.search(text, max(0, at - 30), at)):
         return "nhs"
     return None
 
 
 def _find_digit_runs(text: str) -> Iterator[Found]:
+    """Phone and NHS numbers in runs of digits. Each token of a run starts at most one window of at most 14
+    digits, so the work grows with the run's length, not its square."""
     for run in _RUN_RE.finditer(text):
         tokens = _digit_tokens(run.group(), run.start())
         if sum(len(token[2]) for token in tokens) < 9:
@@ -245,9 +249,7 @@ def _find_digit_runs(text: str) -> Iterator[Found]:
                 digits += tokens[j][2]
                 if len(digits) > 14:
                     break
-                kind = _classify_digits(
-                    digits, plus and i == 0, text[max(0, tokens[i][0] - 30) : tokens[i][0]]
-                )
+                kind = _classify_digits(digits, plus and i == 0, text, tokens[i][0])
                 if kind is not None:
                     best = (j, kind)
             if best is None:
