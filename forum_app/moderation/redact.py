@@ -749,8 +749,9 @@ def _find_names(text: str) -> Iterator[Found]:
             # will, may, grace, lily: a capital in mid-sentence, or a surname after it ("Grace Okafor"), or
             # what only a person does after it, even in lower case ("grace was excluded", "with good grace").
             if not word[0].isupper() or word.isupper():
+                shouted = word.isupper() and _shouting(text, match.start(), match.end())  # "GRACE WAS..."
                 if (
-                    word in _WORD_NAMES
+                    (word in _WORD_NAMES or shouted)
                     and _PERSON_NEXT_RE.match(text, match.end())
                     and not _DETERMINER_BEFORE_RE.search(text, max(0, match.start() - 8), match.start())
                 ):

@@ -196,6 +196,7 @@ def test_recall_and_precision_targets_on_labelled_lines(name: str) -> None:
         ("my lad jonno won't go in", "name", "jonno"),
         ("Grace was excluded again on Friday", "name", "Grace"),
         ("grace was excluded again", "name", "grace"),
+        ("GRACE WAS EXCLUDED AGAIN TODAY", "name", "GRACE"),
         ("Will hates the noise in the hall", "name", "Will"),
         ("Summer has autism and a PDA profile", "name", "Summer"),
         ("Hope starts school in september", "name", "Hope"),
@@ -236,6 +237,7 @@ def test_details_written_loosely_are_found(text: str, kind: str, span: str) -> N
     "text",
     [
         "He took it with good grace and we moved on.",
+        "HE TOOK IT WITH GOOD GRACE AND WE MOVED ON.",
         "Hope is all we have left; grace under pressure is hard.",
         "my son will be 7 in june and my daughter may go too.",
         "The charity said families had been let down.",
