@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/safeguarding_model.py
 
-1. The dev split (``data/safeguarding/dev.jsonl``, written apart from the training lines and never
-   trained on): the classifier alone at several thresholds, and ``flag()`` (rules + classifier).
+1. The dev splits, written apart from the training lines and never trained on (``dev.jsonl``, and
+   ``dev_hard.jsonl``: idiom-laden complaints about services and risk written among such idioms): the
+   classifier alone at several thresholds, ``flag()`` (rules + classifier), the rules alone, and
+   ``flag()`` on each line with typing errors added (``risk_model.misspell``).
 2. 5-fold cross-validation over the training lines (the model retrained on four fifths each time).
 3. Training time, and ``flag()`` time per call on a typical answer and on a 5,000-character one.
 """
@@ -36,22 +38,27 @@ def main() -> None:
     model = RiskModel(rows)
     print(f"training time: {time.perf_counter() - started:.2f} s")
 
-    dev = risk_model.read_rows(risk_model.DEV_FILE)
-    labels = [row["label"] for row in dev]
-    risks = [model.read(row["text"]).risk for row in dev]
-    for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
-        recall, false_rate = _rates([r >= threshold for r in risks], labels)
-        print(f"dev, classifier at {threshold:.2f}: recall {recall:.3f}, false flags {false_rate:.3f}")
     risk_model._model = model
-    results = [safeguarding.flag(row["text"]) for row in dev]
-    recall, false_rate = _rates([bool(r) for r in results], labels)
-    print(f"dev, flag() (rules + classifier): recall {recall:.3f}, false flags {false_rate:.3f}")
-    rule_only = [bool(safeguarding.rule_reasons(row["text"])) for row in dev]
-    recall, false_rate = _rates(rule_only, labels)
-    print(f"dev, rules alone: recall {recall:.3f}, false flags {false_rate:.3f}")
-    for row, result in zip(dev, results, strict=True):
-        if (row["label"] == ORDINARY) == bool(result):
-            print("  ", row["label"], "|", row["text"][:110], "|", result.reasons)
+    for name in (risk_model.DEV_FILE, risk_model.HARD_DEV_FILE):
+        dev = risk_model.read_rows(name)
+        labels = [row["label"] for row in dev]
+        risks = [model.read(row["text"]).risk for row in dev]
+        for threshold in (0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
+            recall, false_rate = _rates([r >= threshold for r in risks], labels)
+            print(f"{name}, classifier at {threshold:.2f}: recall {recall:.3f}, false flags {false_rate:.3f}")
+        results = [safeguarding.flag(row["text"]) for row in dev]
+        recall, false_rate = _rates([bool(r) for r in results], labels)
+        print(f"{name}, flag() (rules + classifier): recall {recall:.3f}, false flags {false_rate:.3f}")
+        rule_only = [bool(safeguarding.rule_reasons(row["text"])) for row in dev]
+        recall, false_rate = _rates(rule_only, labels)
+        print(f"{name}, rules alone: recall {recall:.3f}, false flags {false_rate:.3f}")
+        for row, result in zip(dev, results, strict=True):
+            if (row["label"] == ORDINARY) == bool(result):
+                print("  ", row["label"], "|", row["text"][:110], "|", result.reasons)
+        typed = [safeguarding.flag(risk_model.misspell(risk_model.normalise(row["text"]))) for row in dev]
+        recall, false_rate = _rates([bool(r) for r in typed], labels)
+        print(f"{name} with typing errors, flag(): recall {recall:.3f}, false flags {false_rate:.3f}")
+    dev = risk_model.read_rows(risk_model.DEV_FILE)
 
     shuffled = rows[:]
     random.Random(14).shuffle(shuffled)

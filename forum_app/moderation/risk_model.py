@@ -30,6 +30,7 @@ import numpy as np
 DATA_DIR = Path(__file__).parent / "data" / "safeguarding"
 TRAINING_FILES = ("train.jsonl", "shared.jsonl")
 DEV_FILE = "dev.jsonl"
+HARD_DEV_FILE = "dev_hard.jsonl"  # idiom-laden complaints and risk written among them
 ORDINARY = "ordinary"
 
 # Label in the data -> the name a moderator reads.
@@ -48,10 +49,11 @@ CATEGORIES: dict[str, str] = {
     "parent_breaking_point": "parent at breaking point",
 }
 
-# The chance of "not ordinary" at which a piece flags, chosen for recall first on the dev split
-# (dev.jsonl, never trained on: flat from 0.25 to 0.5) and 5-fold cross-validation over the training
-# lines (recall 0.97 with 6% false flags on idiom-laden complaints). See bench/safeguarding_model.py.
-THRESHOLD = 0.3
+# The chance of "not ordinary" at which a piece flags, chosen on the dev files only (never trained on):
+# from 0.3 to 0.4 recall with the rules stays 0.993 on dev.jsonl and 1.0 on dev_hard.jsonl (as written,
+# 0.99 with typing errors), while false flags on dev_hard's idiom-laden complaints fall from 10% to 6%.
+# See bench/safeguarding_model.py.
+THRESHOLD = 0.4
 # A piece is at most this many words; longer runs are read in overlapping windows.
 WINDOW_WORDS = 40
 WINDOW_STEP = 20

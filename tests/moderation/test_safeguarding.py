@@ -13,7 +13,7 @@ import pytest
 
 from forum_app.moderation import risk_model
 from forum_app.moderation.evaluation import score_flags
-from forum_app.moderation.safeguarding import CLASSIFIER_MARK, Flag, flag
+from forum_app.moderation.safeguarding import CLASSIFIER_MARK, Flag, flag, rule_reasons
 
 HERE = Path(__file__).parent
 
@@ -92,6 +92,28 @@ ORDINARY = [
     "no concerns at home at all, he is safe and well looked after",
 ]
 
+# Idioms of despair or violence aimed at a service, its people or its paperwork, not at a person.
+IDIOM_AT_A_SERVICE = [
+    "Genuinely at breaking point with the SEN department over the named school",
+    "im at my wits end wiv the council tbh, 5th email this week",
+    "the transport officer has driven us to breaking point with three route changes",
+    "We're at the end of our tether with the tribunal timetable.",
+    "I CANT COPE WITH THE PAPERWORK FOR THE DLA RENEWAL",
+    "The panel will be the death of me, refused again on the same evidence",
+    "honestly drowning in review paperwork for both kids",
+    "my head is battered from the phone queue to the SEND team, 52 minutes",
+    "the waiting for the ADOS appointment is torture",
+    "the school starved the ed psych of information before the assessment",
+    "the restraint policy review asks parents for views by the end of term",
+    "we went to a self-harm awareness evening at the academy, very helpful",
+]
+# The same idioms beside harm to a person: still flagged.
+IDIOM_AND_RISK = [
+    "at breaking point with the SEN department and I grabbed his neck last night",
+    "drowning in forms and he's been cutting his arms in the bathroom",
+    "I'm at the end of my tether with the LA and she told me she wants to die",
+]
+
 
 def _categories(result: Flag) -> set[str]:
     return {reason.removesuffix(CLASSIFIER_MARK) for reason in result.reasons}
@@ -133,6 +155,31 @@ def test_service_restraint_exploitation_and_breaking_point_are_named(text: str, 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_idioms_and_denials_are_not_flagged(text: str) -> None:
     assert not flag(text), flag(text).details
+
+
+@pytest.mark.parametrize("text", IDIOM_AT_A_SERVICE)
+def test_idioms_aimed_at_a_service_are_not_flagged(text: str) -> None:
+    assert not flag(text), flag(text).details
+
+
+@pytest.mark.parametrize("text", IDIOM_AND_RISK)
+def test_idioms_beside_harm_to_a_person_still_flag(text: str) -> None:
+    assert flag(text)
+
+
+def test_breaking_point_rules_read_who_the_idiom_is_about() -> None:
+    assert rule_reasons("honestly I'm at breaking point and I don't know what to do")
+    assert rule_reasons("we are at our wits end")
+    assert not rule_reasons("honestly I'm at breaking point with the council's transport team")
+    assert not rule_reasons("the LA have pushed our family to breaking point")
+    assert not rule_reasons("we can't cope with the portal any more")
+    assert rule_reasons("we can't cope any more")
+
+
+def test_risk_words_naming_a_service_or_policy_are_not_rule_flags() -> None:
+    assert not rule_reasons("the suicide prevention strategy for schools was published today")
+    assert not rule_reasons("the forum answered the restraint policy consultation")
+    assert rule_reasons("she talks about suicide every night")
 
 
 def test_self_contained_negations_still_flag() -> None:
@@ -209,8 +256,16 @@ def test_pathological_input_gives_an_answer(text: str) -> None:
 def test_test_phrasings_are_not_training_lines() -> None:
     seen = {risk_model.normalise(row["text"]) for row in risk_model.training_rows()}
     seen |= {risk_model.normalise(row["text"]) for row in risk_model.read_rows(risk_model.DEV_FILE)}
-    written_here = [text for text, _ in RISK] + ORDINARY
+    written_here = [text for text, _ in RISK] + ORDINARY + IDIOM_AT_A_SERVICE + IDIOM_AND_RISK
+    seen |= {risk_model.normalise(row["text"]) for row in risk_model.read_rows(risk_model.HARD_DEV_FILE)}
     assert [text for text in written_here if risk_model.normalise(text) in seen] == []
+
+
+def test_dev_lines_are_not_training_lines() -> None:
+    seen = {risk_model.normalise(row["text"]) for row in risk_model.training_rows()}
+    for name in (risk_model.DEV_FILE, risk_model.HARD_DEV_FILE):
+        dev = [risk_model.normalise(row["text"]) for row in risk_model.read_rows(name)]
+        assert [text for text in dev if text in seen] == [], name
 
 
 def test_recall_on_labelled_lines() -> None:
