@@ -56,7 +56,7 @@ def coding_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodingSite
     upgrade(url)
     app = make_test_app(url)
     with app.app_context():
-        seed_demo(db.session, responses=26, seed=11, forum_slug=FORUM)
+        seed_demo(db.session, responses=30, seed=11, forum_slug=FORUM)
         factories.make_staff(db.session, CODER, forum_slug=FORUM, role="coder")
         answers = db.session.scalar(select(func.count()).select_from(CodedAnswer)) or 0
     assert answers >= TO_CODE + 5, answers
