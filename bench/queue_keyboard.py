@@ -6,7 +6,7 @@ A temporary SQLite database (WAL, full sync, as in production on SQLite) gets de
 (``seed_demo``) until at least ``--answers`` free-text answers wait in the moderation queue: the last
 fortnight's answers and every flagged one wait, with their automatic redactions. A live server (the
 app under werkzeug, threaded, on 127.0.0.1) serves them to the system Chromium driven by Playwright.
-A coder signs in, opens the first answer and presses one key per answer: "h" holds a safeguarding
+A lead signs in, opens the first answer and presses one key per answer: "h" holds a safeguarding
 concern (to ask the forum's safeguarding lead), "a" approves any other answer; each key sends the form
 and the next answer's page loads. The time runs from the first key to the last page loaded.
 
@@ -68,14 +68,14 @@ def waiting(app: Flask) -> int:
 
 
 def seed(app: Flask, answers: int) -> int:
-    """Demo responses until at least ``answers`` wait in the queue; a coder to moderate them."""
+    """Demo responses until at least ``answers`` wait in the queue; a lead to moderate them."""
     number = 1
     while waiting(app) < answers:
         with app.app_context():
             seed_demo(db.session, responses=400, seed=number, until=date.today())
         number += 1
     with app.app_context():
-        create_user(db.session, MODERATOR, "demo", "coder", password=PASSWORD)
+        create_user(db.session, MODERATOR, "demo", "lead", password=PASSWORD)
     return waiting(app)
 
 

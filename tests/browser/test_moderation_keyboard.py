@@ -62,7 +62,7 @@ def key_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeySite]:
     app = make_test_app(url)
     with app.app_context():
         factories.make_survey(db.session, factories.make_forum(db.session))
-        factories.make_staff(db.session, MODERATOR, role="coder")
+        factories.make_staff(db.session, MODERATOR, role="lead")
     for texts in [{"not_worked": FLAGGED}, *TEXTS]:
         family = app.test_client()
         factories.answer_all(family, journey_with(**texts))

@@ -55,7 +55,7 @@ def moderation_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Modera
     app = make_test_app(url)
     with app.app_context():
         factories.make_survey(db.session, factories.make_forum(db.session))
-        factories.make_staff(db.session, MODERATOR, role="coder")
+        factories.make_staff(db.session, MODERATOR, role="lead")
     for journey in (journey_with(not_worked=FLAGGED), journey_with(not_worked=FLAGGED), None):
         family = app.test_client()
         factories.answer_all(family, journey)
