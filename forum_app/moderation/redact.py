@@ -122,7 +122,7 @@ NOT_NAMES = _words(
     nursery school college monday tuesday wednesday thursday friday saturday sunday january february
     march april may june july august september october november december mum dad mother father nan
     grandma grandad son daughter autism autistic dyslexia dyspraxia covid christmas easter england
-    english council county trust mr mrs ms miss mx dr prof sir
+    english council county trust mr mrs ms miss mx dr prof sir forest north south east west early
     """
 )
 
@@ -475,24 +475,52 @@ def _find_addresses(text: str) -> Iterator[Found]:
 # Schools and settings
 
 _SETTING = (
-    r"(?:Primary(?:[ \t]{1,3}School)?|Junior(?:s|[ \t]{1,3}School)?|Infants?(?:[ \t]{1,3}School)?"
-    r"|Nursery(?:[ \t]{1,3}School)?|Academy|Acad|School|Sch|College|High(?:[ \t]{1,3}School)?"
-    r"|Prep(?:aratory)?(?:[ \t]{1,3}School)?"
-    r"|Sixth[ \t]{1,3}Form(?:[ \t]{1,3}College)?|Pre-?school|Grammar(?:[ \t]{1,3}School)?"
+    r"(?:Primary(?:[ \t]{1,3}School)?|Prim|Junior(?:s|[ \t]{1,3}School)?|Jnrs?"
+    r"|Infants?(?:[ \t]{1,3}School)?|Infs?"
+    r"|Nursery(?:[ \t]{1,3}School)?|Academy|Acad|Ac\.|School|Sch|College|Coll"
+    r"|High(?:[ \t]{1,3}(?:School|Sch))?"
+    r"|Prep(?:aratory)?(?:[ \t]{1,3}School)?|C[ \t]of[ \t]E|CE|C\.E\.|RC|R\.C\."
+    r"|Sixth[ \t]{1,3}Form(?:[ \t]{1,3}College)?|6th[ \t]{1,3}Form|Pre-?[Ss]chool"
+    r"|Grammar(?:[ \t]{1,3}School)?"
     r"|Secondary(?:[ \t]{1,3}School)?|Specialist[ \t]{1,3}College|Special[ \t]{1,3}School"
-    r"|Free[ \t]{1,3}School|UTC|PRU"
-    r"|Children['’]s[ \t]{1,3}Centre|[Rr]espite[ \t]{1,3}(?:[Uu]nit|[Cc]entre|[Hh]ome)|Federation)"
+    r"|Free[ \t]{1,3}School|UTC|PRU|Trust|Centre|Short[ \t]{1,3}Breaks"
+    r"|Respite(?:[ \t]{1,3}(?:Unit|Centre|Home))?"
+    r"|Children['’]s[ \t]{1,3}Centre|Federation)"
 )
-# The setting word is found first; the school's own name is then read backwards from it, word by word,
-# at most ``_SCHOOL_WORDS`` words (so a run of capitalised words costs the same as any other text).
-_SETTING_RE = re.compile(rf"\b{_SETTING}\b")
+# The setting word is found first (in any capitalisation); the school's own name is then read backwards from
+# it, word by word, at most ``_SCHOOL_WORDS`` words (so a run of capitalised words costs the same as any
+# other text).
+_SETTING_RE = re.compile(rf"\b{_SETTING}(?!\w)", re.IGNORECASE)
 _SCHOOL_WORDS = 8
 _CAPWORD_RE = re.compile(r"St\.?|[A-Z][\w'’\-]{0,40}")
 _SCHOOL_JOINERS = frozenset({"of", "&", "on", "upon", "the", "de", "C.E.", "R.C."})
 _SPACED_WORD_RE = re.compile(r"\S{1,60}")
-_SCHOOL_LOWER_RE = re.compile(
-    r"\b(?P<prefix>[a-z][a-z'’\-]{1,40}+)[ \t]{1,3}(?:primary|junior|juniors|infants|academy|acad|college"
-    r"|school|high[ \t]school|sixth[ \t]form|nursery|high)\b"
+_LOWER_SCHOOL_WORDS = 4
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:a|an)[ \t]{1,3}$", re.IGNORECASE)
+_LOWER_WORD_RE = re.compile(r"[a-z][a-z'’\-]{1,40}(?<!['’]s)")
+# Titles that start a school's name in lower case too ("sir john leman high", "bishop hogarth school").
+_LOWER_TITLES = _words("sir st saint bishop cardinal king queen holy")
+# "Bishop Hogarth Trust", "Northern Education Trust": a trust is a school's only when named for one.
+_TRUST_WORDS = _words(
+    """
+    bishop cardinal diocese diocesan catholic academy academies schools learning education st saint
+    multi-academy church christ holy
+    """
+)
+# Settings read loosely: in lower case, or only with a name that is not everyday English, or after a cue.
+_LOOSE_SETTINGS = _words("centre center short respite trust")
+# Words before "Centre", "School" that make a kind of place, not one place ("Job Centre", "Sunday school").
+_NOT_SETTING_NAMES = _words(
+    """
+    job jobcentre leisure shopping town city health medical community family child children's development
+    assessment contact call garden sports sport youth advice information visitor test vaccination walk-in
+    sure start play activity hub resource science civic conference treatment care dental eye sexual crisis
+    rape cancer mental world trade distribution day visitor's citizens advice sunday summer
+    night drama music dance driving medical law art arts football swimming language holiday breakfast
+    bible beauty film stage theatre boys girls boys' girls' nhs nhs's foundation university hospital
+    hospitals ambulance partnership wildlife national charitable teaching housing land police semh fe
+    send sen asd asc mld sld pmld slcn ehcp sure-start two-form three-form one-form entry
+    """
 )
 # Words that make "X School" generic rather than a name ("the School", "Special School", "our Academy").
 _GENERIC = _words(
@@ -507,40 +535,107 @@ _GENERIC = _words(
     dream good bad right wrong nearest nearby at to in from and or but for with of on by as is was
     be been being if so not when where then after before while since until till into onto about
     through start started starting leave leaving left moved move moving going go went back normal
-    proper actual big small whole main
+    proper actual big small whole main jnr jnrs inf infs prim sch coll acad ac. i you me him them us
+    very so too really such quite most more less much what which who whose how why off up down over
+    under all some both many few several own usual current ordinary regular standard typical
+    pre-school preschool prep outstanding requires improvement inadequate ofsted-rated rated
+    grammar's sixth-form 6th 6th-form form's centre respite short breaks trust unit's because outside
+    inside provide hates loves likes hated loved liked refuses refused during without within
     """
 )
-_LOWER_CUE_RE = re.compile(r"\b(?:at|to|from|attends|attending|attended|in)[ \t]{1,3}$", re.IGNORECASE)
+_LOWER_CUE_RE = re.compile(
+    r"(?:\b(?:at|to|from|attends|attending|attended|attend|in|left|joined|into)|@)"
+    r"[ \t]{1,3}(?:the[ \t]{1,3})?$",
+    re.IGNORECASE,
+)
 # "St Mary's", "Saint Anne": a school or a church, never a person (a "St" name is not a first name).
 _SAINT_RE = re.compile(r"\b(?:St\.?|Saint|ST\.?|SAINT)[ \t]{1,3}[A-Z][\w'’\-]{0,40}+")
 _SAINT_LOWER_RE = re.compile(r"\b(?:st\.?|saint)[ \t]{1,3}(?P<name>[a-z][a-z'’]{2,40}+)")
-# "at QEGS", "from KEGS", "to RGS": an all-capitals name of a school ending in S, GS or HS, after a cue.
+# "at QEGS", "from KEGS", "left RGS": an all-capitals name of a school ending in S, GS or HS, after a cue.
 _ACRONYM_RE = re.compile(
-    r"\b(?i:at|to|from|attends|attended|attending|attend|goes[ \t]to|went[ \t]to)[ \t]{1,3}"
-    r"(?P<school>[A-Z]{1,5}(?:GS|HS|S))\b"
+    r"\b(?i:at|to|from|attends|attended|attending|attend|goes[ \t]to|went[ \t]to|left|leave|leaving|joined"
+    r"|excluded[ \t]from|expelled[ \t]from|moved[ \t]to|move[ \t]to|moving[ \t]to"
+    r"|start[ \t]at|started[ \t]at)"
+    r"[ \t]{1,3}(?P<school>[A-Z]{1,4}(?:GS|HS|S))\b"
 )
+# SEND and everyday jargon in capitals that such a cue can precede ("referred to CAMHS", "at PALS").
 _NOT_SCHOOL_ACRONYMS = _words(
     """
     CAMHS NHS SENDIASS SENDIAS IPSEA EPS GPS TAS OTS IEPS EHCPS SATS GCSES CDCS ABS PIPS LAS SLTS SALTS
     ADHS OCDS DLAS SENCOS CSS IT'S ITS HIS HERS OURS YES US BUS GAS AS IS THIS ALWAYS DAYS WAYS
-    THINGS ASS DOCS MEDS PJS CLASS SCHOOLS WEEKS MONTHS YEARS
+    THINGS ASS DOCS MEDS PJS CLASS SCHOOLS WEEKS MONTHS YEARS PALS DWP HMRC SEND EHCP SENCO SALT SENDS
+    CAHMS EPSS SLCNS PCS KS KSS ISS LDS SEMHS EBSAS PDAS ASCS ASDS HCPS AHPS NHSS OFS DFES CQCS HCS
+    FSMS TAFS CINS CPS SGOS LACS PEPS IAS IASS MASHS MASH SS SWS EHS EHAS ICBS CCGS WHS DBS UCAS GCSES
+    BTECS ALS MPS CABS NAS NCS PHS PIS EOTAS AAS TGIS HELPS STOPS NEWS
     """
 )
+
+
+_CAP = r"[A-Z][\w'’\-]{0,40}+"
+# Faith schools named without a setting word: "Our Lady of Lourdes", "Holy Family", "Sacred Heart".
+_FAITH_RE = re.compile(
+    rf"\b(?:(?i:our[ \t]{{1,3}}lady)(?:[ \t]{{1,3}}(?i:(?:queen|star|help|mother)[ \t]{{1,3}})?(?i:of)"
+    rf"[ \t]{{1,3}}(?:the[ \t]{{1,3}})?(?i:[a-z][\w'’\-]{{0,40}}+)(?:[ \t]{{1,3}}{_CAP})?|['’]s)?"
+    rf"|Holy[ \t]{{1,3}}(?:Family|Trinity|Cross|Rosary|Name|Spirit|Redeemer|Ghost|Child|Innocents|Souls|Rood"
+    rf"|Apostles|Angels|Island)|Sacred[ \t]{{1,3}}Heart|Corpus[ \t]{{1,3}}Christi"
+    rf"|Christ[ \t]{{1,3}}the[ \t]{{1,3}}King"
+    rf"|English[ \t]{{1,3}}Martyrs|Blessed[ \t]{{1,3}}{_CAP}(?:[ \t]{{1,3}}{_CAP})?"
+    rf"|(?:Bishop|Cardinal|Archbishop)[ \t]{{1,3}}{_CAP}(?:[ \t]{{1,3}}{_CAP})?"
+    rf"(?:[ \t]{{1,3}}(?:CE|RC|C[ \t]of[ \t]E))?)"
+)
+# "King Edward VI", "at Queen Elizabeth's": a school when numbered or after a cue.
+_ROYAL_RE = re.compile(
+    r"\b(?i:(?:King|Queen|Prince|Princess)[ \t]{1,3}(?:Edward|Elizabeth|Henry|James|Charles|Mary"
+    r"|Anne|Victoria|Alfred|Ethelburga|William|George|Richard|Arthur|Alexandra)(?:['’]s)?)"
+    r"(?:[ \t]{1,3}(?P<numeral>VIII|VII|VI|IV|V|III|II|I|the[ \t]{1,3}Sixth)\b)?"
+)
+# "the PRU on Mill Road", "the school on Hawthorn Lane": a setting named by its street.
+_SETTING_ON_RE = re.compile(
+    rf"\b(?i:pru|school|academy|nursery|unit|college)[ \t]{{1,3}}(?i:on|off)[ \t]{{1,3}}"
+    rf"{_CAP}(?:[ \t]{{1,3}}{_CAP}){{0,2}}"
+)
+
+
+# "Head of Inclusion at Northgate", "the SENCO at Westbrook": a capitalised name after a school role.
+_ROLE_AT_RE = re.compile(
+    rf"\b(?i:head[ \t]of[ \t](?:inclusion|year|send|sen|pastoral|school|behaviour)|head(?:teacher)?"
+    rf"|head[ \t]teacher|deputy[ \t]head|principal|senco|headmistress|headmaster|inclusion[ \t]lead)"
+    rf"(?:[ \t]{{1,3}}(?i:there))?,?[ \t]{{1,3}}(?i:at|from)[ \t]{{1,3}}"
+    rf"(?P<school>{_CAP}(?:[ \t]{{1,3}}{_CAP}){{0,3}})"
+)
+# "at little acorns", "to little stars": a nursery's name, in lower case without a setting word.
+_LITTLE_RE = re.compile(
+    r"\b(?i:at|to|from|attends|attended)[ \t]{1,3}(?P<school>(?i:little)[ \t]{1,3}[a-zA-Z]{2,20}s)\b"
+)
+_NOT_LITTLE = _words("ones things bits steps ways days times others is was has does less")
 
 
 def _capital_or_joiner(word: str) -> bool:
     return word in _SCHOOL_JOINERS or _CAPWORD_RE.fullmatch(word) is not None
 
 
-def _school_name_start(text: str, tokens: list[re.Match[str]], starts: list[int], at: int) -> int | None:
-    """Where the school's own name before the setting word at ``at`` starts, or None if it has none."""
+def _school_name_words(
+    text: str, tokens: list[re.Match[str]], starts: list[int], at: int, capital: bool
+) -> list[re.Match[str]]:
+    """The words of the school's own name before the setting word at ``at`` (none if it has none): capitalised
+    words and joiners, or (``capital`` false) lower-case words that are not generic ("bramley park")."""
     index = bisect_left(starts, at)
     words: list[re.Match[str]] = []
     edge = at
-    while index > 0 and len(words) < _SCHOOL_WORDS:
+    limit = _SCHOOL_WORDS if capital else _LOWER_SCHOOL_WORDS
+    while index > 0 and len(words) < limit:
         token = tokens[index - 1]
         gap = text[token.end() : edge]
-        if not gap or "\n" in gap or len(gap) > 3 or not _capital_or_joiner(token.group()):
+        if not gap or "\n" in gap or len(gap) > 3:
+            break
+        word = token.group()
+        if capital and not _capital_or_joiner(word):
+            break
+        if not capital and (
+            _LOWER_WORD_RE.fullmatch(word) is None
+            or (word in _GENERIC and word not in _LOWER_TITLES)
+            or word in NOT_NAMES - _LOWER_TITLES
+        ):
             break
         words.append(token)
         edge = token.start()
@@ -548,8 +643,49 @@ def _school_name_start(text: str, tokens: list[re.Match[str]], starts: list[int]
     words.reverse()
     while words and words[0].group() in _SCHOOL_JOINERS:
         words.pop(0)  # the name starts with a capital: "the" in "at the Oak Academy" is not part of it
-    first = next((word for word in words if word.group().lower().strip(".") not in _GENERIC), None)
-    return None if first is None else first.start()
+    first = next((i for i, word in enumerate(words) if word.group().lower().strip(".") not in _GENERIC), None)
+    return [] if first is None else words[first:]
+
+
+def _school_name_start(text: str, tokens: list[re.Match[str]], starts: list[int], at: int) -> int | None:
+    """Where the school's own name before the setting word at ``at`` starts, or None if it has none."""
+    words = _school_name_words(text, tokens, starts, at, capital=True)
+    return words[0].start() if words else None
+
+
+def _cued(text: str, start: int) -> bool:
+    return _LOWER_CUE_RE.search(text, max(0, start - 24), start) is not None
+
+
+def _named_setting(text: str, setting: str, words: list[str], start: int) -> bool:
+    """Whether ``words`` before ``setting`` name one place, not a kind of place ("Job Centre", "Maybe
+    school")."""
+    lowered = [word.lower().strip(".,") for word in words]
+    kind = setting.lower().split()[0]
+    if any(word in _NOT_SETTING_NAMES for word in lowered):
+        return False
+    if kind == "trust":  # "Bishop Hogarth Trust", never "the NHS Trust"
+        return any(word in _TRUST_WORDS for word in lowered)
+    everyday = all(_is_common(word) or word in NOT_NAMES for word in lowered)
+    if setting.isupper() and len(setting) > 3 and any(_is_common(word) for word in lowered):
+        return False  # "GOT THE SPECIAL SCHOOL PLACE": shouting, not a name
+    if setting[:1].isupper() and words[0][:1].isupper() and kind not in _LOOSE_SETTINGS:
+        return True  # "Oak View Academy", "St Johns CE"
+    if _ARTICLE_BEFORE_RE.search(text, max(0, start - 4), start):
+        return False  # "a Northfold secondary school", "a two-form entry primary": a kind of school
+    if words[-1].endswith(("'s", "’s", "'", "’")) or (len(words) == 1 and words[0].isupper()):
+        return False  # "Y's school", "the Council's short breaks", "an SEMH free school", "FE college"
+    if kind in _LOOSE_SETTINGS or kind in ("high", "prim"):
+        # "at very high risk", "to provide short breaks", "four hours' respite"; "Sunflowers respite" is named
+        named = words[0][:1].isupper() and (len(words) >= 2 or _cued(text, start))
+        return not everyday or named
+    if not words[0][:1].isupper():
+        # lower case: "oakfield primary", after a cue "went to bramley park academy"; not "jonno hates school"
+        return all(not _is_common(word) for word in lowered) or (
+            _cued(text, start) and (not everyday or len(words) == 1)
+        )
+    # "Little Acorns nursery", "Oakfield school", "to Rainbow preschool"; not "Maybe school"
+    return len(words) >= 2 or not everyday or _cued(text, start)
 
 
 def _find_schools(text: str) -> Iterator[Found]:
@@ -558,17 +694,37 @@ def _find_schools(text: str) -> Iterator[Found]:
         tokens = list(_SPACED_WORD_RE.finditer(text))
         starts = [token.start() for token in tokens]
         for match in settings:
-            start = _school_name_start(text, tokens, starts, match.start())
-            if start is not None:  # "the School", "Special School" have no name of their own
-                yield Found("school", start, match.end(), "school pattern")
-    for match in _SCHOOL_LOWER_RE.finditer(text):
-        prefix = match.group("prefix").lower()
-        if prefix in _GENERIC or prefix in NOT_NAMES or prefix.endswith(("'s", "’s")):
-            continue
-        cued = _LOWER_CUE_RE.search(text[max(0, match.start() - 12) : match.start()]) is not None
-        if _is_common(prefix) and (not cued or match.group().endswith("high")):
-            continue  # "at very high risk"; "oakwood high" is a school
-        yield Found("school", match.start(), match.end(), "school pattern (lower case)")
+            setting = match.group()
+            if setting.lower() == "trust" and not setting[:1].isupper():
+                continue  # "I trust school"
+            for capital in (True, False):
+                words = _school_name_words(text, tokens, starts, match.start(), capital)
+                if capital and words and words[-1].group() in _SCHOOL_JOINERS:
+                    words = []  # "Thankfully the school"
+                plain = [word.group() for word in words]
+                if words and _named_setting(text, setting, plain, words[0].start()):
+                    rule = "school pattern" if capital else "school pattern (lower case)"
+                    yield Found("school", words[0].start(), match.end(), rule)
+                    break
+    for match in _FAITH_RE.finditer(text):
+        yield Found("school", match.start(), match.end(), "faith school")
+    for match in _ROYAL_RE.finditer(text):
+        if match.group("numeral") or _cued(text, match.start()):
+            yield Found("school", match.start(), match.end(), "king or queen's school")
+    for match in _ROLE_AT_RE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group("school")))
+        while words and words[-1].group().lower() in _GENERIC | NOT_NAMES:
+            words.pop()  # "the SENCO at Northgate Monday": the name stops before an everyday word
+        if words and words[0].group().lower() not in _GENERIC | NOT_NAMES:
+            start = match.start("school")
+            yield Found("school", start, start + words[-1].end(), "after a school role")
+    for match in _LITTLE_RE.finditer(text):
+        if match.group("school").split()[-1].lower() not in _NOT_LITTLE:
+            yield Found("school", match.start("school"), match.end("school"), "little ...s")
+    for match in _SETTING_ON_RE.finditer(text):
+        if match.group().split()[2].lower() in NOT_NAMES:
+            continue  # "the review at the school on Monday"
+        yield Found("school", match.start(), match.end(), "setting on a street")
     for match in _SAINT_RE.finditer(text):
         if match.group().split()[-1].lower() in NOT_NAMES:
             continue  # "Church St Monday", "High St The": a street, then another word
@@ -691,8 +847,13 @@ def _extend_surname(text: str, end: int, strong: bool = False) -> int:
         if lowered in surnames() or lowered in first_names() or not _is_common(surname):
             return match.end()
         return end
-    # lower case ("john smith"): only a listed surname, and after a strong cue even one that is a word
+    # lower case ("john smith", "jayden okoro"): a listed surname, and after a strong cue even one that is a
+    # word; or a word unknown to the dictionary
     if lowered in surnames() and (strong or not _is_common(surname)):
+        return match.end()
+    first = re.search(r"[^\W\d_]{1,40}$", text[max(0, end - 40) : end])
+    lower_first = first is not None and first.group().islower()
+    if lower_first and len(lowered) > 2 and not _is_common(lowered) and not any(c in lowered for c in "'’"):
         return match.end()
     return end
 
@@ -711,7 +872,58 @@ def _previous_word_capitalised(text: str, start: int) -> bool:
     return word[0].isupper() and not _is_first_name(word) and word.lower() not in NOT_NAMES
 
 
+# "me and josh", "took lily", "picked up poppy": a lower-case first name after what one does with a person.
+_COMPANION_RE = re.compile(
+    rf"\b(?:me{_SP}(?:and|&|n)|took|taking|picked{_SP}up|pick{_SP}up|collected|dropped{_SP}off"
+    rf"|drop{_SP}off|cuddled|hugged){_SP}(?P<name>{_NAME_WORD})",
+    re.IGNORECASE,
+)
+# "alfie and poppy", "Jack, Lily & Noah": the next (or previous) word in a list after a name found.
+_LIST_NEXT_RE = re.compile(
+    rf"{_SP0}(?:,|&|\+|and|n)(?:{_SP}and)?{_SP}(?P<name>[^\W\d_]{{2,40}}+)(?!['’\-\w])"
+)
+_LIST_BEFORE_RE = re.compile(rf"(?<![\w'’\-])(?P<name>[^\W\d_]{{2,40}})(?:{_SP0},|{_SP}and|{_SP}&){_SP}$")
+
+
+def _sibling_name(word: str) -> bool:
+    """A word beside a name in a list that is a name too: listed, and not everyday English unless a name that
+    is also a word ("poppy", "lily")."""
+    lowered = word.lower()
+    return _is_first_name(word) and (not _is_common(word) or lowered in _WORD_NAMES or word[0].isupper())
+
+
 def _find_names(text: str) -> Iterator[Found]:
+    found = list(_find_names_alone(text))
+    for match in _COMPANION_RE.finditer(text):
+        word = match.group("name")
+        if _is_first_name(word) and (
+            word[0].isupper() or not _is_common(word) or word.lower() in _WORD_NAMES
+        ):
+            found.append(
+                Found("name", match.start("name"), _extend_surname(text, match.end("name")), "companion")
+            )
+    yield from found
+    seen = {(item.start, item.end) for item in found}
+    todo = [item for item in found if item.rule != "title"]
+    while todo:
+        item = todo.pop()
+        after = _LIST_NEXT_RE.match(text, item.end)
+        if after is not None and _sibling_name(after.group("name")):
+            sibling = Found("name", after.start("name"), after.end("name"), "list of names")
+            if (sibling.start, sibling.end) not in seen:
+                seen.add((sibling.start, sibling.end))
+                todo.append(sibling)
+                yield sibling
+        before = _LIST_BEFORE_RE.search(text, max(0, item.start - 50), item.start)
+        if before is not None and _sibling_name(before.group("name")):
+            sibling = Found("name", before.start("name"), before.end("name"), "list of names")
+            if (sibling.start, sibling.end) not in seen:
+                seen.add((sibling.start, sibling.end))
+                todo.append(sibling)
+                yield sibling
+
+
+def _find_names_alone(text: str) -> Iterator[Found]:
     for match in _TITLE_RE.finditer(text):
         word = match.group("name")
         if word in ("X", "Y", "Z"):

@@ -112,8 +112,8 @@ def test_a_moderator_walks_the_queue(
     assert "shown as written" in page.locator("main").inner_text()
     assert page.get_by_role("button", name=re.compile(r"^Redact again\W+“Hope House”")).is_visible()
 
-    # The check missed the Sunflower Centre: redact it as a setting.
-    page.get_by_label("Words to redact").fill("Sunflower Centre")
+    # The check missed the Sunflower Hub: redact it as a setting.
+    page.get_by_label("Words to redact").fill("Sunflower Hub")
     page.get_by_label("What kind of detail they are").select_option("school")
     _click(page, "button", "Redact these words")
     assert "Redacted 1 place." in page.locator("main").inner_text()

@@ -35,10 +35,10 @@ from tests.themes.test_decisions import user_id
 LEAD, CODER, VIEWER = "lead@example.org", "coder@example.org", "viewer@example.org"
 MODERATOR = "second-lead@example.org"  # another lead: leads moderate
 QUEUE = "/staff/moderation"
-# Flagged (suicide); "Hope House" is found as a name (not personal: a service), "Sunflower Centre" is missed.
+# Flagged (suicide); "Hope House" is found as a name (not personal: a service), "Sunflower Hub" is missed.
 FLAGGED = (
     "He says he wants to kill himself. Therapy at Hope House helped. "
-    "Nobody at the Sunflower Centre called back."
+    "Nobody at the Sunflower Hub called back."
 )
 NAMED = "Mrs Patel at Oakfield Primary listens and rings me back."
 
@@ -220,7 +220,7 @@ def test_redacting_something_missed(app: Flask, db_session: Session, demo: dict[
     flagged = _item(db_session, demo["flagged"], "not_worked")
     url = f"{QUEUE}/{flagged.answer_id}"
     client = _signed_in(app, LEAD)
-    response = _post(client, f"{url}/redact", {"phrase": "  sunflower centre ", "kind": "school"})
+    response = _post(client, f"{url}/redact", {"phrase": "  sunflower hub ", "kind": "school"})
     assert response.status_code == 303
     assert "Redacted 1 place." in _text(page(client, url))
     assert _value(db_session, flagged.answer_id) == (
@@ -410,7 +410,7 @@ def test_a_purged_original_cannot_be_restored_but_more_can_be_redacted(
     refused = _post(client, f"{url}/restore", {"index": "0"})
     assert refused.status_code == 200
     assert "cannot be undone" in _summary(BeautifulSoup(refused.get_data(as_text=True), "html.parser"))[0]
-    assert _post(client, f"{url}/redact", {"phrase": "Sunflower Centre", "kind": "school"}).status_code == 303
+    assert _post(client, f"{url}/redact", {"phrase": "Sunflower Hub", "kind": "school"}).status_code == 303
     assert _value(db_session, flagged.answer_id) == (
         "He says he wants to kill himself. Therapy at [name] helped. Nobody at the [school] called back."
     )
@@ -467,7 +467,7 @@ def test_moderation_is_audited_with_ids_only(app: Flask, db_session: Session, de
     page(client, url)
     _post(client, f"{url}/restore", {"index": "0"})
     _post(client, f"{url}/redact-again", {"index": "0"})
-    _post(client, f"{url}/redact", {"phrase": "Sunflower Centre", "kind": "school"})
+    _post(client, f"{url}/redact", {"phrase": "Sunflower Hub", "kind": "school"})
     _post(client, f"{url}/redact", {"phrase": "not there", "kind": "school"})  # refused: not logged
     _post(client, f"{url}/hold")
     _post(client, f"{url}/release")

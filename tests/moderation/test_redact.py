@@ -267,3 +267,104 @@ def test_a_saint_is_a_setting_never_a_person() -> None:
 def test_handles_have_their_own_tag() -> None:
     assert TAGS["handle"] == "[handle]"
     assert redact("DM @kez_k or jo@example.org").text == "DM [handle] or [email]"
+
+
+# ---------------------------------------------------------------------------------------------
+# Schools and settings as parents write them: lower case, shorthands, faith schools, acronyms, other settings
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("he was at oakfield primary till year 4", "oakfield primary"),
+        ("she went to bramley park academy last year", "bramley park academy"),
+        ("he's at kingsway juniors now", "kingsway juniors"),
+        ("she's at oakfield inf", "oakfield inf"),
+        ("he's in year 3 at Oakfield Prim", "Oakfield Prim"),
+        ("she is at Hillcrest Sch", "Hillcrest Sch"),
+        ("he goes to St Johns CE", "St Johns CE"),
+        ("she is in Bishop Hogarth Trust school", "Bishop Hogarth Trust school"),
+        ("the Bishop Hogarth Trust run it", "Bishop Hogarth Trust"),
+        ("he started at Westfield Coll in sept", "Westfield Coll"),
+        ("moved him to Parkside Ac. in year 7", "Parkside Ac."),
+        ("he stayed on at Longridge 6th form", "Longridge 6th form"),
+        ("he's at the PRU on Mill Road", "PRU on Mill Road"),
+        ("she goes to Our Lady of Lourdes", "Our Lady of Lourdes"),
+        ("she goes to our lady of lourdes", "our lady of lourdes"),
+        ("he was at Holy Family for 2 years", "Holy Family"),
+        ("St Wilfrid's RC were awful", "St Wilfrid's RC"),
+        ("he goes to saint anne's", "saint anne's"),
+        ("St. Bede's said no", "St. Bede's"),
+        ("Bishop Hogarth School excluded him", "Bishop Hogarth School"),
+        ("Cardinal Newman High were useless", "Cardinal Newman High"),
+        ("he left RGS in year 9", "RGS"),
+        ("he was excluded from TGS", "TGS"),
+        ("she attends WGS", "WGS"),
+        ("she was at Little Acorns nursery", "Little Acorns nursery"),
+        ("he goes to Rainbow preschool", "Rainbow preschool"),
+        ("she stays at Sunflowers respite", "Sunflowers respite"),
+        ("he goes to the Orchard centre", "Orchard centre"),
+        ("Oak Lodge short breaks have been great", "Oak Lodge short breaks"),
+        ("he's at Brookside PRU", "Brookside PRU"),
+        ("she's at Hollybank Specialist College", "Hollybank Specialist College"),
+        ("she goes to sir john leman high", "sir john leman high"),
+        ("Queen Elizabeth's Grammar offered a place", "Queen Elizabeth's Grammar"),
+        ("he's at King Edward VI", "King Edward VI"),
+        ("he moved to queen elizabeth's", "queen elizabeth's"),
+        ("kayden's 6 and at little acorns, the HV said", "little acorns"),
+        ("the Head of Inclusion at Northgate told us", "Northgate"),
+        ("Westbrook school are useless", "Westbrook school"),
+    ],
+)
+def test_schools_and_settings_as_parents_write_them(text: str, span: str) -> None:
+    assert ("school", span) in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She loves Forest School and the grammar was no good.",
+        "He needs a special school, not mainstream secondary.",
+        "We are in the North West and Early Help were useless.",
+        "We went to the job centre and then the town centre.",
+        "The NHS Trust and the Council said no; I trust the school.",
+        "He refuses school most days and hates school; after school he melts down.",
+        "She went to summer school and drama school.",
+        "Honestly school is hell. Maybe school will listen.",
+        "He went to a mainstream primary then a special secondary.",
+        "The SENCO at school said no and the head of Year 7 was kind.",
+        "We were referred to CAMHS, SALT and PALS and moved to EHCP.",
+        "It was at little cost to them.",
+        "He was at home, then to short breaks and respite; our respite centre closed.",
+        "We had an EHCP review at the school on Monday.",
+        "Y's school cut his day; the Council's short breaks criteria were wrong.",
+        "A new SEMH free school opened at a Northfold secondary school.",
+        "GOT THE SPECIAL SCHOOL PLACE!!!",
+        "I had to give up accountancy because school kept ringing.",
+    ],
+)
+def test_kinds_of_setting_are_not_names(text: str) -> None:
+    assert redact(text).found == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("I took lily to the GP", ["lily"]),
+        ("picked up poppy from nursery", ["poppy"]),
+        ("me and josh went to the park", ["josh"]),
+        ("@ nursery with alfie today", ["alfie"]),
+        ("my son, alfie, is 6", ["alfie"]),
+        ("alfie and poppy both have ADHD", ["alfie", "poppy"]),
+        ("poppy, alfie and jack all have ADHD", ["poppy", "alfie", "jack"]),
+        ("jayden okoro is my son", ["jayden okoro"]),
+    ],
+)
+def test_lower_case_names_after_cues_and_in_lists(text: str, names: list[str]) -> None:
+    assert sorted(span for kind, span in kinds(text) if kind == "name") == sorted(names)
+
+
+def test_words_beside_a_name_that_are_not_names_stay() -> None:
+    assert redact("alfie and me went to the shop").text == "[name] and me went to the shop"
+    assert redact("with grace and hope we carried on").found == ()
+    assert redact("Summer playscheme places are full").found == ()
