@@ -53,6 +53,8 @@ FAMILIES: dict[str, str] = {
     "list of names": "alfie and poppy, ",
     "'school on ' repeated": "school on Oak ",
     "'me and ' repeated": "me and ",
+    "'excluded from ' repeated": "excluded from Oak ",
+    "lower-case faith schools": "at holy family st. mary's c of e ",
     "all digits": "0",
     "spaced digits": "1 ",
     "digits and dashes": "1-",

@@ -497,7 +497,7 @@ _SCHOOL_JOINERS = frozenset({"of", "&", "on", "upon", "the", "de", "C.E.", "R.C.
 _SPACED_WORD_RE = re.compile(r"\S{1,60}")
 _LOWER_SCHOOL_WORDS = 4
 _ARTICLE_BEFORE_RE = re.compile(r"\b(?:a|an)[ \t]{1,3}$", re.IGNORECASE)
-_LOWER_WORD_RE = re.compile(r"[a-z][a-z'’\-]{1,40}(?<!['’]s)")
+_LOWER_WORD_RE = re.compile(r"[a-z][a-z'’\-]{1,40}|st\.")
 # Titles that start a school's name in lower case too ("sir john leman high", "bishop hogarth school").
 _LOWER_TITLES = _words("sir st saint bishop cardinal king queen holy")
 # "Bishop Hogarth Trust", "Northern Education Trust": a trust is a school's only when named for one.
@@ -509,6 +509,8 @@ _TRUST_WORDS = _words(
 )
 # Settings read loosely: in lower case, or only with a name that is not everyday English, or after a cue.
 _LOOSE_SETTINGS = _words("centre center short respite trust")
+# "at happy days nursery", "to tiny tots preschool": nurseries are named in everyday words.
+_NURSERY_SETTINGS = _words("nursery pre-school preschool pre-schools")
 # Words before "Centre", "School" that make a kind of place, not one place ("Job Centre", "Sunday school").
 _NOT_SETTING_NAMES = _words(
     """
@@ -541,6 +543,8 @@ _GENERIC = _words(
     pre-school preschool prep outstanding requires improvement inadequate ofsted-rated rated
     grammar's sixth-form 6th 6th-form form's centre respite short breaks trust unit's because outside
     inside provide hates loves likes hated loved liked refuses refused during without within
+    maths math science pe re art music drama french spanish german geography history computing
+    lessons lesson assembly assemblies class lunch lunchtime break trips trip exams exam
     """
 )
 _LOWER_CUE_RE = re.compile(
@@ -556,7 +560,7 @@ _ACRONYM_RE = re.compile(
     r"\b(?i:at|to|from|attends|attended|attending|attend|goes[ \t]to|went[ \t]to|left|leave|leaving|joined"
     r"|excluded[ \t]from|expelled[ \t]from|moved[ \t]to|move[ \t]to|moving[ \t]to"
     r"|start[ \t]at|started[ \t]at)"
-    r"[ \t]{1,3}(?P<school>[A-Z]{1,4}(?:GS|HS|S))\b"
+    r"[ \t]{1,3}(?P<school>[A-Z]{1,4}(?:GS|HS|S)|[A-Z]{2,3}H)\b"
 )
 # SEND and everyday jargon in capitals that such a cue can precede ("referred to CAMHS", "at PALS").
 _NOT_SCHOOL_ACRONYMS = _words(
@@ -566,7 +570,7 @@ _NOT_SCHOOL_ACRONYMS = _words(
     THINGS ASS DOCS MEDS PJS CLASS SCHOOLS WEEKS MONTHS YEARS PALS DWP HMRC SEND EHCP SENCO SALT SENDS
     CAHMS EPSS SLCNS PCS KS KSS ISS LDS SEMHS EBSAS PDAS ASCS ASDS HCPS AHPS NHSS OFS DFES CQCS HCS
     FSMS TAFS CINS CPS SGOS LACS PEPS IAS IASS MASHS MASH SS SWS EHS EHAS ICBS CCGS WHS DBS UCAS GCSES
-    BTECS ALS MPS CABS NAS NCS PHS PIS EOTAS AAS TGIS HELPS STOPS NEWS
+    BTECS ALS MPS CABS NAS NCS PHS PIS EOTAS AAS TGIS HELPS STOPS NEWS CAMH GOSH MASH BEH
     """
 )
 
@@ -608,6 +612,20 @@ _LITTLE_RE = re.compile(
     r"\b(?i:at|to|from|attends|attended)[ \t]{1,3}(?P<school>(?i:little)[ \t]{1,3}[a-zA-Z]{2,20}s)\b"
 )
 _NOT_LITTLE = _words("ones things bits steps ways days times others is was has does less")
+
+
+_HOLY_LOWER_RE = re.compile(
+    r"\bholy[ \t]{1,3}(?:family|trinity|cross|rosary|redeemer|innocents|souls|rood|apostles|angels)\b"
+)
+# "excluded from Parkside", "started at Fairfield", "her school, Westbrook,": a capitalised name after what
+# only happens at a school.
+_PLACED_AT_RE = re.compile(
+    rf"\b(?i:(?:excluded|expelled|suspended|off-rolled|offrolled)[ \t]{{1,3}}from|started[ \t]{{1,3}}at"
+    rf"|transferred[ \t]{{1,3}}to|(?:moved|move|moving)[ \t]{{1,3}}(?:him|her|them)[ \t]{{1,3}}to"
+    rf"|(?:his|her|their|my|our)[ \t]{{1,3}}(?:school|nursery|college|setting)"
+    rf"(?:[ \t]{{0,3}},|[ \t]{{1,3}}is|[ \t]{{1,3}}was|[ \t]{{1,3}}called))"
+    rf"[ \t]{{1,3}}(?P<school>{_CAP}(?:[ \t]{{1,3}}{_CAP}){{0,2}})"
+)
 
 
 def _capital_or_joiner(word: str) -> bool:
@@ -673,16 +691,21 @@ def _named_setting(text: str, setting: str, words: list[str], start: int) -> boo
         return True  # "Oak View Academy", "St Johns CE"
     if _ARTICLE_BEFORE_RE.search(text, max(0, start - 4), start):
         return False  # "a Northfold secondary school", "a two-form entry primary": a kind of school
-    if words[-1].endswith(("'s", "’s", "'", "’")) or (len(words) == 1 and words[0].isupper()):
+    titled = any(word in _LOWER_TITLES for word in lowered)  # "st mary's c of e"
+    if any(word.endswith(("'s", "’s", "'", "’")) for word in words[:-1]) and not titled:
+        return False  # "my son's new school"
+    if (words[-1].endswith(("'s", "’s", "'", "’")) and not titled) or (
+        len(words) == 1 and words[0].isupper()
+    ):
         return False  # "Y's school", "the Council's short breaks", "an SEMH free school", "FE college"
-    if kind in _LOOSE_SETTINGS or kind in ("high", "prim"):
+    if kind in _LOOSE_SETTINGS or setting.lower() in ("high", "prim"):
         # "at very high risk", "to provide short breaks", "four hours' respite"; "Sunflowers respite" is named
         named = words[0][:1].isupper() and (len(words) >= 2 or _cued(text, start))
         return not everyday or named
     if not words[0][:1].isupper():
         # lower case: "oakfield primary", after a cue "went to bramley park academy"; not "jonno hates school"
         return all(not _is_common(word) for word in lowered) or (
-            _cued(text, start) and (not everyday or len(words) == 1)
+            _cued(text, start) and (not everyday or len(words) == 1 or kind in _NURSERY_SETTINGS)
         )
     # "Little Acorns nursery", "Oakfield school", "to Rainbow preschool"; not "Maybe school"
     return len(words) >= 2 or not everyday or _cued(text, start)
@@ -707,7 +730,26 @@ def _find_schools(text: str) -> Iterator[Found]:
                     yield Found("school", words[0].start(), match.end(), rule)
                     break
     for match in _FAITH_RE.finditer(text):
+        alone = match.group().lower().startswith("our") and len(match.group().split()) == 2
+        if alone and not _cued(text, match.start()):
+            continue  # "our lady at the desk"; "she goes to Our Lady" is a school
         yield Found("school", match.start(), match.end(), "faith school")
+    for match in _HOLY_LOWER_RE.finditer(text):
+        if _cued(text, match.start()):
+            yield Found("school", match.start(), match.end(), "faith school (lower case)")
+    for match in _PLACED_AT_RE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group("school")))
+        while words and words[-1].group().lower().strip(",.") in _GENERIC | NOT_NAMES:
+            words.pop()  # "started at Fairfield in September"
+        plain = [word.group().strip(",.") for word in words]
+        if (
+            plain
+            and all(word.lower() not in _GENERIC | NOT_NAMES for word in plain)
+            and not all(_is_common(word) for word in plain)
+            and not (len(plain) == 1 and plain[0].isupper())
+        ):  # not "excluded from Maths", "excluded from PE"
+            start = match.start("school")
+            yield Found("school", start, start + words[-1].end(), "placed at a name")
     for match in _ROYAL_RE.finditer(text):
         if match.group("numeral") or _cued(text, match.start()):
             yield Found("school", match.start(), match.end(), "king or queen's school")

@@ -37,8 +37,7 @@ MODERATOR = "second-lead@example.org"  # another lead: leads moderate
 QUEUE = "/staff/moderation"
 # Flagged (suicide); "Hope House" is found as a name (not personal: a service), "Sunflower Hub" is missed.
 FLAGGED = (
-    "He says he wants to kill himself. Therapy at Hope House helped. "
-    "Nobody at the Sunflower Hub called back."
+    "He says he wants to kill himself. Therapy at Hope House helped. Nobody at the Sunflower Hub called back."
 )
 NAMED = "Mrs Patel at Oakfield Primary listens and rings me back."
 

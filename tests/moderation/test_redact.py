@@ -314,6 +314,15 @@ def test_handles_have_their_own_tag() -> None:
         ("kayden's 6 and at little acorns, the HV said", "little acorns"),
         ("the Head of Inclusion at Northgate told us", "Northgate"),
         ("Westbrook school are useless", "Westbrook school"),
+        ("ds is at hillside high sch", "hillside high sch"),
+        ("dd goes to st. mary's c of e", "st. mary's c of e"),
+        ("he's at holy trinity", "holy trinity"),
+        ("he was at QEH then", "QEH"),
+        ("she goes to happy days nursery", "happy days nursery"),
+        ("her school, Westbrook, were useless", "Westbrook"),
+        ("he started at Fairfield in September", "Fairfield"),
+        ("he was excluded from Parkside in year 8", "Parkside"),
+        ("we moved him to Outwood Grange", "Outwood Grange"),
     ],
 )
 def test_schools_and_settings_as_parents_write_them(text: str, span: str) -> None:
@@ -341,6 +350,11 @@ def test_schools_and_settings_as_parents_write_them(text: str, span: str) -> Non
         "A new SEMH free school opened at a Northfold secondary school.",
         "GOT THE SPECIAL SCHOOL PLACE!!!",
         "I had to give up accountancy because school kept ringing.",
+        "He was excluded from PE and excluded from Maths, and started at Christmas.",
+        "We went to A&E and were referred to GOSH and MASH.",
+        "Our lady at the desk was lovely; she was at holy communion.",
+        "My son's new school is great but my daughter's school said no.",
+        "Her school, which is an academy, said our school is Church of England.",
     ],
 )
 def test_kinds_of_setting_are_not_names(text: str) -> None:
