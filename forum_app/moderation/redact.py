@@ -876,6 +876,16 @@ def _starts_sentence(text: str, start: int) -> bool:
 _SURNAME_RE = re.compile(r"[ \t]{1,3}(?P<surname>(?:O['’]|Mc|Mac)?[A-Z][a-z'’\-]+|[a-z][a-z'’\-]+)")
 
 
+# Forum shorthand that follows a name in lower case and is not a surname ("alfie tbh", "josh bday").
+_NOT_SURNAMES = _words(
+    """
+    lol tbh tbf fwiw afaik tho pls plz idk imo imho btw omg xx xxx xoxo atm asap fyi smh
+    bday hun hunni lmao ngl irl fml wtf
+    dh ds dd lo dc dcs dss dds hubby aswell alot gonna wanna gotta dunno cos coz cuz innit yr yrs
+    """
+)
+
+
 def _extend_surname(text: str, end: int, strong: bool = False) -> int:
     """Take one following word as a surname when it looks like one (Tom Gallagher, Karen Mills)."""
     match = _SURNAME_RE.match(text, end)
@@ -895,7 +905,13 @@ def _extend_surname(text: str, end: int, strong: bool = False) -> int:
         return match.end()
     first = re.search(r"[^\W\d_]{1,40}$", text[max(0, end - 40) : end])
     lower_first = first is not None and first.group().islower()
-    if lower_first and len(lowered) > 2 and not _is_common(lowered) and not any(c in lowered for c in "'’"):
+    if (
+        lower_first
+        and len(lowered) > 2
+        and not _is_common(lowered)
+        and lowered not in _NOT_SURNAMES
+        and not any(c in lowered for c in "'’")
+    ):
         return match.end()
     return end
 

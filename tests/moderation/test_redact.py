@@ -382,3 +382,7 @@ def test_words_beside_a_name_that_are_not_names_stay() -> None:
     assert redact("alfie and me went to the shop").text == "[name] and me went to the shop"
     assert redact("with grace and hope we carried on").found == ()
     assert redact("Summer playscheme places are full").found == ()
+    assert (
+        redact("alfie tbh is fine and josh bday party was ok").text
+        == "[name] tbh is fine and [name] bday party was ok"
+    )
