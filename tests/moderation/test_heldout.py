@@ -55,3 +55,21 @@ def test_flags_catch_risk_written_in_ways_never_seen(flags: dict[str, Any]) -> N
 def test_angry_ordinary_complaints_are_seldom_flagged(flags: dict[str, Any]) -> None:
     assert flags["false_flag_rate"] <= 0.10, flags["false_flagged"]
     assert flags["bad_input"]["false_flags"] <= 1
+
+
+def test_identifiers_with_a_fixed_shape_are_all_redacted(redaction: dict[str, Any]) -> None:
+    assert redaction["errors"] == []
+    for kind in ("postcode", "phone", "email", "nhs", "nino", "url"):
+        found = redaction["per_kind"][kind]
+        assert found["caught"] == found["of"], (kind, redaction["missed"])
+
+
+def test_names_schools_and_details_as_people_write_them(redaction: dict[str, Any]) -> None:
+    assert redaction["recall"] >= 0.80, redaction["missed"]
+    assert redaction["per_kind"]["name"]["recall"] >= 0.80, redaction["missed"]
+    assert redaction["per_kind"]["dob"]["recall"] >= 0.85, redaction["missed"]
+
+
+def test_clean_answers_keep_their_words(redaction: dict[str, Any]) -> None:
+    assert redaction["clean_share_kept"] >= 0.99, redaction["clean_words_removed"]
+    assert redaction["other_share_kept"] >= 0.97
