@@ -783,6 +783,153 @@ def _find_schools(text: str) -> Iterator[Found]:
         yield Found("school", match.start("school"), match.end("school"), "acronym")
 
 
+# ---------------------------------------------------------------------------------------------
+# Schools named without a setting word, found by what is said around them
+
+# Capitalised words that such contexts often precede and that are no school: services and jargon, big cities
+# and countries, shops and brands, clubs, festivals and family ("she's at Nanny's").
+_NOT_CONTEXT_SCHOOLS = _words(
+    """
+    camhs cahms sendiass sendias ipsea ofsted tribunal council councils nhs gp la lea dfe dwp mencap barnardos
+    barnardo's scope cafcass portage social services send sen ehcp senco sencos la's cqc ombudsman lgsco
+    london manchester birmingham leeds liverpool sheffield bristol newcastle nottingham leicester york glasgow
+    edinburgh cardiff belfast coventry bradford oxford cambridge brighton southampton portsmouth hull
+    plymouth derby stoke wolverhampton sunderland reading england wales scotland ireland britain uk europe
+    spain france america disney disneyland legoland tesco asda sainsburys sainsbury's aldi lidl morrisons
+    waitrose amazon primark argos boots mcdonalds mcdonald's costa greggs ikea google apple netflix youtube
+    roblox minecraft nintendo xbox playstation lego brownies scouts cubs beavers rainbows guides explorers
+    christmas easter halloween diwali eid ramadan nanny nanny's nan nan's nana nana's grandma grandma's granny
+    granny's grandad grandad's grandpa grandpa's mum mum's dad dad's home church mosque hospital
+    """
+)
+_CONTEXT_NAME = r"[A-Z][a-z\-]{1,40}+(?:[ \t]{1,3}[A-Z][a-z\-]{1,40}+){0,2}+"
+# "Hillside's SENCO", "Castle Hill's ELSA", "Northfield's reception class": a name before a school's role
+# or thing. Strong things make any name a school's; weak ones ("X's head", "X's uniform") need a name the
+# dictionary does not know.
+_STRONG_SCHOOL_THINGS = (
+    r"(?:sendco|senco|elsa|head[ \t]?teacher|headmaster|headmistress|deputy[ \t]head|inclusion[ \t]lead"
+    r"|head[ \t]of[ \t](?:year|inclusion|send|sen|pastoral)|reception[ \t]class"
+    r"|nurture[ \t](?:room|group|base)"
+    r"|behaviour[ \t]policy|send[ \t](?:policy|team|unit|base|department)|pastoral[ \t](?:team|lead|manager)"
+    r"|learning[ \t]mentor|year[ \t]{1,3}\d{1,2}|ofsted[ \t]report|attendance[ \t]officer)"
+)
+_WEAK_SCHOOL_THINGS = r"(?:head|tas?|uniform|reception|staff|teachers|pupils|governors|intake|catchment)"
+_SCHOOL_OWNS_RE = re.compile(
+    rf"\b(?P<school>{_CONTEXT_NAME})['’]s?[ \t]{{1,3}}(?:(?P<strong>(?i:{_STRONG_SCHOOL_THINGS}))"
+    rf"|(?P<weak>(?i:{_WEAK_SCHOOL_THINGS})))\b"
+)
+# "Fernside have excluded him", "Ashgrove won't let him in", "Beaumont have been brilliant": a name taking a
+# plural verb, as a school does (a name the dictionary does not know), or doing what only a school does.
+_SCHOOL_DOES_RE = re.compile(
+    rf"\b(?P<school>{_CONTEXT_NAME})[ \t]{{1,3}}(?:(?P<act>(?i:(?:have|has|had)[ \t]{{1,3}}"
+    rf"(?:excluded|expelled"
+    rf"|suspended|off-rolled|refused[ \t]{{1,3}}(?:him|her|them))|excluded|expelled|suspended"
+    rf"|won['’]?t[ \t]{{1,3}}let[ \t]{{1,3}}(?:him|her|them)[ \t]{{1,3}}(?:in|back|attend|go)"
+    rf"|refused[ \t]{{1,3}}(?:him|her|them)[ \t]{{1,3}}a[ \t]{{1,3}}place))"
+    rf"|(?:have|haven['’]?t|are|aren['’]?t|were|weren['’]?t)\b)"
+)
+# "goes to Westbrook", "she's at Westbrook", "got a place at Millbrook", "on roll at Danesfield": a name after
+# what a child does with a school; a name the dictionary knows ("Castle Hill") needs a school word nearby.
+_SCHOOL_VERB_RE = re.compile(
+    rf"\b(?P<verb>(?i:goes[ \t]to|is[ \t]at|was[ \t]at|(?:she|he)['’]s[ \t]at"
+    rf"|moved[ \t]to|started[ \t]at|starts[ \t]at|transferred[ \t]to|(?P<strong>(?:got|offered|given|get)"
+    rf"[ \t]{{1,3}}a[ \t]{{1,3}}place[ \t]{{1,3}}at|on[ \t]roll[ \t]at|dual[ \t]registered[ \t]at)))"
+    rf"[ \t]{{1,3}}(?P<school>{_CONTEXT_NAME})(?!['’\w])"
+)
+_SCHOOL_CUE_AFTER_RE = re.compile(
+    r"\b(?i:year[ \t]{1,3}\d{1,2}|reception|nursery|class|school|senco|sendco|teachers?|head|ta|elsa|uniform"
+    r"|ehcp|plan|pupils?|excluded|exclusion|attending|attendance|in[ \t]september|since[ \t]september"
+    r"|named|place|sixth[ \t]form|gcses?|sats)\b"
+)
+_FAMILY_BEFORE_RE = re.compile(r"\b(?i:we|i|they|family|us)[ \t]{1,3}$")
+_PLACE_BEFORE_RE = re.compile(r"\b(?i:in|of|across|from|for|around|near|within|throughout)[ \t]{1,3}$")
+# "my son goes to Castle Hill", "DD is at Priory Park": a child going there.
+_CHILD_BEFORE_RE = re.compile(
+    r"\b(?i:son|daughter|dd|ds|dc|boy|girl|child|twins|he|she)"
+    r"(?:[ \t]{1,3}(?i:now|still|currently|also|only))?"
+    r"[ \t]{1,3}$"
+)
+# "Longmead is named in the plan": a name a plan names.
+_NAMED_IN_PLAN_RE = re.compile(
+    rf"\b(?P<school>{_CONTEXT_NAME})[ \t]{{1,3}}(?i:is|was|got|has[ \t]been|being)[ \t]{{1,3}}(?i:named)"
+    rf"[ \t]{{1,3}}(?i:in)"
+)
+# "at the Priory", "at the Grange": one capitalised word after "at the" that the dictionary does not know, or
+# a house name schools take.
+_AT_THE_RE = re.compile(
+    r"\b(?i:at|to|from)[ \t]{1,3}the[ \t]{1,3}(?P<school>[A-Z][a-z]{2,30}+)(?![\w'’\-]|[ \t]{1,3}[A-Z])"
+)
+_HOUSE_NAMES = _words(
+    "priory grange abbey manor laurels willows beeches elms limes meadows hollies ridgeway downs"
+)
+# "sir william romneys", "Dame Alice Owen's": a school named for a knight or dame (a first name, a surname).
+_KNIGHT_RE = re.compile(
+    r"\b(?i:sir|dame)[ \t]{1,3}(?P<first>[A-Za-z]{2,20}+)[ \t]{1,3}(?P<last>[A-Za-z][a-z]{1,30}+(?:['’]s?)?)"
+)
+
+
+def _context_name_ok(words: list[str], known_allowed: bool) -> bool:
+    """Whether ``words`` can name a school: none generic, jargon or a city; a lone word not a first name; and
+    (unless ``known_allowed``) not all everyday English."""
+    lowered = [word.lower() for word in words]
+    if not lowered or any(w in _GENERIC or w in NOT_NAMES or w in _NOT_CONTEXT_SCHOOLS for w in lowered):
+        return False
+    if len(words) == 1 and _is_first_name(words[0]):
+        return False  # "Tom's TA": a child's
+    return known_allowed or not all(_is_common(word) for word in words)
+
+
+def _find_context_schools(text: str) -> Iterator[Found]:
+    for match in _SCHOOL_OWNS_RE.finditer(text):
+        words = match.group("school").split()
+        if _context_name_ok(words, known_allowed=match.group("strong") is not None):
+            yield Found("school", match.start("school"), match.end("school"), "before a school's role")
+    for match in _SCHOOL_DOES_RE.finditer(text):
+        words = match.group("school").split()
+        act = match.group("act") is not None
+        if not act and (
+            _PLACE_BEFORE_RE.search(text, max(0, match.start() - 12), match.start())
+            or words[-1].lower().endswith(("s", "ology"))
+        ):
+            continue  # "families in Northfold have", "Councillors were", "Audiology were"
+        if _context_name_ok(words, known_allowed=act and len(words) > 1):
+            yield Found("school", match.start("school"), match.end("school"), "a school's doing")
+    for match in _SCHOOL_VERB_RE.finditer(text):
+        words = match.group("school").split()
+        if match.group("verb").lower().startswith("moved") and _FAMILY_BEFORE_RE.search(
+            text, max(0, match.start() - 10), match.start()
+        ):
+            continue  # "we moved to Devon in year 3": the family moved house
+        after = text[match.end() : match.end() + 60].split("\n", 1)[0]
+        cued = (
+            match.group("strong") is not None
+            or _SCHOOL_CUE_AFTER_RE.search(after) is not None
+            or _CHILD_BEFORE_RE.search(text, max(0, match.start() - 30), match.start()) is not None
+        )
+        if _context_name_ok(words, known_allowed=cued):
+            yield Found("school", match.start("school"), match.end("school"), "after a school verb")
+    for match in _NAMED_IN_PLAN_RE.finditer(text):
+        words = match.group("school").split()
+        if (
+            _context_name_ok(words, known_allowed=True)
+            and "plan" in text[match.end() : match.end() + 30].lower()
+        ):
+            yield Found("school", match.start("school"), match.end("school"), "named in the plan")
+    for match in _AT_THE_RE.finditer(text):
+        word = match.group("school")
+        lowered = word.lower()
+        if lowered in _HOUSE_NAMES or (
+            not _is_common(word)
+            and _context_name_ok([word], known_allowed=False)
+            and not _is_first_name(word)
+        ):
+            yield Found("school", match.start("school"), match.end("school"), "at the ...")
+    for match in _KNIGHT_RE.finditer(text):
+        last = match.group("last").removesuffix("'s").removesuffix("’s").lower()
+        if _is_first_name(match.group("first")) and last not in NOT_NAMES and last not in _GENERIC:
+            yield Found("school", match.start(), match.end(), "sir or dame ...")
+
+
 def _find_deny_list(text: str, terms: Iterable[str], kind: str) -> Iterator[Found]:
     for term in terms:
         words = term.split()
@@ -1069,6 +1216,7 @@ def find(text: str, deny_list: Iterable[str] = (), deny_names: Iterable[str] = (
         _find_references,
         _find_addresses,
         _find_schools,
+        _find_context_schools,
         _find_names,
     )
     found = [item for detector in detectors for item in detector(text)]

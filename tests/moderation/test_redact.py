@@ -386,3 +386,62 @@ def test_words_beside_a_name_that_are_not_names_stay() -> None:
         redact("alfie tbh is fine and josh bday party was ok").text
         == "[name] tbh is fine and [name] bday party was ok"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Schools named without a setting word, found by what is said around them
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("My son goes to Castle Hill and they are useless.", "Castle Hill"),
+        ("she's at Westbrook now in year 5", "Westbrook"),
+        ("He was much happier at the Priory.", "Priory"),
+        ("Beaumont have been brilliant with her.", "Beaumont"),
+        ("he got into sir william romneys in the end", "sir william romneys"),
+        ("Hillside's SENCO never replies.", "Hillside"),
+        ("Castle Hill's ELSA is lovely.", "Castle Hill"),
+        ("Fernside have excluded him twice.", "Fernside"),
+        ("Ashgrove won't let him in without his TA.", "Ashgrove"),
+        ("he got a place at Millbrook for September", "Millbrook"),
+        ("they offered a place at Redwood Park", "Redwood Park"),
+        ("Longmead is named in the plan", "Longmead"),
+        ("he is on roll at Danesfield but not attending", "Danesfield"),
+        ("Northfield's reception class is tiny", "Northfield"),
+        ("Elmhurst's behaviour policy is awful", "Elmhurst"),
+        ("Kingswood's nurture room saved her", "Kingswood"),
+        ("Oakhurst's head of year rang", "Oakhurst"),
+    ],
+)
+def test_schools_named_by_their_context_are_found(text: str, span: str) -> None:
+    assert ("school", span) in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CAMHS have been useless.",
+        "The council have refused the assessment.",
+        "Ofsted have been in.",
+        "SENDIASS have been brilliant.",
+        "Social Services have been called.",
+        "she's at Tesco with her dad",
+        "He goes to Brownies on Monday.",
+        "we are at the Hospital again.",
+        "the SENCO at school said",
+        "Mum's head was spinning",
+        "He goes to Manchester to see his dad.",
+        "the LA have agreed",
+        "Amazon have delayed it",
+        "she's at Nanny's this weekend",
+        "We moved to Cornwall in year 3.",
+        "year 6 went to Paris on a trip",
+        "Hundreds of families in Northfold have been left waiting.",
+        "Audiology were brilliant.",
+        "Councillors were told on Monday.",
+        "he is at Christmas with us",
+    ],
+)
+def test_services_places_and_brands_beside_school_words_are_kept(text: str) -> None:
+    assert not [item for item in redact(text).found if item.kind == "school"]
