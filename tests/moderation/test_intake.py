@@ -188,3 +188,28 @@ def test_answers_sent_as_spam_are_checked_too(app: Flask, db_session: Session, f
     response_id = db_session.scalars(select(Response.id).where(Response.status == SPAM)).one()
     item = _item(db_session, response_id, "worked_well")
     assert item.checked and item.answer.value == REDACTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 5,000 characters of a long complaint, with the risk in the middle.
+        ("The EHCP was late again and nobody returns calls. " * 48)[:2400]
+        + " she has been hiding tablets in her room and says we would be better off without her. "
+        + ("Transport was cancelled twice and the annual review never happened. " * 40)[:2500],
+        "MY SON KEEPS SAYING HE WANTS TO DIE AND CAMHS WONT SEE HIM 😭😭😭 plz help",
+        "Jego szkoła nic nie robi. he said he wants to kill himself مدرسة and nobody listens",
+        "St " * 1600 + "Mary's",
+        "\u200b\u202e" * 2000 + "1." * 500,
+    ],
+)
+def test_hostile_or_long_answers_are_sent_checked_and_flagged_where_a_risk_is_written(
+    app: Flask, db_session: Session, forum: int, text: str
+) -> None:
+    family = app.test_client()
+    response_id = _send(app, db_session, family, not_worked=text[:5000])
+    item = _item(db_session, response_id, "not_worked")
+    assert item.checked and item.status == PENDING
+    risky = "tablets" in text or "DIE" in text or "kill himself" in text
+    assert item.flagged == risky, item.flag_reasons
+    assert intake.UNCHECKED_REASON not in item.flag_reasons
