@@ -6,23 +6,9 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.config import PROJECT_ROOT, load_config
 from forum_app.extensions import csrf, db, login_manager
-
-# Strict by default: no third-party anything, no framing, no referrer.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -82,17 +68,10 @@ def register_templates(app: Flask) -> None:
 
 def register_errors_and_headers(app: Flask) -> None:
     from forum_app.errors import register_error_handlers
+    from forum_app.headers import register_headers
 
     register_error_handlers(app)
-
-    @app.after_request
-    def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if "Cache-Control" not in response.headers and response.mimetype == "text/html":
-            # Answers may be on screen: never keep them in a shared phone's cache.
-            response.headers["Cache-Control"] = "no-store"
-        return response
+    register_headers(app)
 
 
 def register_cli(app: Flask) -> None:

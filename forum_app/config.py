@@ -83,7 +83,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAX_TEXT_LENGTH": _int("MAX_TEXT_LENGTH", 5000),
         # Whole request bodies above this size get a friendly "too large" page.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 256 * 1024),
-        "SESSION_COOKIE_NAME": "forum_session",
+        # "__Host-": the browser keeps it only if it is Secure, for Path=/ and with no Domain, so no
+        # other site on the same domain, nor plain http://, can set or overwrite it.
+        "SESSION_COOKIE_NAME": "__Host-forum_session" if production else "forum_session",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or os.environ.get("SESSION_COOKIE_SECURE") == "1",
