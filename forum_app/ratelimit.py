@@ -1,25 +1,34 @@
 """Rate limits shared by every app process, stored in the database.
 
-A request's source is keyed by an HMAC of its address with a key that changes
-every day, so the raw address is never stored, and yesterday's keys cannot be
-linked to today's. Limits count attempts in fixed windows.
+A request's source is keyed by an HMAC of its network (an IPv4 address, or an IPv6 address's /64,
+which one home or phone is usually given whole) with a random key for the UTC day. The day keys are
+kept in the database, so every process and host shares them, and keys older than yesterday are
+deleted as a new day's key is made: once a key is gone, nobody (not even someone holding the app's
+``SECRET_KEY`` and the database) can tell which address a stored source was. The raw address is never
+stored. Limits count attempts in fixed windows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Integer, String, UniqueConstraint, delete
+from sqlalchemy import BigInteger, Date, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from forum_app.db import Base, utcnow
 
 KEEP_SECONDS = 2 * 24 * 3600  # windows older than this are deleted
+IPV6_PREFIX = 64  # one household or phone is usually given a whole /64
+UNKNOWN = "unknown"
 
 
 class RateLimitHit(Base):
@@ -35,6 +44,15 @@ class RateLimitHit(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RateLimitKey(Base):
+    """The random key that sources are hashed with on one UTC day (32 bytes, as hex)."""
+
+    __tablename__ = "rate_limit_keys"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+
+
 @dataclass(frozen=True)
 class Limit:
     scope: str
@@ -42,20 +60,56 @@ class Limit:
     window_seconds: int
 
 
-def source_key(address: str | None, secret: str, now: datetime | None = None) -> str:
-    """A daily-rotating pseudonym for a request's source address."""
-    day = (now or utcnow()).date().isoformat()
-    message = f"{day}|{address or 'unknown'}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
+def _insert(session: Session, model: type[Base]) -> PgInsert | SqliteInsert:
+    """An INSERT that can say what to do on a conflict, on PostgreSQL and SQLite alike."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(model)
+    return sqlite_insert(model)
+
+
+def source_network(address: str | None) -> str:
+    """What a source is counted by: an IPv4 address whole, an IPv6 address's /64 network (an
+    IPv4-mapped IPv6 address as its IPv4 address), and anything unreadable as ``unknown``."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return UNKNOWN
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_PREFIX), strict=False))
+    return str(ip)
+
+
+def day_key(session: Session, day: date) -> str:
+    """The day's key, made on first use by whichever process comes first (the others get the same
+    one). Making it deletes the keys older than the day before, and commits."""
+    key = session.scalar(select(RateLimitKey.key).where(RateLimitKey.day == day))
+    if key is not None:
+        return key
+    session.execute(
+        _insert(session, RateLimitKey)
+        .values(day=day, key=secrets.token_hex(32))
+        .on_conflict_do_nothing(index_elements=["day"])
+    )
+    session.execute(delete(RateLimitKey).where(RateLimitKey.day < day - timedelta(days=1)))
+    session.commit()
+    return session.scalars(select(RateLimitKey.key).where(RateLimitKey.day == day)).one()
+
+
+def source_key(session: Session, address: str | None, now: datetime | None = None) -> str:
+    """A pseudonym for a request's source that changes every UTC day and cannot be traced back once
+    the day's key is deleted."""
+    key = day_key(session, (now or utcnow()).date())
+    return hmac.new(bytes.fromhex(key), source_network(address).encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def allow(session: Session, limit: Limit, source: str, now: datetime | None = None) -> bool:
     """Count one attempt; False when the source has used up this window's attempts."""
     moment = int((now or utcnow()).timestamp())
     window = moment - moment % limit.window_seconds
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(RateLimitHit)
+        _insert(session, RateLimitHit)
         .values(scope=limit.scope, source=source, window_start=window, count=1)
         .on_conflict_do_update(
             index_elements=["scope", "source", "window_start"],

@@ -91,7 +91,7 @@ def shared_passcode(token: str) -> Page:
     if not form.validate_on_submit():
         return _passcode_page(token, form, status=400)
     limit = Limit("pack-passcode", current_app.config["CODE_ATTEMPTS_PER_HOUR"], 3600)
-    if not allow(db.session, limit, source_key(request.remote_addr, current_app.config["SECRET_KEY"])):
+    if not allow(db.session, limit, source_key(db.session, request.remote_addr)):
         return _passcode_page(token, form, TOO_MANY_TRIES, 429)
     try:
         open_link(db.session, token, form.passcode.data or "", count=False)

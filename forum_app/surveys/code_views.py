@@ -33,7 +33,7 @@ TOO_MANY_TRIES = "You have tried too many codes. Wait an hour, then try again"
 def _code_attempt_allowed(scope: str) -> bool:
     """Count a try at a code against this source's hourly allowance (shared by all processes)."""
     limit = Limit(scope, current_app.config["CODE_ATTEMPTS_PER_HOUR"], 3600)
-    return allow(db.session, limit, source_key(request.remote_addr, current_app.config["SECRET_KEY"]))
+    return allow(db.session, limit, source_key(db.session, request.remote_addr))
 
 
 # --- save and come back later ------------------------------------------------------------------

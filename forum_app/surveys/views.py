@@ -170,7 +170,7 @@ def _submission_allowed() -> bool:
     """Count a sending against this source's hourly allowance (shared by all processes); beyond it,
     what is sent is kept in the spam folder for a lead to look at, never refused or lost."""
     limit = Limit("submit", current_app.config["SUBMISSIONS_PER_HOUR"], 3600)
-    return allow(db.session, limit, source_key(request.remote_addr, current_app.config["SECRET_KEY"]))
+    return allow(db.session, limit, source_key(db.session, request.remote_addr))
 
 
 @bp.route("/s/<forum_slug>/<survey_slug>/check", methods=["GET", "POST"])

@@ -1,0 +1,111 @@
+"""Sources are counted by a pseudonym made with a random key per UTC day, stored in the database so
+every process shares it, and deleted after a day so old pseudonyms can no longer be traced."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forum_app.extensions import db
+from forum_app.ratelimit import RateLimitKey, source_key, source_network
+
+NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
+def _days(session: Session) -> list[date]:
+    session.expire_all()
+    return sorted(session.scalars(select(RateLimitKey.day)))
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),  # an IPv4 address written as IPv6 is the same source
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        (None, "unknown"),
+        ("", "unknown"),
+        ("not an address", "unknown"),
+        ("192.0.2.7, 198.51.100.1", "unknown"),
+        ("2001:db8::/64", "unknown"),
+    ],
+)
+def test_a_source_is_an_ipv4_address_or_an_ipv6_64(address: str | None, network: str) -> None:
+    assert source_network(address) == network
+
+
+def test_every_address_of_one_ipv6_64_is_one_source(db_session: Session) -> None:
+    home = ipaddress.IPv6Network("2001:db8:aa:bb::/64")
+    keys = {source_key(db_session, str(home[n]), NOON) for n in (1, 2, 2**40, 2**64 - 1)}
+    assert len(keys) == 1
+    neighbour = str(ipaddress.IPv6Network("2001:db8:aa:bc::/64")[1])
+    assert source_key(db_session, neighbour, NOON) not in keys
+    assert source_key(db_session, "::ffff:192.0.2.7", NOON) == source_key(db_session, "192.0.2.7", NOON)
+    assert source_key(db_session, "192.0.2.7", NOON) != source_key(db_session, "192.0.2.8", NOON)
+
+
+def test_the_key_is_random_per_day_and_not_derived_from_the_secret(app: Flask, db_session: Session) -> None:
+    key = source_key(db_session, "192.0.2.7", NOON)
+    stored = db_session.scalars(select(RateLimitKey.key).where(RateLimitKey.day == NOON.date())).one()
+    assert len(bytes.fromhex(stored)) == 32
+    expected = hmac.new(bytes.fromhex(stored), b"192.0.2.7", hashlib.sha256).hexdigest()[:40]
+    assert key == expected
+    secret = app.config["SECRET_KEY"].encode()
+    assert key != hmac.new(secret, b"2026-12-07|192.0.2.7", hashlib.sha256).hexdigest()[:40]
+    assert source_key(db_session, "192.0.2.7", NOON + timedelta(hours=11)) == key  # same UTC day
+    assert source_key(db_session, "192.0.2.7", NOON + timedelta(hours=12)) != key  # the next day
+
+
+def test_every_process_shares_the_day_key(app: Flask, db_session: Session) -> None:
+    other_process = db.sessionmaker(app)()
+    try:
+        assert source_key(db_session, "192.0.2.7", NOON) == source_key(other_process, "192.0.2.7", NOON)
+    finally:
+        other_process.close()
+    assert _days(db_session) == [NOON.date()]
+
+
+def test_keys_older_than_yesterday_are_deleted_so_old_sources_cannot_be_traced(db_session: Session) -> None:
+    first = source_key(db_session, "192.0.2.7", NOON)
+    source_key(db_session, "192.0.2.7", NOON + timedelta(days=1))
+    assert _days(db_session) == [NOON.date(), NOON.date() + timedelta(days=1)]
+    source_key(db_session, "192.0.2.7", NOON + timedelta(days=2))
+    assert _days(db_session) == [NOON.date() + timedelta(days=1), NOON.date() + timedelta(days=2)]
+    # The first day's key is gone: the same address on that day can no longer be hashed to `first`.
+    assert source_key(db_session, "192.0.2.7", NOON) != first
+
+
+def test_processes_making_the_day_key_at_once_agree(app: Flask) -> None:
+    barrier = threading.Barrier(2, timeout=30)
+    results: list[list[str]] = [[], []]
+    errors: list[BaseException] = []
+
+    def process(index: int) -> None:
+        session = db.sessionmaker(app)()
+        try:
+            for day in range(10):
+                barrier.wait()  # both look for the day's key together, find none and make one
+                results[index].append(source_key(session, "192.0.2.7", NOON + timedelta(days=day)))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+            barrier.abort()
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=process, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results[0] == results[1] and len(set(results[0])) == 10
