@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -69,6 +70,31 @@ def _base_url(raw: str) -> str:
     return url
 
 
+def _host_list(raw: str) -> list[str]:
+    return [host.strip().lower() for host in raw.split(",") if host.strip()]
+
+
+def _trusted_hosts(config: dict[str, Any]) -> list[str] | None:
+    """The host names requests may be addressed to; in production, from ``PUBLIC_BASE_URL`` when
+    ``TRUSTED_HOSTS`` is not set, and one of them is required. ``None``: any host (development)."""
+    hosts = config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = _host_list(hosts)
+    if hosts:
+        return list(hosts)
+    if config["FORUM_ENV"] != "production":
+        return None
+    base = urlsplit(str(config.get("PUBLIC_BASE_URL") or "")).hostname
+    if base:
+        return [base]
+    raise ConfigError(
+        "Set PUBLIC_BASE_URL (or TRUSTED_HOSTS) in production, so that requests addressed to another "
+        "host are refused and links are built with your address, for example: "
+        "export PUBLIC_BASE_URL=https://forum.example.org (TRUSTED_HOSTS is a comma-separated list "
+        "of host names, such as forum.example.org,www.forum.example.org)."
+    )
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app's settings from the environment, then apply ``overrides``."""
     overrides = dict(overrides or {})
@@ -119,9 +145,14 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
         # The address staff reach the app at, for links in emails (never taken from a request).
         "PUBLIC_BASE_URL": _base_url(os.environ.get("PUBLIC_BASE_URL", "")),
+        # Host names the app answers to (comma-separated; ".example.org" allows its subdomains).
+        # A request with any other Host header gets a 400 page. In production it defaults to
+        # PUBLIC_BASE_URL's host name, and one of the two is required.
+        "TRUSTED_HOSTS": _host_list(os.environ.get("TRUSTED_HOSTS", "")),
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(env)
     config.update(overrides)
+    config["TRUSTED_HOSTS"] = _trusted_hosts(config)
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
     return config

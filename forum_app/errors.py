@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from forum_app.extensions import db
 from forum_app.surveys.services import FormTampered, SurveyClosed, SurveyNotFound
@@ -43,7 +43,28 @@ def render_error(status: int, title: str | None = None, body: str | None = None)
     ), status
 
 
+UNTRUSTED_HOST = (
+    "This web address is not served here",
+    "The address you used does not belong to this service. Check the web address: use the one your "
+    "forum gave you, or the one on its posters and leaflets.",
+)
+
+
+def refuse_untrusted_host() -> None:
+    """Before anything else (even the CSRF check): a request to a host name not in ``TRUSTED_HOSTS``
+    gets the host page, never an answer."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError) -> tuple[str, int]:
+        title, body = UNTRUSTED_HOST
+        return render_template("errors/host.html", title=title, body=body), 400
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         return render_error(error.code or 500)

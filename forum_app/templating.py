@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from forum_app.urls import absolute_url
+
 UK_TIME = ZoneInfo("Europe/London")
 
 
@@ -33,3 +35,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_count, "count")
     app.add_template_filter(format_moment, "moment")
+    app.add_template_global(absolute_url, "absolute_url")

@@ -37,8 +37,32 @@ def test_development_generates_one_secret_shared_by_workers(
 
 def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    config = load_config({"FORUM_ENV": "production"})
+    config = load_config({"FORUM_ENV": "production", "PUBLIC_BASE_URL": "https://forum.example.org"})
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
+    assert config["SESSION_COOKIE_NAME"] == "__Host-forum_session"
+
+
+def test_production_needs_its_public_address_or_trusted_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    with pytest.raises(ConfigError, match="Set PUBLIC_BASE_URL \\(or TRUSTED_HOSTS\\) in production"):
+        load_config({"FORUM_ENV": "production"})
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://Forum.Example.org:8443/")
+    assert load_config({"FORUM_ENV": "production"})["TRUSTED_HOSTS"] == ["forum.example.org"]
+    monkeypatch.setenv("TRUSTED_HOSTS", " forum.example.org, .forum.example.net ,")
+    assert load_config({"FORUM_ENV": "production"})["TRUSTED_HOSTS"] == [
+        "forum.example.org",
+        ".forum.example.net",
+    ]
+
+
+def test_development_answers_any_host_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://forum.example.org")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    assert load_config({"FORUM_ENV": "testing", "SECRET_KEY": "x" * 32})["TRUSTED_HOSTS"] is None
+    monkeypatch.setenv("TRUSTED_HOSTS", "localhost")
+    assert load_config({"FORUM_ENV": "testing", "SECRET_KEY": "x" * 32})["TRUSTED_HOSTS"] == ["localhost"]
 
 
 def test_database_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

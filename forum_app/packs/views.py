@@ -38,6 +38,7 @@ from forum_app.packs.snapshots import (
     start_snapshot,
 )
 from forum_app.security import current_membership, role_required
+from forum_app.urls import absolute_url
 
 Page = str | WerkzeugResponse | tuple[str, int]
 STAFF = ("lead", "coder", "viewer")
@@ -156,7 +157,7 @@ def _snapshot_page(
     lead = member.role == "lead"
     new_link = session.pop(NEW_LINK_KEY, None) if lead else None
     new_url = (
-        url_for("packs.shared", token=new_link["token"], _external=True)
+        absolute_url("packs.shared", token=new_link["token"])
         if isinstance(new_link, dict) and new_link.get("snapshot") == snapshot.id
         else ""
     )
