@@ -117,7 +117,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        # A staff sign-in ends after SESSION_HOURS (12) in all, or SESSION_IDLE_MINUTES (30) without a page.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 12)),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         # A parent may leave a page open for hours; an expired token keeps their words.
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_SECONDS", 24 * 3600),
         "WTF_CSRF_SSL_STRICT": production,

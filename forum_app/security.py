@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts.models import Membership
 from forum_app.accounts.services import membership
+from forum_app.accounts.views import forget_ended_session
 from forum_app.extensions import db
 
 PUBLIC_ENDPOINTS = frozenset(
@@ -45,7 +46,9 @@ PUBLIC_ENDPOINTS = frozenset(
     }
 )
 # Signed in, but allowed before the one-time password has been changed.
-PASSWORD_CHANGE_ENDPOINTS = frozenset({"accounts.change_password", "accounts.logout"})
+PASSWORD_CHANGE_ENDPOINTS = frozenset(
+    {"accounts.change_password", "accounts.logout", "accounts.account", "accounts.sign_out_everywhere"}
+)
 FORUM_SESSION_KEY = "forum_id"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,6 +65,9 @@ def _guard() -> WerkzeugResponse | None:
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
+        if g.get("session_ended") is not None:
+            session.pop(FORUM_SESSION_KEY, None)
+            forget_ended_session()
         return redirect(url_for("accounts.login", next=request.path))
     found = membership(db.session, current_user.id, session.get(FORUM_SESSION_KEY))
     if found is None:

@@ -6,6 +6,7 @@ from alembic import context
 
 # Importing the models registers their tables on Base.metadata.
 import forum_app.accounts.models
+import forum_app.accounts.sessions
 import forum_app.moderation.models
 import forum_app.packs.models
 import forum_app.ratelimit

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from forum_app.accounts.models import AuditEvent, User
+from forum_app.accounts.models import AuditEvent, Membership, User
 from forum_app.accounts.services import membership
 from forum_app.extensions import db
 
@@ -33,7 +33,6 @@ class Action:
 
 
 AUDITED: dict[tuple[str, str], Action] = {
-    ("accounts.login", "POST"): Action("signed in"),
     ("accounts.change_password", "POST"): Action("changed their password"),
     ("surveys.response_detail", "GET"): Action("viewed a response", "response_id"),
     ("surveys.not_spam", "POST"): Action("marked a response as not spam", "response_id"),
@@ -71,8 +70,16 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("packs.population", "POST"): Action("changed the local population figures"),
     ("packs.about", "POST"): Action("changed what the pack says about the survey"),
 }
+# Written by the sign-in services themselves (forum_app/accounts/signin.py), once for each forum the
+# person belongs to, so each forum's leads see what happens to their staff's accounts.
+ACCOUNT_EVENTS: dict[str, str] = {
+    "accounts.login POST": "signed in",
+    "accounts.logout POST": "signed out",
+    "accounts.sign_out_everywhere POST": "signed out on every device",
+}
 NOT_AUDITED: dict[tuple[str, str], str] = {
-    ("accounts.logout", "POST"): "nobody is signed in once it has run",
+    ("accounts.logout", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
+    ("accounts.sign_out_everywhere", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("themes.coding_answer", "POST"): "every coding decision is kept with who and when (coding_decisions)",
     ("themes.agreement_code", "POST"): "every blind coding is kept with who and when (blind_codings)",
 }
@@ -126,10 +133,17 @@ class EventPage:
     total: int
 
 
+def record_account_event(session: Session, user_id: int, action: str) -> None:
+    """Log ``action`` (a key of ``ACCOUNT_EVENTS``) for each forum ``user_id`` belongs to; not committed."""
+    forum_ids = session.scalars(select(Membership.forum_id).where(Membership.user_id == user_id)).all()
+    for forum_id in forum_ids:
+        session.add(AuditEvent(forum_id=forum_id, user_id=user_id, action=action))
+
+
 def _words(action: str) -> str:
     endpoint, _, method = action.partition(" ")
     found = AUDITED.get((endpoint, method))
-    return found.words if found else action
+    return found.words if found else ACCOUNT_EVENTS.get(action, action)
 
 
 def list_events(session: Session, forum_id: int, page: int = 1) -> EventPage:

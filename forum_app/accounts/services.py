@@ -17,6 +17,7 @@ from forum_app.accounts.passwords import (
     one_time_password,
     verify_password,
 )
+from forum_app.accounts.sessions import add_session, end_all
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -102,6 +103,7 @@ def reset_password(session: Session, email: str) -> str:
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    end_all(session, user.id)  # whoever had the old password is signed out
     session.commit()
     return password
 
@@ -118,7 +120,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def change_password(session: Session, user_id: int, current: str, new: str) -> None:
+def change_password(session: Session, user_id: int, current: str, new: str) -> str:
+    """Set a new password, end every session of the user and start a fresh one: returns its token."""
     user = session.get(User, user_id)
     if user is None or not verify_password(user.password_hash, current):
         raise AccountError("Your current password is not right.")
@@ -128,7 +131,10 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> N
         raise AccountError("Your new password must be different from the current one.")
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    end_all(session, user.id)
+    token = add_session(session, user.id)
     session.commit()
+    return token
 
 
 def memberships_of(session: Session, user_id: int) -> list[Membership]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -12,17 +13,62 @@ from forum_app.accounts import bp
 from forum_app.accounts.audit import list_events
 from forum_app.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
 from forum_app.accounts.models import User
-from forum_app.accounts.services import AccountError, authenticate, change_password
+from forum_app.accounts.services import AccountError, change_password
+from forum_app.accounts.sessions import ENDED, IDLE_TIMEOUT, TOO_OLD, check, open_sessions
+from forum_app.accounts.signin import sign_in, sign_out, sign_out_everywhere
 from forum_app.extensions import db, login_manager
 
 Page = str | WerkzeugResponse
+# The server-side session's token, kept in Flask's signed session cookie under this key.
+SESSION_TOKEN_KEY = "sid"  # noqa: S105  (a key's name, not a secret)
+SIGNED_OUT = "signed-out"  # the category of the message the sign-in page shows after a session ended
+# What Flask-Login and this module keep in the cookie for a signed-in member of staff.
+STAFF_KEYS = ("_user_id", "_fresh", "_id", SESSION_TOKEN_KEY)
+ENDED_MESSAGES = {
+    IDLE_TIMEOUT: "You were signed out after {minutes} minutes without activity. Sign in again to carry on.",
+    TOO_OLD: "You were signed out after {hours} hours signed in. Sign in again to carry on.",
+    ENDED: "You have been signed out. Sign in again to carry on.",
+}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The user whose server-side session this browser holds, if that session is still valid.
+
+    Flask-Login remembers the user's id in the cookie; the session token beside it is what counts,
+    so a copy of the cookie stops working once the session is ended, timed out or the user deactivated.
+    """
+    token = session.get(SESSION_TOKEN_KEY)
+    verdict = check(
+        db.session,
+        token if isinstance(token, str) else None,
+        idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
+        lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
+    )
+    if verdict.session is None or str(verdict.session.user_id) != user_id:
+        g.session_ended = verdict.reason  # the guard says why on the sign-in page
+        return None
+    return db.session.get(User, verdict.session.user_id)
+
+
+def forget_ended_session() -> None:
+    """After the session of this browser has ended: drop it from the cookie and say why at sign-in."""
+    reason = g.pop("session_ended", None)
+    if reason is None:
+        return
+    for key in STAFF_KEYS:
+        session.pop(key, None)
+    config = current_app.config
+    hours = int(config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 3600)
+    message = ENDED_MESSAGES.get(reason, ENDED_MESSAGES[ENDED])
+    flash(message.format(minutes=config["SESSION_IDLE_MINUTES"], hours=hours), SIGNED_OUT)
+
+
+def _session_token() -> str | None:
+    token = session.get(SESSION_TOKEN_KEY)
+    return token if isinstance(token, str) else None
 
 
 def _safe_next(target: str | None) -> str:
@@ -48,10 +94,22 @@ def login() -> Page:
     if form.validate_on_submit():
         email = form.email.data or ""
         # No address has a control character, and PostgreSQL refuses a NUL in a query.
-        user = None if _CONTROL.search(email) else authenticate(db.session, email, form.password.data or "")
-        if user is not None:
-            session.clear()
-            login_user(user)
+        signed_in = (
+            None
+            if _CONTROL.search(email)
+            else sign_in(
+                db.session,
+                email,
+                form.password.data or "",
+                old_token=_session_token(),
+                idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
+                lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
+            )
+        )
+        if signed_in is not None:
+            session.clear()  # a new session id: nothing from before signing in is kept
+            session[SESSION_TOKEN_KEY] = signed_in.token
+            login_user(signed_in.user)
             return redirect(_safe_next(request.args.get("next")))
         failed = True
     return render_template("accounts/login.html", form=form, failed=failed)
@@ -60,6 +118,7 @@ def login() -> Page:
 @bp.post("/staff/logout")
 def logout() -> Page:
     if LogoutForm().validate_on_submit():
+        sign_out(db.session, _session_token())
         logout_user()
         session.clear()
     return redirect(url_for("accounts.login"))
@@ -71,11 +130,30 @@ def change_password_view() -> Page:
     error = None
     if form.validate_on_submit():
         try:
-            change_password(db.session, current_user.id, form.current.data or "", form.new.data or "")
-            return redirect(url_for("surveys.responses"))
+            token = change_password(db.session, current_user.id, form.current.data or "", form.new.data or "")
         except AccountError as exc:
             error = str(exc)
+        else:
+            session[SESSION_TOKEN_KEY] = token  # every other copy of the sign-in has ended
+            return redirect(url_for("surveys.responses"))
     return render_template("accounts/change_password.html", form=form, error=error)
+
+
+@bp.get("/staff/account")
+def account() -> Page:
+    count = open_sessions(db.session, current_user.id)
+    return render_template("accounts/account.html", open_sessions=count)
+
+
+@bp.post("/staff/account/sign-out-everywhere", endpoint="sign_out_everywhere")
+def sign_out_everywhere_view() -> Page:
+    if not LogoutForm().validate_on_submit():
+        abort(400)
+    sign_out_everywhere(db.session, current_user.id)
+    logout_user()
+    session.clear()
+    flash("You have been signed out on every device, this one too.", SIGNED_OUT)
+    return redirect(url_for("accounts.login"))
 
 
 @bp.get("/staff/audit")
