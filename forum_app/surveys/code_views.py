@@ -156,6 +156,8 @@ def withdraw_confirm(forum_slug: str, survey_slug: str) -> Page:
     form = ConfirmWithdrawForm()
     if not form.validate_on_submit():  # the page was open too long: ask again, nothing deleted
         return render_template("surveys/withdraw_confirm.html", live=live, form=form, expired=True)
+    if not _code_attempt_allowed("withdraw"):  # the code is tried again here: the same allowance
+        return _code_page(WITHDRAW_PAGE, live, ReceiptForm(formdata=None), TOO_MANY_TRIES, 429)
     try:
         withdraw(db.session, form.code.data or "", live)
     except (ReceiptNotFound, AlreadyWithdrawn):

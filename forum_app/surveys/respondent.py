@@ -2,7 +2,9 @@
 
 The cookie holds only the response's random id, its receipt code and when "Start now" was pressed
 (to spot forms sent too fast to be a person's), for one survey at a time, so it never grows; the
-answers themselves are in the database, which never stores the start time.
+answers themselves are in the database, which never stores the start time. Once the confirmation page
+has shown the receipt code, all of that is forgotten: only a note that answers were just sent stays,
+until the survey is started again, so a shared phone never shows the code to the next person.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from forum_app.surveys.services import (
 )
 
 SESSION_KEY = "responses"
+SENT = "sent"  # in place of the response: answers were sent from here and their code shown
 SAVED_KEY = "saved"  # the resume code just issued, shown once on the "saved" page
 NOTICE_KEY = "notice"  # a one-off message for the next page
 
@@ -41,6 +44,22 @@ def remember(survey_id: int, response_id: str, receipt_code: str, began: int | N
     if began is not None:  # when "Start now" was pressed, only ever in this signed cookie
         kept["began"] = str(began)
     session[SESSION_KEY] = {str(survey_id): kept}
+
+
+def forget_after_sending(survey_id: int) -> None:
+    """The confirmation page has shown the receipt code: forget the response and its code."""
+    session[SESSION_KEY] = {str(survey_id): {SENT: "1"}}
+
+
+def just_sent(survey_id: int) -> bool:
+    """Answers to this survey were sent from this browser and their confirmation shown."""
+    return entry(survey_id).get(SENT) == "1"
+
+
+def start_afresh(survey_id: int) -> None:
+    """A new visit to the survey: forget that answers were sent from here."""
+    if just_sent(survey_id):
+        session.pop(SESSION_KEY, None)
 
 
 def began(survey_id: int) -> int | None:

@@ -23,7 +23,10 @@ from forum_app.surveys.respondent import (
     began,
     current,
     entry,
+    forget_after_sending,
+    just_sent,
     reattach,
+    start_afresh,
     start_new,
     survey_url,
 )
@@ -93,6 +96,7 @@ def index() -> Page:
 @bp.route("/s/<forum_slug>/<survey_slug>/", methods=["GET", "POST"])
 def start(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
+    start_afresh(live.survey.id)
     response = current(live)
     in_progress = response is not None and response.status == IN_PROGRESS
     form = StartForm()
@@ -112,7 +116,9 @@ def start(forum_slug: str, survey_slug: str) -> Page:
 def question(forum_slug: str, survey_slug: str, key: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
     response = current(live)
-    if response is not None and response.status != IN_PROGRESS:
+    if (response is None and just_sent(live.survey.id)) or (
+        response is not None and response.status != IN_PROGRESS
+    ):
         return redirect(survey_url("surveys.confirmation", live))
     if response is None and request.method == "GET":
         return redirect(survey_url("surveys.start", live))
@@ -178,7 +184,9 @@ def check(forum_slug: str, survey_slug: str) -> Page:
     live = live_survey(db.session, forum_slug, survey_slug)
     response = current(live) or reattach(live)
     if response is None:
-        return redirect(survey_url("surveys.start", live))
+        return redirect(
+            survey_url("surveys.confirmation" if just_sent(live.survey.id) else "surveys.start", live)
+        )
     if response.status != IN_PROGRESS:
         return redirect(survey_url("surveys.confirmation", live))
     definition = definition_of(response)
@@ -218,13 +226,17 @@ def check(forum_slug: str, survey_slug: str) -> Page:
 
 @bp.get("/s/<forum_slug>/<survey_slug>/done")
 def confirmation(forum_slug: str, survey_slug: str) -> Page:
+    """Shows the receipt code once: a reload, or the next person on a shared phone, sees only that
+    answers were sent."""
     live = live_survey(db.session, forum_slug, survey_slug)
+    if just_sent(live.survey.id):
+        return render_template("surveys/confirmation.html", live=live, receipt_code=None)
     response = current(live)
     if response is None or response.status not in (SUBMITTED, SPAM):
         return redirect(survey_url("surveys.start", live))
-    return render_template(
-        "surveys/confirmation.html", live=live, receipt_code=entry(live.survey.id).get("receipt")
-    )
+    receipt_code = entry(live.survey.id).get("receipt")
+    forget_after_sending(live.survey.id)
+    return render_template("surveys/confirmation.html", live=live, receipt_code=receipt_code)
 
 
 # --- staff: the forum's responses ------------------------------------------------------------
