@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum_app.accounts import bp as accounts_bp
     from forum_app.accounts.audit import register_audit
+    from forum_app.admin import bp as admin_bp
     from forum_app.moderation import bp as moderation_bp
     from forum_app.moderation.intake import connect_signals as connect_moderation
     from forum_app.packs import bp as packs_bp
@@ -52,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(themes_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(packs_bp)
+    app.register_blueprint(admin_bp)
     connect_moderation()
     connect_signals()
     # Survey pages check CSRF in each form, so a stale token keeps what the parent typed.
@@ -76,6 +78,7 @@ def register_errors_and_headers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from forum_app.accounts.cli import users_cli
+    from forum_app.admin.cli import forums_cli
     from forum_app.dbcli import db_cli
     from forum_app.moderation.cli import moderation_cli, retention_cli
     from forum_app.packs.cli import packs_cli
@@ -84,6 +87,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(forums_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(retention_cli)
     app.cli.add_command(themes_cli)

@@ -1,7 +1,13 @@
-"""Who may see what: staff pages need a signed-in user with a role in the current forum.
+"""Who may see what. Every endpoint falls under one rule (``access_rule``):
 
-Every endpoint is staff-only unless it is listed in ``PUBLIC_ENDPOINTS``:
-a new route is guarded by default, and a test walks the URL map to prove it.
+- ``PUBLIC``: listed in ``PUBLIC_ENDPOINTS`` (surveys, sign-in, share links);
+- ``SIGNED_IN``: listed in ``SIGNED_IN_ENDPOINTS``: any signed-in user, member of a forum or not
+  (sign-out, changing one's password, choosing a forum);
+- ``ADMIN``: the ``admin`` blueprint: a signed-in platform administrator, no membership needed;
+- ``MEMBER``: everything else: a signed-in user with a role in the current forum, which is not
+  suspended. A platform administrator is refused here unless they are also a member.
+
+So a new route is a forum route, guarded, by default; tests walk the URL map to prove it.
 """
 
 from __future__ import annotations
@@ -10,9 +16,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts.models import Membership
 from forum_app.accounts.services import membership
@@ -49,7 +55,11 @@ PUBLIC_ENDPOINTS = frozenset(
 PASSWORD_CHANGE_ENDPOINTS = frozenset(
     {"accounts.change_password", "accounts.logout", "accounts.account", "accounts.sign_out_everywhere"}
 )
+# Signed in, with or without a membership (and still open to the staff of a suspended forum).
+SIGNED_IN_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS
+ADMIN_BLUEPRINT = "admin"
 FORUM_SESSION_KEY = "forum_id"
+PUBLIC, SIGNED_IN, ADMIN, MEMBER = "public", "signed in", "platform administrator", "forum member"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,22 +70,42 @@ def current_membership() -> Membership:
     return found
 
 
-def _guard() -> WerkzeugResponse | None:
-    endpoint = request.endpoint
+def access_rule(endpoint: str | None) -> str:
+    """Which rule guards ``endpoint``: ``PUBLIC``, ``SIGNED_IN``, ``ADMIN`` or ``MEMBER``."""
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return PUBLIC
+    if endpoint in SIGNED_IN_ENDPOINTS:
+        return SIGNED_IN
+    if endpoint.partition(".")[0] == ADMIN_BLUEPRINT:
+        return ADMIN
+    return MEMBER
+
+
+def _guard() -> ResponseReturnValue | None:
+    rule = access_rule(request.endpoint)
+    if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
         if g.get("session_ended") is not None:
             session.pop(FORUM_SESSION_KEY, None)
             forget_ended_session()
         return redirect(url_for("accounts.login", next=request.path))
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("accounts.change_password"))
+    if rule == ADMIN:
+        if not current_user.is_platform_admin:
+            abort(403)
+        return None
     found = membership(db.session, current_user.id, session.get(FORUM_SESSION_KEY))
+    if found is not None:
+        g.membership = found
+        session[FORUM_SESSION_KEY] = found.forum_id
+    if rule == SIGNED_IN:
+        return None
     if found is None:
         abort(403)
-    g.membership = found
-    session[FORUM_SESSION_KEY] = found.forum_id
-    if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
-        return redirect(url_for("accounts.change_password"))
+    if found.forum.suspended_at is not None:
+        return render_template("accounts/suspended.html", forum=found.forum), 403
     return None
 
 
@@ -89,6 +119,8 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
+        # The roles are kept on the view, so the access tests read them from the URL map.
+        wrapped.allowed_roles = roles  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorate

@@ -50,6 +50,17 @@ def make_staff(session: Session, email: str, forum_slug: str = "demo", role: str
     create_user(session, email, forum_slug, role, password=STAFF_PASSWORD)
 
 
+def make_admin(session: Session, email: str = "admin@platform.example") -> None:
+    """A platform administrator (no forum membership) whose password is ``STAFF_PASSWORD``."""
+    from forum_app.accounts.passwords import hash_password
+    from forum_app.accounts.platform import create_platform_admin
+
+    user = create_platform_admin(session, email).user
+    user.password_hash = hash_password(STAFF_PASSWORD)
+    user.must_change_password = False
+    session.commit()
+
+
 def page(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
     """GET ``url``, check the status and return the parsed page."""
     response = client.get(url)

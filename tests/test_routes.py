@@ -46,6 +46,7 @@ VALUES = {
     "snapshot_id": 1,
     "other_id": 2,
     "link_id": 1,
+    "forum_id": 1,
 }
 
 

@@ -69,6 +69,9 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("packs.delete", "POST"): Action("deleted a pack", "snapshot_id"),
     ("packs.population", "POST"): Action("changed the local population figures"),
     ("packs.about", "POST"): Action("changed what the pack says about the survey"),
+    # The platform administrator's actions on a forum go in that forum's log.
+    ("admin.suspend", "POST"): Action("suspended the forum", "forum_id"),
+    ("admin.restore", "POST"): Action("restored the forum", "forum_id"),
 }
 # Written by the sign-in services themselves (forum_app/accounts/signin.py), once for each forum the
 # person belongs to, so each forum's leads see what happens to their staff's accounts.
@@ -80,6 +83,7 @@ ACCOUNT_EVENTS: dict[str, str] = {
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("accounts.sign_out_everywhere", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
+    ("admin.new_forum", "POST"): "the forum itself records when it was made (forums.created_at)",
     ("themes.coding_answer", "POST"): "every coding decision is kept with who and when (coding_decisions)",
     ("themes.agreement_code", "POST"): "every blind coding is kept with who and when (blind_codings)",
 }
@@ -97,6 +101,8 @@ def _record(response: WerkzeugResponse) -> WerkzeugResponse:
     object_id = str((request.view_args or {}).get(action.key, "")) if action.key else ""
     with db.sessionmaker(current_app)() as session:
         forum_id = member.forum_id if member else None
+        if action.key == "forum_id" and object_id.isdigit():  # the administrator acting on a forum
+            forum_id = int(object_id)
         if forum_id is None:  # signing in: the guard has not chosen a forum yet
             found = membership(session, current_user.id, None)
             forum_id = found.forum_id if found else None

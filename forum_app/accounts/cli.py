@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from forum_app.accounts.models import ROLES
+from forum_app.accounts.platform import create_platform_admin
 from forum_app.accounts.services import AccountError, create_user, reset_password
 from forum_app.extensions import db
 
@@ -31,6 +32,25 @@ def create_command(email: str, forum_slug: str, role: str) -> None:
         click.echo(f"One-time password (they must change it when they sign in): {created.password}")
     else:
         click.echo(f"{created.user.email} is now {role} of {forum_slug}. Their password is unchanged.")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", required=True, help="The platform administrator's email address.")
+@with_appcontext
+def create_admin_command(email: str) -> None:
+    """Make someone a platform administrator (forums, not their data) and print a one-time password."""
+    try:
+        created = create_platform_admin(db.session, email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if created.password:
+        click.echo(f"Created {created.user.email} as a platform administrator.")
+        click.echo(f"One-time password (they must change it when they sign in): {created.password}")
+    else:
+        click.echo(f"{created.user.email} is now a platform administrator. Their password is unchanged.")
+    click.echo(
+        "They manage forums at /admin/forums; they see a forum's answers only if they are a member of it."
+    )
 
 
 @users_cli.command("reset-password")

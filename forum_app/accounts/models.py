@@ -24,6 +24,8 @@ class Forum(Base):
     local_area: Mapped[str] = mapped_column(String(200), default="")
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by the platform administrator: surveys closed, staff pages and share links switched off.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class User(Base):
@@ -36,6 +38,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Runs the platform (creates and suspends forums); sees no forum's data without a membership.
+    is_platform_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")

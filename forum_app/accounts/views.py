@@ -13,7 +13,7 @@ from forum_app.accounts import bp
 from forum_app.accounts.audit import list_events
 from forum_app.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
 from forum_app.accounts.models import User
-from forum_app.accounts.services import AccountError, change_password
+from forum_app.accounts.services import AccountError, change_password, memberships_of
 from forum_app.accounts.sessions import ENDED, IDLE_TIMEOUT, TOO_OLD, check, open_sessions
 from forum_app.accounts.signin import sign_in, sign_out, sign_out_everywhere
 from forum_app.extensions import db, login_manager
@@ -71,6 +71,14 @@ def _session_token() -> str | None:
     return token if isinstance(token, str) else None
 
 
+def _landing() -> str:
+    """Where a signed-in user starts: their forum's staff pages, or the forums list for a platform
+    administrator who is no forum's member."""
+    if current_user.is_platform_admin and not memberships_of(db.session, current_user.id):
+        return url_for("admin.forums")
+    return url_for("surveys.responses")
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so the sign-in page cannot be used to send people elsewhere.
 
@@ -79,7 +87,7 @@ def _safe_next(target: str | None) -> str:
     """
     if target and target.startswith("/") and not target.startswith("//") and not _UNSAFE.search(target):
         return target
-    return url_for("surveys.responses")
+    return _landing()
 
 
 @bp.get("/healthz")
@@ -135,7 +143,7 @@ def change_password_view() -> Page:
             error = str(exc)
         else:
             session[SESSION_TOKEN_KEY] = token  # every other copy of the sign-in has ended
-            return redirect(url_for("surveys.responses"))
+            return redirect(_landing())
     return render_template("accounts/change_password.html", form=form, error=error)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.passwords import hash_password, verify_password
+from forum_app.accounts.platform import forum_suspended
 from forum_app.db import today as utc_today
 from forum_app.packs.models import READY, PackSnapshot, ShareLink
 from forum_app.packs.snapshots import SnapshotError
@@ -57,6 +58,12 @@ class LinkRevoked(LinkError):
     status = 410
     title = "This link has been withdrawn"
     body = "The forum that shared this link has switched it off. Ask them for a new link if you need one."
+
+
+class LinkSuspended(LinkError):
+    status = 410
+    title = "This link is not working at the moment"
+    body = "The forum that shared it cannot share packs just now. Ask them about it if you need the pack."
 
 
 class PasscodeNeeded(LinkError):
@@ -146,6 +153,8 @@ def find_link(session: Session, token: str, today: date | None = None) -> ShareL
         raise LinkNotFound()
     if link.revoked_on is not None:
         raise LinkRevoked()
+    if forum_suspended(session, snapshot.forum_id):
+        raise LinkSuspended()
     if (today or utc_today()) > link.expires_on:
         raise LinkExpired()
     return link

@@ -118,7 +118,7 @@ def find_survey(session: Session, forum_slug: str, survey_slug: str) -> Survey:
 def live_survey(session: Session, forum_slug: str, survey_slug: str) -> LiveSurvey:
     """The open survey at this address, or SurveyNotFound / SurveyClosed."""
     survey = find_survey(session, forum_slug, survey_slug)
-    if survey.status == SURVEY_CLOSED:
+    if survey.status == SURVEY_CLOSED or survey.forum.suspended_at is not None:  # suspended: nothing lost
         raise SurveyClosed(survey)
     version = latest_version(session, survey.id)
     if version is None:
@@ -127,7 +127,14 @@ def live_survey(session: Session, forum_slug: str, survey_slug: str) -> LiveSurv
 
 
 def open_surveys(session: Session) -> list[Survey]:
-    return list(session.scalars(select(Survey).where(Survey.status != SURVEY_CLOSED).order_by(Survey.title)))
+    return list(
+        session.scalars(
+            select(Survey)
+            .join(Forum)
+            .where(Survey.status != SURVEY_CLOSED, Forum.suspended_at.is_(None))
+            .order_by(Survey.title)
+        )
+    )
 
 
 def set_survey_status(session: Session, survey_id: int, status: str) -> None:

@@ -1,0 +1,7 @@
+"""The platform administrator's area: forums made, listed and suspended, never a forum's data."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from forum_app.admin import views as views  # noqa: E402  (registers routes)

@@ -1,0 +1,58 @@
+"""Forums as the platform administrator sees them: made with the default survey and codebook, listed
+with staff and response counts only (never answers, codings or packs), suspended and restored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from forum_app.accounts.models import Forum
+from forum_app.accounts.platform import list_forums, new_forum
+from forum_app.surveys.definitions import load_packaged
+from forum_app.surveys.services import count_submitted, publish_survey
+from forum_app.themes.codebooks import ensure_codebook
+
+
+@dataclass(frozen=True)
+class CreatedForum:
+    forum: Forum
+    survey_slug: str
+    themes: int
+
+
+@dataclass(frozen=True)
+class ForumSummary:
+    id: int
+    slug: str
+    name: str
+    local_area: str
+    suspended_at: datetime | None
+    staff: int
+    responses: int
+
+
+def create_forum(session: Session, slug: str, name: str, local_area: str = "") -> CreatedForum:
+    """A new forum with the default survey and the default codebook, and no answers (one commit).
+    Raises ``AccountError`` for a slug in use or bad input."""
+    forum = new_forum(session, slug, name, local_area)
+    codebook = ensure_codebook(session, forum.id)
+    version = publish_survey(session, forum, load_packaged())  # commits the forum and its codebook
+    return CreatedForum(forum, version.survey.slug, len(codebook.themes))
+
+
+def forum_summaries(session: Session) -> list[ForumSummary]:
+    """Every forum with its number of active staff and of submitted responses."""
+    return [
+        ForumSummary(
+            row.id,
+            row.slug,
+            row.name,
+            row.local_area,
+            row.suspended_at,
+            row.staff,
+            count_submitted(session, row.id),
+        )
+        for row in list_forums(session)
+    ]
