@@ -33,8 +33,7 @@ run: install
 	fi
 	@echo "Survey:        http://127.0.0.1:$(PORT)/s/demo/send-experience/"
 	@echo "Staff sign-in: http://127.0.0.1:$(PORT)/staff/login"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - \
-		--access-logformat '%(m)s %(U)s %(s)s %(b)s %(M)sms' wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 2 wsgi:app
 
 # The whole suite: unit, integration, PostgreSQL (a throw-away server) and browser (Chromium) tests.
 test: install-dev lint
