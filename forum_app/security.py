@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from forum_app.accounts.models import Membership
 from forum_app.accounts.services import membership
+from forum_app.accounts.switcher import FORUM_SESSION_KEY
 from forum_app.accounts.views import forget_ended_session
 from forum_app.extensions import db
 
@@ -56,9 +57,8 @@ PASSWORD_CHANGE_ENDPOINTS = frozenset(
     {"accounts.change_password", "accounts.logout", "accounts.account", "accounts.sign_out_everywhere"}
 )
 # Signed in, with or without a membership (and still open to the staff of a suspended forum).
-SIGNED_IN_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS
+SIGNED_IN_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"accounts.forums", "accounts.switch_forum"}
 ADMIN_BLUEPRINT = "admin"
-FORUM_SESSION_KEY = "forum_id"
 PUBLIC, SIGNED_IN, ADMIN, MEMBER = "public", "signed in", "platform administrator", "forum member"
 
 F = TypeVar("F", bound=Callable[..., Any])

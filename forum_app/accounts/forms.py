@@ -35,3 +35,7 @@ class ChangePasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Signing out is a POST with CSRF, so another site cannot sign a user out."""
+
+
+class SwitchForumForm(FlaskForm):
+    """Choosing the forum to work in is a POST with CSRF."""
