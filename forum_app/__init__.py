@@ -31,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from forum_app.inputs import LimitedJSONProvider
+
+    app.json = LimitedJSONProvider(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

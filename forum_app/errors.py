@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from forum_app.extensions import db
+from forum_app.inputs import UnexpectedFile, refuse_unexpected_files
 from forum_app.surveys.services import FormTampered, SurveyClosed, SurveyNotFound
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def refuse_untrusted_host() -> None:
 
 def register_error_handlers(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+    app.before_request(refuse_unexpected_files)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(_error: SecurityError) -> tuple[str, int]:
@@ -68,6 +70,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         return render_error(error.code or 500)
+
+    @app.errorhandler(UnexpectedFile)
+    def unexpected_file(_error: UnexpectedFile) -> tuple[str, int]:
+        return render_error(
+            400,
+            "This page does not take files",
+            "Go back and type your answer in the box, or choose from the options. Nothing was sent.",
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[str, int]:

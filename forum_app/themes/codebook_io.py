@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from forum_app.accounts.models import User
+from forum_app.inputs import UnreadableJSON, load_json
 from forum_app.templating import format_moment
 from forum_app.themes.codebook import default_codebook
 from forum_app.themes.codebooks import (
@@ -59,6 +60,7 @@ MAX_DEFINITION = 5000
 MAX_PHRASES = 200
 MAX_PHRASE = 100
 MAX_NOTE = 300
+MAX_JSON_DEPTH = 8  # a codebook file nests 3 deep (file, themes list, theme, list of phrases)
 MAX_ERRORS = 100  # a badly broken file lists this many problems, then says there are more
 SOURCE_LABELS = {"default": "Shipped 16 themes", "edit": "Edited", "import": "Imported"}
 
@@ -484,9 +486,12 @@ def parse_import(data: bytes, filename_or_kind: str) -> ImportResult:
 def _read_json(text: str, collector: _Collector) -> list[_Raw] | None:
     """The file's themes, or None if it cannot be read as a codebook at all."""
     try:
-        document = json.loads(text)
+        document = load_json(text, max_depth=MAX_JSON_DEPTH)
     except json.JSONDecodeError as exc:
         collector.add(f"Line {exc.lineno}, column {exc.colno}: this is not valid JSON ({exc.msg}).")
+        return None
+    except UnreadableJSON as refused:
+        collector.add(f"This is not a codebook file as made by “Export as JSON”. {refused}")
         return None
     if not isinstance(document, dict):
         collector.add('The file must be a JSON object with a "themes" list, as made by "Export as JSON".')

@@ -19,6 +19,7 @@ from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from forum_app.extensions import csrf, db
+from forum_app.inputs import UPLOADS, refuse_files, whole_number
 from forum_app.security import current_membership, role_required
 from forum_app.themes import bp
 from forum_app.themes.codebook import default_codebook
@@ -156,7 +157,7 @@ def codebook_edit(theme_id: str) -> Page:
             theme_id,
             fields,
             form.note.data or "",
-            base_version=int(base) if base.isdigit() else None,
+            base_version=int(base) if _NUMBER.fullmatch(base) else None,
         )
         if result.status != "invalid":
             flash(
@@ -186,9 +187,7 @@ def codebook_edit(theme_id: str) -> Page:
 
 def _export(kind: Kind) -> WerkzeugResponse:
     membership = current_membership()
-    number = request.args.get("version", type=int)
-    if "version" in request.args and number is None:
-        abort(404)
+    number = whole_number(request.args.get("version"))  # 404 unless 1 to 2**31 - 1
     snapshot = load_snapshot(db.session, membership.forum_id, number)
     if snapshot is None:
         abort(404)
@@ -219,6 +218,7 @@ def codebook_import() -> Page:
     request.max_content_length = IMPORT_REQUEST_LIMIT
     try:
         csrf.protect()  # only for POST; a missing or stale token is the usual "page has expired"
+        refuse_files(UPLOADS["themes.codebook_import"])  # a file in the note field is not a codebook
         form = ImportForm()
     except RequestEntityTooLarge:
         return _import_page(ImportForm(formdata=None), [TOO_LARGE], status=413)

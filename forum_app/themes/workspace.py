@@ -1112,6 +1112,7 @@ def bulk_accept(
         )
         session.commit()
         accepted += len(rows)
+    session.commit()  # the codebook ensure_codebook may have made, even when nothing was accepted
     return accepted
 
 
