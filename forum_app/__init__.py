@@ -43,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.accounts import bp as accounts_bp
     from forum_app.accounts.audit import register_audit
     from forum_app.admin import bp as admin_bp
+    from forum_app.home import bp as home_bp
     from forum_app.moderation import bp as moderation_bp
     from forum_app.moderation.intake import connect_signals as connect_moderation
     from forum_app.packs import bp as packs_bp
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(themes_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(packs_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
     connect_moderation()
     connect_signals()

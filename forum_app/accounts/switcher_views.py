@@ -44,4 +44,4 @@ def switch_forum(forum_id: int) -> Page:
     if found is None:
         abort(404)  # not their forum: as if it did not exist
     session[FORUM_SESSION_KEY] = found.forum_id
-    return redirect(url_for("surveys.responses"), 303)
+    return redirect(url_for("home.index"), 303)

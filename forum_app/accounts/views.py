@@ -76,7 +76,7 @@ def _landing() -> str:
     administrator who is no forum's member."""
     if current_user.is_platform_admin and not memberships_of(db.session, current_user.id):
         return url_for("admin.forums")
-    return url_for("surveys.responses")
+    return url_for("home.index")
 
 
 def _safe_next(target: str | None) -> str:

@@ -7,7 +7,7 @@ anyone else such an answer is ``WAITING``, until moderation says it is approved 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -58,6 +58,22 @@ def count_with_status(session: Session, forum_id: int, status: str) -> int:
         )
         or 0
     )
+
+
+def weekly_counts(session: Session, forum_id: int, weeks: int, today: date) -> list[tuple[date, int]]:
+    """Submitted responses of one forum per week (Monday to Sunday), oldest first, for the ``weeks``
+    weeks up to the one ``today`` is in, which counts so far."""
+    first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    counts = dict.fromkeys((first + timedelta(weeks=n) for n in range(weeks)), 0)
+    rows = session.execute(
+        select(Response.submitted_on, func.count())
+        .where(Response.forum_id == forum_id, Response.status == SUBMITTED, Response.submitted_on >= first)
+        .group_by(Response.submitted_on)
+    )
+    for day, count in rows:
+        if day is not None and day <= today:
+            counts[day - timedelta(days=day.weekday())] += count
+    return list(counts.items())
 
 
 def list_responses(session: Session, forum_id: int, page: int = 1, status: str = SUBMITTED) -> Listing:

@@ -26,6 +26,7 @@ from tests.factories import (
 
 LEAD, CODER = "lead@demo.example", "coder@demo.example"
 RESPONSES = "/staff/responses"
+HOME = "/staff/"
 NEW_PASSWORD = "maple otter lantern quiet"
 
 
@@ -77,7 +78,7 @@ def test_a_password_change_ends_every_other_session(
     elsewhere = app.test_client()
     sign_in(elsewhere, LEAD)
     response = post_form(client, "/staff/password", {"current": STAFF_PASSWORD, "new": NEW_PASSWORD})
-    assert response.status_code == 302 and response.location == RESPONSES
+    assert response.status_code == 302 and response.location == HOME
     assert _works(client)  # the person who changed it carries on, in a fresh session
     assert not _works(thief) and not _works(elsewhere)
     assert not _works(_copy(app, thief))

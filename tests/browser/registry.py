@@ -404,6 +404,8 @@ REGISTRY: list[State] = [
     State("survey closed (410)", visit(lambda site: site.survey(forum=CLOSED_FORUM)), status=410),
     State("staff sign-in", page_at("/staff/login")),
     error("staff sign-in, error", sign_in_wrongly),
+    State("staff home", page_at("/staff/"), "staff", endpoint="home.index"),
+    State("staff forums", page_at("/staff/forums"), "staff", endpoint="accounts.forums"),
     State("staff responses", page_at("/staff/responses"), "staff"),
     State("staff spam folder", page_at("/staff/responses?folder=spam"), "staff", endpoint="surveys.not_spam"),
     State("staff audit log", page_at("/staff/audit"), "staff", endpoint="accounts.audit_log"),

@@ -167,7 +167,7 @@ def test_every_link_and_button_of_the_staff_pages_shows_focus(browser: Browser, 
     write(page, "Email address", STAFF_EMAIL)
     write(page, "Password", STAFF_PASSWORD)
     press_button(page, "Sign in")
-    assert page.url == f"{site.url}/staff/responses"
+    assert page.url == f"{site.url}/staff/"
     stops = set()
     for _ in range(30):
         page.keyboard.press("Tab")
