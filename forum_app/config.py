@@ -120,6 +120,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # A staff sign-in ends after SESSION_HOURS (12) in all, or SESSION_IDLE_MINUTES (30) without a page.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 12)),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        # Sign-in attempts allowed per account and per source (a daily-rotating hash) in each window;
+        # after that even the right password is refused until the window ends.
+        "LOGIN_ATTEMPTS_PER_ACCOUNT": _int("LOGIN_ATTEMPTS_PER_ACCOUNT", 10),
+        "LOGIN_ATTEMPTS_PER_SOURCE": _int("LOGIN_ATTEMPTS_PER_SOURCE", 30),
+        "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
         # A parent may leave a page open for hours; an expired token keeps their words.
         "WTF_CSRF_TIME_LIMIT": _int("CSRF_TIME_LIMIT_SECONDS", 24 * 3600),
         "WTF_CSRF_SSL_STRICT": production,

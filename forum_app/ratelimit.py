@@ -106,6 +106,11 @@ def source_key(session: Session, address: str | None, now: datetime | None = Non
 
 def allow(session: Session, limit: Limit, source: str, now: datetime | None = None) -> bool:
     """Count one attempt; False when the source has used up this window's attempts."""
+    return count_attempt(session, limit, source, now) <= limit.attempts
+
+
+def count_attempt(session: Session, limit: Limit, source: str, now: datetime | None = None) -> int:
+    """Count one attempt and return how many the source has made in this window, this one included."""
     moment = int((now or utcnow()).timestamp())
     window = moment - moment % limit.window_seconds
     statement = (
@@ -120,4 +125,4 @@ def allow(session: Session, limit: Limit, source: str, now: datetime | None = No
     count = session.execute(statement).scalar_one()
     session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < moment - KEEP_SECONDS))
     session.commit()
-    return count <= limit.attempts
+    return int(count)

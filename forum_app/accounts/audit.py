@@ -78,6 +78,8 @@ AUDITED: dict[tuple[str, str], Action] = {
 # person belongs to, so each forum's leads see what happens to their staff's accounts.
 ACCOUNT_EVENTS: dict[str, str] = {
     "accounts.login POST": "signed in",
+    "accounts.login failed": "tried to sign in with a wrong password",
+    "accounts.login throttled": "was refused sign-in after too many attempts",
     "accounts.logout POST": "signed out",
     "accounts.sign_out_everywhere POST": "signed out on every device",
 }
@@ -140,10 +142,16 @@ class EventPage:
     total: int
 
 
-def record_account_event(session: Session, user_id: int, action: str) -> None:
-    """Log ``action`` (a key of ``ACCOUNT_EVENTS``) for each forum ``user_id`` belongs to; not committed."""
-    forum_ids = session.scalars(select(Membership.forum_id).where(Membership.user_id == user_id)).all()
-    for forum_id in forum_ids:
+def record_account_event(session: Session, user_id: int | None, action: str) -> None:
+    """Log ``action`` (a key of ``ACCOUNT_EVENTS``) once for each forum ``user_id`` belongs to, or once
+    without a forum for nobody's account (``user_id`` None: an unknown email, which is not kept).
+    Not committed."""
+    forum_ids: list[int | None] = []
+    if user_id is not None:
+        forum_ids.extend(
+            session.scalars(select(Membership.forum_id).where(Membership.user_id == user_id)).all()
+        )
+    for forum_id in forum_ids or [None]:
         session.add(AuditEvent(forum_id=forum_id, user_id=user_id, action=action))
 
 

@@ -83,7 +83,8 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_forum_at", "forum_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
+    # None only for an attempt to sign in with an email address nobody has (the address is not kept).
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(64))  # endpoint and method: "surveys.response_detail GET"
     object_id: Mapped[str] = mapped_column(String(64), default="")  # an id from the address, never text

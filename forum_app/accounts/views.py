@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -15,10 +14,11 @@ from forum_app.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
 from forum_app.accounts.models import User
 from forum_app.accounts.services import AccountError, change_password, memberships_of
 from forum_app.accounts.sessions import ENDED, IDLE_TIMEOUT, TOO_OLD, check, open_sessions
-from forum_app.accounts.signin import sign_in, sign_out, sign_out_everywhere
+from forum_app.accounts.signin import THROTTLED, SignInRules, sign_in, sign_out, sign_out_everywhere
 from forum_app.extensions import db, login_manager
+from forum_app.ratelimit import source_key
 
-Page = str | WerkzeugResponse
+Page = str | WerkzeugResponse | tuple[str, int]
 # The server-side session's token, kept in Flask's signed session cookie under this key.
 SESSION_TOKEN_KEY = "sid"  # noqa: S105  (a key's name, not a secret)
 SIGNED_OUT = "signed-out"  # the category of the message the sign-in page shows after a session ended
@@ -29,7 +29,6 @@ ENDED_MESSAGES = {
     TOO_OLD: "You were signed out after {hours} hours signed in. Sign in again to carry on.",
     ENDED: "You have been signed out. Sign in again to carry on.",
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
@@ -41,11 +40,9 @@ def load_user(user_id: str) -> User | None:
     so a copy of the cookie stops working once the session is ended, timed out or the user deactivated.
     """
     token = session.get(SESSION_TOKEN_KEY)
+    rules = SignInRules.from_config(current_app.config)
     verdict = check(
-        db.session,
-        token if isinstance(token, str) else None,
-        idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
-        lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
+        db.session, token if isinstance(token, str) else None, idle=rules.idle, lifetime=rules.lifetime
     )
     if verdict.session is None or str(verdict.session.user_id) != user_id:
         g.session_ended = verdict.reason  # the guard says why on the sign-in page
@@ -98,29 +95,25 @@ def health() -> Page:
 @bp.route("/staff/login", methods=["GET", "POST"])
 def login() -> Page:
     form = LoginForm()
-    failed = False
+    problem = ""
     if form.validate_on_submit():
-        email = form.email.data or ""
-        # No address has a control character, and PostgreSQL refuses a NUL in a query.
-        signed_in = (
-            None
-            if _CONTROL.search(email)
-            else sign_in(
-                db.session,
-                email,
-                form.password.data or "",
-                old_token=_session_token(),
-                idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
-                lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
-            )
+        outcome = sign_in(
+            db.session,
+            form.email.data or "",
+            form.password.data or "",
+            source_key(db.session, request.remote_addr),
+            SignInRules.from_config(current_app.config),
+            old_token=_session_token(),
         )
-        if signed_in is not None:
+        if outcome.user is not None:
             session.clear()  # a new session id: nothing from before signing in is kept
-            session[SESSION_TOKEN_KEY] = signed_in.token
-            login_user(signed_in.user)
+            session[SESSION_TOKEN_KEY] = outcome.token
+            login_user(outcome.user)
             return redirect(_safe_next(request.args.get("next")))
-        failed = True
-    return render_template("accounts/login.html", form=form, failed=failed)
+        problem = outcome.problem
+    minutes = current_app.config["LOGIN_WINDOW_MINUTES"]
+    page = render_template("accounts/login.html", form=form, problem=problem, minutes=minutes)
+    return (page, 429) if problem == THROTTLED else page
 
 
 @bp.post("/staff/logout")

@@ -77,7 +77,8 @@ def test_a_suspended_forum_stops_and_a_restored_one_starts_again(
     assert client.get(SURVEY_URL).status_code == 200
     assert page(lead, "/staff/responses").h1.get_text(strip=True) == "Responses"
     assert client.get(f"/p/{OPEN_TOKEN}").status_code in (200, 302)
-    assert audit_actions(db_session)[-2:] == ["admin.suspend POST", "admin.restore POST"]
+    admin_actions = [action for action in audit_actions(db_session) if action.startswith("admin.")]
+    assert admin_actions == ["admin.suspend POST", "admin.restore POST"]
     events = db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("admin.%"))).all()
     assert {event.forum_id for event in events} == {forum_id}
 
