@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import ROLES, Forum, Membership, User
 from forum_app.accounts.passwords import (
-    MIN_PASSWORD_LENGTH,
+    context_words,
     hash_password,
     needs_rehash,
     one_time_password,
+    password_problem,
     verify_password,
 )
 from forum_app.accounts.sessions import add_session, end_all
@@ -71,8 +72,9 @@ def create_user(
     forum = get_forum(session, forum_slug)
     if forum is None:
         raise AccountError(f"There is no forum with the slug {forum_slug!r}.")
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    problem = password_problem(password, context_words(email, forum.name, forum.slug)) if password else None
+    if problem:
+        raise AccountError(problem)
     user = session.scalar(select(User).where(User.email == email))
     generated = None
     if user is None:
@@ -125,10 +127,12 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> s
     user = session.get(User, user_id)
     if user is None or not verify_password(user.password_hash, current):
         raise AccountError("Your current password is not right.")
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Your new password needs at least {MIN_PASSWORD_LENGTH} characters.")
     if new == current:
         raise AccountError("Your new password must be different from the current one.")
+    forums = [(m.forum.name, m.forum.slug) for m in memberships_of(session, user.id)]
+    problem = password_problem(new, context_words(user.email, *(text for pair in forums for text in pair)))
+    if problem:
+        raise AccountError(problem)
     user.password_hash = hash_password(new)
     user.must_change_password = False
     end_all(session, user.id)
