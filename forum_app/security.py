@@ -12,15 +12,11 @@ So a new route is a forum route, guarded, by default; tests walk the URL map to 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
 from flask import Flask, abort, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from forum_app.accounts.models import Membership
+from forum_app.accounts.roles import allowed_roles, current_membership, role_required
 from forum_app.accounts.services import membership
 from forum_app.accounts.switcher import FORUM_SESSION_KEY
 from forum_app.accounts.views import forget_ended_session
@@ -60,14 +56,7 @@ PASSWORD_CHANGE_ENDPOINTS = frozenset(
 SIGNED_IN_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"accounts.forums", "accounts.switch_forum"}
 ADMIN_BLUEPRINT = "admin"
 PUBLIC, SIGNED_IN, ADMIN, MEMBER = "public", "signed in", "platform administrator", "forum member"
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def current_membership() -> Membership:
-    """The signed-in user's membership of the forum they are working in."""
-    found: Membership = g.membership
-    return found
+__all__ = ["FORUM_SESSION_KEY", "access_rule", "allowed_roles", "current_membership", "role_required"]
 
 
 def access_rule(endpoint: str | None) -> str:
@@ -107,23 +96,6 @@ def _guard() -> ResponseReturnValue | None:
     if found.forum.suspended_at is not None:
         return render_template("accounts/suspended.html", forum=found.forum), 403
     return None
-
-
-def role_required(*roles: str) -> Callable[[F], F]:
-    """Only members with one of ``roles`` in the current forum may use this view."""
-
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_membership().role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        # The roles are kept on the view, so the access tests read them from the URL map.
-        wrapped.allowed_roles = roles  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
-
-    return decorate
 
 
 def register_guard(app: Flask) -> None:

@@ -12,6 +12,7 @@ from forum_app.accounts import bp
 from forum_app.accounts.audit import list_events
 from forum_app.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
 from forum_app.accounts.models import User
+from forum_app.accounts.roles import current_membership, role_required
 from forum_app.accounts.services import AccountError, change_password, memberships_of
 from forum_app.accounts.sessions import ENDED, IDLE_TIMEOUT, TOO_OLD, check, open_sessions
 from forum_app.accounts.signin import THROTTLED, SignInRules, sign_in, sign_out, sign_out_everywhere
@@ -158,11 +159,8 @@ def sign_out_everywhere_view() -> Page:
 
 
 @bp.get("/staff/audit")
+@role_required("lead")
 def audit_log() -> Page:
-    # The guard (forum_app.security, which imports this package, so not imported here) has set
-    # g.membership, as for every staff page; only a lead reads the log.
-    member = g.membership
-    if member.role != "lead":
-        abort(403)
+    member = current_membership()
     events = list_events(db.session, member.forum_id, request.args.get("page", 1, type=int))
     return render_template("accounts/audit.html", events=events)
