@@ -14,6 +14,7 @@ class ForumForm(FlaskForm):
             InputRequired("Enter the forum's name"),
             Length(max=200, message="Use 200 characters or fewer"),
         ],
+        render_kw={"autocomplete": "off"},  # a new forum's details, not the administrator's own
     )
     slug = StringField(
         "Short name for survey links",
@@ -21,10 +22,12 @@ class ForumForm(FlaskForm):
             InputRequired("Enter a short name for survey links"),
             Length(max=63, message="Use 63 characters or fewer"),
         ],
-        render_kw={"spellcheck": "false", "autocapitalize": "none"},
+        render_kw={"spellcheck": "false", "autocapitalize": "none", "autocomplete": "off"},
     )
     local_area = StringField(
-        "Local area (optional)", validators=[Length(max=200, message="Use 200 characters or fewer")]
+        "Local area (optional)",
+        validators=[Length(max=200, message="Use 200 characters or fewer")],
+        render_kw={"autocomplete": "off"},
     )
 
 

@@ -23,7 +23,7 @@ from forum_app.surveys.models import Response as SurveyResponse
 from forum_app.surveys.services import set_survey_status
 from tests import factories
 from tests.browser.registry import State, pages
-from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
+from tests.browser.site import ADMIN_EMAIL, CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
 from tests.moderation.test_queue_views import FLAGGED, NAMED, journey_with
 from tests.packs.stored import seed_browser_packs
@@ -68,6 +68,7 @@ def _seed(site_app: Flask) -> str:
         )
         set_survey_status(db.session, closed.survey_id, SURVEY_CLOSED)
         factories.make_staff(db.session, STAFF_EMAIL)
+        factories.make_admin(db.session, ADMIN_EMAIL)
     client = site_app.test_client()
     factories.answer_all(client)
     assert factories.submit(client).status_code == 302

@@ -502,6 +502,13 @@ REGISTRY: list[State] = [
     # What the pack says about the survey (lead), and sent with a DPIA reference that is too long.
     State("about this survey", page_at(ABOUT), "staff", endpoint="packs.about"),
     error("about this survey, error", set_about_wrongly, "staff", endpoint="packs.about"),
+    # The platform administrator's forums: the list, a new forum (and sent empty), "Suspend?".
+    State("forums (administrator)", page_at("/admin/forums"), "administrator", endpoint="admin.forums"),
+    State("create a forum", page_at("/admin/forums/new"), "administrator", endpoint="admin.new_forum"),
+    error("create a forum, error", submit_at(lambda site: f"{site.url}/admin/forums/new"), "administrator",
+          endpoint="admin.new_forum"),
+    State("suspend a forum?", follow_links("/admin/forums", "Suspend"), "administrator",
+          endpoint="admin.suspend"),
     State("shared pack", shared(OPEN_TOKEN), endpoint="packs.shared"),
     State("shared pack, passcode", shared(PASSCODE_TOKEN), endpoint="packs.shared_passcode"),
     State("shared pack, passcode error", enter_a_wrong_passcode, status=400, error_title=True,

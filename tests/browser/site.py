@@ -23,6 +23,7 @@ FORUM, SURVEY = "demo", "send-experience"
 TYPES = (TYPES_FORUM[0], str(ALL_TYPES["slug"]))
 CLOSED_FORUM = "closed"
 STAFF_EMAIL = "lead@example.org"
+ADMIN_EMAIL = "admin@example.org"  # a platform administrator, no forum's member
 # Form data as name/value pairs: a checkbox question sends one pair per ticked box.
 FormData = list[tuple[str, str]]
 StorageState = Any  # what BrowserContext.storage_state() returns
@@ -146,6 +147,13 @@ def _staff(request: APIRequestContext, site: Site) -> None:
     sign_in(request, site)
 
 
+def _administrator(request: APIRequestContext, site: Site) -> None:
+    response = post_form(
+        request, f"{site.url}/staff/login", [("email", ADMIN_EMAIL), ("password", STAFF_PASSWORD)]
+    )
+    assert response.url.endswith("/admin/forums"), response.url
+
+
 SESSION_BUILDERS = {
     "answering": _answering,
     "answering types": _answering_types,
@@ -154,6 +162,7 @@ SESSION_BUILDERS = {
     "submitted": send_answers,
     "withdrawing": _nothing,
     "staff": _staff,
+    "administrator": _administrator,
 }
 
 
