@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import AuditEvent, Forum
 from forum_app.accounts.services import create_user, ensure_forum
 from forum_app.surveys.definitions import load_packaged
-from forum_app.surveys.models import SurveyVersion
+from forum_app.surveys.models import Answer, SurveyVersion
 from forum_app.surveys.services import publish_survey
 
 SURVEY_URL = "/s/demo/send-experience/"
@@ -66,6 +66,15 @@ def page(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code, response.location)
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def public_id(session: Session, answer_id: int) -> str:
+    """How staff addresses name an answer: its random public id, never its row number."""
+    return session.scalars(select(Answer.public_id).where(Answer.id == answer_id)).one()
+
+
+def public_ids(session: Session, answer_ids: list[int]) -> list[str]:
+    return [public_id(session, answer_id) for answer_id in answer_ids]
 
 
 def csrf_token(soup: BeautifulSoup) -> str:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.orm import Session
 
 from forum_app.db import Base
 from forum_app.dbcli import alembic_config
 from forum_app.extensions import db
+from forum_app.surveys.codes import PUBLIC_ID_PATTERN, new_token
+from forum_app.surveys.models import SUBMITTED, Answer, Response
+from tests.factories import make_forum, make_survey
 
 
 def test_one_head() -> None:
@@ -34,6 +40,45 @@ def test_upgrade_from_empty_and_back(app: Flask, database_url: str) -> None:
     command.upgrade(config, "head")
     tables = set(inspect(db.engine(app)).get_table_names())
     assert {"forums", "users", "memberships", "surveys", "survey_versions", "responses", "answers"} <= tables
+
+
+def test_existing_answers_get_public_ids_in_batches(
+    app: Flask, database_url: str, db_session: Session
+) -> None:
+    """The migration that added ``answers.public_id`` gives every answer already stored its own."""
+    config = alembic_config(database_url)
+    added = next(
+        revision
+        for revision in ScriptDirectory.from_config(config).walk_revisions()
+        if revision.path.endswith("_answer_public_ids.py")
+    )
+    version = make_survey(db_session, make_forum(db_session))
+    response = Response(
+        id=new_token(),
+        forum_id=version.survey.forum_id,
+        survey_version_id=version.id,
+        status=SUBMITTED,
+        started_on=date(2026, 3, 2),
+        submitted_on=date(2026, 3, 2),
+        idempotency_key=new_token(),
+    )
+    db_session.add(response)
+    db_session.flush()
+    count = 2 * added.module.BATCH + 1  # more than two batches
+    rows = [{"response_id": response.id, "question_key": f"q{n}", "value": n} for n in range(count)]
+    db_session.execute(insert(Answer), rows)
+    db_session.commit()
+    db_session.close()
+    command.downgrade(config, str(added.down_revision))
+    try:
+        with db.engine(app).connect() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("answers")}
+        assert "public_id" not in columns
+    finally:
+        command.upgrade(config, "head")
+    found = db_session.scalars(select(Answer.public_id)).all()
+    assert len(found) == count == len(set(found))
+    assert all(PUBLIC_ID_PATTERN.fullmatch(value) for value in found)
 
 
 def test_sqlite_pragmas(app: Flask, database_url: str) -> None:

@@ -21,7 +21,7 @@ SUBJECT = "Safeguarding: an answer to your forum’s survey needs checking"
 
 @dataclass(frozen=True)
 class Flagged:
-    answer_id: int
+    public_id: str  # the answer, as its address names it
     reasons: tuple[str, ...]
 
 
@@ -32,10 +32,10 @@ class Alerts:
 
     mail: MailSettings | None
     base_url: str
-    path_of: Callable[[int], str]
+    path_of: Callable[[str], str]
 
-    def link(self, answer_id: int) -> str:
-        return f"{self.base_url}{self.path_of(answer_id)}"
+    def link(self, public_id: str) -> str:
+        return f"{self.base_url}{self.path_of(public_id)}"
 
 
 def alert_text(forum_name: str, flagged: Sequence[Flagged], alerts: Alerts) -> str:
@@ -47,7 +47,7 @@ def alert_text(forum_name: str, flagged: Sequence[Flagged], alerts: Alerts) -> s
     for found in flagged:
         lines += [
             f"Why it was flagged: {'; '.join(found.reasons)}.",
-            f"Read it in the moderation queue: {alerts.link(found.answer_id)}",
+            f"Read it in the moderation queue: {alerts.link(found.public_id)}",
             "",
         ]
     lines += [

@@ -21,6 +21,7 @@ from forum_app.moderation.models import APPROVED, HELD, PENDING, SAFEGUARDING_AC
 from forum_app.moderation.queue import CONCERNS, ModerationError, Segment
 from forum_app.moderation.redact import TAGS
 from forum_app.moderation.settings import moderation_settings
+from forum_app.surveys.answer_ids import answer_number, answer_numbers, parse_public_ids, public_ids
 from forum_app.surveys.definitions import DefinitionError, parse_definition
 from forum_app.surveys.fields import display_answer
 from forum_app.surveys.models import SUBMITTED, SurveyVersion
@@ -95,6 +96,7 @@ class Tab:
 @dataclass(frozen=True)
 class QueueRow:
     answer_id: int
+    public_id: str  # how addresses name the answer
     excerpt: str
     question: str
     received_on: date
@@ -155,6 +157,7 @@ def queue_screen(
     rows = [
         QueueRow(
             answer_id=item.answer_id,
+            public_id=item.answer.public_id,
             excerpt=excerpt(item.answer.value, ROW_EXCERPT_LENGTH),
             question=titles.get(
                 (item.answer.response.survey_version_id, item.answer.question_key), item.answer.question_key
@@ -214,6 +217,7 @@ def concern_summary(session: Session, forum_id: int, now: date | None = None) ->
 @dataclass(frozen=True)
 class BulkRow:
     answer_id: int
+    public_id: str
     excerpt: str
     question: str
     received_on: date
@@ -231,6 +235,7 @@ def bulk_screen(session: Session, forum_id: int) -> BulkScreen:
     rows = [
         BulkRow(
             item.answer_id,
+            item.answer.public_id,
             excerpt(item.answer.value),
             titles.get(
                 (item.answer.response.survey_version_id, item.answer.question_key), item.answer.question_key
@@ -242,16 +247,11 @@ def bulk_screen(session: Session, forum_id: int) -> BulkScreen:
     return BulkScreen(rows, total)
 
 
-def parse_ids(values: Iterable[str]) -> list[int]:
-    """Answer ids from a form, in order and once each; anything that is not one is dropped."""
-    ids: list[int] = []
-    for value in values:
-        text = value.strip()
-        if text.isascii() and text.isdigit() and 0 < len(text) <= 12 and int(text) not in ids:
-            ids.append(int(text))
-        if len(ids) >= queue.BULK_LIMIT:
-            break
-    return ids
+def parse_ids(session: Session, forum_id: int, values: Iterable[str]) -> tuple[int, list[int]]:
+    """Answers named by a form (by public id), in order and once each: how many were named, and the
+    row numbers of those that are this forum's."""
+    named = parse_public_ids(values, queue.BULK_LIMIT)
+    return len(named), answer_numbers(session, forum_id, named)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,8 +273,8 @@ class ItemScreen:
     kinds: list[tuple[str, str]]  # (kind, label) for the "Redact something missed" form
     tags: dict[str, str]  # kind -> its tag, e.g. "[name]"
     family: list[FamilyAnswer]  # the rest of the family's response, in question order
-    previous_id: int | None  # the answer before this one in its list, for "previous" (k)
-    next_id: int | None  # the answer after it, for "next" (n, j)
+    previous_id: str | None  # the public id of the answer before this one in its list, for "previous" (k)
+    next_id: str | None  # the public id of the answer after it, for "next" (n, j)
     actions: list[ActionRow]  # what was done about the concern, oldest first
     choices: list[tuple[str, str]]  # (key, words) of the actions that can be recorded
     overdue: bool  # flagged, no action recorded, past the forum's target
@@ -286,6 +286,10 @@ class ItemScreen:
         return self.item.answer_id
 
     @property
+    def public_id(self) -> str:
+        return self.item.answer.public_id
+
+    @property
     def held(self) -> bool:
         return self.item.status == HELD
 
@@ -294,7 +298,7 @@ class ItemScreen:
 class FamilyAnswer:
     question: str
     answer: str
-    answer_id: int | None = None  # a free-text answer that is moderated: a link to it
+    public_id: str | None = None  # a free-text answer that is moderated: a link to it
     state: str = ""  # its moderation status in words
     flagged: bool = False
 
@@ -308,6 +312,12 @@ class ActionRow:
 
 def get_item(session: Session, forum_id: int, answer_id: int) -> ModerationItem | None:
     return queue.get_item(session, forum_id, answer_id)
+
+
+def find_item(session: Session, forum_id: int, public_id: str) -> ModerationItem | None:
+    """This forum's item for the answer an address names, or None."""
+    number = answer_number(session, forum_id, public_id)
+    return queue.get_item(session, forum_id, number) if number is not None else None
 
 
 def _family(session: Session, item: ModerationItem) -> list[FamilyAnswer]:
@@ -331,7 +341,7 @@ def _family(session: Session, item: ModerationItem) -> list[FamilyAnswer]:
             FamilyAnswer(
                 question.title,
                 display_answer(question, answers.get(question.key)),
-                other.answer_id if other is not None else None,
+                other.answer.public_id if other is not None else None,
                 _state(other) if other is not None else "",
                 bool(other is not None and other.flagged),
             )
@@ -374,7 +384,8 @@ def item_screen(session: Session, item: ModerationItem, now: date | None = None)
     now = now or today()
     target = moderation_settings(forum).flag_target_days
     parts = queue.segments(item)
-    previous_id, next_id = queue.neighbours(session, item.forum_id, item, target, now)
+    before, after = queue.neighbours(session, item.forum_id, item, target, now)
+    named = public_ids(session, [found for found in (before, after) if found is not None])
     actions = _actions(session, item.answer_id) if item.flagged else []
     return ItemScreen(
         item=item,
@@ -390,8 +401,8 @@ def item_screen(session: Session, item: ModerationItem, now: date | None = None)
         kinds=list(KIND_LABELS.items()),
         tags=TAGS,
         family=_family(session, item),
-        previous_id=previous_id,
-        next_id=next_id,
+        previous_id=named.get(before) if before is not None else None,
+        next_id=named.get(after) if after is not None else None,
         actions=actions,
         choices=list(SAFEGUARDING_ACTIONS.items()),
         overdue=item.flagged and not actions and item.received_on <= queue.overdue_cutoff(now, target),

@@ -203,7 +203,7 @@ def _alert(session: Session, items: Sequence[ModerationItem], alerts: Alerts) ->
     by_forum: dict[int, list[Flagged]] = defaultdict(list)
     for item in items:
         if item.response_id in submitted:
-            by_forum[item.forum_id].append(Flagged(item.answer_id, tuple(item.flag_reasons)))
+            by_forum[item.forum_id].append(Flagged(item.answer.public_id, tuple(item.flag_reasons)))
     sent = 0
     for forum_id, flagged in by_forum.items():
         forum = session.get(Forum, forum_id)
@@ -308,7 +308,7 @@ def app_alerts() -> Alerts:
     return Alerts(
         mail=mail_settings(config),
         base_url=str(config.get("PUBLIC_BASE_URL") or ""),
-        path_of=lambda answer_id: urls.build("moderation.item", {"answer_id": answer_id}),
+        path_of=lambda public_id: urls.build("moderation.item", {"answer_id": public_id}),
     )
 
 

@@ -8,7 +8,6 @@ After a decision the moderator goes on to the next waiting answer, or back to th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,19 +29,17 @@ from forum_app.moderation.queue import (
     set_restored,
 )
 from forum_app.security import current_membership, role_required
+from forum_app.surveys.answer_ids import public_id
 from forum_app.surveys.respondent import Page
 
-_ID = re.compile(r"[1-9][0-9]{0,11}")
 # Leads moderate: nobody else sees an answer before it is approved.
 MODERATORS = ("lead",)
 NOTICE = "notice"  # flash category
 
 
 def _item(answer_id: str) -> ModerationItem:
-    """This forum's item, or 404 (another forum's items do not exist here)."""
-    if not _ID.fullmatch(answer_id):
-        abort(404)
-    found = contexts.get_item(db.session, current_membership().forum_id, int(answer_id))
+    """This forum's item for the answer's public id, or 404 (another forum's items do not exist here)."""
+    found = contexts.find_item(db.session, current_membership().forum_id, answer_id)
     if found is None:
         abort(404)
     return found
@@ -54,7 +51,7 @@ def _item_page(item: ModerationItem, error: str = "", target: str = "decision", 
 
 
 def _to_item(item: ModerationItem) -> WerkzeugResponse:
-    return redirect(url_for("moderation.item", answer_id=item.answer_id), 303)
+    return redirect(url_for("moderation.item", answer_id=item.answer.public_id), 303)
 
 
 def _next(after: int | None = None) -> WerkzeugResponse:
@@ -66,7 +63,7 @@ def _next(after: int | None = None) -> WerkzeugResponse:
     if following is None:
         flash("There are no more answers waiting.", NOTICE)
         return redirect(url_for("moderation.queue"), 303)
-    return redirect(url_for("moderation.item", answer_id=following), 303)
+    return redirect(url_for("moderation.item", answer_id=public_id(db.session, following)), 303)
 
 
 @bp.app_context_processor
@@ -107,9 +104,9 @@ def bulk_approve() -> Page:
     forum_id = current_membership().forum_id
     if request.method == "GET":
         return render_template("moderation/bulk.html", screen=contexts.bulk_screen(db.session, forum_id))
-    shown = contexts.parse_ids(request.form.getlist("answer_id"))
+    named, shown = contexts.parse_ids(db.session, forum_id, request.form.getlist("answer_id"))
     approved = approve_answers(db.session, forum_id, shown, current_membership().user_id, clean_only=True)
-    skipped = len(shown) - len(approved)
+    skipped = named - len(approved)
     count = len(approved)
     flash(
         f"Approved {count} {'answer' if count == 1 else 'answers'}: "
@@ -198,7 +195,8 @@ def approve_answer(answer_id: str) -> Page:
     except ModerationError as refused:
         return _item_page(found, str(refused))
     flash(
-        f"Approved answer {found.answer_id}: its original words are deleted and it has gone to coding.",
+        f"Approved answer {found.answer.public_id}: its original words are deleted and it has gone to "
+        "coding.",
         NOTICE,
     )
     return _next(after)
@@ -214,7 +212,7 @@ def hold_answer(answer_id: str) -> Page:
         hold(db.session, found, current_membership().user_id, held=True)
     except ModerationError as refused:
         return _item_page(found, str(refused))
-    flash(f"Held answer {found.answer_id}: it waits in “Held” until someone approves it.", NOTICE)
+    flash(f"Held answer {found.answer.public_id}: it waits in “Held” until someone approves it.", NOTICE)
     return _next(after)
 
 
@@ -228,7 +226,7 @@ def release(answer_id: str) -> Page:
         hold(db.session, found, current_membership().user_id, held=False)
     except ModerationError as refused:
         return _item_page(found, str(refused))
-    flash(f"Answer {found.answer_id} is back in the queue of waiting answers.", NOTICE)
+    flash(f"Answer {found.answer.public_id} is back in the queue of waiting answers.", NOTICE)
     return _to_item(found)
 
 
@@ -262,4 +260,4 @@ def record_safeguarding(answer_id: str) -> Page:
     except ModerationError as refused:
         return _item_page(found, str(refused), "safeguarding-action")
     flash("Recorded what was done about this concern, with your name and the time.", NOTICE)
-    return redirect(url_for("moderation.item", answer_id=found.answer_id, _anchor="safeguarding"), 303)
+    return redirect(url_for("moderation.item", answer_id=found.answer.public_id, _anchor="safeguarding"), 303)

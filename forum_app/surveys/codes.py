@@ -12,6 +12,7 @@ from importlib import resources
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _NOT_CODE = re.compile(r"[^A-Z0-9]")
 TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
+PUBLIC_ID_PATTERN = re.compile(r"[0-9a-f]{16}")
 
 
 def new_receipt_code() -> str:
@@ -32,6 +33,12 @@ def hash_code(code: str) -> str:
 def new_token() -> str:
     """A random URL-safe identifier (response ids, idempotency keys)."""
     return secrets.token_hex(16)
+
+
+def new_public_id() -> str:
+    """An answer's name in staff addresses: 16 random hex characters, so an address tells nothing
+    about how many answers there are and cannot be guessed from another."""
+    return secrets.token_hex(8)
 
 
 RESUME_WORDS = 4

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.accounts.models import Forum
 from forum_app.db import Base, JSONType, utcnow
+from forum_app.surveys.codes import new_public_id
 
 SURVEY_OPEN = "open"
 SURVEY_CLOSED = "closed"
@@ -90,6 +91,8 @@ class Answer(Base):
     __table_args__ = (UniqueConstraint("response_id", "question_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Staff addresses name an answer by this random id, never by ``id`` (which counts every answer).
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
     question_key: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSONType)

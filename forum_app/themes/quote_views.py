@@ -8,20 +8,18 @@ so the audit log records only choices that were saved.
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from forum_app.extensions import db
 from forum_app.security import current_membership, role_required
+from forum_app.surveys.answer_ids import answer_number
 from forum_app.surveys.respondent import Page
 from forum_app.themes import bp, quotes, workspace
 
-_ID = re.compile(r"[1-9][0-9]{0,11}")
 FIELD = "quote_theme"
 
 
-def _saved_message(answer_id: int, marked: quotes.Marked, labels: dict[str, str]) -> str:
+def _saved_message(answer_id: str, marked: quotes.Marked, labels: dict[str, str]) -> str:
     if not marked.changed:
         return f"Nothing changed: answer {answer_id}’s quote choices were already as you left them."
     if not marked.themes:
@@ -34,9 +32,9 @@ def _saved_message(answer_id: int, marked: quotes.Marked, labels: dict[str, str]
 @role_required("lead")
 def quote_choices(answer_id: str) -> Page:
     member = current_membership()
-    if not _ID.fullmatch(answer_id):
+    number = answer_number(db.session, member.forum_id, answer_id)
+    if number is None:
         abort(404)
-    number = int(answer_id)
     options = workspace.filter_options(db.session, member.forum_id)
     parsed = workspace.parse_filters(request.args.to_dict(), options, member.user_id)
     ticked = [value[:64] for value in request.form.getlist(FIELD)[:100]]
@@ -59,8 +57,8 @@ def quote_choices(answer_id: str) -> Page:
             quote_error=str(refused),
             quote_ticked=ticked,
         )
-    flash(_saved_message(number, marked, options.theme_labels), "notice")
-    return redirect(url_for("themes.coding_answer", answer_id=number, **parsed.filters.query()), 303)
+    flash(_saved_message(answer_id, marked, options.theme_labels), "notice")
+    return redirect(url_for("themes.coding_answer", answer_id=answer_id, **parsed.filters.query()), 303)
 
 
 @bp.get("/staff/quotes")

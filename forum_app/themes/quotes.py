@@ -121,12 +121,10 @@ def mark(
             raise AnswerNotFound(answer_id)
         reason = why_not_quotable(session, forum_id, answer_id)
         if reason is not None:
-            raise QuoteError(f"Answer {answer_id} cannot be quoted: {reason}.")
+            raise QuoteError(f"This answer cannot be quoted: {reason}.")
         coded = session.get(CodedAnswer, answer_id, with_for_update=True)  # one lead's choice at a time
         if coded is None or coded.status != CODED:
-            raise QuoteError(
-                f"Answer {answer_id} is not coded yet. Save its coding first, then choose its quotes."
-            )
+            raise QuoteError("This answer is not coded yet. Save its coding first, then choose its quotes.")
         own = set(themes_of(session, answer_id))
         unknown = sorted(wanted - own)
         if unknown:
@@ -192,6 +190,7 @@ def _joined(query: Select[*Row]) -> Select[*Row]:
 @dataclass(frozen=True)
 class Candidate:
     answer_id: int
+    public_id: str  # how addresses name the answer
     theme_id: str
     theme: str  # its label
     text: str  # the redacted text, as approved
@@ -227,7 +226,13 @@ def candidates(
     """The forum's candidate quotes that count now, in codebook order of theme, oldest choice first.
     ``hidden_for``: a person whose blind double-coding answers are left out (their themes would show)."""
     query = _joined(
-        select(QuoteCandidate.answer_id, QuoteCandidate.theme_id, QuoteCandidate.marked_on, Answer.value)
+        select(
+            QuoteCandidate.answer_id,
+            Answer.public_id,
+            QuoteCandidate.theme_id,
+            QuoteCandidate.marked_on,
+            Answer.value,
+        )
         .select_from(QuoteCandidate)
         .join(Answer, Answer.id == QuoteCandidate.answer_id)
     ).where(*_listed(forum_id))
@@ -242,6 +247,7 @@ def candidates(
     found = [
         Candidate(
             answer_id=answer_id,
+            public_id=public_id,
             theme_id=theme,
             theme=labels.get(theme, theme),
             text=str(value or ""),
@@ -249,7 +255,7 @@ def candidates(
             words=len(str(value or "").split()),
             problems=check(str(value or "")),
         )
-        for answer_id, theme, marked_on, value in rows
+        for answer_id, public_id, theme, marked_on, value in rows
     ]
     return sorted(found, key=lambda c: (order.get(c.theme_id, len(order)), c.theme_id))  # stable
 

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum, User
 from forum_app.db import utcnow
 from forum_app.moderation.models import APPROVED, ModerationItem
+from forum_app.surveys.answer_ids import public_id as public_id_of
 from forum_app.surveys.definitions import DefinitionError, parse_definition
 from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
 from forum_app.templating import format_moment
@@ -382,6 +383,7 @@ def progress(session: Session, forum_id: int, filters: Filters) -> Progress:
 @dataclass(frozen=True)
 class QueueRow:
     answer_id: int
+    public_id: str  # how addresses name the answer
     snippet: str
     question: str
     survey: str
@@ -458,6 +460,7 @@ def _rows(session: Session, forum_id: int, ids: Sequence[int], labels: dict[str,
             CodedAnswer.sentiment,
             CodedAnswer.submitted_on,
             CodedAnswer.coded_at,
+            Answer.public_id,
             Answer.value,
             Answer.question_key,
             Response.survey_version_id,
@@ -480,6 +483,7 @@ def _rows(session: Session, forum_id: int, ids: Sequence[int], labels: dict[str,
         rows.append(
             QueueRow(
                 answer_id=answer_id,
+                public_id=row.public_id,
                 snippet=_snippet(row.value),
                 question=question,
                 survey=survey,
@@ -639,6 +643,7 @@ class SentimentChoice:
 @dataclass(frozen=True)
 class AnswerForCoding:
     answer_id: int
+    public_id: str  # how addresses name the answer
     text: str
     question: str
     survey: str
@@ -689,7 +694,7 @@ def answer_for_coding(
     if coded is None or coded.forum_id != forum_id:
         return None
     found = session.execute(
-        select(Answer.value, Answer.question_key, Response.survey_version_id)
+        select(Answer.public_id, Answer.value, Answer.question_key, Response.survey_version_id)
         .join(Response, Response.id == Answer.response_id)
         .where(Answer.id == answer_id, Response.forum_id == forum_id)
     ).one_or_none()
@@ -731,6 +736,7 @@ def answer_for_coding(
     coder = session.get(User, coded.coded_by_id) if coded.coded_by_id else None
     return AnswerForCoding(
         answer_id=answer_id,
+        public_id=found.public_id,
         text=str(found.value or ""),
         question=question,
         survey=survey,
@@ -754,7 +760,7 @@ class CodingScreen:
     answer: AnswerForCoding
     parsed: ParsedFilters
     progress: Progress
-    next_id: int | None  # where "Skip" leads
+    next_id: str | None  # the public id of the answer "Skip" leads to
     can_undo: bool
 
     @property
@@ -774,11 +780,12 @@ def coding_screen(
         return None
     parsed = parse_filters(args, options, user_id)
     coded = session.get(CodedAnswer, answer_id)
+    following = next_in_queue(session, forum_id, parsed.filters, after=coded)
     return CodingScreen(
         answer,
         parsed,
         progress(session, forum_id, parsed.filters),
-        next_in_queue(session, forum_id, parsed.filters, after=coded),
+        public_id_of(session, following) if following is not None else None,
         decisions.last_decision(session, forum_id, user_id) is not None,
     )
 

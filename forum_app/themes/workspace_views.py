@@ -7,25 +7,25 @@ the queue the coder chose. Everything works without JavaScript; ``static/coding.
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.extensions import db
 from forum_app.security import current_membership, role_required
+from forum_app.surveys.answer_ids import answer_number, public_id
 from forum_app.surveys.respondent import Page
 from forum_app.themes import bp, quotes, workspace
 from forum_app.themes.decisions import DecisionError
 
-_ID = re.compile(r"[1-9][0-9]{0,11}")
 NOTICE, PROBLEM = "notice", "problem"  # flash categories
 
 
 def _answer_id(value: str) -> int:
-    if not _ID.fullmatch(value):
+    """This forum's answer named by its public id in the address, or 404."""
+    found = answer_number(db.session, current_membership().forum_id, value)
+    if found is None:
         abort(404)
-    return int(value)
+    return found
 
 
 def _filters() -> workspace.Filters:
@@ -40,7 +40,8 @@ def _queue(filters: workspace.Filters) -> WerkzeugResponse:
 
 
 def _answer(answer_id: int, filters: workspace.Filters) -> WerkzeugResponse:
-    return redirect(url_for("themes.coding_answer", answer_id=answer_id, **filters.query()), 303)
+    named = public_id(db.session, answer_id)
+    return redirect(url_for("themes.coding_answer", answer_id=named, **filters.query()), 303)
 
 
 @bp.get("/staff/coding")
@@ -93,7 +94,7 @@ def coding_answer(answer_id: str) -> Page:
         except DecisionError as refused:
             error = str(refused)
         else:
-            flash(f"Saved your coding of answer {number}.", NOTICE)
+            flash(f"Saved your coding of answer {answer_id}.", NOTICE)
             if following is None:
                 flash("That was the last answer here: nothing is left to code with these filters.", NOTICE)
                 return _queue(filters)
@@ -128,7 +129,8 @@ def coding_undo() -> Page:
     except DecisionError as refused:
         flash(str(refused), PROBLEM)
         came_from = request.form.get("from", "")
-        return _answer(int(came_from), filters) if _ID.fullmatch(came_from) else _queue(filters)
+        number = answer_number(db.session, member.forum_id, came_from)
+        return _answer(number, filters) if number is not None else _queue(filters)
     if undone.answer_id is None:
         skipped = (
             f" {undone.skipped:,} others were changed since, so they were left as they are."
@@ -137,7 +139,8 @@ def coding_undo() -> Page:
         )
         flash(f"Undone: {undone.count:,} answers accepted in bulk are back in the queue.{skipped}", NOTICE)
         return _queue(filters)
-    flash(f"Undone: answer {undone.answer_id} is back as it was before your last decision.", NOTICE)
+    named = public_id(db.session, undone.answer_id)
+    flash(f"Undone: answer {named} is back as it was before your last decision.", NOTICE)
     return _answer(undone.answer_id, filters)
 
 

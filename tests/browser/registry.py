@@ -244,14 +244,15 @@ LEFT_OUT = " She was in Year 3 then."
 def _quote_left_out(page: Page, site: Site) -> str:
     """Choose the first answer as a quote, then give its text a school year (as if approved so), so
     packs leave it out; returns its coding page's address."""
+    from sqlalchemy import select
+
     from forum_app.extensions import db
     from forum_app.surveys.models import Answer
 
     quote_an_answer(page, site)
-    answer_id = int(page.url.split("/staff/coding/")[1].split("?")[0])
+    named = page.url.split("/staff/coding/")[1].split("?")[0]
     with site.app.app_context():
-        answer = db.session.get(Answer, answer_id)
-        assert answer is not None
+        answer = db.session.scalars(select(Answer).where(Answer.public_id == named)).one()
         if not str(answer.value).endswith(LEFT_OUT):
             answer.value = f"{answer.value}{LEFT_OUT}"
             db.session.commit()

@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 from forum_app.dbcli import upgrade
 from forum_app.extensions import db
 from forum_app.moderation.models import APPROVED, HELD, ModerationItem
+from forum_app.surveys.models import Answer
 from forum_app.themes.models import CodedAnswer
 from tests import factories
 from tests.browser.site import post_form
@@ -86,9 +87,10 @@ def _signed_in(browser: Browser, site: KeySite, **options: Any) -> BrowserContex
     return context
 
 
-def _answer_id(page: Page) -> int | None:
-    found = re.search(r"/staff/moderation/(\d+)$", page.url.split("?")[0].split("#")[0])
-    return int(found.group(1)) if found else None
+def _answer_id(page: Page) -> str | None:
+    """The public id of the answer on the page, if it is an answer's page."""
+    found = re.search(r"/staff/moderation/([0-9a-f]{16})$", page.url.split("?")[0].split("#")[0])
+    return found.group(1) if found else None
 
 
 def _press(page: Page, key: str) -> None:
@@ -97,15 +99,20 @@ def _press(page: Page, key: str) -> None:
         page.keyboard.press(key)
 
 
-def _statuses(site: KeySite) -> dict[int, str]:
+def _statuses(site: KeySite) -> dict[str, str]:
+    """Each answer's moderation status, by its public id."""
     with site.app.app_context():
-        rows = db.session.execute(select(ModerationItem.answer_id, ModerationItem.status))
-        return {answer_id: status for answer_id, status in rows}
+        rows = db.session.execute(
+            select(Answer.public_id, ModerationItem.status).join(
+                Answer, Answer.id == ModerationItem.answer_id
+            )
+        )
+        return {named: status for named, status in rows}
 
 
-def _href_id(page: Page, selector: str) -> int:
+def _href_id(page: Page, selector: str) -> str:
     href = page.locator(selector).get_attribute("href") or ""
-    return int(href.rsplit("/", 1)[1])
+    return href.rsplit("/", 1)[1]
 
 
 def test_a_moderator_clears_the_queue_with_single_keys(browser: Browser, key_site: KeySite) -> None:
@@ -114,7 +121,7 @@ def test_a_moderator_clears_the_queue_with_single_keys(browser: Browser, key_sit
     page = context.new_page()
     page.goto(f"{site.url}{QUEUE}")
     with page.expect_navigation():
-        page.get_by_role("link", name=re.compile(r"^Answer \d+$")).first.click()
+        page.get_by_role("link", name=re.compile(r"^Answer [0-9a-f]{16}$")).first.click()
     first = _answer_id(page)
     assert first is not None and page.locator(".moderation-warning").is_visible()  # the concern comes first
 
@@ -176,7 +183,9 @@ def test_a_moderator_clears_the_queue_with_single_keys(browser: Browser, key_sit
     assert sorted(approved) == sorted(key for key, status in statuses.items() if status == APPROVED)
     assert len(approved) == len(statuses) - 1 and statuses[first] == HELD
     with site.app.app_context():
-        coded = set(db.session.scalars(select(CodedAnswer.answer_id)))
+        coded = set(
+            db.session.scalars(select(Answer.public_id).join(CodedAnswer, CodedAnswer.answer_id == Answer.id))
+        )
     assert set(approved) <= coded  # approved by key, coded as after a button
     context.close()
 
@@ -187,7 +196,7 @@ def test_without_javascript_the_answer_page_is_links_and_buttons(browser: Browse
     page = context.new_page()
     page.goto(f"{site.url}{QUEUE}?status=held")
     with page.expect_navigation():
-        page.get_by_role("link", name=re.compile(r"^Answer \d+$")).first.click()
+        page.get_by_role("link", name=re.compile(r"^Answer [0-9a-f]{16}$")).first.click()
     assert not page.locator("[data-moderation-help]").is_visible()  # no shortcuts promised without scripts
     assert not page.locator("kbd.moderation-key").first.is_visible()
     assert page.get_by_role("button", name="Approve").is_visible()

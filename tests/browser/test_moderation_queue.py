@@ -68,10 +68,10 @@ def moderation_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Modera
     db.engine(app).dispose()
 
 
-def _answer_id(page: Page) -> int:
-    found = re.search(r"/staff/moderation/(\d+)$", page.url.split("?")[0])
+def _public_id(page: Page) -> str:
+    found = re.search(r"/staff/moderation/([0-9a-f]{16})$", page.url.split("?")[0])
     assert found, page.url
-    return int(found.group(1))
+    return found.group(1)
 
 
 def _click(page: Page, role: str, name: str | re.Pattern[str]) -> None:
@@ -99,8 +99,8 @@ def test_a_moderator_walks_the_queue(
     first = page.locator(".moderation-queue__item").first
     assert "Safeguarding concern" in first.inner_text()
     assert "Therapy at [name] helped" in first.inner_text() and "Hope House" not in page.content()
-    _click(page, "link", re.compile(r"^Answer \d+$"))
-    answer_id = _answer_id(page)
+    _click(page, "link", re.compile(r"^Answer [0-9a-f]{16}$"))
+    named = _public_id(page)
 
     # The procedure first, in its warning box, then the answer with its redaction highlighted.
     warning = page.locator(".moderation-warning")
@@ -122,11 +122,12 @@ def test_a_moderator_walks_the_queue(
 
     # Approve: on to the next waiting answer, with a banner.
     _click(page, "button", "Approve")
-    assert _answer_id(page) != answer_id
-    assert f"Approved answer {answer_id}" in page.get_by_role("status").first.inner_text()
+    assert _public_id(page) != named
+    assert f"Approved answer {named}" in page.get_by_role("status").first.inner_text()
     context.close()
 
     with site.app.app_context():
+        answer_id = db.session.scalars(select(Answer.id).where(Answer.public_id == named)).one()
         item = db.session.get(ModerationItem, answer_id)
         answer = db.session.get(Answer, answer_id)
         assert item is not None and answer is not None

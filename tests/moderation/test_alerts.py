@@ -19,7 +19,7 @@ from forum_app.moderation.alerts import SUBJECT
 from forum_app.moderation.models import ModerationItem
 from forum_app.surveys.models import SUBMITTED, Answer, Response
 from tests.conftest import empty_database, make_test_app
-from tests.factories import JOURNEY, answer_all, make_forum, make_survey, submit
+from tests.factories import JOURNEY, answer_all, make_forum, make_survey, public_id, submit
 from tests.mailbox import Mailbox, mailbox
 
 CONTACTS = ["safeguarding@forum.example.org", "Chair@Forum.example.org"]
@@ -89,6 +89,14 @@ def _item(app: Flask, answer_id: int) -> ModerationItem:
     return item
 
 
+def _public_id(app: Flask, answer_id: int) -> str:
+    session = db.sessionmaker(app)()
+    try:
+        return public_id(session, answer_id)
+    finally:
+        session.close()
+
+
 def _body(box: Mailbox, index: int = 0) -> str:
     return box.messages[index].body.replace("\r\n", "\n")
 
@@ -101,7 +109,8 @@ def test_a_flagged_answer_emails_the_contacts_a_link_and_the_reasons(mail_app: F
     assert received.recipients == CONTACTS and received.sender == "forum@forum.example.org"
     assert received.message["Subject"] == SUBJECT
     body = _body(box)
-    assert f"Read it in the moderation queue: {BASE}/staff/moderation/{answer_id}\n" in body
+    named = _public_id(mail_app, answer_id)
+    assert f"Read it in the moderation queue: {BASE}/staff/moderation/{named}\n" in body
     reasons = _item(mail_app, answer_id).flag_reasons
     assert reasons and f"Why it was flagged: {'; '.join(reasons)}." in body
     assert "Demo Parent Carer Forum" in body
@@ -115,7 +124,7 @@ def test_without_a_public_address_the_link_is_the_path_never_the_requests_host(
 ) -> None:
     _, answer_id = _send(mail_app, host="attacker.example", not_worked=RISK)
     body = _body(box)
-    assert f"Read it in the moderation queue: /staff/moderation/{answer_id}\n" in body
+    assert f"Read it in the moderation queue: /staff/moderation/{_public_id(mail_app, answer_id)}\n" in body
     assert "attacker.example" not in body and "localhost" not in body
 
 

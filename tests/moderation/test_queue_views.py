@@ -27,6 +27,8 @@ from tests.factories import (
     make_staff,
     make_survey,
     page,
+    public_id,
+    public_ids,
     sign_in,
     submit,
 )
@@ -126,13 +128,15 @@ def test_the_queue_lists_safeguarding_concerns_first_with_redacted_text_only(
     rows = soup.select(".moderation-queue__item")
     assert len(rows) == 6
     first = rows[0]
-    assert first.select_one("a")["href"] == f"{QUEUE}/{flagged.answer_id}"
+    assert first.select_one("a")["href"] == f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     assert "Safeguarding concern" in _text(first) and "Suicide" in _text(first)
     assert "Therapy at [name] helped" in _text(first)
     assert "1 redaction" in _text(first) and "Today" in _text(first)
     assert sum("Safeguarding concern" in _text(row) for row in rows) == 1
     tagged = [row for row in rows if "Possible duplicate" in _text(row)]
-    assert len(tagged) == 1 and f"/{named.answer_id}" in tagged[0].select_one("a")["href"]
+    assert (
+        len(tagged) == 1 and f"/{public_id(db_session, named.answer_id)}" in tagged[0].select_one("a")["href"]
+    )
     # Never the original words in a list.
     assert "Hope House" not in text and "Mrs Patel" not in text and "Oakfield" not in text
     # The staff menu: "Moderation" before "Coding", with the number waiting and the concerns to act on.
@@ -177,7 +181,7 @@ def test_a_flagged_answer_shows_the_procedure_first_and_its_redactions(
     flagged = _item(db_session, demo["flagged"], "not_worked")
     flagged.answer.response.survey_version.survey.forum.settings = forum_settings
     db_session.commit()
-    soup = page(_signed_in(app, MODERATOR), f"{QUEUE}/{flagged.answer_id}")
+    soup = page(_signed_in(app, MODERATOR), f"{QUEUE}/{public_id(db_session, flagged.answer_id)}")
     warning = soup.select_one(".moderation-warning")
     assert warning is not None and "Ring Jo, our safeguarding lead" in _text(warning)
     assert "suicide" in _text(warning)
@@ -202,7 +206,7 @@ def test_restoring_and_redacting_again_change_what_coders_see(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     client = _signed_in(app, MODERATOR)
     response = _post(client, f"{url}/restore", {"index": "0"})
     assert response.status_code == 303 and response.location == url
@@ -217,7 +221,7 @@ def test_restoring_and_redacting_again_change_what_coders_see(
 
 def test_redacting_something_missed(app: Flask, db_session: Session, demo: dict[str, str]) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     client = _signed_in(app, LEAD)
     response = _post(client, f"{url}/redact", {"phrase": "  sunflower hub ", "kind": "school"})
     assert response.status_code == 303
@@ -226,8 +230,12 @@ def test_redacting_something_missed(app: Flask, db_session: Session, demo: dict[
         "He says he wants to kill himself. Therapy at [name] helped. Nobody at the [school] called back."
     )
     plain = _item(db_session, demo["plain"], "worked_well")  # "The SENCO listens and rings me back."
-    _post(client, f"{QUEUE}/{plain.answer_id}/redact", {"phrase": "EN", "kind": "reference"})
-    assert "Redacted 2 places." in _text(page(client, f"{QUEUE}/{plain.answer_id}"))
+    _post(
+        client,
+        f"{QUEUE}/{public_id(db_session, plain.answer_id)}/redact",
+        {"phrase": "EN", "kind": "reference"},
+    )
+    assert "Redacted 2 places." in _text(page(client, f"{QUEUE}/{public_id(db_session, plain.answer_id)}"))
     assert _value(db_session, plain.answer_id) == "The S[reference]CO list[reference]s and rings me back."
 
 
@@ -264,7 +272,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(
     flagged = _item(db_session, demo["flagged"], "not_worked")
     before = (flagged.answer.value, list(flagged.redactions))
     client = _signed_in(app, MODERATOR)
-    response = _post(client, f"{QUEUE}/{flagged.answer_id}/{path}", data)
+    response = _post(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/{path}", data)
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert soup.title is not None and soup.title.get_text().startswith("Error: ")
@@ -291,28 +299,30 @@ def test_approve_deletes_the_original_codes_the_answer_and_goes_to_the_next(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     client = _signed_in(app, MODERATOR)
-    response = _post(client, f"{QUEUE}/{flagged.answer_id}/approve")
+    response = _post(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/approve")
     assert response.status_code == 303
     following = db_session.scalar(
         select(ModerationItem.answer_id)
         .where(ModerationItem.status == PENDING)
         .order_by(ModerationItem.flagged.desc(), ModerationItem.received_on, ModerationItem.answer_id)
     )
-    assert response.location == f"{QUEUE}/{following}"
-    assert f"Approved answer {flagged.answer_id}" in _text(page(client, response.location))
+    assert following is not None and response.location == f"{QUEUE}/{public_id(db_session, following)}"
+    assert f"Approved answer {public_id(db_session, flagged.answer_id)}" in _text(
+        page(client, response.location)
+    )
     done = _item(db_session, demo["flagged"], "not_worked")
     assert (done.status, done.original, done.decided_by) == (APPROVED, None, user_id(db_session, MODERATOR))
     assert done.answer.value == FLAGGED.replace("Hope House", "[name]")
     assert db_session.get(CodedAnswer, flagged.answer_id) is not None
 
     # Approved: shown without the forms, restoring refused with the reason, approving again too.
-    soup = page(client, f"{QUEUE}/{flagged.answer_id}")
+    soup = page(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}")
     assert "deleted when this answer was approved" in _text(soup)
     assert [form["action"] for form in soup.select("main form")] == [f"{url}/safeguarding"]
     for path, data in (("approve", {}), ("restore", {"index": "0"}), ("hold", {})):
-        refused = _post(client, f"{QUEUE}/{flagged.answer_id}/{path}", data)
+        refused = _post(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/{path}", data)
         assert refused.status_code == 200, path
         assert _summary(BeautifulSoup(refused.get_data(as_text=True), "html.parser")) == [
             "This answer has already been approved."
@@ -324,8 +334,8 @@ def test_after_the_last_answer_the_queue_says_none_are_left(
 ) -> None:
     client = _signed_in(app, LEAD)
     ids = list(db_session.scalars(select(ModerationItem.answer_id).order_by(ModerationItem.answer_id)))
-    for answer_id in ids:
-        response = _post(client, f"{QUEUE}/{answer_id}/approve")
+    for named in public_ids(db_session, ids):
+        response = _post(client, f"{QUEUE}/{named}/approve")
         assert response.status_code == 303
     assert response.location == QUEUE
     text = _text(page(client, QUEUE))
@@ -335,7 +345,7 @@ def test_after_the_last_answer_the_queue_says_none_are_left(
 
 def test_hold_and_put_back(app: Flask, db_session: Session, demo: dict[str, str]) -> None:
     named = _item(db_session, demo["flagged"], "worked_well")
-    url = f"{QUEUE}/{named.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, named.answer_id)}"
     client = _signed_in(app, MODERATOR)
     response = _post(client, f"{url}/hold")
     assert response.status_code == 303 and response.location != url
@@ -355,10 +365,12 @@ def test_reject_as_spam_moves_the_whole_response_out_of_the_queue(
 ) -> None:
     named = _item(db_session, demo["flagged"], "worked_well")
     client = _signed_in(app, MODERATOR)
-    sure = page(client, f"{QUEUE}/{named.answer_id}/spam")
+    sure = page(client, f"{QUEUE}/{public_id(db_session, named.answer_id)}/spam")
     assert "moves the whole response" in _text(sure) and "spam folder" in _text(sure)
     assert "Mrs Patel" not in _text(sure)
-    response = client.post(f"{QUEUE}/{named.answer_id}/spam", data={"csrf_token": csrf_token(sure)})
+    response = client.post(
+        f"{QUEUE}/{public_id(db_session, named.answer_id)}/spam", data={"csrf_token": csrf_token(sure)}
+    )
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(Response, demo["flagged"]).status == SPAM
@@ -370,7 +382,7 @@ def test_reject_as_spam_moves_the_whole_response_out_of_the_queue(
     assert not any("Safeguarding concern" in _text(row) for row in soup.select(".moderation-queue__item"))
     # The concern itself stays on the list of concerns until someone records what was done.
     assert "Concerns with no action recorded (1)" in _text(soup)
-    refused = _post(client, f"{QUEUE}/{named.answer_id}/approve")
+    refused = _post(client, f"{QUEUE}/{public_id(db_session, named.answer_id)}/approve")
     assert refused.status_code == 200
     assert "moved to the spam folder" in _text(BeautifulSoup(refused.get_data(as_text=True), "html.parser"))
     assert _item(db_session, demo["flagged"], "worked_well").status == PENDING
@@ -380,7 +392,7 @@ def test_a_decision_made_meanwhile_by_someone_else_gets_a_message(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     first, second = _signed_in(app, LEAD), _signed_in(app, MODERATOR)
     token = csrf_token(page(second, url))  # the second moderator has the page open ...
     assert _post(first, f"{url}/approve").status_code == 303  # ... when the first approves it
@@ -400,7 +412,7 @@ def test_a_purged_original_cannot_be_restored_but_more_can_be_redacted(
     flagged.original = None
     flagged.original_purged_on = date(2026, 3, 1)
     db_session.commit()
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     client = _signed_in(app, MODERATOR)
     soup = page(client, url)
     assert "The original words were deleted on 1 March 2026" in _text(soup)
@@ -422,7 +434,7 @@ def test_a_purged_original_cannot_be_restored_but_more_can_be_redacted(
 @pytest.mark.parametrize("email", [VIEWER, CODER])
 def test_only_leads_moderate(app: Flask, db_session: Session, demo: dict[str, str], email: str) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     client = _signed_in(app, email)
     assert "Moderation" not in [
         a.get_text(strip=True) for a in page(client, "/staff/responses").select("nav a")
@@ -444,7 +456,7 @@ def test_another_forums_answers_are_not_found(app: Flask, db_session: Session, d
     client = _signed_in(app, "lead@other.example")
     assert "Waiting (0)" in _text(page(client, QUEUE))
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     page(client, url, 404)
     page(client, f"{url}/spam", 404)
     for path in ("restore", "redact", "approve", "hold", "release", "spam"):
@@ -452,7 +464,7 @@ def test_another_forums_answers_are_not_found(app: Flask, db_session: Session, d
             _post(client, f"{url}/{path}", {"index": "0", "phrase": "Hope", "kind": "name"}).status_code
             == 404
         )
-    for odd in ("0", "abc", "1e3", "-1", "99999999999999999999", "999999"):
+    for odd in ("0", "abc", "1e3", "-1", "99999999999999999999", "999999", "0123456789abcdef"):
         assert client.get(f"{QUEUE}/{odd}").status_code == 404, odd
     assert _item(db_session, demo["flagged"], "not_worked").status == PENDING
 
@@ -460,7 +472,8 @@ def test_another_forums_answers_are_not_found(app: Flask, db_session: Session, d
 def test_moderation_is_audited_with_ids_only(app: Flask, db_session: Session, demo: dict[str, str]) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     named = _item(db_session, demo["flagged"], "worked_well")
-    url, other = f"{QUEUE}/{flagged.answer_id}", f"{QUEUE}/{named.answer_id}"
+    answer, second = public_id(db_session, flagged.answer_id), public_id(db_session, named.answer_id)
+    url, other = f"{QUEUE}/{answer}", f"{QUEUE}/{second}"
     client = _signed_in(app, LEAD)
     page(client, QUEUE)  # a list: not logged
     page(client, url)
@@ -479,7 +492,6 @@ def test_moderation_is_audited_with_ids_only(app: Flask, db_session: Session, de
             select(AuditEvent).where(AuditEvent.action.like("moderation.%")).order_by(AuditEvent.id)
         )
     ]
-    answer, second = str(flagged.answer_id), str(named.answer_id)
     assert events == [
         ("moderation.item GET", answer),
         ("moderation.restore POST", answer),
@@ -542,8 +554,9 @@ def _flag(app: Flask, session: Session, received: date) -> ModerationItem:
     return found
 
 
-def _ids(soup: BeautifulSoup) -> list[int]:
-    return [int(a["href"].rsplit("/", 1)[1]) for a in soup.select(".moderation-queue__title a")]
+def _ids(soup: BeautifulSoup) -> list[str]:
+    """The public ids of the answers listed, from their links."""
+    return [a["href"].rsplit("/", 1)[1] for a in soup.select(".moderation-queue__title a")]
 
 
 def test_overdue_flags_come_first_and_are_marked(
@@ -557,11 +570,14 @@ def test_overdue_flags_come_first_and_are_marked(
     oldest.received_on = now - timedelta(days=60)
     db_session.commit()
     client = _signed_in(app, LEAD)
-    _post(client, f"{QUEUE}/{actioned.answer_id}/safeguarding", {"action": "lead_told"})
+    _post(
+        client, f"{QUEUE}/{public_id(db_session, actioned.answer_id)}/safeguarding", {"action": "lead_told"}
+    )
 
     soup = page(client, QUEUE)
     ids = _ids(soup)
-    assert ids[:4] == [overdue.answer_id, actioned.answer_id, recent.answer_id, oldest.answer_id]
+    in_order = [overdue.answer_id, actioned.answer_id, recent.answer_id, oldest.answer_id]
+    assert ids[:4] == public_ids(db_session, in_order)
     rows = soup.select(".moderation-queue__item")
     assert "Overdue" in _text(rows[0]) and "10 days old" in _text(rows[0])
     assert "Overdue" not in _text(rows[1]) and "(action recorded)" in _text(rows[1])
@@ -569,9 +585,9 @@ def test_overdue_flags_come_first_and_are_marked(
     assert "2 flagged answers have no action recorded, 1 of them overdue" in _text(soup)
     assert "target is 2 working days" in _text(soup)
     # The item says so too, and the next answer after it is the next in that order.
-    item = page(client, f"{QUEUE}/{overdue.answer_id}")
+    item = page(client, f"{QUEUE}/{public_id(db_session, overdue.answer_id)}")
     assert "Overdue" in _text(item.select_one(".moderation-warning"))
-    assert item.select_one("a[rel=next]")["href"] == f"{QUEUE}/{actioned.answer_id}"
+    assert item.select_one("a[rel=next]")["href"] == f"{QUEUE}/{public_id(db_session, actioned.answer_id)}"
     assert item.select_one("a[rel=prev]") is None
 
     # With a target of 10 working days nothing is overdue: flags by age, the oldest first.
@@ -579,7 +595,7 @@ def test_overdue_flags_come_first_and_are_marked(
     forum.settings = {"flag_target_days": 10}
     db_session.commit()
     soup = page(client, QUEUE)
-    assert _ids(soup)[:3] == [actioned.answer_id, overdue.answer_id, recent.answer_id]
+    assert _ids(soup)[:3] == public_ids(db_session, [actioned.answer_id, overdue.answer_id, recent.answer_id])
     assert "Overdue" not in _text(soup.select_one(".moderation-queue"))
 
 
@@ -588,12 +604,12 @@ def test_the_list_of_concerns_holds_flags_in_any_state_until_an_action_is_record
 ) -> None:
     flagged = _item(db_session, demo["flagged"], "not_worked")
     client = _signed_in(app, MODERATOR)
-    assert _post(client, f"{QUEUE}/{flagged.answer_id}/approve").status_code == 303
+    assert _post(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/approve").status_code == 303
     soup = page(client, f"{QUEUE}?status=concerns")
     assert "Concerns with no action recorded (1)" in _text(soup)
     (row,) = soup.select(".moderation-queue__item")
-    assert _ids(soup) == [flagged.answer_id] and "Approved" in _text(row)
-    _post(client, f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "no_action"})
+    assert _ids(soup) == [public_id(db_session, flagged.answer_id)] and "Approved" in _text(row)
+    _post(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/safeguarding", {"action": "no_action"})
     soup = page(client, f"{QUEUE}?status=concerns")
     assert "Concerns with no action recorded (0)" in _text(soup)
     assert "Every flagged answer has an action recorded." in _text(soup)
@@ -608,8 +624,8 @@ def test_an_answer_shows_the_rest_of_the_familys_response_and_the_decision_near_
     flagged = _item(db_session, demo["flagged"], "not_worked")
     named = _item(db_session, demo["flagged"], "worked_well")
     client = _signed_in(app, MODERATOR)
-    _post(client, f"{QUEUE}/{named.answer_id}/hold")
-    soup = page(client, f"{QUEUE}/{flagged.answer_id}")
+    _post(client, f"{QUEUE}/{public_id(db_session, named.answer_id)}/hold")
+    soup = page(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}")
     family = soup.select_one(".moderation-family")
     assert family is not None
     rows = {_text(row.find("dt")): _text(row.find("dd")) for row in family.select(".moderation-family__row")}
@@ -619,8 +635,8 @@ def test_an_answer_shows_the_rest_of_the_familys_response_and_the_decision_near_
     # The other free-text answers: redacted, with their moderation status and a link.
     worked = next(value for key, value in rows.items() if "worked well" in key)
     assert "[name] at [school] listens" in worked and "Mrs Patel" not in _text(family)
-    assert worked.endswith(f"Answer {named.answer_id} : held")
-    assert family.select_one(f"a[href='{QUEUE}/{named.answer_id}']") is not None
+    assert worked.endswith(f"Answer {public_id(db_session, named.answer_id)} : held")
+    assert family.select_one(f"a[href='{QUEUE}/{public_id(db_session, named.answer_id)}']") is not None
     # The decision comes before the redaction tools and the family's answers.
     html = str(soup)
     assert html.index('id="decision"') < html.index('id="redactions"') < html.index('id="family-heading"')
@@ -675,8 +691,9 @@ def test_bulk_approval_lists_the_clean_answers_and_approves_exactly_those(
     link = queue_page.select_one(".moderation-bulk a")
     assert _text(link) == "Approve 4 answers with no flags and no redactions"
     sure = page(client, link["href"])
-    shown = [int(field["value"]) for field in sure.select("input[name=answer_id]")]
-    assert shown == _clean_ids(db_session, demo)
+    shown = [field["value"] for field in sure.select("input[name=answer_id]")]
+    numbers = _clean_ids(db_session, demo)
+    assert shown == public_ids(db_session, numbers)
     assert "The SENCO listens and rings me back." in _text(sure)
     # Meanwhile: one is held, one gets a redaction, and a new clean answer arrives (not shown: not approved).
     held, redacted = shown[0], shown[1]
@@ -685,16 +702,17 @@ def test_bulk_approval_lists_the_clean_answers_and_approves_exactly_those(
     _post(other, f"{QUEUE}/{redacted}/redact", {"phrase": "a", "kind": "name"})
     newcomer = _item(db_session, _send(app, db_session), "one_change").answer_id
     flagged = _item(db_session, demo["flagged"], "not_worked").answer_id
-    fields = [("answer_id", str(answer_id)) for answer_id in [*shown, flagged, 99999999]]
+    fields = [("answer_id", named) for named in [*shown, public_id(db_session, flagged), "0123456789abcdef"]]
     token = csrf_token(sure)
     response = client.post(f"{QUEUE}/bulk", data=MultiDict([*fields, ("csrf_token", token)]))
     assert response.status_code == 303 and response.location == QUEUE
     message = _text(page(client, QUEUE))
     assert "Approved 2 answers" in message and "4 answers changed after the list was shown" in message
     db_session.expire_all()
-    statuses = {answer_id: db_session.get(ModerationItem, answer_id).status for answer_id in shown}
+    pairs = zip(shown, numbers, strict=True)
+    statuses = {named: db_session.get(ModerationItem, number).status for named, number in pairs}
     assert statuses == {held: HELD, redacted: PENDING, shown[2]: APPROVED, shown[3]: APPROVED}
-    for answer_id in shown[2:]:
+    for answer_id in numbers[2:]:
         done = db_session.get(ModerationItem, answer_id)
         assert done.original is None and done.decided_by == user_id(db_session, MODERATOR)
         assert db_session.get(CodedAnswer, answer_id) is not None  # coded, as after one approval
@@ -711,8 +729,8 @@ def test_bulk_approval_with_nothing_clean_says_so(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
     client = _signed_in(app, LEAD)
-    for answer_id in _clean_ids(db_session, demo):
-        _post(client, f"{QUEUE}/{answer_id}/approve")
+    for named in public_ids(db_session, _clean_ids(db_session, demo)):
+        _post(client, f"{QUEUE}/{named}/approve")
     assert page(client, QUEUE).select_one(".moderation-bulk") is None
     assert "No waiting answer is free of flags" in _text(page(client, f"{QUEUE}/bulk"))
     response = _post(client, f"{QUEUE}/bulk", {"answer_id": "abc"})
@@ -722,15 +740,15 @@ def test_bulk_approval_with_nothing_clean_says_so(
 def test_bulk_approval_is_for_moderators_of_this_forum_only(
     app: Flask, db_session: Session, demo: dict[str, str]
 ) -> None:
-    clean = _clean_ids(db_session, demo)
+    clean = public_ids(db_session, _clean_ids(db_session, demo))
     viewer = _signed_in(app, VIEWER)
     assert viewer.get(f"{QUEUE}/bulk").status_code == 403
-    assert _post(viewer, f"{QUEUE}/bulk", {"answer_id": str(clean[0])}).status_code == 403
+    assert _post(viewer, f"{QUEUE}/bulk", {"answer_id": clean[0]}).status_code == 403
     make_survey(db_session, make_forum(db_session, "other", "Other Forum"))
     make_staff(db_session, "lead@other.example", forum_slug="other")
     stranger = _signed_in(app, "lead@other.example")
     assert not page(stranger, f"{QUEUE}/bulk").select("input[name=answer_id]")
-    _post(stranger, f"{QUEUE}/bulk", {"answer_id": str(clean[0])})
+    _post(stranger, f"{QUEUE}/bulk", {"answer_id": clean[0]})
     assert _item(db_session, demo["plain"], "worked_well").status == PENDING
 
 
@@ -743,7 +761,7 @@ def test_recording_a_safeguarding_action_shows_who_and_when_and_is_audited(
     from forum_app.moderation.models import SafeguardingAction
 
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    url = f"{QUEUE}/{flagged.answer_id}"
+    url = f"{QUEUE}/{public_id(db_session, flagged.answer_id)}"
     client = _signed_in(app, MODERATOR)
     soup = page(client, url)
     assert "Nobody has recorded an action yet" in _text(soup)
@@ -770,7 +788,7 @@ def test_recording_a_safeguarding_action_shows_who_and_when_and_is_audited(
     events = db_session.scalars(
         select(AuditEvent.object_id).where(AuditEvent.action == "moderation.record_safeguarding POST")
     ).all()
-    assert events == [str(flagged.answer_id)] * 2
+    assert events == [public_id(db_session, flagged.answer_id)] * 2
     assert "recorded a safeguarding action" in _text(page(_signed_in(app, LEAD), "/staff/audit"))
 
 
@@ -788,7 +806,9 @@ def test_a_safeguarding_action_must_be_one_of_the_list(
     from forum_app.moderation.models import SafeguardingAction
 
     flagged = _item(db_session, demo["flagged"], "not_worked")
-    response = _post(_signed_in(app, MODERATOR), f"{QUEUE}/{flagged.answer_id}/safeguarding", data)
+    response = _post(
+        _signed_in(app, MODERATOR), f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/safeguarding", data
+    )
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert _summary(soup) == [message]
@@ -805,14 +825,23 @@ def test_safeguarding_actions_only_for_flagged_answers_by_moderators_of_this_for
     flagged = _item(db_session, demo["flagged"], "not_worked")
     plain = _item(db_session, demo["plain"], "worked_well")
     coder = _signed_in(app, MODERATOR)
-    assert page(coder, f"{QUEUE}/{plain.answer_id}").select_one("form[data-safeguarding-form]") is None
-    refused = _post(coder, f"{QUEUE}/{plain.answer_id}/safeguarding", {"action": "police"})
+    assert (
+        page(coder, f"{QUEUE}/{public_id(db_session, plain.answer_id)}").select_one(
+            "form[data-safeguarding-form]"
+        )
+        is None
+    )
+    refused = _post(
+        coder, f"{QUEUE}/{public_id(db_session, plain.answer_id)}/safeguarding", {"action": "police"}
+    )
     assert refused.status_code == 200 and "no safeguarding concern" in _text(
         BeautifulSoup(refused.get_data(as_text=True), "html.parser")
     )
     assert (
         _post(
-            _signed_in(app, VIEWER), f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "police"}
+            _signed_in(app, VIEWER),
+            f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/safeguarding",
+            {"action": "police"},
         ).status_code
         == 403
     )
@@ -820,7 +849,10 @@ def test_safeguarding_actions_only_for_flagged_answers_by_moderators_of_this_for
     make_staff(db_session, "lead@other.example", forum_slug="other")
     stranger = _signed_in(app, "lead@other.example")
     assert (
-        _post(stranger, f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "police"}).status_code == 404
+        _post(
+            stranger, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/safeguarding", {"action": "police"}
+        ).status_code
+        == 404
     )
     assert db_session.scalar(select(func.count()).select_from(SafeguardingAction)) == 0
 
@@ -845,10 +877,11 @@ def test_the_staff_home_page_shows_unactioned_concerns_first_until_an_action_is_
     # A viewer cannot act on it (and cannot open the queue): not shown.
     assert page(_signed_in(app, VIEWER), "/staff/responses").select_one("[data-safeguarding-alert]") is None
     # Recording an action on each takes it off.
-    _post(client, f"{QUEUE}/{flagged.answer_id}/safeguarding", {"action": "lead_told"})
+    _post(client, f"{QUEUE}/{public_id(db_session, flagged.answer_id)}/safeguarding", {"action": "lead_told"})
     assert "1 flagged answer has no action recorded, 1 overdue" in _text(page(client, "/staff/responses"))
-    for answer_id in db_session.scalars(select(ModerationItem.answer_id).where(ModerationItem.flagged)):
-        _post(client, f"{QUEUE}/{answer_id}/safeguarding", {"action": "no_action"})
+    flagged_ids = db_session.scalars(select(ModerationItem.answer_id).where(ModerationItem.flagged)).all()
+    for named in public_ids(db_session, list(flagged_ids)):
+        _post(client, f"{QUEUE}/{named}/safeguarding", {"action": "no_action"})
     home = page(client, "/staff/responses")
     assert home.select_one("[data-safeguarding-alert]") is None
     assert "concern" not in _text(home.select_one(".header__nav"))
@@ -862,7 +895,7 @@ def test_the_spam_folder_shows_the_redacted_text_of_each_response(
 ) -> None:
     named = _item(db_session, demo["flagged"], "worked_well")
     client = _signed_in(app, LEAD)
-    _post(client, f"{QUEUE}/{named.answer_id}/spam")
+    _post(client, f"{QUEUE}/{public_id(db_session, named.answer_id)}/spam")
     soup = page(client, "/staff/responses?folder=spam")
     (row,) = soup.select(".spam-list__item")
     texts = [_text(li) for li in row.select(".spam-texts li")]

@@ -20,6 +20,7 @@ from tests.factories import (
     make_forum,
     make_staff,
     make_survey,
+    public_id,
     sign_in,
     submit,
 )
@@ -73,8 +74,8 @@ def _pages(app: Flask, session: Session, responses: dict[str, str], role: str) -
         for rule in app.url_map.iter_rules()
         if "GET" in (rule.methods or ()) and not rule.arguments and rule.rule.startswith("/staff")
     ]
-    waiting_answer = _answer_id(session, responses["waiting"], "not_worked")
-    approved_answer = _answer_id(session, responses["approved"], "not_worked")
+    waiting_answer = public_id(session, _answer_id(session, responses["waiting"], "not_worked"))
+    approved_answer = public_id(session, _answer_id(session, responses["approved"], "not_worked"))
     urls += [
         f"/staff/responses/{responses['waiting']}",
         f"/staff/responses/{responses['approved']}",

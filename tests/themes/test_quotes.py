@@ -29,6 +29,8 @@ from tests.factories import (
     make_staff,
     make_survey,
     page,
+    public_id,
+    public_ids,
     sign_in,
     submit,
 )
@@ -295,10 +297,13 @@ def _submitted_answer(app: Flask, session: Session) -> int:
     return found
 
 
-def _post_choices(client: FlaskClient, answer_id: int, themes: list[str], **extra: str) -> object:
-    token = csrf_token(page(client, f"/staff/coding/{answer_id}"))
+def _post_choices(
+    client: FlaskClient, session: Session, answer_id: int, themes: list[str], **extra: str
+) -> object:
+    named = public_id(session, answer_id)
+    token = csrf_token(page(client, f"/staff/coding/{named}"))
     return client.post(
-        f"/staff/coding/{answer_id}/quotes", data={"quote_theme": themes, "csrf_token": token, **extra}
+        f"/staff/coding/{named}/quotes", data={"quote_theme": themes, "csrf_token": token, **extra}
     )
 
 
@@ -306,29 +311,30 @@ def test_a_lead_marks_a_quote_on_the_coding_page(
     app: Flask, db_session: Session, demo: SurveyVersion
 ) -> None:
     answer = _submitted_answer(app, db_session)
+    named = public_id(db_session, answer)
     lead = _signed_in(app, LEAD)
-    section = _section(page(lead, f"/staff/coding/{answer}"))
+    section = _section(page(lead, f"/staff/coding/{named}"))
     assert "Quotable: yes" in section and "Once this answer’s coding is saved" in section
 
     code(db_session, answer, [WAITS, CAMHS])
-    soup = page(lead, f"/staff/coding/{answer}?status=all")
+    soup = page(lead, f"/staff/coding/{named}?status=all")
     boxes = soup.select("#quote input[name=quote_theme]")
     assert {box["value"] for box in boxes} == {WAITS, CAMHS}
     assert not any(box.has_attr("checked") or box.has_attr("data-key") for box in boxes)
     form = soup.select_one("#quote form")
-    assert form is not None and form["action"] == f"/staff/coding/{answer}/quotes?status=all"
+    assert form is not None and form["action"] == f"/staff/coding/{named}/quotes?status=all"
 
     response = lead.post(str(form["action"]), data={"quote_theme": [CAMHS], "csrf_token": csrf_token(soup)})
     assert response.status_code == 303
-    assert response.location == f"/staff/coding/{answer}?status=all"
+    assert response.location == f"/staff/coding/{named}?status=all"
     soup = page(lead, response.location)
-    assert f"Saved: answer {answer} is a candidate quote for Mental health" in _text(soup)
+    assert f"Saved: answer {named} is a candidate quote for Mental health" in _text(soup)
     checked = [
         box["value"] for box in soup.select("#quote input[name=quote_theme]") if box.has_attr("checked")
     ]
     assert checked == [CAMHS]
     assert _stored(db_session, answer) == {CAMHS}
-    assert ("themes.quote_choices POST", str(answer)) in [
+    assert ("themes.quote_choices POST", named) in [
         (event.action, event.object_id) for event in db_session.scalars(select(AuditEvent))
     ]
 
@@ -336,7 +342,7 @@ def test_a_lead_marks_a_quote_on_the_coding_page(
     shown = _text(listing)
     assert "Mental health, emotional wellbeing and CAMHS: 1 quote" in shown
     assert "1 report has this theme so far" in shown and "packs will not show quotes" in shown
-    assert listing.find("a", href=f"/staff/coding/{answer}?status=all") is not None
+    assert listing.find("a", href=f"/staff/coding/{named}?status=all") is not None
     assert "We waited over a year for CAMHS" in shown  # the approved (redacted) text
 
 
@@ -346,7 +352,7 @@ def test_bad_choices_are_explained_not_a_server_error(
     answer = _submitted_answer(app, db_session)
     code(db_session, answer, [WAITS])
     lead = _signed_in(app, LEAD)
-    response = _post_choices(lead, answer, [PLANS, "x" * 500])
+    response = _post_choices(lead, db_session, answer, [PLANS, "x" * 500])
     assert response.status_code == 200  # type: ignore[attr-defined]
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")  # type: ignore[attr-defined]
     assert soup.title is not None and soup.title.get_text().startswith("Error: ")
@@ -358,8 +364,12 @@ def test_bad_choices_are_explained_not_a_server_error(
     logged = db_session.scalars(select(AuditEvent.action)).all()
     assert "themes.quote_choices POST" not in logged  # nothing saved, nothing logged
 
-    token = csrf_token(page(lead, f"/staff/coding/{answer}"))
-    for url in ("/staff/coding/999999/quotes", "/staff/coding/abc/quotes"):
+    token = csrf_token(page(lead, f"/staff/coding/{public_id(db_session, answer)}"))
+    for url in (
+        f"/staff/coding/{answer}/quotes",
+        "/staff/coding/0123456789abcdef/quotes",
+        "/staff/coding/abc/quotes",
+    ):
         assert lead.post(url, data={"quote_theme": WAITS, "csrf_token": token}).status_code == 404
 
 
@@ -367,10 +377,10 @@ def test_unquotable_answers_say_why(app: Flask, db_session: Session, demo: Surve
     [refused] = add_answers(db_session, demo, TEXTS[:1], consent=False)
     code(db_session, refused, [WAITS])
     lead = _signed_in(app, LEAD)
-    section = _section(page(lead, f"/staff/coding/{refused}?status=all"))
+    section = _section(page(lead, f"/staff/coding/{public_id(db_session, refused)}?status=all"))
     assert "Quotable: no, because the family did not tick" in section
     assert "Save quote choices" not in section
-    response = _post_choices(lead, refused, [WAITS])
+    response = _post_choices(lead, db_session, refused, [WAITS])
     assert "cannot be quoted" in response.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
@@ -381,10 +391,10 @@ def test_coders_see_the_status_but_may_not_change_it(
     code(db_session, answer, [WAITS])
     _mark(db_session, answer, [WAITS])
     coder = _signed_in(app, CODER)
-    section = _section(page(coder, f"/staff/coding/{answer}?status=all"))
+    section = _section(page(coder, f"/staff/coding/{public_id(db_session, answer)}?status=all"))
     assert "Quotable: yes. A lead chose it as a candidate quote for Waiting for health" in section
     assert "Only a lead can change this" in section and "Save quote choices" not in section
-    assert _post_choices(coder, answer, []).status_code == 403  # type: ignore[attr-defined]
+    assert _post_choices(coder, db_session, answer, []).status_code == 403  # type: ignore[attr-defined]
     assert _stored(db_session, answer) == {WAITS}
     page(coder, "/staff/quotes", 403)
     assert "Candidate quotes" not in _text(page(coder, "/staff/coding"))
@@ -433,9 +443,10 @@ def test_the_coding_page_warns_the_lead_before_choosing_a_quote_packs_would_leav
     code(db_session, dated, [WAITS])
     code(db_session, plain, [WAITS])
     lead = _signed_in(app, LEAD)
-    section = _section(page(lead, f"/staff/coding/{dated}?status=all"))
+    section = _section(page(lead, f"/staff/coding/{public_id(db_session, dated)}?status=all"))
     assert "Packs will leave this answer out because it gives a school year (“Year 3”)" in section
-    assert "Packs will leave this answer out" not in _section(page(lead, f"/staff/coding/{plain}?status=all"))
+    plain_page = page(lead, f"/staff/coding/{public_id(db_session, plain)}?status=all")
+    assert "Packs will leave this answer out" not in _section(plain_page)
 
 
 def test_the_queue_finds_the_answers_a_lead_can_quote(
@@ -451,7 +462,7 @@ def test_the_queue_finds_the_answers_a_lead_can_quote(
     assert link is not None and link["href"] == "/staff/coding?status=coded&quotable=yes"
     listed = page(lead, str(link["href"]))
     shown = {a.get_text(strip=True) for a in listed.select(".coding-queue__title a")}
-    assert shown == {f"Answer {answer}" for answer in consented}
+    assert shown == {f"Answer {named}" for named in public_ids(db_session, consented)}
     assert page(lead, "/staff/quotes").find("a", href="/staff/coding?status=coded&quotable=yes") is not None
     wrong = page(lead, "/staff/coding?status=coded&quotable=maybe")
     assert "Choose from the list whether the family agreed to be quoted" in _text(wrong)

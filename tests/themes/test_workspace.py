@@ -40,6 +40,8 @@ from tests.factories import (
     make_survey,
     page,
     post_form,
+    public_id,
+    public_ids,
     receipt_code,
     sign_in,
     submit,
@@ -316,7 +318,7 @@ def test_the_queue_page_lists_answers_with_their_suggestions(
     first = _text(items[0])
     assert "Answer" in first and "autism assessment" in first and "Waiting for health" in first
     assert "% sure" in first and "To code" in first
-    assert items[0].find("a")["href"] == f"/staff/coding/{demo[0]}"
+    assert items[0].find("a")["href"] == f"/staff/coding/{public_id(db_session, demo[0])}"
     bar = soup.find("progress")
     assert bar is not None and (bar["value"], bar["max"]) == ("0", "12")
     assert soup.find("label", attrs={"for": bar["id"]}).get_text(strip=True) == "0 of 12 coded"
@@ -360,7 +362,7 @@ def test_the_coding_page_shows_the_answer_evidence_and_every_theme(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
     client = _signed_in(app, CODER)
-    soup = page(client, f"/staff/coding/{demo[0]}")
+    soup = page(client, f"/staff/coding/{public_id(db_session, demo[0])}")
     text = _text(soup)
     assert TEXTS[0] in text and "What has not worked well?" in text and "January 2026" in text
     boxes = soup.select("input[name=theme]")
@@ -386,7 +388,7 @@ def test_save_and_next_records_who_and_when_and_keeps_the_filters(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
     client = _signed_in(app, CODER)
-    url = f"/staff/coding/{demo[4]}?order=unsure&to=2026-03"
+    url = f"/staff/coding/{public_id(db_session, demo[4])}?order=unsure&to=2026-03"
     soup = page(client, url)
     seen = soup.find("input", attrs={"name": "seen"})["value"]
     response = client.post(
@@ -403,7 +405,7 @@ def test_save_and_next_records_who_and_when_and_keeps_the_filters(
     assert parse_qs(location.query) == {"order": ["unsure"], "to": ["2026-03-31"]}
     options = _options(db_session)
     filters = parse_filters({"order": "unsure", "to": "2026-03"}, options).filters
-    assert location.path == f"/staff/coding/{_all_ids(db_session, filters)[0]}"
+    assert location.path == f"/staff/coding/{public_id(db_session, _all_ids(db_session, filters)[0])}"
 
     db_session.expire_all()
     coded = db_session.get(CodedAnswer, demo[4])
@@ -415,7 +417,7 @@ def test_save_and_next_records_who_and_when_and_keeps_the_filters(
 
     following = page(client, response.location)
     assert "Saved your coding of answer" in _text(following)
-    again = page(client, f"/staff/coding/{demo[4]}")
+    again = page(client, f"/staff/coding/{public_id(db_session, demo[4])}")
     assert f"Coded by {CODER} on" in _text(again)
     ticked = {box["value"] for box in again.select("input[name=theme]") if box.has_attr("checked")}
     assert ticked == {"communication_coproduction", "family_impact"}
@@ -444,7 +446,9 @@ def test_the_last_answer_of_the_queue_goes_back_to_the_queue(
         _code(db_session, answer_id)
     client = _signed_in(app, CODER)
     response = post_form(
-        client, f"/staff/coding/{demo[0]}", {"theme": ["waiting_times"], "sentiment": "negative"}
+        client,
+        f"/staff/coding/{public_id(db_session, demo[0])}",
+        {"theme": ["waiting_times"], "sentiment": "negative"},
     )
     assert response.status_code == 303 and response.location == QUEUE
     text = _text(page(client, QUEUE))
@@ -455,10 +459,10 @@ def test_a_coding_saved_meanwhile_by_someone_else_is_not_overwritten(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
     coder = _signed_in(app, CODER)
-    soup = page(coder, f"/staff/coding/{demo[2]}")
+    soup = page(coder, f"/staff/coding/{public_id(db_session, demo[2])}")
     _code(db_session, demo[2], who=LEAD, themes=["annual_reviews"])
     response = coder.post(
-        f"/staff/coding/{demo[2]}",
+        f"/staff/coding/{public_id(db_session, demo[2])}",
         data={
             "theme": ["family_impact"],
             "sentiment": "positive",
@@ -476,11 +480,17 @@ def test_a_coding_saved_meanwhile_by_someone_else_is_not_overwritten(
 
 def test_an_impossible_coding_gets_a_message(app: Flask, db_session: Session, demo: list[int]) -> None:
     client = _signed_in(app, CODER)
-    response = post_form(client, f"/staff/coding/{demo[0]}", {"theme": ["no_such_theme"]})
+    response = post_form(
+        client, f"/staff/coding/{public_id(db_session, demo[0])}", {"theme": ["no_such_theme"]}
+    )
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert soup.title.get_text().startswith("Error: ") and _summary(soup) == ["Unknown theme: no_such_theme."]
-    response = post_form(client, f"/staff/coding/{demo[0]}", {"theme": ["waiting_times"], "sentiment": ""})
+    response = post_form(
+        client,
+        f"/staff/coding/{public_id(db_session, demo[0])}",
+        {"theme": ["waiting_times"], "sentiment": ""},
+    )
     assert "Choose a sentiment" in response.get_data(as_text=True)
     assert db_session.get(CodedAnswer, demo[0]).status == PENDING  # type: ignore[union-attr]
 
@@ -490,12 +500,21 @@ def test_an_impossible_coding_gets_a_message(app: Flask, db_session: Session, de
 
 def test_undo_goes_back_to_the_answer_as_it_was(app: Flask, db_session: Session, demo: list[int]) -> None:
     client = _signed_in(app, CODER)
-    post_form(client, f"/staff/coding/{demo[0]}?sentiment=negative", {"theme": [], "sentiment": "neutral"})
-    soup = page(client, f"/staff/coding/{demo[1]}?sentiment=negative")
+    post_form(
+        client,
+        f"/staff/coding/{public_id(db_session, demo[0])}?sentiment=negative",
+        {"theme": [], "sentiment": "neutral"},
+    )
+    soup = page(client, f"/staff/coding/{public_id(db_session, demo[1])}?sentiment=negative")
     undo = soup.find("form", attrs={"data-coding-undo": True})
     assert undo is not None and undo["action"] == "/staff/coding/undo?sentiment=negative"
-    response = client.post(undo["action"], data={"csrf_token": csrf_token(soup), "from": str(demo[1])})
-    assert response.status_code == 303 and response.location == f"/staff/coding/{demo[0]}?sentiment=negative"
+    response = client.post(
+        undo["action"], data={"csrf_token": csrf_token(soup), "from": public_id(db_session, demo[1])}
+    )
+    assert (
+        response.status_code == 303
+        and response.location == f"/staff/coding/{public_id(db_session, demo[0])}?sentiment=negative"
+    )
     assert "back as it was" in _text(page(client, response.location))
     db_session.expire_all()
     coded = db_session.get(CodedAnswer, demo[0])
@@ -507,8 +526,10 @@ def test_undo_goes_back_to_the_answer_as_it_was(app: Flask, db_session: Session,
     assert db_session.scalar(select(func.count()).where(CodingDecision.kind == "undo")) == 1
 
     # Nothing left to undo: a message, back where the coder was.
-    response = client.post("/staff/coding/undo", data={"csrf_token": csrf_token(soup), "from": str(demo[1])})
-    assert response.location == f"/staff/coding/{demo[1]}"
+    response = client.post(
+        "/staff/coding/undo", data={"csrf_token": csrf_token(soup), "from": public_id(db_session, demo[1])}
+    )
+    assert response.location == f"/staff/coding/{public_id(db_session, demo[1])}"
     assert "You have no coding decisions to undo" in _text(page(client, response.location))
 
 
@@ -680,11 +701,11 @@ def test_another_forums_answers_cannot_be_seen_or_coded(
     client = _signed_in(app, LEAD)
     queue = page(client, f"{QUEUE}?status=all")
     links = {a["href"] for a in queue.select(".coding-queue a")}
-    assert not any(str(answer_id) in link.split("/")[-1] for answer_id in other for link in links)
-    page(client, f"/staff/coding/{other[0]}", status=404)
-    soup = page(client, f"/staff/coding/{demo[0]}")
+    assert not {link.split("/")[-1].split("?")[0] for link in links} & set(public_ids(db_session, other))
+    page(client, f"/staff/coding/{public_id(db_session, other[0])}", status=404)
+    soup = page(client, f"/staff/coding/{public_id(db_session, demo[0])}")
     response = client.post(
-        f"/staff/coding/{other[0]}",
+        f"/staff/coding/{public_id(db_session, other[0])}",
         data={"theme": ["family_impact"], "sentiment": "positive", "csrf_token": csrf_token(soup)},
     )
     assert response.status_code == 404
@@ -703,17 +724,22 @@ def test_another_forums_answers_cannot_be_seen_or_coded(
             sentiment="neutral",
             filters=Filters(),
         )
-    for odd in ("0", "abc", "1e3", "-1", "99999999999999999999"):
+    for odd in ("0", "abc", "1e3", "-1", "99999999999999999999", str(demo[0]), "0123456789abcdef"):
         assert client.get(f"/staff/coding/{odd}").status_code == 404, odd
 
 
 def test_viewers_may_not_code(app: Flask, db_session: Session, demo: list[int]) -> None:
     client = _signed_in(app, VIEWER)
-    for url in (QUEUE, "/staff/coding/next", f"/staff/coding/{demo[0]}", "/staff/coding/bulk"):
+    for url in (
+        QUEUE,
+        "/staff/coding/next",
+        f"/staff/coding/{public_id(db_session, demo[0])}",
+        "/staff/coding/bulk",
+    ):
         assert client.get(url).status_code == 403, url
     token = csrf_token(page(client, "/staff/responses"))
     for url in (
-        f"/staff/coding/{demo[0]}",
+        f"/staff/coding/{public_id(db_session, demo[0])}",
         "/staff/coding/undo",
         "/staff/coding/bulk",
         "/staff/coding/bulk/threshold",
@@ -739,7 +765,9 @@ def test_withdrawn_answers_vanish_from_the_queue(app: Flask, db_session: Session
     approve_all(db_session)
     assert "To code: 3 answers" in _text(page(staff, QUEUE))
     answer_id = db_session.scalar(select(CodedAnswer.answer_id).order_by(CodedAnswer.answer_id))
-    post_form(staff, f"/staff/coding/{answer_id}", {"theme": ["family_impact"], "sentiment": "negative"})
+    assert answer_id is not None
+    named = public_id(db_session, answer_id)
+    post_form(staff, f"/staff/coding/{named}", {"theme": ["family_impact"], "sentiment": "negative"})
 
     asked = post_form(family, f"{SURVEY_URL}withdraw", {"code": code})
     soup = BeautifulSoup(asked.get_data(as_text=True), "html.parser")
@@ -750,7 +778,7 @@ def test_withdrawn_answers_vanish_from_the_queue(app: Flask, db_session: Session
     assert db_session.scalar(select(func.count()).select_from(Answer)) == 0
     text = _text(page(staff, f"{QUEUE}?status=all"))
     assert "No answers here yet" in text and "There are no answers here yet" in text
-    page(staff, f"/staff/coding/{answer_id}", status=404)
+    page(staff, f"/staff/coding/{named}", status=404)
     undo = staff.post("/staff/coding/undo", data={"csrf_token": csrf_token(page(staff, QUEUE))})
     assert undo.status_code == 303  # the decision went with the answer: nothing to undo, no error
 
@@ -771,7 +799,7 @@ def test_answers_being_double_coded_blind_stay_out_of_the_two_coders_sight(
     assert sorted(_all_ids(db_session, Filters())) == sorted(demo)  # the lead, not coding it, sees all
     assert workspace.progress(db_session, forum_id, coders_view).total == len(demo) - 3
     client = _signed_in(app, CODER)
-    page(client, f"{QUEUE}/{sampled[0]}", 404)
+    page(client, f"{QUEUE}/{public_id(db_session, sampled[0])}", 404)
     with pytest.raises(workspace.AnswerNotFound):
         _code(db_session, sampled[0])
     assert workspace.next_in_queue(db_session, forum_id, coders_view) not in sampled
@@ -780,4 +808,4 @@ def test_answers_being_double_coded_blind_stay_out_of_the_two_coders_sight(
         for who in (coder, second):
             save_blind(db_session, item, who, ["waiting_times"], "negative")
     assert sorted(_all_ids(db_session, coders_view)) == sorted(demo)
-    page(client, f"{QUEUE}/{sampled[0]}")
+    page(client, f"{QUEUE}/{public_id(db_session, sampled[0])}")
