@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 from forum_app.dbcli import upgrade
 from forum_app.extensions import db
+from forum_app.surveys.models import Answer
 from forum_app.surveys.seeding import seed_demo
 from forum_app.themes.decisions import state_of
 from forum_app.themes.models import CODED, PENDING, CodedAnswer, CodingDecision
@@ -77,10 +78,12 @@ def _signed_in(browser: Browser, site: CodingSite, **options: Any) -> BrowserCon
     return context
 
 
-def _answer_id(page: Page) -> int:
+def _answer_id(page: Page, site: CodingSite) -> int:
+    """The row number of the answer whose page is open (its address names it by its public id)."""
     path = page.url.split("?")[0].split("#")[0]
     assert "/staff/coding/" in path, page.url
-    return int(path.rsplit("/", 1)[1])
+    with site.app.app_context():
+        return db.session.scalars(select(Answer.id).where(Answer.public_id == path.rsplit("/", 1)[1])).one()
 
 
 def _press(page: Page, key: str) -> None:
@@ -111,12 +114,12 @@ def test_a_coder_codes_50_answers_with_the_keyboard_alone(browser: Browser, codi
     changed = 0
     undone_once = skipped_once = False
     while len(expected) < TO_CODE:
-        answer_id = _answer_id(page)
+        answer_id = _answer_id(page, coding_site)
         assert page.locator("kbd.coding-key").first.is_visible()  # the shortcut keys are shown
         step = len(expected)
         if step == 7 and not skipped_once:  # "n" skips without saving
             _press(page, "n")
-            assert _answer_id(page) != answer_id
+            assert _answer_id(page, coding_site) != answer_id
             assert _state(coding_site, answer_id)[0] == PENDING
             skipped_once = True
             continue
@@ -139,7 +142,7 @@ def test_a_coder_codes_50_answers_with_the_keyboard_alone(browser: Browser, codi
 
         if step == 10 and not undone_once:  # "u" takes the last decision back, on the next page
             _press(page, "u")
-            assert _answer_id(page) == answer_id
+            assert _answer_id(page, coding_site) == answer_id
             assert "back as it was" in page.locator("main").inner_text()
             assert _state(coding_site, answer_id)[0] == PENDING
             del expected[answer_id]
@@ -194,7 +197,7 @@ def test_coding_without_javascript_with_tab_space_and_enter(
     context = _signed_in(browser, coding_site, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{coding_site.url}/staff/coding/next")
-    answer_id = _answer_id(page)
+    answer_id = _answer_id(page, coding_site)
     assert not page.locator("[data-coding-help]").is_visible()  # no shortcuts to promise without scripts
     before = page.evaluate(CHECKED)
     # Tick "Impact on families" (or untick it), choose "Mixed" with the arrow keys, press the button.
@@ -213,7 +216,7 @@ def test_coding_without_javascript_with_tab_space_and_enter(
     assert wanted["themes"] != before["themes"] and wanted["sentiment"] == "mixed"
     tab_to(page, lambda el: el["tag"] == "button" and el["name"] == "Save and next", "the button")
     _press(page, "Enter")
-    assert _answer_id(page) != answer_id
+    assert _answer_id(page, coding_site) != answer_id
     status, themes, sentiment, _coder = _state(coding_site, answer_id)
     assert (status, list(themes), sentiment) == (CODED, wanted["themes"], "mixed")
     context.close()
