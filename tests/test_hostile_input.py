@@ -13,12 +13,14 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from forum_app.extensions import db
 from forum_app.inputs import UPLOADS
 from forum_app.security import PUBLIC_ENDPOINTS
+from forum_app.surveys.models import Answer
 from tests.conftest import empty_database, make_test_app
 from tests.factories import (
     JOURNEY,
@@ -55,13 +57,13 @@ VALUES: dict[str, Any] = {
     "other_id": 1,
     "link_id": 1,
     "theme_id": "waiting_times",
-    "answer_id": 10,  # the sent response's first free-text answer (tests/factories.py JOURNEY)
+    "answer_id": "",  # the sent response's first free-text answer, by its public id (set by ``hostile``)
 }
 NOT_FILES = "This page does not take files"
 
 
 @pytest.fixture
-def hostile(database_url: str) -> Iterator[Flask]:
+def hostile(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     # Bodies up to 16 MB reach the views, so that they, not the size limit, meet the huge values.
     app = make_test_app(database_url, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
     session = db.sessionmaker(app)()
@@ -75,6 +77,8 @@ def hostile(database_url: str) -> Iterator[Flask]:
     assert submit(family).status_code == 302
     with app.app_context():
         approve_all(db.session)  # so that its answers can be coded too
+        named = db.session.scalars(select(Answer.public_id).where(Answer.question_key == "worked_well")).one()
+    monkeypatch.setitem(VALUES, "answer_id", named)
     yield app
     empty_database(app)
     db.engine(app).dispose()

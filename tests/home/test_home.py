@@ -3,6 +3,7 @@ first), coding progress and a chart of responses per week; each role sees what t
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -128,7 +129,8 @@ def test_a_lead_sees_new_responses_the_queue_with_overdue_flags_first_and_coding
     )
     rows = queue.find("tbody").find_all("tr")
     assert "Overdue flag" in rows[0].get_text() and all("Overdue" not in row.get_text() for row in rows[1:])
-    assert rows[0].a["href"].startswith("/staff/moderation/")
+    assert re.fullmatch(r"/staff/moderation/[0-9a-f]{16}", rows[0].a["href"])  # a random id, not a count
+    assert "Overdue" in page(lead, rows[0].a["href"]).get_text()
     assert soup.find("a", href="/staff/moderation") is not None
     assert "No answers have reached coding yet" in text  # nothing approved yet
 
