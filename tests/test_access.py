@@ -111,12 +111,14 @@ def _build(app: Flask) -> World:
         session = db.session
         approve_all(session, [responses[0]])
         coded = session.scalars(
-            select(Answer.id).where(Answer.response_id == responses[0], Answer.question_key == "not_worked")
+            select(Answer.public_id).where(
+                Answer.response_id == responses[0], Answer.question_key == "not_worked"
+            )
         ).one()
         waiting = session.scalars(
-            select(ModerationItem.answer_id).where(
-                ModerationItem.response_id == responses[1], ModerationItem.status == PENDING
-            )
+            select(Answer.public_id)
+            .join(ModerationItem, ModerationItem.answer_id == Answer.id)
+            .where(ModerationItem.response_id == responses[1], ModerationItem.status == PENDING)
         ).first()
         lead, coder = users["lead@alpha.example"], users["coder@alpha.example"]
         sample = sampling.create_sample(session, alpha_id, lead, 1.0, lead, coder, "Alpha sample", seed=1)
