@@ -80,6 +80,7 @@ ACCOUNT_EVENTS: dict[str, str] = {
     "accounts.login POST": "signed in",
     "accounts.login failed": "tried to sign in with a wrong password",
     "accounts.login throttled": "was refused sign-in after too many attempts",
+    "accounts.login expired": "tried to sign in with an expired one-time password",
     "accounts.logout POST": "signed out",
     "accounts.sign_out_everywhere POST": "signed out on every device",
 }

@@ -6,9 +6,12 @@ import click
 from flask.cli import with_appcontext
 
 from forum_app.accounts.models import ROLES
+from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.accounts.platform import create_platform_admin
 from forum_app.accounts.services import AccountError, create_user, reset_password
 from forum_app.extensions import db
+
+ONE_TIME_NOTE = f"It works for {ONE_TIME_DAYS} days; after that, run users reset-password for a new one."
 
 
 @click.group("users", help="Staff accounts.")
@@ -30,6 +33,7 @@ def create_command(email: str, forum_slug: str, role: str) -> None:
     if created.password:
         click.echo(f"Created {created.user.email} as {role} of {forum_slug}.")
         click.echo(f"One-time password (they must change it when they sign in): {created.password}")
+        click.echo(ONE_TIME_NOTE)
     else:
         click.echo(f"{created.user.email} is now {role} of {forum_slug}. Their password is unchanged.")
 
@@ -46,6 +50,7 @@ def create_admin_command(email: str) -> None:
     if created.password:
         click.echo(f"Created {created.user.email} as a platform administrator.")
         click.echo(f"One-time password (they must change it when they sign in): {created.password}")
+        click.echo(ONE_TIME_NOTE)
     else:
         click.echo(f"{created.user.email} is now a platform administrator. Their password is unchanged.")
     click.echo(
@@ -63,3 +68,4 @@ def reset_password_command(email: str) -> None:
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"One-time password for {email.strip().lower()}: {password}")
+    click.echo(f"They must change it when they sign in. {ONE_TIME_NOTE}")

@@ -37,6 +37,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(default=True)
+    # When a one-time password stops working (3 days after it was set); None once the person chose one.
+    password_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     active: Mapped[bool] = mapped_column(default=True)
     # Runs the platform (creates and suspends forums); sees no forum's data without a membership.
     is_platform_admin: Mapped[bool] = mapped_column(default=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +21,7 @@ _CHECKED_LENGTH = 100  # zxcvbn's time grows fast with length; the first 100 cha
 PRODUCT_NAME = "Forum evidence"
 ONE_TIME_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"
 ONE_TIME_LENGTH = 16
+ONE_TIME_DAYS = 3  # a one-time password stops working this long after it was set
 _WORD_SPLIT = re.compile(r"[\W_]+")
 
 
@@ -44,6 +46,19 @@ def one_time_password() -> str:
     32 in ``ONE_TIME_ALPHABET`` (no 0, 1, l or o to misread), so 16 x 5 = 80 bits."""
     characters = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_LENGTH))
     return "-".join(characters[start : start + 4] for start in range(0, ONE_TIME_LENGTH, 4))
+
+
+def one_time_expiry(now: datetime | None = None) -> datetime:
+    """When a one-time password set ``now`` stops working."""
+    return (now or datetime.now(UTC)) + timedelta(days=ONE_TIME_DAYS)
+
+
+def one_time_expired(expires_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether a one-time password with this expiry has stopped working (None: not a one-time one)."""
+    if expires_at is None:
+        return False
+    aware = expires_at if expires_at.tzinfo is not None else expires_at.replace(tzinfo=UTC)
+    return (now or datetime.now(UTC)) >= aware
 
 
 def context_words(*texts: str) -> list[str]:

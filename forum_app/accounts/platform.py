@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, Membership, User
-from forum_app.accounts.passwords import hash_password, one_time_password
+from forum_app.accounts.passwords import hash_password, one_time_expiry, one_time_password
 from forum_app.accounts.services import (
     EMAIL_PATTERN,
     SLUG_PATTERN,
@@ -47,7 +47,12 @@ def create_platform_admin(session: Session, email: str) -> NewUser:
     generated = None
     if user is None:
         generated = one_time_password()
-        user = User(email=email, password_hash=hash_password(generated), must_change_password=True)
+        user = User(
+            email=email,
+            password_hash=hash_password(generated),
+            must_change_password=True,
+            password_expires_at=one_time_expiry(),
+        )
         session.add(user)
     user.is_platform_admin = True
     session.commit()

@@ -14,6 +14,7 @@ from forum_app.accounts.passwords import (
     context_words,
     hash_password,
     needs_rehash,
+    one_time_expiry,
     one_time_password,
     password_problem,
     verify_password,
@@ -83,6 +84,7 @@ def create_user(
             email=email,
             password_hash=hash_password(password or generated or ""),
             must_change_password=password is None,
+            password_expires_at=one_time_expiry() if generated else None,
         )
         session.add(user)
         session.flush()
@@ -105,6 +107,7 @@ def reset_password(session: Session, email: str) -> str:
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    user.password_expires_at = one_time_expiry()
     end_all(session, user.id)  # whoever had the old password is signed out
     session.commit()
     return password
@@ -135,6 +138,7 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> s
         raise AccountError(problem)
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    user.password_expires_at = None
     end_all(session, user.id)
     token = add_session(session, user.id)
     session.commit()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.audit import record_account_event
 from forum_app.accounts.models import User
+from forum_app.accounts.passwords import one_time_expired
 from forum_app.accounts.services import authenticate, normalise_email
 from forum_app.accounts.sessions import IDLE, LIFETIME, add_session, end, end_all
 from forum_app.db import utcnow
@@ -30,6 +31,7 @@ ACCOUNT_LIMIT = Limit("sign-in account", 10, 15 * 60)
 SOURCE_LIMIT = Limit("sign-in source", 30, 15 * 60)
 WRONG = "wrong"
 THROTTLED = "throttled"
+EXPIRED = "expired"  # the right one-time password, after it stopped working
 # No address has a control character, and PostgreSQL refuses a NUL in a query.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -60,7 +62,7 @@ class SignIn:
 
     user: User | None = None
     token: str = ""
-    problem: str = ""  # WRONG or THROTTLED
+    problem: str = ""  # WRONG, THROTTLED or EXPIRED
 
 
 def account_key(db_session: Session, email: str, now: datetime) -> str:
@@ -99,6 +101,10 @@ def sign_in(
         record_account_event(db_session, named, "accounts.login failed")
         db_session.commit()
         return SignIn(problem=WRONG)
+    if one_time_expired(user.password_expires_at, now):
+        record_account_event(db_session, user.id, "accounts.login expired")
+        db_session.commit()
+        return SignIn(problem=EXPIRED)
     if old_token:
         end(db_session, old_token, now)
     token = add_session(db_session, user.id, now, rules.idle, rules.lifetime)

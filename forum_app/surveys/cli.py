@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import click
 from flask.cli import with_appcontext
 
+from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.extensions import db
 from forum_app.surveys.seeding import add_demo_population, add_demo_quotes, confirm_demo_coding, seed_demo
 
@@ -62,7 +63,10 @@ def seed_demo_command(count: int, seed: int, forum_slug: str, until: object, cod
         click.echo("Added made-up local figures for tables T3 and T7 (not real data).")
     if result.lead_password:
         click.echo(f"Staff sign-in: {result.lead_email}")
-        click.echo(f"One-time password (change it when you first sign in): {result.lead_password}")
+        click.echo(
+            f"One-time password (change it when you first sign in, within {ONE_TIME_DAYS} days): "
+            f"{result.lead_password}"
+        )
     elif result.lead_email:
         click.echo(
             f"Staff user {result.lead_email} already exists. For a new password run: "

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from forum_app.accounts.models import User
 from forum_app.accounts.passwords import (
     ONE_TIME_ALPHABET,
     ONE_TIME_LENGTH,
@@ -18,9 +21,12 @@ from forum_app.accounts.passwords import (
     password_problem,
 )
 from forum_app.accounts.services import AccountError, create_user
-from tests.factories import STAFF_PASSWORD, make_forum, make_staff, post_form, sign_in
+from forum_app.accounts.signin import EXPIRED
+from forum_app.accounts.signin import sign_in as sign_in_service
+from tests.factories import STAFF_PASSWORD, audit_actions, make_forum, make_staff, post_form, sign_in
 
 LEAD = "jo.bloggs@demo.example"
+NEW = "new@demo.example"
 CONTEXT = context_words(LEAD, "Demo Parent Carer Forum", "demo")
 
 
@@ -103,3 +109,50 @@ def test_create_user_refuses_a_weak_password(db_session: Session) -> None:
     assert (
         create_user(db_session, "new@demo.example", "demo", "coder", password=STAFF_PASSWORD).password is None
     )
+
+
+def _expires_at(db_session: Session, email: str) -> datetime | None:
+    db_session.expire_all()
+    moment = db_session.scalars(select(User.password_expires_at).where(User.email == email)).one()
+    return None if moment is None else moment.replace(tzinfo=UTC)
+
+
+def test_one_time_passwords_expire_after_three_days(db_session: Session) -> None:
+    make_forum(db_session)
+    before = datetime.now(UTC)
+    one_time = create_user(db_session, NEW, "demo", "coder").password
+    assert one_time is not None
+    expires = _expires_at(db_session, NEW)
+    assert expires is not None
+    assert before + timedelta(days=3) <= expires <= datetime.now(UTC) + timedelta(days=3)
+    minute = timedelta(minutes=1)
+    in_time = sign_in_service(db_session, NEW, one_time, "here", now=expires - minute)
+    assert in_time.user is not None
+    late = sign_in_service(db_session, NEW, one_time, "there", now=expires + minute)
+    assert late.user is None and late.problem == EXPIRED
+    assert "accounts.login expired" in audit_actions(db_session)
+
+
+def test_an_expired_one_time_password_asks_for_a_new_one_and_a_reset_gives_three_more_days(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, db_session: Session
+) -> None:
+    make_forum(db_session)
+    one_time = create_user(db_session, NEW, "demo", "coder").password
+    assert one_time is not None
+    db_session.execute(update(User).values(password_expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    db_session.commit()
+    response = post_form(client, "/staff/login", {"email": NEW, "password": one_time})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Your one-time password has expired" in text and "flask users reset-password" in text
+    assert client.get("/staff/responses").status_code == 302  # not signed in
+
+    result = runner.invoke(args=["users", "reset-password", "--email", NEW])
+    assert result.exit_code == 0 and "It works for 3 days" in result.output
+    expires = _expires_at(db_session, NEW)
+    assert expires is not None and expires > datetime.now(UTC) + timedelta(days=2, hours=23)
+    fresh = result.output.split(f"{NEW}: ")[1].split()[0]
+    assert post_form(client, "/staff/login", {"email": NEW, "password": fresh}).status_code == 302
+    response = post_form(client, "/staff/password", {"current": fresh, "new": "violet tugboat mends nets"})
+    assert response.status_code == 302
+    assert _expires_at(db_session, NEW) is None  # a chosen password does not expire
