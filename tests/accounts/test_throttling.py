@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import AuditEvent, Forum, User
 from forum_app.accounts.signin import THROTTLED, WRONG, sign_in
 from forum_app.ratelimit import RateLimitHit
-from tests.factories import STAFF_PASSWORD, make_forum, make_staff, post_form
+from tests.factories import STAFF_PASSWORD, make_forum, make_staff, page, post_form
 
 LEAD, CODER = "lead@demo.example", "coder@other.example"
 TOO_MANY = "Too many attempts. Wait 15 minutes and try again, or ask your forum lead to reset your password"
@@ -132,3 +132,12 @@ def test_odd_sign_in_input_never_gives_a_500(app: Flask, client: FlaskClient, db
     ]:
         status, _ = _try(client, email, password)
         assert status == 200, (email, status)
+
+
+def test_a_lead_reads_failed_sign_ins_in_the_audit_log(client: FlaskClient, db_session: Session) -> None:
+    _setup(db_session)
+    assert _try(client, LEAD, "a wrong guess at it")[0] == 200
+    assert _try(client, LEAD, STAFF_PASSWORD)[0] == 302
+    shown = page(client, "/staff/audit").get_text(" ")
+    assert "tried to sign in with a wrong password" in shown and "signed in" in shown
+    assert "a wrong guess" not in shown
