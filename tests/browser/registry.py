@@ -410,6 +410,7 @@ REGISTRY: list[State] = [
     State("staff responses", page_at("/staff/responses"), "staff"),
     State("staff spam folder", page_at("/staff/responses?folder=spam"), "staff", endpoint="surveys.not_spam"),
     State("staff audit log", page_at("/staff/audit"), "staff", endpoint="accounts.audit_log"),
+    State("staff account", page_at("/staff/account"), "staff", endpoint="accounts.account"),
     State("staff response", visit(lambda site: f"{site.url}/staff/responses/{site.response_id}"), "staff"),
     # The coding workspace (staff): the queue, coding an answer, bulk acceptance.
     State("coding queue", page_at("/staff/coding"), "staff", endpoint="themes.coding_queue"),
