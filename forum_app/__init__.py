@@ -51,7 +51,9 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.surveys import bp as surveys_bp
     from forum_app.themes import bp as themes_bp
     from forum_app.themes.autocode import connect_signals
+    from forum_app.urls import register_converters
 
+    register_converters(app)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(themes_bp)

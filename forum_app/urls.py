@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
+from werkzeug.routing import BaseConverter
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -16,3 +17,15 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+class PublicIdConverter(BaseConverter):
+    """``<public:name>``: a random public id (16 lowercase hex characters) in a staff address. Anything
+    else, such as an old row number, matches no route (404), and a word beside it (``/staff/packs/new``)
+    is never taken for an id."""
+
+    regex = "[0-9a-f]{16}"
+
+
+def register_converters(app: Flask) -> None:
+    app.url_map.converters["public"] = PublicIdConverter

@@ -129,14 +129,14 @@ def _build(app: Flask) -> World:
         first = make_stored_pack(session, alpha_id, survey_id, "P-20260701-0001")
         second = make_stored_pack(session, alpha_id, survey_id, "P-20260801-0002")
         make_link(session, first, OPEN_TOKEN)
-        link_id = session.scalars(select(ShareLink.id).where(ShareLink.pack_id == first.id)).one()
+        link_id = session.scalars(select(ShareLink.public_id).where(ShareLink.pack_id == first.id)).one()
         values = {
             "response_id": responses[0],
             "answer_id": coded,
             "sample_id": sample.id,
             "item_id": items[0].id,
-            "snapshot_id": first.id,
-            "other_id": second.id,
+            "snapshot_id": first.public_id,
+            "other_id": second.public_id,
             "link_id": link_id,
             "name": "pack.json",
             "theme_id": "waiting_times",

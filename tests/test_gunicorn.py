@@ -145,7 +145,9 @@ def test_account_links_and_addresses_are_taken_out_of_log_lines() -> None:
         "POST /staff/invite/…?next=/p/… HTTP/1.1"
     )
     assert mask_secrets("/staff/reset/Zz9/done") == "/staff/reset/…/done"
-    assert mask_secrets("/staff/packs/1/files/pack.json") == "/staff/packs/1/files/pack.json"
+    assert mask_secrets("/staff/packs/3f2a9c01b4d5e6f7/files/pack.json") == (
+        "/staff/packs/3f2a9c01b4d5e6f7/files/pack.json"
+    )
     assert private_message("Invalid request from ip=2001:db8::1: Invalid HTTP Version") == (
         "Invalid request: Invalid HTTP Version"
     )

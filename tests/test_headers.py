@@ -61,21 +61,24 @@ def test_development_keeps_a_plain_cookie_over_http(client: FlaskClient) -> None
     assert cookie.startswith("forum_session=") and "Secure" not in cookie
 
 
-def _pack_link(session: Session) -> None:
+def _pack_link(session: Session) -> str:
+    """A stored pack with a share link; the pack's public id."""
     forum = make_forum(session)
     survey_id = make_survey(session, forum).survey_id
     make_staff(session, LEAD)
-    make_link(session, make_stored_pack(session, forum.id, survey_id), OPEN_TOKEN)
+    snapshot = make_stored_pack(session, forum.id, survey_id)
+    make_link(session, snapshot, OPEN_TOKEN)
+    return snapshot.public_id
 
 
 def test_staff_exports_and_shared_files_are_never_stored(app: Flask, db_session: Session) -> None:
-    _pack_link(db_session)
+    pack = _pack_link(db_session)
     client = signed_in(app, LEAD)
     for url in (
         "/staff/codebook/export.csv",
         "/staff/codebook/export.json",
         "/staff/codebook/export.json?version=1",
-        "/staff/packs/1/files/pack.json",
+        f"/staff/packs/{pack}/files/pack.json",
         "/staff/responses",
     ):
         response = client.get(url)

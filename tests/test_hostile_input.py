@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 
 from forum_app.extensions import db
 from forum_app.inputs import UPLOADS
+from forum_app.packs.models import ShareLink
 from forum_app.security import PUBLIC_ENDPOINTS
 from forum_app.surveys.models import Answer
 from tests.conftest import empty_database, make_test_app
@@ -53,9 +54,9 @@ VALUES: dict[str, Any] = {
     "response_id": "0" * 32,
     "token": OPEN_TOKEN,
     "name": "pack.json",
-    "snapshot_id": 1,
-    "other_id": 1,
-    "link_id": 1,
+    "snapshot_id": "",  # the stored packs and share link, by their public ids (set by ``hostile``)
+    "other_id": "",
+    "link_id": "",
     "theme_id": "waiting_times",
     "answer_id": "",  # the sent response's first free-text answer, by its public id (set by ``hostile``)
 }
@@ -70,7 +71,13 @@ def hostile(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flas
     forum = make_forum(session)
     survey_id = make_survey(session, forum).survey_id
     make_staff(session, LEAD)
-    make_link(session, make_stored_pack(session, forum.id, survey_id), OPEN_TOKEN)
+    first = make_stored_pack(session, forum.id, survey_id)
+    second = make_stored_pack(session, forum.id, survey_id, "P-20260801-0002")
+    make_link(session, first, OPEN_TOKEN)
+    link = session.scalars(select(ShareLink.public_id).where(ShareLink.pack_id == first.id)).one()
+    pack_ids = {"snapshot_id": first.public_id, "other_id": second.public_id, "link_id": link}
+    for name, value in pack_ids.items():
+        monkeypatch.setitem(VALUES, name, value)
     session.close()
     family = app.test_client()
     answer_all(family)

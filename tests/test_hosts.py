@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from forum_app.extensions import db
+from forum_app.packs.models import PackSnapshot
 from tests.conftest import empty_database, make_test_app
 from tests.factories import SURVEY_URL, csrf_token, make_forum, make_staff, make_survey, page, signed_in
 from tests.packs.stored import make_stored_pack
@@ -33,18 +35,25 @@ def hosts(database_url: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
     db.engine(app).dispose()
 
 
+def _pack(app: Flask) -> str:
+    """The stored pack's page, named by its public id."""
+    with app.app_context():
+        return "/staff/packs/" + db.session.scalars(select(PackSnapshot.public_id)).one()
+
+
 def _title(response: TestResponse) -> str:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser").h1.get_text(strip=True)  # type: ignore[union-attr]
 
 
 def test_a_forged_host_is_refused_with_a_clear_page(hosts: Flask) -> None:
     client = signed_in(hosts, LEAD)
-    token = csrf_token(page(client, "/staff/packs/1"))
+    here = _pack(hosts)
+    token = csrf_token(page(client, here))
     for method, url in [
         ("GET", SURVEY_URL),
-        ("GET", "/staff/packs/1"),
+        ("GET", here),
         ("GET", "/static/app.css"),
-        ("POST", "/staff/packs/1/links"),
+        ("POST", f"{here}/links"),
         ("POST", SURVEY_URL),
     ]:
         with client.open(
@@ -53,16 +62,17 @@ def test_a_forged_host_is_refused_with_a_clear_page(hosts: Flask) -> None:
             assert response.status_code == 400, (method, url, response.status_code)
             assert _title(response) == "This web address is not served here", (method, url)
             assert "Set-Cookie" not in response.headers and response.headers["Cache-Control"] == "no-store"
-    assert page(client, "/staff/packs/1").select_one(".pack-url") is None  # no link was made
+    assert page(client, here).select_one(".pack-url") is None  # no link was made
     assert client.get(SURVEY_URL, headers={"Host": "forum.example.org:8443"}).status_code == 200
 
 
 def _share_url(app: Flask) -> str:
     client = signed_in(app, LEAD)
-    token = csrf_token(page(client, "/staff/packs/1"))
-    made = client.post("/staff/packs/1/links", data={"csrf_token": token, "days": "7", "label": "Ofsted"})
+    here = _pack(app)
+    token = csrf_token(page(client, here))
+    made = client.post(f"{here}/links", data={"csrf_token": token, "days": "7", "label": "Ofsted"})
     assert made.status_code == 303
-    return page(client, "/staff/packs/1").select_one(".pack-url").get_text()  # type: ignore[union-attr]
+    return page(client, here).select_one(".pack-url").get_text()  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("hosts", [{"PUBLIC_BASE_URL": "https://forum.example.org"}], indirect=True)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from forum_app.db import Base
 from forum_app.dbcli import alembic_config
 from forum_app.extensions import db
+from forum_app.packs.models import PackSnapshot, ShareLink
 from forum_app.surveys.codes import PUBLIC_ID_PATTERN, new_token
 from forum_app.surveys.models import SUBMITTED, Answer, Response
 from tests.factories import make_forum, make_survey
@@ -90,3 +91,54 @@ def test_sqlite_pragmas(app: Flask, database_url: str) -> None:
             for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
         }
     assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 10000}
+
+
+def test_existing_packs_and_share_links_get_public_ids_in_batches(
+    app: Flask, database_url: str, db_session: Session
+) -> None:
+    """The migration that added ``public_id`` to packs and share links gives every stored row its own,
+    and rebuilding the packs table on SQLite keeps the share links that refer to it."""
+    config = alembic_config(database_url)
+    added = next(
+        revision
+        for revision in ScriptDirectory.from_config(config).walk_revisions()
+        if revision.path.endswith("_pack_public_ids.py")
+    )
+    forum = make_forum(db_session)
+    survey_id = make_survey(db_session, forum).survey_id
+    count = 2 * added.module.BATCH + 1  # more than two batches
+    db_session.execute(
+        insert(PackSnapshot),
+        [
+            {"pack_id": f"P-20260701-{n:04}", "forum_id": forum.id, "survey_id": survey_id}
+            for n in range(count)
+        ],
+    )
+    first = db_session.scalars(select(PackSnapshot.id).order_by(PackSnapshot.id)).first()
+    db_session.execute(
+        insert(ShareLink),
+        [
+            {
+                "pack_id": first,
+                "token_hash": f"{n:064}",
+                "expires_on": date(2026, 9, 1),
+                "created_on": date(2026, 7, 1),
+            }
+            for n in range(3)
+        ],
+    )
+    db_session.commit()
+    db_session.close()
+    command.downgrade(config, str(added.down_revision))
+    try:
+        with db.engine(app).connect() as connection:
+            for table in ("packs", "share_links"):
+                assert "public_id" not in {
+                    column["name"] for column in inspect(connection).get_columns(table)
+                }
+    finally:
+        command.upgrade(config, "head")
+    for model, expected in ((PackSnapshot, count), (ShareLink, 3)):
+        found = db_session.scalars(select(model.public_id)).all()
+        assert len(found) == expected == len(set(found))
+        assert all(PUBLIC_ID_PATTERN.fullmatch(value) for value in found)

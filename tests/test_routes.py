@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -17,6 +18,7 @@ from werkzeug.routing import Rule
 
 from forum_app.db import Base
 from forum_app.extensions import db
+from forum_app.packs.models import ShareLink
 from forum_app.security import PUBLIC_ENDPOINTS
 from tests.factories import (
     STAFF_PASSWORD,
@@ -43,9 +45,9 @@ VALUES = {
     "response_id": "0" * 32,
     "token": OPEN_TOKEN,  # a share link of a stored pack (tests/packs/stored.py)
     "name": "pack.json",
-    "snapshot_id": 1,
-    "other_id": 2,
-    "link_id": 1,
+    "snapshot_id": "",  # the stored packs and share link, by their public ids (set by ``_setup``)
+    "other_id": "",
+    "link_id": "",
     "forum_id": 1,
 }
 
@@ -57,12 +59,18 @@ def _database(app: Flask) -> Iterator[Session]:
         yield db.session
 
 
-def _setup(app: Flask) -> None:
+def _setup(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     with _database(app) as session:
         forum = make_forum(session)
         survey_id = make_survey(session, forum).survey_id
         make_staff(session, LEAD)
-        make_link(session, make_stored_pack(session, forum.id, survey_id), OPEN_TOKEN)
+        first = make_stored_pack(session, forum.id, survey_id)
+        second = make_stored_pack(session, forum.id, survey_id, "P-20260801-0002")
+        make_link(session, first, OPEN_TOKEN)
+        link = session.scalars(select(ShareLink.public_id).where(ShareLink.pack_id == first.id)).one()
+        named = {"snapshot_id": first.public_id, "other_id": second.public_id, "link_id": link}
+    for name, value in named.items():
+        monkeypatch.setitem(VALUES, name, value)
 
 
 def _rules(app: Flask, public: bool) -> list[Rule]:
@@ -100,8 +108,10 @@ def _snapshot(app: Flask) -> dict[str, list[str]]:
         }
 
 
-def test_every_staff_route_sends_anonymous_visitors_to_sign_in(app: Flask, client: FlaskClient) -> None:
-    _setup(app)
+def test_every_staff_route_sends_anonymous_visitors_to_sign_in(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(app, monkeypatch)
     guarded = _rules(app, public=False)
     assert {"surveys.responses", "accounts.logout"} <= {rule.endpoint for rule in guarded}
     token = csrf_token(page(client, SIGN_IN))
@@ -117,8 +127,10 @@ def test_every_staff_route_sends_anonymous_visitors_to_sign_in(app: Flask, clien
             assert _sends_to_sign_in(response, url), (rule.rule, response.status_code, response.location)
 
 
-def test_public_routes_open_without_signing_in(app: Flask, client: FlaskClient) -> None:
-    _setup(app)
+def test_public_routes_open_without_signing_in(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(app, monkeypatch)
     for rule in _rules(app, public=True):
         with client.get(_url(app, rule)) as response:  # closed: static files are streamed
             expected = (200, 302) if "GET" in _methods(rule) else (405,)  # POST-only: a form's target
@@ -137,8 +149,10 @@ def test_no_public_url_disappears(app: Flask) -> None:
     assert not guarded, f"public URLs now need a sign-in: {guarded}"
 
 
-def test_every_post_route_refuses_a_post_without_csrf_token(app: Flask, client: FlaskClient) -> None:
-    _setup(app)
+def test_every_post_route_refuses_a_post_without_csrf_token(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(app, monkeypatch)
     _sign_in(client)
     answer_all(client)
     data = {

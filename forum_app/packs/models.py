@@ -13,6 +13,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.db import Base, JSONType, utcnow
+from forum_app.surveys.codes import new_public_id
 
 BUILDING = "building"
 READY = "ready"
@@ -25,6 +26,7 @@ class PackSnapshot(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pack_id: Mapped[str] = mapped_column(String(32), unique=True)  # "P-20261123-0001", shown and cited
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)  # in addresses
     forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     period_from: Mapped[date | None] = mapped_column(Date, default=None)
@@ -67,6 +69,7 @@ class ShareLink(Base):
     __tablename__ = "share_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)  # in addresses
     pack_id: Mapped[int] = mapped_column(ForeignKey("packs.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(120), default="")  # "Ofsted/CQC inspection team"

@@ -192,6 +192,7 @@ def open_link(
 @dataclass(frozen=True)
 class LinkRow:
     id: int
+    public_id: str  # how addresses name it
     label: str
     passcode: bool
     created_on: date
@@ -214,6 +215,7 @@ def list_links(session: Session, snapshot: PackSnapshot, today: date | None = No
     return [
         LinkRow(
             id=link.id,
+            public_id=link.public_id,
             label=link.label,
             passcode=link.passcode_hash is not None,
             created_on=link.created_on,

@@ -397,6 +397,7 @@ class FileRow:
 @dataclass(frozen=True)
 class SnapshotRow:
     id: int
+    public_id: str  # how addresses name it
     pack_id: str
     survey: str
     survey_id: int
@@ -425,6 +426,7 @@ def _row(snapshot: PackSnapshot, survey: Survey, email: str | None, now: datetim
     responses = meta.get("responses")
     return SnapshotRow(
         id=snapshot.id,
+        public_id=snapshot.public_id,
         pack_id=snapshot.pack_id,
         survey=survey.title,
         survey_id=survey.id,

@@ -21,6 +21,7 @@ from forum_app.packs.checklist import pre_build_checklist
 from forum_app.packs.comparison import compare
 from forum_app.packs.forms import EVERYONE, MakePackForm, ShareLinkForm
 from forum_app.packs.models import READY, PackFile, PackSnapshot
+from forum_app.packs.pack_ids import link_number, named_snapshot
 from forum_app.packs.sharing import create_link, list_links, revoke_link
 from forum_app.packs.snapshots import (
     PackInProgress,
@@ -30,7 +31,6 @@ from forum_app.packs.snapshots import (
     filter_options,
     forum_surveys,
     get_file,
-    get_snapshot,
     list_snapshots,
     run_in_background,
     run_snapshot,
@@ -45,7 +45,6 @@ STAFF = ("lead", "coder", "viewer")
 # While a pack is being made its page reloads itself this often (no JavaScript needed), but only when
 # asked for (?follow=1, where "Make the pack" leads): the page links to a version that does not reload.
 REFRESH_SECONDS = 2
-MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger number in an address is no pack
 NEW_LINK_KEY = "new_pack_link"  # the new link's token, shown once on the next page, then dropped
 HTML_PACK = "pack.html"
 # The stored pack is a standalone document with inline CSS and SVG, and no script: let its styles
@@ -57,15 +56,10 @@ PACK_CSP = (
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-def _number(value: int) -> int:
-    if not 0 < value <= MAX_ID:
-        abort(404)
-    return value
-
-
-def _snapshot(snapshot_id: int) -> PackSnapshot:
-    """The current forum's snapshot, or 404 (another forum's packs do not exist here)."""
-    snapshot = get_snapshot(db.session, current_membership().forum_id, _number(snapshot_id))
+def _snapshot(snapshot_id: str) -> PackSnapshot:
+    """The current forum's snapshot named by its public id, or 404 (malformed, unknown, a row number,
+    or another forum's: those do not exist here)."""
+    snapshot = named_snapshot(db.session, current_membership().forum_id, snapshot_id)
     if snapshot is None:
         abort(404)
     return snapshot
@@ -143,7 +137,7 @@ def make() -> Page:
         run_in_background(db.sessionmaker(), snapshot.id)
     else:
         run_snapshot(db.session, snapshot.id)
-    return redirect(url_for("packs.snapshot", snapshot_id=snapshot.id, follow=1), 303)
+    return redirect(url_for("packs.snapshot", snapshot_id=snapshot.public_id, follow=1), 303)
 
 
 # --- staff: one pack ---------------------------------------------------------------------------
@@ -158,7 +152,7 @@ def _snapshot_page(
     new_link = session.pop(NEW_LINK_KEY, None) if lead else None
     new_url = (
         absolute_url("packs.shared", token=new_link["token"])
-        if isinstance(new_link, dict) and new_link.get("snapshot") == snapshot.id
+        if isinstance(new_link, dict) and new_link.get("snapshot") == snapshot.public_id
         else ""
     )
     others = [
@@ -171,7 +165,7 @@ def _snapshot_page(
         "packs/snapshot.html",
         row=row,
         files=[
-            (file, url_for("packs.download", snapshot_id=snapshot.id, name=file.name))
+            (file, url_for("packs.download", snapshot_id=snapshot.public_id, name=file.name))
             for file in (files_of(db.session, snapshot) if row.ready else [])
         ],
         links=list_links(db.session, snapshot) if lead else [],
@@ -185,9 +179,9 @@ def _snapshot_page(
     ), status
 
 
-@bp.get("/staff/packs/<int:snapshot_id>")
+@bp.get("/staff/packs/<public:snapshot_id>")
 @role_required(*STAFF)
-def snapshot(snapshot_id: int) -> Page:
+def snapshot(snapshot_id: str) -> Page:
     return _snapshot_page(_snapshot(snapshot_id))
 
 
@@ -207,28 +201,28 @@ def attachment(snapshot: PackSnapshot, stored: PackFile) -> WerkzeugResponse:
     return response
 
 
-@bp.get("/staff/packs/<int:snapshot_id>/view")
+@bp.get("/staff/packs/<public:snapshot_id>/view")
 @role_required(*STAFF)
-def view(snapshot_id: int) -> Page:
+def view(snapshot_id: str) -> Page:
     """The stored HTML pack, as the inspector sees it."""
-    stored = get_file(db.session, current_membership().forum_id, _number(snapshot_id), HTML_PACK)
+    stored = get_file(db.session, current_membership().forum_id, _snapshot(snapshot_id).id, HTML_PACK)
     if stored is None:
         abort(404)
     return stored_html(stored.data)
 
 
-@bp.get("/staff/packs/<int:snapshot_id>/files/<name>")
+@bp.get("/staff/packs/<public:snapshot_id>/files/<name>")
 @role_required(*STAFF)
-def download(snapshot_id: int, name: str) -> Page:
-    stored = get_file(db.session, current_membership().forum_id, _number(snapshot_id), name)
+def download(snapshot_id: str, name: str) -> Page:
+    stored = get_file(db.session, current_membership().forum_id, _snapshot(snapshot_id).id, name)
     if stored is None:
         abort(404)
     return attachment(stored.pack, stored)
 
 
-@bp.post("/staff/packs/<int:snapshot_id>/links")
+@bp.post("/staff/packs/<public:snapshot_id>/links")
 @role_required("lead")
-def share(snapshot_id: int) -> Page:
+def share(snapshot_id: str) -> Page:
     found = _snapshot(snapshot_id)
     form = ShareLinkForm()
     if not form.validate_on_submit():
@@ -244,24 +238,27 @@ def share(snapshot_id: int) -> Page:
         )
     except SnapshotError as refused:
         return _snapshot_page(found, form, _add_error(form, refused), 400)
-    session[NEW_LINK_KEY] = {"snapshot": found.id, "token": token}
-    return redirect(url_for("packs.snapshot", snapshot_id=found.id, _anchor="new-link"), 303)
+    session[NEW_LINK_KEY] = {"snapshot": found.public_id, "token": token}
+    return redirect(url_for("packs.snapshot", snapshot_id=found.public_id, _anchor="new-link"), 303)
 
 
-@bp.post("/staff/packs/<int:snapshot_id>/links/<int:link_id>/revoke")
+@bp.post("/staff/packs/<public:snapshot_id>/links/<public:link_id>/revoke")
 @role_required("lead")
-def revoke(snapshot_id: int, link_id: int) -> Page:
+def revoke(snapshot_id: str, link_id: str) -> Page:
     found = _snapshot(snapshot_id)
+    number = link_number(db.session, found, link_id)
+    if number is None:
+        abort(404)
     try:
-        revoke_link(db.session, current_membership().forum_id, _number(link_id), snapshot_id=found.id)
+        revoke_link(db.session, current_membership().forum_id, number, snapshot_id=found.id)
     except SnapshotError:
         abort(404)
-    return redirect(url_for("packs.snapshot", snapshot_id=found.id, _anchor="links"), 303)
+    return redirect(url_for("packs.snapshot", snapshot_id=found.public_id, _anchor="links"), 303)
 
 
-@bp.route("/staff/packs/<int:snapshot_id>/delete", methods=["GET", "POST"])
+@bp.route("/staff/packs/<public:snapshot_id>/delete", methods=["GET", "POST"])
 @role_required("lead")
-def delete(snapshot_id: int) -> Page:
+def delete(snapshot_id: str) -> Page:
     found = _snapshot(snapshot_id)
     row = snapshot_row(db.session, found)
     if request.method == "POST":
@@ -273,10 +270,10 @@ def delete(snapshot_id: int) -> Page:
     return render_template("packs/delete.html", row=row, error="")
 
 
-@bp.get("/staff/packs/<int:snapshot_id>/compare/<int:other_id>")
+@bp.get("/staff/packs/<public:snapshot_id>/compare/<public:other_id>")
 @role_required(*STAFF)
-def compare_packs(snapshot_id: int, other_id: int) -> Page:
+def compare_packs(snapshot_id: str, other_id: str) -> Page:
     first, second = _snapshot(snapshot_id), _snapshot(other_id)
     if first.status != READY or second.status != READY or first.id == second.id:
         abort(404)
-    return render_template("packs/compare.html", comparison=compare(first, second), back=first.id)
+    return render_template("packs/compare.html", comparison=compare(first, second), back=first.public_id)

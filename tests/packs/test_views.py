@@ -70,7 +70,7 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     made = _make(client, survey=str(survey_id), period_from="2025-07-01", period_to="2026-06-30")
     assert made.status_code == 303
     location = made.location
-    assert re.fullmatch(r"/staff/packs/\d+\?follow=1", location)
+    assert re.fullmatch(r"/staff/packs/[0-9a-f]{16}\?follow=1", location)
     snapshot = db_session.scalars(select(PackSnapshot)).one()
     shown = page(client, location)
     assert "Ready" in shown.get_text() and shown.find("meta", attrs={"http-equiv": "refresh"}) is None
@@ -80,32 +80,32 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     for stored in files.values():
         assert stored.sha256 in shown.get_text()
 
-    pdf = client.get(f"{PACKS}/{snapshot.id}/files/pack.pdf")
+    pdf = client.get(f"{PACKS}/{snapshot.public_id}/files/pack.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"] == f"attachment; filename={snapshot.pack_id}-pack.pdf"
     assert pdf.headers["Cache-Control"] == "no-store"
     assert hashlib.sha256(pdf.data).hexdigest() == files["pack.pdf"].sha256
-    opened = client.get(f"{PACKS}/{snapshot.id}/view")
+    opened = client.get(f"{PACKS}/{snapshot.public_id}/view")
     assert (
         opened.status_code == 200
         and opened.mimetype == "text/html"
         and opened.data == files["pack.html"].data
     )
     assert "script-src 'none'" in opened.headers["Content-Security-Policy"]
-    assert client.get(f"{PACKS}/{snapshot.id}/files/app.py").status_code == 404
+    assert client.get(f"{PACKS}/{snapshot.public_id}/files/app.py").status_code == 404
 
-    here = f"{PACKS}/{snapshot.id}"
+    here = f"{PACKS}/{snapshot.public_id}"
     shared = _post(client, here, f"{here}/links", {"days": "14", "passcode": "", "label": "Inspectors"})
     assert shared.status_code == 303
-    shown = page(client, f"{PACKS}/{snapshot.id}")
+    shown = page(client, f"{PACKS}/{snapshot.public_id}")
     url = shown.select_one(".pack-url").get_text()  # type: ignore[union-attr]
     token = url.rsplit("/p/", 1)[1]
     assert url.startswith("http://localhost/p/") and len(token) == 43
     link = db_session.scalars(select(ShareLink)).one()
     assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert link.expires_on == today() + timedelta(days=14)
-    assert page(client, f"{PACKS}/{snapshot.id}").select_one(".pack-url") is None  # shown once only
-    assert "Inspectors" in page(client, f"{PACKS}/{snapshot.id}").get_text()
+    assert page(client, f"{PACKS}/{snapshot.public_id}").select_one(".pack-url") is None  # shown once only
+    assert "Inspectors" in page(client, f"{PACKS}/{snapshot.public_id}").get_text()
 
     inspector = app.test_client()
     public = inspector.get(f"/p/{token}")
@@ -123,21 +123,21 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     assert xlsx.headers["Cache-Control"] == "no-store"
     db_session.expire_all()
     assert db_session.get(ShareLink, link.id).access_count == 3  # type: ignore[union-attr]
-    assert "3 times" in page(client, f"{PACKS}/{snapshot.id}").get_text()
+    assert "3 times" in page(client, f"{PACKS}/{snapshot.public_id}").get_text()
 
-    link_id = str(link.id)
+    link_id = link.public_id
     revoked = _post(client, here, f"{here}/links/{link_id}/revoke", {})
     assert revoked.status_code == 303
     gone = inspector.get(f"/p/{token}")
     assert gone.status_code == 410 and "withdrawn" in _text(gone)
     assert inspector.get(f"/p/{token}/files/pack.pdf").status_code == 410
 
-    removed = post_form(client, f"{PACKS}/{snapshot.id}/delete", {})
+    removed = post_form(client, f"{PACKS}/{snapshot.public_id}/delete", {})
     assert removed.status_code == 303
     assert db_session.scalars(select(PackSnapshot)).all() == []
     assert inspector.get(f"/p/{token}").status_code == 404
 
-    sid = str(snapshot.id)
+    sid = snapshot.public_id
     assert _events(db_session) == [
         ("accounts.login POST", ""),
         ("packs.make POST", ""),
@@ -158,11 +158,11 @@ def test_the_page_reloads_only_while_a_pack_is_being_made(
     make_staff(db_session, LEAD)
     building = start_snapshot(db_session, forum.id, survey_id, None, None, {}, None)
     sign_in(client, LEAD)
-    following = page(client, f"{PACKS}/{building.id}?follow=1")
+    following = page(client, f"{PACKS}/{building.public_id}?follow=1")
     refresh = following.find("meta", attrs={"http-equiv": "refresh"})
     assert refresh is not None and refresh["content"] == "2"
     assert following.find("progress") is not None and "Stop reloading" in following.get_text()
-    assert page(client, f"{PACKS}/{building.id}").find("meta", attrs={"http-equiv": "refresh"}) is None
+    assert page(client, f"{PACKS}/{building.public_id}").find("meta", attrs={"http-equiv": "refresh"}) is None
     listed = page(client, PACKS)
     assert listed.find("progress") is not None and "Being made" in listed.get_text()
     again = _make(client, survey=str(survey_id))
@@ -242,7 +242,7 @@ def test_a_wrong_share_link_says_why(
 ) -> None:
     _forum, snapshot = _forum_with_pack(db_session)
     sign_in(client, LEAD)
-    here = f"{PACKS}/{snapshot.id}"
+    here = f"{PACKS}/{snapshot.public_id}"
     response = _post(client, here, f"{here}/links", data)
     assert response.status_code == 400
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
@@ -254,25 +254,25 @@ def test_a_wrong_share_link_says_why(
 def test_coders_and_viewers_read_packs_but_only_leads_change_them(app: Flask, db_session: Session) -> None:
     _forum, snapshot = _forum_with_pack(db_session)
     make_link(db_session, snapshot, OPEN_TOKEN)
-    link_id = db_session.scalars(select(ShareLink.id)).one()
+    link_id = db_session.scalars(select(ShareLink.public_id)).one()
     for email in (CODER, VIEWER):
         client = app.test_client()
         sign_in(client, email)
         listed = page(client, PACKS)
         assert snapshot.pack_id in listed.get_text() and listed.find("form", action=f"{PACKS}/new") is None
-        shown = page(client, f"{PACKS}/{snapshot.id}")
+        shown = page(client, f"{PACKS}/{snapshot.public_id}")
         assert "Share links" not in shown.get_text() and "Delete this pack" not in shown.get_text()
-        assert client.get(f"{PACKS}/{snapshot.id}/files/pack.json").status_code == 200
-        assert client.get(f"{PACKS}/{snapshot.id}/view").status_code == 200
+        assert client.get(f"{PACKS}/{snapshot.public_id}/files/pack.json").status_code == 200
+        assert client.get(f"{PACKS}/{snapshot.public_id}/view").status_code == 200
         token = csrf_token(listed)
         for url in (
             f"{PACKS}/new",
-            f"{PACKS}/{snapshot.id}/links",
-            f"{PACKS}/{snapshot.id}/links/{link_id}/revoke",
-            f"{PACKS}/{snapshot.id}/delete",
+            f"{PACKS}/{snapshot.public_id}/links",
+            f"{PACKS}/{snapshot.public_id}/links/{link_id}/revoke",
+            f"{PACKS}/{snapshot.public_id}/delete",
         ):
             assert client.post(url, data={"csrf_token": token, "days": "5"}).status_code == 403, url
-        assert client.get(f"{PACKS}/{snapshot.id}/delete").status_code == 403
+        assert client.get(f"{PACKS}/{snapshot.public_id}/delete").status_code == 403
     assert db_session.scalars(select(ShareLink)).one().revoked_on is None
     assert len(db_session.scalars(select(PackSnapshot)).all()) == 1
 
@@ -280,7 +280,7 @@ def test_coders_and_viewers_read_packs_but_only_leads_change_them(app: Flask, db
 def test_another_forums_packs_do_not_exist_here(app: Flask, client: FlaskClient, db_session: Session) -> None:
     _forum, snapshot = _forum_with_pack(db_session)
     make_link(db_session, snapshot, OPEN_TOKEN)
-    link_id = db_session.scalars(select(ShareLink.id)).one()
+    link_id = db_session.scalars(select(ShareLink.public_id)).one()
     other = make_forum(db_session, "other", "Other Forum")
     theirs = make_stored_pack(
         db_session, other.id, make_survey(db_session, other).survey_id, "P-20260701-0002"
@@ -289,23 +289,60 @@ def test_another_forums_packs_do_not_exist_here(app: Flask, client: FlaskClient,
     sign_in(client, "lead@other.example")
     assert snapshot.pack_id not in page(client, PACKS).get_text()
     for url in (
-        f"{PACKS}/{snapshot.id}",
-        f"{PACKS}/{snapshot.id}/view",
-        f"{PACKS}/{snapshot.id}/files/pack.html",
-        f"{PACKS}/{snapshot.id}/delete",
-        f"{PACKS}/{snapshot.id}/compare/{theirs.id}",
-        f"{PACKS}/{theirs.id}/compare/{snapshot.id}",
+        f"{PACKS}/{snapshot.public_id}",
+        f"{PACKS}/{snapshot.public_id}/view",
+        f"{PACKS}/{snapshot.public_id}/files/pack.html",
+        f"{PACKS}/{snapshot.public_id}/delete",
+        f"{PACKS}/{snapshot.public_id}/compare/{theirs.public_id}",
+        f"{PACKS}/{theirs.public_id}/compare/{snapshot.public_id}",
         f"{PACKS}/abc",
     ):
         assert client.get(url).status_code == 404, url
     token = csrf_token(page(client, PACKS))
     for url in (
-        f"{PACKS}/{snapshot.id}/links",
-        f"{PACKS}/{snapshot.id}/delete",
-        f"{PACKS}/{snapshot.id}/links/{link_id}/revoke",
-        f"{PACKS}/{theirs.id}/links/{link_id}/revoke",
+        f"{PACKS}/{snapshot.public_id}/links",
+        f"{PACKS}/{snapshot.public_id}/delete",
+        f"{PACKS}/{snapshot.public_id}/links/{link_id}/revoke",
+        f"{PACKS}/{theirs.public_id}/links/{link_id}/revoke",
     ):
         assert client.post(url, data={"csrf_token": token, "days": "5"}).status_code == 404, url
+    assert db_session.scalars(select(ShareLink)).one().revoked_on is None
+    assert len(db_session.scalars(select(PackSnapshot)).all()) == 2
+
+
+def test_packs_and_links_are_named_by_random_ids_never_row_numbers(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    forum, snapshot = _forum_with_pack(db_session)
+    second = make_stored_pack(db_session, forum.id, snapshot.survey_id, "P-20260801-0002")
+    make_link(db_session, snapshot, OPEN_TOKEN)
+    link = db_session.scalars(select(ShareLink)).one()
+    assert snapshot.public_id != second.public_id and re.fullmatch(r"[0-9a-f]{16}", snapshot.public_id)
+    assert re.fullmatch(r"[0-9a-f]{16}", link.public_id)
+    sign_in(client, LEAD)
+    shown = page(client, f"{PACKS}/{snapshot.public_id}")
+    addresses = [str(tag.get("href") or tag.get("action")) for tag in shown.select("a[href], form[action]")]
+    assert f"{PACKS}/{snapshot.public_id}/links/{link.public_id}/revoke" in addresses
+    assert f"{PACKS}/{snapshot.public_id}/compare/{second.public_id}" in addresses
+    here = f"{PACKS}/{snapshot.public_id}"
+    for url in (
+        f"{PACKS}/{snapshot.id}",  # the row number
+        f"{PACKS}/{snapshot.id}/view",
+        f"{PACKS}/{snapshot.id}/files/pack.json",
+        f"{PACKS}/{snapshot.public_id.upper()}",
+        f"{PACKS}/{snapshot.public_id}0",
+        f"{here}/compare/{second.id}",
+        f"{PACKS}/{'0' * 16}",
+    ):
+        assert client.get(url).status_code == 404, url
+    token = csrf_token(shown)
+    for url in (
+        f"{here}/links/{link.id}/revoke",
+        f"{here}/links/{'0' * 16}/revoke",
+        f"{PACKS}/{second.public_id}/links/{link.public_id}/revoke",  # a link of another pack
+        f"{PACKS}/{snapshot.id}/delete",
+    ):
+        assert client.post(url, data={"csrf_token": token}).status_code == 404, url
     assert db_session.scalars(select(ShareLink)).one().revoked_on is None
     assert len(db_session.scalars(select(PackSnapshot)).all()) == 2
 
@@ -318,7 +355,7 @@ def test_comparing_two_packs(app: Flask, client: FlaskClient, db_session: Sessio
     earlier["meta"].update(period_from="2025-10-01", period_to="2026-04-30")  # a month in both
     older = make_stored_pack(db_session, forum.id, snapshot.survey_id, "P-20260101-0001", earlier)
     sign_in(client, VIEWER)
-    shown = page(client, f"{PACKS}/{snapshot.id}")
+    shown = page(client, f"{PACKS}/{snapshot.public_id}")
     link = shown.find("a", string=re.compile("Compare with P-20260101-0001"))
     assert link is not None
     compared = page(client, str(link["href"]))
@@ -328,7 +365,7 @@ def test_comparing_two_packs(app: Flask, client: FlaskClient, db_session: Sessio
     }
     assert rows["Waiting times"] == ["50.0% (53.1 to 66.5)", "60.0% (53.1 to 66.5)", "up 10.0 points"]
     assert "overlap" in compared.get_text()
-    assert client.get(f"{PACKS}/{older.id}/compare/{older.id}").status_code == 404
+    assert client.get(f"{PACKS}/{older.public_id}/compare/{older.public_id}").status_code == 404
 
 
 def test_a_passcode_is_asked_for_once_and_guessing_is_limited(app: Flask, db_session: Session) -> None:
