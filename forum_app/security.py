@@ -50,7 +50,13 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 # Signed in, but allowed before the one-time password has been changed.
 PASSWORD_CHANGE_ENDPOINTS = frozenset(
-    {"accounts.change_password", "accounts.logout", "accounts.account", "accounts.sign_out_everywhere"}
+    {
+        "accounts.change_password",
+        "accounts.logout",
+        "accounts.account",
+        "accounts.sign_out_everywhere",
+        "accounts.end_session",
+    }
 )
 # Signed in, with or without a membership (and still open to the staff of a suspended forum).
 SIGNED_IN_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"accounts.forums", "accounts.switch_forum"}

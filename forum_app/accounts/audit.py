@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from forum_app.accounts.denials import DENIED, log_denial
 from forum_app.accounts.models import AuditEvent, Membership, User
 from forum_app.accounts.services import membership
 from forum_app.extensions import db
@@ -83,10 +84,14 @@ ACCOUNT_EVENTS: dict[str, str] = {
     "accounts.login expired": "tried to sign in with an expired one-time password",
     "accounts.logout POST": "signed out",
     "accounts.sign_out_everywhere POST": "signed out on every device",
+    "accounts.end_session POST": "ended one of their other sessions",
+    "accounts.confirm failed": "gave a wrong password to end a session",
+    "users sign-out": "was signed out everywhere from the command line",
 }
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("accounts.sign_out_everywhere", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
+    ("accounts.end_session", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("admin.new_forum", "POST"): "the forum itself records when it was made (forums.created_at)",
     ("themes.coding_answer", "POST"): "every coding decision is kept with who and when (coding_decisions)",
     ("themes.agreement_code", "POST"): "every blind coding is kept with who and when (blind_codings)",
@@ -125,6 +130,7 @@ def _record(response: WerkzeugResponse) -> WerkzeugResponse:
 
 def register_audit(app: Flask) -> None:
     app.after_request(_record)
+    app.after_request(log_denial)
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,8 @@ def record_account_event(session: Session, user_id: int | None, action: str) -> 
 
 
 def _words(action: str) -> str:
+    if action.startswith(DENIED):
+        return "was refused a page they may not use"
     endpoint, _, method = action.partition(" ")
     found = AUDITED.get((endpoint, method))
     return found.words if found else ACCOUNT_EVENTS.get(action, action)

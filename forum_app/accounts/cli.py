@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from forum_app.accounts.ending import sign_out_all, sign_out_user
 from forum_app.accounts.models import ROLES
 from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.accounts.platform import create_platform_admin
@@ -69,3 +70,22 @@ def reset_password_command(email: str) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"One-time password for {email.strip().lower()}: {password}")
     click.echo(f"They must change it when they sign in. {ONE_TIME_NOTE}")
+
+
+@users_cli.command("sign-out")
+@click.option("--email", help="End this staff member's sessions.")
+@click.option("--all", "everyone", is_flag=True, help="End every staff session (after a suspected leak).")
+@with_appcontext
+def sign_out_command(email: str | None, everyone: bool) -> None:
+    """End staff sessions at once: one person's, or everyone's. They must sign in again."""
+    if bool(email) == everyone:
+        raise click.UsageError("Give either --email or --all.")
+    if everyone:
+        ended = sign_out_all(db.session)
+        click.echo(f"Ended {ended} staff session{'' if ended == 1 else 's'}: everyone must sign in again.")
+        return
+    found = sign_out_user(db.session, email or "")
+    if found is None:
+        raise click.ClickException(f"Nobody has the address {email}.")
+    who = (email or "").strip().lower()
+    click.echo(f"Ended {found} session{'' if found == 1 else 's'} of {who}: they must sign in again.")

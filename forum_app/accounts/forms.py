@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 
@@ -30,6 +30,18 @@ class ChangePasswordForm(FlaskForm):
         "New password",
         validators=[InputRequired("Enter a new password"), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """Ending a session from "Your account" asks for the password again. ``session`` is the row id of
+    one of the person's own sessions (never its token), empty when signing out everywhere."""
+
+    session = HiddenField()
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired("Enter your password"), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 

@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, String, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -166,13 +167,52 @@ def current(db_session: Session, token: str | None, now: datetime | None = None)
 def open_sessions(db_session: Session, user_id: int, now: datetime | None = None) -> int:
     """How many of ``user_id``'s sessions are still valid (not ended, not timed out)."""
     now = now or utcnow()
-    return len(
-        db_session.scalars(
-            select(StaffSession.id).where(
-                StaffSession.user_id == user_id,
-                StaffSession.ended_at.is_(None),
-                StaffSession.last_seen_at >= now - IDLE,
-                StaffSession.created_at >= now - LIFETIME,
-            )
-        ).all()
-    )
+    return len(db_session.scalars(select(StaffSession.id).where(*_open(user_id, now))).all())
+
+
+def _open(user_id: int, now: datetime) -> list[Any]:
+    return [
+        StaffSession.user_id == user_id,
+        StaffSession.ended_at.is_(None),
+        StaffSession.last_seen_at >= now - IDLE,
+        StaffSession.created_at >= now - LIFETIME,
+    ]
+
+
+def list_open(db_session: Session, user_id: int, now: datetime | None = None) -> list[StaffSession]:
+    """``user_id``'s sessions still open, most recently used first. Nothing about the browser or
+    where it is (no address, no user agent) is kept, so only the times can be shown."""
+    now = now or utcnow()
+    query = select(StaffSession).where(*_open(user_id, now))
+    return list(db_session.scalars(query.order_by(StaffSession.last_seen_at.desc(), StaffSession.id.desc())))
+
+
+def session_id_of(db_session: Session, token: str | None) -> int | None:
+    """The row id of the session with this token (which browser is "this browser")."""
+    if not token:
+        return None
+    return db_session.scalar(select(StaffSession.id).where(StaffSession.token_hash == _hash(token)))
+
+
+def end_one(db_session: Session, user_id: int, session_id: int, now: datetime | None = None) -> bool:
+    """End ``user_id``'s open session ``session_id`` (not committed). False when there is no such
+    open session of theirs: someone else's session is never touched."""
+    now = now or utcnow()
+    found = db_session.scalar(select(StaffSession).where(StaffSession.id == session_id, *_open(user_id, now)))
+    if found is None:
+        return False
+    found.ended_at = now
+    return True
+
+
+def end_everyone(db_session: Session, now: datetime | None = None) -> dict[int, int]:
+    """End every open staff session (not committed): how many were ended, by user id."""
+    now = now or utcnow()
+    rows = db_session.execute(
+        select(StaffSession.user_id, StaffSession.id).where(StaffSession.ended_at.is_(None))
+    ).all()
+    db_session.execute(update(StaffSession).where(StaffSession.ended_at.is_(None)).values(ended_at=now))
+    ended: dict[int, int] = {}
+    for user_id, _ in rows:
+        ended[user_id] = ended.get(user_id, 0) + 1
+    return ended

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -14,8 +14,8 @@ from forum_app.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
 from forum_app.accounts.models import User
 from forum_app.accounts.roles import current_membership, role_required
 from forum_app.accounts.services import AccountError, change_password, memberships_of
-from forum_app.accounts.sessions import ENDED, IDLE_TIMEOUT, TOO_OLD, check, open_sessions
-from forum_app.accounts.signin import THROTTLED, SignInRules, sign_in, sign_out, sign_out_everywhere
+from forum_app.accounts.sessions import ENDED, IDLE_TIMEOUT, TOO_OLD, check
+from forum_app.accounts.signin import THROTTLED, SignInRules, sign_in, sign_out
 from forum_app.extensions import db, login_manager
 from forum_app.ratelimit import source_key
 
@@ -139,23 +139,6 @@ def change_password_view() -> Page:
             session[SESSION_TOKEN_KEY] = token  # every other copy of the sign-in has ended
             return redirect(_landing())
     return render_template("accounts/change_password.html", form=form, error=error)
-
-
-@bp.get("/staff/account")
-def account() -> Page:
-    count = open_sessions(db.session, current_user.id)
-    return render_template("accounts/account.html", open_sessions=count)
-
-
-@bp.post("/staff/account/sign-out-everywhere", endpoint="sign_out_everywhere")
-def sign_out_everywhere_view() -> Page:
-    if not LogoutForm().validate_on_submit():
-        abort(400)
-    sign_out_everywhere(db.session, current_user.id)
-    logout_user()
-    session.clear()
-    flash("You have been signed out on every device, this one too.", SIGNED_OUT)
-    return redirect(url_for("accounts.login"))
 
 
 @bp.get("/staff/audit")

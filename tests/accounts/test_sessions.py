@@ -108,8 +108,12 @@ def test_sign_out_everywhere_ends_every_session_of_that_person_only(
     sign_in(coder, CODER)
     account = page(client, "/staff/account")
     assert "signed in on 2 devices or browsers" in squashed_text(account)
+    confirm = client.post("/staff/account/sign-out-everywhere", data={"csrf_token": csrf_token(account)})
+    assert confirm.status_code == 200 and _works(client)  # first it asks for the password
     response = client.post(
-        "/staff/account/sign-out-everywhere", data={"csrf_token": csrf_token(account)}, follow_redirects=True
+        "/staff/account/sign-out-everywhere",
+        data={"csrf_token": csrf_token(account), "password": STAFF_PASSWORD},
+        follow_redirects=True,
     )
     assert response.status_code == 200 and "signed out on every device" in response.get_data(as_text=True)
     assert not _works(client) and not _works(thief) and not _works(elsewhere)
