@@ -89,6 +89,18 @@ def sign_in_wrongly(page: Page, site: Site) -> None:
     _submit(page)
 
 
+def ask_to_sign_out_everywhere(page: Page, site: Site) -> None:
+    """The page "Sign out everywhere" on "Your account" leads to, asking for the password."""
+    page.goto(f"{site.url}/staff/account")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out everywhere").click()
+
+
+def sign_out_everywhere_without_password(page: Page, site: Site) -> None:
+    ask_to_sign_out_everywhere(page, site)
+    _submit(page)
+
+
 def submit_at(where: Callable[[Site], str]) -> Reach:
     """Press the page's button without filling anything in."""
 
@@ -411,6 +423,10 @@ REGISTRY: list[State] = [
     State("staff spam folder", page_at("/staff/responses?folder=spam"), "staff", endpoint="surveys.not_spam"),
     State("staff audit log", page_at("/staff/audit"), "staff", endpoint="accounts.audit_log"),
     State("staff account", page_at("/staff/account"), "staff", endpoint="accounts.account"),
+    State("staff account, sign out everywhere", ask_to_sign_out_everywhere, "staff",
+          endpoint="accounts.sign_out_everywhere"),
+    error("staff account, sign out everywhere, error", sign_out_everywhere_without_password, "staff",
+          endpoint="accounts.sign_out_everywhere"),
     State("staff response", visit(lambda site: f"{site.url}/staff/responses/{site.response_id}"), "staff"),
     # The coding workspace (staff): the queue, coding an answer, bulk acceptance.
     State("coding queue", page_at("/staff/coding"), "staff", endpoint="themes.coding_queue"),
