@@ -133,8 +133,8 @@ def _build(app: Flask) -> World:
         values = {
             "response_id": responses[0],
             "answer_id": coded,
-            "sample_id": sample.id,
-            "item_id": items[0].id,
+            "sample_id": sample.public_id,
+            "item_id": items[0].public_id,
             "snapshot_id": first.public_id,
             "other_id": second.public_id,
             "link_id": link_id,

@@ -17,11 +17,14 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from forum_app.accounts.models import User
 from forum_app.extensions import db
 from forum_app.inputs import UPLOADS
 from forum_app.packs.models import ShareLink
 from forum_app.security import PUBLIC_ENDPOINTS
 from forum_app.surveys.models import Answer
+from forum_app.themes import sampling
+from forum_app.themes.models import AgreementItem
 from tests.conftest import empty_database, make_test_app
 from tests.factories import (
     JOURNEY,
@@ -57,6 +60,8 @@ VALUES: dict[str, Any] = {
     "snapshot_id": "",  # the stored packs and share link, by their public ids (set by ``hostile``)
     "other_id": "",
     "link_id": "",
+    "sample_id": "",  # a double-coding sample of the sent answers and its first item (set by ``hostile``)
+    "item_id": "",
     "theme_id": "waiting_times",
     "answer_id": "",  # the sent response's first free-text answer, by its public id (set by ``hostile``)
 }
@@ -69,6 +74,7 @@ def hostile(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flas
     app = make_test_app(database_url, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
     session = db.sessionmaker(app)()
     forum = make_forum(session)
+    forum_id = forum.id
     survey_id = make_survey(session, forum).survey_id
     make_staff(session, LEAD)
     first = make_stored_pack(session, forum.id, survey_id)
@@ -85,6 +91,17 @@ def hostile(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flas
     with app.app_context():
         approve_all(db.session)  # so that its answers can be coded too
         named = db.session.scalars(select(Answer.public_id).where(Answer.question_key == "worked_well")).one()
+        lead = db.session.scalars(select(User.id).where(User.email == LEAD)).one()
+        make_staff(db.session, "coder@demo.example", role="coder")
+        coder = db.session.scalars(select(User.id).where(User.email == "coder@demo.example")).one()
+        sample = sampling.create_sample(
+            db.session, forum_id, lead, 1.0, lead, coder, "Hostile sample", seed=1
+        )
+        item = db.session.scalars(
+            select(AgreementItem.public_id).where(AgreementItem.sample_id == sample.id).limit(1)
+        ).one()
+        monkeypatch.setitem(VALUES, "sample_id", sample.public_id)
+        monkeypatch.setitem(VALUES, "item_id", item)
     monkeypatch.setitem(VALUES, "answer_id", named)
     yield app
     empty_database(app)

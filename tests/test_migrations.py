@@ -18,6 +18,7 @@ from forum_app.extensions import db
 from forum_app.packs.models import PackSnapshot, ShareLink
 from forum_app.surveys.codes import PUBLIC_ID_PATTERN, new_token
 from forum_app.surveys.models import SUBMITTED, Answer, Response
+from forum_app.themes.models import AgreementItem, AgreementSample, CodebookVersion
 from tests.factories import make_forum, make_survey
 
 
@@ -139,6 +140,64 @@ def test_existing_packs_and_share_links_get_public_ids_in_batches(
     finally:
         command.upgrade(config, "head")
     for model, expected in ((PackSnapshot, count), (ShareLink, 3)):
+        found = db_session.scalars(select(model.public_id)).all()
+        assert len(found) == expected == len(set(found))
+        assert all(PUBLIC_ID_PATTERN.fullmatch(value) for value in found)
+
+
+def test_existing_agreement_samples_and_items_get_public_ids(
+    app: Flask, database_url: str, db_session: Session
+) -> None:
+    """The migration that added ``public_id`` to double-coding samples and their items gives every stored
+    row its own, and rebuilding the tables on SQLite keeps the rows that refer to them."""
+    config = alembic_config(database_url)
+    added = next(
+        revision
+        for revision in ScriptDirectory.from_config(config).walk_revisions()
+        if revision.path.endswith("_agreement_public_ids.py")
+    )
+    version = make_survey(db_session, make_forum(db_session))
+    response = Response(
+        id=new_token(),
+        forum_id=version.survey.forum_id,
+        survey_version_id=version.id,
+        status=SUBMITTED,
+        started_on=date(2026, 3, 2),
+        submitted_on=date(2026, 3, 2),
+        idempotency_key=new_token(),
+    )
+    db_session.add(response)
+    db_session.flush()
+    count = added.module.BATCH + 1  # more than one batch
+    db_session.execute(
+        insert(Answer),
+        [{"response_id": response.id, "question_key": f"q{n}", "value": n} for n in range(count)],
+    )
+    codebook = CodebookVersion(forum_id=version.survey.forum_id, version=1)
+    db_session.add(codebook)
+    db_session.flush()
+    db_session.execute(
+        insert(AgreementSample),
+        [{"forum_id": version.survey.forum_id, "fraction": 0.1, "codebook_version_id": codebook.id}],
+    )
+    sample = db_session.scalars(select(AgreementSample.id)).one()
+    answers = db_session.scalars(select(Answer.id).order_by(Answer.id)).all()
+    db_session.execute(
+        insert(AgreementItem),
+        [{"sample_id": sample, "answer_id": answer, "position": n} for n, answer in enumerate(answers, 1)],
+    )
+    db_session.commit()
+    db_session.close()
+    command.downgrade(config, str(added.down_revision))
+    try:
+        with db.engine(app).connect() as connection:
+            for table in ("agreement_samples", "agreement_items"):
+                assert "public_id" not in {
+                    column["name"] for column in inspect(connection).get_columns(table)
+                }
+    finally:
+        command.upgrade(config, "head")
+    for model, expected in ((AgreementSample, 1), (AgreementItem, count)):
         found = db_session.scalars(select(model.public_id)).all()
         assert len(found) == expected == len(set(found))
         assert all(PUBLIC_ID_PATTERN.fullmatch(value) for value in found)

@@ -48,6 +48,9 @@ VALUES = {
     "snapshot_id": "",  # the stored packs and share link, by their public ids (set by ``_setup``)
     "other_id": "",
     "link_id": "",
+    # Well-formed public ids (no sample is drawn here): each reaches its view's guard, as a real one would.
+    "sample_id": "0" * 16,
+    "item_id": "1" * 16,
     "forum_id": 1,
 }
 

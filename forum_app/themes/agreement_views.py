@@ -17,6 +17,7 @@ from forum_app.security import current_membership, role_required
 from forum_app.surveys.respondent import Page
 from forum_app.themes import bp, reliability, sampling
 from forum_app.themes.agreement_forms import ALL, CodingForm, NewSampleForm
+from forum_app.themes.agreement_ids import named_item, named_sample
 from forum_app.themes.models import AgreementItem, AgreementSample
 
 _ID = re.compile(r"[0-9]{1,12}")
@@ -30,11 +31,20 @@ def _number(value: str) -> int:
 
 
 def _sample(sample_id: str) -> AgreementSample:
-    """The current forum's sample, or 404 (another forum's samples do not exist here)."""
-    sample = sampling.get_sample(db.session, current_membership().forum_id, _number(sample_id))
+    """The current forum's sample named by its public id, or 404 (malformed, unknown, a row number, or
+    another forum's: those do not exist here)."""
+    sample = named_sample(db.session, current_membership().forum_id, sample_id)
     if sample is None:
         abort(404)
     return sample
+
+
+def _item(sample: AgreementSample, item_id: str) -> AgreementItem:
+    """The sample's item named by its public id, or 404."""
+    item = named_item(db.session, sample, item_id)
+    if item is None:
+        abort(404)
+    return item
 
 
 def _add_error(form: FlaskForm, error: sampling.SampleError) -> str:
@@ -97,7 +107,7 @@ def agreement_new() -> Page:
     return render_template("themes/agreement_new.html", form=form, error=error, enough=len(people) >= 2)
 
 
-@bp.route("/staff/agreement/<sample_id>/code", methods=["GET", "POST"])
+@bp.route("/staff/agreement/<public:sample_id>/code", methods=["GET", "POST"])
 @role_required("lead", "coder")
 def agreement_code(sample_id: str) -> Page:
     """The blind coding page: one answer, the themes and sentiment, and nobody else's coding."""
@@ -109,9 +119,7 @@ def agreement_code(sample_id: str) -> Page:
     error = ""
     item: AgreementItem | None
     if request.method == "POST":
-        item = sampling.get_item(db.session, sample, _number(str(form.item.data or "")))
-        if item is None:
-            abort(404)
+        item = _item(sample, str(form.item.data or ""))
         if form.validate_on_submit():
             try:
                 sampling.save_blind(
@@ -136,7 +144,7 @@ def agreement_code(sample_id: str) -> Page:
     if request.method == "GET" and page.own_themes is not None:
         form.themes.data = list(page.own_themes)
         form.sentiment.data = page.own_sentiment
-    form.item.data = str(item.id)
+    form.item.data = item.public_id
     return render_template("themes/agreement_code.html", sample=sample, page=page, form=form, error=error)
 
 
@@ -145,11 +153,11 @@ def _after_saving(sample: AgreementSample, item: AgreementItem, user_id: int) ->
     if sampling.blind_queue(db.session, sample.id, user_id) is None:
         total = sampling.progress(db.session, sample).total
         if item.position < total:
-            return url_for("themes.agreement_code", sample_id=sample.id, answer=item.position + 1)
-    return url_for("themes.agreement_code", sample_id=sample.id)
+            return url_for("themes.agreement_code", sample_id=sample.public_id, answer=item.position + 1)
+    return url_for("themes.agreement_code", sample_id=sample.public_id)
 
 
-@bp.get("/staff/agreement/<sample_id>")
+@bp.get("/staff/agreement/<public:sample_id>")
 @role_required("lead", "coder")
 def agreement_report(sample_id: str) -> Page:
     member = current_membership()
@@ -162,6 +170,7 @@ def agreement_report(sample_id: str) -> Page:
     applied = request.args.get("applied", "")
     return render_template(
         "themes/agreement_report.html",
+        sample=sample,
         report=report,
         disagreements_link=disagreements,
         can_settle=sampling.may_resolve(state, member.role),
@@ -169,7 +178,7 @@ def agreement_report(sample_id: str) -> Page:
     )
 
 
-@bp.post("/staff/agreement/<sample_id>/use-agreed")
+@bp.post("/staff/agreement/<public:sample_id>/use-agreed")
 @role_required("lead")
 def agreement_use_agreed(sample_id: str) -> Page:
     member = current_membership()
@@ -177,11 +186,11 @@ def agreement_use_agreed(sample_id: str) -> Page:
     try:
         changed = sampling.use_agreed_codings(db.session, sample, member.user_id)
     except sampling.SampleError:
-        return redirect(url_for("themes.agreement_report", sample_id=sample.id))
-    return redirect(url_for("themes.agreement_report", sample_id=sample.id, applied=changed))
+        return redirect(url_for("themes.agreement_report", sample_id=sample.public_id))
+    return redirect(url_for("themes.agreement_report", sample_id=sample.public_id, applied=changed))
 
 
-@bp.get("/staff/agreement/<sample_id>/disagreements")
+@bp.get("/staff/agreement/<public:sample_id>/disagreements")
 @role_required("lead")
 def agreement_disagreements(sample_id: str) -> Page:
     member = current_membership()
@@ -196,7 +205,7 @@ def agreement_disagreements(sample_id: str) -> Page:
     )
 
 
-@bp.route("/staff/agreement/<sample_id>/disagreements/<item_id>", methods=["GET", "POST"])
+@bp.route("/staff/agreement/<public:sample_id>/disagreements/<public:item_id>", methods=["GET", "POST"])
 @role_required("lead")
 def agreement_resolve(sample_id: str, item_id: str) -> Page:
     member = current_membership()
@@ -204,11 +213,9 @@ def agreement_resolve(sample_id: str, item_id: str) -> Page:
     state = sampling.progress(db.session, sample)
     if not sampling.may_see_disagreements(sample, state, member.user_id, member.role):
         abort(403)
-    item = sampling.get_item(db.session, sample, _number(item_id))
-    if item is None:
-        abort(404)
+    item = _item(sample, item_id)
     if not sampling.may_resolve(state, member.role):  # not finished yet: the list says so
-        return redirect(url_for("themes.agreement_disagreements", sample_id=sample.id))
+        return redirect(url_for("themes.agreement_disagreements", sample_id=sample.public_id))
     both = reliability.disagreement(db.session, item)
     if both is None:
         abort(404)  # not coded by both people yet: nothing to settle
@@ -224,9 +231,11 @@ def agreement_resolve(sample_id: str, item_id: str) -> Page:
         else:
             following = reliability.next_unresolved(db.session, sample.id, item.position)
             if following is None:
-                return redirect(url_for("themes.agreement_disagreements", sample_id=sample.id))
+                return redirect(url_for("themes.agreement_disagreements", sample_id=sample.public_id))
             return redirect(
-                url_for("themes.agreement_resolve", sample_id=sample.id, item_id=following.item_id)
+                url_for(
+                    "themes.agreement_resolve", sample_id=sample.public_id, item_id=following.item_public_id
+                )
             )
     elif request.method == "GET":
         form.themes.data = list(both.final_themes if both.final_themes is not None else both.agreed_themes)

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.db import Base, JSONType, utcnow
+from forum_app.surveys.codes import new_public_id
 
 # Coding sources and statuses.
 AUTO = "auto"
@@ -161,6 +162,7 @@ class AgreementSample(Base):
     __tablename__ = "agreement_samples"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)  # in addresses
     forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     fraction: Mapped[float] = mapped_column(Float)
@@ -180,6 +182,7 @@ class AgreementItem(Base):
     __table_args__ = (UniqueConstraint("sample_id", "answer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)  # in addresses
     sample_id: Mapped[int] = mapped_column(ForeignKey("agreement_samples.id", ondelete="CASCADE"), index=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)  # the order both coders see, random

@@ -425,6 +425,7 @@ class Side:
 @dataclass(frozen=True)
 class Disagreement:
     item_id: int
+    item_public_id: str  # how addresses name it
     position: int
     answer_id: int
     question: str
@@ -474,6 +475,7 @@ def _disagreement(
     question, text = question_and_text(session, item.answer_id)
     return Disagreement(
         item_id=item.id,
+        item_public_id=item.public_id,
         position=item.position,
         answer_id=item.answer_id,
         question=question,

@@ -114,6 +114,7 @@ class SampleRow:
     """One sample in the list of samples."""
 
     id: int
+    public_id: str  # how addresses name it
     name: str
     created_on: date
     percent: str
@@ -341,6 +342,7 @@ def list_samples(session: Session, forum_id: int, user_id: int, role: str) -> li
         rows.append(
             SampleRow(
                 id=sample.id,
+                public_id=sample.public_id,
                 name=sample.name,
                 created_on=sample.created_at.date(),
                 percent=percent_of_answers(sample.fraction),

@@ -366,7 +366,7 @@ def test_a_lead_makes_the_agreed_codings_final(app: Flask, client: FlaskClient, 
     sampling.resolve(db_session, items[4], lead, [WAITING, "mental_health"], "negative")  # a settled one
 
     sign_in(client, LEAD)
-    report = f"/staff/agreement/{sample.id}"
+    report = f"/staff/agreement/{sample.public_id}"
     token = csrf_token(page(client, report))
     response = client.post(f"{report}/use-agreed", data={"csrf_token": token})
     # Every answer but 3, 5 and 6 was coded the same by both (3 differs in sentiment, 6 in themes;
@@ -509,14 +509,15 @@ def test_coding_is_blind(app: Flask, db_session: Session) -> None:
     first.auto_sentiment = first.sentiment = "positive"
     db_session.commit()
     ana, ben = _client(app, CODER_A), _client(app, CODER_B)
-    code_url = f"/staff/agreement/{sample.id}/code"
+    code_url = f"/staff/agreement/{sample.public_id}/code"
     before = _html(ben, code_url)
     assert f"Answer 1 of {len(items)}" in before
 
     # Ana codes every answer with a theme and a sentiment Ben's page must not show.
-    for n, _item in enumerate(items, start=1):
+    for n, item in enumerate(items, start=1):
         soup = page(ana, code_url)
         assert soup.h1 is not None and soup.h1.get_text(strip=True) == f"Answer {n} of {len(items)}"
+        assert soup.find("input", attrs={"name": "item"})["value"] == item.public_id  # type: ignore[index]
         response = post_form(
             ana,
             code_url,
@@ -529,7 +530,7 @@ def test_coding_is_blind(app: Flask, db_session: Session) -> None:
         assert response.status_code == 302
     assert "You have coded every answer" in _html(ana, code_url)
     # Ana may not see the figures or the other's coding while Ben is still coding.
-    assert ana.get(f"/staff/agreement/{sample.id}").status_code == 403
+    assert ana.get(f"/staff/agreement/{sample.public_id}").status_code == 403
 
     after = _html(ben, code_url)
     assert after == before  # exactly the same page: nothing of Ana's coding, not even a count
@@ -539,7 +540,7 @@ def test_coding_is_blind(app: Flask, db_session: Session) -> None:
     assert "AUTO-" not in after and "0.97" not in after and "97%" not in after
     assert soup.get_text(" ").count("Disagreements, appeals and complaints") == 1
     assert "suggest" not in after.lower().replace("or the automatic suggestions", "")
-    for url in (f"/staff/agreement/{sample.id}", f"/staff/agreement/{sample.id}/disagreements"):
+    for url in (f"/staff/agreement/{sample.public_id}", f"/staff/agreement/{sample.public_id}/disagreements"):
         assert ben.get(url).status_code == 403
 
     # Ben's first coding differs; once both have finished, both may see the figures, and the codings lock.
@@ -549,7 +550,7 @@ def test_coding_is_blind(app: Flask, db_session: Session) -> None:
         post_form(
             ben, code_url, {"item": item_id, "themes": [WAITING] if n > 1 else [], "sentiment": "mixed"}
         )
-    report = _html(ben, f"/staff/agreement/{sample.id}")
+    report = _html(ben, f"/staff/agreement/{sample.public_id}")
     assert "Agreement between the two people" in report
     locked = _html(ana, f"{code_url}?answer=1")
     assert "locked" in locked and 'name="themes"' not in locked
@@ -560,16 +561,20 @@ def test_coders_revisit_their_own_codings_until_the_other_finishes(app: Flask, d
     sample = _sample(db_session, forum, fraction=0.15)
     items = _items(db_session, sample.id)
     ana = _client(app, CODER_A)
-    code_url = f"/staff/agreement/{sample.id}/code"
-    post_form(ana, code_url, {"item": str(items[0].id), "themes": [WAITING], "sentiment": "positive"})
+    code_url = f"/staff/agreement/{sample.public_id}/code"
+    post_form(ana, code_url, {"item": items[0].public_id, "themes": [WAITING], "sentiment": "positive"})
     soup = page(ana, f"{code_url}?answer=1")
     assert [i["value"] for i in soup.select("input[checked]")] == [WAITING, "positive"]
-    response = post_form(ana, f"{code_url}?answer=1", {"item": str(items[0].id), "sentiment": "neutral"})
+    response = post_form(ana, f"{code_url}?answer=1", {"item": items[0].public_id, "sentiment": "neutral"})
     assert response.status_code == 302
     db_session.expire_all()
     coding = db_session.scalars(select(BlindCoding).where(BlindCoding.item_id == items[0].id)).one()
+    by_number = post_form(
+        ana, code_url, {"item": str(items[1].id), "themes": [WAITING], "sentiment": "mixed"}
+    )
+    assert by_number.status_code == 404  # an item is named by its public id, never its row number
     assert (coding.themes, coding.sentiment) == ([], "neutral")
-    response = post_form(ana, code_url, {"item": str(items[1].id), "themes": ["bogus"]})
+    response = post_form(ana, code_url, {"item": items[1].public_id, "themes": ["bogus"]})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "<title>Error: " in text
     assert "Choose from the themes shown" in text and "Choose the sentiment of the answer" in text
@@ -580,7 +585,7 @@ def test_the_report_and_disagreement_pages(app: Flask, client: FlaskClient, db_s
     sample = _sample(db_session, forum)
     items = _code(db_session, forum, sample)
     sign_in(client, LEAD)
-    report = page(client, f"/staff/agreement/{sample.id}")
+    report = page(client, f"/staff/agreement/{sample.public_id}")
     text = report.get_text(" ")
     waiting = next(
         row for row in report.select("tr") if row.th and row.th.get_text(strip=True) == WAITING_LABEL
@@ -599,13 +604,13 @@ def test_the_report_and_disagreement_pages(app: Flask, client: FlaskClient, db_s
             th.get("scope") in ("col", "row") for th in table.select("th")
         )
 
-    url = f"/staff/agreement/{sample.id}/disagreements/{items[4].id}"
-    listing = page(client, f"/staff/agreement/{sample.id}/disagreements")
+    url = f"/staff/agreement/{sample.public_id}/disagreements/{items[4].public_id}"
+    listing = page(client, f"/staff/agreement/{sample.public_id}/disagreements")
     assert "Not yet" in listing.get_text() and not listing.select(f"a[href='{url}']")
-    assert client.get(url).location.endswith(f"/staff/agreement/{sample.id}/disagreements")  # not yet
+    assert client.get(url).location.endswith(f"/staff/agreement/{sample.public_id}/disagreements")  # not yet
     _finish(db_session, forum, items)
 
-    listing = page(client, f"/staff/agreement/{sample.id}/disagreements")
+    listing = page(client, f"/staff/agreement/{sample.public_id}/disagreements")
     rows = listing.select("tbody tr")
     assert [row.th.get_text(" ", strip=True).split()[1] for row in rows] == ["3", "5", "6"]  # type: ignore[union-attr]
     assert listing.select(f"a[href='{url}']")
@@ -613,22 +618,25 @@ def test_the_report_and_disagreement_pages(app: Flask, client: FlaskClient, db_s
     assert not resolve_page.select("input[name=themes][checked]")  # no theme both chose
     assert [i["value"] for i in resolve_page.select("input[name=sentiment][checked]")] == ["negative"]
     response = post_form(client, url, {"themes": [WAITING], "sentiment": "negative"})
-    assert response.status_code == 302 and response.location.endswith(f"/disagreements/{items[5].id}")
+    assert response.status_code == 302 and response.location.endswith(f"/disagreements/{items[5].public_id}")
     db_session.expire_all()
     coded = db_session.get(CodedAnswer, items[4].answer_id)
     assert coded is not None and coded.status == CODED
     assert state_of(db_session, coded).themes == (WAITING,)
-    assert "Settled" in _html(client, f"/staff/agreement/{sample.id}/disagreements")
-    assert client.get(f"/staff/agreement/{sample.id}/disagreements/{items[0].id}").status_code == 200
+    assert "Settled" in _html(client, f"/staff/agreement/{sample.public_id}/disagreements")
+    assert (
+        client.get(f"/staff/agreement/{sample.public_id}/disagreements/{items[0].public_id}").status_code
+        == 200
+    )
 
 
 def test_roles_and_forum_isolation(app: Flask, client: FlaskClient, db_session: Session) -> None:
     forum = _setup(db_session)
     sample = _sample(db_session, forum, fraction=0.15)
     item = _items(db_session, sample.id)[0]
-    base = f"/staff/agreement/{sample.id}"
+    base = f"/staff/agreement/{sample.public_id}"
     every = ["/staff/agreement", "/staff/agreement/new", base, f"{base}/code", f"{base}/disagreements",
-             f"{base}/disagreements/{item.id}"]  # fmt: skip
+             f"{base}/disagreements/{item.public_id}"]  # fmt: skip
 
     viewer = _client(app, VIEWER)
     for url in every:
@@ -647,7 +655,7 @@ def test_roles_and_forum_isolation(app: Flask, client: FlaskClient, db_session: 
     assert "There are no samples yet" in _html(other, "/staff/agreement")
     for url in every[2:]:
         assert other.get(url).status_code == 404, url
-    response = other.post(f"{base}/code", data={"item": str(item.id), "sentiment": "neutral"})
+    response = other.post(f"{base}/code", data={"item": item.public_id, "sentiment": "neutral"})
     assert response.status_code == 400  # no CSRF token (and not their forum's sample): nothing saved
     for url in ("/staff/agreement/x", "/staff/agreement/99999999", f"{base}/disagreements/abc"):
         assert client.get(url).status_code in (302, 404)
@@ -655,10 +663,17 @@ def test_roles_and_forum_isolation(app: Flask, client: FlaskClient, db_session: 
     for url in (
         "/staff/agreement/x",
         "/staff/agreement/99999999",
+        f"/staff/agreement/{sample.id}",  # the row number
+        f"/staff/agreement/{sample.id}/disagreements",
+        f"/staff/agreement/{sample.public_id.upper()}",
+        f"/staff/agreement/{'0' * 16}",
         f"{base}/disagreements/abc",
+        f"{base}/disagreements/{item.id}",
+        f"{base}/disagreements/{'0' * 16}",
         f"{base}/code?answer=0",
     ):
         assert client.get(url).status_code in (403, 404), url
+    assert re.fullmatch(r"[0-9a-f]{16}", sample.public_id) and re.fullmatch(r"[0-9a-f]{16}", item.public_id)
     assert client.get(base).status_code == 200  # a lead who is not coding it sees the figures at any time
     assert db_session.scalar(select(func.count()).select_from(BlindCoding)) == 0
 
