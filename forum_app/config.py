@@ -156,6 +156,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # A request with any other Host header gets a 400 page. In production it defaults to
         # PUBLIC_BASE_URL's host name, and one of the two is required.
         "TRUSTED_HOSTS": _host_list(os.environ.get("TRUSTED_HOSTS", "")),
+        # Leads must use two-factor sign-in. Not read from the environment: no deployment turns it off.
+        # Only the test app does, for tests that are not about signing in (tests/conftest.py).
+        "LEADS_NEED_TWO_FACTOR": True,
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(env)

@@ -12,13 +12,14 @@ So a new route is a forum route, guarded, by default; tests walk the URL map to 
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from forum_app.accounts.roles import allowed_roles, current_membership, role_required
 from forum_app.accounts.services import membership
 from forum_app.accounts.switcher import FORUM_SESSION_KEY
+from forum_app.accounts.two_factor import required_for_user
 from forum_app.accounts.views import forget_ended_session
 from forum_app.extensions import db
 
@@ -40,6 +41,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "surveys.theme",
         "surveys.privacy",
         "accounts.login",
+        # The second step of signing in: it checks the pending sign-in the password step left.
+        "accounts.login_code",
         "accounts.health",
         # Evidence packs shared with inspectors: the link is the key (forum_app/packs/shared_views.py).
         "packs.shared",
@@ -58,8 +61,20 @@ PASSWORD_CHANGE_ENDPOINTS = frozenset(
         "accounts.end_session",
     }
 )
+# Signed in, but allowed before two-factor sign-in is set up by someone who needs it.
+TWO_FACTOR_SETUP_ENDPOINTS = frozenset(
+    {"accounts.two_factor_setup", "accounts.logout", "accounts.sign_out_everywhere"}
+)
+# One's own two-factor sign-in: an account's, not a forum's.
+TWO_FACTOR_ENDPOINTS = TWO_FACTOR_SETUP_ENDPOINTS | {
+    "accounts.two_factor",
+    "accounts.two_factor_codes",
+    "accounts.two_factor_off",
+}
 # Signed in, with or without a membership (and still open to the staff of a suspended forum).
-SIGNED_IN_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"accounts.forums", "accounts.switch_forum"}
+SIGNED_IN_ENDPOINTS = (
+    PASSWORD_CHANGE_ENDPOINTS | TWO_FACTOR_ENDPOINTS | {"accounts.forums", "accounts.switch_forum"}
+)
 ADMIN_BLUEPRINT = "admin"
 PUBLIC, SIGNED_IN, ADMIN, MEMBER = "public", "signed in", "platform administrator", "forum member"
 __all__ = ["FORUM_SESSION_KEY", "access_rule", "allowed_roles", "current_membership", "role_required"]
@@ -85,8 +100,11 @@ def _guard() -> ResponseReturnValue | None:
             session.pop(FORUM_SESSION_KEY, None)
             forget_ended_session()
         return redirect(url_for("accounts.login", next=request.path))
-    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
-        return redirect(url_for("accounts.change_password"))
+    if current_user.must_change_password:
+        if request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            return redirect(url_for("accounts.change_password"))
+    elif request.endpoint not in TWO_FACTOR_SETUP_ENDPOINTS and _needs_two_factor_setup():
+        return redirect(url_for("accounts.two_factor_setup"))
     if rule == ADMIN:
         if not current_user.is_platform_admin:
             abort(403)
@@ -102,6 +120,15 @@ def _guard() -> ResponseReturnValue | None:
     if found.forum.suspended_at is not None:
         return render_template("accounts/suspended.html", forum=found.forum), 403
     return None
+
+
+def _needs_two_factor_setup() -> bool:
+    """Whether the user must set up two-factor sign-in first: a lead, a platform administrator, or
+    anyone in a forum that requires it, who has not yet."""
+    if current_user.has_two_factor:
+        return False
+    leads = current_app.config["LEADS_NEED_TWO_FACTOR"]
+    return (leads and current_user.is_platform_admin) or required_for_user(db.session, current_user.id, leads)
 
 
 def register_guard(app: Flask) -> None:

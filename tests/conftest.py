@@ -44,13 +44,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 def make_test_app(database_url: str, **overrides: object) -> Flask:
     # Test journeys send at once; tests of the too-fast check and of the hourly limit set
-    # MIN_COMPLETION_SECONDS and SUBMISSIONS_PER_HOUR themselves.
+    # MIN_COMPLETION_SECONDS and SUBMISSIONS_PER_HOUR themselves. Leads sign in with a password only,
+    # unless a test (tests/accounts/test_two_factor.py) sets LEADS_NEED_TWO_FACTOR, as every real app has it.
     config = {
         "FORUM_ENV": "testing",
         "DATABASE_URL": database_url,
         "SECRET_KEY": TEST_SECRET,
         "MIN_COMPLETION_SECONDS": 0,
         "SUBMISSIONS_PER_HOUR": 10_000,  # every test family sends from the same address
+        "LEADS_NEED_TWO_FACTOR": False,
         **overrides,
     }
     return create_app(config)

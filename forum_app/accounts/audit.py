@@ -35,6 +35,7 @@ class Action:
 
 AUDITED: dict[tuple[str, str], Action] = {
     ("accounts.change_password", "POST"): Action("changed their password"),
+    ("accounts.two_factor_forum", "POST"): Action("changed who needs two-factor sign-in"),
     ("surveys.response_detail", "GET"): Action("viewed a response", "response_id"),
     ("surveys.not_spam", "POST"): Action("marked a response as not spam", "response_id"),
     ("themes.coding_answer", "GET"): Action("opened an answer to code", "answer_id"),
@@ -75,8 +76,8 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("admin.suspend", "POST"): Action("suspended the forum", "forum_id"),
     ("admin.restore", "POST"): Action("restored the forum", "forum_id"),
 }
-# Written by the sign-in services themselves (forum_app/accounts/signin.py), once for each forum the
-# person belongs to, so each forum's leads see what happens to their staff's accounts.
+# Written by the sign-in and two-factor services themselves (signin.py, two_factor.py), once for each
+# forum the person belongs to, so each forum's leads see what happens to their staff's accounts.
 ACCOUNT_EVENTS: dict[str, str] = {
     "accounts.login POST": "signed in",
     "accounts.login failed": "tried to sign in with a wrong password",
@@ -87,12 +88,23 @@ ACCOUNT_EVENTS: dict[str, str] = {
     "accounts.end_session POST": "ended one of their other sessions",
     "accounts.confirm failed": "gave a wrong password to end a session",
     "users sign-out": "was signed out everywhere from the command line",
+    "accounts.login_code POST": "signed in with a two-factor code",
+    "two_factor.on": "turned on two-factor sign-in",
+    "two_factor.off": "turned off two-factor sign-in",
+    "two_factor.new_codes": "made new recovery codes for two-factor sign-in",
+    "two_factor.recovery_used": "used a recovery code",
+    "two_factor.wrong_code": "entered a wrong two-factor sign-in code",
+    "two_factor.too_many": "was stopped after too many two-factor sign-in codes",
 }
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("accounts.sign_out_everywhere", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("accounts.end_session", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("admin.new_forum", "POST"): "the forum itself records when it was made (forums.created_at)",
+    ("accounts.login_code", "POST"): "written by the two-factor services (ACCOUNT_EVENTS), wrong codes too",
+    ("accounts.two_factor_setup", "POST"): "written by two_factor.confirm_setup (ACCOUNT_EVENTS)",
+    ("accounts.two_factor_codes", "POST"): "written by two_factor.regenerate_recovery_codes (ACCOUNT_EVENTS)",
+    ("accounts.two_factor_off", "POST"): "written by two_factor.disable (ACCOUNT_EVENTS)",
     ("themes.coding_answer", "POST"): "every coding decision is kept with who and when (coding_decisions)",
     ("themes.agreement_code", "POST"): "every blind coding is kept with who and when (blind_codings)",
 }

@@ -10,6 +10,7 @@ from forum_app.accounts.models import ROLES
 from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.accounts.platform import create_platform_admin
 from forum_app.accounts.services import AccountError, create_user, reset_password
+from forum_app.accounts.two_factor import reset_two_factor
 from forum_app.extensions import db
 
 ONE_TIME_NOTE = f"It works for {ONE_TIME_DAYS} days; after that, run users reset-password for a new one."
@@ -89,3 +90,18 @@ def sign_out_command(email: str | None, everyone: bool) -> None:
         raise click.ClickException(f"Nobody has the address {email}.")
     who = (email or "").strip().lower()
     click.echo(f"Ended {found} session{'' if found == 1 else 's'} of {who}: they must sign in again.")
+
+
+@users_cli.command("reset-two-factor")
+@click.option("--email", required=True)
+@with_appcontext
+def reset_two_factor_command(email: str) -> None:
+    """Turn off two-factor sign-in for someone who lost their phone and recovery codes."""
+    try:
+        reset_two_factor(db.session, email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Two-factor sign-in is off for {email.strip().lower()} and they are signed out everywhere. "
+        "If they need it, they set it up again after their password."
+    )

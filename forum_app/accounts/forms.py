@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length
 
 
 class LoginForm(FlaskForm):
@@ -51,3 +52,58 @@ class LogoutForm(FlaskForm):
 
 class SwitchForumForm(FlaskForm):
     """Choosing the forum to work in is a POST with CSRF."""
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[
+            InputRequired("Enter the 6-digit code from your authenticator app, or a recovery code"),
+            Length(max=64, message="Enter the 6-digit code from your authenticator app, or a recovery code"),
+        ],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+class SetupCodeForm(FlaskForm):
+    code = StringField(
+        "Code from the app",
+        validators=[
+            InputRequired("Enter the 6-digit code your authenticator app shows"),
+            Length(max=64, message="Enter the 6-digit code your authenticator app shows, like 123456"),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class PasswordOrCodeForm(FlaskForm):
+    """Proof it is still the account's owner, before a change to two-factor sign-in."""
+
+    secret = PasswordField(
+        "Your password, or a code from your authenticator app",
+        validators=[
+            InputRequired("Enter your password, or a code from your authenticator app"),
+            Length(max=200, message="Your password or code is not right"),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+EVERYONE, LEADS_ONLY = "everyone", "leads"
+
+
+class ForumTwoFactorForm(FlaskForm):
+    who = RadioField(
+        "Who needs two-factor sign-in?",
+        choices=[
+            SelectChoice(LEADS_ONLY, "Leads only: coders and viewers may choose it"),
+            SelectChoice(EVERYONE, "Everyone: require two-factor sign-in for everyone"),
+        ],
+        validate_choice=False,
+        validators=[
+            InputRequired("Choose who needs two-factor sign-in"),
+            AnyOf((LEADS_ONLY, EVERYONE), message="Choose who needs two-factor sign-in"),
+        ],
+    )

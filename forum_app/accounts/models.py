@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.db import Base, JSONType, utcnow
@@ -43,6 +43,11 @@ class User(Base):
     # Runs the platform (creates and suspends forums); sees no forum's data without a membership.
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Two-factor sign-in (forum_app.accounts.two_factor): the authenticator app's shared secret, the
+    # time step of the last code accepted (an older or equal step is a replay), and since when.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    two_factor_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -61,6 +66,10 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None and self.two_factor_since is not None
 
 
 class Membership(Base):
@@ -91,3 +100,14 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))  # endpoint and method: "surveys.response_detail GET"
     object_id: Mapped[str] = mapped_column(String(64), default="")  # an id from the address, never text
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RecoveryCode(Base):
+    """A two-factor recovery code, kept only as a hash; each works once (``used_at``)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

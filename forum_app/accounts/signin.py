@@ -58,11 +58,14 @@ class SignInRules:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome: on success who signed in and the token for their cookie, else the problem."""
+    """The outcome: on success who signed in and the token for their cookie, else the problem. With
+    ``needs_code`` the password was right but no session has started: a two-factor code must come
+    first (``finish_sign_in`` then starts it)."""
 
     user: User | None = None
     token: str = ""
     problem: str = ""  # WRONG, THROTTLED or EXPIRED
+    needs_code: bool = False
 
 
 def account_key(db_session: Session, email: str, now: datetime) -> str:
@@ -107,10 +110,26 @@ def sign_in(
         return SignIn(problem=EXPIRED)
     if old_token:
         end(db_session, old_token, now)
-    token = add_session(db_session, user.id, now, rules.idle, rules.lifetime)
-    record_account_event(db_session, user.id, "accounts.login POST")
+    if user.has_two_factor:
+        db_session.commit()
+        return SignIn(user, needs_code=True)
+    return SignIn(user, finish_sign_in(db_session, user.id, rules, now))
+
+
+def finish_sign_in(
+    db_session: Session,
+    user_id: int,
+    rules: SignInRules | None = None,
+    now: datetime | None = None,
+    action: str = "accounts.login POST",
+) -> str:
+    """Start a session for ``user_id`` (whose password, and code if they need one, were right) and log
+    it; returns the token for their browser's cookie."""
+    rules = rules or SignInRules()
+    token = add_session(db_session, user_id, now, rules.idle, rules.lifetime)
+    record_account_event(db_session, user_id, action)
     db_session.commit()
-    return SignIn(user, token)
+    return token
 
 
 def sign_out(db_session: Session, token: str | None) -> None:

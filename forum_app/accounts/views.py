@@ -16,6 +16,8 @@ from forum_app.accounts.roles import current_membership, role_required
 from forum_app.accounts.services import AccountError, change_password, memberships_of
 from forum_app.accounts.sessions import ENDED, IDLE_TIMEOUT, TOO_OLD, check
 from forum_app.accounts.signin import THROTTLED, SignInRules, sign_in, sign_out
+from forum_app.accounts.two_factor import new_attempt_id
+from forum_app.db import utcnow
 from forum_app.extensions import db, login_manager
 from forum_app.ratelimit import source_key
 
@@ -31,6 +33,7 @@ ENDED_MESSAGES = {
     ENDED: "You have been signed out. Sign in again to carry on.",
 }
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+PENDING_KEY = "two_factor_pending"  # a sign-in waiting for its code: {"user", "at", "attempt", "next"}
 
 
 @login_manager.user_loader
@@ -88,6 +91,28 @@ def _safe_next(target: str | None) -> str:
     return _landing()
 
 
+def start_browser_session(user: User, token: str) -> None:
+    """This browser is signed in as ``user`` with the server-side session ``token``."""
+    session.clear()  # a new session id: nothing from before signing in is kept
+    session[SESSION_TOKEN_KEY] = token
+    login_user(user)
+
+
+def begin_code_step(user: User, next_path: str | None) -> Page:
+    """The password was right and the user has two-factor sign-in: remember only who and when (the
+    code must come within 5 minutes, ``two_factor.PENDING_SECONDS``), and where they were going
+    (checked by ``_safe_next`` once signed in; a long one is dropped, to keep the cookie small), and
+    ask for the code."""
+    session.clear()
+    session[PENDING_KEY] = {
+        "user": user.id,
+        "at": int(utcnow().timestamp()),
+        "attempt": new_attempt_id(),
+        "next": next_path if next_path and len(next_path) <= 500 else None,
+    }
+    return redirect(url_for("accounts.login_code"))
+
+
 @bp.get("/healthz")
 def health() -> Page:
     return "ok"
@@ -106,10 +131,10 @@ def login() -> Page:
             SignInRules.from_config(current_app.config),
             old_token=_session_token(),
         )
+        if outcome.user is not None and outcome.needs_code:  # the password was right; now the code
+            return begin_code_step(outcome.user, request.args.get("next"))
         if outcome.user is not None:
-            session.clear()  # a new session id: nothing from before signing in is kept
-            session[SESSION_TOKEN_KEY] = outcome.token
-            login_user(outcome.user)
+            start_browser_session(outcome.user, outcome.token)
             return redirect(_safe_next(request.args.get("next")))
         problem = outcome.problem
     minutes = current_app.config["LOGIN_WINDOW_MINUTES"]

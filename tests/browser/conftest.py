@@ -23,7 +23,7 @@ from forum_app.surveys.models import Response as SurveyResponse
 from forum_app.surveys.services import set_survey_status
 from tests import factories
 from tests.browser.registry import State, pages
-from tests.browser.site import ADMIN_EMAIL, CLOSED_FORUM, STAFF_EMAIL, Sessions, Site
+from tests.browser.site import ADMIN_EMAIL, CLOSED_FORUM, STAFF_EMAIL, TWO_FACTOR_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
 from tests.moderation.test_queue_views import FLAGGED, NAMED, journey_with
 from tests.packs.stored import seed_browser_packs
@@ -58,8 +58,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _seed(site_app: Flask) -> str:
     """The demo forum's survey, a closed survey in a forum of its own, the survey of number and
-    month questions in another, a lead, one submitted response (moderated and coded), one waiting
-    for moderation and one in the spam folder; returns the first one's id."""
+    month questions in another, a lead (and one with two-factor sign-in), one submitted response
+    (moderated and coded), one waiting for moderation and one in the spam folder; returns the first
+    one's id."""
     with site_app.app_context():
         factories.make_survey(db.session, factories.make_forum(db.session))
         publish_all_types(db.session)
@@ -69,6 +70,8 @@ def _seed(site_app: Flask) -> str:
         set_survey_status(db.session, closed.survey_id, SURVEY_CLOSED)
         factories.make_staff(db.session, STAFF_EMAIL)
         factories.make_admin(db.session, ADMIN_EMAIL)
+        factories.make_staff(db.session, TWO_FACTOR_EMAIL)
+        factories.enable_two_factor(db.session, TWO_FACTOR_EMAIL)
     client = site_app.test_client()
     factories.answer_all(client)
     assert factories.submit(client).status_code == 302

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page
 
-from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, Site, send_answers
+from tests import factories
+from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, TWO_FACTOR_EMAIL, Site, send_answers
 from tests.packs.stored import EXPIRED_TOKEN, OPEN_TOKEN, PASSCODE_TOKEN
 
 Reach = Callable[[Page, Site], object]
@@ -99,6 +100,66 @@ def ask_to_sign_out_everywhere(page: Page, site: Site) -> None:
 def sign_out_everywhere_without_password(page: Page, site: Site) -> None:
     ask_to_sign_out_everywhere(page, site)
     _submit(page)
+
+
+TWO_FACTOR = "/staff/two-factor"
+
+
+def enter_sign_in_code(code: str | None) -> Reach:
+    """The right password of a lead with two-factor sign-in: the page asking for the code; with
+    ``code``, that code sent."""
+
+    def reach(page: Page, site: Site) -> None:
+        page.goto(f"{site.url}/staff/login")
+        page.get_by_label("Email address").fill(TWO_FACTOR_EMAIL)
+        page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
+        _submit(page)
+        if code is not None:
+            page.get_by_label("Enter your sign-in code").fill(code)
+            _submit(page)
+
+    return reach
+
+
+def set_up_wrongly(page: Page, site: Site) -> None:
+    page.goto(site.url + TWO_FACTOR + "/set-up")
+    page.get_by_label("Code from the app").fill("12345x")
+    _submit(page)
+
+
+def turn_on_two_factor(page: Page, site: Site) -> None:
+    """A new coder signs in and sets up two-factor sign-in: the page of their recovery codes."""
+    import secrets
+
+    import pyotp
+
+    from forum_app.extensions import db
+
+    email = f"coder-{secrets.token_hex(4)}@example.org"
+    with site.app.app_context():
+        factories.make_staff(db.session, email, role="coder")
+    page.goto(f"{site.url}/staff/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
+    _submit(page)
+    page.goto(site.url + TWO_FACTOR + "/set-up")
+    secret = "".join(page.locator(".secret-key").inner_text().split())
+    page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
+    _submit(page)
+
+
+def with_two_factor(path: str, wrong: bool = False) -> Reach:
+    """A coder who has just turned on two-factor sign-in opens ``path``; with ``wrong``, sends its form
+    with a wrong password."""
+
+    def reach(page: Page, site: Site) -> None:
+        turn_on_two_factor(page, site)
+        page.goto(site.url + path)
+        if wrong:
+            page.locator("input[name=secret]").fill("not the password")
+            _submit(page)
+
+    return reach
 
 
 def submit_at(where: Callable[[Site], str]) -> Reach:
@@ -419,6 +480,23 @@ REGISTRY: list[State] = [
     error("staff sign-in, error", sign_in_wrongly),
     State("staff home", page_at("/staff/"), "staff", endpoint="home.index"),
     State("staff forums", page_at("/staff/forums"), "staff", endpoint="accounts.forums"),
+    # Two-factor sign-in: the code step (and sent wrongly, and too late), the lead's own page, setting it
+    # up (and wrongly), the recovery codes, making new ones, turning it off, and the forum's setting.
+    State("sign-in code", enter_sign_in_code(None), endpoint="accounts.login_code"),
+    error("sign-in code, error", enter_sign_in_code("abcdef"), endpoint="accounts.login_code"),
+    State("sign-in code, sign in again", page_at("/staff/login/code"), endpoint="accounts.login_code"),
+    State("two-factor sign-in", page_at(TWO_FACTOR), "staff", endpoint="accounts.two_factor"),
+    State("two-factor set-up", page_at(TWO_FACTOR + "/set-up"), "staff",
+          endpoint="accounts.two_factor_setup"),
+    error("two-factor set-up, error", set_up_wrongly, "staff", endpoint="accounts.two_factor_setup"),
+    State("two-factor, recovery codes", turn_on_two_factor, endpoint="accounts.two_factor_setup"),
+    State("two-factor, on", with_two_factor(TWO_FACTOR), endpoint="accounts.two_factor"),
+    State("two-factor, new recovery codes", with_two_factor(TWO_FACTOR + "/recovery-codes"),
+          endpoint="accounts.two_factor_codes"),
+    error("two-factor, turn off, error", with_two_factor(TWO_FACTOR + "/turn-off", wrong=True),
+          endpoint="accounts.two_factor_off"),
+    State("who needs two-factor sign-in", page_at(TWO_FACTOR + "/forum"), "staff",
+          endpoint="accounts.two_factor_forum"),
     State("staff responses", page_at("/staff/responses"), "staff"),
     State("staff spam folder", page_at("/staff/responses?folder=spam"), "staff", endpoint="surveys.not_spam"),
     State("staff audit log", page_at("/staff/audit"), "staff", endpoint="accounts.audit_log"),

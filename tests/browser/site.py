@@ -24,6 +24,7 @@ TYPES = (TYPES_FORUM[0], str(ALL_TYPES["slug"]))
 CLOSED_FORUM = "closed"
 STAFF_EMAIL = "lead@example.org"
 ADMIN_EMAIL = "admin@example.org"  # a platform administrator, no forum's member
+TWO_FACTOR_EMAIL = "two-factor@example.org"  # a lead who signs in with a code from an app too
 # Form data as name/value pairs: a checkbox question sends one pair per ticked box.
 FormData = list[tuple[str, str]]
 StorageState = Any  # what BrowserContext.storage_state() returns
