@@ -19,6 +19,8 @@ from forum_app.surveys.respondent import (
     Page,
     current,
     entry,
+    forget_after_saving,
+    just_saved,
     remember,
     survey_url,
 )
@@ -41,20 +43,18 @@ def _code_attempt_allowed(scope: str) -> bool:
 
 @bp.get("/s/<forum_slug>/<survey_slug>/saved")
 def saved(forum_slug: str, survey_slug: str) -> Page:
+    """Shows the resume code once, then forgets it and the draft: a reload, or the next person on a
+    shared phone, sees only that answers were saved (the parent carries on with the code)."""
     live = live_survey(db.session, forum_slug, survey_slug)
+    if just_saved(live.survey.id):
+        return render_template("surveys/saved.html", live=live, code=None, last_day=None)
     response = current(live)
-    entry = session.get(SAVED_KEY)
-    if response is None or entry is None:
+    issued = session.get(SAVED_KEY)
+    if response is None or not isinstance(issued, dict):
         return redirect(survey_url("surveys.resume_form", live))
-    last_day = date.fromisoformat(entry["last_day"])
-    definition = definition_of(response)
-    next_key = first_unanswered(definition, answers_of(db.session, response.id))
-    continue_url = (
-        survey_url("surveys.question", live, key=next_key) if next_key else survey_url("surveys.check", live)
-    )
-    return render_template(
-        "surveys/saved.html", live=live, code=entry["code"], last_day=last_day, continue_url=continue_url
-    )
+    last_day = date.fromisoformat(issued["last_day"])
+    forget_after_saving(live.survey.id)
+    return render_template("surveys/saved.html", live=live, code=issued["code"], last_day=last_day)
 
 
 @bp.route("/s/<forum_slug>/<survey_slug>/resume", methods=["GET", "POST"], endpoint="resume_form")

@@ -28,6 +28,7 @@ from forum_app.surveys.services import (
 SESSION_KEY = "responses"
 SENT = "sent"  # in place of the response: answers were sent from here and their code shown
 SAVED_KEY = "saved"  # the resume code just issued, shown once on the "saved" page
+SAVED_HERE = "saved"  # in place of the response: answers were saved from here and their code shown
 NOTICE_KEY = "notice"  # a one-off message for the next page
 
 Page = str | WerkzeugResponse | tuple[str, int]
@@ -51,14 +52,26 @@ def forget_after_sending(survey_id: int) -> None:
     session[SESSION_KEY] = {str(survey_id): {SENT: "1"}}
 
 
+def forget_after_saving(survey_id: int) -> None:
+    """The saved page has shown the resume code: forget it and the draft (the parent carries on with the
+    code, so the next person on a shared phone finds neither the code nor the answers)."""
+    session.pop(SAVED_KEY, None)
+    session[SESSION_KEY] = {str(survey_id): {SAVED_HERE: "1"}}
+
+
+def just_saved(survey_id: int) -> bool:
+    """Answers to this survey were saved from this browser and their resume code shown."""
+    return entry(survey_id).get(SAVED_HERE) == "1"
+
+
 def just_sent(survey_id: int) -> bool:
     """Answers to this survey were sent from this browser and their confirmation shown."""
     return entry(survey_id).get(SENT) == "1"
 
 
 def start_afresh(survey_id: int) -> None:
-    """A new visit to the survey: forget that answers were sent from here."""
-    if just_sent(survey_id):
+    """A new visit to the survey: forget that answers were sent or saved from here."""
+    if just_sent(survey_id) or just_saved(survey_id):
         session.pop(SESSION_KEY, None)
 
 

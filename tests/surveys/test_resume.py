@@ -106,10 +106,34 @@ def test_a_new_save_replaces_the_old_code(app: Flask, client: FlaskClient, db_se
     make_survey(db_session, make_forum(db_session))
     _answer_some(client, 1)
     first = _save(client, "setting", {})
+    assert _resume(client, first).status_code == 302  # this phone carries on with the code, too
     second = _save(client, "setting", {"answer": "special"})
     assert normalise_resume_code(first) != normalise_resume_code(second)
     assert "could not find" in _resume(app.test_client(), first).get_data(as_text=True)
     assert _resume(app.test_client(), second).status_code == 302
+
+
+def test_the_saved_page_shows_the_code_once_then_forgets_the_answers_here(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    """On a shared phone, the next person must find neither the resume code nor the saved answers."""
+    make_survey(db_session, make_forum(db_session))
+    _answer_some(client, 2)
+    code = _save(client, "setting", {"answer": "special"})
+    again = page(client, f"{SURVEY_URL}saved")
+    assert again.h1 is not None and again.h1.get_text(strip=True) == "Your answers are saved"
+    assert again.find("strong", class_="resume-code") is None
+    assert code not in str(again) and code.split()[0] not in again.get_text()
+    assert "you need the four-word code" in again.get_text()
+    # The draft is no longer this browser's: its questions do not show the answers given.
+    question = client.get(question_url("age_band"))
+    assert question.status_code == 302 or "checked" not in question.get_data(as_text=True)
+    assert _resume(client, code).status_code == 302  # the parent carries on with the code
+    assert page(client, question_url("age_band")).find("input", attrs={"value": "11-15"}).has_attr("checked")
+    # A new visit to the survey's first page starts afresh: the saved page has nothing to say.
+    _save(client, "setting", {"answer": "special"})
+    page(client, SURVEY_URL)
+    assert client.get(f"{SURVEY_URL}saved").location.endswith("/resume")
 
 
 def test_wrong_and_expired_codes_get_clear_messages(
