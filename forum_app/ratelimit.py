@@ -3,9 +3,9 @@
 A request's source is keyed by an HMAC of its network (an IPv4 address, or an IPv6 address's /64,
 which one home or phone is usually given whole) with a random key for the UTC day. The day keys are
 kept in the database, so every process and host shares them, and keys older than yesterday are
-deleted as a new day's key is made: once a key is gone, nobody (not even someone holding the app's
-``SECRET_KEY`` and the database) can tell which address a stored source was. The raw address is never
-stored. Limits count attempts in fixed windows.
+deleted as a new day's key is made, and by ``flask retention purge`` on days no request came: once a
+key is gone, nobody (not even someone holding the app's ``SECRET_KEY`` and the database) can tell which
+address a stored source was. The raw address is never stored. Limits count attempts in fixed windows.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Date, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy import BigInteger, Date, Integer, String, UniqueConstraint, delete, func, select
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -95,6 +95,30 @@ def day_key(session: Session, day: date) -> str:
     session.execute(delete(RateLimitKey).where(RateLimitKey.day < day - timedelta(days=1)))
     session.commit()
     return session.scalars(select(RateLimitKey.key).where(RateLimitKey.day == day)).one()
+
+
+@dataclass(frozen=True)
+class Expired:
+    keys: int  # day keys older than yesterday
+    windows: int  # counting windows older than KEEP_SECONDS
+
+
+def purge_expired(session: Session, now: datetime | None = None, dry_run: bool = False) -> Expired:
+    """Delete the day keys older than yesterday and the windows older than ``KEEP_SECONDS`` (committed),
+    or with ``dry_run`` only count them. Requests do this as they go, but only when one comes: the daily
+    purge makes sure a key is gone within a day even when no request asks for a new one."""
+    moment = now or utcnow()
+    old_keys = RateLimitKey.day < moment.date() - timedelta(days=1)
+    old_windows = RateLimitHit.window_start < int(moment.timestamp()) - KEEP_SECONDS
+    found = Expired(
+        keys=session.scalar(select(func.count()).select_from(RateLimitKey).where(old_keys)) or 0,
+        windows=session.scalar(select(func.count()).select_from(RateLimitHit).where(old_windows)) or 0,
+    )
+    if not dry_run:
+        session.execute(delete(RateLimitKey).where(old_keys))
+        session.execute(delete(RateLimitHit).where(old_windows))
+        session.commit()
+    return found
 
 
 def source_key(session: Session, address: str | None, now: datetime | None = None) -> str:

@@ -11,11 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.extensions import db
-from forum_app.ratelimit import RateLimitKey, source_key, source_network
+from forum_app.ratelimit import KEEP_SECONDS, RateLimitHit, RateLimitKey, source_key, source_network
 
 NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -109,3 +110,37 @@ def test_processes_making_the_day_key_at_once_agree(app: Flask) -> None:
         thread.join()
     assert errors == []
     assert results[0] == results[1] and len(set(results[0])) == 10
+
+
+def test_the_daily_purge_deletes_old_keys_and_windows_when_no_request_came(
+    app: Flask, runner: FlaskCliRunner, db_session: Session
+) -> None:
+    """On a quiet day no request makes a new key, so nothing else would delete the old ones."""
+    today = NOON.date()
+    midnight = int(datetime(2026, 12, 7, tzinfo=UTC).timestamp())
+    db_session.add_all(RateLimitKey(day=today - timedelta(days=n), key=f"{n:064}") for n in range(4))
+    db_session.add_all(
+        RateLimitHit(scope="resume", source=f"s{n}", window_start=start, count=1)
+        for n, start in enumerate((midnight - KEEP_SECONDS - 3600, midnight - KEEP_SECONDS + 60, midnight))
+    )
+    db_session.commit()
+    args = ["retention", "purge", "--today", today.isoformat()]
+
+    counted = runner.invoke(args=[*args, "--dry-run"])
+    assert counted.exit_code == 0, counted.output
+    assert "Would delete in total: 2 rate-limit day keys older than yesterday and 1 rate-limit windows" in (
+        counted.output
+    )
+    assert len(_days(db_session)) == 4
+
+    purged = runner.invoke(args=args)
+    assert purged.exit_code == 0, purged.output
+    assert "Deleted in total: 2 rate-limit day keys older than yesterday and 1 rate-limit windows" in (
+        purged.output
+    )
+    assert _days(db_session) == [today - timedelta(days=1), today]  # yesterday's sources stay countable
+    assert sorted(db_session.scalars(select(RateLimitHit.source))) == ["s1", "s2"]
+    again = runner.invoke(args=args)
+    assert "Deleted in total: 0 rate-limit day keys older than yesterday and 0 rate-limit windows" in (
+        again.output
+    )

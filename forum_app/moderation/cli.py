@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -21,6 +22,7 @@ from forum_app.moderation.intake import app_alerts, check_unchecked
 from forum_app.moderation.redact import redact
 from forum_app.moderation.retention import purge_originals
 from forum_app.moderation.safeguarding import flag
+from forum_app.ratelimit import purge_expired
 from forum_app.surveys.retention import KINDS, purge
 
 
@@ -89,12 +91,15 @@ def retention_purge_command(dry_run: bool, today: object) -> None:
     Unsent drafts go once their resume code has expired, or RESUME_DAYS after they were started if
     they never got one. Submitted responses (with their answers and codings) and withdrawn ones go
     the day after retention_months have passed. The original words of answers not yet approved go
-    after the forum's original_days (default 30); the redacted text stays. Prints counts per forum
-    and in total, never any text. Safe to run as often as you like: a second run deletes nothing new.
+    after the forum's original_days (default 30); the redacted text stays. Rate-limit day keys older
+    than yesterday and counting windows older than two days go too. Prints counts per forum and in
+    total, never any text. Safe to run as often as you like: a second run deletes nothing new.
     """
     day = today.date() if today is not None else utc_today()  # type: ignore[attr-defined]
     report = purge(db.session, day, current_app.config["RESUME_DAYS"], dry_run=dry_run)
     originals = {found.slug: found for found in purge_originals(db.session, day, dry_run=dry_run)}
+    moment = datetime.now(UTC) if today is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
+    limits = purge_expired(db.session, moment, dry_run=dry_run)
     verb = "Would delete" if dry_run else "Deleted"
     click.echo(f"Retention purge as of {day.isoformat()}{' (dry run: nothing written)' if dry_run else ''}")
     for forum in report.forums:
@@ -113,4 +118,8 @@ def retention_purge_command(dry_run: bool, today: object) -> None:
     click.echo(f"{verb} in total: {totals} responses ({report.total('answers')} answers).")
     click.echo(
         f"{verb} in total: the original words of {sum(f.originals for f in originals.values())} answers."
+    )
+    click.echo(
+        f"{verb} in total: {limits.keys} rate-limit day keys older than yesterday and {limits.windows} "
+        "rate-limit windows older than two days."
     )
