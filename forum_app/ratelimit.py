@@ -5,7 +5,10 @@ which one home or phone is usually given whole) with a random key for the UTC da
 kept in the database, so every process and host shares them, and keys older than yesterday are
 deleted as a new day's key is made, and by ``flask retention purge`` on days no request came: once a
 key is gone, nobody (not even someone holding the app's ``SECRET_KEY`` and the database) can tell which
-address a stored source was. The raw address is never stored. Limits count attempts in fixed windows.
+address a stored source was. The raw address is never stored. Limits count attempts in windows, and a
+window also carries the share of the previous window's attempts that it still overlaps (a
+sliding-window counter): an attempt made just after a window turns over is counted with those made
+just before it, so a limit never doubles at the turn.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -134,9 +138,11 @@ def allow(session: Session, limit: Limit, source: str, now: datetime | None = No
 
 
 def count_attempt(session: Session, limit: Limit, source: str, now: datetime | None = None) -> int:
-    """Count one attempt and return how many the source has made in this window, this one included."""
-    moment = int((now or utcnow()).timestamp())
-    window = moment - moment % limit.window_seconds
+    """Count one attempt and return how many the source has made in the last window's length, this
+    one included: the attempts in this window plus the previous window's, weighted by how much of
+    the last ``window_seconds`` it still covers, rounded up."""
+    moment = (now or utcnow()).timestamp()
+    window = int(moment) - int(moment) % limit.window_seconds
     statement = (
         _insert(session, RateLimitHit)
         .values(scope=limit.scope, source=source, window_start=window, count=1)
@@ -146,7 +152,15 @@ def count_attempt(session: Session, limit: Limit, source: str, now: datetime | N
         )
         .returning(RateLimitHit.count)
     )
-    count = session.execute(statement).scalar_one()
+    count = int(session.execute(statement).scalar_one())
+    previous = session.scalar(
+        select(RateLimitHit.count).where(
+            RateLimitHit.scope == limit.scope,
+            RateLimitHit.source == source,
+            RateLimitHit.window_start == window - limit.window_seconds,
+        )
+    )
     session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < moment - KEEP_SECONDS))
     session.commit()
-    return int(count)
+    overlap = 1 - (moment - window) / limit.window_seconds
+    return count + math.ceil((previous or 0) * overlap)

@@ -16,7 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.extensions import db
-from forum_app.ratelimit import KEEP_SECONDS, RateLimitHit, RateLimitKey, source_key, source_network
+from forum_app.ratelimit import (
+    KEEP_SECONDS,
+    Limit,
+    RateLimitHit,
+    RateLimitKey,
+    allow,
+    count_attempt,
+    source_key,
+    source_network,
+)
 
 NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -144,3 +153,16 @@ def test_the_daily_purge_deletes_old_keys_and_windows_when_no_request_came(
     assert "Deleted in total: 0 rate-limit day keys older than yesterday and 0 rate-limit windows" in (
         again.output
     )
+
+
+def test_a_limit_does_not_double_when_its_window_turns_over(db_session: Session) -> None:
+    limit = Limit("test-turnover", 5, 600)
+    turn = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    before = [allow(db_session, limit, "s", turn - timedelta(seconds=5 - n)) for n in range(5)]
+    assert before == [True] * 5
+    # Just after the turn the five tries of a moment ago still count; they fade as the window slides.
+    assert not allow(db_session, limit, "s", turn + timedelta(seconds=1))
+    assert not allow(db_session, limit, "s", turn + timedelta(seconds=120))
+    assert allow(db_session, limit, "s", turn + timedelta(seconds=590))
+    # At the next turn the window's three tries all count again, and the first window's no longer.
+    assert count_attempt(db_session, limit, "s", turn + timedelta(seconds=600)) == 1 + 3
