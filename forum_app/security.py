@@ -44,6 +44,10 @@ PUBLIC_ENDPOINTS = frozenset(
         # The second step of signing in: it checks the pending sign-in the password step left.
         "accounts.login_code",
         "accounts.health",
+        # Single-use links to join a team or set a new password: the link is the key (accounts/links.py).
+        "accounts.accept_invite",
+        "accounts.forgot_password",
+        "accounts.reset_password",
         # Evidence packs shared with inspectors: the link is the key (forum_app/packs/shared_views.py).
         "packs.shared",
         "packs.shared_passcode",
@@ -110,6 +114,8 @@ def _guard() -> ResponseReturnValue | None:
             abort(403)
         return None
     found = membership(db.session, current_user.id, session.get(FORUM_SESSION_KEY))
+    if found is None and session.get(FORUM_SESSION_KEY) is not None:  # left that forum: their first
+        found = membership(db.session, current_user.id, None)
     if found is not None:
         g.membership = found
         session[FORUM_SESSION_KEY] = found.forum_id

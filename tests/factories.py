@@ -223,3 +223,32 @@ def enable_two_factor(session: Session, email: str) -> tuple[str, list[str]]:
     then = utcnow() - timedelta(minutes=2)
     turned_on = confirm_setup(session, user.id, secret, pyotp.TOTP(secret).at(then), now=then)
     return secret, turned_on.codes
+
+
+def make_account_link(
+    session: Session,
+    purpose: str,
+    email: str,
+    token: str,
+    forum_id: int | None = None,
+    role: str | None = None,
+    hours: float = 1,
+) -> None:
+    """An account link (``invite`` or ``reset``) with a known raw token, valid for ``hours``."""
+    from datetime import timedelta
+
+    from forum_app.accounts.links import token_hash
+    from forum_app.accounts.models import AccountLink
+    from forum_app.db import utcnow
+
+    session.add(
+        AccountLink(
+            purpose=purpose,
+            token_hash=token_hash(purpose, token),
+            email=email,
+            forum_id=forum_id,
+            role=role,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    session.commit()

@@ -142,6 +142,7 @@ def _build(app: Flask) -> World:
             "theme_id": "waiting_times",
             "number": "1",
             "forum_id": alpha_id,
+            "user_id": coder,  # a member of A's team
         }
     markers += ["P-20260701-0001", "P-20260801-0002", "Alpha sample"]
     moderation = {"answer_id": waiting}

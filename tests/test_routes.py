@@ -26,6 +26,7 @@ from tests.factories import (
     answer_all,
     csrf_token,
     idempotency_key,
+    make_account_link,
     make_forum,
     make_staff,
     make_survey,
@@ -52,6 +53,7 @@ VALUES = {
     "sample_id": "0" * 16,
     "item_id": "1" * 16,
     "forum_id": 1,
+    "user_id": 1,
 }
 
 
@@ -71,6 +73,9 @@ def _setup(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
         second = make_stored_pack(session, forum.id, survey_id, "P-20260801-0002")
         make_link(session, first, OPEN_TOKEN)
         link = session.scalars(select(ShareLink.public_id).where(ShareLink.pack_id == first.id)).one()
+        # An invitation and a reset link with the same token as the share link (each hash has its purpose).
+        make_account_link(session, "invite", "new@demo.example", OPEN_TOKEN, forum.id, "coder")
+        make_account_link(session, "reset", LEAD, OPEN_TOKEN)
         named = {"snapshot_id": first.public_id, "other_id": second.public_id, "link_id": link}
     for name, value in named.items():
         monkeypatch.setitem(VALUES, name, value)

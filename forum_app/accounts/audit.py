@@ -95,7 +95,18 @@ ACCOUNT_EVENTS: dict[str, str] = {
     "two_factor.recovery_used": "used a recovery code",
     "two_factor.wrong_code": "entered a wrong two-factor sign-in code",
     "two_factor.too_many": "was stopped after too many two-factor sign-in codes",
+    # Written by the team and link services (accounts/team.py, accounts/recovery.py) in the same
+    # transaction as the change, with the member's or the link's id: some happen with nobody signed in.
+    "team.invite": "invited someone to the team (link)",
+    "team.join": "joined the team with an invitation (link)",
+    "team.role": "changed a member's role (member)",
+    "team.deactivate": "deactivated a member (member)",
+    "team.reactivate": "reactivated a member (member)",
+    "team.reset": "made a password reset link for a member (member)",
+    "team.forgot": "asked for a password reset link by email (member)",
+    "team.reset_done": "set a new password with a reset link (member)",
 }
+_BY_TEAM = "the team service records it with the member's or link's id (ACCOUNT_EVENTS)"
 NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.logout", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("accounts.sign_out_everywhere", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
@@ -107,6 +118,11 @@ NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.two_factor_off", "POST"): "written by two_factor.disable (ACCOUNT_EVENTS)",
     ("themes.coding_answer", "POST"): "every coding decision is kept with who and when (coding_decisions)",
     ("themes.agreement_code", "POST"): "every blind coding is kept with who and when (blind_codings)",
+    ("accounts.team_invite", "POST"): _BY_TEAM,
+    ("accounts.team_member", "POST"): _BY_TEAM,
+    ("accounts.team_deactivate", "POST"): _BY_TEAM,
+    ("accounts.team_reactivate", "POST"): _BY_TEAM,
+    ("accounts.team_reset", "POST"): _BY_TEAM,
 }
 
 

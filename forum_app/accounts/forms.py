@@ -5,7 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
+
+from forum_app.accounts.models import ROLES
+
+_ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
+_LONG_EMAIL = "An email address has 254 characters or fewer"
 
 
 class LoginForm(FlaskForm):
@@ -106,4 +111,48 @@ class ForumTwoFactorForm(FlaskForm):
             InputRequired("Choose who needs two-factor sign-in"),
             AnyOf((LEADS_ONLY, EVERYONE), message="Choose who needs two-factor sign-in"),
         ],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[InputRequired("Enter their email address"), Length(max=254, message=_LONG_EMAIL)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    role = RadioField("Role", choices=_ROLE_CHOICES, validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    role = RadioField("Role", choices=_ROLE_CHOICES, validate_choice=False)
+
+
+class TeamActionForm(FlaskForm):
+    """A button on a member's page (deactivate, reactivate, reset link): a POST with CSRF only."""
+
+
+class ChoosePasswordForm(FlaskForm):
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired("Enter a password"),
+            Length(max=200, message="Use 200 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            InputRequired("Type the password again"),
+            EqualTo("password", message="The two passwords are not the same"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[InputRequired("Enter your email address"), Length(max=254, message=_LONG_EMAIL)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
     )

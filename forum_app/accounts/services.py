@@ -146,18 +146,24 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> s
 
 
 def memberships_of(session: Session, user_id: int) -> list[Membership]:
+    """The user's active memberships (a lead may have deactivated them in a forum)."""
     return list(
         session.scalars(
-            select(Membership).join(Forum).where(Membership.user_id == user_id).order_by(Forum.name)
+            select(Membership)
+            .join(Forum)
+            .where(Membership.user_id == user_id, Membership.active.is_(True))
+            .order_by(Forum.name)
         )
     )
 
 
 def membership(session: Session, user_id: int, forum_id: int | None) -> Membership | None:
-    """The user's membership of ``forum_id``, or of their first forum when it is None."""
+    """The user's active membership of ``forum_id``, or of their first forum when it is None."""
     if forum_id is not None:
         return session.scalar(
-            select(Membership).where(Membership.user_id == user_id, Membership.forum_id == forum_id)
+            select(Membership).where(
+                Membership.user_id == user_id, Membership.forum_id == forum_id, Membership.active.is_(True)
+            )
         )
     found = memberships_of(session, user_id)
     return found[0] if found else None

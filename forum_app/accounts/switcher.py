@@ -35,7 +35,12 @@ def forum_choices(session: Session, user_id: int) -> list[ForumChoice]:
 
 def forum_count(session: Session, user_id: int) -> int:
     return (
-        session.scalar(select(func.count()).select_from(Membership).where(Membership.user_id == user_id)) or 0
+        session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == user_id, Membership.active.is_(True))
+        )
+        or 0
     )
 
 

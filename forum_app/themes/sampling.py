@@ -134,7 +134,12 @@ def coding_staff(session: Session, forum_id: int) -> list[Person]:
     rows = session.execute(
         select(User.id, User.email, Membership.role)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.forum_id == forum_id, Membership.role.in_(CODING_ROLES), User.active.is_(True))
+        .where(
+            Membership.forum_id == forum_id,
+            Membership.role.in_(CODING_ROLES),
+            Membership.active.is_(True),
+            User.active.is_(True),
+        )
         .order_by(User.email)
     )
     return [Person(*row) for row in rows]

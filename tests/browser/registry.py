@@ -439,6 +439,21 @@ def share_a_pack(days: str) -> Reach:
     return reach
 
 
+def invite_someone(page: Page, site: Site) -> None:
+    """A lead invites a coder: the page with the link to pass on."""
+    page.goto(f"{site.url}/staff/team/invite")
+    page.get_by_label("Email address").fill("new.coder@example.org")
+    page.get_by_label("Coder").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make the invitation link").click()
+
+
+def open_the_invitation(page: Page, site: Site) -> None:
+    """The invitation's own page, where a newcomer chooses a password."""
+    invite_someone(page, site)
+    page.goto(page.locator("#link").input_value())
+
+
 def shared(token: str) -> Reach:
     return visit(lambda site: f"{site.url}/p/{token}")
 
@@ -605,6 +620,17 @@ REGISTRY: list[State] = [
           endpoint="admin.new_forum"),
     State("suspend a forum?", follow_links("/admin/forums", "Suspend"), "administrator",
           endpoint="admin.suspend"),
+    # The team (lead): the members, inviting someone (blank, and the link made), the invitation's own
+    # page, "forgot password" (no mail here: ask the lead) and a link that no longer works.
+    State("team", page_at("/staff/team"), "staff", endpoint="accounts.team_page"),
+    State("team, invite", page_at("/staff/team/invite"), "staff", endpoint="accounts.team_invite"),
+    error("team, invite, error", submit_at(lambda site: f"{site.url}/staff/team/invite"), "staff",
+          endpoint="accounts.team_invite"),
+    State("team, invitation link", invite_someone, "staff", endpoint="accounts.team_invite"),
+    State("invitation, choose a password", open_the_invitation, "staff", endpoint="accounts.accept_invite"),
+    State("forgot password", page_at("/staff/forgot-password"), endpoint="accounts.forgot_password"),
+    State("account link expired (410)", page_at("/staff/reset/" + "a" * 43), status=410,
+          endpoint="accounts.reset_password"),
     State("shared pack", shared(OPEN_TOKEN), endpoint="packs.shared"),
     State("shared pack, passcode", shared(PASSCODE_TOKEN), endpoint="packs.shared_passcode"),
     State("shared pack, passcode error", enter_a_wrong_passcode, status=400, error_title=True,
