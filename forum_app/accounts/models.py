@@ -106,13 +106,13 @@ class AuditEvent(Base):
 
 
 class RecoveryCode(Base):
-    """A two-factor recovery code, kept only as a hash; each works once (``used_at``)."""
+    """A two-factor recovery code, kept only as an argon2id hash; each works once (``used_at``)."""
 
     __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 

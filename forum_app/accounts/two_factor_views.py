@@ -73,7 +73,8 @@ def login_code() -> Page:
             return redirect(_safe_next(pending.get("next")))
         if checked.outcome is Outcome.TOO_MANY:
             session.pop(PENDING_KEY, None)
-            return render_template("accounts/login_code.html", expired=True, form=None, error=TOO_MANY)
+            page = render_template("accounts/login_code.html", expired=True, form=None, error=TOO_MANY)
+            return page, 429  # as the password step answers when its tries are used up
         error = WRONG_CODE
     return render_template("accounts/login_code.html", expired=False, form=form, error=error)
 

@@ -153,6 +153,7 @@ def test_a_lead_sets_it_up_with_the_code_from_the_secret_shown(strict: Flask, cl
     with _database(strict) as session:
         stored = list(session.scalars(select(RecoveryCode.code_hash)))
         assert len(stored) == 10 and not any(code.replace("-", "") in str(stored) for code in codes)
+        assert all(code_hash.startswith("$argon2id$") for code_hash in stored)
         assert "two_factor.on" in audit_actions(session)
     assert page(client, RESPONSES).h1.get_text(strip=True) == "Responses"
     assert "is on for your account" in page(client, SETUP).get_text()  # already on: how it stands
@@ -233,6 +234,7 @@ def test_a_wrong_code_is_refused_counted_and_logged_then_too_many_stop(
         assert "The code is not right" in _error(response)
         assert _hits(strict, PER_SIGN_IN.scope) == tries == _hits(strict, PER_ACCOUNT.scope) - before
     stopped = _code(client, totp.now())  # even the right code, once the tries are used up
+    assert stopped.status_code == 429
     assert "Too many tries" in _soup(stopped).get_text() and not _signed_in(client)
     assert "Sign in again" in _soup(stopped).get_text()
     with client.session_transaction() as session:
