@@ -112,6 +112,7 @@ NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.sign_out_everywhere", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("accounts.end_session", "POST"): "written by the sign-out service (ACCOUNT_EVENTS)",
     ("admin.new_forum", "POST"): "the forum itself records when it was made (forums.created_at)",
+    ("admin.invite_lead", "POST"): _BY_TEAM,
     ("accounts.login_code", "POST"): "written by the two-factor services (ACCOUNT_EVENTS), wrong codes too",
     ("accounts.two_factor_setup", "POST"): "written by two_factor.confirm_setup (ACCOUNT_EVENTS)",
     ("accounts.two_factor_codes", "POST"): "written by two_factor.regenerate_recovery_codes (ACCOUNT_EVENTS)",

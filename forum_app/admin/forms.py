@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import EmailField, StringField
 from wtforms.validators import InputRequired, Length
 
 
@@ -28,6 +28,17 @@ class ForumForm(FlaskForm):
         "Local area (optional)",
         validators=[Length(max=200, message="Use 200 characters or fewer")],
         render_kw={"autocomplete": "off"},
+    )
+
+
+class LeadInviteForm(FlaskForm):
+    email = EmailField(
+        "Their email address",
+        validators=[
+            InputRequired("Enter their email address"),
+            Length(max=254, message="Use 254 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
 
 

@@ -6,12 +6,15 @@ Guarded by ``forum_app.security`` (the ``admin`` blueprint: a signed-in platform
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from forum_app.accounts import team
 from forum_app.accounts.platform import forum_by_id, set_suspended
 from forum_app.accounts.services import AccountError
+from forum_app.accounts.team_views import field_error, outbox
 from forum_app.admin import bp
-from forum_app.admin.forms import ConfirmForm, ForumForm
+from forum_app.admin.forms import ConfirmForm, ForumForm, LeadInviteForm
 from forum_app.admin.services import create_forum, forum_summaries
 from forum_app.extensions import db
 from forum_app.urls import absolute_url
@@ -66,3 +69,24 @@ def suspend(forum_id: int) -> Page:
 @bp.route("/admin/forums/<int:forum_id>/restore", methods=["GET", "POST"])
 def restore(forum_id: int) -> Page:
     return _confirm(forum_id, False)
+
+
+@bp.route("/admin/forums/<int:forum_id>/invite-lead", methods=["GET", "POST"])
+def invite_lead(forum_id: int) -> Page:
+    """An invitation link for a forum's lead: the first one, or a new one when the last has left."""
+    forum = forum_by_id(db.session, forum_id)
+    if forum is None:
+        abort(404)
+    form = LeadInviteForm()
+    if form.validate_on_submit():
+        email = form.email.data or ""
+        try:
+            issued = team.invite(db.session, forum_id, current_user.id, email, "lead", outbox())
+        except AccountError as exc:
+            field_error(form.email, str(exc))
+        else:
+            back = url_for("admin.forums")
+            return render_template(
+                "accounts/team_link.html", kind="invite", issued=issued, email=email, back=back
+            )
+    return render_template("admin/invite_lead.html", form=form, forum=forum)

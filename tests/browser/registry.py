@@ -613,13 +613,15 @@ REGISTRY: list[State] = [
     # What the pack says about the survey (lead), and sent with a DPIA reference that is too long.
     State("about this survey", page_at(ABOUT), "staff", endpoint="packs.about"),
     error("about this survey, error", set_about_wrongly, "staff", endpoint="packs.about"),
-    # The platform administrator's forums: the list, a new forum (and sent empty), "Suspend?".
+    # The platform administrator's forums: the list, a new forum (and sent empty), "Suspend?", a lead invited.
     State("forums (administrator)", page_at("/admin/forums"), "administrator", endpoint="admin.forums"),
     State("create a forum", page_at("/admin/forums/new"), "administrator", endpoint="admin.new_forum"),
     error("create a forum, error", submit_at(lambda site: f"{site.url}/admin/forums/new"), "administrator",
           endpoint="admin.new_forum"),
     State("suspend a forum?", follow_links("/admin/forums", "Suspend"), "administrator",
           endpoint="admin.suspend"),
+    State("invite a forum's lead", follow_links("/admin/forums", "Invite a lead"), "administrator",
+          endpoint="admin.invite_lead"),
     # The team (lead): the members, inviting someone (blank, and the link made), the invitation's own
     # page, "forgot password" (no mail here: ask the lead) and a link that no longer works.
     State("team", page_at("/staff/team"), "staff", endpoint="accounts.team_page"),
