@@ -102,6 +102,7 @@ ACCOUNT_EVENTS: dict[str, str] = {
     "team.role": "changed a member's role (member)",
     "team.deactivate": "deactivated a member (member)",
     "team.reactivate": "reactivated a member (member)",
+    "team.sign_out": "signed a member out everywhere (member)",
     "team.reset": "made a password reset link for a member (member)",
     "team.forgot": "asked for a password reset link by email (member)",
     "team.reset_done": "set a new password with a reset link (member)",
@@ -124,6 +125,7 @@ NOT_AUDITED: dict[tuple[str, str], str] = {
     ("accounts.team_deactivate", "POST"): _BY_TEAM,
     ("accounts.team_reactivate", "POST"): _BY_TEAM,
     ("accounts.team_reset", "POST"): _BY_TEAM,
+    ("accounts.team_sign_out", "POST"): _BY_TEAM,
 }
 
 

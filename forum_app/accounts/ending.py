@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts import signin
 from forum_app.accounts.audit import record_account_event
+from forum_app.accounts.links import audit
 from forum_app.accounts.models import User
 from forum_app.accounts.passwords import verify_password
 from forum_app.accounts.services import normalise_email
 from forum_app.accounts.sessions import end_all, end_everyone, end_one
 from forum_app.accounts.signin import THROTTLED, WRONG, SignInRules, account_key
+from forum_app.accounts.team import get_member
 from forum_app.db import utcnow
 from forum_app.ratelimit import count_attempt
 
@@ -93,3 +95,13 @@ def sign_out_all(db_session: Session) -> int:
         record_account_event(db_session, user_id, SIGNED_OUT_BY_ADMIN)
     db_session.commit()
     return sum(ended.values())
+
+
+def sign_out_member(db_session: Session, forum_id: int, by_user_id: int, user_id: int) -> int:
+    """A lead ends every session of a member of their team (``NotOnTeam`` for anyone else), logged
+    in the forum's audit log: how many were open."""
+    get_member(db_session, forum_id, user_id)
+    ended = end_all(db_session, user_id)
+    audit(db_session, forum_id, by_user_id, "team.sign_out", user_id)
+    db_session.commit()
+    return ended

@@ -13,10 +13,18 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, logout_user
 
 from forum_app.accounts import bp
-from forum_app.accounts.ending import NOT_FOUND, THROTTLED, end_other_session, sign_out_everywhere
+from forum_app.accounts.ending import (
+    NOT_FOUND,
+    THROTTLED,
+    end_other_session,
+    sign_out_everywhere,
+    sign_out_member,
+)
 from forum_app.accounts.forms import ConfirmPasswordForm
+from forum_app.accounts.roles import current_membership, role_required
 from forum_app.accounts.sessions import StaffSession, list_open, session_id_of
 from forum_app.accounts.signin import SignInRules
+from forum_app.accounts.team import NotOnTeam
 from forum_app.accounts.views import SESSION_TOKEN_KEY, SIGNED_OUT, Page
 from forum_app.db import utcnow
 from forum_app.extensions import db
@@ -133,3 +141,16 @@ def sign_out_everywhere_view() -> Page:
             flash("You have been signed out on every device, this one too.", SIGNED_OUT)
             return redirect(url_for("accounts.login"))
     return _confirm_page(form, problem, None)
+
+
+@bp.post("/staff/team/<int:user_id>/sign-out")
+@role_required("lead")
+def team_sign_out(user_id: int) -> Page:
+    """A lead's "Sign them out" on a member's page: every session of theirs ends at once."""
+    member = current_membership()
+    try:
+        ended = sign_out_member(db.session, member.forum_id, member.user_id, user_id)
+    except NotOnTeam:
+        abort(404)
+    flash(f"They have been signed out everywhere ({ended} session{'' if ended == 1 else 's'} ended).")
+    return redirect(url_for("accounts.team_page"))
