@@ -93,7 +93,9 @@ def test_quotes_the_final_check_leaves_out_are_counted_by_what_they_give(
     forum = make_forum(db_session)
     texts = ["In Year 3 it went wrong.", "She turned 12 in March.", "He is 7 now.", "Nobody rings us back."]
     found = [
-        Candidate(i, "waits", "Waits", text, date(2026, 1, 1), len(text.split()), check_quote(text))
+        Candidate(
+            i, f"{i:016x}", "waits", "Waits", text, date(2026, 1, 1), len(text.split()), check_quote(text)
+        )
         for i, text in enumerate(texts)
     ]
     monkeypatch.setattr(theme_quotes, "candidates", lambda session, forum_id: found)
