@@ -164,12 +164,6 @@ def current(db_session: Session, token: str | None, now: datetime | None = None)
     return check(db_session, token, now).session
 
 
-def open_sessions(db_session: Session, user_id: int, now: datetime | None = None) -> int:
-    """How many of ``user_id``'s sessions are still valid (not ended, not timed out)."""
-    now = now or utcnow()
-    return len(db_session.scalars(select(StaffSession.id).where(*_open(user_id, now))).all())
-
-
 def _open(user_id: int, now: datetime) -> list[Any]:
     return [
         StaffSession.user_id == user_id,
