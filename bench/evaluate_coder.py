@@ -36,10 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from forum_app.themes.codebook import theme_ids
-from forum_app.themes.coder import code_prepared
-from forum_app.themes.evaluation import score
-from forum_app.themes.model import (
+from forum_app.codebook.shipped import theme_ids
+from forum_app.coder.classifier import (
     DEFAULT_PARAMS,
     Example,
     Model,
@@ -51,6 +49,8 @@ from forum_app.themes.model import (
     prepare,
     train,
 )
+from forum_app.coder.evaluation import score
+from forum_app.coder.pipeline import code_prepared
 
 REGISTERS = ("news", "ombudsman", "inspection", "survey", "youth", "forum", "dev")
 VARIANTS = ("coder", "without rules", "thresholds 0.5", "baseline", "textblob only", "always negative")

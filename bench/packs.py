@@ -41,10 +41,10 @@ def seed(database: Path, responses: int) -> None:
     from sqlalchemy import select
 
     from forum_app.accounts.models import Forum, User
+    from forum_app.coding.queue import Filters, bulk_accept
     from forum_app.dbcli import upgrade
     from forum_app.extensions import db
     from forum_app.surveys.seeding import seed_demo
-    from forum_app.themes.workspace import Filters, bulk_accept
 
     upgrade(f"sqlite:///{database}")
     app = _app(database)

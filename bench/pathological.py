@@ -23,11 +23,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from forum_app.coder.pipeline import code_text  # noqa: E402
 from forum_app.moderation.duplicates import bands  # noqa: E402
 from forum_app.moderation.redact import redact  # noqa: E402
 from forum_app.moderation.safeguarding import flag  # noqa: E402
-from forum_app.themes.coder import code_text  # noqa: E402
-from forum_app.themes.quote_check import check_quote  # noqa: E402
+from forum_app.quotes.check import check_quote  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "pathological.json"
 BOUND_SECONDS = 0.25

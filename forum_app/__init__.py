@@ -43,20 +43,26 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.accounts import bp as accounts_bp
     from forum_app.accounts.audit import register_audit
     from forum_app.admin import bp as admin_bp
+    from forum_app.agreement import bp as agreement_bp
+    from forum_app.codebook import bp as codebook_bp
+    from forum_app.coding import bp as coding_bp
+    from forum_app.coding.automatic import connect_signals
     from forum_app.home import bp as home_bp
     from forum_app.moderation import bp as moderation_bp
     from forum_app.moderation.intake import connect_signals as connect_moderation
     from forum_app.packs import bp as packs_bp
+    from forum_app.quotes import bp as quotes_bp
     from forum_app.security import register_guard
     from forum_app.surveys import bp as surveys_bp
-    from forum_app.themes import bp as themes_bp
-    from forum_app.themes.autocode import connect_signals
     from forum_app.urls import register_converters
 
     register_converters(app)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(surveys_bp)
-    app.register_blueprint(themes_bp)
+    app.register_blueprint(codebook_bp)
+    app.register_blueprint(coding_bp)
+    app.register_blueprint(agreement_bp)
+    app.register_blueprint(quotes_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(packs_bp)
     app.register_blueprint(home_bp)
@@ -86,11 +92,11 @@ def register_errors_and_headers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from forum_app.accounts.cli import users_cli
     from forum_app.admin.cli import forums_cli
+    from forum_app.coding.cli import themes_cli
     from forum_app.dbcli import db_cli
     from forum_app.moderation.cli import moderation_cli, retention_cli
     from forum_app.packs.cli import packs_cli
     from forum_app.surveys.cli import seed_demo_command
-    from forum_app.themes.cli import themes_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)

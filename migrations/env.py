@@ -5,13 +5,6 @@ from __future__ import annotations
 from alembic import context
 
 # Importing the models registers their tables on Base.metadata.
-import forum_app.accounts.models
-import forum_app.accounts.sessions
-import forum_app.moderation.models
-import forum_app.packs.models
-import forum_app.ratelimit
-import forum_app.surveys.models
-import forum_app.themes.models  # noqa: F401
 from forum_app.db import Base, make_engine
 
 config = context.config

@@ -29,13 +29,13 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from forum_app.accounts.models import User
+from forum_app.agreement import sampling
+from forum_app.agreement.models import AgreementItem
 from forum_app.extensions import db
 from forum_app.moderation.models import PENDING, ModerationItem
 from forum_app.packs.models import ShareLink
 from forum_app.security import ADMIN, MEMBER, PUBLIC, SIGNED_IN, access_rule, allowed_roles
 from forum_app.surveys.models import Answer, Response
-from forum_app.themes import sampling
-from forum_app.themes.models import AgreementItem
 from tests.conftest import empty_database, make_test_app
 from tests.factories import (
     JOURNEY,

@@ -9,15 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
+from forum_app.coding.models import CODED, CodedAnswer, CodingDecision
 from forum_app.moderation.models import QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest
 from forum_app.packs.population import local_population
+from forum_app.quotes import candidates as quote_candidates
 from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey
 from forum_app.surveys.seeding import DEMO_QUOTES_LEFT_OUT
 from forum_app.surveys.services import definition_of, first_unanswered
-from forum_app.themes import quotes
-from forum_app.themes.models import CODED, CodedAnswer, CodingDecision
 
 
 def _answers_of_forum(session: Session, slug: str) -> list[tuple[str, object]]:
@@ -132,11 +132,11 @@ def test_seed_demo_chooses_quotes_so_a_demo_pack_has_a_quote_register(
     assert "The demo lead chose" in result.output
     forum = db_session.scalars(select(Forum).where(Forum.slug == "demo")).one()
     lead = db_session.scalars(select(User.id).where(User.email == "lead@demo.forum.invalid")).one()
-    candidates = quotes.candidates(db_session, forum.id)  # only those consented, approved and coded
+    candidates = quote_candidates.candidates(db_session, forum.id)  # only those consented, approved and coded
     chosen = db_session.scalars(select(QuoteCandidate)).all()
     assert len(candidates) == len(chosen) >= 10
-    reports = quotes.theme_reports(db_session, forum.id, {c.theme_id for c in candidates})
-    assert all(reports[c.theme_id] >= quotes.PACK_MINIMUM_REPORTS for c in candidates)
+    reports = quote_candidates.theme_reports(db_session, forum.id, {c.theme_id for c in candidates})
+    assert all(reports[c.theme_id] >= quote_candidates.PACK_MINIMUM_REPORTS for c in candidates)
     assert len({c.theme_id for c in candidates}) >= 3
     assert all(c.marked_by == lead for c in chosen)
     left_out = [c for c in candidates if c.left_out]

@@ -18,13 +18,13 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from forum_app.accounts.models import User
+from forum_app.agreement import sampling
+from forum_app.agreement.models import AgreementItem
 from forum_app.extensions import db
 from forum_app.inputs import UPLOADS
 from forum_app.packs.models import ShareLink
 from forum_app.security import PUBLIC_ENDPOINTS
 from forum_app.surveys.models import Answer
-from forum_app.themes import sampling
-from forum_app.themes.models import AgreementItem
 from tests.conftest import empty_database, make_test_app
 from tests.factories import (
     JOURNEY,

@@ -12,13 +12,14 @@ from flask import Flask
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
+from forum_app.agreement.models import AgreementItem, AgreementSample
+from forum_app.codebook.models import CodebookVersion
 from forum_app.db import Base
 from forum_app.dbcli import alembic_config
 from forum_app.extensions import db
 from forum_app.packs.models import PackSnapshot, ShareLink
 from forum_app.surveys.codes import PUBLIC_ID_PATTERN, new_token
 from forum_app.surveys.models import SUBMITTED, Answer, Response
-from forum_app.themes.models import AgreementItem, AgreementSample, CodebookVersion
 from tests.factories import make_forum, make_survey
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.accounts.platform import list_forums, new_forum
+from forum_app.codebook.versions import ensure_codebook
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.services import count_submitted, publish_survey
-from forum_app.themes.codebooks import ensure_codebook
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from forum_app.coding.queue import Filters, Progress, progress
 from forum_app.home.chart import WeeklyChart, weekly_chart
 from forum_app.moderation.contexts import ConcernSummary, QueueRow, concern_summary, queue_screen
 from forum_app.moderation.models import PENDING
 from forum_app.surveys.staff import weekly_counts
-from forum_app.themes.workspace import Filters, Progress, progress
 
 WEEKS = 12  # responses per week, for about a quarter
 FIRST_WAITING = 5  # answers waiting for moderation listed on the home page, overdue flags first

@@ -18,6 +18,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from forum_app.agreement.reliability import forum_agreement_summary, sample_report
+from forum_app.codebook.shipped import default_codebook
+from forum_app.codebook.versions import current_version
 from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
 from forum_app.packs.about import about_paragraphs, pack_about
@@ -77,9 +80,6 @@ from forum_app.packs.waits import waits_table
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
 from forum_app.surveys.support import forum_support
 from forum_app.templating import format_date
-from forum_app.themes.codebook import default_codebook
-from forum_app.themes.codebooks import current_version
-from forum_app.themes.reliability import forum_agreement_summary, sample_report
 
 
 def _kappas(session: Session, forum_id: int) -> tuple[dict[str, float | None], str, str]:

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.agreement.reliability import forum_agreement_summary
+from forum_app.coding.queue import Filters, progress
 from forum_app.moderation.models import HELD, PENDING
 from forum_app.moderation.queue import counts as moderation_counts
 from forum_app.packs.about import PARTS, pack_about
 from forum_app.packs.quotes import MIN_REPORTS_FOR_QUOTES
-from forum_app.themes import quotes as theme_quotes
-from forum_app.themes.quote_check import KINDS, NOUNS
-from forum_app.themes.reliability import forum_agreement_summary
-from forum_app.themes.workspace import Filters, progress
+from forum_app.quotes import candidates as theme_quotes
+from forum_app.quotes.check import KINDS, NOUNS
 
 # A kappa from fewer double-coded answers has a 95% interval wider than about ±0.2 (the review found
 # one from 18 answers printed with no warning).
@@ -96,7 +96,7 @@ def _quotes(session: Session, forum_id: int) -> tuple[Item, Item]:
             True,
             f"{_plural(len(usable), 'candidate quote', 'candidate quotes')} in "
             f"{_plural(len(themes), 'theme', 'themes')} with {MIN_REPORTS_FOR_QUOTES} or more reports.",
-            "themes.quotes_overview",
+            "quotes.overview",
             "See the candidate quotes",
         )
     else:
@@ -107,7 +107,7 @@ def _quotes(session: Session, forum_id: int) -> tuple[Item, Item]:
             "No quotes can be used yet, so the pack will have no “What families say” section. Choose "
             "quotes from coded answers whose family agreed to be quoted, in themes with "
             f"{MIN_REPORTS_FOR_QUOTES} or more reports.",
-            "themes.coding_queue",
+            "coding.queue",
             "Find answers you can quote",
             {"status": "coded", "quotable": "yes"},
         )
@@ -118,7 +118,7 @@ def _quotes(session: Session, forum_id: int) -> tuple[Item, Item]:
             if found
             else "No candidate quotes to check yet."
         )
-        return chosen, Item("quote_check", "Final check on quotes", True, words, "themes.quotes_overview", "")
+        return chosen, Item("quote_check", "Final check on quotes", True, words, "quotes.overview", "")
     why = Counter(kind for c in left_out for kind in {p.kind for p in c.problems})
     because = "; ".join(
         f"{why[kind]:,} {'gives' if why[kind] == 1 else 'give'} {NOUNS[kind]}" for kind in KINDS if why[kind]
@@ -129,7 +129,7 @@ def _quotes(session: Session, forum_id: int) -> tuple[Item, Item]:
         False,
         f"{len(left_out):,} of {_plural(len(found), 'candidate quote', 'candidate quotes')} will be left "
         f"out of the pack, not edited: {because}. Choose other answers for their themes.",
-        "themes.quotes_overview",
+        "quotes.overview",
         "See which quotes are left out",
         anchor="left-out",
     )
@@ -137,7 +137,7 @@ def _quotes(session: Session, forum_id: int) -> tuple[Item, Item]:
 
 def _double_coding(session: Session, forum_id: int) -> Item:
     summary = forum_agreement_summary(session, forum_id)
-    endpoint, label = "themes.agreement_samples", "Double-code a sample"
+    endpoint, label = "agreement.samples", "Double-code a sample"
     if summary is None:
         return Item(
             "double_coding",
@@ -190,14 +190,14 @@ def _moderation(session: Session, forum_id: int) -> Item:
 def _coding(session: Session, forum_id: int) -> Item:
     pending = progress(session, forum_id, Filters()).pending
     if not pending:
-        return Item("coding", "Coding", True, "Every approved answer is coded.", "themes.coding_queue", "")
+        return Item("coding", "Coding", True, "Every approved answer is coded.", "coding.queue", "")
     return Item(
         "coding",
         "Coding",
         False,
         f"{_plural(pending, 'approved answer is', 'approved answers are')} not coded yet. Only answers "
         "a person has coded count in the pack's themes.",
-        "themes.coding_queue",
+        "coding.queue",
         "Code answers",
     )
 

@@ -22,10 +22,10 @@ from sqlalchemy import Select, Text, cast, distinct, func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, Membership
+from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding
 from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
 from forum_app.moderation.redact import Found, merge
 from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, Survey, SurveyVersion
-from forum_app.themes.models import ACCEPTED, CODED, CodedAnswer, Coding
 
 WEEKS_PER_MONTH = 52 / 12
 # Questions a pack may be filtered by (pre-set groups only: no free filters, which would allow differencing).

@@ -40,7 +40,7 @@ from forum_app.packs.blocks import theme_sentiment
 from forum_app.packs.data import Gathered, QuoteSource
 from forum_app.packs.model import Quote
 from forum_app.packs.tables import Publisher, fmt
-from forum_app.themes.quote_check import Problem, check_quote
+from forum_app.quotes.check import Problem, check_quote
 
 MIN_REPORTS_FOR_QUOTES = 10
 MAX_QUOTES_PER_THEME = 3

@@ -20,8 +20,8 @@ import zipfile
 from collections.abc import Iterable
 from datetime import datetime
 
+from forum_app.codebook.editing import guard_cell
 from forum_app.packs.model import CI_WORDING, SYMBOLS, Cell, Column, Pack, Table
-from forum_app.themes.codebook_io import guard_cell
 
 DISCLOSURE_RULES = (
     "Every figure passed disclosure control before any percentage or interval was worked out: counts of "

@@ -89,7 +89,7 @@ def confirm_demo_coding(session: Session, forum_slug: str, sent_before: date) ->
     """The demo lead's coding so far: the coder's suggestions for approved answers sent before
     ``sent_before`` confirmed as they are (as a bulk decision of the lead, which can be undone), so a
     demo pack has coded themes while newer answers wait in the coding queue. Returns how many."""
-    from forum_app.themes.workspace import Filters, bulk_accept
+    from forum_app.coding.queue import Filters, bulk_accept
 
     forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
     lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
@@ -116,14 +116,14 @@ def add_demo_quotes(session: Session, forum_slug: str) -> DemoQuotes:
     do not pass it, so the candidate quotes page and the pack's checklist show why. The demo's
     approvals are recorded as the demo lead's, as a pack quotes only answers approved by a known role.
     Nothing is added where the lead has chosen quotes already."""
+    from forum_app.coding.queue import Filters, filter_options, queue_page
     from forum_app.moderation.models import ModerationItem
-    from forum_app.themes import quotes
-    from forum_app.themes.quote_check import check_quote
-    from forum_app.themes.workspace import Filters, filter_options, queue_page
+    from forum_app.quotes import candidates
+    from forum_app.quotes.check import check_quote
 
     forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
     lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
-    if forum is None or lead is None or quotes.candidates(session, forum.id):
+    if forum is None or lead is None or candidates.candidates(session, forum.id):
         return DemoQuotes(0, 0, 0)
     wanted = Filters(status="coded", quotable=True)
     first = queue_page(session, forum.id, wanted, 1, 500)
@@ -131,11 +131,11 @@ def add_demo_quotes(session: Session, forum_slug: str) -> DemoQuotes:
     for number in range(2, first.pages + 1):
         rows += queue_page(session, forum.id, wanted, number, 500, total=first.total).rows
     themes = list(filter_options(session, forum.id).theme_labels)
-    reports = quotes.theme_reports(session, forum.id, themes)
+    reports = candidates.theme_reports(session, forum.id, themes)
     places = {
         (theme, view): n
         for theme in themes
-        if reports.get(theme, 0) >= quotes.PACK_MINIMUM_REPORTS
+        if reports.get(theme, 0) >= candidates.PACK_MINIMUM_REPORTS
         for view, n in DEMO_QUOTES_PER_THEME.items()
     }
     chosen: dict[int, str] = {}
@@ -143,10 +143,10 @@ def add_demo_quotes(session: Session, forum_slug: str) -> DemoQuotes:
     for row in rows:
         text = str(session.scalar(select(Answer.value).where(Answer.id == row.answer_id)) or "")
         failing = bool(check_quote(text))
-        if len(text.split()) > quotes.MOST_WORDS or (failing and left_out >= DEMO_QUOTES_LEFT_OUT):
+        if len(text.split()) > candidates.MOST_WORDS or (failing and left_out >= DEMO_QUOTES_LEFT_OUT):
             continue
         theme = next(
-            (t for t in quotes.themes_of(session, row.answer_id) if places.get((t, row.sentiment))), None
+            (t for t in candidates.themes_of(session, row.answer_id) if places.get((t, row.sentiment))), None
         )
         if theme is None:
             continue
@@ -159,7 +159,7 @@ def add_demo_quotes(session: Session, forum_slug: str) -> DemoQuotes:
         item.decided_by = item.decided_by or lead.id
     session.commit()
     for answer_id, theme in chosen.items():
-        quotes.mark(session, forum.id, answer_id, [theme], lead.id)
+        candidates.mark(session, forum.id, answer_id, [theme], lead.id)
     return DemoQuotes(len(chosen), len(set(chosen.values())), left_out)
 
 

@@ -53,7 +53,7 @@ def test_views_and_exports_are_logged_with_ids_only(
     assert _events(db_session) == [
         ("accounts.login POST", ""),
         ("surveys.response_detail GET", response_id),
-        ("themes.codebook_export_csv GET", ""),
+        ("codebook.export_csv GET", ""),
     ]
     texts = [answer for _, data in JOURNEY for answer in data.values() if isinstance(answer, str)]
     logged = " ".join(f"{action} {object_id}" for action, object_id in _events(db_session))

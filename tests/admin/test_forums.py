@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, Membership, User
+from forum_app.codebook.versions import current_version
 from forum_app.security import ADMIN, MEMBER, PUBLIC, SIGNED_IN, access_rule
 from forum_app.surveys.models import Response, Survey
-from forum_app.themes.codebooks import current_version
 from tests.factories import (
     answer_all,
     make_admin,

@@ -22,6 +22,7 @@ from forum_app.surveys.models import SPAM, SUBMITTED, SURVEY_CLOSED
 from forum_app.surveys.models import Response as SurveyResponse
 from forum_app.surveys.services import set_survey_status
 from tests import factories
+from tests.agreement.test_sampling import seed_browser_samples
 from tests.browser.registry import State, pages
 from tests.browser.site import ADMIN_EMAIL, CLOSED_FORUM, STAFF_EMAIL, TWO_FACTOR_EMAIL, Sessions, Site
 from tests.conftest import make_test_app
@@ -29,7 +30,6 @@ from tests.moderation.test_queue_views import FLAGGED, NAMED, journey_with
 from tests.packs.stored import seed_browser_packs
 from tests.surveys.test_question_types import publish_all_types
 from tests.system import find_chromium, unavailable
-from tests.themes.test_sampling import seed_browser_samples
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

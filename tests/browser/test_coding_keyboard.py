@@ -19,17 +19,17 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from forum_app.coding.decisions import state_of
+from forum_app.coding.models import CODED, PENDING, CodedAnswer, CodingDecision
 from forum_app.dbcli import upgrade
 from forum_app.extensions import db
 from forum_app.surveys.models import Answer
 from forum_app.surveys.seeding import seed_demo
-from forum_app.themes.decisions import state_of
-from forum_app.themes.models import CODED, PENDING, CodedAnswer, CodingDecision
 from tests import factories
 from tests.browser.site import post_form
 from tests.browser.test_keyboard import check_focus_is_visible, focused, tab_to
+from tests.coding.test_decisions import user_id
 from tests.conftest import make_test_app
-from tests.themes.test_decisions import user_id
 
 pytestmark = pytest.mark.browser
 

@@ -21,12 +21,12 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from forum_app.coding.models import CodedAnswer
 from forum_app.dbcli import upgrade
 from forum_app.extensions import db
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.moderation.settings import DEFAULT_PROCEDURE
 from forum_app.surveys.models import Answer
-from forum_app.themes.models import CodedAnswer
 from tests import factories
 from tests.browser.site import post_form
 from tests.conftest import make_test_app

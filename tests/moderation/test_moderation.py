@@ -11,6 +11,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from forum_app.coding.models import CodedAnswer
 from forum_app.moderation.models import APPROVED, HELD, PENDING, ModerationItem
 from forum_app.moderation.queue import (
     ModerationError,
@@ -25,7 +26,6 @@ from forum_app.moderation.queue import (
 )
 from forum_app.moderation.retention import purge_originals
 from forum_app.surveys.models import SPAM, Answer, Response
-from forum_app.themes.models import CodedAnswer
 from tests.factories import make_forum, make_survey
 from tests.moderation.test_queue_views import _item, _send
 

@@ -10,11 +10,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from forum_app.coder.pipeline import code_text
+from forum_app.coder.sentiment import LABELS
 from forum_app.moderation.duplicates import BANDS, bands
 from forum_app.moderation.redact import TAGS, redact
 from forum_app.moderation.safeguarding import flag
-from forum_app.themes.coder import code_text
-from forum_app.themes.sentiment import LABELS
 
 # Pieces that, repeated, made the old patterns backtrack or rescan, and odd characters of every kind.
 UNITS = (

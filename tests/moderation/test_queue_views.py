@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from forum_app.accounts.models import AuditEvent
+from forum_app.coding.models import CodedAnswer
 from forum_app.db import today
 from forum_app.moderation.models import APPROVED, HELD, PENDING, ModerationItem
 from forum_app.surveys.models import SPAM, Answer, Response
 from forum_app.templating import format_date
-from forum_app.themes.models import CodedAnswer
+from tests.coding.test_decisions import user_id
 from tests.factories import (
     JOURNEY,
     answer_all,
@@ -32,7 +33,6 @@ from tests.factories import (
     sign_in,
     submit,
 )
-from tests.themes.test_decisions import user_id
 
 LEAD, CODER, VIEWER = "lead@example.org", "coder@example.org", "viewer@example.org"
 MODERATOR = "second-lead@example.org"  # another lead: leads moderate

@@ -13,14 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.coding.queue import Filters, progress
 from forum_app.packs import checklist as checklist_module
 from forum_app.packs.about import PARTS, save_about
 from forum_app.packs.checklist import MIN_DOUBLE_CODED, Checklist, checklist_lines, pre_build_checklist
+from forum_app.quotes import candidates as theme_quotes
+from forum_app.quotes.candidates import Candidate
+from forum_app.quotes.check import check_quote
 from forum_app.surveys.seeding import add_demo_quotes, confirm_demo_coding, seed_demo
-from forum_app.themes import quotes as theme_quotes
-from forum_app.themes.quote_check import check_quote
-from forum_app.themes.quotes import Candidate
-from forum_app.themes.workspace import Filters, progress
 from tests.factories import make_forum, make_survey
 
 
@@ -61,8 +61,8 @@ def test_a_new_forum_is_told_what_its_pack_will_lack(db_session: Session) -> Non
     assert "No answers have been coded by two people" in warned["double_coding"]
     fixes = {item.key: (item.endpoint, item.args) for item in found.items}
     assert fixes["about"] == ("packs.about", {})
-    assert fixes["quotes"] == ("themes.coding_queue", {"status": "coded", "quotable": "yes"})
-    assert fixes["double_coding"][0] == "themes.agreement_samples"
+    assert fixes["quotes"] == ("coding.queue", {"status": "coded", "quotable": "yes"})
+    assert fixes["double_coding"][0] == "agreement.samples"
 
 
 def test_writing_about_this_survey_clears_its_warning(db_session: Session) -> None:
@@ -108,7 +108,7 @@ def test_quotes_the_final_check_leaves_out_are_counted_by_what_they_give(
         "3 of 4 candidate quotes will be left out of the pack, not edited: 1 gives a school year; "
         "1 gives a month or a date; 2 give an exact age. Choose other answers for their themes."
     )
-    assert (checked.endpoint, checked.anchor) == ("themes.quotes_overview", "left-out")
+    assert (checked.endpoint, checked.anchor) == ("quotes.overview", "left-out")
     monkeypatch.setattr(theme_quotes, "theme_reports", lambda session, forum_id, themes: {"waits": 9})
     assert "no “What families say” section" in _warnings(pre_build_checklist(db_session, forum.id))["quotes"]
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.accounts.services import create_user
+from forum_app.coding.models import ACCEPTED, Coding
 from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import Gathered, QuoteSource, find, gather, period_of, redaction_count
@@ -20,7 +21,6 @@ from forum_app.packs.quotes import allocate, describe, final_check, profile_of, 
 from forum_app.packs.render_csv import quotes_table, render_csv_zip
 from forum_app.packs.render_json import render_json
 from forum_app.packs.tables import Publisher
-from forum_app.themes.models import ACCEPTED, Coding
 from tests.packs.sample import sample_pack
 from tests.packs.test_build import REQUEST, _seed
 

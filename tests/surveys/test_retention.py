@@ -12,11 +12,11 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.coding.models import CodedAnswer, Coding
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN, Answer, Response, SurveyVersion
 from forum_app.surveys.retention import add_months, first_kept_day, purge
 from forum_app.surveys.signals import responses_received, responses_stored
-from forum_app.themes.models import CodedAnswer, Coding
 from tests.factories import answer_all, approve_all, make_forum, make_survey, submit
 
 TODAY = date(2025, 6, 15)

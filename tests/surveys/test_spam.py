@@ -13,13 +13,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from forum_app.coding.models import CodedAnswer
 from forum_app.moderation.models import PENDING
 from forum_app.moderation.queue import counts
 from forum_app.ratelimit import RateLimitHit
 from forum_app.surveys import respondent
 from forum_app.surveys.models import SPAM, SUBMITTED, Response
 from forum_app.surveys.services import count_submitted, looks_automated
-from forum_app.themes.models import CodedAnswer
 from tests.factories import (
     JOURNEY,
     SURVEY_URL,

@@ -1,0 +1,10 @@
+"""Agreement: blind double coding of a random sample, its reliability figures and disagreements.
+
+``sampling`` draws and codes samples, ``statistics`` computes kappa and alpha, ``reliability`` reports
+them (and summarises them for packs); ``views`` are the staff pages.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("agreement", __name__)
+from forum_app.agreement import views as views  # noqa: E402

@@ -1,0 +1,11 @@
+"""Codebook: the 16 inspection themes a forum codes into, its saved versions, editing, import and export.
+
+Start at ``shipped`` (the themes as shipped, ``codebook.json``) and ``versions`` (a forum's saved
+versions). ``indicators`` and ``rules`` are the codebook's phrase syntax and cross-theme decision rules;
+``editing`` changes a theme and reads and writes codebook files; ``views`` are the staff pages.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("codebook", __name__)
+from forum_app.codebook import views as views  # noqa: E402

@@ -1,0 +1,602 @@
+"""The statistical part of the coder: features, training, and the shipped parameters.
+
+Features for each text (after jargon normalisation, with negated phrases blanked out):
+
+- word 1-2-grams and character 2-5-grams (``char_wb``), TF-IDF weighted with sublinear term frequency;
+- a small block of explainable features: for each theme, how many codebook indicator phrases were
+  found and whether a cross-theme rule fired; the sentiment cue counts; TextBlob's polarity and
+  subjectivity.
+
+Themes: one-vs-rest logistic regression (``class_weight="balanced"``), one threshold per theme chosen
+on out-of-fold predictions (never on the lines it is judged on). Sentiment: a multinomial logistic
+regression on the same features.
+
+Training is deterministic. The default model is trained on the labelled lines packaged in
+``data/`` and shipped as ``data/default_model.npz``: plain arrays (vocabularies, IDF weights,
+coefficients, thresholds) and a JSON header, loaded with ``allow_pickle=False`` and rebuilt here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+from scipy import sparse
+
+from forum_app.codebook.indicators import Hit, TextIndex, find_indicators, mask_negated
+from forum_app.codebook.rules import RuleHit, find_rules
+from forum_app.codebook.shipped import CODEBOOK_PATH, Codebook, default_codebook
+from forum_app.coder.jargon import Normalised, normalise
+from forum_app.coder.sentiment import (
+    CUE_NAMES,
+    LABELS,
+    Cue,
+    contrast_features,
+    cue_counts,
+    find_cues,
+    textblob_sentiment,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_MODEL_PATH = DATA_DIR / "default_model.npz"
+TRAINING_FILES = (
+    "dev_reports.jsonl",
+    "train_forum.jsonl",
+    "train_inspection.jsonl",
+    "train_news.jsonl",
+    "train_ombudsman.jsonl",
+    "train_survey.jsonl",
+    "train_youth.jsonl",
+)
+FORMAT_VERSION = 1
+# Texts longer than this are coded on their first LONGEST_TEXT characters.
+LONGEST_TEXT = 20_000
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "word_ngrams": [1, 2],
+    "char_ngrams": [2, 5],
+    "min_df": 2,
+    "theme_c": 10.0,
+    "sentiment_c": 4.0,
+    "extra_weight": 0.5,
+    "threshold_folds": 5,
+    "threshold_grid": [0.1, 0.9, 0.01],
+    "threshold_smoothing": 0.05,
+    # "group": threshold folds keep each example group (register, forum) together, so thresholds
+    # are chosen for text unlike the training text; "random": near-duplicate-aware random folds.
+    "threshold_folds_by": "group",
+    "seed": 20250601,
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled text: what the coder learns from (and a forum's confirmed codings later)."""
+
+    text: str
+    themes: tuple[str, ...]
+    sentiment: str
+    # Where the text came from (a register, a forum): training folds keep groups apart.
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the coder reads from one text before the statistical model."""
+
+    normalised: Normalised
+    model_text: str
+    hits: tuple[Hit, ...]
+    rule_hits: tuple[RuleHit, ...]
+    cues: dict[str, list[Cue]]
+    contrast: tuple[float, ...]
+    polarity: float
+    subjectivity: float
+    truncated: bool
+
+
+def prepare(text: str) -> Prepared:
+    truncated = len(text) > LONGEST_TEXT
+    normalised = normalise(text[:LONGEST_TEXT])
+    index = TextIndex.of(normalised.text)
+    hits = tuple(find_indicators(index))
+    rule_hits = tuple(find_rules(index))
+    polarity, subjectivity = textblob_sentiment(normalised.text)
+    cues = find_cues(normalised.text, index)
+    return Prepared(
+        normalised=normalised,
+        model_text=mask_negated(normalised.text, hits),
+        hits=hits,
+        rule_hits=rule_hits,
+        cues=cues,
+        contrast=tuple(contrast_features(normalised.text, cues)),
+        polarity=polarity,
+        subjectivity=subjectivity,
+        truncated=truncated,
+    )
+
+
+def extra_feature_names(theme_ids: Sequence[str]) -> list[str]:
+    return (
+        [f"codebook phrases: {theme}" for theme in theme_ids]
+        + [f"cross-theme rule: {theme}" for theme in theme_ids]
+        + [f"sentiment cue: {name}" for name in CUE_NAMES]
+        + ["TextBlob polarity", "TextBlob positive", "TextBlob negative", "TextBlob subjectivity"]
+        + [
+            "contrast (but/however)",
+            "polarity after the contrast",
+            "negative cues after it",
+            "positive cues after it",
+        ]
+    )
+
+
+def extra_features(prepared: Prepared, theme_ids: Sequence[str]) -> list[float]:
+    position = {theme: index for index, theme in enumerate(theme_ids)}
+    phrases = [0.0] * len(theme_ids)
+    for hit in prepared.hits:
+        if not hit.negated and hit.theme in position:
+            phrases[position[hit.theme]] += 1.0
+    rules = [0.0] * len(theme_ids)
+    for rule_hit in prepared.rule_hits:
+        for theme in rule_hit.rule.themes:
+            if theme in position:
+                rules[position[theme]] = 1.0
+    return (
+        [math.log1p(count) for count in phrases]
+        + rules
+        + [math.log1p(count) for count in cue_counts(prepared.cues)]
+        + [
+            prepared.polarity,
+            max(prepared.polarity, 0.0),
+            max(-prepared.polarity, 0.0),
+            prepared.subjectivity,
+        ]
+        + [
+            prepared.contrast[0],
+            prepared.contrast[1],
+            math.log1p(prepared.contrast[2]),
+            math.log1p(prepared.contrast[3]),
+        ]
+    )
+
+
+def _vectorizer(kind: str, params: dict[str, Any], vocabulary: dict[str, int] | None = None) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if kind == "word":
+        return TfidfVectorizer(
+            ngram_range=tuple(params["word_ngrams"]),
+            sublinear_tf=True,
+            min_df=params["min_df"],
+            vocabulary=vocabulary,
+            dtype=np.float64,
+        )
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=tuple(params["char_ngrams"]),
+        sublinear_tf=True,
+        min_df=params["min_df"],
+        vocabulary=vocabulary,
+        dtype=np.float64,
+    )
+
+
+@dataclass
+class Model:
+    """A trained coder: plain arrays, so it can be saved without pickle and rebuilt anywhere."""
+
+    theme_ids: tuple[str, ...]
+    word_terms: np.ndarray
+    word_idf: np.ndarray
+    char_terms: np.ndarray
+    char_idf: np.ndarray
+    theme_coef: np.ndarray
+    theme_intercept: np.ndarray
+    thresholds: np.ndarray
+    sentiment_coef: np.ndarray
+    sentiment_intercept: np.ndarray
+    params: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+    _vectorizers: tuple[Any, Any] | None = field(default=None, repr=False, compare=False)
+    _names: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def feature_names(self) -> np.ndarray:
+        """Readable names of every feature column (character n-grams in quotes)."""
+        if self._names is None:
+            names = [str(t) for t in self.word_terms] + [f"“{t}”" for t in self.char_terms]
+            self._names = np.array(names + extra_feature_names(self.theme_ids), dtype=object)
+        return self._names
+
+    def vectorizers(self) -> tuple[Any, Any]:
+        if self._vectorizers is None:
+            word = _vectorizer("word", self.params, {str(t): i for i, t in enumerate(self.word_terms)})
+            word.idf_ = self.word_idf
+            char = _vectorizer("char", self.params, {str(t): i for i, t in enumerate(self.char_terms)})
+            char.idf_ = self.char_idf
+            self._vectorizers = (word, char)
+        return self._vectorizers
+
+    def features(self, prepared: Sequence[Prepared]) -> sparse.csr_matrix:
+        word, char = self.vectorizers()
+        texts = [item.model_text for item in prepared]
+        extra = np.array([extra_features(item, self.theme_ids) for item in prepared], dtype=np.float64)
+        extra = extra.reshape(len(prepared), -1) * float(self.params["extra_weight"])
+        return sparse.hstack(
+            [word.transform(texts), char.transform(texts), sparse.csr_matrix(extra)], format="csr"
+        )
+
+    def theme_probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
+        return _sigmoid(features @ self.theme_coef.T.astype(np.float64) + self.theme_intercept)
+
+    def sentiment_probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
+        scores = features @ self.sentiment_coef.T.astype(np.float64) + self.sentiment_intercept
+        scores = scores - scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+
+
+def _sigmoid(scores: Any) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(np.asarray(scores, dtype=np.float64), -35, 35))))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Training
+
+
+def label_matrix(examples: Sequence[Example], theme_ids: Sequence[str]) -> np.ndarray:
+    position = {theme: index for index, theme in enumerate(theme_ids)}
+    matrix = np.zeros((len(examples), len(theme_ids)), dtype=np.int8)
+    for row, example in enumerate(examples):
+        for theme in example.themes:
+            if theme in position:
+                matrix[row, position[theme]] = 1
+    return matrix
+
+
+def forced_matrix(prepared: Sequence[Prepared], theme_ids: Sequence[str]) -> np.ndarray:
+    """Which themes the cross-theme rules switch on, text by text."""
+    position = {theme: index for index, theme in enumerate(theme_ids)}
+    matrix = np.zeros((len(prepared), len(theme_ids)), dtype=bool)
+    for row, item in enumerate(prepared):
+        for rule_hit in item.rule_hits:
+            for theme in rule_hit.rule.themes:
+                if theme in position:
+                    matrix[row, position[theme]] = True
+    return matrix
+
+
+def fit(
+    prepared: Sequence[Prepared],
+    labels: np.ndarray,
+    sentiments: Sequence[str],
+    theme_ids: Sequence[str],
+    params: dict[str, Any],
+) -> Model:
+    """Fit vocabularies and both classifiers (thresholds left at 0.5)."""
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [item.model_text for item in prepared]
+    word = _vectorizer("word", params).fit(texts)
+    char = _vectorizer("char", params).fit(texts)
+    model = Model(
+        theme_ids=tuple(theme_ids),
+        word_terms=_terms(word.vocabulary_),
+        word_idf=np.asarray(word.idf_, dtype=np.float64),
+        char_terms=_terms(char.vocabulary_),
+        char_idf=np.asarray(char.idf_, dtype=np.float64),
+        theme_coef=np.zeros((0, 0), dtype=np.float32),
+        theme_intercept=np.zeros(len(theme_ids)),
+        thresholds=np.full(len(theme_ids), 0.5),
+        sentiment_coef=np.zeros((0, 0), dtype=np.float32),
+        sentiment_intercept=np.zeros(len(LABELS)),
+        params=dict(params),
+    )
+    features = model.features(prepared)
+    n_features = features.shape[1]
+    coef = np.zeros((len(theme_ids), n_features), dtype=np.float32)
+    intercept = np.zeros(len(theme_ids))
+    for column in range(len(theme_ids)):
+        target = labels[:, column]
+        if target.min() == target.max():
+            # Never (or always) seen: a constant, very unsure guess.
+            intercept[column] = -6.0 if target.max() == 0 else 6.0
+            continue
+        classifier = LogisticRegression(
+            C=params["theme_c"], class_weight="balanced", solver="newton-cg", max_iter=200
+        )
+        classifier.fit(features, target)
+        coef[column] = classifier.coef_[0]
+        intercept[column] = classifier.intercept_[0]
+    model.theme_coef = coef
+    model.theme_intercept = intercept
+
+    targets = np.array([LABELS.index(s) if s in LABELS else 0 for s in sentiments])
+    sentiment_coef = np.zeros((len(LABELS), n_features), dtype=np.float32)
+    sentiment_intercept = np.zeros(len(LABELS))
+    present = sorted(set(targets.tolist()))
+    if len(present) > 1:
+        classifier = LogisticRegression(C=params["sentiment_c"], solver="newton-cg", max_iter=200)
+        classifier.fit(features, targets)
+        rows = (
+            classifier.coef_ if len(present) > 2 else np.vstack([-classifier.coef_[0], classifier.coef_[0]])
+        )
+        bias = classifier.intercept_ if len(present) > 2 else np.array([-1, 1]) * classifier.intercept_[0]
+        for index, label in enumerate(present):
+            sentiment_coef[label] = rows[index]
+            sentiment_intercept[label] = bias[index]
+        for label in set(range(len(LABELS))) - set(present):
+            sentiment_intercept[label] = -30.0
+    else:
+        sentiment_intercept[:] = -30.0
+        sentiment_intercept[present[0] if present else 0] = 0.0
+    model.sentiment_coef = sentiment_coef
+    model.sentiment_intercept = sentiment_intercept
+    return model
+
+
+def _terms(vocabulary: dict[str, int]) -> np.ndarray:
+    terms = [""] * len(vocabulary)
+    for term, index in vocabulary.items():
+        terms[index] = term
+    return np.array(terms, dtype=str)
+
+
+def choose_thresholds(
+    probabilities: np.ndarray, labels: np.ndarray, forced: np.ndarray, params: dict[str, Any]
+) -> np.ndarray:
+    """Per theme, the threshold with the best (smoothed) F1 on out-of-fold predictions."""
+    low, high, step = params["threshold_grid"]
+    grid = np.round(np.arange(low, high + step / 2, step), 6)
+    half = max(0, round(params["threshold_smoothing"] / step))
+    thresholds = np.full(labels.shape[1], 0.5)
+    for column in range(labels.shape[1]):
+        truth = labels[:, column].astype(bool)
+        if not truth.any():
+            continue
+        scores = []
+        for threshold in grid:
+            predicted = (probabilities[:, column] >= threshold) | forced[:, column]
+            tp = float(np.sum(predicted & truth))
+            scores.append(2 * tp / (predicted.sum() + truth.sum()) if tp else 0.0)
+        smoothed = np.convolve(np.array(scores), np.ones(2 * half + 1) / (2 * half + 1), mode="same")
+        thresholds[column] = float(grid[int(np.argmax(smoothed))])
+    return thresholds
+
+
+def folds(
+    examples: Sequence[Example], n_folds: int, seed: int, by_group: bool = False
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Train/test splits that keep near-identical texts together (and each group, if ``by_group``
+    and there are at least three groups)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups: list[Any] = near_duplicate_groups([example.text for example in examples])
+    named = sorted({example.group for example in examples})
+    if by_group and len(named) >= 3:
+        groups = [example.group for example in examples]
+    n_folds = max(2, min(n_folds, len(set(groups))))
+    splitter = GroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    return [(np.asarray(a), np.asarray(b)) for a, b in splitter.split(np.zeros(len(examples)), groups=groups)]
+
+
+def near_duplicate_groups(texts: Sequence[str], threshold: float = 0.8) -> list[int]:
+    """Group ids joining texts whose character-n-gram TF-IDF cosine similarity is >= ``threshold``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if len(texts) < 2:
+        return list(range(len(texts)))
+    cleaned = [" ".join(text.lower().split()) or f"<empty {i}>" for i, text in enumerate(texts)]
+    matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(cleaned)
+    similar = (matrix @ matrix.T).tocoo()
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j, value in zip(similar.row, similar.col, similar.data, strict=True):
+        if i < j and value >= threshold:
+            parent[root(int(i))] = root(int(j))
+    return [root(i) for i in range(len(texts))]
+
+
+def train(
+    examples: Sequence[Example],
+    params: dict[str, Any] | None = None,
+    codebook: Codebook | None = None,
+    prepared: Sequence[Prepared] | None = None,
+) -> Model:
+    """Train a coder on labelled examples (the shipped data, or a forum's own confirmed codings).
+
+    Thresholds come from ``threshold_folds``-fold cross-validation inside ``examples`` (texts that
+    are near-duplicates stay in one fold), then the final model is fitted on all of them.
+    """
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    theme_ids = (codebook or default_codebook()).ids
+    if not examples:
+        raise ValueError("No examples to train on.")
+    prepared = list(prepared) if prepared is not None else [prepare(example.text) for example in examples]
+    labels = label_matrix(examples, theme_ids)
+    sentiments = [example.sentiment for example in examples]
+    forced = forced_matrix(prepared, theme_ids)
+    out_of_fold = np.zeros(labels.shape, dtype=np.float64)
+    if params["threshold_folds"] >= 2 and len(examples) >= 2 * params["threshold_folds"]:
+        by_group = params["threshold_folds_by"] == "group"
+        for train_rows, test_rows in folds(examples, params["threshold_folds"], params["seed"], by_group):
+            fold_model = fit(
+                [prepared[i] for i in train_rows],
+                labels[train_rows],
+                [sentiments[i] for i in train_rows],
+                theme_ids,
+                params,
+            )
+            out_of_fold[test_rows] = fold_model.theme_probabilities(
+                fold_model.features([prepared[i] for i in test_rows])
+            )
+        thresholds = choose_thresholds(out_of_fold, labels, forced, params)
+    else:
+        thresholds = np.full(len(theme_ids), 0.5)
+    model = fit(prepared, labels, sentiments, theme_ids, params)
+    model.thresholds = thresholds
+    model.meta = {"examples": len(examples)}
+    return model
+
+
+# ---------------------------------------------------------------------------------------------------
+# The shipped default model
+
+
+def read_examples(lines: Iterable[str], group: str = "") -> list[Example]:
+    """Examples from JSON lines ``{"text", "themes", "sentiment"}`` (trusted, packaged data)."""
+    examples = []
+    for line in lines:
+        if line.strip():
+            row = json.loads(line)
+            examples.append(
+                Example(row["text"], tuple(row.get("themes", [])), row.get("sentiment", "neutral"), group)
+            )
+    return examples
+
+
+def packaged_examples(data_dir: Path = DATA_DIR) -> list[Example]:
+    """The labelled lines shipped with the coder, grouped by file (register)."""
+    examples = []
+    for name in TRAINING_FILES:
+        path = data_dir / name
+        group = name.removesuffix(".jsonl").removeprefix("train_").removesuffix("_reports")
+        examples.extend(read_examples(path.read_text(encoding="utf-8").splitlines(), group))
+    return examples
+
+
+def training_fingerprint(data_dir: Path = DATA_DIR, params: dict[str, Any] | None = None) -> str:
+    """A hash of everything the default model is trained from: data, codebook and parameters."""
+    digest = hashlib.sha256()
+    for name, path in (
+        *((name, data_dir / name) for name in TRAINING_FILES),
+        ("codebook.json", CODEBOOK_PATH),
+    ):
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps({**DEFAULT_PARAMS, **(params or {})}, sort_keys=True).encode())
+    digest.update(str(FORMAT_VERSION).encode())
+    return digest.hexdigest()
+
+
+PROBE_TEXTS = (
+    "We have waited two years for an autism assessment and CAMHS won't see him until then.",
+    "The annual review was in March and we still haven't had the amended plan.",
+    "Our SENCO is brilliant and the short breaks club has been a lifeline.",
+    "The council refused to assess so we are appealing to the tribunal.",
+    "Inspectors found leaders do not use data well to commission services.",
+)
+
+
+def train_default_model() -> Model:
+    """Train the default coder on the packaged data (deterministic: same data, same model)."""
+    model = train(packaged_examples())
+    model.meta = {
+        "examples": model.meta.get("examples", 0),
+        "fingerprint": training_fingerprint(),
+        "format": FORMAT_VERSION,
+        "probes": probe_outputs(model),
+    }
+    return model
+
+
+def probe_outputs(model: Model) -> list[list[float]]:
+    """Theme and sentiment probabilities on ``PROBE_TEXTS``: a check that a saved model loads right."""
+    features = model.features([prepare(text) for text in PROBE_TEXTS])
+    both = np.hstack([model.theme_probabilities(features), model.sentiment_probabilities(features)])
+    return [[round(float(value), 6) for value in row] for row in both]
+
+
+def save_model(model: Model, path: Path) -> None:
+    """Write ``model`` as plain arrays and a JSON header (no pickle)."""
+    with path.open("wb") as handle:
+        write_model(model, handle)
+
+
+def model_to_bytes(model: Model) -> bytes:
+    """``model`` as the bytes ``save_model`` would write (for a database column)."""
+    buffer = io.BytesIO()
+    write_model(model, buffer)
+    return buffer.getvalue()
+
+
+def write_model(model: Model, handle: BinaryIO) -> None:
+    """Write ``model`` to an open binary file as plain arrays and a JSON header (no pickle)."""
+    header = {
+        "format": FORMAT_VERSION,
+        "theme_ids": list(model.theme_ids),
+        "params": model.params,
+        "meta": model.meta,
+    }
+    np.savez_compressed(
+        handle,
+        header=np.array(json.dumps(header, sort_keys=True)),
+        word_terms=model.word_terms,
+        word_idf=model.word_idf,
+        char_terms=model.char_terms,
+        char_idf=model.char_idf,
+        theme_coef=model.theme_coef.astype(np.float32),
+        theme_intercept=model.theme_intercept,
+        thresholds=model.thresholds,
+        sentiment_coef=model.sentiment_coef.astype(np.float32),
+        sentiment_intercept=model.sentiment_intercept,
+    )
+
+
+def load_model(path: Path) -> Model:
+    """Read a model written by ``save_model``; refuses anything that needs unpickling."""
+    return read_model(path, str(path))
+
+
+def model_from_bytes(data: bytes) -> Model:
+    """Read a model from the bytes of ``model_to_bytes``; refuses anything that needs unpickling."""
+    return read_model(io.BytesIO(data), "The model parameters")
+
+
+def read_model(source: Path | BinaryIO, name: str) -> Model:
+    """Read a model written by ``write_model`` from a path or an open binary file (no pickle)."""
+    with np.load(source, allow_pickle=False) as arrays:
+        header = json.loads(str(arrays["header"]))
+        if header.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{name} has model format {header.get('format')}, expected {FORMAT_VERSION}.")
+        return Model(
+            theme_ids=tuple(header["theme_ids"]),
+            word_terms=arrays["word_terms"],
+            word_idf=arrays["word_idf"],
+            char_terms=arrays["char_terms"],
+            char_idf=arrays["char_idf"],
+            theme_coef=arrays["theme_coef"],
+            theme_intercept=arrays["theme_intercept"],
+            thresholds=arrays["thresholds"],
+            sentiment_coef=arrays["sentiment_coef"],
+            sentiment_intercept=arrays["sentiment_intercept"],
+            params={**DEFAULT_PARAMS, **header["params"]},
+            meta=header.get("meta", {}),
+        )
+
+
+@cache
+def default_model() -> Model:
+    """The shipped coder, loaded once per process (trained from the package data if missing)."""
+    if DEFAULT_MODEL_PATH.exists():
+        return load_model(DEFAULT_MODEL_PATH)
+    return train_default_model()
+
+
+def with_thresholds(model: Model, thresholds: np.ndarray) -> Model:
+    return replace(model, thresholds=np.asarray(thresholds, dtype=np.float64))

@@ -1,0 +1,178 @@
+"""Coding answers automatically once a moderator approves them (and any approved ones left uncoded).
+
+Coders only ever see redacted, approved text: every approved free-text answer of a submitted response
+gets a ``CodedAnswer`` (status ``pending``) holding the
+coder's suggestions with their evidence and the sentiment, and one ``Coding`` row (source ``auto``,
+status ``suggested``) per suggested theme. People then accept or change them in the workspace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from forum_app.codebook.versions import ensure_codebook
+from forum_app.coding.models import AUTO, PENDING, SUGGESTED, CodedAnswer, Coding
+from forum_app.moderation.models import APPROVED, ModerationItem
+from forum_app.moderation.signals import answers_approved
+from forum_app.surveys.definitions import keys_of_kind
+from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
+from forum_app.surveys.signals import responses_submitted
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class _Uncoded:
+    answer_id: int
+    text: str
+    forum_id: int
+    survey_id: int
+    submitted_on: date
+
+
+def answer_confidence(scores: dict[str, float]) -> float:
+    """How sure the coder is of an answer as a whole: a suggestion at 0.55 or a theme left out at
+    0.45 both make it unsure. The lowest of the suggested themes' confidences and of one minus each
+    other theme's."""
+    sure = [score if score >= 0.5 else 1.0 - score for score in scores.values()]
+    return round(min(sure), 4) if sure else 0.0
+
+
+def _uncoded(
+    session: Session, forum_id: int | None, response_ids: Sequence[str] | None
+) -> Iterable[_Uncoded]:
+    versions = select(SurveyVersion.id, SurveyVersion.survey_id, SurveyVersion.definition)
+    if response_ids is not None:
+        versions = versions.where(
+            SurveyVersion.id.in_(
+                select(Response.survey_version_id).where(Response.id.in_(response_ids)).distinct()
+            )
+        )
+    for version_id, survey_id, definition in session.execute(versions).all():
+        keys = keys_of_kind(definition, "text")
+        if not keys:
+            continue
+        query = (
+            select(Answer.id, Answer.value, Response.forum_id, Response.submitted_on)
+            .join(Response, Answer.response_id == Response.id)
+            .join(ModerationItem, ModerationItem.answer_id == Answer.id)
+            .outerjoin(CodedAnswer, CodedAnswer.answer_id == Answer.id)
+            .where(
+                Response.survey_version_id == version_id,
+                Response.status == SUBMITTED,
+                ModerationItem.status == APPROVED,
+                Answer.question_key.in_(keys),
+                CodedAnswer.answer_id.is_(None),
+            )
+            .order_by(Answer.id)
+        )
+        if forum_id is not None:
+            query = query.where(Response.forum_id == forum_id)
+        if response_ids is not None:
+            query = query.where(Response.id.in_(response_ids))
+        for answer_id, value, answer_forum, submitted_on in session.execute(query):
+            if isinstance(value, str) and value.strip() and submitted_on is not None:
+                yield _Uncoded(answer_id, value, answer_forum, survey_id, submitted_on)
+
+
+def _store(session: Session, batch: list[_Uncoded]) -> None:
+    from forum_app.coder.pipeline import code_texts
+    from forum_app.coding.forum_coder import coder_for_forum
+
+    by_forum: dict[int, list[_Uncoded]] = {}
+    for item in batch:
+        by_forum.setdefault(item.forum_id, []).append(item)
+    for forum_id, items in by_forum.items():
+        codebook = ensure_codebook(session, forum_id)
+        coder = coder_for_forum(session, forum_id, codebook)
+        codings = code_texts([item.text for item in items], coder.model)
+        coded_rows, coding_rows = [], []
+        for item, result in zip(items, codings, strict=True):
+            result = coder.adjust(item.text, result)
+            suggestions = [
+                {
+                    "theme": suggestion.theme,
+                    "confidence": suggestion.confidence,
+                    "evidence": [
+                        {"kind": ev.kind, "text": ev.text, "detail": ev.detail} for ev in suggestion.evidence
+                    ],
+                }
+                for suggestion in result.themes
+            ]
+            coded_rows.append(
+                {
+                    "answer_id": item.answer_id,
+                    "forum_id": forum_id,
+                    "survey_id": item.survey_id,
+                    "submitted_on": item.submitted_on,
+                    "status": PENDING,
+                    "confidence": answer_confidence(result.scores),
+                    "auto_sentiment": result.sentiment.label,
+                    "sentiment": result.sentiment.label,
+                    "sentiment_score": result.sentiment.score,
+                    "suggestions": suggestions,
+                    "notes": list(result.notes),
+                    "model_label": coder.label,
+                    "codebook_version_id": codebook.id,
+                }
+            )
+            coding_rows += [
+                {
+                    "answer_id": item.answer_id,
+                    "theme_id": suggestion.theme,
+                    "source": AUTO,
+                    "status": SUGGESTED,
+                    "confidence": suggestion.confidence,
+                    "codebook_version_id": codebook.id,
+                }
+                for suggestion in result.themes
+            ]
+        session.execute(insert(CodedAnswer), coded_rows)
+        if coding_rows:
+            session.execute(insert(Coding), coding_rows)
+
+
+def code_new_answers(
+    session: Session, forum_id: int | None = None, response_ids: Sequence[str] | None = None
+) -> int:
+    """Code every submitted free-text answer that has no coding yet (of one forum, or of some
+    responses). Commits after each batch; returns how many answers were coded."""
+    coded = 0
+    batch: list[_Uncoded] = []
+    for item in list(_uncoded(session, forum_id, response_ids)):
+        batch.append(item)
+        if len(batch) == BATCH:
+            _store(session, batch)
+            session.commit()
+            coded += len(batch)
+            batch = []
+    if batch:
+        _store(session, batch)
+        session.commit()
+        coded += len(batch)
+    return coded
+
+
+def _on_submitted(session: Session, response_ids: Sequence[str], **_: Any) -> None:
+    """Code these responses' approved answers straight away (after an approval, or demo data that
+    counts as moderated). A failure leaves them uncoded (``themes code-new`` codes them later); it
+    never undoes the approval or the submission."""
+    try:
+        code_new_answers(session, response_ids=response_ids)
+    except Exception as exc:  # the approval (or submission) is already committed
+        session.rollback()
+        log.error("Automatic coding failed (%s); the answers stay in the queue uncoded.", type(exc).__name__)
+
+
+def connect_signals() -> None:
+    responses_submitted.connect(_on_submitted)
+    answers_approved.connect(_on_submitted)

@@ -1,0 +1,87 @@
+"""The lead's page about the forum's automatic coder: which one is in use, retraining it on the
+forum's confirmed codings (in a background thread), and switching between the forum's models."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.coding import bp, retraining
+from forum_app.coding.retraining import (
+    MIN_FORUM_EXAMPLES,
+    ModelNotUsable,
+    NotEnoughCodings,
+    RetrainingInProgress,
+    coder_page,
+    run_in_background,
+    run_retraining,
+    start_retraining,
+)
+from forum_app.extensions import db
+from forum_app.security import current_membership, role_required
+
+Page = str | WerkzeugResponse | tuple[str, int]
+# While a job runs, the page reloads itself this often (no JavaScript needed), but only when the lead
+# asks for it (?follow=1): a page that reloads on its own is a time limit nobody chose (WCAG 2.2.1).
+REFRESH_SECONDS = 10
+_MODEL_ID = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def _minimum() -> int:
+    return int(current_app.config.get("RETRAIN_MIN_CODED", MIN_FORUM_EXAMPLES))
+
+
+def _page(error: str = "", status: int = 200) -> tuple[str, int]:
+    forum_id = current_membership().forum_id
+    data = coder_page(db.session, forum_id, _minimum())
+    follow = request.args.get("follow") == "1"
+    return render_template(
+        "coding/coder.html",
+        page=data,
+        error=error,
+        follow=follow,
+        refresh=REFRESH_SECONDS if follow and data.job is not None else 0,
+    ), status
+
+
+@bp.get("/staff/coder")
+@role_required("lead")
+def coder() -> Page:
+    return _page()
+
+
+@bp.post("/staff/coder/retrain")
+@role_required("lead")
+def retrain() -> Page:
+    forum_id = current_membership().forum_id
+    try:
+        job = start_retraining(db.session, forum_id, current_user.id, _minimum())
+    except NotEnoughCodings as refused:
+        return _page(str(refused), 400)
+    except RetrainingInProgress as refused:
+        return _page(str(refused), 409)
+    settings: Any = current_app.config.get("RETRAIN_SETTINGS")
+    if current_app.config.get("RETRAIN_IN_BACKGROUND", True):
+        run_in_background(db.sessionmaker(), job.id, settings)
+    else:
+        run_retraining(db.session, job.id, settings)
+    return redirect(url_for("coding.coder"), 303)
+
+
+@bp.post("/staff/coder/use")
+@role_required("lead")
+def use_model() -> Page:
+    choice = request.form.get("model_id", "")
+    if choice != "default" and not _MODEL_ID.fullmatch(choice):
+        return _page("Choose a model to use.", 400)
+    try:
+        retraining.use_model(
+            db.session, current_membership().forum_id, None if choice == "default" else int(choice)
+        )
+    except ModelNotUsable as refused:
+        return _page(str(refused), 400)
+    return redirect(url_for("coding.coder"), 303)
