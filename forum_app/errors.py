@@ -1,4 +1,8 @@
-"""Friendly pages for HTTP errors and domain exceptions. No input may produce a bare 500."""
+"""Friendly pages for HTTP errors. No input may produce a bare 500.
+
+A feature's own exceptions get their pages from the feature, with ``render_error`` (the survey
+runner's in ``surveys/error_pages.py``, registered with its blueprint), so this module depends on none.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from forum_app.extensions import db
 from forum_app.inputs import UnexpectedFile, refuse_unexpected_files
-from forum_app.surveys.services import FormTampered, SurveyClosed, SurveyNotFound
 
 log = logging.getLogger(__name__)
 
@@ -86,27 +89,6 @@ def register_error_handlers(app: Flask) -> None:
             "This page has expired",
             "For your security, forms stop working after a while. Go back, refresh the page and try again.",
         )
-
-    @app.errorhandler(SurveyNotFound)
-    def survey_not_found(_error: SurveyNotFound) -> tuple[str, int]:
-        return render_error(
-            404,
-            "Survey not found",
-            "Check the web address. The forum that shared the link can send it again.",
-        )
-
-    @app.errorhandler(SurveyClosed)
-    def survey_closed(error: SurveyClosed) -> tuple[str, int]:
-        return render_error(
-            410,
-            "This survey has closed",
-            f"{error.survey.forum.name} is no longer collecting answers to "
-            f"‘{error.survey.title}’. Thank you for wanting to take part.",
-        )
-
-    @app.errorhandler(FormTampered)
-    def form_tampered(_error: FormTampered) -> tuple[str, int]:
-        return render_error(400)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int]:
