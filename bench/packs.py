@@ -43,8 +43,8 @@ def seed(database: Path, responses: int) -> None:
     from forum_app.accounts.models import Forum, User
     from forum_app.coding.queue import Filters, bulk_accept
     from forum_app.dbcli import upgrade
+    from forum_app.demo import seed_demo
     from forum_app.extensions import db
-    from forum_app.surveys.seeding import seed_demo
 
     upgrade(f"sqlite:///{database}")
     app = _app(database)

@@ -42,10 +42,10 @@ from werkzeug.serving import make_server
 from forum_app import create_app
 from forum_app.accounts.services import create_user
 from forum_app.dbcli import upgrade
+from forum_app.demo import seed_demo
 from forum_app.extensions import db
 from forum_app.moderation.models import APPROVED, HELD, PENDING, ModerationItem
 from forum_app.surveys.models import SUBMITTED, Response
-from forum_app.surveys.seeding import seed_demo
 
 OUT = Path(__file__).resolve().parent / "out" / "queue_keyboard.json"
 CHROMIUM = "/usr/bin/chromium"

@@ -39,8 +39,8 @@ from forum_app.accounts.services import create_user
 from forum_app.coding.models import PENDING, CodedAnswer
 from forum_app.coding.queue import BATCH, Filters, bulk_accept, undo_last
 from forum_app.dbcli import upgrade
+from forum_app.demo import seed_demo
 from forum_app.extensions import db
-from forum_app.surveys.seeding import seed_demo
 
 OUT = Path(__file__).resolve().parent / "out" / "workspace_page.json"
 PASSWORD = "benchmark password for the lead"  # noqa: S105  (a throw-away database)

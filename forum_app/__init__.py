@@ -46,10 +46,8 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.agreement import bp as agreement_bp
     from forum_app.codebook import bp as codebook_bp
     from forum_app.coding import bp as coding_bp
-    from forum_app.coding.automatic import connect_signals
     from forum_app.home import bp as home_bp
     from forum_app.moderation import bp as moderation_bp
-    from forum_app.moderation.intake import connect_signals as connect_moderation
     from forum_app.packs import bp as packs_bp
     from forum_app.quotes import bp as quotes_bp
     from forum_app.security import register_guard
@@ -67,8 +65,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(packs_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
-    connect_moderation()
-    connect_signals()
     # Survey pages check CSRF in each form, so a stale token keeps what the parent typed.
     csrf.exempt(surveys_bp)
     register_guard(app)
@@ -94,9 +90,10 @@ def register_cli(app: Flask) -> None:
     from forum_app.admin.cli import forums_cli
     from forum_app.coding.cli import themes_cli
     from forum_app.dbcli import db_cli
-    from forum_app.moderation.cli import moderation_cli, retention_cli
+    from forum_app.demo import seed_demo_command
+    from forum_app.moderation.cli import moderation_cli
     from forum_app.packs.cli import packs_cli
-    from forum_app.surveys.cli import seed_demo_command
+    from forum_app.retention import retention_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)

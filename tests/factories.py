@@ -144,11 +144,12 @@ def sign_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> 
 
 def approve_all(session: Session, response_ids: list[str] | None = None) -> int:
     """Approve every waiting (or held) answer of a submitted response, as a moderator would, so
-    they go to coding. Only these responses' answers when ``response_ids`` is given. Returns how many."""
+    they are coded (``journeys.approve``). Only these responses' answers when ``response_ids`` is
+    given. Returns how many."""
     from sqlalchemy import select
 
+    from forum_app.journeys import approve
     from forum_app.moderation.models import APPROVED, ModerationItem
-    from forum_app.moderation.queue import approve
     from forum_app.surveys.models import SUBMITTED, Response
 
     query = (

@@ -8,11 +8,9 @@ status ``suggested``) per suggested theme. People then accept or change them in 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -20,12 +18,8 @@ from sqlalchemy.orm import Session
 from forum_app.codebook.versions import ensure_codebook
 from forum_app.coding.models import AUTO, PENDING, SUGGESTED, CodedAnswer, Coding
 from forum_app.moderation.models import APPROVED, ModerationItem
-from forum_app.moderation.signals import answers_approved
 from forum_app.surveys.definitions import keys_of_kind
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
-from forum_app.surveys.signals import responses_submitted
-
-log = logging.getLogger(__name__)
 
 BATCH = 500
 
@@ -160,19 +154,3 @@ def code_new_answers(
         session.commit()
         coded += len(batch)
     return coded
-
-
-def _on_submitted(session: Session, response_ids: Sequence[str], **_: Any) -> None:
-    """Code these responses' approved answers straight away (after an approval, or demo data that
-    counts as moderated). A failure leaves them uncoded (``themes code-new`` codes them later); it
-    never undoes the approval or the submission."""
-    try:
-        code_new_answers(session, response_ids=response_ids)
-    except Exception as exc:  # the approval (or submission) is already committed
-        session.rollback()
-        log.error("Automatic coding failed (%s); the answers stay in the queue uncoded.", type(exc).__name__)
-
-
-def connect_signals() -> None:
-    responses_submitted.connect(_on_submitted)
-    answers_approved.connect(_on_submitted)

@@ -1,10 +1,10 @@
 """Every free-text answer is held for moderation as it is submitted, then checked automatically.
 
-The submission commits first: ``hold`` runs inside the submitting transaction
-(``surveys.signals.responses_received``) and only moves each free-text answer's original into its
+The submission commits first: ``hold`` runs inside the submitting transaction (``journeys.send_report``
+calls it before the commit) and only moves each free-text answer's original into its
 ``ModerationItem`` (pending, ``checked`` False, flagged "could not be checked automatically"),
 leaving a placeholder in ``Answer.value``, so no original is ever committed where coders, viewers or
-packs read. Right after the commit (``responses_stored``), ``check_responses`` runs the slow part,
+packs read. Right after the commit, ``check_after_commit`` (``check_responses``) runs the slow part,
 redaction, safeguarding flags and duplicates, for each response in its own short transaction, and
 then alerts the forum's safeguarding contacts about flagged answers (``alerts``). If a check fails or
 is interrupted, its answers stay "not yet checked", first in the queue for a person; ``check_unchecked``
@@ -38,7 +38,6 @@ from forum_app.moderation.safeguarding import Flag, flag
 from forum_app.moderation.settings import ModerationSettings, moderation_settings
 from forum_app.surveys.definitions import keys_of_kind
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
-from forum_app.surveys.signals import approved_answers, responses_received, responses_stored
 
 log = logging.getLogger(__name__)
 
@@ -312,24 +311,12 @@ def app_alerts() -> Alerts:
     )
 
 
-def _on_received(session: Session, response_ids: Sequence[str], seeded: bool = False, **_: Any) -> None:
-    hold(session, response_ids, seeded=seeded)
-
-
-def _on_stored(session: Session, response_ids: Sequence[str], seeded: bool = False, **_: Any) -> None:
+def check_after_commit(session: Session, response_ids: Sequence[str], seeded: bool = False) -> CheckReport:
+    """The slow check of responses just committed, alerting the forum's safeguarding contacts (not
+    for demo data). Never raises for a failed check or missing alert settings: the report stands."""
     try:
         alerts = None if seeded else app_alerts()
     except Exception as exc:  # no alert is better than a lost check
         log.error("Safeguarding alerts are off (%s).", type(exc).__name__)
         alerts = None
-    check_responses(session, response_ids, seeded=seeded, alerts=alerts)
-
-
-def _on_approved_wanted(session: Session, answer_ids: Sequence[int], **_: Any) -> set[int]:
-    return approved_among(session, answer_ids)
-
-
-def connect_signals() -> None:
-    responses_received.connect(_on_received)
-    responses_stored.connect(_on_stored)
-    approved_answers.connect(_on_approved_wanted)
+    return check_responses(session, response_ids, seeded=seeded, alerts=alerts)

@@ -32,7 +32,6 @@ from forum_app.moderation.models import (
     SafeguardingAction,
 )
 from forum_app.moderation.redact import TAGS, Found, merge
-from forum_app.moderation.signals import answers_approved
 from forum_app.surveys.models import SPAM, SUBMITTED, Response
 
 PAGE_SIZE = 25
@@ -431,7 +430,8 @@ def approve_answers(
 ) -> list[int]:
     """Approve these answers of this forum that are still in the queue (with ``clean_only``, still
     waiting with no flag, no redaction and no near-duplicate): their originals are deleted, only the
-    redacted text stays, and they go to coding. Returns the ids approved; the others are left alone.
+    redacted text stays, ready for coding (``forum_app.journeys.approve_answers`` codes them). Returns
+    the ids approved; the others are left alone. Commits.
     """
     if not answer_ids:
         return []
@@ -448,21 +448,45 @@ def approve_answers(
             ModerationItem.duplicate_of.is_(None),
             ModerationItem.redactions == _NO_REDACTIONS,
         ]
-    rows = session.execute(
+    approved = session.scalars(
         update(ModerationItem)
         .where(*conditions)
         .values(status=APPROVED, original=None, decided_by=user_id, decided_on=today())
-        .returning(ModerationItem.answer_id, ModerationItem.response_id)
+        .returning(ModerationItem.answer_id)
         .execution_options(synchronize_session=False)
     ).all()
     session.commit()
-    if rows:
-        answers_approved.send(session, response_ids=sorted({response_id for _, response_id in rows}))
-    return sorted(answer_id for answer_id, _ in rows)
+    return sorted(approved)
+
+
+def responses_of(session: Session, answer_ids: Sequence[int]) -> list[str]:
+    """The responses these answers belong to, each once."""
+    if not answer_ids:
+        return []
+    return sorted(
+        set(
+            session.scalars(
+                select(ModerationItem.response_id).where(ModerationItem.answer_id.in_(list(answer_ids)))
+            )
+        )
+    )
+
+
+def credit_approvals(session: Session, answer_ids: Sequence[int], user_id: int) -> None:
+    """Record ``user_id`` as the moderator of these answers where nobody is recorded (the demo lead's
+    approvals of demo data, as a pack quotes only answers approved by a known role). Commits."""
+    if answer_ids:
+        session.execute(
+            update(ModerationItem)
+            .where(ModerationItem.answer_id.in_(list(answer_ids)), ModerationItem.decided_by.is_(None))
+            .values(decided_by=user_id)
+        )
+    session.commit()
 
 
 def approve(session: Session, item: ModerationItem, user_id: int | None) -> None:
-    """Approve: the original is deleted, only the redacted text stays, and the answer goes to coding."""
+    """Approve: the original is deleted, only the redacted text stays, ready for coding (through
+    ``forum_app.journeys.approve``, which codes it)."""
     approved = approve_answers(session, item.forum_id, [item.answer_id], user_id)
     session.refresh(item)
     if not approved:

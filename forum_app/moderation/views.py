@@ -14,6 +14,7 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from forum_app import journeys
 from forum_app.extensions import db
 from forum_app.moderation import bp, contexts
 from forum_app.moderation.intake import app_alerts, check_unchecked
@@ -21,8 +22,6 @@ from forum_app.moderation.models import PENDING, ModerationItem
 from forum_app.moderation.queue import (
     ModerationError,
     add_redaction,
-    approve,
-    approve_answers,
     hold,
     record_action,
     reject_as_spam,
@@ -105,7 +104,9 @@ def bulk_approve() -> Page:
     if request.method == "GET":
         return render_template("moderation/bulk.html", screen=contexts.bulk_screen(db.session, forum_id))
     named, shown = contexts.parse_ids(db.session, forum_id, request.form.getlist("answer_id"))
-    approved = approve_answers(db.session, forum_id, shown, current_membership().user_id, clean_only=True)
+    approved = journeys.approve_answers(
+        db.session, forum_id, shown, current_membership().user_id, clean_only=True
+    )
     skipped = named - len(approved)
     count = len(approved)
     flash(
@@ -191,7 +192,7 @@ def approve_answer(answer_id: str) -> Page:
     after = contexts.following(db.session, found)
     try:
         contexts.check_in_queue(found)
-        approve(db.session, found, current_membership().user_id)
+        journeys.approve(db.session, found, current_membership().user_id)
     except ModerationError as refused:
         return _item_page(found, str(refused))
     flash(

@@ -10,10 +10,15 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from forum_app.surveys.codes import new_token
 from forum_app.surveys.definitions import Question, SurveyDefinition
+from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
 
 # --- Choice answers to the default survey ------------------------------------------------------------
 
@@ -546,3 +551,40 @@ def generate_answers(
             family.answers[question.key] = value
     shown = {q.key for q in definition.visible(family.answers)}
     return {key: value for key, value in family.answers.items() if key in shown}
+
+
+def insert_submitted(
+    session: Session,
+    version: SurveyVersion,
+    definition: SurveyDefinition,
+    count: int,
+    rng: random.Random,
+    last_day: date,
+) -> list[str]:
+    """Add ``count`` synthetic submitted responses to ``version``, sent over the year before
+    ``last_day``. Returns their ids. Does not commit: the caller takes them in for moderation first."""
+    rows: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    forum_id = version.survey.forum_id
+    for _ in range(count):
+        response_id = new_token()
+        day = last_day - timedelta(days=rng.randrange(365))
+        rows.append(
+            {
+                "id": response_id,
+                "forum_id": forum_id,
+                "survey_version_id": version.id,
+                "status": SUBMITTED,
+                "started_on": day,
+                "submitted_on": day,
+                "idempotency_key": new_token(),
+                "receipt_hash": None,
+            }
+        )
+        answers += [
+            {"response_id": response_id, "question_key": key, "value": value}
+            for key, value in generate_answers(definition, rng).items()
+        ]
+    session.execute(insert(Response), rows)
+    session.execute(insert(Answer), answers)
+    return [str(row["id"]) for row in rows]

@@ -20,8 +20,8 @@ decisions, agreement items) goes with them through ``ON DELETE CASCADE`` (SQLite
 see ``forum_app/db.py``). The deletes are set-wise, in batches of ids, on SQLite and PostgreSQL
 alike, with one commit at the end. Running it twice on the same day deletes nothing the second time.
 
-The original words of unmoderated answers are purged by ``forum_app.moderation.retention`` (the
-same ``flask retention purge`` command), after the forum's ``original_days``.
+The original words of unmoderated answers are purged by ``forum_app.moderation.retention`` after the
+forum's ``original_days``; ``forum_app.retention.purge_all`` (``flask retention purge``) runs both.
 """
 
 from __future__ import annotations

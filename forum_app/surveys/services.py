@@ -26,7 +26,6 @@ from forum_app.surveys.models import (
     Survey,
     SurveyVersion,
 )
-from forum_app.surveys.signals import responses_received, responses_stored, responses_submitted
 
 
 class SurveyNotFound(LookupError):
@@ -225,16 +224,14 @@ def looks_automated(honeypot: str, began: int | None, now: float, min_seconds: i
     return began is not None and now - began < min_seconds
 
 
-def submit_response(session: Session, response_id: str, idempotency_key: str, spam: bool = False) -> bool:
-    """Submit once. Returns True if this call submitted it, False if it already was.
+def record_submission(session: Session, response_id: str, idempotency_key: str, spam: bool = False) -> bool:
+    """Mark a response as sent, once. Returns True if this call sent it, False if it already was.
 
     A double tap or a resent form reaches the conditional UPDATE twice; only the
     first changes the row, so there is only ever one submitted response.
-    The submission commits first, its free text held for moderation (``responses_received``); the
-    slow automatic check follows in its own transactions (``responses_stored``), so it can never
-    lose or hold up the report.
-    With ``spam`` the response is kept as ``SPAM`` for a lead to review: it is counted nowhere
-    and ``responses_submitted`` is not sent.
+    With ``spam`` the response is kept as ``SPAM`` for a lead to review: it is counted nowhere.
+    Does not commit: the caller takes the free text in for moderation in the same transaction, then
+    commits (``forum_app.journeys.send_report``), so no original is ever committed in ``Answer.value``.
     """
     response = session.get(Response, response_id)
     if response is None or response.idempotency_key != idempotency_key:
@@ -265,12 +262,7 @@ def submit_response(session: Session, response_id: str, idempotency_key: str, sp
         session.execute(
             delete(Answer).where(Answer.response_id == response_id, Answer.question_key.in_(hidden))
         )
-    responses_received.send(session, response_ids=[response_id], seeded=False)
-    session.commit()
-    responses_stored.send(session, response_ids=[response_id], seeded=False)
     session.refresh(response)
-    if not spam:
-        responses_submitted.send(session, response_ids=[response_id])
     return True
 
 

@@ -1,11 +1,13 @@
 """What forum staff see of responses. Every query is scoped by the staff member's forum.
 
 Only moderators see free text nobody has approved yet (redacted, or held while it is checked): to
-anyone else such an answer is ``WAITING``, until moderation says it is approved (``approved_answers``).
+anyone else such an answer is ``WAITING``, until moderation says it is approved: the caller passes
+moderation's read function (``Approved``), as surveys never import moderation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,8 +17,8 @@ from sqlalchemy.orm import Session
 from forum_app.surveys.fields import display_answer
 from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, Survey, SurveyVersion
 from forum_app.surveys.services import answers_of, definition_of
-from forum_app.surveys.signals import approved_answers, responses_submitted
 
+Approved = Callable[[Session, Sequence[int]], set[int]]  # which of these answer ids are approved
 PAGE_SIZE = 50
 WAITING = "[waiting for moderation]"
 
@@ -94,8 +96,11 @@ def list_responses(session: Session, forum_id: int, page: int = 1, status: str =
     return Listing([ResponseRow(*row) for row in rows], page, pages, total)
 
 
-def approved_free_text(session: Session, response_id: str, keys: frozenset[str]) -> set[str]:
-    """The keys among ``keys`` of this response's answers that a moderator has approved."""
+def approved_free_text(
+    session: Session, response_id: str, keys: frozenset[str], approved: Approved | None
+) -> set[str]:
+    """The keys among ``keys`` of this response's answers that ``approved`` says a moderator has
+    approved (none without it)."""
     ids = dict(
         session.execute(
             select(Answer.id, Answer.question_key).where(
@@ -103,10 +108,8 @@ def approved_free_text(session: Session, response_id: str, keys: frozenset[str])
             )
         ).all()
     )
-    approved: set[int] = set()
-    for _receiver, found in approved_answers.send(session, answer_ids=list(ids)):
-        approved |= set(found or ())
-    return {ids[answer_id] for answer_id in approved if answer_id in ids}
+    found = approved(session, list(ids)) if approved is not None and ids else set()
+    return {ids[answer_id] for answer_id in found if answer_id in ids}
 
 
 def response_detail(
@@ -115,9 +118,11 @@ def response_detail(
     response_id: str,
     statuses: tuple[str, ...] = (SUBMITTED,),
     moderator: bool = False,
+    approved: Approved | None = None,
 ) -> ResponseDetail | None:
     """One submitted response (or one of ``statuses``) of this forum with its answers in question
-    order, or None. Unless for a ``moderator``, free text not yet approved is ``WAITING``."""
+    order, or None. Unless for a ``moderator``, free text that ``approved`` does not name is
+    ``WAITING`` (all of it without ``approved``)."""
     response = session.get(Response, response_id)
     if response is None or response.forum_id != forum_id or response.status not in statuses:
         return None
@@ -125,7 +130,7 @@ def response_detail(
     answers = answers_of(session, response.id)
     if not moderator:
         free_text = frozenset(q.key for q in definition.questions if q.kind == "text")
-        shown = approved_free_text(session, response.id, free_text)
+        shown = approved_free_text(session, response.id, free_text, approved)
         answers = {
             key: WAITING if key in free_text and key not in shown and value not in (None, "") else value
             for key, value in answers.items()
@@ -137,8 +142,9 @@ def response_detail(
 
 
 def mark_not_spam(session: Session, forum_id: int, response_id: str) -> bool:
-    """A lead's "Not spam": the response becomes submitted and is coded like any other.
-    False if this forum has no such spam response (another forum's, or already marked)."""
+    """A lead's "Not spam": the response becomes submitted, to be coded like any other
+    (``forum_app.journeys.mark_not_spam``). False if this forum has no such spam response (another
+    forum's, or already marked). Commits."""
     result = session.execute(
         update(Response)
         .where(Response.id == response_id, Response.forum_id == forum_id, Response.status == SPAM)
@@ -149,5 +155,4 @@ def mark_not_spam(session: Session, forum_id: int, response_id: str) -> bool:
         session.rollback()
         return False
     session.commit()
-    responses_submitted.send(session, response_ids=[response_id])
     return True

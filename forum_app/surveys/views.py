@@ -9,6 +9,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from forum_app import journeys
 from forum_app.extensions import csrf, db
 from forum_app.ratelimit import Limit, allow, source_key
 from forum_app.security import current_membership, role_required
@@ -46,7 +47,6 @@ from forum_app.surveys.services import (
     looks_automated,
     open_surveys,
     save_answer,
-    submit_response,
 )
 
 EXPIRED_MESSAGE = (
@@ -207,7 +207,7 @@ def check(forum_slug: str, survey_slug: str) -> Page:
             or not _submission_allowed()
         )
         try:
-            submit_response(db.session, response.id, form.idempotency_key.data or "", spam=spam)
+            journeys.send_report(db.session, response.id, form.idempotency_key.data or "", spam=spam)
         except IncompleteResponse as missing:
             return redirect(survey_url("surveys.question", live, key=missing.key))
         return redirect(survey_url("surveys.confirmation", live))
@@ -271,7 +271,7 @@ def responses() -> Page:
 def response_detail(response_id: str) -> Page:
     lead = _is_lead()
     statuses = (SUBMITTED, SPAM) if lead else (SUBMITTED,)
-    detail = staff.response_detail(
+    detail = journeys.response_for_staff(
         db.session, current_membership().forum_id, response_id, statuses, moderator=lead
     )
     if detail is None:
@@ -283,7 +283,7 @@ def response_detail(response_id: str) -> Page:
 @role_required("lead")
 def not_spam(response_id: str) -> Page:
     csrf.protect()  # the survey blueprint is exempt as a whole; a staff form still needs its token
-    if not staff.mark_not_spam(db.session, current_membership().forum_id, response_id):
+    if not journeys.mark_not_spam(db.session, current_membership().forum_id, response_id):
         abort(404)
     flash(f"Response {response_id[:8]} is no longer marked as spam: it is counted and will be coded.")
     return redirect(url_for("surveys.responses", folder="spam"))

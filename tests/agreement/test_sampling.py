@@ -25,8 +25,8 @@ from forum_app.agreement.models import AgreementItem, AgreementSample, BlindCodi
 from forum_app.agreement.sampling import SampleError
 from forum_app.coding.decisions import state_of
 from forum_app.coding.models import CODED, CodedAnswer, CodingDecision
+from forum_app.demo import seed_demo
 from forum_app.surveys.models import Survey
-from forum_app.surveys.seeding import seed_demo
 from tests.factories import csrf_token, make_forum, make_staff, make_survey, page, post_form, sign_in
 
 LEAD = "lead@demo.example"

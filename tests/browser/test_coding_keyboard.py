@@ -22,9 +22,9 @@ from werkzeug.serving import make_server
 from forum_app.coding.decisions import state_of
 from forum_app.coding.models import CODED, PENDING, CodedAnswer, CodingDecision
 from forum_app.dbcli import upgrade
+from forum_app.demo import seed_demo
 from forum_app.extensions import db
 from forum_app.surveys.models import Answer
-from forum_app.surveys.seeding import seed_demo
 from tests import factories
 from tests.browser.site import post_form
 from tests.browser.test_keyboard import check_focus_is_visible, focused, tab_to

@@ -17,9 +17,9 @@ from forum_app.codebook.versions import ThemeFields, add_version, current_versio
 from forum_app.coding import automatic
 from forum_app.coding.automatic import answer_confidence, code_new_answers
 from forum_app.coding.models import AUTO, PENDING, SUGGESTED, CodedAnswer, Coding
+from forum_app.demo import seed_demo
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.surveys.models import Answer, Response
-from forum_app.surveys.seeding import seed_demo
 from tests.factories import JOURNEY, answer_all, approve_all, make_forum, make_survey, submit
 
 TEXT_KEYS = {"worked_well", "not_worked", "one_change"}

@@ -65,8 +65,8 @@ from forum_app.coding.retraining import (
     train_for_forum,
 )
 from forum_app.db import utcnow
+from forum_app.demo import seed_demo
 from forum_app.surveys.models import Answer
-from forum_app.surveys.seeding import seed_demo
 from tests.factories import STAFF_PASSWORD, csrf_token, make_staff, page
 
 MINIMUM = 50

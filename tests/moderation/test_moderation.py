@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.coding.models import CodedAnswer
+from forum_app.journeys import approve
 from forum_app.moderation.models import APPROVED, HELD, PENDING, ModerationItem
 from forum_app.moderation.queue import (
     ModerationError,
     add_redaction,
-    approve,
     counts,
     hold,
     queue_page,
@@ -224,7 +224,7 @@ def test_an_answer_the_redactor_cannot_check_is_held_back(
 def test_seeded_demo_answers_count_as_moderated_except_recent_and_flagged(
     app: Flask, db_session: Session
 ) -> None:
-    from forum_app.surveys.seeding import seed_demo
+    from forum_app.demo import seed_demo
 
     with app.app_context():
         seed_demo(db_session, responses=40, seed=5, until=date.today())

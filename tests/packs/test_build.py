@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum, User
 from forum_app.coding.models import ACCEPTED, Coding
 from forum_app.coding.queue import Filters, bulk_accept
+from forum_app.demo import add_demo_population, seed_demo
 from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest, PackRequestError
@@ -26,7 +27,6 @@ from forum_app.packs.render_html import finding_figure
 from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first
 from forum_app.surveys.models import IN_PROGRESS, SPAM, WITHDRAWN, Answer, Response
-from forum_app.surveys.seeding import add_demo_population, seed_demo
 
 UNTIL = date(2026, 6, 30)
 REQUEST = PackRequest("demo", "send-experience", date(2025, 7, 1), UNTIL)

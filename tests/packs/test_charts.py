@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
 from forum_app.coding.queue import Filters, bulk_accept
+from forum_app.demo import seed_demo
 from forum_app.packs import stats
 from forum_app.packs.build import build_pack
 from forum_app.packs.charts import TEXT, chart_svg
@@ -30,7 +31,6 @@ from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cha
 from forum_app.packs.render_html import render_html
 from forum_app.packs.render_json import load_json, render_json
 from forum_app.packs.tables import Publisher, closed_table, theme_table, trend_table
-from forum_app.surveys.seeding import seed_demo
 from tests.packs.sample import sample_pack
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "pack-schema.json").read_text("utf-8"))

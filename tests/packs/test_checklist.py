@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.coding.queue import Filters, progress
+from forum_app.demo import add_demo_quotes, confirm_demo_coding, seed_demo
 from forum_app.packs import checklist as checklist_module
 from forum_app.packs.about import PARTS, save_about
 from forum_app.packs.checklist import MIN_DOUBLE_CODED, Checklist, checklist_lines, pre_build_checklist
 from forum_app.quotes import candidates as theme_quotes
 from forum_app.quotes.candidates import Candidate
 from forum_app.quotes.check import check_quote
-from forum_app.surveys.seeding import add_demo_quotes, confirm_demo_coding, seed_demo
 from tests.factories import make_forum, make_survey
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.demo import seed_demo
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import (
     MIN_FAMILIES,
@@ -28,7 +29,6 @@ from forum_app.packs.data import (
 from forum_app.packs.models import FAILED, PackSnapshot
 from forum_app.packs.snapshots import SnapshotError, run_snapshot, start_snapshot
 from forum_app.surveys.models import Answer, Response, Survey
-from forum_app.surveys.seeding import seed_demo
 from tests.factories import csrf_token, make_staff, page, sign_in
 
 UNTIL = date(2026, 6, 30)

@@ -17,6 +17,7 @@ from weasyprint.document import Document
 
 from forum_app.accounts.models import Forum, User
 from forum_app.coding.queue import Filters, bulk_accept
+from forum_app.demo import add_demo_population, seed_demo
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest
 from forum_app.packs.model import Column, Pack, Table
@@ -29,7 +30,6 @@ from forum_app.packs.render_html import (
     table_view,
 )
 from forum_app.packs.render_pdf import laid_out, render_pdf
-from forum_app.surveys.seeding import add_demo_population, seed_demo
 from tests.packs.sample import full_sample_pack
 
 A4_PORTRAIT = (595, 842)  # points

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum, User
 from forum_app.coding.queue import Filters, bulk_accept
 from forum_app.db import utcnow
+from forum_app.demo import seed_demo
 from forum_app.extensions import db
 from forum_app.packs import snapshots
 from forum_app.packs.comparison import compare
@@ -40,7 +41,6 @@ from forum_app.packs.snapshots import (
     start_snapshot,
 )
 from forum_app.surveys.models import Survey
-from forum_app.surveys.seeding import seed_demo
 from tests.factories import make_forum, make_survey
 from tests.packs.stored import make_stored_pack, stored_content
 

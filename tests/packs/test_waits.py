@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forum_app import demo
 from forum_app.accounts.models import Forum
+from forum_app.demo import add_demo_population, seed_demo
 from forum_app.packs import disclosure
 from forum_app.packs.build import build_pack
 from forum_app.packs.charts import n_label
@@ -29,10 +31,8 @@ from forum_app.packs.population import OfficialFigure
 from forum_app.packs.render_html import summary_waits
 from forum_app.packs.tables import Publisher
 from forum_app.packs.waits import LIMITS, MEASURES, relations, waits_table
-from forum_app.surveys import seeding
 from forum_app.surveys.definitions import load_packaged, parse_definition
 from forum_app.surveys.models import SurveyVersion
-from forum_app.surveys.seeding import add_demo_population, seed_demo
 
 PUBLISHER = Publisher(disclosure.DEFAULT_RULES)
 UNTIL = date(2026, 6, 30)
@@ -167,7 +167,7 @@ def test_every_measure_belongs_to_a_service_and_only_current_questions_are_compa
 
 def _seed_both_versions(app: Flask, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     with app.app_context():
-        monkeypatch.setattr(seeding, "load_packaged", earlier_definition)
+        monkeypatch.setattr(demo, "load_packaged", earlier_definition)
         seed_demo(session, responses=150, seed=3, until=date(2025, 12, 31))
         monkeypatch.undo()
         seed_demo(session, responses=300, seed=4, until=UNTIL)

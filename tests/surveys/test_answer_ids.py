@@ -8,10 +8,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forum_app.demo import seed_demo
 from forum_app.surveys.answer_ids import answer_number, answer_numbers, parse_public_ids, public_ids
 from forum_app.surveys.codes import PUBLIC_ID_PATTERN
 from forum_app.surveys.models import Answer, Response
-from forum_app.surveys.seeding import seed_demo
 from tests.factories import answer_all, make_forum, make_survey
 
 

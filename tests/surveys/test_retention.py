@@ -11,12 +11,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from forum_app import journeys
 from forum_app.accounts.models import Forum
 from forum_app.coding.models import CodedAnswer, Coding
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN, Answer, Response, SurveyVersion
 from forum_app.surveys.retention import add_months, first_kept_day, purge
-from forum_app.surveys.signals import responses_received, responses_stored
 from tests.factories import answer_all, approve_all, make_forum, make_survey, submit
 
 TODAY = date(2025, 6, 15)
@@ -64,10 +64,8 @@ def _response(
         session.add(Answer(response_id=response_id, question_key="age_band", value="11-15"))
     if status in (SUBMITTED, SPAM):  # taken in by moderation as a real submission is
         session.flush()
-        responses_received.send(session, response_ids=[response_id], seeded=False)
+        journeys.store_added(session, [response_id])
     session.commit()
-    if status in (SUBMITTED, SPAM):
-        responses_stored.send(session, response_ids=[response_id], seeded=False)
     if status == SUBMITTED:  # approved, and so coded
         approve_all(session, [response_id])
     return response_id

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.extensions import db
+from forum_app.journeys import send_report
 from forum_app.surveys.models import SUBMITTED, Response
-from forum_app.surveys.services import submit_response
 from tests.factories import (
     SURVEY_URL,
     answer_all,
@@ -55,7 +55,7 @@ def test_racing_submissions_create_one_response(app: Flask, client: FlaskClient,
     def tap() -> None:
         with app.app_context():
             barrier.wait()
-            results.append(submit_response(db.session, response_id, key))
+            results.append(send_report(db.session, response_id, key))
 
     threads = [threading.Thread(target=tap) for _ in range(4)]
     for thread in threads:

@@ -1,4 +1,6 @@
-"""Demo data: a demo forum with the default survey and synthetic submitted responses."""
+"""Demo data: a demo forum with the default survey and synthetic reports that take a real report's
+path (``journeys.store_added``), the demo lead's coding and quotes, made-up local figures, and the
+``flask seed-demo`` command that puts them together."""
 
 from __future__ import annotations
 
@@ -6,17 +8,33 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forum_app import journeys
 from forum_app.accounts.models import Forum, User
+from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.accounts.services import create_user, ensure_forum
-from forum_app.surveys.codes import new_token
+from forum_app.coding.queue import Filters, bulk_accept, filter_options, queue_page
+from forum_app.extensions import db
+from forum_app.moderation.queue import credit_approvals
+from forum_app.packs.population import SETTINGS_KEY
+from forum_app.packs.population_form import (
+    date_field,
+    official_field,
+    percent_field,
+    save_population,
+    source_field,
+    total_field,
+)
+from forum_app.quotes import candidates
+from forum_app.quotes.check import check_quote
 from forum_app.surveys.definitions import load_packaged, parse_definition
-from forum_app.surveys.demo import generate_answers
-from forum_app.surveys.models import SUBMITTED, Answer, Response
+from forum_app.surveys.demo import insert_submitted
+from forum_app.surveys.models import Answer
 from forum_app.surveys.services import publish_survey
-from forum_app.surveys.signals import responses_received, responses_stored, responses_submitted
 
 DEMO_LEAD_EMAIL = "lead@demo.forum.invalid"
 BATCH = 1000
@@ -34,7 +52,8 @@ class SeedResult:
 def seed_demo(
     session: Session, responses: int, seed: int, forum_slug: str = "demo", until: date | None = None
 ) -> SeedResult:
-    """Create (if missing) the forum, the default survey and a lead, then add ``responses``.
+    """Create (if missing) the forum, the default survey and a lead, then add ``responses``, each
+    taken in, checked and coded as a sent report is (``journeys.store_added``).
 
     Answers depend only on ``seed``; submission dates spread over the year before ``until``.
     """
@@ -50,32 +69,9 @@ def seed_demo(
     rng = random.Random(seed)  # noqa: S311  (synthetic content, reproducible by design)
     last_day = until or date.today()
     for start in range(0, responses, BATCH):
-        rows, answers = [], []
-        for _ in range(min(BATCH, responses - start)):
-            response_id = new_token()
-            day = last_day - timedelta(days=rng.randrange(365))
-            rows.append(
-                {
-                    "id": response_id,
-                    "forum_id": forum.id,
-                    "survey_version_id": version.id,
-                    "status": SUBMITTED,
-                    "started_on": day,
-                    "submitted_on": day,
-                    "idempotency_key": new_token(),
-                    "receipt_hash": None,
-                }
-            )
-            answers += [
-                {"response_id": response_id, "question_key": key, "value": value}
-                for key, value in generate_answers(definition, rng).items()
-            ]
-        session.execute(insert(Response), rows)
-        session.execute(insert(Answer), answers)
-        responses_received.send(session, response_ids=[row["id"] for row in rows], seeded=True)
-        session.commit()
-        responses_stored.send(session, response_ids=[row["id"] for row in rows], seeded=True)
-        responses_submitted.send(session, response_ids=[row["id"] for row in rows])
+        count = min(BATCH, responses - start)
+        added = insert_submitted(session, version, definition, count, rng, last_day)
+        journeys.store_added(session, added, seeded=True)
     return SeedResult(
         forum_slug,
         definition.slug,
@@ -89,8 +85,6 @@ def confirm_demo_coding(session: Session, forum_slug: str, sent_before: date) ->
     """The demo lead's coding so far: the coder's suggestions for approved answers sent before
     ``sent_before`` confirmed as they are (as a bulk decision of the lead, which can be undone), so a
     demo pack has coded themes while newer answers wait in the coding queue. Returns how many."""
-    from forum_app.coding.queue import Filters, bulk_accept
-
     forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
     lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
     if forum is None or lead is None:
@@ -116,11 +110,6 @@ def add_demo_quotes(session: Session, forum_slug: str) -> DemoQuotes:
     do not pass it, so the candidate quotes page and the pack's checklist show why. The demo's
     approvals are recorded as the demo lead's, as a pack quotes only answers approved by a known role.
     Nothing is added where the lead has chosen quotes already."""
-    from forum_app.coding.queue import Filters, filter_options, queue_page
-    from forum_app.moderation.models import ModerationItem
-    from forum_app.quotes import candidates
-    from forum_app.quotes.check import check_quote
-
     forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
     lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
     if forum is None or lead is None or candidates.candidates(session, forum.id):
@@ -155,9 +144,7 @@ def add_demo_quotes(session: Session, forum_slug: str) -> DemoQuotes:
             left_out += 1  # shown on the quotes page; its place stays for one the pack can use
         else:
             places[(theme, row.sentiment)] -= 1
-    for item in session.scalars(select(ModerationItem).where(ModerationItem.answer_id.in_(chosen))):
-        item.decided_by = item.decided_by or lead.id
-    session.commit()
+    credit_approvals(session, list(chosen), lead.id)
     for answer_id, theme in chosen.items():
         candidates.mark(session, forum.id, answer_id, [theme], lead.id)
     return DemoQuotes(len(chosen), len(set(chosen.values())), left_out)
@@ -185,16 +172,6 @@ DEMO_OFFICIAL = {"ehcna": ("49.5", "calendar year 2025")}  # service -> (% over 
 
 def add_demo_population(session: Session, forum_slug: str) -> bool:
     """Give the demo forum made-up local population figures, unless it has some. True if added."""
-    from forum_app.packs.population import SETTINGS_KEY
-    from forum_app.packs.population_form import (
-        date_field,
-        official_field,
-        percent_field,
-        save_population,
-        source_field,
-        total_field,
-    )
-
     forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
     if forum is None or (isinstance(forum.settings, dict) and forum.settings.get(SETTINGS_KEY)):
         return False
@@ -212,3 +189,65 @@ def add_demo_population(session: Session, forum_slug: str) -> bool:
     if errors:
         raise ValueError(f"The demo population figures do not pass the form's checks: {errors}")
     return True
+
+
+@click.command("seed-demo")
+@click.option(
+    "--responses",
+    "count",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    show_default=True,
+    help="How many synthetic submitted responses to add.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same answers.")
+@click.option("--forum", "forum_slug", default="demo", show_default=True, help="Forum slug.")
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last submission date (default today); dates spread over the year before.",
+)
+@click.option(
+    "--coded-before-days",
+    "coded_days",
+    type=click.IntRange(0, 3650),
+    default=30,
+    show_default=True,
+    help="The demo lead confirms the suggested themes of approved answers sent more than this many days "
+    "before --until; newer ones wait in the coding queue.",
+)
+@with_appcontext
+def seed_demo_command(count: int, seed: int, forum_slug: str, until: object, coded_days: int) -> None:
+    """Create the demo forum, its default survey and COUNT synthetic responses."""
+    last_day = until.date() if until is not None else date.today()  # type: ignore[attr-defined]
+    result = seed_demo(db.session, count, seed, forum_slug, last_day)
+    click.echo(
+        f"Forum '{result.forum_slug}', survey '{result.survey_slug}': added {result.responses} responses."
+    )
+    cutoff = last_day - timedelta(days=coded_days)
+    coded = confirm_demo_coding(db.session, forum_slug, cutoff) if result.lead_email else 0
+    if coded:
+        click.echo(
+            f"The demo lead confirmed the suggested themes of {coded:,} answers sent before {cutoff}; "
+            "newer ones wait in the coding queue."
+        )
+    demo_quotes = add_demo_quotes(db.session, forum_slug) if coded else None
+    if demo_quotes and demo_quotes.chosen:
+        click.echo(
+            f"The demo lead chose {demo_quotes.chosen} candidate quotes in {demo_quotes.themes} themes; "
+            f"packs leave {demo_quotes.left_out} of them out (see Candidate quotes for why)."
+        )
+    if result.lead_email and add_demo_population(db.session, forum_slug):
+        click.echo("Added made-up local figures for tables T3 and T7 (not real data).")
+    if result.lead_password:
+        click.echo(f"Staff sign-in: {result.lead_email}")
+        click.echo(
+            f"One-time password (change it when you first sign in, within {ONE_TIME_DAYS} days): "
+            f"{result.lead_password}"
+        )
+    elif result.lead_email:
+        click.echo(
+            f"Staff user {result.lead_email} already exists. For a new password run: "
+            f"flask --app wsgi users reset-password --email {result.lead_email}"
+        )
