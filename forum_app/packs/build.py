@@ -77,7 +77,7 @@ from forum_app.packs.tables import (
     trend_table,
 )
 from forum_app.packs.waits import waits_table
-from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
+from forum_app.surveys.reads import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
 from forum_app.surveys.support import forum_support
 from forum_app.templating import format_date
 
@@ -114,19 +114,19 @@ def pack_id_for(request: PackRequest, start: date, end: date, built_on: date) ->
 def build_pack(session: Session, request: PackRequest, built_on: date | None = None) -> Pack:
     """The pack for ``request``: read-only, the same inputs give the same pack."""
     built_on = built_on or date.today()
-    forum, survey, versions = find(session, request)
-    start, end = period_of(session, survey, request)
+    forum, survey = find(session, request)
+    start, end = period_of(session, survey.id, request)
     settings = forum.settings if isinstance(forum.settings, dict) else {}
     try:
         rules = disclosure.rules_for(settings)
         minimum = minimum_families(settings)
     except ValueError as problem:
         raise PackRequestError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
-    check_sizes(session, survey, request, minimum)
+    check_sizes(session, survey.id, request, minimum)
     publisher = Publisher(rules)
-    now = gather(session, forum, survey, versions, start, end, request.filters)
+    now = gather(session, forum.id, survey, start, end, request.filters)
     before_start, before_end = previous_period(start, end)
-    before = gather(session, forum, survey, versions, before_start, before_end, request.filters)
+    before = gather(session, forum.id, survey, before_start, before_end, request.filters)
 
     codebook = default_codebook()
     area_labels = dict(codebook.framework_areas)
@@ -136,9 +136,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     else:
         themes = [(theme.id, theme.label, list(theme.framework_areas)) for theme in codebook.themes]
     kappas, agreement_words, kappa_caution = _kappas(session, forum.id)
-    questions: dict[str, dict[str, Any]] = {}
-    for version in versions:
-        questions.update({q["key"]: q for q in version.definition.get("questions", [])})
+    questions = dict(survey.questions)
 
     moderation = moderation_settings(forum)
     quotes = select_quotes(publisher, now, themes, area_labels, moderation.deny_names, moderation.deny_list)
@@ -162,7 +160,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         forum=forum.name,
         local_area=forum.local_area,
         survey=survey.title,
-        survey_versions=", ".join(str(v.number) for v in versions),
+        survey_versions=", ".join(str(number) for number in survey.versions),
         period_from=start.isoformat(),
         period_to=end.isoformat(),
         responses=respondents,

@@ -9,23 +9,22 @@ coded``, which implies approved, redacted text) and their accepted codings.
 from __future__ import annotations
 
 import calendar
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, distinct, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import Forum, Membership
-from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding
-from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
-from forum_app.moderation.redact import Found, merge
-from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, Survey, SurveyVersion
+from forum_app.accounts.models import Forum
+from forum_app.coding import reads as coding
+from forum_app.moderation import reads as moderation
+from forum_app.quotes.reads import QuoteSource, quotable
+from forum_app.surveys import reads as responses
+from forum_app.surveys.reads import SPAM, Selection, SurveyOutline, survey_outline
 
 WEEKS_PER_MONTH = 52 / 12
 # Questions a pack may be filtered by (pre-set groups only: no free filters, which would allow differencing).
@@ -66,20 +65,6 @@ class Wait:
     still_waiting: bool
 
 
-@dataclass(frozen=True)
-class QuoteSource:
-    """A candidate quote with what the Q register says about it (no names, no times)."""
-
-    answer_id: int
-    theme_id: str
-    text: str  # redacted and approved
-    sentiment: str
-    response_id: str
-    redactions: int  # redactions in the text: restored spans left out, overlapping ones counted once
-    approved_by_role: str  # the approver's role in the forum ("lead"), never who
-    approved_on: date  # the day of approval
-
-
 @dataclass
 class Gathered:
     """Exact figures for one period."""
@@ -108,19 +93,17 @@ class Gathered:
     quotes: list[QuoteSource] = field(default_factory=list)
 
 
-def find(session: Session, request: PackRequest) -> tuple[Forum, Survey, list[SurveyVersion]]:
+def find(session: Session, request: PackRequest) -> tuple[Forum, SurveyOutline]:
     forum = session.scalar(select(Forum).where(Forum.slug == request.forum_slug))
     if forum is None:
         raise PackRequestError(f"There is no forum '{request.forum_slug}'.")
-    survey = session.scalar(
-        select(Survey).where(Survey.forum_id == forum.id, Survey.slug == request.survey_slug)
-    )
+    survey = survey_outline(session, forum.id, request.survey_slug)
     if survey is None:
         raise PackRequestError(f"Forum '{forum.slug}' has no survey '{request.survey_slug}'.")
     for key in request.filters:
         if key not in FILTER_KEYS:
             raise PackRequestError(f"Packs can only be filtered by {', '.join(FILTER_KEYS)}, not '{key}'.")
-    return forum, survey, list(survey.versions)
+    return forum, survey
 
 
 def minimum_families(settings: Mapping[str, Any] | None) -> int:
@@ -162,18 +145,14 @@ def _last_day(day: date) -> int:
     return calendar.monthrange(day.year, day.month)[1]
 
 
-def period_of(session: Session, survey: Survey, request: PackRequest) -> tuple[date, date]:
+def period_of(session: Session, survey_id: int, request: PackRequest) -> tuple[date, date]:
     """The period asked for (whole months), with open ends filled from the responses' dates."""
     if request.period_from and request.period_to and request.period_from > request.period_to:
         raise PackRequestError("The period must start on or before the day it ends.", "period_to")
     problem = whole_months_problem(request.period_from, request.period_to)
     if problem is not None:
         raise PackRequestError(problem[1] + ".", problem[0])
-    first, last = session.execute(
-        select(func.min(Response.submitted_on), func.max(Response.submitted_on))
-        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
-        .where(SurveyVersion.survey_id == survey.id, Response.status == SUBMITTED)
-    ).one()
+    first, last = responses.submitted_span(session, survey_id)
     start = request.period_from or first or date.today()
     end = request.period_to or last or date.today()
     if start > end:
@@ -192,7 +171,7 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=length), start - timedelta(days=1)
 
 
-def check_sizes(session: Session, survey: Survey, request: PackRequest, minimum: int) -> None:
+def check_sizes(session: Session, survey_id: int, request: PackRequest, minimum: int) -> None:
     """Refuse a pack that describes fewer than ``minimum`` families, or that could be compared with a
     broader pack to single out between 1 and ``minimum - 1`` families.
 
@@ -208,21 +187,18 @@ def check_sizes(session: Session, survey: Survey, request: PackRequest, minimum:
     to April) differ by whole months that this does not check; a month with few families could be
     read from the pair. Closing that needs every month to hold none or ``minimum`` families, which
     few forums' surveys would meet."""
-    parts: list[tuple[str, Any]] = [(key, _answered(key, value)) for key, value in request.filters.items()]
+    # Each part: its name, and what it adds to the selection (a group, the first day, the last day).
+    parts: list[tuple[str, Any]] = [(key, (key, value)) for key, value in request.filters.items()]
     if request.period_from is not None:
-        parts.append(("the first day", Response.submitted_on >= request.period_from))
+        parts.append(("the first day", request.period_from))
     if request.period_to is not None:
-        parts.append(("the last day", Response.submitted_on <= request.period_to))
+        parts.append(("the last day", request.period_to))
 
     def families(kept: tuple[tuple[str, Any], ...]) -> int:
-        counted = (
-            select(func.count(Response.id))
-            .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
-            .where(SurveyVersion.survey_id == survey.id, Response.status == SUBMITTED)
-        )
-        for _, condition in kept:
-            counted = counted.where(condition)
-        return session.scalar(counted) or 0
+        ends = dict(kept)
+        groups = tuple(value for name, value in kept if name not in ("the first day", "the last day"))
+        selection = Selection(survey_id, ends.get("the first day"), ends.get("the last day"), groups)
+        return responses.count(session, selection)
 
     counted = families(tuple(parts))
     if counted < minimum:
@@ -253,13 +229,6 @@ def check_sizes(session: Session, survey: Survey, request: PackRequest, minimum:
                 )
 
 
-def _answered(key: str, wanted: str) -> Any:
-    """The condition 'this response answered ``key`` with ``wanted``' (a pre-set group)."""
-    return Response.id.in_(
-        select(Answer.response_id).where(Answer.question_key == key, _raw(Answer.value) == json.dumps(wanted))
-    )
-
-
 def _names(dropped: list[str]) -> str:
     named = [name if name.startswith("the ") else f"the {name} filter" for name in dropped]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -269,61 +238,46 @@ def _field_of(name: str) -> str:
     return {"the first day": "period_from", "the last day": "period_to"}.get(name, name)
 
 
-def _raw(value: Any) -> Any:
-    """An answer's stored JSON as text, the same on SQLite and PostgreSQL ('"11-15"', '["a", "b"]')."""
-    return cast(value, Text)
-
-
-def _responses(survey: Survey, start: date, end: date, status: str = SUBMITTED) -> Select[Any]:
-    return (
-        select(Response.id)
-        .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
-        .where(
-            SurveyVersion.survey_id == survey.id,
-            Response.status == status,
-            Response.submitted_on >= start,
-            Response.submitted_on <= end,
-        )
-    )
-
-
-def _keys_of(versions: list[SurveyVersion]) -> dict[str, dict[str, Any]]:
-    """Every question of every version by key (the latest version's wording wins)."""
-    questions: dict[str, dict[str, Any]] = {}
-    for version in versions:
-        for question in version.definition.get("questions", []):
-            questions[question["key"]] = question
-    return questions
-
-
 def gather(
     session: Session,
-    forum: Forum,
-    survey: Survey,
-    versions: list[SurveyVersion],
+    forum_id: int,
+    survey: SurveyOutline,
     start: date,
     end: date,
     filters: dict[str, str],
 ) -> Gathered:
-    questions = _keys_of(versions)
-    closed_keys = [key for key, q in questions.items() if q.get("type") in ("radio", "checkboxes", "rating")]
-    wait_keys = [key for key, q in questions.items() if q.get("type") == "duration"]
-    responses = _responses(survey, start, end)
-    for key, wanted in filters.items():  # pre-set groups only (checked in ``find``)
-        responses = responses.where(_answered(key, wanted))
+    """The exact figures of the survey's counted responses sent from ``start`` to ``end`` in the
+    pre-set groups ``filters`` (checked in ``find``), read through each feature's read functions."""
+    kinds = {key: q.get("type") for key, q in survey.questions.items()}
+    closed_keys = [key for key, kind in kinds.items() if kind in ("radio", "checkboxes", "rating")]
+    wait_keys = [key for key, kind in kinds.items() if kind == "duration"]
+    selection = Selection(survey.id, start, end, tuple(filters.items()))
     out = Gathered(start, end)
-    connection = session.connection()  # Core, not the ORM: some of these queries return many rows
-    parse = lru_cache(maxsize=None)(json.loads)  # answers repeat: each distinct one is parsed once
-    kept = set(connection.execute(responses).scalars())
+    kept = responses.response_ids(session, selection)
     out.respondents = len(kept)
-    # Closed questions and waits: counted per distinct answer in the database.
-    counted = connection.execute(
-        select(Answer.question_key, _raw(Answer.value), func.count())
-        .where(Answer.response_id.in_(responses), Answer.question_key.in_(closed_keys + wait_keys))
-        .group_by(Answer.question_key, _raw(Answer.value))
-    ).all()
-    for key, raw, n in counted:
-        value = parse(raw) if raw is not None else None
+    _count_answers(out, responses.answer_counts(session, selection, closed_keys + wait_keys), wait_keys)
+    groups = responses.answers_by_response(session, selection, FILTER_KEYS)  # for T5 and descriptors
+    coded = coding.coded_texts(session, selection)
+    sentiment_of = {text.answer_id: text.sentiment for text in coded}
+    coded_respondents = {text.response_id for text in coded}
+    out.text_base = len(coded_respondents)
+    out.groups = {r: groups.get(r, {}) for r in coded_respondents}
+    out.profiles = {r: groups.get(r, {}) for r in kept}
+    for mention in coding.accepted_codings(session, selection):
+        sentiment = sentiment_of.get(mention.answer_id, "neutral")
+        out.themes[mention.theme_id].setdefault(mention.response_id, set()).add(sentiment)
+    awaiting = coding.awaiting(session, selection)
+    out.awaiting_moderation, out.awaiting_coding = awaiting.moderation, awaiting.coding
+    out.spam = responses.count(session, Selection(survey.id, start, end, status=SPAM))
+    out.started = responses.started_by_status(session, survey.id, start, end)
+    out.possible_duplicates = moderation.possible_duplicates(session, selection)
+    out.quotes = quotable(session, forum_id, selection)
+    return out
+
+
+def _count_answers(out: Gathered, counted: list[tuple[str, Any, int]], wait_keys: list[str]) -> None:
+    """Add the counted answers to closed questions and waits (key, answer, how many) to ``out``."""
+    for key, value, n in counted:
         if key in wait_keys:
             if isinstance(value, dict) and isinstance(value.get("amount"), int | float):
                 weeks = value["amount"] * (WEEKS_PER_MONTH if value.get("unit") == "months" else 1)
@@ -332,128 +286,3 @@ def gather(
                 )
         elif value not in (None, "", []):
             out.closed.setdefault(key, Counter())[tuple(value) if isinstance(value, list) else value] += n
-    # The grouping questions, per respondent, for T5.
-    groups: dict[str, dict[str, Any]] = defaultdict(dict)
-    rows = connection.execute(
-        select(Answer.response_id, Answer.question_key, _raw(Answer.value)).where(
-            Answer.response_id.in_(responses), Answer.question_key.in_(FILTER_KEYS)
-        )
-    )
-    for response_id, key, raw in rows.all():
-        groups[response_id][key] = parse(raw) if raw is not None else None
-
-    coded = connection.execute(
-        select(Answer.response_id, CodedAnswer.answer_id, CodedAnswer.sentiment)
-        .join(CodedAnswer, CodedAnswer.answer_id == Answer.id)
-        .where(Answer.response_id.in_(responses), CodedAnswer.status == CODED)
-    ).all()
-    sentiment_of = {
-        answer_id: sentiment for response_id, answer_id, sentiment in coded if response_id in kept
-    }
-    coded_respondents = {response_id for response_id, _, _ in coded if response_id in kept}
-    out.text_base = len(coded_respondents)
-    out.groups = {r: groups.get(r, {}) for r in coded_respondents}
-    out.profiles = {r: groups.get(r, {}) for r in kept}
-    mentions = connection.execute(
-        select(Answer.response_id, Coding.answer_id, Coding.theme_id)
-        .join(Answer, Answer.id == Coding.answer_id)
-        .join(CodedAnswer, CodedAnswer.answer_id == Coding.answer_id)
-        .where(Answer.response_id.in_(responses), CodedAnswer.status == CODED, Coding.status == ACCEPTED)
-    )
-    for response_id, answer_id, theme_id in mentions.all():
-        if response_id in kept:
-            out.themes[theme_id].setdefault(response_id, set()).add(sentiment_of.get(answer_id, "neutral"))
-
-    items = connection.execute(
-        select(ModerationItem.response_id, ModerationItem.status, CodedAnswer.status)
-        .outerjoin(CodedAnswer, CodedAnswer.answer_id == ModerationItem.answer_id)
-        .where(ModerationItem.response_id.in_(responses))
-    )
-    for response_id, moderation, coding in items.all():
-        if response_id not in kept:
-            continue
-        if moderation != APPROVED:
-            out.awaiting_moderation += 1
-        elif coding != CODED:
-            out.awaiting_coding += 1
-    out.spam = (
-        session.scalar(select(func.count()).select_from(_responses(survey, start, end, SPAM).subquery())) or 0
-    )
-    out.started = Counter(
-        dict(
-            session.execute(
-                select(Response.status, func.count())
-                .join(SurveyVersion, SurveyVersion.id == Response.survey_version_id)
-                .where(
-                    SurveyVersion.survey_id == survey.id,
-                    Response.started_on >= start,
-                    Response.started_on <= end,
-                )
-                .group_by(Response.status)
-            ).all()
-        )
-    )
-    out.possible_duplicates = (
-        session.scalar(
-            select(func.count(distinct(ModerationItem.response_id))).where(
-                ModerationItem.response_id.in_(responses), ModerationItem.duplicate_of.is_not(None)
-            )
-        )
-        or 0
-    )
-    out.quotes = _quote_sources(session, forum, responses, kept)
-    return out
-
-
-def redaction_count(spans: list[dict[str, Any]]) -> int:
-    """How many redactions an approved text shows: its unrestored spans, overlapping ones as one tag."""
-    return len(merge(Found(s["kind"], s["start"], s["end"]) for s in spans if not s.get("restored")))
-
-
-def _quote_sources(
-    session: Session, forum: Forum, responses: Select[Any], kept: set[str]
-) -> list[QuoteSource]:
-    """The lead's candidates among these responses that may be quoted: consent, approved (only the
-    redacted text left) by a member of staff of this forum, coded by a person with that theme."""
-    candidates = session.execute(
-        select(
-            QuoteCandidate.answer_id,
-            QuoteCandidate.theme_id,
-            Answer.value,
-            CodedAnswer.sentiment,
-            Answer.response_id,
-            ModerationItem.redactions,
-            Membership.role,
-            ModerationItem.decided_on,
-        )
-        .join(Answer, Answer.id == QuoteCandidate.answer_id)
-        .join(ModerationItem, ModerationItem.answer_id == QuoteCandidate.answer_id)
-        .join(
-            Membership,
-            (Membership.user_id == ModerationItem.decided_by) & (Membership.forum_id == forum.id),
-        )
-        .join(CodedAnswer, CodedAnswer.answer_id == QuoteCandidate.answer_id)
-        .join(
-            Coding,
-            (Coding.answer_id == QuoteCandidate.answer_id)
-            & (Coding.theme_id == QuoteCandidate.theme_id)
-            & (Coding.status == ACCEPTED),
-        )
-        .where(
-            QuoteCandidate.forum_id == forum.id,
-            Answer.response_id.in_(responses),
-            ModerationItem.status == APPROVED,
-            ModerationItem.quote_consent.is_(True),
-            ModerationItem.original.is_(None),
-            ModerationItem.decided_on.is_not(None),
-            CodedAnswer.status == CODED,
-        )
-        .order_by(QuoteCandidate.theme_id, QuoteCandidate.answer_id)
-    )
-    return [
-        QuoteSource(
-            answer_id, theme_id, text, sentiment, response_id, redaction_count(spans or []), role, day
-        )
-        for answer_id, theme_id, text, sentiment, response_id, spans, role, day in candidates
-        if response_id in kept and isinstance(text, str)
-    ]

@@ -1,6 +1,6 @@
 """The pack's quotes: which approved, consented, redacted answers are shown, by the rules in PACK.md.
 
-Which answers may be quoted at all (``data.QuoteSource``): a lead marked it as a candidate for the
+Which answers may be quoted at all (``quotes.reads.QuoteSource``): a lead marked it as a candidate for the
 theme, the family ticked "you can quote my words", a moderator whose role in the forum is known
 approved it (so only the redacted text is left) and a person coded it with that theme.
 
@@ -37,10 +37,11 @@ from fractions import Fraction
 from typing import Any
 
 from forum_app.packs.blocks import theme_sentiment
-from forum_app.packs.data import Gathered, QuoteSource
+from forum_app.packs.data import Gathered
 from forum_app.packs.model import Quote
 from forum_app.packs.tables import Publisher, fmt
 from forum_app.quotes.check import Problem, check_quote
+from forum_app.quotes.reads import QuoteSource
 
 MIN_REPORTS_FOR_QUOTES = 10
 MAX_QUOTES_PER_THEME = 3

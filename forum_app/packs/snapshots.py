@@ -150,7 +150,7 @@ def _check_sizes(
         raise SnapshotError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
     try:
         check_sizes(
-            session, survey, PackRequest(forum.slug, survey.slug, period_from, period_to, filters), minimum
+            session, survey.id, PackRequest(forum.slug, survey.slug, period_from, period_to, filters), minimum
         )
     except PackRequestError as refused:
         raise SnapshotError(str(refused), refused.field) from refused

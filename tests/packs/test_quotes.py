@@ -14,13 +14,15 @@ from forum_app.accounts.models import Forum
 from forum_app.accounts.services import create_user
 from forum_app.coding.models import ACCEPTED, Coding
 from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.moderation.reads import redaction_count
 from forum_app.packs.build import build_pack
-from forum_app.packs.data import Gathered, QuoteSource, find, gather, period_of, redaction_count
+from forum_app.packs.data import Gathered, find, gather, period_of
 from forum_app.packs.disclosure import DEFAULT_RULES
 from forum_app.packs.quotes import allocate, describe, final_check, profile_of, select_quotes
 from forum_app.packs.render_csv import quotes_table, render_csv_zip
 from forum_app.packs.render_json import render_json
 from forum_app.packs.tables import Publisher
+from forum_app.quotes.reads import QuoteSource
 from tests.packs.sample import sample_pack
 from tests.packs.test_build import REQUEST, _seed
 
@@ -317,9 +319,9 @@ def test_gather_reads_redactions_approver_role_and_day(app: Flask, db_session: S
         items[answer_id].decided_on = APPROVED_ON
         items[answer_id].redactions = _spans(str(items[answer_id].answer.value))
     db_session.commit()
-    forum, survey, versions = find(db_session, REQUEST)
-    start, end = period_of(db_session, survey, REQUEST)
-    now = gather(db_session, forum, survey, versions, start, end, {})
+    forum, survey = find(db_session, REQUEST)
+    start, end = period_of(db_session, survey.id, REQUEST)
+    now = gather(db_session, forum.id, survey, start, end, {})
     assert all(items[a].decided_by is None for a in unrecorded)  # approved as demo data, by nobody
     assert {s.answer_id for s in now.quotes} == approved  # so only these may be quoted
     for s in now.quotes:

@@ -1,0 +1,31 @@
+"""What other features may read of moderation: plain values, never the models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from forum_app.moderation.models import ModerationItem
+from forum_app.moderation.redact import Found, merge
+from forum_app.surveys.reads import Selection, selected
+
+
+def possible_duplicates(session: Session, selection: Selection) -> int:
+    """Selected responses a moderator was told may repeat an earlier one."""
+    return (
+        session.scalar(
+            select(func.count(distinct(ModerationItem.response_id))).where(
+                ModerationItem.response_id.in_(selected(selection)), ModerationItem.duplicate_of.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+def redaction_count(spans: Iterable[Mapping[str, Any]]) -> int:
+    """How many redactions an approved text shows (``ModerationItem.redactions``): its unrestored
+    spans, overlapping ones as one tag."""
+    return len(merge(Found(s["kind"], s["start"], s["end"]) for s in spans if not s.get("restored")))
