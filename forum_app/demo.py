@@ -19,8 +19,8 @@ from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.accounts.services import create_user, ensure_forum
 from forum_app.coding.queue import Filters, bulk_accept, filter_options, queue_page
 from forum_app.extensions import db
+from forum_app.forum_settings import PackPopulation, read_section
 from forum_app.moderation.queue import credit_approvals
-from forum_app.packs.population import SETTINGS_KEY
 from forum_app.packs.population_form import (
     date_field,
     official_field,
@@ -173,7 +173,7 @@ DEMO_OFFICIAL = {"ehcna": ("49.5", "calendar year 2025")}  # service -> (% over 
 def add_demo_population(session: Session, forum_slug: str) -> bool:
     """Give the demo forum made-up local population figures, unless it has some. True if added."""
     forum = session.scalar(select(Forum).where(Forum.slug == forum_slug))
-    if forum is None or (isinstance(forum.settings, dict) and forum.settings.get(SETTINGS_KEY)):
+    if forum is None or read_section(forum, PackPopulation) != PackPopulation():
         return False
     typed: dict[str, str] = {}
     for key, percents in DEMO_POPULATION.items():

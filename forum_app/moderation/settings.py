@@ -1,6 +1,6 @@
-"""A forum's moderation settings, read from ``Forum.settings`` with safe defaults.
+"""A forum's moderation settings (``forum_settings.ModerationSettings``) and the lead's form for them.
 
-Keys (all optional):
+Keys of ``Forum.settings`` (all optional, read with safe defaults):
 
 - ``safeguarding_procedure``: what a moderator must do with a flagged answer, shown above it.
 - ``deny_list``: names of schools and settings to redact wherever they appear (tagged ``[school]``).
@@ -11,98 +11,51 @@ Keys (all optional):
 - ``flag_target_days``: working days within which a flagged answer must have an action recorded
   (1 to 10, default 2); older flags are overdue.
 
-A lead changes them on the settings page: ``settings_text`` gives the form its values and
-``save_settings`` checks what was typed and saves it, keeping the forum's other settings.
+A lead changes them on the settings page: ``form_values`` gives the form its values,
+``check_settings`` checks what was typed, and ``save_settings`` (for code without the page) checks
+and saves it, keeping the forum's other settings.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.forum_settings import (
+    DEFAULT_PROCEDURE as DEFAULT_PROCEDURE,
+)
+from forum_app.forum_settings import (
+    MAX_CONTACTS,
+    MAX_DENY_TERMS,
+    MAX_FLAG_TARGET_DAYS,
+    MAX_ORIGINAL_DAYS,
+    MAX_PROCEDURE_CHARS,
+    MAX_TERM_CHARS,
+    Errors,
+    ModerationSettings,
+    read_section,
+    save_section,
+    section_version,
+)
 
-DEFAULT_ORIGINAL_DAYS = 30
-MAX_ORIGINAL_DAYS = 30
-MAX_PROCEDURE_CHARS = 3000
-MAX_DENY_TERMS = 500
-MAX_TERM_CHARS = 120
 MIN_TERM_CHARACTERS = 2  # letters or digits: a lone "a" or "." would be redacted all over every answer
-DEFAULT_FLAG_TARGET_DAYS = 2
-MAX_FLAG_TARGET_DAYS = 10
-MAX_CONTACTS = 10
 MAX_EMAIL_CHARS = 254
 # An email address as people type one: no spaces, one @, a domain with a dot. Every repeat is bounded
 # and ends at a character it cannot match ("@" or "."), so it runs in linear time.
 EMAIL = re.compile(r"[^@\s]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}")
-KEYS = (
-    "safeguarding_procedure",
-    "deny_list",
-    "deny_names",
-    "original_days",
-    "safeguarding_contacts",
-    "flag_target_days",
-)
-DEFAULT_PROCEDURE = (
-    "If a child or adult may be in immediate danger, call 999 now. Otherwise tell your forum's "
-    "safeguarding lead today, and follow the local safeguarding partnership's procedure. The "
-    "respondent is anonymous: do not try to find out who they are."
-)
-
-
-@dataclass(frozen=True)
-class ModerationSettings:
-    procedure: str = DEFAULT_PROCEDURE
-    deny_list: tuple[str, ...] = ()
-    deny_names: tuple[str, ...] = ()
-    original_days: int = DEFAULT_ORIGINAL_DAYS
-    safeguarding_contacts: tuple[str, ...] = ()
-    flag_target_days: int = DEFAULT_FLAG_TARGET_DAYS
-
-
-def _terms(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    terms = (str(term).strip() for term in value[:MAX_DENY_TERMS] if isinstance(term, str))
-    return tuple(dict.fromkeys(term[:MAX_TERM_CHARS] for term in terms if term))
-
-
-def _whole(value: Any, highest: int, default: int) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= highest:
-        return value
-    return default
-
-
-def _contacts(value: Any) -> tuple[str, ...]:
-    terms = _terms(value)
-    return tuple(term for term in terms if "@" in term and not any(c.isspace() for c in term))[:MAX_CONTACTS]
 
 
 def moderation_settings(forum: Forum) -> ModerationSettings:
     """The forum's settings; anything missing or broken falls back to the default."""
-    raw = forum.settings if isinstance(forum.settings, dict) else {}
-    procedure = raw.get("safeguarding_procedure")
-    return ModerationSettings(
-        procedure=procedure.strip()[:MAX_PROCEDURE_CHARS]
-        if isinstance(procedure, str) and procedure.strip()
-        else DEFAULT_PROCEDURE,
-        deny_list=_terms(raw.get("deny_list")),
-        deny_names=_terms(raw.get("deny_names")),
-        original_days=_whole(raw.get("original_days"), MAX_ORIGINAL_DAYS, DEFAULT_ORIGINAL_DAYS),
-        safeguarding_contacts=_contacts(raw.get("safeguarding_contacts")),
-        flag_target_days=_whole(raw.get("flag_target_days"), MAX_FLAG_TARGET_DAYS, DEFAULT_FLAG_TARGET_DAYS),
-    )
+    return read_section(forum, ModerationSettings)
 
 
 # ---------------------------------------------------------------------------------------------
 # Changing them (the lead's settings page)
 
-Errors = dict[str, list[str]]  # form field -> messages, in the order of the form
 CHANGED_MEANWHILE = (
     "Another lead saved these settings while you were changing them, so your changes were not saved. "
     "Open this page again in a new tab to see theirs; saving this form again replaces them with yours."
@@ -112,37 +65,32 @@ SCHOOLS = ("school or setting name", "school and setting names")
 PEOPLE = ("person’s name", "people’s names")
 
 
-@dataclass(frozen=True)
-class SettingsText:
-    """The settings as the form shows them: the lists one name a line, days as typed."""
-
-    procedure: str
-    deny_list: str
-    deny_names: str
-    original_days: str
-    version: str  # changes whenever the stored settings do, to notice another lead's save
-    safeguarding_contacts: str = ""
-    flag_target_days: str = str(DEFAULT_FLAG_TARGET_DAYS)
+# The form's fields, in its order (also the order of its messages).
+FIELDS = (
+    "procedure",
+    "safeguarding_contacts",
+    "flag_target_days",
+    "deny_list",
+    "deny_names",
+    "original_days",
+)
 
 
 def settings_version(forum: Forum) -> str:
     """A short fingerprint of the stored moderation settings (not the forum's other settings)."""
-    raw = forum.settings if isinstance(forum.settings, dict) else {}
-    stored = json.dumps([raw.get(key) for key in KEYS], sort_keys=True, default=str)
-    return hashlib.sha256(stored.encode("utf-8")).hexdigest()[:16]
+    return section_version(forum, ModerationSettings)
 
 
-def settings_text(forum: Forum) -> SettingsText:
-    found = moderation_settings(forum)
-    return SettingsText(
-        procedure=found.procedure,
-        deny_list="\n".join(found.deny_list),
-        deny_names="\n".join(found.deny_names),
-        original_days=str(found.original_days),
-        version=settings_version(forum),
-        safeguarding_contacts="\n".join(found.safeguarding_contacts),
-        flag_target_days=str(found.flag_target_days),
-    )
+def form_values(found: ModerationSettings) -> dict[str, str]:
+    """The settings as the form shows them: the lists one name a line, days as typed."""
+    return {
+        "procedure": found.procedure,
+        "safeguarding_contacts": "\n".join(found.safeguarding_contacts),
+        "flag_target_days": str(found.flag_target_days),
+        "deny_list": "\n".join(found.deny_list),
+        "deny_names": "\n".join(found.deny_names),
+        "original_days": str(found.original_days),
+    }
 
 
 def _lines(text: str) -> str:
@@ -245,6 +193,44 @@ def check_flag_target_days(text: str) -> tuple[int, list[str]]:
     return int(days), []
 
 
+def check_settings(
+    typed: Mapping[str, str], current: ModerationSettings
+) -> tuple[ModerationSettings, Errors]:
+    """Check the form as typed (by field name): the settings to save, and the messages by field in the
+    order of the form (the settings are only to be saved when there are none). A field left out of
+    ``typed`` keeps its value in ``current``."""
+    procedure, procedure_errors = check_procedure(typed.get("procedure", ""))
+    deny_list, deny_list_errors = terms_from_text(typed.get("deny_list", ""), SCHOOLS)
+    deny_names, deny_names_errors = terms_from_text(typed.get("deny_names", ""), PEOPLE)
+    days, days_errors = check_original_days(typed.get("original_days", ""))
+    contacts_text, target_text = typed.get("safeguarding_contacts"), typed.get("flag_target_days")
+    contacts, contacts_errors = (
+        contacts_from_text(contacts_text)
+        if contacts_text is not None
+        else (list(current.safeguarding_contacts), [])
+    )
+    target, target_errors = (
+        check_flag_target_days(target_text) if target_text is not None else (current.flag_target_days, [])
+    )
+    found = {  # in the order of the form
+        "procedure": procedure_errors,
+        "safeguarding_contacts": contacts_errors,
+        "flag_target_days": target_errors,
+        "deny_list": deny_list_errors,
+        "deny_names": deny_names_errors,
+        "original_days": days_errors,
+    }
+    changed = ModerationSettings(
+        procedure=procedure,
+        deny_list=tuple(deny_list),
+        deny_names=tuple(deny_names),
+        original_days=days,
+        safeguarding_contacts=tuple(contacts),
+        flag_target_days=target,
+    )
+    return changed, {field: messages for field, messages in found.items() if messages}
+
+
 def save_settings(
     session: Session,
     forum: Forum,
@@ -265,38 +251,19 @@ def save_settings(
     is the ``settings_version`` the form was shown with: if another lead has saved since, nothing is
     saved and the message is under ``"form"`` (without a version, nothing is compared).
     """
-    text, procedure_errors = check_procedure(procedure)
-    deny_list, deny_list_errors = terms_from_text(deny_list_text, SCHOOLS)
-    deny_names, deny_names_errors = terms_from_text(deny_names_text, PEOPLE)
-    days, days_errors = check_original_days(original_days_text)
-    contacts, contacts_errors = contacts_from_text(contacts_text) if contacts_text is not None else ([], [])
-    target, target_errors = (
-        check_flag_target_days(flag_target_days_text) if flag_target_days_text is not None else (0, [])
-    )
-    found = {  # in the order of the form
-        "procedure": procedure_errors,
-        "safeguarding_contacts": contacts_errors,
-        "flag_target_days": target_errors,
-        "deny_list": deny_list_errors,
-        "deny_names": deny_names_errors,
-        "original_days": days_errors,
-    }
-    errors = {field: messages for field, messages in found.items() if messages}
-    if errors:
-        return errors
-    if version and version != settings_version(forum):
-        return {"form": [CHANGED_MEANWHILE]}
-    current = forum.settings if isinstance(forum.settings, dict) else {}
-    changed: dict[str, Any] = {
-        "safeguarding_procedure": text,
-        "deny_list": deny_list,
-        "deny_names": deny_names,
-        "original_days": days,
+    typed = {
+        "procedure": procedure,
+        "deny_list": deny_list_text,
+        "deny_names": deny_names_text,
+        "original_days": original_days_text,
     }
     if contacts_text is not None:
-        changed["safeguarding_contacts"] = contacts
+        typed["safeguarding_contacts"] = contacts_text
     if flag_target_days_text is not None:
-        changed["flag_target_days"] = target
-    forum.settings = {**current, **changed}  # a new dict, so the JSON column is written
-    session.commit()
+        typed["flag_target_days"] = flag_target_days_text
+    changed, errors = check_settings(typed, moderation_settings(forum))
+    if errors:
+        return errors
+    if not save_section(session, forum, changed, version):
+        return {"form": [CHANGED_MEANWHILE]}
     return {}

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
-from forum_app.packs.population import as_mapping, clean_text
-from forum_app.packs.settings_store import Errors, save_setting, settings_version
+from forum_app.forum_settings import Errors, PackAbout, read_section, save_section, section_version
+from forum_app.packs.population import clean_text
 
-SETTINGS_KEY = "pack_about"
 CHANGED_MEANWHILE = (
     "Another lead saved what the pack says about the survey while you were changing it, so your changes "
     "were not saved. Open this page again in a new tab to see theirs; saving this form again replaces "
@@ -149,16 +148,26 @@ def check_about(typed: Mapping[str, str]) -> tuple[dict[str, str], Errors]:
     return stored, errors
 
 
+def about_texts(found: PackAbout) -> dict[str, str]:
+    """The texts by key, each cleaned and within its limit; ``""`` where none is given, or what is
+    stored is broken."""
+    return {part.key: _clean(part, found.text(part.key))[: part.limit].strip() for part in PARTS}
+
+
 def pack_about(forum: Forum) -> dict[str, str]:
-    """The forum's texts by key, each cleaned and within its limit; ``""`` where none is given, or
-    what is stored is broken."""
-    raw = as_mapping(as_mapping(forum.settings).get(SETTINGS_KEY))
-    return {part.key: _clean(part, raw.get(part.key))[: part.limit].strip() for part in PARTS}
+    """The forum's texts (``about_texts``)."""
+    return about_texts(read_section(forum, PackAbout))
 
 
 def about_version(forum: Forum) -> str:
     """A short fingerprint of the stored texts, to notice another lead's save."""
-    return settings_version(forum, SETTINGS_KEY)
+    return section_version(forum, PackAbout)
+
+
+def check_section(typed: Mapping[str, str], stored: PackAbout) -> tuple[PackAbout, Errors]:
+    """``check_about`` for the settings page: the texts to save (all of them: a blank clears one)."""
+    texts, errors = check_about(typed)
+    return PackAbout(texts), errors
 
 
 def save_about(
@@ -170,10 +179,12 @@ def save_about(
     the ``about_version`` the form was shown with: if another lead has saved since, nothing is saved
     and the message is under ``"form"`` (without a version, nothing is compared).
     """
-    stored, errors = check_about(typed)
+    about, errors = check_section(typed, PackAbout())
     if errors:
         return errors
-    return save_setting(session, forum, SETTINGS_KEY, stored, version, CHANGED_MEANWHILE)
+    if not save_section(session, forum, about, version):
+        return {"form": [CHANGED_MEANWHILE]}
+    return {}
 
 
 def about_paragraphs(about: Mapping[str, str], key: str) -> tuple[str, ...]:

@@ -23,9 +23,9 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from forum_app.accounts.models import Forum
+from forum_app.forum_settings import PackPopulation, read_section
 from forum_app.packs.blocks import GROUPINGS, OTHER_GROUP, QuestionCells
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import round_half_up
@@ -41,7 +41,7 @@ from forum_app.packs.tables import (
 )
 from forum_app.packs.waits import LIMITS
 
-SETTINGS_KEY = "population"
+SETTINGS_KEY = PackPopulation.KEYS[0]
 OTHER = "other"  # the category id of "Other or not known"
 SUM_TOLERANCE = Decimal(1)  # a characteristic's percentages must add up to 100, give or take this
 MAX_SOURCE_CHARS = 120
@@ -144,14 +144,6 @@ class LocalPopulation:
     official: Mapping[str, OfficialFigure] = field(default_factory=dict)  # T3's service key -> figure
 
 
-def as_mapping(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 _CONTROL = {"Cc", "Cs", "Co", "Cn"}
 
 
@@ -169,61 +161,45 @@ def short_text(value: object, limit: int) -> str:
 
 def local_population(forum: Forum) -> LocalPopulation | None:
     """The forum's local figures, or None when it has entered none. Anything broken is left out."""
-    settings = forum.settings if isinstance(forum.settings, dict) else {}
-    raw = settings.get(SETTINGS_KEY)
-    if not isinstance(raw, dict):
-        return None
-    characteristics = raw.get("characteristics")
-    characteristics = characteristics if isinstance(characteristics, dict) else {}
+    return population_of(read_section(forum, PackPopulation))
+
+
+def population_of(stored: PackPopulation) -> LocalPopulation | None:
+    """The figures kept of those stored: a percentage from 0 to 100 of a category of a grouping, a total
+    from 0 to ``MAX_TOTAL``, an official percentage from 0 to 100 with its source and date (the form
+    asks for both) for a service with a limit. Anything else is left out; None when nothing is left."""
     figures: dict[str, LocalFigures] = {}
     for grouping in groupings():
-        entry = characteristics.get(grouping.key)
-        if not isinstance(entry, dict) or not isinstance(entry.get("percents"), dict):
+        entry = stored.characteristics.get(grouping.key)
+        if entry is None:
             continue
-        stored = entry["percents"]
         percents = {
-            category.id: round_half_up(float(stored[category.id]))
+            category.id: round_half_up(entry.percents[category.id])
             for category in grouping.categories
-            if is_number(stored.get(category.id)) and 0 <= stored[category.id] <= 100
+            if 0 <= entry.percents.get(category.id, -1) <= 100
         }
         if percents:
-            figures[grouping.key] = LocalFigures(
-                percents,
-                short_text(entry.get("source"), MAX_SOURCE_CHARS),
-                short_text(entry.get("date"), MAX_DATE_CHARS),
-            )
-    stored_totals = raw.get("totals")
-    stored_totals = stored_totals if isinstance(stored_totals, dict) else {}
+            figures[grouping.key] = LocalFigures(percents, *_source_and_date(entry.source, entry.date))
     totals: dict[str, AreaTotal] = {}
     for total_id in TOTALS:
-        entry = stored_totals.get(total_id)
-        if not isinstance(entry, dict):
+        total = stored.totals.get(total_id)
+        if total is not None and isinstance(total.value, int) and 0 <= total.value <= MAX_TOTAL:
+            totals[total_id] = AreaTotal(total.value, *_source_and_date(total.source, total.date))
+    official: dict[str, OfficialFigure] = {}
+    for service in OFFICIAL_SERVICES:
+        figure = stored.official.get(service)
+        if figure is None or figure.value is None:
             continue
-        count = entry.get("count")
-        if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_TOTAL:
-            source = short_text(entry.get("source"), MAX_SOURCE_CHARS)
-            totals[total_id] = AreaTotal(count, source, short_text(entry.get("date"), MAX_DATE_CHARS))
-    official = _official_figures(raw.get("official"))
+        source, as_of = _source_and_date(figure.source, figure.date)
+        if 0 <= figure.value <= 100 and source and as_of:
+            official[service] = OfficialFigure(round_half_up(float(figure.value)), source, as_of)
     if not figures and not totals and not official:
         return None
     return LocalPopulation(figures, totals, official)
 
 
-def _official_figures(stored: object) -> dict[str, OfficialFigure]:
-    """The official waiting-time figures kept: a percentage from 0 to 100 with its source and date (the
-    form asks for both), for a service with a limit. Anything else is left out."""
-    found: dict[str, OfficialFigure] = {}
-    for service in OFFICIAL_SERVICES:
-        entry = as_mapping(as_mapping(stored).get(service))
-        percent = entry.get("percent")
-        if not isinstance(percent, int | float) or isinstance(percent, bool):
-            continue
-        value = float(percent)
-        source = short_text(entry.get("source"), MAX_SOURCE_CHARS)
-        as_of = short_text(entry.get("date"), MAX_DATE_CHARS)
-        if 0 <= value <= 100 and source and as_of:
-            found[service] = OfficialFigure(round_half_up(value), source, as_of)
-    return found
+def _source_and_date(source: str, as_of: str) -> tuple[str, str]:
+    return short_text(source, MAX_SOURCE_CHARS), short_text(as_of, MAX_DATE_CHARS)
 
 
 # ---------------------------------------------------------------------------------------------

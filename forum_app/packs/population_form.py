@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.forum_settings import Errors, PackPopulation, read_section, save_section, section_version
 from forum_app.packs.population import (
     MAX_DATE_CHARS,
     MAX_SOURCE_CHARS,
@@ -21,13 +22,10 @@ from forum_app.packs.population import (
     SETTINGS_KEY,
     SUM_TOLERANCE,
     TOTALS,
-    as_mapping,
     clean_text,
     groupings,
-    is_number,
     short_text,
 )
-from forum_app.packs.settings_store import Errors, save_setting, settings_version
 from forum_app.packs.tables import lower_first
 from forum_app.packs.waits import LIMITS
 
@@ -242,51 +240,49 @@ def targets() -> dict[str, str]:
     }
 
 
+def check_section(typed: Mapping[str, str], stored: PackPopulation) -> tuple[PackPopulation, Errors]:
+    """``check_population`` for the settings page: the figures to save (all of them: a blank box is a
+    figure not known)."""
+    figures, errors = check_population(typed)
+    return PackPopulation.from_stored({SETTINGS_KEY: figures}), errors
+
+
 def population_version(forum: Forum) -> str:
     """A short fingerprint of the stored local figures, to notice another lead's save."""
-    return settings_version(forum, SETTINGS_KEY)
+    return section_version(forum, PackPopulation)
 
 
-def _shown(value: object) -> str:
-    if not is_number(value):
+def _shown(value: float | None) -> str:
+    if value is None:
         return ""
-    assert isinstance(value, int | float)
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+def population_values(stored: PackPopulation) -> dict[str, str]:
+    """The stored figures as the form shows them (blank where not known)."""
+    values = dict.fromkeys(field_names(), "")
+    for grouping in groupings():
+        entry = stored.characteristics.get(grouping.key)
+        if entry is None:
+            continue
+        for category in grouping.categories:
+            values[percent_field(grouping.key, category.id)] = _shown(entry.percents.get(category.id))
+        values[source_field(grouping.key)] = short_text(entry.source, MAX_SOURCE_CHARS)
+        values[date_field(grouping.key)] = short_text(entry.date, MAX_DATE_CHARS)
+    figures = [(total_field(total_id), stored.totals.get(total_id)) for total_id in TOTALS]
+    figures += [(official_field(service), stored.official.get(service)) for service in OFFICIAL_SERVICES]
+    for name, figure in figures:
+        if figure is None:
+            continue
+        values[name] = _shown(figure.value)
+        values[source_field(name)] = short_text(figure.source, MAX_SOURCE_CHARS)
+        values[date_field(name)] = short_text(figure.date, MAX_DATE_CHARS)
+    return values
 
 
 def population_text(forum: Forum) -> dict[str, str]:
-    """The stored figures as the form shows them (blank where not known)."""
-    raw = as_mapping(as_mapping(forum.settings).get(SETTINGS_KEY))
-    characteristics, stored_totals = as_mapping(raw.get("characteristics")), as_mapping(raw.get("totals"))
-    official = as_mapping(raw.get("official"))
-    values = dict.fromkeys(field_names(), "")
-    for grouping in groupings():
-        entry = characteristics.get(grouping.key)
-        if not isinstance(entry, dict):
-            continue
-        percents = as_mapping(entry.get("percents"))
-        for category in grouping.categories:
-            values[percent_field(grouping.key, category.id)] = _shown(percents.get(category.id))
-        values[source_field(grouping.key)] = short_text(entry.get("source"), MAX_SOURCE_CHARS)
-        values[date_field(grouping.key)] = short_text(entry.get("date"), MAX_DATE_CHARS)
-    for total_id in TOTALS:
-        entry = stored_totals.get(total_id)
-        if not isinstance(entry, dict):
-            continue
-        name = total_field(total_id)
-        count = entry.get("count")
-        values[name] = str(count) if isinstance(count, int) and not isinstance(count, bool) else ""
-        values[source_field(name)] = short_text(entry.get("source"), MAX_SOURCE_CHARS)
-        values[date_field(name)] = short_text(entry.get("date"), MAX_DATE_CHARS)
-    for service in OFFICIAL_SERVICES:
-        entry = official.get(service)
-        if not isinstance(entry, dict):
-            continue
-        name = official_field(service)
-        values[name] = _shown(entry.get("percent"))
-        values[source_field(name)] = short_text(entry.get("source"), MAX_SOURCE_CHARS)
-        values[date_field(name)] = short_text(entry.get("date"), MAX_DATE_CHARS)
-    return values
+    """The forum's stored figures as the form shows them (``population_values``)."""
+    return population_values(read_section(forum, PackPopulation))
 
 
 def save_population(
@@ -298,10 +294,12 @@ def save_population(
     the ``population_version`` the form was shown with: if another lead has saved since, nothing is
     saved and the message is under ``"form"`` (without a version, nothing is compared).
     """
-    stored, errors = check_population(typed)
+    figures, errors = check_section(typed, PackPopulation())
     if errors:
         return errors
-    return save_setting(session, forum, SETTINGS_KEY, stored, version, CHANGED_MEANWHILE)
+    if not save_section(session, forum, figures, version):
+        return {"form": [CHANGED_MEANWHILE]}
+    return {}
 
 
 # ---------------------------------------------------------------------------------------------
