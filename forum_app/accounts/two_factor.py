@@ -1,10 +1,11 @@
 """Two-factor sign-in: a code from an authenticator app (TOTP, RFC 6238) after the password.
 
 Leads always need it; coders and viewers may turn it on, and a forum may require it of everyone
-(``Forum.settings["require_two_factor"]``). Setting up shows a QR code drawn here (no request leaves
-the site) and the secret written out, and takes a code to prove the app has it; then ten recovery
-codes are shown, once. Each code works once: a time step at or before the last one accepted is a
-replay, and a recovery code is marked used. Recovery codes are kept only as hashes.
+(``forum_settings.TwoFactorSettings``, stored as ``Forum.settings["require_two_factor"]``). Setting
+up shows a QR code drawn here (no request leaves the site) and the secret written out, and takes a
+code to prove the app has it; then ten recovery codes are shown, once. Each code works once: a time
+step at or before the last one accepted is a replay, and a recovery code is marked used. Recovery
+codes are kept only as hashes.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ from forum_app.accounts.services import AccountError, memberships_of, normalise_
 from forum_app.accounts.sessions import add_session, end_all
 from forum_app.accounts.signin import SignInRules, finish_sign_in
 from forum_app.db import utcnow
+from forum_app.forum_settings import TwoFactorSettings, read_section, save_section
 from forum_app.ratelimit import Limit, allow
 
 ISSUER = "Forum evidence"
-FORUM_SETTING = "require_two_factor"
 # A pending sign-in (password right, code not yet given) lasts this long.
 PENDING_SECONDS = 300
 # Wrong codes: per pending sign-in, then per account whatever the browser.
@@ -97,8 +98,7 @@ class Setup:
 
 
 def forum_requires(forum: Forum) -> bool:
-    settings = forum.settings if isinstance(forum.settings, dict) else {}
-    return settings.get(FORUM_SETTING) is True
+    return read_section(forum, TwoFactorSettings).required
 
 
 def required_for(membership: Membership, leads: bool = True) -> bool:
@@ -117,9 +117,7 @@ def set_forum_requirement(session: Session, forum_id: int, required: bool) -> No
     forum = session.get(Forum, forum_id)
     if forum is None:
         raise TwoFactorError("There is no such forum")
-    current = forum.settings if isinstance(forum.settings, dict) else {}
-    forum.settings = {**current, FORUM_SETTING: required}  # a new dict, so the JSON column is written
-    session.commit()
+    save_section(session, forum, TwoFactorSettings(required))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ from forum_app.coding.models import (
     CodingDecision,
 )
 from forum_app.db import utcnow
+from forum_app.forum_settings import CodingSettings, read_section, save_section
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.surveys.answer_ids import public_id as public_id_of
 from forum_app.surveys.definitions import DefinitionError, parse_definition
@@ -1010,9 +1011,7 @@ def _valid_threshold(value: Any) -> float | None:
 def bulk_threshold(session: Session, forum_id: int) -> float:
     """The confidence at or above which suggestions may be accepted in bulk, as the lead set it."""
     forum = session.get(Forum, forum_id)
-    stored = (forum.settings or {}).get(THRESHOLD_KEY) if forum else None
-    found = _valid_threshold(stored)
-    return found if found is not None else DEFAULT_THRESHOLD
+    return read_section(forum, CodingSettings).bulk_accept_threshold if forum else DEFAULT_THRESHOLD
 
 
 def parse_threshold(text: str) -> float:
@@ -1039,8 +1038,7 @@ def set_bulk_threshold(session: Session, forum_id: int, text: str) -> float:
     forum = session.get(Forum, forum_id)
     if forum is None:
         raise LookupError(forum_id)
-    forum.settings = {**(forum.settings or {}), THRESHOLD_KEY: threshold}
-    session.commit()
+    save_section(session, forum, CodingSettings(threshold))
     return threshold
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from forum_app.agreement.reliability import forum_agreement_summary, sample_report
 from forum_app.codebook.shipped import default_codebook
 from forum_app.codebook.versions import current_version
+from forum_app.forum_settings import DisclosureSettings, read_section
 from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
 from forum_app.packs.about import about_paragraphs, pack_about
@@ -116,7 +117,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     built_on = built_on or date.today()
     forum, survey = find(session, request)
     start, end = period_of(session, survey.id, request)
-    settings = forum.settings if isinstance(forum.settings, dict) else {}
+    settings = read_section(forum, DisclosureSettings).values
     try:
         rules = disclosure.rules_for(settings)
         minimum = minimum_families(settings)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from forum_app.accounts.models import Forum, User
 from forum_app.db import today as utc_today
 from forum_app.db import utcnow
+from forum_app.forum_settings import DisclosureSettings, read_section
 from forum_app.packs.data import (
     FILTER_KEYS,
     PackRequest,
@@ -145,7 +146,7 @@ def _check_sizes(
     forum = session.get(Forum, forum_id)
     assert forum is not None  # the survey belongs to it
     try:
-        minimum = minimum_families(forum.settings if isinstance(forum.settings, dict) else {})
+        minimum = minimum_families(read_section(forum, DisclosureSettings).values)
     except ValueError as problem:
         raise SnapshotError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
     try:

@@ -1,8 +1,8 @@
 """What a forum tells respondents beyond the questions: where to get help, its colour, its privacy terms.
 
-Everything is read from ``Forum.settings`` (a JSON dict, so new keys need no migration) and checked
-here, with safe defaults: a forum that sets nothing, or sets something broken, still shows the
-"Get help now" contacts for England, a readable header colour and a complete privacy notice.
+Everything is read from ``Forum.settings`` (``forum_settings.SupportSettings``) and checked here, with
+safe defaults: a forum that sets nothing, or sets something broken, still shows the "Get help now"
+contacts for England, a readable header colour and a complete privacy notice.
 
 Settings keys (all optional):
 
@@ -18,6 +18,7 @@ Settings keys (all optional):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.accounts.services import get_forum
+from forum_app.forum_settings import SupportSettings, read_section
 from forum_app.surveys.models import Survey
 from forum_app.surveys.services import find_survey
 
@@ -166,9 +168,7 @@ def _short_text(value: Any, limit: int) -> str:
     return " ".join(value.split())[:limit] if isinstance(value, str) else ""
 
 
-def _contact(raw: Any) -> HelpContact | None:
-    if not isinstance(raw, dict):
-        return None
+def _contact(raw: Mapping[str, str]) -> HelpContact | None:
     fields = {name: _short_text(raw.get(name), limit) for name, limit in _LIMITS.items()}
     if not fields["name"] or not fields["detail"]:
         return None
@@ -177,8 +177,8 @@ def _contact(raw: Any) -> HelpContact | None:
     return HelpContact(**fields)
 
 
-def _contacts(raw: Any) -> tuple[HelpContact, ...]:
-    if not isinstance(raw, list):
+def _contacts(raw: tuple[Mapping[str, str], ...] | None) -> tuple[HelpContact, ...]:
+    if raw is None:
         return DEFAULT_ADVICE_CONTACTS
     found = tuple(c for c in (_contact(item) for item in raw[:MAX_CONTACTS]) if c is not None)
     return found or DEFAULT_ADVICE_CONTACTS
@@ -198,15 +198,15 @@ def forum_support(forum: Forum | None) -> ForumSupport:
     """The forum's checked settings; without a forum (the index, staff and error pages), the defaults."""
     if forum is None:
         return ForumSupport(forum_name="", local_area="")
-    settings = forum.settings if isinstance(forum.settings, dict) else {}
+    settings = read_section(forum, SupportSettings)
     return ForumSupport(
         forum_name=forum.name,
         local_area=forum.local_area,
-        help_text=_short_text(settings.get("help_text"), 600) or DEFAULT_HELP_TEXT,
-        advice_contacts=_contacts(settings.get("help_contacts")),
-        brand_colour=safe_brand_colour(settings.get("brand_colour")),
-        contact_email=_email(settings.get("contact_email")),
-        retention_months=_months(settings.get("retention_months")),
+        help_text=_short_text(settings.help_text, 600) or DEFAULT_HELP_TEXT,
+        advice_contacts=_contacts(settings.help_contacts),
+        brand_colour=safe_brand_colour(settings.brand_colour),
+        contact_email=_email(settings.contact_email),
+        retention_months=_months(settings.retention_months),
     )
 
 
