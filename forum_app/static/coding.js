@@ -15,42 +15,17 @@
   var skip = document.querySelector("[data-coding-skip]");
   var undo = document.querySelector("[data-coding-undo]");
   var save = form.querySelector("[data-coding-save]");
-  var hints = document.querySelectorAll("[data-shortcut-hint]");
   var byKey = {};
   Array.prototype.forEach.call(form.querySelectorAll("input[data-key]"), function (input) {
     byKey[input.getAttribute("data-key")] = input;
   });
 
-  function remembered() {
-    try { return window.localStorage.getItem(STORE) !== "off"; } catch (error) { return true; }
-  }
-
-  function remember(on) {
-    try { window.localStorage.setItem(STORE, on ? "on" : "off"); } catch (error) { /* private mode */ }
-  }
-
-  function showHints(on) {
-    Array.prototype.forEach.call(hints, function (hint) { hint.hidden = !on; });
-  }
+  var keys = window.forumKeys;
+  var send = keys.send;
+  var announce = keys.announcer(status);
 
   if (help) { help.hidden = false; }
-  if (toggle) {
-    toggle.checked = remembered();
-    toggle.addEventListener("change", function () { remember(toggle.checked); showHints(toggle.checked); });
-  }
-  showHints(!toggle || toggle.checked);
-
-  // Focus is somewhere a key types something: leave every key alone.
-  function typing(element) {
-    if (!element || !element.tagName) { return false; }
-    if (element.isContentEditable) { return true; }
-    var tag = element.tagName.toLowerCase();
-    if (tag === "textarea" || tag === "select") { return true; }
-    if (tag === "input") {
-      return ["checkbox", "radio", "submit", "button", "reset", "hidden"].indexOf(element.type) === -1;
-    }
-    return false;
-  }
+  var shortcutsOn = keys.shortcutSwitch(STORE, toggle);
 
   // Enter keeps its own meaning on links, buttons and the shortcuts' summary.
   function activates(element) {
@@ -59,20 +34,12 @@
       (tag === "input" && (element.type === "submit" || element.type === "button"));
   }
 
-  function announce(text) {
-    if (status) { status.textContent = text; }
-  }
-
   function labelOf(input) {
     var label = input.labels && input.labels[0];
     if (!label) { return input.value; }
     var copy = label.cloneNode(true);
     Array.prototype.forEach.call(copy.querySelectorAll("kbd"), function (kbd) { kbd.remove(); });
     return copy.textContent.trim();
-  }
-
-  function send(which, button) {
-    if (which.requestSubmit) { which.requestSubmit(button || undefined); } else { which.submit(); }
   }
 
   function acceptSuggestions() {
@@ -86,10 +53,8 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey || event.isComposing) { return; }
-    if (toggle && !toggle.checked) { return; }
+    if (keys.leaveAlone(event) || !shortcutsOn()) { return; }
     var target = event.target;
-    if (typing(target)) { return; }
     if (target && target.closest && target.closest("[data-own-keys]")) { return; }  // another form's keys
     var key = event.key || "";
     if (key === "Enter") {

@@ -18,19 +18,9 @@
   var hold = document.querySelector("form[data-moderation-hold]");
   var next = document.querySelector("[data-moderation-next]");
   var previous = document.querySelector("[data-moderation-previous]");
-  var hints = document.querySelectorAll("[data-shortcut-hint]");
-
-  function remembered() {
-    try { return window.localStorage.getItem(STORE) !== "off"; } catch (error) { return true; }
-  }
-
-  function remember(on) {
-    try { window.localStorage.setItem(STORE, on ? "on" : "off"); } catch (error) { /* private mode */ }
-  }
-
-  function showHints(on) {
-    Array.prototype.forEach.call(hints, function (hint) { hint.hidden = !on; });
-  }
+  var keys = window.forumKeys;
+  var send = keys.send;
+  var announce = keys.announcer(status);
 
   function setOpen(open) {
     panel.hidden = !open;
@@ -38,41 +28,18 @@
   }
 
   help.hidden = false;
-  toggle.checked = remembered();
-  showHints(toggle.checked);
-  toggle.addEventListener("change", function () { remember(toggle.checked); showHints(toggle.checked); });
+  var shortcutsOn = keys.shortcutSwitch(STORE, toggle);
   opener.addEventListener("click", function () { setOpen(panel.hidden); });
 
-  // Focus is somewhere a key types something: leave every key alone.
-  function typing(element) {
-    if (!element || !element.tagName) { return false; }
-    if (element.isContentEditable) { return true; }
-    var tag = element.tagName.toLowerCase();
-    if (tag === "textarea" || tag === "select") { return true; }
-    if (tag === "input") {
-      return ["checkbox", "radio", "submit", "button", "reset", "hidden"].indexOf(element.type) === -1;
-    }
-    return false;
-  }
-
-  function announce(text) {
-    if (status) { status.textContent = text; }
-  }
-
-  function send(form) {
-    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
-  }
-
   document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey || event.isComposing) { return; }
-    if (typing(event.target)) { return; }
+    if (keys.leaveAlone(event)) { return; }
     var key = event.key || "";
     if (key === "?") {  // the list opens even with the shortcuts off, so they can be switched back on
       event.preventDefault();
       setOpen(panel.hidden);
       return;
     }
-    if (!toggle.checked || key.length !== 1 || event.shiftKey) { return; }
+    if (!shortcutsOn() || key.length !== 1 || event.shiftKey) { return; }
     var lower = key.toLowerCase();
     if (lower === "a") {
       event.preventDefault();
