@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -29,6 +30,15 @@ def format_moment(value: datetime | None) -> str:
 
 def format_count(value: int) -> str:
     return f"{value:,}"
+
+
+def excerpt(value: Any, length: int) -> str:
+    """``value`` on one line (runs of white space made one space), cut at the last whole word that
+    fits in ``length`` characters with "…" (trailing ``,.;:`` dropped before it)."""
+    text = " ".join(str(value or "").split())
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 def register_filters(app: Flask) -> None:

@@ -10,7 +10,6 @@ are ``agreement.compare``; this module chooses what goes into them. Nothing here
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +35,7 @@ from forum_app.agreement.sampling import (
 from forum_app.agreement.statistics import compare
 from forum_app.codebook.models import CodebookVersion
 from forum_app.coding.models import CodedAnswer, CodingDecision
+from forum_app.templating import excerpt
 
 EXCERPT_LENGTH = 160
 # Landis and Koch (1977): how strong an agreement a kappa describes.
@@ -438,13 +438,6 @@ class Disagreement:
         return tuple(theme for theme in self.first.themes if theme in self.second.themes)
 
 
-def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
-
-
 def _side(name: str, mine: BlindCoding, other: BlindCoding, labels: Mapping[str, str]) -> Side:
     themes = tuple(theme for theme in labels if theme in mine.themes) + tuple(
         theme for theme in sorted(mine.themes) if theme not in labels
@@ -475,7 +468,7 @@ def _disagreement(
         answer_id=item.answer_id,
         question=question,
         text=text,
-        excerpt=excerpt(text),
+        excerpt=excerpt(text, EXCERPT_LENGTH),
         first=_side(names[0], a, b, labels),
         second=_side(names[1], b, a, labels),
         resolved=item.resolved_at is not None,

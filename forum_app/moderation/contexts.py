@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from forum_app.surveys.definitions import DefinitionError, parse_definition
 from forum_app.surveys.fields import display_answer
 from forum_app.surveys.models import SUBMITTED, SurveyVersion
 from forum_app.surveys.services import answers_of, definition_of
+from forum_app.templating import excerpt
 
 EXCERPT_LENGTH = 220
 ROW_EXCERPT_LENGTH = 110  # one line or two of the compact list
@@ -52,13 +52,6 @@ OUT_OF_QUEUE = (
     "This response has been moved to the spam folder, so its answers are out of the queue. "
     "A lead can mark it “Not spam” from the spam folder."
 )
-
-
-def excerpt(value: Any, length: int = EXCERPT_LENGTH) -> str:
-    text = " ".join(str(value or "").split())
-    if len(text) <= length:
-        return text
-    return text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _question_titles(session: Session, version_ids: Iterable[int]) -> dict[tuple[int, str], str]:
@@ -236,7 +229,7 @@ def bulk_screen(session: Session, forum_id: int) -> BulkScreen:
         BulkRow(
             item.answer_id,
             item.answer.public_id,
-            excerpt(item.answer.value),
+            excerpt(item.answer.value, EXCERPT_LENGTH),
             titles.get(
                 (item.answer.response.survey_version_id, item.answer.question_key), item.answer.question_key
             ),

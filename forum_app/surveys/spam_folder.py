@@ -13,13 +13,9 @@ from sqlalchemy.orm import Session
 
 from forum_app.surveys.definitions import keys_of_kind
 from forum_app.surveys.models import Answer, Response, SurveyVersion
+from forum_app.templating import excerpt
 
 EXCERPT_LENGTH = 300
-
-
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
 def free_texts(session: Session, forum_id: int, response_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -41,5 +37,5 @@ def free_texts(session: Session, forum_id: int, response_ids: Sequence[str]) -> 
         if version_id not in keys:
             keys[version_id] = keys_of_kind(definition, "text")
         if key in keys[version_id] and isinstance(value, str) and value.strip():
-            texts.setdefault(response_id, []).append(_excerpt(value))
+            texts.setdefault(response_id, []).append(excerpt(value, EXCERPT_LENGTH))
     return texts
