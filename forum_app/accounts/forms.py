@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms import HiddenField, PasswordField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
+from wtforms.validators import AnyOf, EqualTo, InputRequired
 
 from forum_app.accounts.models import ROLES
+from forum_app.forms import code_field, email_field, password_field
 
 _ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
 _LONG_EMAIL = "An email address has 254 characters or fewer"
+_ANY_CODE = "Enter the 6-digit code from your authenticator app, or a recovery code"
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        validators=[InputRequired("Enter your email address"), Length(max=254)],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
-    )
-    password = PasswordField(
-        "Password",
-        validators=[InputRequired("Enter your password"), Length(max=200)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    email = email_field("Email address", "Enter your email address", autocomplete="username")
+    password = password_field("Password", "Enter your password", "current-password")
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password"), Length(max=200)],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new = PasswordField(
-        "New password",
-        validators=[InputRequired("Enter a new password"), Length(max=200)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    current = password_field("Current password", "Enter your current password", "current-password")
+    new = password_field("New password", "Enter a new password", "new-password")
 
 
 class ConfirmPasswordForm(FlaskForm):
@@ -44,11 +30,7 @@ class ConfirmPasswordForm(FlaskForm):
     one of the person's own sessions (never its token), empty when signing out everywhere."""
 
     session = HiddenField()
-    password = PasswordField(
-        "Your password",
-        validators=[InputRequired("Enter your password"), Length(max=200)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = password_field("Your password", "Enter your password", "current-password")
 
 
 class LogoutForm(FlaskForm):
@@ -62,37 +44,28 @@ class SwitchForumForm(FlaskForm):
 class TwoFactorCodeForm(FlaskForm):
     """The second step of signing in: a code from the app, or a recovery code."""
 
-    code = StringField(
-        "Code",
-        validators=[
-            InputRequired("Enter the 6-digit code from your authenticator app, or a recovery code"),
-            Length(max=64, message="Enter the 6-digit code from your authenticator app, or a recovery code"),
-        ],
-        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"},
-    )
+    code = code_field("Code", _ANY_CODE, 64, _ANY_CODE, autocomplete="one-time-code")
 
 
 class SetupCodeForm(FlaskForm):
-    code = StringField(
+    code = code_field(
         "Code from the app",
-        validators=[
-            InputRequired("Enter the 6-digit code your authenticator app shows"),
-            Length(max=64, message="Enter the 6-digit code your authenticator app shows, like 123456"),
-        ],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+        "Enter the 6-digit code your authenticator app shows",
+        64,
+        "Enter the 6-digit code your authenticator app shows, like 123456",
+        autocomplete="one-time-code",
+        inputmode="numeric",
     )
 
 
 class PasswordOrCodeForm(FlaskForm):
     """Proof it is still the account's owner, before a change to two-factor sign-in."""
 
-    secret = PasswordField(
+    secret = password_field(
         "Your password, or a code from your authenticator app",
-        validators=[
-            InputRequired("Enter your password, or a code from your authenticator app"),
-            Length(max=200, message="Your password or code is not right"),
-        ],
-        render_kw={"autocomplete": "current-password"},
+        "Enter your password, or a code from your authenticator app",
+        "current-password",
+        "Your password or code is not right",
     )
 
 
@@ -115,11 +88,7 @@ class ForumTwoFactorForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        validators=[InputRequired("Enter their email address"), Length(max=254, message=_LONG_EMAIL)],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
+    email = email_field("Email address", "Enter their email address", _LONG_EMAIL, autocomplete="off")
     role = RadioField("Role", choices=_ROLE_CHOICES, validate_choice=False)
 
 
@@ -132,14 +101,7 @@ class TeamActionForm(FlaskForm):
 
 
 class ChoosePasswordForm(FlaskForm):
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired("Enter a password"),
-            Length(max=200, message="Use 200 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = password_field("Password", "Enter a password", "new-password", "Use 200 characters or fewer")
     confirm = PasswordField(
         "Type the password again",
         validators=[
@@ -151,8 +113,4 @@ class ChoosePasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        validators=[InputRequired("Enter your email address"), Length(max=254, message=_LONG_EMAIL)],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
-    )
+    email = email_field("Email address", "Enter your email address", _LONG_EMAIL, autocomplete="username")

@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField
-from wtforms.validators import InputRequired, Length
+
+from forum_app.forms import code_field, email_field, text_field
+
+_TOO_LONG = "Use %d characters or fewer"
 
 
 class ForumForm(FlaskForm):
-    name = StringField(
-        "Forum name",
-        validators=[
-            InputRequired("Enter the forum's name"),
-            Length(max=200, message="Use 200 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "off"},  # a new forum's details, not the administrator's own
+    # A new forum's details, not the administrator's own: no autocomplete.
+    name = text_field("Forum name", "Enter the forum's name", 200, _TOO_LONG % 200, autocomplete="off")
+    slug = code_field(
+        "Short name for survey links", "Enter a short name for survey links", 63, _TOO_LONG % 63
     )
-    slug = StringField(
-        "Short name for survey links",
-        validators=[
-            InputRequired("Enter a short name for survey links"),
-            Length(max=63, message="Use 63 characters or fewer"),
-        ],
-        render_kw={"spellcheck": "false", "autocapitalize": "none", "autocomplete": "off"},
-    )
-    local_area = StringField(
-        "Local area (optional)",
-        validators=[Length(max=200, message="Use 200 characters or fewer")],
-        render_kw={"autocomplete": "off"},
-    )
+    local_area = text_field("Local area (optional)", None, 200, _TOO_LONG % 200, autocomplete="off")
 
 
 class LeadInviteForm(FlaskForm):
-    email = EmailField(
-        "Their email address",
-        validators=[
-            InputRequired("Enter their email address"),
-            Length(max=254, message="Use 254 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    email = email_field(
+        "Their email address", "Enter their email address", _TOO_LONG % 254, autocomplete="off"
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
-from wtforms.validators import InputRequired, Length
+
+from forum_app.forms import code_field
+
+_TOO_LONG = "That is too long"
 
 
 class StartForm(FlaskForm):
@@ -23,21 +26,12 @@ class SubmitForm(FlaskForm):
 
 
 class ResumeForm(FlaskForm):
-    code = StringField(
-        "Your code",
-        validators=[
-            InputRequired("Enter the four words of your code"),
-            Length(max=200, message="That is too long"),
-        ],
-        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
-    )
+    code = code_field("Your code", "Enter the four words of your code", 200, _TOO_LONG)
 
 
 class ReceiptForm(FlaskForm):
-    code = StringField(
-        "Your receipt code",
-        validators=[InputRequired("Enter your receipt code"), Length(max=100, message="That is too long")],
-        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    code = code_field(
+        "Your receipt code", "Enter your receipt code", 100, _TOO_LONG, autocapitalize="characters"
     )
 
 
