@@ -61,11 +61,15 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(session: Session) -> Iterator[Session]:
-    """One unit of work: commit at the end, roll back on any error."""
+def transaction(session: Session, dry_run: bool = False) -> Iterator[Session]:
+    """One unit of work: commit at the end (roll back instead for a ``dry_run``, which only counts),
+    roll back on any error."""
     try:
         yield session
-        session.commit()
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

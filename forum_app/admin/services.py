@@ -3,13 +3,12 @@ with staff and response counts only (never answers, codings or packs), suspended
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
-from forum_app.accounts.platform import list_forums, new_forum
+from forum_app.accounts.platform import ForumRow, list_forums, new_forum
 from forum_app.codebook.versions import ensure_codebook
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.services import count_submitted, publish_survey
@@ -23,13 +22,9 @@ class CreatedForum:
 
 
 @dataclass(frozen=True)
-class ForumSummary:
-    id: int
-    slug: str
-    name: str
-    local_area: str
-    suspended_at: datetime | None
-    staff: int
+class ForumSummary(ForumRow):
+    """A forum of the platform's list, with its number of submitted responses."""
+
     responses: int
 
 
@@ -45,14 +40,6 @@ def create_forum(session: Session, slug: str, name: str, local_area: str = "") -
 def forum_summaries(session: Session) -> list[ForumSummary]:
     """Every forum with its number of active staff and of submitted responses."""
     return [
-        ForumSummary(
-            row.id,
-            row.slug,
-            row.name,
-            row.local_area,
-            row.suspended_at,
-            row.staff,
-            count_submitted(session, row.id),
-        )
+        ForumSummary(**asdict(row), responses=count_submitted(session, row.id))
         for row in list_forums(session)
     ]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.db import transaction
 from forum_app.moderation.models import ModerationItem
 from forum_app.moderation.settings import moderation_settings
 
@@ -28,7 +29,7 @@ def purge_originals(session: Session, today: date, dry_run: bool = False) -> lis
     """Delete the originals of answers received more than each forum's ``original_days`` before
     ``today``. Idempotent; with ``dry_run`` only counts. Commits (or rolls back) once at the end."""
     report = []
-    try:
+    with transaction(session, dry_run):
         for forum in session.scalars(select(Forum).order_by(Forum.slug)).all():
             days = moderation_settings(forum).original_days
             condition = (
@@ -51,11 +52,4 @@ def purge_originals(session: Session, today: date, dry_run: bool = False) -> lis
                 )
                 count = int(result.rowcount)  # type: ignore[attr-defined]
             report.append(OriginalsPurge(forum.slug, days, count or 0))
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return report

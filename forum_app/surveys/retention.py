@@ -34,6 +34,7 @@ from sqlalchemy import ColumnElement, Delete, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.db import transaction
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN, Answer, Response
 from forum_app.surveys.support import forum_support
 
@@ -158,7 +159,7 @@ def purge(session: Session, today: date, resume_days: int, dry_run: bool = False
     With ``dry_run`` nothing is written: the same conditions are only counted.
     """
     report = PurgeReport(today=today, dry_run=dry_run)
-    try:
+    with transaction(session, dry_run):
         for forum in session.scalars(select(Forum).order_by(Forum.slug)).all():
             months = forum_support(forum).retention_months
             kept_from = first_kept_day(today, months)
@@ -168,11 +169,4 @@ def purge(session: Session, today: date, resume_days: int, dry_run: bool = False
                 setattr(found, kind, responses)
                 found.answers += answers
             report.forums.append(found)
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return report
