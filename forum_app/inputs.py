@@ -36,14 +36,23 @@ def refuse_unexpected_files() -> None:
         refuse_files()
 
 
+def parse_id(text: str) -> int | None:
+    """``text`` as an id or version number from 1 to ``MAX_ID`` written plainly (no sign, no leading
+    zero), or None: anything else names nothing. The one reading of ids in addresses, forms and query
+    strings (``<id:name>`` in a route, ``whole_number`` for a query string)."""
+    if text.isascii() and text.isdigit() and text[0] != "0" and len(text) <= 10 and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def whole_number(text: str | None, default: int | None = None) -> int | None:
-    """``text`` as an id or version number from 1 to ``MAX_ID``; ``default`` when absent; 404 for
-    anything else (a negative, too large or not a number names nothing)."""
+    """``text`` read by ``parse_id``; ``default`` when absent; 404 for anything else."""
     if text is None or text == "":
         return default
-    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_ID):
+    number = parse_id(text)
+    if number is None:
         abort(404)
-    return int(text)
+    return number
 
 
 # JSON anywhere (request bodies, imported files) is read with these limits; ours is at most 4 deep.

@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, url_for
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, ValidationError
+
+from forum_app.inputs import parse_id
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -27,5 +29,22 @@ class PublicIdConverter(BaseConverter):
     regex = "[0-9a-f]{16}"
 
 
+class IdConverter(BaseConverter):
+    """``<id:name>``: a row id or version number from 1 to 2**31 - 1 (``inputs.parse_id``); anything
+    else, such as a number too large for the database, matches no route (404)."""
+
+    regex = "[1-9][0-9]{0,9}"
+
+    def to_python(self, value: str) -> int:
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: Any) -> str:
+        return str(value)
+
+
 def register_converters(app: Flask) -> None:
     app.url_map.converters["public"] = PublicIdConverter
+    app.url_map.converters["id"] = IdConverter

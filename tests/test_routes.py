@@ -53,6 +53,7 @@ VALUES = {
     "sample_id": "0" * 16,
     "item_id": "1" * 16,
     "forum_id": 1,
+    "number": 1,
     "user_id": 1,
 }
 

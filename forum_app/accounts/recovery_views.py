@@ -9,9 +9,10 @@ from forum_app.accounts import bp, recovery
 from forum_app.accounts.forms import ChoosePasswordForm, ForgotPasswordForm, TeamActionForm
 from forum_app.accounts.services import AccountError
 from forum_app.accounts.switcher import FORUM_SESSION_KEY
-from forum_app.accounts.team_views import Page, field_error, outbox
+from forum_app.accounts.team_views import field_error, outbox
 from forum_app.extensions import db
 from forum_app.mail import mail_settings
+from forum_app.views import Page
 
 GONE = "This link has expired or has already been used"
 

@@ -25,10 +25,11 @@ from forum_app.accounts.roles import current_membership, role_required
 from forum_app.accounts.sessions import StaffSession, list_open, session_id_of
 from forum_app.accounts.signin import SignInRules
 from forum_app.accounts.team import NotOnTeam
-from forum_app.accounts.views import SESSION_TOKEN_KEY, SIGNED_OUT, Page
+from forum_app.accounts.views import SESSION_TOKEN_KEY, SIGNED_OUT
 from forum_app.db import utcnow
 from forum_app.extensions import db
 from forum_app.templating import UK_TIME
+from forum_app.views import Page
 
 ENDED_ONE = "That session has ended: anyone using it has to sign in again."
 PROBLEMS = {
@@ -143,7 +144,7 @@ def sign_out_everywhere_view() -> Page:
     return _confirm_page(form, problem, None)
 
 
-@bp.post("/staff/team/<int:user_id>/sign-out")
+@bp.post("/staff/team/<id:user_id>/sign-out")
 @role_required("lead")
 def team_sign_out(user_id: int) -> Page:
     """A lead's "Sign them out" on a member's page: every session of theirs ends at once."""

@@ -6,14 +6,12 @@ from collections.abc import Callable
 
 from flask import abort, g, redirect, render_template, session, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts import bp
 from forum_app.accounts.forms import SwitchForumForm
 from forum_app.accounts.switcher import FORUM_SESSION_KEY, choose_forum, forum_choices, forum_count
 from forum_app.extensions import db
-
-Page = str | WerkzeugResponse
+from forum_app.views import Page
 
 
 @bp.app_context_processor
@@ -36,7 +34,7 @@ def forums() -> Page:
     )
 
 
-@bp.post("/staff/forums/<int:forum_id>")
+@bp.post("/staff/forums/<id:forum_id>")
 def switch_forum(forum_id: int) -> Page:
     if not SwitchForumForm().validate_on_submit():
         abort(400)

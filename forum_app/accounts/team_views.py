@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import Field
 
 from forum_app.accounts import bp, team
@@ -15,8 +14,8 @@ from forum_app.accounts.services import AccountError
 from forum_app.extensions import db
 from forum_app.mail import mail_settings
 from forum_app.urls import absolute_url
+from forum_app.views import Page
 
-Page = str | WerkzeugResponse | tuple[str, int]
 LINK_ENDPOINTS = {INVITE: "accounts.accept_invite", "reset": "accounts.reset_password"}
 
 
@@ -95,7 +94,7 @@ def _member_page(user_id: int, form: RoleForm | None = None, error: str = "") ->
     )
 
 
-@bp.route("/staff/team/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/staff/team/<id:user_id>", methods=["GET", "POST"])
 @role_required("lead")
 def team_member(user_id: int) -> Page:
     _member_or_404(user_id)
@@ -124,19 +123,19 @@ def _team_action(user_id: int, change: str, done: str) -> Page:
     return redirect(url_for("accounts.team_page"))
 
 
-@bp.post("/staff/team/<int:user_id>/deactivate")
+@bp.post("/staff/team/<id:user_id>/deactivate")
 @role_required("lead")
 def team_deactivate(user_id: int) -> Page:
     return _team_action(user_id, "deactivate", "They have been deactivated and signed out.")
 
 
-@bp.post("/staff/team/<int:user_id>/reactivate")
+@bp.post("/staff/team/<id:user_id>/reactivate")
 @role_required("lead")
 def team_reactivate(user_id: int) -> Page:
     return _team_action(user_id, "reactivate", "They have been reactivated and can sign in again.")
 
 
-@bp.post("/staff/team/<int:user_id>/reset")
+@bp.post("/staff/team/<id:user_id>/reset")
 @role_required("lead")
 def team_reset(user_id: int) -> Page:
     found = _member_or_404(user_id)

@@ -35,8 +35,9 @@ from forum_app.accounts.two_factor import (
     required_for_user,
     set_forum_requirement,
 )
-from forum_app.accounts.views import PENDING_KEY, SESSION_TOKEN_KEY, Page, _safe_next, start_browser_session
+from forum_app.accounts.views import PENDING_KEY, SESSION_TOKEN_KEY, _safe_next, start_browser_session
 from forum_app.extensions import db
+from forum_app.views import Page
 
 SETUP_KEY = "two_factor_setup"  # the secret shown on the set-up page, until a code confirms it
 NOTICE = "notice"  # flash category

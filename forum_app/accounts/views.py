@@ -6,7 +6,6 @@ import re
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts import bp
 from forum_app.accounts.audit import list_events
@@ -20,8 +19,8 @@ from forum_app.accounts.two_factor import new_attempt_id
 from forum_app.db import utcnow
 from forum_app.extensions import db, login_manager
 from forum_app.ratelimit import source_key
+from forum_app.views import Page
 
-Page = str | WerkzeugResponse | tuple[str, int]
 # The server-side session's token, kept in Flask's signed session cookie under this key.
 SESSION_TOKEN_KEY = "sid"  # noqa: S105  (a key's name, not a secret)
 SIGNED_OUT = "signed-out"  # the category of the message the sign-in page shows after a session ended

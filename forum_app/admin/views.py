@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts import team
 from forum_app.accounts.platform import forum_by_id, set_suspended
@@ -18,8 +17,7 @@ from forum_app.admin.forms import ConfirmForm, ForumForm, LeadInviteForm
 from forum_app.admin.services import create_forum, forum_summaries
 from forum_app.extensions import db
 from forum_app.urls import absolute_url
-
-Page = str | WerkzeugResponse
+from forum_app.views import Page
 
 
 @bp.get("/admin/forums")
@@ -61,17 +59,17 @@ def _confirm(forum_id: int, suspend: bool) -> Page:
     return render_template("admin/confirm.html", forum=forum, suspend=suspend)
 
 
-@bp.route("/admin/forums/<int:forum_id>/suspend", methods=["GET", "POST"])
+@bp.route("/admin/forums/<id:forum_id>/suspend", methods=["GET", "POST"])
 def suspend(forum_id: int) -> Page:
     return _confirm(forum_id, True)
 
 
-@bp.route("/admin/forums/<int:forum_id>/restore", methods=["GET", "POST"])
+@bp.route("/admin/forums/<id:forum_id>/restore", methods=["GET", "POST"])
 def restore(forum_id: int) -> Page:
     return _confirm(forum_id, False)
 
 
-@bp.route("/admin/forums/<int:forum_id>/invite-lead", methods=["GET", "POST"])
+@bp.route("/admin/forums/<id:forum_id>/invite-lead", methods=["GET", "POST"])
 def invite_lead(forum_id: int) -> Page:
     """An invitation link for a forum's lead: the first one, or a new one when the last has left."""
     forum = forum_by_id(db.session, forum_id)

@@ -5,7 +5,6 @@ Views stay thin: the rules (who may see what, when codings lock) live in ``sampl
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
@@ -17,17 +16,11 @@ from forum_app.agreement.forms import ALL, CodingForm, NewSampleForm
 from forum_app.agreement.ids import named_item, named_sample
 from forum_app.agreement.models import AgreementItem, AgreementSample
 from forum_app.extensions import db
+from forum_app.inputs import parse_id, whole_number
 from forum_app.security import current_membership, role_required
-from forum_app.surveys.respondent import Page
+from forum_app.views import Page
 
-_ID = re.compile(r"[0-9]{1,12}")
 DAYS_PER_MONTH = 30.5
-
-
-def _number(value: str) -> int:
-    if not _ID.fullmatch(value):
-        abort(404)
-    return int(value)
 
 
 def _sample(sample_id: str) -> AgreementSample:
@@ -132,7 +125,7 @@ def code(sample_id: str) -> Page:
     else:
         answer = request.args.get("answer")
         if answer is not None:
-            item = sampling.item_at(db.session, sample, _number(answer))
+            item = sampling.item_at(db.session, sample, whole_number(answer) or 0)
             if item is None:
                 abort(404)
         else:
@@ -174,7 +167,7 @@ def report(sample_id: str) -> Page:
         report=report,
         disagreements_link=disagreements,
         can_settle=sampling.may_resolve(state, member.role),
-        applied=int(applied) if _ID.fullmatch(applied) else None,
+        applied=parse_id(applied),
     )
 
 

@@ -7,7 +7,6 @@ is written with the first change (see ``codebook_io``).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -37,11 +36,10 @@ from forum_app.codebook.editing import (
 )
 from forum_app.codebook.shipped import default_codebook
 from forum_app.extensions import csrf, db
-from forum_app.inputs import UPLOADS, refuse_files, whole_number
+from forum_app.inputs import UPLOADS, parse_id, refuse_files, whole_number
 from forum_app.security import current_membership, role_required
+from forum_app.views import Page
 
-Page = str | WerkzeugResponse | tuple[str, int]
-_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 # A whole upload: the file (at most 1 MB) and the form around it. Larger requests are refused unread.
 IMPORT_REQUEST_LIMIT = MAX_FILE_BYTES + 64 * 1024
 LIMITS = {
@@ -90,14 +88,10 @@ def index() -> Page:
     return _show(snapshot, current_number=snapshot.number if snapshot else 0)
 
 
-# ``<number>`` rather than ``<int:number>``: tests/test_routes.py builds every staff URL with "x" for
-# its arguments, which an int converter cannot build. Anything but a plain number is not found.
-@bp.get("/staff/codebook/versions/<number>")
-def version(number: str) -> Page:
-    if not _NUMBER.fullmatch(number):
-        abort(404)
+@bp.get("/staff/codebook/versions/<id:number>")
+def version(number: int) -> Page:
     forum_id = current_membership().forum_id
-    snapshot = load_snapshot(db.session, forum_id, int(number))
+    snapshot = load_snapshot(db.session, forum_id, number)
     current = load_snapshot(db.session, forum_id)
     return _show(snapshot, current_number=current.number if current else 0)
 
@@ -154,7 +148,7 @@ def edit(theme_id: str) -> Page:
             theme_id,
             fields,
             form.note.data or "",
-            base_version=int(base) if _NUMBER.fullmatch(base) else None,
+            base_version=parse_id(base),
         )
         if result.status != "invalid":
             flash(

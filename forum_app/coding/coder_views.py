@@ -3,12 +3,10 @@ forum's confirmed codings (in a background thread), and switching between the fo
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.coding import bp, retraining
 from forum_app.coding.retraining import (
@@ -22,13 +20,13 @@ from forum_app.coding.retraining import (
     start_retraining,
 )
 from forum_app.extensions import db
+from forum_app.inputs import parse_id
 from forum_app.security import current_membership, role_required
+from forum_app.views import Page
 
-Page = str | WerkzeugResponse | tuple[str, int]
 # While a job runs, the page reloads itself this often (no JavaScript needed), but only when the lead
 # asks for it (?follow=1): a page that reloads on its own is a time limit nobody chose (WCAG 2.2.1).
 REFRESH_SECONDS = 10
-_MODEL_ID = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def _minimum() -> int:
@@ -76,12 +74,11 @@ def retrain() -> Page:
 @role_required("lead")
 def use_model() -> Page:
     choice = request.form.get("model_id", "")
-    if choice != "default" and not _MODEL_ID.fullmatch(choice):
+    model_id = None if choice == "default" else parse_id(choice)
+    if choice != "default" and model_id is None:
         return _page("Choose a model to use.", 400)
     try:
-        retraining.use_model(
-            db.session, current_membership().forum_id, None if choice == "default" else int(choice)
-        )
+        retraining.use_model(db.session, current_membership().forum_id, model_id)
     except ModelNotUsable as refused:
         return _page(str(refused), 400)
     return redirect(url_for("coding.coder"), 303)

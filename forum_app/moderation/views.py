@@ -29,7 +29,7 @@ from forum_app.moderation.queue import (
 )
 from forum_app.security import current_membership, role_required
 from forum_app.surveys.answer_ids import public_id
-from forum_app.surveys.respondent import Page
+from forum_app.views import Page
 
 # Leads moderate: nobody else sees an answer before it is approved.
 MODERATORS = ("lead",)
@@ -131,37 +131,39 @@ def item(answer_id: str) -> Page:
     return _item_page(_item(answer_id))
 
 
-def _change(answer_id: str, change: Callable[[ModerationItem], Any], target: str) -> Page:
-    """Make a change to one item's redactions; back to its page, or its page with the reason."""
+def _change(answer_id: str, change: Callable[[ModerationItem], Page], target: str = "decision") -> Page:
+    """Make a change to one item still in the queue: where ``change`` goes next, or the item's page
+    with the reason it was refused (``target`` is the field the error summary links to)."""
     found = _item(answer_id)
     try:
         contexts.check_in_queue(found)
-        change(found)
+        return change(found)
     except ModerationError as refused:
         return _item_page(found, str(refused), target)
-    return _to_item(found)
+
+
+def _restore(answer_id: str, restored: bool, done: str) -> Page:
+    """Show the words of the redaction the form names as written (``restored``), or hide them again."""
+
+    def change(found: ModerationItem) -> Page:
+        set_restored(db.session, found, contexts.parse_index(request.form.get("index")), restored)
+        flash(done, NOTICE)
+        return _to_item(found)
+
+    return _change(answer_id, change, "redactions")
 
 
 @bp.post("/staff/moderation/<answer_id>/restore")
 @role_required(*MODERATORS)
 def restore(answer_id: str) -> Page:
     """The redaction was not personal: show those words as written."""
-
-    def change(found: ModerationItem) -> None:
-        set_restored(db.session, found, contexts.parse_index(request.form.get("index")), True)
-        flash("Those words are now shown as written, to coders too.", NOTICE)
-
-    return _change(answer_id, change, "redactions")
+    return _restore(answer_id, True, "Those words are now shown as written, to coders too.")
 
 
 @bp.post("/staff/moderation/<answer_id>/redact-again")
 @role_required(*MODERATORS)
 def redact_again(answer_id: str) -> Page:
-    def change(found: ModerationItem) -> None:
-        set_restored(db.session, found, contexts.parse_index(request.form.get("index")), False)
-        flash("Those words are redacted again.", NOTICE)
-
-    return _change(answer_id, change, "redactions")
+    return _restore(answer_id, False, "Those words are redacted again.")
 
 
 @bp.post("/staff/moderation/<answer_id>/redact")
@@ -188,47 +190,42 @@ def add(answer_id: str) -> Page:
 @bp.post("/staff/moderation/<answer_id>/approve")
 @role_required(*MODERATORS)
 def approve_answer(answer_id: str) -> Page:
-    found = _item(answer_id)
-    after = contexts.following(db.session, found)
-    try:
-        contexts.check_in_queue(found)
+    def change(found: ModerationItem) -> Page:
+        after = contexts.following(db.session, found)
         journeys.approve(db.session, found, current_membership().user_id)
-    except ModerationError as refused:
-        return _item_page(found, str(refused))
-    flash(
-        f"Approved answer {found.answer.public_id}: its original words are deleted and it has gone to "
-        "coding.",
-        NOTICE,
-    )
-    return _next(after)
+        flash(
+            f"Approved answer {found.answer.public_id}: its original words are deleted and it has gone to "
+            "coding.",
+            NOTICE,
+        )
+        return _next(after)
+
+    return _change(answer_id, change)
 
 
 @bp.post("/staff/moderation/<answer_id>/hold")
 @role_required(*MODERATORS)
 def hold_answer(answer_id: str) -> Page:
-    found = _item(answer_id)
-    after = contexts.following(db.session, found)
-    try:
-        contexts.check_in_queue(found)
+    def change(found: ModerationItem) -> Page:
+        after = contexts.following(db.session, found)
         hold(db.session, found, current_membership().user_id, held=True)
-    except ModerationError as refused:
-        return _item_page(found, str(refused))
-    flash(f"Held answer {found.answer.public_id}: it waits in “Held” until someone approves it.", NOTICE)
-    return _next(after)
+        flash(f"Held answer {found.answer.public_id}: it waits in “Held” until someone approves it.", NOTICE)
+        return _next(after)
+
+    return _change(answer_id, change)
 
 
 @bp.post("/staff/moderation/<answer_id>/release")
 @role_required(*MODERATORS)
 def release(answer_id: str) -> Page:
     """Put a held answer back in the queue (and stay on it)."""
-    found = _item(answer_id)
-    try:
-        contexts.check_in_queue(found)
+
+    def change(found: ModerationItem) -> Page:
         hold(db.session, found, current_membership().user_id, held=False)
-    except ModerationError as refused:
-        return _item_page(found, str(refused))
-    flash(f"Answer {found.answer.public_id} is back in the queue of waiting answers.", NOTICE)
-    return _to_item(found)
+        flash(f"Answer {found.answer.public_id} is back in the queue of waiting answers.", NOTICE)
+        return _to_item(found)
+
+    return _change(answer_id, change)
 
 
 @bp.route("/staff/moderation/<answer_id>/spam", methods=["GET", "POST"])

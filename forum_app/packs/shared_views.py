@@ -21,8 +21,9 @@ from forum_app.packs.forms import PasscodeForm
 from forum_app.packs.models import PackSnapshot
 from forum_app.packs.sharing import LinkError, find_link, open_link
 from forum_app.packs.snapshots import file_names, file_of, files_of
-from forum_app.packs.views import HTML_PACK, NO_STORE, Page, attachment, stored_html
+from forum_app.packs.views import HTML_PACK, NO_STORE, attachment, stored_html
 from forum_app.ratelimit import Limit, allow, source_key
+from forum_app.views import Page
 
 UNLOCKED_KEY = "pack_links"  # ids of the share links whose passcode this browser gave
 MAX_UNLOCKED = 20

@@ -39,8 +39,8 @@ from forum_app.packs.snapshots import (
 )
 from forum_app.security import current_membership, role_required
 from forum_app.urls import absolute_url
+from forum_app.views import Page
 
-Page = str | WerkzeugResponse | tuple[str, int]
 STAFF = ("lead", "coder", "viewer")
 # While a pack is being made its page reloads itself this often (no JavaScript needed), but only when
 # asked for (?follow=1, where "Make the pack" leads): the page links to a version that does not reload.

@@ -15,7 +15,7 @@ from forum_app.extensions import db
 from forum_app.quotes import bp, candidates
 from forum_app.security import current_membership, role_required
 from forum_app.surveys.answer_ids import answer_number
-from forum_app.surveys.respondent import Page
+from forum_app.views import Page
 
 FIELD = "quote_theme"
 

@@ -16,7 +16,6 @@ from forum_app.surveys.respondent import (
     NOTICE_KEY,
     SAVED_KEY,
     SESSION_KEY,
-    Page,
     current,
     entry,
     forget_after_saving,
@@ -28,6 +27,7 @@ from forum_app.surveys.resume import AlreadySent, ResumeCodeExpired, ResumeCodeN
 from forum_app.surveys.services import LiveSurvey, answers_of, definition_of, first_unanswered, live_survey
 from forum_app.surveys.withdrawal import AlreadyWithdrawn, ReceiptNotFound, find_sent, withdraw
 from forum_app.templating import format_date
+from forum_app.views import Page
 
 TOO_MANY_TRIES = "You have tried too many codes. Wait an hour, then try again"
 

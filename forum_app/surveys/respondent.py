@@ -13,7 +13,6 @@ import time
 from typing import Any
 
 from flask import request, session, url_for
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.extensions import db
 from forum_app.surveys.models import IN_PROGRESS, Response
@@ -30,8 +29,6 @@ SENT = "sent"  # in place of the response: answers were sent from here and their
 SAVED_KEY = "saved"  # the resume code just issued, shown once on the "saved" page
 SAVED_HERE = "saved"  # in place of the response: answers were saved from here and their code shown
 NOTICE_KEY = "notice"  # a one-off message for the next page
-
-Page = str | WerkzeugResponse | tuple[str, int]
 
 
 def entry(survey_id: int) -> dict[str, str]:

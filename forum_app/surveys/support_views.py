@@ -15,8 +15,8 @@ from forum_app.surveys.support import (
     privacy_notice,
     support_for_slug,
 )
+from forum_app.views import Page
 
-Page = str | WerkzeugResponse
 THEME_MAX_AGE = 3600  # seconds: a forum's new colour shows within the hour
 
 

@@ -20,7 +20,6 @@ from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED
 from forum_app.surveys.respondent import (
     NOTICE_KEY,
     SAVED_KEY,
-    Page,
     began,
     current,
     entry,
@@ -48,6 +47,7 @@ from forum_app.surveys.services import (
     open_surveys,
     save_answer,
 )
+from forum_app.views import Page
 
 EXPIRED_MESSAGE = (
     "This page was open for a long time, so your answer was not saved yet. "
