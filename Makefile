@@ -43,6 +43,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/pylint forum_app
 
 format: install-dev
 	$(BIN)/ruff format .
