@@ -9,7 +9,7 @@ from forum_app.accounts.ending import sign_out_all, sign_out_user
 from forum_app.accounts.models import ROLES
 from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.accounts.platform import create_platform_admin
-from forum_app.accounts.services import AccountError, create_user, reset_password
+from forum_app.accounts.services import AccountError, NewUser, create_user, reset_password
 from forum_app.accounts.two_factor import reset_two_factor
 from forum_app.extensions import db
 
@@ -19,6 +19,16 @@ ONE_TIME_NOTE = f"It works for {ONE_TIME_DAYS} days; after that, run users reset
 @click.group("users", help="Staff accounts.")
 def users_cli() -> None:
     pass
+
+
+def _say_created(created: NewUser, what: str) -> None:
+    """Print the new account's one-time password, or that an existing account became ``what``."""
+    if created.password:
+        click.echo(f"Created {created.user.email} as {what}.")
+        click.echo(f"One-time password (they must change it when they sign in): {created.password}")
+        click.echo(ONE_TIME_NOTE)
+    else:
+        click.echo(f"{created.user.email} is now {what}. Their password is unchanged.")
 
 
 @users_cli.command("create")
@@ -32,12 +42,7 @@ def create_command(email: str, forum_slug: str, role: str) -> None:
         created = create_user(db.session, email, forum_slug, role)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    if created.password:
-        click.echo(f"Created {created.user.email} as {role} of {forum_slug}.")
-        click.echo(f"One-time password (they must change it when they sign in): {created.password}")
-        click.echo(ONE_TIME_NOTE)
-    else:
-        click.echo(f"{created.user.email} is now {role} of {forum_slug}. Their password is unchanged.")
+    _say_created(created, f"{role} of {forum_slug}")
 
 
 @users_cli.command("create-admin")
@@ -49,12 +54,7 @@ def create_admin_command(email: str) -> None:
         created = create_platform_admin(db.session, email)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    if created.password:
-        click.echo(f"Created {created.user.email} as a platform administrator.")
-        click.echo(f"One-time password (they must change it when they sign in): {created.password}")
-        click.echo(ONE_TIME_NOTE)
-    else:
-        click.echo(f"{created.user.email} is now a platform administrator. Their password is unchanged.")
+    _say_created(created, "a platform administrator")
     click.echo(
         "They manage forums at /admin/forums; they see a forum's answers only if they are a member of it."
     )
