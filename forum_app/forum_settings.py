@@ -37,11 +37,12 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import Forum
+if TYPE_CHECKING:  # accounts' views read settings, so a runtime import would be circular
+    from forum_app.accounts.models import Forum
 
 Errors = dict[str, list[str]]  # a settings form's messages by field name (or "form"), in form order
 

@@ -266,16 +266,13 @@ def test_full_settings_once() -> None:
         else Example(e.text, e.themes, e.sentiment, "forum")
         for i, e in enumerate(base)
     ]
-    started = time.perf_counter()
     trained = train_for_forum(forum)
-    elapsed = time.perf_counter() - started
     metrics = trained.metrics
     assert metrics["packaged_examples"] == len(packaged_examples()) and metrics["repeat"] == 1
     assert metrics["held_out"] == len(forum) and metrics["check_folds"] == 3
     assert metrics["new"]["macro_f1"] > metrics["default"]["macro_f1"] and trained.better
     assert THEME in code_texts([PROBE], trained.model)[0].theme_ids
     assert THEME not in code_texts([PROBE])[0].theme_ids
-    assert elapsed < 120, elapsed
 
 
 def test_a_worse_model_is_kept_but_not_switched_on(
