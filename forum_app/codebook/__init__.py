@@ -1,8 +1,9 @@
 """Codebook: the 16 inspection themes a forum codes into, its saved versions, editing, import and export.
 
 Start at ``shipped`` (the themes as shipped, ``codebook.json``) and ``versions`` (a forum's saved
-versions). ``indicators`` and ``rules`` are the codebook's phrase syntax and cross-theme decision rules;
-``editing`` changes a theme and reads and writes codebook files; ``views`` are the staff pages.
+versions); ``editing`` changes a theme and reads and writes codebook files; ``views`` are the staff
+pages. The coder applies the codebook's indicator phrases and cross-theme rules (``coder.indicators``,
+``coder.rules``).
 """
 
 from flask import Blueprint

@@ -31,10 +31,10 @@ from typing import Any, BinaryIO
 import numpy as np
 from scipy import sparse
 
-from forum_app.codebook.indicators import Hit, TextIndex, find_indicators, mask_negated
-from forum_app.codebook.rules import RuleHit, find_rules
 from forum_app.codebook.shipped import CODEBOOK_PATH, Codebook, default_codebook
+from forum_app.coder.indicators import Hit, TextIndex, find_indicators, mask_negated
 from forum_app.coder.jargon import Normalised, normalise
+from forum_app.coder.rules import RuleHit, find_rules
 from forum_app.coder.sentiment import (
     CUE_NAMES,
     LABELS,

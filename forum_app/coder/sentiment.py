@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from forum_app.codebook.indicators import Matcher, PhraseSet, TextIndex
+from forum_app.coder.indicators import Matcher, PhraseSet, TextIndex
 
 LABELS = ("negative", "neutral", "positive")
 

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from forum_app.codebook.indicators import Matcher, PhraseSet, TextIndex, is_negated
+from forum_app.coder.indicators import Matcher, PhraseSet, TextIndex, is_negated
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _WORD = re.compile(r"[\w']+")

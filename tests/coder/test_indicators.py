@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from forum_app.codebook.indicators import find_indicators, mask_negated, phrase_regex
 from forum_app.codebook.shipped import default_codebook
+from forum_app.coder.indicators import find_indicators, mask_negated, phrase_regex
 from forum_app.coder.jargon import expand
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from forum_app.codebook.rules import find_rules
 from forum_app.coder.jargon import expand
+from forum_app.coder.rules import find_rules
 
 
 def _rule_themes(text: str) -> set[str]:
