@@ -10,17 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from forum_app.packs.model import Cell, Column, Table
+from forum_app.surveys.fields import question_type
 
 CODEBOOK_ID = "Codebook"
 QUESTIONNAIRE_ID = "Questionnaire"
-KINDS = {
-    "radio": "One answer",
-    "checkboxes": "One or more answers",
-    "rating": "Rating",
-    "duration": "How long (weeks or months), or still waiting",
-    "text": "Free text",
-    "consent": "Tick box",
-}
 
 
 def codebook_table(themes: Sequence[Any], area_labels: dict[str, str], version: int | None) -> Table:
@@ -61,7 +54,7 @@ def questionnaire_table(questions: dict[str, dict[str, Any]], versions: str) -> 
         rows.append(
             {
                 "question_id": key,
-                "type": KINDS.get(str(question.get("type")), str(question.get("type"))),
+                "type": _kind_words(question),
                 "wording": question.get("title", key),
                 "hint": question.get("hint", "") or question.get("label", ""),
                 "options": options,
@@ -84,6 +77,12 @@ def questionnaire_table(questions: dict[str, dict[str, Any]], versions: str) -> 
         ),
         tuple(rows),
     )
+
+
+def _kind_words(question: dict[str, Any]) -> str:
+    """The kind of answer in words, as the survey runner's question type describes it."""
+    kind = question_type(question.get("type"))
+    return kind.description if kind is not None else str(question.get("type"))
 
 
 def _asked_of(question: dict[str, Any], questions: dict[str, dict[str, Any]]) -> str:

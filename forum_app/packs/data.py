@@ -24,6 +24,7 @@ from forum_app.coding import reads as coding
 from forum_app.moderation import reads as moderation
 from forum_app.quotes.reads import QuoteSource, quotable
 from forum_app.surveys import reads as responses
+from forum_app.surveys.fields import question_type
 from forum_app.surveys.reads import SPAM, Selection, SurveyOutline, survey_outline
 
 WEEKS_PER_MONTH = 52 / 12
@@ -248,9 +249,9 @@ def gather(
 ) -> Gathered:
     """The exact figures of the survey's counted responses sent from ``start`` to ``end`` in the
     pre-set groups ``filters`` (checked in ``find``), read through each feature's read functions."""
-    kinds = {key: q.get("type") for key, q in survey.questions.items()}
-    closed_keys = [key for key, kind in kinds.items() if kind in ("radio", "checkboxes", "rating")]
-    wait_keys = [key for key, kind in kinds.items() if kind == "duration"]
+    kinds = {key: question_type(q.get("type")) for key, q in survey.questions.items()}
+    closed_keys = [key for key, kind in kinds.items() if kind is not None and kind.is_choice]
+    wait_keys = [key for key, kind in kinds.items() if kind is not None and kind.is_duration]
     selection = Selection(survey.id, start, end, tuple(filters.items()))
     out = Gathered(start, end)
     kept = responses.response_ids(session, selection)

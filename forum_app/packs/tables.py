@@ -43,6 +43,7 @@ from forum_app.packs.model import (
     Quote,
     Table,
 )
+from forum_app.surveys.fields import question_type
 
 MIN_BASE_FOR_PERCENT = stats.MIN_BASE_FOR_PERCENT  # 20
 LOW_BASE_BELOW = stats.LOW_BASE_BELOW  # 50
@@ -295,7 +296,7 @@ def question_figures(
     )
     for key in now.closed:
         question = questions.get(key, {})
-        if key in found or question.get("type") == "checkboxes":
+        if key in found or is_multi(question):
             continue
         listed = options(key)
         if is_scale(question):
@@ -321,7 +322,7 @@ def closed_table(
         levels: list[Cell] = (
             [*scale_levels(len(counted))] if is_scale(question) else [NOT_APPLICABLE] * len(counted)
         )
-        multiple = question.get("type") == "checkboxes"
+        multiple = is_multi(question)
         if multiple:  # each option is its own yes or no over the same base: no total to subtract from
             flat = flat_answers(answers)
             answered = sum(n for value, n in answers.items() if not set(_values(value)) <= DONT_KNOW)
@@ -413,9 +414,16 @@ def _values(value: Any) -> tuple[str, ...]:
 def is_scale(question: dict[str, Any]) -> bool:
     """A rating, or a single-answer question its definition marks as an ordered scale
     (``"scale": true``); either way its options run from the most negative to the most positive."""
-    return question.get("type") == "rating" or (
-        question.get("type") == "radio" and question.get("scale") is True
-    )
+    kind = question_type(question.get("type"))
+    if kind is None:
+        return False
+    return kind.is_rating or (kind.is_choice and not kind.is_multi and question.get("scale") is True)
+
+
+def is_multi(question: dict[str, Any]) -> bool:
+    """A question whose answer may be more than one of its options."""
+    kind = question_type(question.get("type"))
+    return kind is not None and kind.is_multi
 
 
 def scale_levels(options: int) -> list[int]:

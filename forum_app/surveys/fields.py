@@ -107,12 +107,19 @@ class CheckboxesField(SelectMultipleField):
 
 @dataclass(frozen=True)
 class QuestionType:
-    """How one kind of question becomes a form and a stored value."""
+    """How one kind of question becomes a form and a stored value, and what its answers are, for the
+    reports that count them (``description``: the kind of answer in words, for a questionnaire)."""
 
     fields: Callable[[Question, int], dict[str, Field]]
     read: Callable[[FlaskForm], Any]
     form_data: Callable[[Any], dict[str, Any]]
     display: Callable[[Question, Any], str]
+    description: str
+    is_choice: bool = False  # the answers are set options, counted per option
+    is_multi: bool = False  # more than one option may be chosen (the answer is a list)
+    is_rating: bool = False  # the options run from the most negative to the most positive
+    is_free_text: bool = False  # the family's own words: moderated, then coded into themes
+    is_duration: bool = False  # how long, in weeks or months, or still waiting
 
 
 def _choices(question: Question) -> list[SelectChoice]:
@@ -316,17 +323,44 @@ def _display_consent(_question: Question, value: Any) -> str:
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {
-    "radio": QuestionType(_radio_fields, _read_answer, _answer_data, _display_choice),
-    "checkboxes": QuestionType(_checkbox_fields, _read_answer, _answer_data, _display_choice),
-    "text": QuestionType(_text_fields, _read_answer, _answer_data, _display_plain),
-    "number": QuestionType(_number_fields, _read_answer, _answer_data, _display_plain),
-    "duration": QuestionType(_duration_fields, _read_duration, _duration_data, _display_duration),
-    "month": QuestionType(_month_fields, _read_month, _month_data, _display_month),
-    "rating": QuestionType(_radio_fields, _read_rating, _rating_data, _display_choice),
+    "radio": QuestionType(
+        _radio_fields, _read_answer, _answer_data, _display_choice, "One answer", is_choice=True
+    ),
+    "checkboxes": QuestionType(
+        _checkbox_fields,
+        _read_answer,
+        _answer_data,
+        _display_choice,
+        "One or more answers",
+        is_choice=True,
+        is_multi=True,
+    ),
+    "text": QuestionType(
+        _text_fields, _read_answer, _answer_data, _display_plain, "Free text", is_free_text=True
+    ),
+    # A number and a month are described by their type's name, as packs have always printed them.
+    "number": QuestionType(_number_fields, _read_answer, _answer_data, _display_plain, "number"),
+    "duration": QuestionType(
+        _duration_fields,
+        _read_duration,
+        _duration_data,
+        _display_duration,
+        "How long (weeks or months), or still waiting",
+        is_duration=True,
+    ),
+    "month": QuestionType(_month_fields, _read_month, _month_data, _display_month, "month"),
+    "rating": QuestionType(
+        _radio_fields, _read_rating, _rating_data, _display_choice, "Rating", is_choice=True, is_rating=True
+    ),
     "consent": QuestionType(
-        _consent_fields, lambda form: bool(form.answer.data), _answer_data, _display_consent
+        _consent_fields, lambda form: bool(form.answer.data), _answer_data, _display_consent, "Tick box"
     ),
 }
+
+
+def question_type(kind: Any) -> QuestionType | None:
+    """The registry's entry for a stored question's ``type``, or None for a kind it does not know."""
+    return QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
 
 
 def question_form_class(question: Question, max_text: int) -> type[FlaskForm]:

@@ -7,8 +7,14 @@ from typing import Any
 
 import pytest
 
-from forum_app.surveys.definitions import DefinitionError, load_packaged, parse_definition
-from forum_app.surveys.fields import QUESTION_TYPES, clean_text, display_answer
+from forum_app.surveys.definitions import (
+    KINDS_WITH_OPTIONS,
+    QUESTION_KINDS,
+    DefinitionError,
+    load_packaged,
+    parse_definition,
+)
+from forum_app.surveys.fields import QUESTION_TYPES, clean_text, display_answer, question_type
 
 
 @pytest.fixture
@@ -41,6 +47,23 @@ def test_default_survey_asks_what_a_forum_needs(document: dict[str, Any]) -> Non
     consent = definition.question("quote_consent")
     assert consent is not None and consent.kind == "consent" and not consent.required
     assert all(q.kind in QUESTION_TYPES for q in definition.questions)
+
+
+def test_question_types_say_what_their_answers_are() -> None:
+    def kinds(trait: str) -> set[str]:
+        return {kind for kind, entry in QUESTION_TYPES.items() if getattr(entry, trait)}
+
+    assert set(QUESTION_TYPES) == set(QUESTION_KINDS)
+    assert kinds("is_choice") == set(KINDS_WITH_OPTIONS) == {"radio", "checkboxes", "rating"}
+    assert kinds("is_multi") == {"checkboxes"}
+    assert kinds("is_rating") == {"rating"}
+    assert kinds("is_free_text") == {"text"}
+    assert kinds("is_duration") == {"duration"}
+    assert QUESTION_TYPES["checkboxes"].description == "One or more answers"
+    assert all(entry.description for entry in QUESTION_TYPES.values())
+    assert question_type("radio") is QUESTION_TYPES["radio"]
+    assert question_type("slider") is None
+    assert question_type(None) is None and question_type(["radio"]) is None
 
 
 def test_routing_follows_answers(document: dict[str, Any]) -> None:
