@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum, User
 from forum_app.coding.models import CODED, CodedAnswer, CodingDecision
 from forum_app.demo import DEMO_QUOTES_LEFT_OUT
-from forum_app.moderation.models import QuoteCandidate
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest
 from forum_app.packs.population import local_population
 from forum_app.quotes import candidates as quote_candidates
+from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey
 from forum_app.surveys.services import definition_of, first_unanswered
 

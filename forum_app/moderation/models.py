@@ -1,4 +1,4 @@
-"""What moderation keeps: one item per free-text answer, candidate quotes, near-duplicate bands.
+"""What moderation keeps: one item per free-text answer, near-duplicate bands, safeguarding actions.
 
 From submission on, ``Answer.value`` holds the *redacted* text (or, until the automatic check has
 run, a placeholder), so every page beyond the moderation queue sees only that. The original text
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.db import Base, JSONType, utcnow
@@ -63,23 +63,6 @@ class ModerationItem(Base):
     decided_on: Mapped[date | None] = mapped_column(Date, default=None)
 
     answer: Mapped[Answer] = relationship()
-
-
-class QuoteCandidate(Base):
-    """A lead's choice of an approved, consented answer as a possible quote for one theme."""
-
-    __tablename__ = "quote_candidates"
-    __table_args__ = (
-        UniqueConstraint("answer_id", "theme_id"),
-        Index("ix_quote_candidates_forum", "forum_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
-    theme_id: Mapped[str] = mapped_column(String(64))
-    marked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
-    marked_on: Mapped[date] = mapped_column(Date)
 
 
 class DuplicateBand(Base):

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from forum_app.moderation.models import ModerationItem
+from forum_app.moderation.models import HELD, PENDING, ModerationItem
+from forum_app.moderation.queue import counts
 from forum_app.moderation.redact import Found, merge
 from forum_app.surveys.reads import Selection, selected
 
@@ -23,6 +24,12 @@ def possible_duplicates(session: Session, selection: Selection) -> int:
         )
         or 0
     )
+
+
+def awaiting_decision(session: Session, forum_id: int) -> int:
+    """The forum's answers of counted responses waiting for a moderator (pending or held)."""
+    found = counts(session, forum_id)
+    return found[PENDING] + found[HELD]
 
 
 def redaction_count(spans: Iterable[Mapping[str, Any]]) -> int:

@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum
 from forum_app.agreement.reliability import forum_agreement_summary
 from forum_app.coding.queue import Filters, progress
-from forum_app.moderation.models import HELD, PENDING
-from forum_app.moderation.queue import counts as moderation_counts
+from forum_app.moderation.reads import awaiting_decision
 from forum_app.packs.about import PARTS, pack_about
 from forum_app.packs.quotes import MIN_REPORTS_FOR_QUOTES
 from forum_app.quotes import candidates as theme_quotes
@@ -170,8 +169,7 @@ def _double_coding(session: Session, forum_id: int) -> Item:
 
 
 def _moderation(session: Session, forum_id: int) -> Item:
-    found = moderation_counts(session, forum_id)
-    waiting = found[PENDING] + found[HELD]
+    waiting = awaiting_decision(session, forum_id)
     if not waiting:
         return Item(
             "moderation", "Moderation", True, "No answers are waiting for moderation.", "moderation.queue", ""

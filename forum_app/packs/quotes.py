@@ -40,10 +40,11 @@ from forum_app.packs.blocks import theme_sentiment
 from forum_app.packs.data import Gathered
 from forum_app.packs.model import Quote
 from forum_app.packs.tables import Publisher, fmt
+from forum_app.quotes.candidates import PACK_MINIMUM_REPORTS
 from forum_app.quotes.check import Problem, check_quote
 from forum_app.quotes.reads import QuoteSource
 
-MIN_REPORTS_FOR_QUOTES = 10
+MIN_REPORTS_FOR_QUOTES = PACK_MINIMUM_REPORTS  # the quotes feature's rule, shown on its overview
 MAX_QUOTES_PER_THEME = 3
 MAX_QUOTE_WORDS = 60
 MIN_DESCRIPTOR_GROUP = 10

@@ -33,9 +33,10 @@ from forum_app.coding import decisions
 from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding
 from forum_app.coding.queue import AnswerNotFound, _blind_answers, filter_options, is_blind_for
 from forum_app.db import today
-from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.moderation.settings import moderation_settings
 from forum_app.quotes.check import Problem, check_quote, explain
+from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.models import SUBMITTED, Answer, Response
 
 PACK_MINIMUM_REPORTS = 10  # a theme's quotes go into a pack only from this many reports with it

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Membership
 from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding
-from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.moderation.reads import redaction_count
+from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.models import Answer
 from forum_app.surveys.reads import Selection, selected
 

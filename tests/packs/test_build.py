@@ -19,13 +19,14 @@ from forum_app.accounts.models import Forum, User
 from forum_app.coding.models import ACCEPTED, Coding
 from forum_app.coding.queue import Filters, bulk_accept
 from forum_app.demo import add_demo_population, seed_demo
-from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest, PackRequestError
 from forum_app.packs.model import NOT_APPLICABLE, SUPPRESSED, Pack
 from forum_app.packs.render_html import finding_figure
 from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first
+from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.models import IN_PROGRESS, SPAM, WITHDRAWN, Answer, Response
 
 UNTIL = date(2026, 6, 30)

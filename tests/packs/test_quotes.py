@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum
 from forum_app.accounts.services import create_user
 from forum_app.coding.models import ACCEPTED, Coding
-from forum_app.moderation.models import APPROVED, ModerationItem, QuoteCandidate
+from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.moderation.reads import redaction_count
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import Gathered, find, gather, period_of
@@ -22,6 +22,7 @@ from forum_app.packs.quotes import allocate, describe, final_check, profile_of, 
 from forum_app.packs.render_csv import quotes_table, render_csv_zip
 from forum_app.packs.render_json import render_json
 from forum_app.packs.tables import Publisher
+from forum_app.quotes.models import QuoteCandidate
 from forum_app.quotes.reads import QuoteSource
 from tests.packs.sample import sample_pack
 from tests.packs.test_build import REQUEST, _seed

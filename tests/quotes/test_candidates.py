@@ -18,9 +18,10 @@ from forum_app.coding import queue as work
 from forum_app.coding.models import CodedAnswer
 from forum_app.coding.queue import AnswerNotFound, Filters
 from forum_app.moderation.intake import take_in
-from forum_app.moderation.models import ModerationItem, QuoteCandidate
+from forum_app.moderation.models import ModerationItem
 from forum_app.quotes import candidates
 from forum_app.quotes.candidates import QuoteError
+from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, SurveyVersion
 from tests.coding.test_decisions import user_id
