@@ -1,11 +1,13 @@
 """The pack's quotes: which approved, consented, redacted answers are shown, by the rules in PACK.md.
 
-Which answers may be quoted at all (``quotes.reads.QuoteSource``): a lead marked it as a candidate for the
-theme, the family ticked "you can quote my words", a moderator whose role in the forum is known
-approved it (so only the redacted text is left) and a person coded it with that theme.
+Which answers may be quoted at all is the quotes feature's rule (``quotes.reads.quotable``): a lead
+marked it as a candidate for the theme, the family ticked "you can quote my words", a moderator whose
+role in the forum is known approved it (so only the redacted text is left) and a person coded it with
+that theme. What follows is the pack's use of them, so it lives here: which of those a pack publishes,
+given its own counts, disclosure rules and descriptors.
 
 The final check comes first (``final_check``): a candidate with a school year, a month or date, an
-exact age or a name in it (``themes.quote_check``) is left out, never edited, and cannot take a place.
+exact age or a name in it (``quotes.check``) is left out, never edited, and cannot take a place.
 
 The selection rule, theme by theme in codebook order:
 

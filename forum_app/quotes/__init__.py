@@ -1,7 +1,8 @@
 """Quotes: the families' own words a lead chooses to quote in evidence packs, and the final check on each.
 
-``candidates`` holds the quote rules and the lead's choices; ``check`` refuses a quote that gives a
-date, an exact age or a name; ``views`` are the staff pages.
+``models`` keeps the lead's choices; ``candidates`` holds the quote rules and those choices; ``check``
+refuses a quote that gives a date, an exact age or a name; ``reads`` tells evidence packs which
+candidates may be quoted; ``views`` are the staff pages.
 """
 
 from flask import Blueprint
