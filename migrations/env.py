@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+
 from alembic import context
 
-from forum_app.accounts import models as accounts_models
-from forum_app.agreement import models as agreement_models
-from forum_app.codebook import models as codebook_models
-from forum_app.coding import models as coding_models
 from forum_app.db import Base, make_engine
-from forum_app.moderation import models as moderation_models
-from forum_app.packs import models as packs_models
-from forum_app.quotes import models as quotes_models
-from forum_app.surveys import models as surveys_models
 
 config = context.config
 target_metadata = Base.metadata
 # Every feature's models, so that their tables are on Base.metadata, which autogenerate compares with.
-MODELS = (
-    accounts_models,
-    agreement_models,
-    codebook_models,
-    coding_models,
-    moderation_models,
-    packs_models,
-    quotes_models,
-    surveys_models,
-)
+# Surveys first: imported cold, the agreement models need the survey runner loaded before them.
+FEATURES = ("surveys", "accounts", "moderation", "coding", "codebook", "agreement", "quotes", "packs")
+for feature in FEATURES:
+    importlib.import_module(f"forum_app.{feature}.models")
 
 
 def run_migrations_offline() -> None:
