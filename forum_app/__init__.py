@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from flask import Flask
@@ -39,6 +40,35 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+# Every module that adds routes to a feature's blueprint. Importing a feature (its models, its services)
+# never pulls in its views; the app imports them here when it registers the blueprints.
+VIEW_MODULES = (
+    "forum_app.accounts.recovery_views",
+    "forum_app.accounts.session_views",
+    "forum_app.accounts.switcher_views",
+    "forum_app.accounts.team_views",
+    "forum_app.accounts.two_factor_views",
+    "forum_app.accounts.views",
+    "forum_app.admin.views",
+    "forum_app.agreement.views",
+    "forum_app.codebook.views",
+    "forum_app.coding.coder_views",
+    "forum_app.coding.views",
+    "forum_app.home.views",
+    "forum_app.moderation.settings_views",
+    "forum_app.moderation.views",
+    "forum_app.packs.about_views",
+    "forum_app.packs.population_views",
+    "forum_app.packs.shared_views",
+    "forum_app.packs.views",
+    "forum_app.quotes.views",
+    "forum_app.surveys.code_views",
+    "forum_app.surveys.error_pages",
+    "forum_app.surveys.support_views",
+    "forum_app.surveys.views",
+)
+
+
 def register_blueprints(app: Flask) -> None:
     from forum_app.accounts import bp as accounts_bp
     from forum_app.accounts.audit import register_audit
@@ -54,6 +84,8 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.surveys import bp as surveys_bp
     from forum_app.urls import register_converters
 
+    for name in VIEW_MODULES:  # importing a view module registers its routes on its feature's blueprint
+        importlib.import_module(name)
     register_converters(app)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(surveys_bp)

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
-
-from forum_app.admin import views as views  # noqa: E402  (registers routes)

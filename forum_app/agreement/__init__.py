@@ -7,4 +7,3 @@ them (and summarises them for packs); ``views`` are the staff pages.
 from flask import Blueprint
 
 bp = Blueprint("agreement", __name__)
-from forum_app.agreement import views as views  # noqa: E402

@@ -9,4 +9,3 @@ pages. The coder applies the codebook's indicator phrases and cross-theme rules 
 from flask import Blueprint
 
 bp = Blueprint("codebook", __name__)
-from forum_app.codebook import views as views  # noqa: E402

@@ -8,5 +8,3 @@ workspace (the queue, one answer, bulk acceptance, undo); ``decisions`` records 
 from flask import Blueprint
 
 bp = Blueprint("coding", __name__)
-from forum_app.coding import coder_views as coder_views  # noqa: E402
-from forum_app.coding import views as views  # noqa: E402

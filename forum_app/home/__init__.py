@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("home", __name__)
-
-from forum_app.home import views as views  # noqa: E402  (registers routes)

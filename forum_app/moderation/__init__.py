@@ -10,5 +10,3 @@ lead's page of the forum's moderation ``settings``.
 from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
-from forum_app.moderation import settings_views as settings_views  # noqa: E402
-from forum_app.moderation import views as views  # noqa: E402  (registers routes)

@@ -8,4 +8,3 @@ candidates may be quoted; ``views`` are the staff pages.
 from flask import Blueprint
 
 bp = Blueprint("quotes", __name__)
-from forum_app.quotes import views as views  # noqa: E402
