@@ -41,7 +41,8 @@ def seed(database: Path, responses: int) -> None:
     from sqlalchemy import select
 
     from forum_app.accounts.models import Forum, User
-    from forum_app.coding.queue import Filters, bulk_accept
+    from forum_app.coding.bulk import bulk_accept
+    from forum_app.coding.filters import Filters
     from forum_app.dbcli import upgrade
     from forum_app.demo import seed_demo
     from forum_app.extensions import db

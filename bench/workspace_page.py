@@ -36,8 +36,10 @@ from sqlalchemy import func, select
 from forum_app import create_app
 from forum_app.accounts.models import Forum, User
 from forum_app.accounts.services import create_user
+from forum_app.coding.bulk import BATCH, bulk_accept
+from forum_app.coding.filters import Filters
 from forum_app.coding.models import PENDING, CodedAnswer
-from forum_app.coding.queue import BATCH, Filters, bulk_accept, undo_last
+from forum_app.coding.undo import undo_last
 from forum_app.dbcli import upgrade
 from forum_app.demo import seed_demo
 from forum_app.extensions import db

@@ -17,7 +17,9 @@ from forum_app import journeys
 from forum_app.accounts.models import Forum, User
 from forum_app.accounts.passwords import ONE_TIME_DAYS
 from forum_app.accounts.services import create_user, ensure_forum
-from forum_app.coding.queue import Filters, bulk_accept, filter_options, queue_page
+from forum_app.coding.bulk import bulk_accept
+from forum_app.coding.filters import Filters, filter_options
+from forum_app.coding.queue import queue_page
 from forum_app.extensions import db
 from forum_app.forum_settings import PackPopulation, read_section
 from forum_app.moderation.queue import credit_approvals

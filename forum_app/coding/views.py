@@ -1,8 +1,9 @@
 """Routes of the coding workspace: the queue, coding one answer, undo and bulk acceptance.
 
-Views stay thin: the rules live in ``workspace``. Leads and coders code; viewers may not (403).
-The filters travel in the query string, so "Save and next", "Skip", undo and bulk acceptance all keep
-the queue the coder chose. Everything works without JavaScript; ``static/coding.js`` adds shortcuts.
+Views stay thin: the rules live in ``queue``, ``answer``, ``undo``, ``bulk`` and ``filters``. Leads
+and coders code; viewers may not (403). The filters travel in the query string, so "Save and next",
+"Skip", undo and bulk acceptance all keep the queue the coder chose. Everything works without
+JavaScript; ``static/coding.js`` adds shortcuts.
 """
 
 from __future__ import annotations
@@ -11,8 +12,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.coding import bp
-from forum_app.coding import queue as work
+from forum_app.coding.answer import AnswerNotFound, coding_screen, save_coding
+from forum_app.coding.bulk import ThresholdError, bulk_accept, bulk_screen, bulk_threshold, set_bulk_threshold
 from forum_app.coding.decisions import DecisionError
+from forum_app.coding.filters import Filters, filter_options, parse_filters
+from forum_app.coding.labels import percent
+from forum_app.coding.queue import next_in_queue, queue_screen
+from forum_app.coding.undo import undo_last
 from forum_app.extensions import db
 from forum_app.quotes import candidates
 from forum_app.security import current_membership, role_required
@@ -30,18 +36,18 @@ def _answer_id(value: str) -> int:
     return found
 
 
-def _filters() -> work.Filters:
+def _filters() -> Filters:
     """The queue's filters from the query string (invalid ones are left out; the queue page says why)."""
     member = current_membership()
-    options = work.filter_options(db.session, member.forum_id)
-    return work.parse_filters(request.args.to_dict(), options, member.user_id).filters
+    options = filter_options(db.session, member.forum_id)
+    return parse_filters(request.args.to_dict(), options, member.user_id).filters
 
 
-def _queue(filters: work.Filters) -> WerkzeugResponse:
+def _queue(filters: Filters) -> WerkzeugResponse:
     return redirect(url_for("coding.queue", **filters.query()), 303)
 
 
-def _answer(answer_id: int, filters: work.Filters) -> WerkzeugResponse:
+def _answer(answer_id: int, filters: Filters) -> WerkzeugResponse:
     named = public_id(db.session, answer_id)
     return redirect(url_for("coding.answer", answer_id=named, **filters.query()), 303)
 
@@ -50,7 +56,7 @@ def _answer(answer_id: int, filters: work.Filters) -> WerkzeugResponse:
 @role_required("lead", "coder")
 def queue() -> Page:
     member = current_membership()
-    screen = work.queue_screen(
+    screen = queue_screen(
         db.session,
         member.forum_id,
         member.user_id,
@@ -65,7 +71,7 @@ def queue() -> Page:
 def next_answer() -> Page:
     """The first answer of the queue, or the queue itself when it is empty."""
     filters = _filters()
-    found = work.next_in_queue(db.session, current_membership().forum_id, filters)
+    found = next_in_queue(db.session, current_membership().forum_id, filters)
     if found is None:
         flash("There are no answers to code here.", NOTICE)
         return _queue(filters)
@@ -81,7 +87,7 @@ def answer(answer_id: str) -> Page:
     if request.method == "POST":
         filters = _filters()
         try:
-            following = work.save_coding(
+            following = save_coding(
                 db.session,
                 member.forum_id,
                 member.user_id,
@@ -91,7 +97,7 @@ def answer(answer_id: str) -> Page:
                 filters=filters,
                 seen=request.form.get("seen") or None,
             )
-        except work.AnswerNotFound:
+        except AnswerNotFound:
             abort(404)
         except DecisionError as refused:
             error = str(refused)
@@ -101,7 +107,7 @@ def answer(answer_id: str) -> Page:
                 flash("That was the last answer here: nothing is left to code with these filters.", NOTICE)
                 return _queue(filters)
             return _answer(following, filters)
-    screen = work.coding_screen(db.session, member.forum_id, member.user_id, number, request.args.to_dict())
+    screen = coding_screen(db.session, member.forum_id, member.user_id, number, request.args.to_dict())
     if screen is None:
         abort(404)
     return render_template(
@@ -125,7 +131,7 @@ def undo() -> Page:
     if request.method == "GET":
         return _queue(filters)
     try:
-        undone = work.undo_last(db.session, member.forum_id, member.user_id)
+        undone = undo_last(db.session, member.forum_id, member.user_id)
     except DecisionError as refused:
         flash(str(refused), PROBLEM)
         came_from = request.form.get("from", "")
@@ -151,8 +157,8 @@ def bulk() -> Page:
     member = current_membership()
     if request.method == "POST":
         filters = _filters()
-        threshold = work.bulk_threshold(db.session, member.forum_id)  # never the form's
-        count = work.bulk_accept(db.session, member.forum_id, member.user_id, threshold, filters)
+        threshold = bulk_threshold(db.session, member.forum_id)  # never the form's
+        count = bulk_accept(db.session, member.forum_id, member.user_id, threshold, filters)
         flash(
             f"Accepted the suggestions of {count:,} {'answer' if count == 1 else 'answers'}. "
             "“Undo my last decision” takes them all back.",
@@ -167,16 +173,16 @@ def bulk() -> Page:
 def threshold() -> Page:
     member = current_membership()
     try:
-        threshold = work.set_bulk_threshold(db.session, member.forum_id, request.form.get("threshold", ""))
-    except work.ThresholdError as refused:
+        threshold = set_bulk_threshold(db.session, member.forum_id, request.form.get("threshold", ""))
+    except ThresholdError as refused:
         return _bulk_page(str(refused), request.form.get("threshold", ""))
-    flash(f"The threshold for bulk acceptance is now {work.percent(threshold)}%.", NOTICE)
+    flash(f"The threshold for bulk acceptance is now {percent(threshold)}%.", NOTICE)
     return redirect(url_for("coding.bulk", **_filters().query()), 303)
 
 
 def _bulk_page(error: str = "", typed: str | None = None) -> str:
     member = current_membership()
-    screen = work.bulk_screen(db.session, member.forum_id, member.user_id, request.args.to_dict())
+    screen = bulk_screen(db.session, member.forum_id, member.user_id, request.args.to_dict())
     return render_template(
         "coding/bulk.html", screen=screen, lead=member.role == "lead", error=error, typed=typed
     )

@@ -11,7 +11,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from forum_app.coding.queue import Filters, Progress, progress
+from forum_app.coding.filters import Filters
+from forum_app.coding.queue import Progress, progress
 from forum_app.home.chart import WeeklyChart, weekly_chart
 from forum_app.moderation.contexts import ConcernSummary, QueueRow, concern_summary, queue_screen
 from forum_app.moderation.models import PENDING

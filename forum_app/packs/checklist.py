@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.agreement.reliability import forum_agreement_summary
-from forum_app.coding.queue import Filters, progress
+from forum_app.coding.filters import Filters
+from forum_app.coding.queue import progress
 from forum_app.moderation.reads import awaiting_decision
 from forum_app.packs.about import PARTS, pack_about
 from forum_app.packs.quotes import MIN_REPORTS_FOR_QUOTES

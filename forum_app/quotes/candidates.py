@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.coding import decisions
+from forum_app.coding.answer import AnswerNotFound
+from forum_app.coding.filters import blind_answers, filter_options, is_blind_for
 from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding
-from forum_app.coding.queue import AnswerNotFound, _blind_answers, filter_options, is_blind_for
 from forum_app.db import today
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.moderation.settings import moderation_settings
@@ -240,7 +241,7 @@ def candidates(
     if theme_id is not None:
         query = query.where(QuoteCandidate.theme_id == theme_id)
     if hidden_for is not None:
-        query = query.where(QuoteCandidate.answer_id.not_in(_blind_answers(hidden_for)))
+        query = query.where(QuoteCandidate.answer_id.not_in(blind_answers(hidden_for)))
     rows = session.execute(query.order_by(QuoteCandidate.marked_on, QuoteCandidate.answer_id)).all()
     labels = filter_options(session, forum_id).theme_labels if rows else {}
     order = {theme: index for index, theme in enumerate(labels)}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from forum_app.coding import queue as work
+from forum_app.coding.answer import AnswerNotFound, coding_screen
+from forum_app.coding.filters import filter_options, parse_filters
 from forum_app.extensions import db
 from forum_app.quotes import bp, candidates
 from forum_app.security import current_membership, role_required
@@ -36,17 +37,15 @@ def choices(answer_id: str) -> Page:
     number = answer_number(db.session, member.forum_id, answer_id)
     if number is None:
         abort(404)
-    options = work.filter_options(db.session, member.forum_id)
-    parsed = work.parse_filters(request.args.to_dict(), options, member.user_id)
+    options = filter_options(db.session, member.forum_id)
+    parsed = parse_filters(request.args.to_dict(), options, member.user_id)
     ticked = [value[:64] for value in request.form.getlist(FIELD)[:100]]
     try:
         marked = candidates.mark(db.session, member.forum_id, number, ticked, member.user_id)
-    except work.AnswerNotFound:
+    except AnswerNotFound:
         abort(404)
     except candidates.QuoteError as refused:
-        screen = work.coding_screen(
-            db.session, member.forum_id, member.user_id, number, request.args.to_dict()
-        )
+        screen = coding_screen(db.session, member.forum_id, member.user_id, number, request.args.to_dict())
         if screen is None:
             abort(404)
         return render_template(

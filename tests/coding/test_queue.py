@@ -15,10 +15,20 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum
 from forum_app.codebook.models import CodebookVersion
 from forum_app.codebook.versions import default_fields
-from forum_app.coding import queue as work
+from forum_app.coding.answer import AnswerNotFound, answer_for_coding, save_coding
+from forum_app.coding.bulk import (
+    DEFAULT_THRESHOLD,
+    THRESHOLD_KEY,
+    ThresholdError,
+    bulk_accept,
+    bulk_preview,
+    bulk_threshold,
+)
 from forum_app.coding.decisions import DecisionError, state_of
+from forum_app.coding.filters import FilterOptions, Filters, filter_options, parse_filters, parse_period_bound
 from forum_app.coding.models import ACCEPTED, AUTO, CODED, PENDING, CodedAnswer, Coding, CodingDecision
-from forum_app.coding.queue import FilterOptions, Filters, parse_filters, parse_period_bound
+from forum_app.coding.queue import Progress, next_in_queue, progress, queue_page
+from forum_app.coding.undo import undo_last
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import Answer
 from forum_app.surveys.services import publish_survey
@@ -84,11 +94,11 @@ def _forum_id(session: Session, slug: str = "demo") -> int:
 
 
 def _options(session: Session) -> FilterOptions:
-    return work.filter_options(session, _forum_id(session))
+    return filter_options(session, _forum_id(session))
 
 
 def _all_ids(session: Session, filters: Filters, per_page: int = 100) -> list[int]:
-    listing = work.queue_page(session, _forum_id(session), filters, 1, per_page)
+    listing = queue_page(session, _forum_id(session), filters, 1, per_page)
     return [row.answer_id for row in listing.rows]
 
 
@@ -111,7 +121,7 @@ def _code(session: Session, answer_id: int, who: str = CODER, themes: list[str] 
     coded = session.get(CodedAnswer, answer_id)
     assert coded is not None
     session.expire_all()
-    return work.save_coding(
+    return save_coding(
         session,
         _forum_id(session),
         user_id(session, who),
@@ -286,14 +296,14 @@ def test_pages_cover_the_queue_once_in_order(db_session: Session, demo: list[int
     forum_id = _forum_id(db_session)
     seen = []
     for number in (1, 2, 3):
-        listing = work.queue_page(db_session, forum_id, Filters(), number, per_page=5)
+        listing = queue_page(db_session, forum_id, Filters(), number, per_page=5)
         assert (listing.page, listing.pages, listing.total) == (number, 3, 12)
         seen += [row.answer_id for row in listing.rows]
     assert seen == demo  # oldest first: the days were given in order
-    last = work.queue_page(db_session, forum_id, Filters(), 99, per_page=5)
+    last = queue_page(db_session, forum_id, Filters(), 99, per_page=5)
     assert last.page == 3 and [row.answer_id for row in last.rows] == demo[10:]
     assert (last.first, last.last) == (11, 12)
-    assert work.queue_page(db_session, forum_id, Filters(), -1, per_page=5).page == 1
+    assert queue_page(db_session, forum_id, Filters(), -1, per_page=5).page == 1
 
     unsure = _all_ids(db_session, Filters(order="unsure"))
     confidence = {c.answer_id: c.confidence for c in db_session.scalars(select(CodedAnswer))}
@@ -318,15 +328,15 @@ def test_the_queue_page_lists_answers_with_their_suggestions(
 
 def test_progress_counts_the_coded_answers_the_filters_select(db_session: Session, demo: list[int]) -> None:
     forum_id = _forum_id(db_session)
-    assert work.progress(db_session, forum_id, Filters()) == work.Progress(0, 12)
+    assert progress(db_session, forum_id, Filters()) == Progress(0, 12)
     for answer_id in demo[:5]:
         _code(db_session, answer_id)
-    counted = work.progress(db_session, forum_id, Filters())
+    counted = progress(db_session, forum_id, Filters())
     assert (counted.coded, counted.total, counted.pending, counted.label) == (5, 12, 7, "5 of 12 coded")
-    assert work.progress(db_session, forum_id, Filters(status=CODED)) == counted  # status aside
+    assert progress(db_session, forum_id, Filters(status=CODED)) == counted  # status aside
     january = parse_filters({"to": "January 2026"}, _options(db_session)).filters
-    assert work.progress(db_session, forum_id, january) == work.Progress(4, 4)
-    assert work.Progress(412, 1030).label == "412 of 1,030 coded"
+    assert progress(db_session, forum_id, january) == Progress(4, 4)
+    assert Progress(412, 1030).label == "412 of 1,030 coded"
 
 
 def test_an_empty_queue_says_so(app: Flask, db_session: Session) -> None:
@@ -423,12 +433,12 @@ def test_next_follows_the_queue_and_the_last_answer_leads_back_to_it(
     assert _code(db_session, demo[5]) == demo[6]
     assert _code(db_session, demo[11]) == demo[1]  # wraps round to the oldest left
     coded = db_session.get(CodedAnswer, demo[3])
-    assert work.next_in_queue(db_session, forum_id, Filters(), after=coded) == demo[4]  # a skip
+    assert next_in_queue(db_session, forum_id, Filters(), after=coded) == demo[4]  # a skip
     for answer_id in demo:
         if db_session.get(CodedAnswer, answer_id).status == PENDING:  # type: ignore[union-attr]
             following = _code(db_session, answer_id)
     assert following is None
-    assert work.next_in_queue(db_session, forum_id, Filters()) is None
+    assert next_in_queue(db_session, forum_id, Filters()) is None
 
 
 def test_the_last_answer_of_the_queue_goes_back_to_the_queue(
@@ -529,11 +539,11 @@ def test_undo_takes_back_only_your_own_decisions(db_session: Session, demo: list
     forum_id = _forum_id(db_session)
     _code(db_session, demo[0], who=CODER)
     _code(db_session, demo[1], who=LEAD)
-    undone = work.undo_last(db_session, forum_id, user_id(db_session, CODER))
+    undone = undo_last(db_session, forum_id, user_id(db_session, CODER))
     assert (undone.answer_id, undone.count, undone.bulk) == (demo[0], 1, False)
     assert db_session.get(CodedAnswer, demo[1]).status == CODED  # type: ignore[union-attr]
     with pytest.raises(DecisionError, match="no coding decisions"):
-        work.undo_last(db_session, forum_id, user_id(db_session, CODER))
+        undo_last(db_session, forum_id, user_id(db_session, CODER))
 
 
 # --- bulk acceptance ----------------------------------------------------------------------------
@@ -550,10 +560,10 @@ def test_bulk_acceptance_accepts_the_confident_suggestions_once(db_session: Sess
     suggestions = {a: {s["theme"] for s in rows[a].suggestions} for a in expected}
     sentiments = {a: rows[a].sentiment for a in expected}
 
-    assert work.bulk_preview(db_session, forum_id, threshold, Filters()) == len(expected)
-    assert work.bulk_accept(db_session, forum_id, coder, threshold, Filters(), batch=2) == len(expected)
-    assert work.bulk_accept(db_session, forum_id, coder, threshold, Filters()) == 0  # idempotent
-    assert work.bulk_preview(db_session, forum_id, threshold, Filters()) == 0
+    assert bulk_preview(db_session, forum_id, threshold, Filters()) == len(expected)
+    assert bulk_accept(db_session, forum_id, coder, threshold, Filters(), batch=2) == len(expected)
+    assert bulk_accept(db_session, forum_id, coder, threshold, Filters()) == 0  # idempotent
+    assert bulk_preview(db_session, forum_id, threshold, Filters()) == 0
 
     db_session.expire_all()
     for answer_id in expected:
@@ -583,7 +593,7 @@ def test_bulk_acceptance_keeps_to_the_filters(db_session: Session, demo: list[in
         for c in db_session.scalars(select(CodedAnswer).where(CodedAnswer.confidence >= 0.5))
         if "waiting_times" in {s["theme"] for s in c.suggestions}
     ]
-    accepted = work.bulk_accept(db_session, forum_id, user_id(db_session, LEAD), 0.5, waiting)
+    accepted = bulk_accept(db_session, forum_id, user_id(db_session, LEAD), 0.5, waiting)
     assert accepted == len(expected) > 0
     coded = set(db_session.scalars(select(CodedAnswer.answer_id).where(CodedAnswer.status == CODED)))
     assert coded == set(expected)
@@ -593,11 +603,11 @@ def test_undo_after_bulk_acceptance_takes_the_whole_run_back(db_session: Session
     forum_id = _forum_id(db_session)
     lead, coder = user_id(db_session, LEAD), user_id(db_session, CODER)
     before = {a: state_of(db_session, db_session.get(CodedAnswer, a)) for a in demo}  # type: ignore[arg-type]
-    count = work.bulk_accept(db_session, forum_id, coder, 0.5, Filters(), batch=5)
+    count = bulk_accept(db_session, forum_id, coder, 0.5, Filters(), batch=5)
     assert count == 12
     _code(db_session, demo[3], who=LEAD, themes=["family_impact"])  # changed since by someone else
 
-    undone = work.undo_last(db_session, forum_id, coder)
+    undone = undo_last(db_session, forum_id, coder)
     assert (undone.bulk, undone.count, undone.skipped) == (True, 11, 1)
     db_session.expire_all()
     for answer_id in demo:
@@ -607,7 +617,7 @@ def test_undo_after_bulk_acceptance_takes_the_whole_run_back(db_session: Session
         else:
             assert state == before[answer_id]
             assert db_session.get(CodedAnswer, answer_id).coded_by_id is None  # type: ignore[union-attr]
-    assert work.undo_last(db_session, forum_id, lead).answer_id == demo[3]  # the lead's own
+    assert undo_last(db_session, forum_id, lead).answer_id == demo[3]  # the lead's own
     undos = db_session.scalar(select(func.count()).where(CodingDecision.kind == "undo"))
     assert undos == 12
 
@@ -615,7 +625,7 @@ def test_undo_after_bulk_acceptance_takes_the_whole_run_back(db_session: Session
 def test_the_bulk_page_asks_before_accepting(app: Flask, db_session: Session, demo: list[int]) -> None:
     forum_id = _forum_id(db_session)
     client = _signed_in(app, CODER)
-    count = work.bulk_preview(db_session, forum_id, 0.9, Filters())
+    count = bulk_preview(db_session, forum_id, 0.9, Filters())
     soup = page(client, "/staff/coding/bulk")
     text = _text(soup)
     assert "at least 90% sure" in text
@@ -627,7 +637,7 @@ def test_the_bulk_page_asks_before_accepting(app: Flask, db_session: Session, de
     )
     assert response.status_code == 303 and response.location == f"{QUEUE}?theme=waiting_times"
     accepted = db_session.scalar(select(func.count()).where(CodingDecision.kind == "bulk"))
-    expected = work.bulk_preview(db_session, forum_id, 0.5, Filters(theme="waiting_times"))
+    expected = bulk_preview(db_session, forum_id, 0.5, Filters(theme="waiting_times"))
     assert f"Accepted the suggestions of {accepted}" in _text(page(client, response.location))
     assert expected > 0  # at 50% more were waiting, but the form's threshold counts for nothing
     assert (
@@ -650,7 +660,7 @@ def test_the_lead_sets_the_threshold(
         "/staff/coding/bulk/threshold?sentiment=negative", data={"threshold": typed, "csrf_token": token}
     )
     assert response.status_code == 303 and response.location == "/staff/coding/bulk?sentiment=negative"
-    assert work.bulk_threshold(db_session, _forum_id(db_session)) == stored
+    assert bulk_threshold(db_session, _forum_id(db_session)) == stored
     assert f"at least {round(stored * 100)}% sure" in _text(page(client, response.location))
     assert db_session.scalar(select(func.count()).select_from(CodingDecision)) == 0  # nothing accepted
 
@@ -668,7 +678,7 @@ def test_an_impossible_threshold_gets_a_message(
     shown = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert shown.title.get_text().startswith("Error: ")
     assert _summary(shown) == ["Enter a confidence from 50% to 100%, like 90"]
-    assert work.bulk_threshold(db_session, _forum_id(db_session)) == work.DEFAULT_THRESHOLD
+    assert bulk_threshold(db_session, _forum_id(db_session)) == DEFAULT_THRESHOLD
 
 
 def test_a_stored_threshold_out_of_range_falls_back_to_the_default(
@@ -677,11 +687,11 @@ def test_a_stored_threshold_out_of_range_falls_back_to_the_default(
     forum = db_session.get(Forum, _forum_id(db_session))
     assert forum is not None
     for bad in (0.1, "high", None, 7):
-        forum.settings = {**forum.settings, work.THRESHOLD_KEY: bad}
+        forum.settings = {**forum.settings, THRESHOLD_KEY: bad}
         db_session.commit()
-        assert work.bulk_threshold(db_session, forum.id) == 0.9
-    with pytest.raises(work.ThresholdError):
-        work.bulk_accept(db_session, forum.id, user_id(db_session, LEAD), 0.3, Filters())
+        assert bulk_threshold(db_session, forum.id) == 0.9
+    with pytest.raises(ThresholdError):
+        bulk_accept(db_session, forum.id, user_id(db_session, LEAD), 0.3, Filters())
 
 
 # --- who may see what ---------------------------------------------------------------------------
@@ -704,10 +714,10 @@ def test_another_forums_answers_cannot_be_seen_or_coded(
     client.post("/staff/coding/bulk", data={"csrf_token": csrf_token(soup)})
     other_forum = _forum_id(db_session, "other")
     db_session.expire_all()
-    assert work.progress(db_session, other_forum, Filters()).coded == 0
-    assert work.answer_for_coding(db_session, _forum_id(db_session), other[0]) is None
-    with pytest.raises(work.AnswerNotFound):
-        work.save_coding(
+    assert progress(db_session, other_forum, Filters()).coded == 0
+    assert answer_for_coding(db_session, _forum_id(db_session), other[0]) is None
+    with pytest.raises(AnswerNotFound):
+        save_coding(
             db_session,
             _forum_id(db_session),
             user_id(db_session, LEAD),
@@ -789,13 +799,13 @@ def test_answers_being_double_coded_blind_stay_out_of_the_two_coders_sight(
     coders_view = parse_filters({}, _options(db_session), coder).filters
     assert sorted(set(demo) - set(_all_ids(db_session, coders_view))) == sampled
     assert sorted(_all_ids(db_session, Filters())) == sorted(demo)  # the lead, not coding it, sees all
-    assert work.progress(db_session, forum_id, coders_view).total == len(demo) - 3
+    assert progress(db_session, forum_id, coders_view).total == len(demo) - 3
     client = _signed_in(app, CODER)
     page(client, f"{QUEUE}/{public_id(db_session, sampled[0])}", 404)
-    with pytest.raises(work.AnswerNotFound):
+    with pytest.raises(AnswerNotFound):
         _code(db_session, sampled[0])
-    assert work.next_in_queue(db_session, forum_id, coders_view) not in sampled
-    assert work.bulk_preview(db_session, forum_id, 0.0, coders_view) == len(demo) - 3
+    assert next_in_queue(db_session, forum_id, coders_view) not in sampled
+    assert bulk_preview(db_session, forum_id, 0.0, coders_view) == len(demo) - 3
     for item in sample.items:  # both finish: the answers come back
         for who in (coder, second):
             save_blind(db_session, item, who, ["waiting_times"], "negative")

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
+from forum_app.coding.bulk import bulk_accept
+from forum_app.coding.filters import Filters
 from forum_app.coding.models import ACCEPTED, Coding
-from forum_app.coding.queue import Filters, bulk_accept
 from forum_app.demo import add_demo_population, seed_demo
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.packs.build import build_pack

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
-from forum_app.coding.queue import Filters, progress
+from forum_app.coding.filters import Filters
+from forum_app.coding.queue import progress
 from forum_app.demo import add_demo_quotes, confirm_demo_coding, seed_demo
 from forum_app.packs import checklist as checklist_module
 from forum_app.packs.about import PARTS, save_about

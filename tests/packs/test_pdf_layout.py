@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from weasyprint.document import Document
 
 from forum_app.accounts.models import Forum, User
-from forum_app.coding.queue import Filters, bulk_accept
+from forum_app.coding.bulk import bulk_accept
+from forum_app.coding.filters import Filters
 from forum_app.demo import add_demo_population, seed_demo
 from forum_app.packs.build import build_pack
 from forum_app.packs.data import PackRequest

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum, User
-from forum_app.coding.queue import Filters, bulk_accept
+from forum_app.coding.bulk import bulk_accept
+from forum_app.coding.filters import Filters
 from forum_app.db import utcnow
 from forum_app.demo import seed_demo
 from forum_app.extensions import db

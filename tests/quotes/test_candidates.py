@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import AuditEvent, Forum
 from forum_app.agreement import sampling
-from forum_app.coding import queue as work
+from forum_app.coding.answer import AnswerNotFound, save_coding
+from forum_app.coding.filters import Filters
 from forum_app.coding.models import CodedAnswer
-from forum_app.coding.queue import AnswerNotFound, Filters
 from forum_app.moderation.intake import take_in
 from forum_app.moderation.models import ModerationItem
 from forum_app.quotes import candidates
@@ -83,7 +83,7 @@ def add_answers(
 def code(session: Session, answer_id: int, themes: list[str], who: str = CODER) -> None:
     """A person's coding of the answer with exactly these themes."""
     session.expire_all()
-    work.save_coding(
+    save_coding(
         session,
         forum_id(session, answer_id),
         user_id(session, who),
