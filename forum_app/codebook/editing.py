@@ -1,37 +1,20 @@
-"""A forum's codebook for people: reading its versions, changing a theme, importing and exporting files.
+"""A forum's codebook for people: reading its versions, checking and changing a theme, saving a version.
 
 **No version yet.** A forum that has never saved its codebook has none stored: its codebook is the
 shipped 16 themes, shown as version 1 and never written by a page view. The first save (an edit or an
-import) writes that version 1 (source "default") and the change as version 2, in one transaction. The
-automatic coder also writes version 1 (``ensure_codebook``) when it first codes one of the forum's answers.
-
-**Files.** Two formats, both with exactly the 16 theme ids (none added, left out or repeated):
-
-- JSON: ``{"format": "forum-codebook", "format_version": 1, "forum": SLUG, "version": N,
-  "themes": [{"id", "label", "definition", "framework_areas", "indicators"}]}``; the last two are
-  lists of strings. Only ``themes`` is required on import; each theme needs all five keys.
-- CSV for spreadsheets: UTF-8 with a byte order mark (so Excel reads it as UTF-8), a header row
-  ``theme_id,label,definition,framework_areas,indicators``, then one row per theme. Framework areas
-  (their ids) and indicator phrases are joined by ``"; "``, so a phrase may not contain ``;``. A cell
-  that begins with ``= + - @``, a tab or a carriage return is written with an apostrophe in front, so a
-  spreadsheet never runs it as a formula; import takes that apostrophe off again. Rows are numbered as a
-  spreadsheet numbers them: the header is row 1.
-
-An import is all or nothing: any problem, and the file's problems are listed (each with its row or
-theme number) and nothing is written. A file the same as the current version makes no new version.
+import, ``files``) writes that version 1 (source "default") and the change as version 2, in one
+transaction. The automatic coder also writes version 1 (``ensure_codebook``) when it first codes one of
+the forum's answers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -47,31 +30,18 @@ from forum_app.codebook.versions import (
     default_fields,
     ensure_codebook,
 )
-from forum_app.inputs import UnreadableJSON, load_json
 from forum_app.templating import format_moment
 
-FORMAT = "forum-codebook"
-FORMAT_VERSION = 1
-CSV_COLUMNS = ("theme_id", "label", "definition", "framework_areas", "indicators")
-LIST_SEPARATOR = "; "
-MAX_FILE_BYTES = 1024 * 1024  # 1 MB
 MAX_LABEL = 200
 MAX_DEFINITION = 5000
 MAX_PHRASES = 200
 MAX_PHRASE = 100
 MAX_NOTE = 300
-MAX_JSON_DEPTH = 8  # a codebook file nests 3 deep (file, themes list, theme, list of phrases)
-MAX_ERRORS = 100  # a badly broken file lists this many problems, then says there are more
 SOURCE_LABELS = {"default": "Shipped 16 themes", "edit": "Edited", "import": "Imported"}
 
-# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_GUARDED = re.compile(r"'*[=+\-@\t\r]", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a definition may have tabs and new lines
 _WORD = re.compile(r"[^\W_]")
-
-Kind = Literal["json", "csv"]
 
 
 class CodebookInputError(ValueError):
@@ -228,11 +198,11 @@ class Problem:
         return text[:1].lower() + text[1:]
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _short(text: str, limit: int = 40) -> str:
+def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -242,7 +212,7 @@ def area_ids() -> tuple[str, ...]:
 
 def phrases_from_text(text: str) -> tuple[str, ...]:
     """Indicator phrases typed one a line (blank lines ignored)."""
-    return tuple(line for line in (_clean(line) for line in text.splitlines()) if line)
+    return tuple(line for line in (clean_text(line) for line in text.splitlines()) if line)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -258,13 +228,13 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 def normalise(fields: ThemeFields) -> ThemeFields:
     """Spaces trimmed, new lines made ``\\n``, framework areas in the codebook's order, repeats dropped."""
     order = {area: index for index, area in enumerate(area_ids())}
-    areas = _unique(_clean(area) for area in fields.framework_areas if _clean(area))
+    areas = _unique(clean_text(area) for area in fields.framework_areas if clean_text(area))
     return ThemeFields(
         theme_id=fields.theme_id,
-        label=" ".join(_clean(fields.label).split()),  # one line, however it was typed
-        definition=_clean(fields.definition.replace("\r\n", "\n").replace("\r", "\n")),
+        label=" ".join(clean_text(fields.label).split()),  # one line, however it was typed
+        definition=clean_text(fields.definition.replace("\r\n", "\n").replace("\r", "\n")),
         framework_areas=tuple(sorted(areas, key=lambda area: order.get(area, len(order)))),
-        indicators=_unique(phrase for phrase in (_clean(p) for p in fields.indicators) if phrase),
+        indicators=_unique(phrase for phrase in (clean_text(p) for p in fields.indicators) if phrase),
     )
 
 
@@ -295,7 +265,7 @@ def check_theme(fields: ThemeFields) -> tuple[ThemeFields, list[Problem]]:
             problems.append(
                 Problem(
                     "framework_areas",
-                    f"Framework area '{_short(area)}' is not one of: {', '.join(allowed)}",
+                    f"Framework area '{shorten(area)}' is not one of: {', '.join(allowed)}",
                 )
             )
     if len(theme.indicators) > MAX_PHRASES:
@@ -318,7 +288,7 @@ def _has(text: str) -> str:
 
 
 def _phrase_problem(phrase: str) -> str:
-    shown = _short(phrase)
+    shown = shorten(phrase)
     if len(phrase) > MAX_PHRASE:
         return f"Indicator phrase '{shown}' must be {MAX_PHRASE} characters or fewer ({_has(phrase)})"
     if _CONTROL.search(phrase):
@@ -328,341 +298,6 @@ def _phrase_problem(phrase: str) -> str:
     if not _WORD.search(phrase):
         return f"Indicator phrase '{shown}' needs at least one letter or number"
     return ""
-
-
-# --- export --------------------------------------------------------------------------------------
-
-
-def _snapshot(version: CodebookSnapshot | CodebookVersion) -> CodebookSnapshot:
-    return version if isinstance(version, CodebookSnapshot) else snapshot_of(version)
-
-
-def export_json(version: CodebookSnapshot | CodebookVersion, forum: str = "") -> str:
-    """The version as a JSON document (see the module docstring); ``forum`` is the forum's slug."""
-    snapshot = _snapshot(version)
-    document = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "forum": forum,
-        "version": snapshot.number,
-        "themes": [
-            {
-                "id": theme.theme_id,
-                "label": theme.label,
-                "definition": theme.definition,
-                "framework_areas": list(theme.framework_areas),
-                "indicators": list(theme.indicators),
-            }
-            for theme in snapshot.themes
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def guard_cell(text: str) -> str:
-    """An apostrophe in front of a cell a spreadsheet would run as a formula (see ``unguard_cell``)."""
-    return "'" + text if _GUARDED.match(text) else text
-
-
-def unguard_cell(text: str) -> str:
-    """The cell as written before ``guard_cell``: exactly one added apostrophe is taken off."""
-    return text[1:] if text.startswith("'") and _GUARDED.match(text[1:]) else text
-
-
-def export_csv(version: CodebookSnapshot | CodebookVersion) -> str:
-    """The version as CSV for spreadsheets, starting with a byte order mark (see the module docstring)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for theme in _snapshot(version).themes:
-        cells = (
-            theme.theme_id,
-            theme.label,
-            theme.definition,
-            LIST_SEPARATOR.join(theme.framework_areas),
-            LIST_SEPARATOR.join(theme.indicators),
-        )
-        writer.writerow([guard_cell(cell) for cell in cells])
-    return "\ufeff" + out.getvalue()
-
-
-def export_filename(forum_slug: str, number: int, kind: Kind) -> str:
-    return f"codebook-{forum_slug}-v{number}.{kind}"
-
-
-# --- import --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """A parsed file: all 16 themes in the codebook's order, or the problems (and no themes)."""
-
-    themes: list[ThemeFields] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
-class _Collector:
-    """Problems found in a file, capped at ``MAX_ERRORS``."""
-
-    errors: list[str] = field(default_factory=list)
-    more: bool = False
-
-    def add(self, message: str) -> None:
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(message)
-        else:
-            self.more = True
-
-    def result(self) -> list[str]:
-        if self.more:
-            return [*self.errors, f"There are more problems; the first {MAX_ERRORS} are listed."]
-        return self.errors
-
-
-@dataclass(frozen=True)
-class _Raw:
-    """One theme as read from a file, before checking: ``where`` is "Row 5" or "Theme 3".
-
-    ``fields`` is None when the entry could not be read (its problem is already listed); its id still
-    counts, so the theme is not also reported missing.
-    """
-
-    where: str
-    theme_id: str
-    fields: ThemeFields | None
-    problems: tuple[str, ...] = ()
-
-
-def detect_kind(data: bytes, filename_or_kind: str) -> Kind:
-    name = filename_or_kind.strip().lower()
-    if name == "json" or name.endswith(".json"):
-        return "json"
-    if name == "csv" or name.endswith(".csv"):
-        return "csv"
-    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return "json" if start in (b"{", b"[") else "csv"
-
-
-def parse_import(data: bytes, filename_or_kind: str) -> ImportResult:
-    """Read a codebook file (JSON or CSV, told by ``filename_or_kind`` or else by its content).
-
-    Returns the 16 checked themes in the codebook's order, or every problem found, each naming its row
-    (CSV) or theme (JSON), such as "Row 5 (waiting_times): framework area 'foo' is not one of: ...".
-    """
-    if not data.strip():
-        return ImportResult(errors=["The file is empty."])
-    if len(data) > MAX_FILE_BYTES:
-        return ImportResult(errors=[f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest is 1 MB."])
-    if data.startswith(b"PK\x03\x04"):
-        return ImportResult(
-            errors=[
-                "This looks like an Excel workbook (.xlsx). In Excel, choose File, Save As, "
-                "and the type 'CSV UTF-8 (Comma delimited)', then import that file."
-            ]
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return ImportResult(
-            errors=[
-                f"Line {line}: the file is not UTF-8 text. In Excel, save it as "
-                "'CSV UTF-8 (Comma delimited)'; in other programs, choose the UTF-8 encoding."
-            ]
-        )
-    collector = _Collector()
-    kind = detect_kind(data, filename_or_kind)
-    raws = _read_json(text, collector) if kind == "json" else _read_csv(text, collector)
-    if raws is None:
-        return ImportResult(errors=collector.result())
-    return _check_file(raws, "row" if kind == "csv" else "theme", collector)
-
-
-def _read_json(text: str, collector: _Collector) -> list[_Raw] | None:
-    """The file's themes, or None if it cannot be read as a codebook at all."""
-    try:
-        document = load_json(text, max_depth=MAX_JSON_DEPTH)
-    except json.JSONDecodeError as exc:
-        collector.add(f"Line {exc.lineno}, column {exc.colno}: this is not valid JSON ({exc.msg}).")
-        return None
-    except UnreadableJSON as refused:
-        collector.add(f"This is not a codebook file as made by “Export as JSON”. {refused}")
-        return None
-    if not isinstance(document, dict):
-        collector.add('The file must be a JSON object with a "themes" list, as made by "Export as JSON".')
-        return None
-    if "format" in document and document["format"] != FORMAT:
-        shown = json.dumps(document["format"])[:60]
-        collector.add(f'The "format" is {shown}; a codebook file has "{FORMAT}".')
-    if "format_version" in document and document["format_version"] != FORMAT_VERSION:
-        collector.add(
-            f'The file is "format_version" {json.dumps(document["format_version"])[:20]}; '
-            f"this service reads version {FORMAT_VERSION}."
-        )
-    themes = document.get("themes")
-    if not isinstance(themes, list):
-        collector.add('The file has no "themes" list.')
-        return None
-    raws: list[_Raw] = []
-    for number, item in enumerate(themes, start=1):
-        where = f"Theme {number}"
-        if not isinstance(item, dict):
-            raws.append(_Raw(where, "", None, (f"{where}: must be an object with {', '.join(_JSON_KEYS)}.",)))
-            continue
-        theme_id = item.get("id")
-        if not isinstance(theme_id, str) or not theme_id.strip():
-            raws.append(_Raw(where, "", None, (f'{where}: has no "id".',)))
-            continue
-        theme_id = theme_id.strip()
-        where = f"{where} ({_short(theme_id)})"
-        problems = _json_problems(item)
-        if problems:
-            raws.append(_Raw(where, theme_id, None, tuple(f"{where}: {problem}" for problem in problems)))
-            continue
-        fields = ThemeFields(
-            theme_id,
-            item["label"],
-            item["definition"],
-            tuple(item["framework_areas"]),
-            tuple(item["indicators"]),
-        )
-        raws.append(_Raw(where, theme_id, fields))
-    return raws
-
-
-_JSON_KEYS = ("id", "label", "definition", "framework_areas", "indicators")
-
-
-def _json_problems(item: dict[str, Any]) -> list[str]:
-    """What is missing from one theme of a JSON file, or of the wrong type."""
-    problems = []
-    for key in ("label", "definition", "framework_areas", "indicators"):
-        value = item.get(key)
-        if key not in item:
-            problems.append(f'"{key}" is missing.')
-        elif key in ("label", "definition") and not isinstance(value, str):
-            problems.append(f'"{key}" must be text.')
-        elif key in ("framework_areas", "indicators") and (
-            not isinstance(value, list) or not all(isinstance(entry, str) for entry in value)
-        ):
-            problems.append(f'"{key}" must be a list of text, like ["a", "b"].')
-    return problems
-
-
-def _delimiter(text: str) -> str:
-    """Excel in some countries saves CSV with ";" (or text with tabs) between columns: read those too."""
-    first = text.split("\n", 1)[0]
-    if "," not in first:
-        for candidate in (";", "\t"):
-            if candidate in first:
-                return candidate
-    return ","
-
-
-def _split_list(cell: str) -> tuple[str, ...]:
-    return tuple(part for part in (_clean(item) for item in cell.split(";")) if part)
-
-
-def _read_csv(text: str, collector: _Collector) -> list[_Raw] | None:
-    """The file's themes, or None if it cannot be read as a codebook at all."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    raws: list[_Raw] = []
-    columns: dict[str, int] = {}
-    row_number = 0
-    try:
-        for cells in reader:
-            row_number += 1
-            if row_number == 1:
-                columns = _header(cells, collector)
-                if not columns:
-                    return None
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue  # a blank row, as spreadsheets often leave at the end
-            where = f"Row {row_number}"
-            if len(cells) != len(CSV_COLUMNS):
-                problem = (
-                    f"{where}: has {len(cells)} cells; every row needs {len(CSV_COLUMNS)}, "
-                    f"one for each column ({', '.join(CSV_COLUMNS)})."
-                )
-                index = columns["theme_id"]
-                theme_id = cells[index].strip() if index < len(cells) else ""
-                raws.append(_Raw(where, theme_id, None, (problem,)))
-                continue
-            value = {name: unguard_cell(cells[index]) for name, index in columns.items()}
-            theme_id = value["theme_id"].strip()
-            if not theme_id:
-                collector.add(f"{where}: the theme_id cell is empty.")
-                continue
-            fields = ThemeFields(
-                theme_id,
-                value["label"],
-                value["definition"],
-                _split_list(value["framework_areas"]),
-                _split_list(value["indicators"]),
-            )
-            raws.append(_Raw(f"{where} ({_short(theme_id)})", theme_id, fields))
-    except csv.Error as exc:
-        collector.add(f"Line {reader.line_num}: this is not a valid CSV row ({exc}).")
-        return None
-    if row_number == 0:
-        collector.add("The file is empty.")
-        return None
-    return raws
-
-
-def _header(cells: Sequence[str], collector: _Collector) -> dict[str, int]:
-    names = [cell.strip().lower() for cell in cells]
-    if sorted(names) != sorted(CSV_COLUMNS):
-        found = ", ".join(_short(cell.strip(), 30) for cell in cells[:8]) or "nothing"
-        collector.add(
-            f"Row 1: the first row must name the columns {','.join(CSV_COLUMNS)} "
-            f"(it has: {found}). Start from a file made by 'Export as CSV'."
-        )
-        return {}
-    return {name: names.index(name) for name in CSV_COLUMNS}
-
-
-def _check_file(raws: list[_Raw], noun: str, collector: _Collector) -> ImportResult:
-    ids = default_codebook().ids
-    seen: dict[str, str] = {}
-    checked: dict[str, ThemeFields] = {}
-    for raw in raws:
-        for message in raw.problems:
-            collector.add(message)
-        theme_id = raw.theme_id
-        if raw.problems and not theme_id:
-            continue
-        if theme_id not in ids:
-            collector.add(
-                f"{raw.where}: theme id '{_short(theme_id)}' is not one of the 16 themes "
-                f"(theme ids cannot be added or renamed): {', '.join(ids)}."
-            )
-            continue
-        if theme_id in seen:
-            collector.add(f"{raw.where}: this theme is already in {seen[theme_id].split(' (')[0].lower()}.")
-            continue
-        seen[theme_id] = raw.where
-        if raw.fields is None:
-            continue
-        theme, problems = check_theme(raw.fields)
-        for problem in problems:
-            collector.add(f"{raw.where}: {problem.in_file}.")
-        checked[theme_id] = theme
-    missing = [theme_id for theme_id in ids if theme_id not in seen]
-    if missing:
-        collector.add(
-            f"The file has no {noun} for {', '.join(missing)}. Every one of the 16 themes must be in it "
-            "(theme ids cannot be left out)."
-        )
-    if collector.errors:
-        return ImportResult(errors=collector.result())
-    return ImportResult(themes=[checked[theme_id] for theme_id in ids])
 
 
 # --- saving --------------------------------------------------------------------------------------
@@ -692,7 +327,7 @@ RACE_MESSAGE = (
 )
 
 
-def _save(
+def save_themes(
     session: Session,
     forum_id: int,
     themes: list[ThemeFields],
@@ -719,40 +354,11 @@ def _save(
     return SaveResult("saved", number)
 
 
-def _check_note(note: str) -> tuple[str, str]:
+def check_note(note: str) -> tuple[str, str]:
     note = " ".join(note.split())
     if len(note) > MAX_NOTE:
         return note, f"The note must be {MAX_NOTE} characters or fewer ({_has(note)})"
     return note, ""
-
-
-def import_codebook(
-    session: Session,
-    forum_id: int,
-    user_id: int | None,
-    data: bytes,
-    kind: str,
-    note: str = "",
-) -> SaveResult:
-    """Import a codebook file as the forum's next version, all or nothing, in one transaction.
-
-    ``kind`` is "json", "csv" or the file's name. Nothing is written if the file has any problem or is
-    the same as the current version.
-    """
-    note, note_problem = _check_note(note)
-    parsed = parse_import(data, kind)
-    errors = [*parsed.errors, *([note_problem] if note_problem else [])]
-    if errors:
-        return SaveResult("invalid", errors=errors)
-    name = kind if kind.lower() not in ("json", "csv") else f"a {kind.upper()} file"
-    return _save(
-        session,
-        forum_id,
-        parsed.themes,
-        source="import",
-        note=note or f"Imported from {_short(name, 200)}",
-        user_id=user_id,
-    )
 
 
 def update_theme(
@@ -773,7 +379,7 @@ def update_theme(
     if theme_id not in default_codebook().ids:
         raise CodebookInputError(f"No theme {theme_id!r}.")
     theme, problems = check_theme(ThemeFields(theme_id, *_values(fields)))
-    note, note_problem = _check_note(note)
+    note, note_problem = check_note(note)
     field_errors: dict[str, list[str]] = {}
     for problem in problems:
         field_errors.setdefault(problem.field, []).append(problem.text)
@@ -796,12 +402,12 @@ def update_theme(
                 ],
             )
     themes = [theme if row.theme_id == theme_id else normalise(row) for row in current.themes]
-    return _save(
+    return save_themes(
         session,
         forum_id,
         themes,
         source="edit",
-        note=note or f"Changed the theme “{_short(theme.label, 200)}”",
+        note=note or f"Changed the theme “{shorten(theme.label, 200)}”",
         user_id=user_id,
     )
 

@@ -17,24 +17,26 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from forum_app.codebook import bp, editing
+from forum_app.codebook import bp, editing, files
 from forum_app.codebook.editing import (
     MAX_DEFINITION,
-    MAX_FILE_BYTES,
     MAX_LABEL,
     MAX_PHRASE,
     MAX_PHRASES,
     CodebookSnapshot,
-    Kind,
     SaveResult,
-    ThemeFields,
-    export_filename,
-    import_codebook,
     load_snapshot,
     phrases_from_text,
     update_theme,
 )
+from forum_app.codebook.files import (
+    MAX_FILE_BYTES,
+    Kind,
+    export_filename,
+    import_codebook,
+)
 from forum_app.codebook.shipped import default_codebook
+from forum_app.codebook.versions import ThemeFields
 from forum_app.extensions import csrf, db
 from forum_app.inputs import UPLOADS, parse_id, refuse_files, whole_number
 from forum_app.security import current_membership, role_required
@@ -183,7 +185,7 @@ def _export(kind: Kind) -> WerkzeugResponse:
     if snapshot is None:
         abort(404)
     slug = membership.forum.slug
-    body = editing.export_json(snapshot, slug) if kind == "json" else editing.export_csv(snapshot)
+    body = files.export_json(snapshot, slug) if kind == "json" else files.export_csv(snapshot)
     response = Response(body.encode("utf-8"), mimetype="application/json" if kind == "json" else "text/csv")
     if kind == "csv":
         response.content_type = "text/csv; charset=utf-8"

@@ -194,7 +194,8 @@ def code_new_command(forum_slug: str | None) -> None:
 @with_appcontext
 def codebook_export_command(forum_slug: str, kind: str, number: int | None, out: Path | None) -> None:
     """Export a forum's codebook as JSON or as CSV for spreadsheets (UTF-8 with a byte order mark)."""
-    from forum_app.codebook.editing import export_csv, export_json, load_snapshot
+    from forum_app.codebook.editing import load_snapshot
+    from forum_app.codebook.files import export_csv, export_json
     from forum_app.extensions import db
 
     snapshot = load_snapshot(db.session, _forum_id(forum_slug), number)
@@ -221,7 +222,7 @@ def codebook_import_command(forum_slug: str, note: str, path: Path) -> None:
 
     Every problem is printed with its row (CSV) or theme (JSON) number, and the exit status is 1.
     """
-    from forum_app.codebook.editing import MAX_FILE_BYTES, import_codebook
+    from forum_app.codebook.files import MAX_FILE_BYTES, import_codebook
     from forum_app.extensions import db
 
     forum_id = _forum_id(forum_slug)

@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterable
 from datetime import datetime
 
-from forum_app.codebook.editing import guard_cell
+from forum_app.codebook.files import guard_cell
 from forum_app.packs.model import CI_WORDING, SYMBOLS, Cell, Column, Pack, Table
 
 DISCLOSURE_RULES = (

@@ -14,26 +14,27 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forum_app.codebook.editing import (
-    CSV_COLUMNS,
-    MAX_FILE_BYTES,
     CodebookInputError,
     CodebookSnapshot,
-    ThemeFields,
     default_snapshot,
+    history,
+    load_snapshot,
+    normalise,
+    update_theme,
+)
+from forum_app.codebook.files import (
+    CSV_COLUMNS,
+    MAX_FILE_BYTES,
     export_csv,
     export_json,
     guard_cell,
-    history,
     import_codebook,
-    load_snapshot,
-    normalise,
     parse_import,
     unguard_cell,
-    update_theme,
 )
 from forum_app.codebook.models import CodebookVersion
 from forum_app.codebook.shipped import default_codebook
-from forum_app.codebook.versions import current_version, ensure_codebook
+from forum_app.codebook.versions import ThemeFields, current_version, ensure_codebook
 from tests.factories import make_forum
 
 IDS = default_codebook().ids

@@ -16,7 +16,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from forum_app.accounts.services import get_forum
-from forum_app.codebook.editing import MAX_FILE_BYTES, default_snapshot, export_csv, export_json
+from forum_app.codebook.editing import default_snapshot
+from forum_app.codebook.files import MAX_FILE_BYTES, export_csv, export_json
 from forum_app.codebook.models import CodebookVersion
 from forum_app.codebook.shipped import default_codebook
 from tests.factories import csrf_token, make_forum, make_staff, make_survey, page, post_form, sign_in
