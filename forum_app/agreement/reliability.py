@@ -1,16 +1,16 @@
-"""The reliability figures of a double-coded sample, its disagreements, and a summary for evidence packs.
+"""The reliability figures of a double-coded sample, and a summary of them for evidence packs.
 
 Per theme, Cohen's kappa and percentage agreement over the answers both people coded (an answer coded by
 one person only is left out, and the report says how many were); Krippendorff's alpha over every theme
 decision and for sentiment; and the automatic coder's agreement with each person and with the agreed
 coding (what both chose where they chose the same, else what a lead settled). The statistics themselves
-are ``agreement.compare``; this module chooses what goes into them. Nothing here writes.
+are ``statistics.compare``; this module chooses what goes into them. Nothing here writes.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,19 +25,14 @@ from forum_app.agreement.sampling import (
     Choice,
     Progress,
     SampleError,
-    email_of,
-    own_coding,
     percent_of_answers,
     progress,
-    question_and_text,
     theme_choices,
 )
 from forum_app.agreement.statistics import compare
 from forum_app.codebook.models import CodebookVersion
 from forum_app.coding.models import CodedAnswer, CodingDecision
-from forum_app.templating import excerpt
 
-EXCERPT_LENGTH = 160
 # Landis and Koch (1977): how strong an agreement a kappa describes.
 BANDS = ((0.80, "almost perfect"), (0.60, "substantial"), (0.40, "moderate"), (0.20, "fair"), (0.0, "slight"))
 
@@ -220,16 +215,18 @@ def sentiment_agreement(first: Mapping[str, str], second: Mapping[str, str]) -> 
     return SentimentAgreement(len(shared), percent, nominal_kappa(a, b), alpha)
 
 
+@dataclass(frozen=True)
+class _Coding:
+    """One coding of a sample's answers, keyed by item id (as text): each one's themes and sentiment."""
+
+    themes: dict[str, list[str]]
+    sentiment: dict[str, str]
+
+
 def _comparison(
-    label: str,
-    against: str,
-    first: Mapping[str, Iterable[str]],
-    second: Mapping[str, Iterable[str]],
-    first_sentiment: Mapping[str, str],
-    second_sentiment: Mapping[str, str],
-    themes: list[Choice],
+    label: str, against: str, first: _Coding, second: _Coding, themes: list[Choice]
 ) -> Comparison:
-    result = compare(first, second, [choice.value for choice in themes])
+    result = compare(first.themes, second.themes, [choice.value for choice in themes])
     rows = [
         ThemeRow(
             choice.value,
@@ -243,12 +240,12 @@ def _comparison(
         for choice in themes
     ]
     return Comparison(
-        label, against, result.n, rows, result.alpha, sentiment_agreement(first_sentiment, second_sentiment)
+        label, against, result.n, rows, result.alpha, sentiment_agreement(first.sentiment, second.sentiment)
     )
 
 
 @dataclass(frozen=True)
-class _Codings:
+class SampleCodings:
     """Everything the figures need about one sample, read in a few queries."""
 
     items: list[AgreementItem]
@@ -258,7 +255,7 @@ class _Codings:
     resolutions: dict[int, dict[str, Any]]  # answer id -> the state a "resolve" decision set
 
 
-def _codings(session: Session, sample: AgreementSample) -> _Codings:
+def sample_codings(session: Session, sample: AgreementSample) -> SampleCodings:
     items = list(
         session.scalars(
             select(AgreementItem).where(AgreementItem.sample_id == sample.id).order_by(AgreementItem.position)
@@ -293,11 +290,65 @@ def _codings(session: Session, sample: AgreementSample) -> _Codings:
         .order_by(CodingDecision.decided_at, CodingDecision.id)
     ):
         resolutions[decision.answer_id] = decision.after
-    return _Codings(items, first, second, auto, resolutions)
+    return SampleCodings(items, first, second, auto, resolutions)
 
 
-def _differ(a: BlindCoding, b: BlindCoding) -> bool:
+def codings_differ(a: BlindCoding, b: BlindCoding) -> bool:
     return sorted(a.themes) != sorted(b.themes) or a.sentiment != b.sentiment
+
+
+def _person(codings: dict[int, BlindCoding]) -> _Coding:
+    """One person's blind coding of the sample."""
+    return _Coding(
+        {str(item_id): list(coding.themes) for item_id, coding in codings.items()},
+        {str(item_id): coding.sentiment for item_id, coding in codings.items()},
+    )
+
+
+def _automatic(data: SampleCodings) -> _Coding:
+    """The automatic coder's suggestions for the sample's answers (those it has coded)."""
+    found = _Coding({}, {})
+    for item in data.items:
+        coded = data.auto.get(item.answer_id)
+        if coded is not None:
+            found.themes[str(item.id)] = [str(s["theme"]) for s in coded.suggestions]
+            found.sentiment[str(item.id)] = coded.auto_sentiment
+    return found
+
+
+def _both_coded(data: SampleCodings) -> Iterator[tuple[AgreementItem, BlindCoding, BlindCoding]]:
+    """The sample's answers both people have coded, with their two codings."""
+    for item in data.items:
+        a, b = data.first.get(item.id), data.second.get(item.id)
+        if a is not None and b is not None:
+            yield item, a, b
+
+
+def _agreed(data: SampleCodings) -> _Coding:
+    """The agreed coding: what a lead settled, else what both chose where they chose the same."""
+    found = _Coding({}, {})
+    for item, a, b in _both_coded(data):
+        key = str(item.id)
+        resolution = data.resolutions.get(item.answer_id) if item.resolved_at is not None else None
+        if resolution is not None:
+            found.themes[key] = list(resolution["themes"])
+            found.sentiment[key] = str(resolution["sentiment"])
+            continue
+        if sorted(a.themes) == sorted(b.themes):
+            found.themes[key] = list(a.themes)
+        if a.sentiment == b.sentiment:
+            found.sentiment[key] = a.sentiment
+    return found
+
+
+def _count_disagreements(data: SampleCodings) -> tuple[int, int]:
+    """How many answers the two people coded differently, and how many of those a lead has resolved."""
+    disagreements = resolved = 0
+    for item, a, b in _both_coded(data):
+        if codings_differ(a, b):
+            disagreements += 1
+            resolved += item.resolved_at is not None
+    return disagreements, resolved
 
 
 def sample_report(session: Session, sample_id: int) -> SampleReport:
@@ -307,81 +358,10 @@ def sample_report(session: Session, sample_id: int) -> SampleReport:
         raise SampleError("There is no such sample.")
     state = progress(session, sample)
     themes = theme_choices(session, sample)
-    data = _codings(session, sample)
-
-    def themes_of(codings: dict[int, BlindCoding]) -> dict[str, list[str]]:
-        return {str(item_id): list(coding.themes) for item_id, coding in codings.items()}
-
-    def sentiments_of(codings: dict[int, BlindCoding]) -> dict[str, str]:
-        return {str(item_id): coding.sentiment for item_id, coding in codings.items()}
-
-    auto_themes: dict[str, list[str]] = {}
-    auto_sentiment: dict[str, str] = {}
-    agreed_themes: dict[str, list[str]] = {}
-    agreed_sentiment: dict[str, str] = {}
-    disagreements = resolved = 0
-    for item in data.items:
-        key = str(item.id)
-        coded = data.auto.get(item.answer_id)
-        if coded is not None:
-            auto_themes[key] = [str(s["theme"]) for s in coded.suggestions]
-            auto_sentiment[key] = coded.auto_sentiment
-        a, b = data.first.get(item.id), data.second.get(item.id)
-        if a is None or b is None:
-            continue
-        resolution = data.resolutions.get(item.answer_id) if item.resolved_at is not None else None
-        if _differ(a, b):
-            disagreements += 1
-            resolved += item.resolved_at is not None
-        # The agreed coding: what a lead settled, else what both chose where they chose the same.
-        if resolution is not None:
-            agreed_themes[key] = list(resolution["themes"])
-            agreed_sentiment[key] = str(resolution["sentiment"])
-            continue
-        if sorted(a.themes) == sorted(b.themes):
-            agreed_themes[key] = list(a.themes)
-        if a.sentiment == b.sentiment:
-            agreed_sentiment[key] = a.sentiment
-
+    data = sample_codings(session, sample)
+    first, second, auto = _person(data.first), _person(data.second), _automatic(data)
     first_name, second_name = state.first.name, state.second.name
-    people = _comparison(
-        "The two people",
-        "",
-        themes_of(data.first),
-        themes_of(data.second),
-        sentiments_of(data.first),
-        sentiments_of(data.second),
-        themes,
-    )
-    auto = [
-        _comparison(
-            f"Automatic coder and {first_name}",
-            first_name,
-            auto_themes,
-            themes_of(data.first),
-            auto_sentiment,
-            sentiments_of(data.first),
-            themes,
-        ),
-        _comparison(
-            f"Automatic coder and {second_name}",
-            second_name,
-            auto_themes,
-            themes_of(data.second),
-            auto_sentiment,
-            sentiments_of(data.second),
-            themes,
-        ),
-        _comparison(
-            "Automatic coder and the agreed coding",
-            "The agreed coding",
-            auto_themes,
-            agreed_themes,
-            auto_sentiment,
-            agreed_sentiment,
-            themes,
-        ),
-    ]
+    disagreements, resolved = _count_disagreements(data)
     version = session.get(CodebookVersion, sample.codebook_version_id)
     return SampleReport(
         sample_id=sample.id,
@@ -390,130 +370,17 @@ def sample_report(session: Session, sample_id: int) -> SampleReport:
         percent=percent_of_answers(sample.fraction),
         codebook_version=version.version if version else 0,
         progress=state,
-        people=people,
-        auto=auto,
+        people=_comparison("The two people", "", first, second, themes),
+        auto=[
+            _comparison(f"Automatic coder and {first_name}", first_name, auto, first, themes),
+            _comparison(f"Automatic coder and {second_name}", second_name, auto, second, themes),
+            _comparison(
+                "Automatic coder and the agreed coding", "The agreed coding", auto, _agreed(data), themes
+            ),
+        ],
         disagreements=disagreements,
         resolved=resolved,
     )
-
-
-# --- disagreements -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ThemeMark:
-    label: str
-    differs: bool  # the other person did not choose it
-
-
-@dataclass(frozen=True)
-class Side:
-    """One person's coding of an answer, marked where it differs from the other's."""
-
-    name: str
-    themes: tuple[str, ...]
-    sentiment: str
-    marks: list[ThemeMark]
-    sentiment_differs: bool
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    item_id: int
-    item_public_id: str  # how addresses name it
-    position: int
-    answer_id: int
-    question: str
-    text: str
-    excerpt: str
-    first: Side
-    second: Side
-    resolved: bool
-    final_themes: tuple[str, ...] | None  # what the lead settled, when resolved
-    final_sentiment: str | None
-
-    @property
-    def agreed_themes(self) -> tuple[str, ...]:
-        """The themes both people chose: where a lead's decision starts from."""
-        return tuple(theme for theme in self.first.themes if theme in self.second.themes)
-
-
-def _side(name: str, mine: BlindCoding, other: BlindCoding, labels: Mapping[str, str]) -> Side:
-    themes = tuple(theme for theme in labels if theme in mine.themes) + tuple(
-        theme for theme in sorted(mine.themes) if theme not in labels
-    )
-    return Side(
-        name=name,
-        themes=themes,
-        sentiment=mine.sentiment,
-        marks=[ThemeMark(labels.get(theme, theme), theme not in other.themes) for theme in themes],
-        sentiment_differs=mine.sentiment != other.sentiment,
-    )
-
-
-def _disagreement(
-    session: Session,
-    item: AgreementItem,
-    a: BlindCoding,
-    b: BlindCoding,
-    names: tuple[str, str],
-    labels: Mapping[str, str],
-    resolution: dict[str, Any] | None,
-) -> Disagreement:
-    question, text = question_and_text(session, item.answer_id)
-    return Disagreement(
-        item_id=item.id,
-        item_public_id=item.public_id,
-        position=item.position,
-        answer_id=item.answer_id,
-        question=question,
-        text=text,
-        excerpt=excerpt(text, EXCERPT_LENGTH),
-        first=_side(names[0], a, b, labels),
-        second=_side(names[1], b, a, labels),
-        resolved=item.resolved_at is not None,
-        final_themes=tuple(resolution["themes"]) if resolution else None,
-        final_sentiment=str(resolution["sentiment"]) if resolution else None,
-    )
-
-
-def disagreements(session: Session, sample_id: int) -> list[Disagreement]:
-    """The answers both people coded but coded differently (themes or sentiment), in sample order."""
-    sample = session.get(AgreementSample, sample_id)
-    if sample is None:
-        return []
-    state = progress(session, sample)
-    labels = {choice.value: choice.label for choice in theme_choices(session, sample)}
-    data = _codings(session, sample)
-    found = []
-    for item in data.items:
-        a, b = data.first.get(item.id), data.second.get(item.id)
-        if a is not None and b is not None and _differ(a, b):
-            resolution = data.resolutions.get(item.answer_id) if item.resolved_at is not None else None
-            found.append(
-                _disagreement(session, item, a, b, (state.first.name, state.second.name), labels, resolution)
-            )
-    return found
-
-
-def disagreement(session: Session, item: AgreementItem) -> Disagreement | None:
-    """One answer's two codings side by side (None until both people have coded it)."""
-    sample = item.sample
-    a = own_coding(session, item.id, sample.first_coder_id) if sample.first_coder_id else None
-    b = own_coding(session, item.id, sample.second_coder_id) if sample.second_coder_id else None
-    if a is None or b is None:
-        return None
-    labels = {choice.value: choice.label for choice in theme_choices(session, sample)}
-    data = _codings(session, sample) if item.resolved_at is not None else None
-    resolution = data.resolutions.get(item.answer_id) if data else None
-    names = (email_of(session, sample.first_coder_id), email_of(session, sample.second_coder_id))
-    return _disagreement(session, item, a, b, names, labels, resolution)
-
-
-def next_unresolved(session: Session, sample_id: int, after_position: int = 0) -> Disagreement | None:
-    pending = [d for d in disagreements(session, sample_id) if not d.resolved]
-    later = [d for d in pending if d.position > after_position]
-    return (later or pending)[0] if pending else None
 
 
 # --- for the evidence pack's methodology ----------------------------------------------------------

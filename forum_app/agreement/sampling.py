@@ -3,7 +3,7 @@
 A lead draws a random share of the forum's free-text answers (``create_sample``) and names two people.
 Each codes every sampled answer without seeing the automatic suggestions or the other person's coding
 (``blind_queue``, ``coding_page``, ``save_blind``). The figures, the disagreements and the summary for
-evidence packs are in ``reliability``; a lead settles a disagreement's final coding with ``resolve``.
+evidence packs are in ``reliability``; the disagreements, and a lead settling them, in ``settling``.
 
 Blindness: until both have coded every answer, neither person may see the figures, the disagreements or
 the other's coding, whatever their role (``may_see_report``). Once both have finished, the codings are
@@ -30,14 +30,12 @@ from forum_app.accounts.models import Membership, User
 from forum_app.agreement.models import AgreementItem, AgreementSample, BlindCoding
 from forum_app.codebook.models import CodebookVersion
 from forum_app.codebook.versions import ensure_codebook
-from forum_app.coding.decisions import AnswerState, DecisionError, decide, state_of
-from forum_app.coding.models import CODED, PENDING, SENTIMENTS, CodedAnswer, CodingDecision
+from forum_app.coding.models import CODED, PENDING, SENTIMENTS, CodedAnswer
 from forum_app.db import utcnow
 from forum_app.surveys.models import SUBMITTED, Answer, Response, Survey, SurveyVersion
 
 CODING_ROLES = ("lead", "coder")
 LOCKED = "Both people have finished this sample, so its codings are locked and the figures stay as measured."
-NOT_FINISHED = "Disagreements can be settled once both people have coded every answer of the sample."
 
 
 class SampleError(ValueError):
@@ -146,7 +144,8 @@ def forum_surveys(session: Session, forum_id: int) -> list[tuple[int, str]]:
     ]
 
 
-def _role(session: Session, forum_id: int, user_id: int | None) -> str | None:
+def member_role(session: Session, forum_id: int, user_id: int | None) -> str | None:
+    """The person's role on the forum's staff, or None if they are not on it."""
     if user_id is None:
         return None
     return session.scalar(
@@ -182,10 +181,37 @@ def create_sample(
     """
     if not 0.01 - 1e-9 <= fraction <= 1:
         raise SampleError("Enter a sample size from 1% to 100%.", "percent")
-    if _role(session, forum_id, created_by) != "lead":
+    _check_people(session, forum_id, created_by, first_coder_id, second_coder_id)
+    _check_survey_and_period(session, forum_id, survey_id, submitted_from, submitted_to)
+    population = _answers_to_sample(session, forum_id, survey_id, submitted_from, submitted_to)
+    rng = random.Random(seed if seed is not None else secrets.randbits(64))  # noqa: S311  (a sample, not a secret)
+    chosen = rng.sample(population, sample_size(fraction, len(population)))
+
+    codebook = ensure_codebook(session, forum_id)
+    today = utcnow().date()
+    sample = AgreementSample(
+        forum_id=forum_id,
+        name=(name.strip() or f"Sample of {today.day} {today:%B %Y}")[:200],
+        fraction=fraction,
+        first_coder_id=first_coder_id,
+        second_coder_id=second_coder_id,
+        codebook_version_id=codebook.id,
+        created_by_id=created_by,
+    )
+    sample.items = [AgreementItem(answer_id=answer_id, position=n) for n, answer_id in enumerate(chosen, 1)]
+    session.add(sample)
+    session.commit()
+    return sample
+
+
+def _check_people(
+    session: Session, forum_id: int, created_by: int, first_coder_id: int, second_coder_id: int
+) -> None:
+    """A lead starts the sample, for two different people of the forum who may code."""
+    if member_role(session, forum_id, created_by) != "lead":
         raise SampleError("Only a forum lead can start a sample.")
     for field, user_id in (("first_coder", first_coder_id), ("second_coder", second_coder_id)):
-        role = _role(session, forum_id, user_id)
+        role = member_role(session, forum_id, user_id)
         if role is None:
             raise SampleError("Choose someone on this forum's staff.", field)
         if role not in CODING_ROLES:
@@ -195,6 +221,16 @@ def create_sample(
         raise SampleError(
             "Choose two different people: one person cannot code a sample twice.", "second_coder"
         )
+
+
+def _check_survey_and_period(
+    session: Session,
+    forum_id: int,
+    survey_id: int | None,
+    submitted_from: date | None,
+    submitted_to: date | None,
+) -> None:
+    """The survey, if one is chosen, is the forum's own, and the period does not end before it starts."""
     if (
         survey_id is not None
         and session.scalar(select(Survey.id).where(Survey.id == survey_id, Survey.forum_id == forum_id))
@@ -204,6 +240,15 @@ def create_sample(
     if submitted_from and submitted_to and submitted_from > submitted_to:
         raise SampleError("The start of the period must be before its end.", "period")
 
+
+def _answers_to_sample(
+    session: Session,
+    forum_id: int,
+    survey_id: int | None,
+    submitted_from: date | None,
+    submitted_to: date | None,
+) -> list[int]:
+    """The ids of the free-text answers a sample is drawn from, in id order; ``SampleError`` if none."""
     query = (
         select(CodedAnswer.answer_id)
         .join(Answer, Answer.id == CodedAnswer.answer_id)
@@ -229,24 +274,7 @@ def create_sample(
             + (" for this survey and period." if narrowed else " yet."),
             "survey" if survey_id is not None else ("period" if narrowed else None),
         )
-    rng = random.Random(seed if seed is not None else secrets.randbits(64))  # noqa: S311  (a sample, not a secret)
-    chosen = rng.sample(population, sample_size(fraction, len(population)))
-
-    codebook = ensure_codebook(session, forum_id)
-    today = utcnow().date()
-    sample = AgreementSample(
-        forum_id=forum_id,
-        name=(name.strip() or f"Sample of {today.day} {today:%B %Y}")[:200],
-        fraction=fraction,
-        first_coder_id=first_coder_id,
-        second_coder_id=second_coder_id,
-        codebook_version_id=codebook.id,
-        created_by_id=created_by,
-    )
-    sample.items = [AgreementItem(answer_id=answer_id, position=n) for n, answer_id in enumerate(chosen, 1)]
-    session.add(sample)
-    session.commit()
-    return sample
+    return population
 
 
 def get_sample(session: Session, forum_id: int, sample_id: int) -> AgreementSample | None:
@@ -448,9 +476,11 @@ def coding_page(session: Session, item: AgreementItem, coder_id: int) -> CodingP
     )
 
 
-def _check_coding(
+def check_coding(
     session: Session, sample: AgreementSample, themes: Iterable[str], sentiment: str
 ) -> list[str]:
+    """The themes chosen, sorted and each once, if they are the sample's codebook's and the sentiment is
+    one of ``SENTIMENTS``; else ``SampleError``."""
     chosen = sorted(set(themes))
     known = {choice.value for choice in theme_choices(session, sample)}
     unknown = [theme for theme in chosen if theme not in known]
@@ -472,7 +502,7 @@ def save_blind(
     locked = _lock_reason(session, item)
     if locked:
         raise SampleError(locked)
-    chosen = _check_coding(session, sample, themes, sentiment)
+    chosen = check_coding(session, sample, themes, sentiment)
     for _attempt in range(2):
         row = own_coding(session, item.id, coder_id)
         if row is None:
@@ -485,90 +515,3 @@ def save_blind(
         except IntegrityError:  # the same person saved the same answer twice at once: update instead
             session.rollback()
     raise SampleError("That answer could not be saved. Try again.")
-
-
-# --- settling disagreements ---------------------------------------------------------------------
-
-
-def resolve(
-    session: Session, item: AgreementItem, user_id: int, themes: Iterable[str], sentiment: str
-) -> CodingDecision:
-    """Settle a sampled answer's final coding as a lead's decision (kind "resolve"), and mark the
-    sample's answer resolved. Commits."""
-    sample = item.sample
-    state = progress(session, sample)
-    role = _role(session, sample.forum_id, user_id)
-    if role != "lead":
-        raise SampleError("Only a forum lead can settle a disagreement.")
-    if not may_resolve(state, role):
-        raise SampleError(NOT_FINISHED)
-    chosen = _check_coding(session, sample, themes, sentiment)
-    coded = session.get(CodedAnswer, item.answer_id)
-    if coded is None or coded.forum_id != sample.forum_id:
-        raise SampleError("That answer is no longer here (it may have been withdrawn).")
-    try:
-        decision = decide(
-            session,
-            coded,
-            user_id=user_id,
-            themes=chosen,
-            sentiment=sentiment,
-            known_themes=[choice.value for choice in theme_choices(session, sample)],
-            codebook_version_id=sample.codebook_version_id,
-            kind="resolve",
-        )
-    except DecisionError as error:
-        session.rollback()
-        raise SampleError(str(error)) from error
-    item.resolved_by_id, item.resolved_at = user_id, decision.decided_at
-    session.commit()
-    return decision
-
-
-def use_agreed_codings(session: Session, sample: AgreementSample, user_id: int) -> int:
-    """Make what both people chose, where they chose the same themes and sentiment, the final coding
-    of those answers of a finished sample, as the lead's decisions (kind "resolve"); each such answer
-    is marked settled, so pressing again changes nothing and a later coding stands. Commits; returns
-    how many answers' coding changed."""
-    if _role(session, sample.forum_id, user_id) != "lead":
-        raise SampleError("Only a forum lead can use the agreed codings.")
-    if not may_resolve(progress(session, sample), "lead"):
-        raise SampleError(NOT_FINISHED)
-    rows = session.execute(
-        select(AgreementItem, BlindCoding)
-        .join(BlindCoding, BlindCoding.item_id == AgreementItem.id)
-        .where(AgreementItem.sample_id == sample.id, AgreementItem.resolved_at.is_(None))
-    ).all()
-    items: dict[int, AgreementItem] = {}
-    codings: dict[int, dict[int, BlindCoding]] = {}
-    for item, coding in rows:
-        items[item.id] = item
-        codings.setdefault(item.id, {})[coding.coder_id] = coding
-    known = [choice.value for choice in theme_choices(session, sample)]
-    now, changed = utcnow(), 0
-    for item_id, both in codings.items():
-        first, second = both.get(sample.first_coder_id or 0), both.get(sample.second_coder_id or 0)
-        if first is None or second is None:
-            continue
-        if set(first.themes) != set(second.themes) or first.sentiment != second.sentiment:
-            continue
-        item = items[item_id]
-        coded = session.get(CodedAnswer, item.answer_id)
-        if coded is None:
-            continue
-        agreed = AnswerState(CODED, tuple(sorted(set(first.themes))), first.sentiment)
-        if state_of(session, coded) != agreed:
-            decide(
-                session,
-                coded,
-                user_id=user_id,
-                themes=agreed.themes,
-                sentiment=agreed.sentiment,
-                known_themes=[*known, *agreed.themes],
-                codebook_version_id=sample.codebook_version_id,
-                kind="resolve",
-            )
-            changed += 1
-        item.resolved_by_id, item.resolved_at = user_id, now
-    session.commit()
-    return changed

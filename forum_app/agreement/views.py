@@ -11,7 +11,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from forum_app.agreement import bp, reliability, sampling
+from forum_app.agreement import bp, reliability, sampling, settling
 from forum_app.agreement.forms import ALL, CodingForm, NewSampleForm
 from forum_app.agreement.ids import named_item, named_sample
 from forum_app.agreement.models import AgreementItem, AgreementSample
@@ -177,7 +177,7 @@ def use_agreed(sample_id: str) -> Page:
     member = current_membership()
     sample = _sample(sample_id)
     try:
-        changed = sampling.use_agreed_codings(db.session, sample, member.user_id)
+        changed = settling.use_agreed_codings(db.session, sample, member.user_id)
     except sampling.SampleError:
         return redirect(url_for("agreement.report", sample_id=sample.public_id))
     return redirect(url_for("agreement.report", sample_id=sample.public_id, applied=changed))
@@ -191,7 +191,7 @@ def disagreements(sample_id: str) -> Page:
     state = sampling.progress(db.session, sample)
     if not sampling.may_see_disagreements(sample, state, member.user_id, member.role):
         abort(403)
-    found = reliability.disagreements(db.session, sample.id)
+    found = settling.disagreements(db.session, sample.id)
     can_settle = sampling.may_resolve(state, member.role)
     return render_template(
         "agreement/disagreements.html", sample=sample, disagreements=found, can_settle=can_settle
@@ -209,20 +209,20 @@ def resolve(sample_id: str, item_id: str) -> Page:
     item = _item(sample, item_id)
     if not sampling.may_resolve(state, member.role):  # not finished yet: the list says so
         return redirect(url_for("agreement.disagreements", sample_id=sample.public_id))
-    both = reliability.disagreement(db.session, item)
+    both = settling.disagreement(db.session, item)
     if both is None:
         abort(404)  # not coded by both people yet: nothing to settle
     form = _coding_form(sample)
     error = ""
     if form.validate_on_submit():
         try:
-            sampling.resolve(
+            settling.resolve(
                 db.session, item, member.user_id, form.themes.data or [], str(form.sentiment.data)
             )
         except sampling.SampleError as failed:
             error = _add_error(form, failed)
         else:
-            following = reliability.next_unresolved(db.session, sample.id, item.position)
+            following = settling.next_unresolved(db.session, sample.id, item.position)
             if following is None:
                 return redirect(url_for("agreement.disagreements", sample_id=sample.public_id))
             return redirect(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import User
 from forum_app.accounts.services import get_forum
-from forum_app.agreement import reliability, sampling
+from forum_app.agreement import reliability, sampling, settling
 from forum_app.agreement.models import AgreementItem, AgreementSample, BlindCoding
 from forum_app.agreement.sampling import SampleError
 from forum_app.coding.decisions import state_of
@@ -290,7 +290,7 @@ def test_disagreements_are_exactly_the_answers_coded_differently(db_session: Ses
     forum = _setup(db_session)
     sample = _sample(db_session, forum)
     items = _code(db_session, forum, sample)
-    found = reliability.disagreements(db_session, sample.id)
+    found = settling.disagreements(db_session, sample.id)
     assert [d.position for d in found] == [3, 5, 6]  # 3: sentiment; 5 and 6: the theme
     by_position = {d.position: d for d in found}
     assert by_position[5].first.themes == (WAITING,) and by_position[5].second.themes == ()
@@ -308,16 +308,16 @@ def test_resolving_sets_the_final_coding_as_a_resolve_decision(db_session: Sessi
     lead = forum.users[LEAD]
     fifth, sixth = items[4], items[5]
     with pytest.raises(SampleError, match="once both people have coded every answer"):
-        sampling.resolve(db_session, fifth, lead, [WAITING], "negative")  # settling would give it away
+        settling.resolve(db_session, fifth, lead, [WAITING], "negative")  # settling would give it away
     _finish(db_session, forum, items)
     with pytest.raises(SampleError, match="Only a forum lead"):
-        sampling.resolve(db_session, fifth, forum.users[CODER_C], [WAITING], "negative")
+        settling.resolve(db_session, fifth, forum.users[CODER_C], [WAITING], "negative")
     with pytest.raises(SampleError, match="Unknown theme"):
-        sampling.resolve(db_session, fifth, lead, ["nonsense"], "negative")
+        settling.resolve(db_session, fifth, lead, ["nonsense"], "negative")
     assert db_session.scalar(select(func.count()).select_from(CodingDecision)) == 0
 
-    decision = sampling.resolve(db_session, fifth, lead, [WAITING, "mental_health"], "negative")
-    sampling.resolve(db_session, sixth, lead, [], "negative")
+    decision = settling.resolve(db_session, fifth, lead, [WAITING, "mental_health"], "negative")
+    settling.resolve(db_session, sixth, lead, [], "negative")
     assert decision.kind == "resolve" and decision.user_id == lead
     coded = db_session.get(CodedAnswer, fifth.answer_id)
     assert coded is not None and coded.status == CODED and coded.coded_by_id == lead
@@ -342,8 +342,8 @@ def test_resolving_sets_the_final_coding_as_a_resolve_decision(db_session: Sessi
     # coder's "negative" matches all but the agreed "positive" of answers 1 and 2.
     assert auto_agreed.sentiment.n == n - 1
     assert auto_agreed.sentiment.percent == pytest.approx(100 * (n - 3) / (n - 1))
-    assert [d.position for d in reliability.disagreements(db_session, sample.id) if d.resolved] == [5, 6]
-    following = reliability.next_unresolved(db_session, sample.id, 5)
+    assert [d.position for d in settling.disagreements(db_session, sample.id) if d.resolved] == [5, 6]
+    following = settling.next_unresolved(db_session, sample.id, 5)
     assert following is not None and following.position == 3
 
 
@@ -353,11 +353,11 @@ def test_a_lead_makes_the_agreed_codings_final(app: Flask, client: FlaskClient, 
     items = _code(db_session, forum, sample)
     lead = forum.users[LEAD]
     with pytest.raises(SampleError, match="once both people have coded every answer"):
-        sampling.use_agreed_codings(db_session, sample, lead)
+        settling.use_agreed_codings(db_session, sample, lead)
     _finish(db_session, forum, items)
     with pytest.raises(SampleError, match="Only a forum lead"):
-        sampling.use_agreed_codings(db_session, sample, forum.users[CODER_A])
-    sampling.resolve(db_session, items[4], lead, [WAITING, "mental_health"], "negative")  # a settled one
+        settling.use_agreed_codings(db_session, sample, forum.users[CODER_A])
+    settling.resolve(db_session, items[4], lead, [WAITING, "mental_health"], "negative")  # a settled one
 
     sign_in(client, LEAD)
     report = f"/staff/agreement/{sample.public_id}"
@@ -387,7 +387,7 @@ def test_a_lead_makes_the_agreed_codings_final(app: Flask, client: FlaskClient, 
             assert state.themes == ("mental_health", WAITING)
         else:
             assert coded.status != CODED
-    assert sampling.use_agreed_codings(db_session, sample, lead) == 0  # again: nothing changes
+    assert settling.use_agreed_codings(db_session, sample, lead) == 0  # again: nothing changes
 
 
 def test_summary_for_the_evidence_pack(db_session: Session) -> None:
