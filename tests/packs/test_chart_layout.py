@@ -11,8 +11,9 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forum_app.packs.chart_layout import MAX_LABEL_LINES, WIDTH
 from forum_app.packs.chart_text import Box, line_height, text_box, text_width, wrap
-from forum_app.packs.charts import MAX_LABEL_LINES, WIDTH, chart_svg
+from forum_app.packs.charts import chart_svg
 from forum_app.packs.model import NOT_APPLICABLE, SUPPRESSED, Bar, Chart, Segment
 from tests.packs.sample import sample_pack
 
