@@ -25,12 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from forum_app.coder.classifier import default_model, packaged_examples, prepare
+from forum_app.coder.classifier import prepare
 from forum_app.coder.indicators import TextIndex, find_indicators
 from forum_app.coder.jargon import normalise
 from forum_app.coder.pipeline import code_prepared, code_texts
 from forum_app.coder.rules import find_rules
 from forum_app.coder.sentiment import contrast_features, find_cues, textblob_sentiment
+from forum_app.coder.shipped_model import default_model, packaged_examples
 
 
 def timed(function: Callable[[], object]) -> tuple[float, float]:

@@ -45,12 +45,12 @@ from forum_app.coder.classifier import (
     forced_matrix,
     label_matrix,
     near_duplicate_groups,
-    packaged_examples,
     prepare,
     train,
 )
 from forum_app.coder.evaluation import score
 from forum_app.coder.pipeline import code_prepared
+from forum_app.coder.shipped_model import packaged_examples
 
 REGISTERS = ("news", "ombudsman", "inspection", "survey", "youth", "forum", "dev")
 VARIANTS = ("coder", "without rules", "thresholds 0.5", "baseline", "textblob only", "always negative")

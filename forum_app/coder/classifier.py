@@ -11,27 +11,21 @@ Themes: one-vs-rest logistic regression (``class_weight="balanced"``), one thres
 on out-of-fold predictions (never on the lines it is judged on). Sentiment: a multinomial logistic
 regression on the same features.
 
-Training is deterministic. The default model is trained on the labelled lines packaged in
-``data/`` and shipped as ``data/default_model.npz``: plain arrays (vocabularies, IDF weights,
-coefficients, thresholds) and a JSON header, loaded with ``allow_pickle=False`` and rebuilt here.
+Training is deterministic. The default model is trained on the labelled lines packaged in ``data/``
+(``shipped_model``); a model is saved and read as plain arrays, never pickled (``model_files``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from forum_app.codebook.shipped import CODEBOOK_PATH, Codebook, default_codebook
+from forum_app.codebook.shipped import Codebook, default_codebook
 from forum_app.coder.indicators import Hit, TextIndex, find_indicators, mask_negated
 from forum_app.coder.jargon import Normalised, normalise
 from forum_app.coder.rules import RuleHit, find_rules
@@ -45,18 +39,6 @@ from forum_app.coder.sentiment import (
     textblob_sentiment,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_MODEL_PATH = DATA_DIR / "default_model.npz"
-TRAINING_FILES = (
-    "dev_reports.jsonl",
-    "train_forum.jsonl",
-    "train_inspection.jsonl",
-    "train_news.jsonl",
-    "train_ombudsman.jsonl",
-    "train_survey.jsonl",
-    "train_youth.jsonl",
-)
-FORMAT_VERSION = 1
 # Texts longer than this are coded on their first LONGEST_TEXT characters.
 LONGEST_TEXT = 20_000
 
@@ -452,150 +434,6 @@ def train(
     model.thresholds = thresholds
     model.meta = {"examples": len(examples)}
     return model
-
-
-# ---------------------------------------------------------------------------------------------------
-# The shipped default model
-
-
-def read_examples(lines: Iterable[str], group: str = "") -> list[Example]:
-    """Examples from JSON lines ``{"text", "themes", "sentiment"}`` (trusted, packaged data)."""
-    examples = []
-    for line in lines:
-        if line.strip():
-            row = json.loads(line)
-            examples.append(
-                Example(row["text"], tuple(row.get("themes", [])), row.get("sentiment", "neutral"), group)
-            )
-    return examples
-
-
-def packaged_examples(data_dir: Path = DATA_DIR) -> list[Example]:
-    """The labelled lines shipped with the coder, grouped by file (register)."""
-    examples = []
-    for name in TRAINING_FILES:
-        path = data_dir / name
-        group = name.removesuffix(".jsonl").removeprefix("train_").removesuffix("_reports")
-        examples.extend(read_examples(path.read_text(encoding="utf-8").splitlines(), group))
-    return examples
-
-
-def training_fingerprint(data_dir: Path = DATA_DIR, params: dict[str, Any] | None = None) -> str:
-    """A hash of everything the default model is trained from: data, codebook and parameters."""
-    digest = hashlib.sha256()
-    for name, path in (
-        *((name, data_dir / name) for name in TRAINING_FILES),
-        ("codebook.json", CODEBOOK_PATH),
-    ):
-        digest.update(name.encode())
-        digest.update(path.read_bytes())
-    digest.update(json.dumps({**DEFAULT_PARAMS, **(params or {})}, sort_keys=True).encode())
-    digest.update(str(FORMAT_VERSION).encode())
-    return digest.hexdigest()
-
-
-PROBE_TEXTS = (
-    "We have waited two years for an autism assessment and CAMHS won't see him until then.",
-    "The annual review was in March and we still haven't had the amended plan.",
-    "Our SENCO is brilliant and the short breaks club has been a lifeline.",
-    "The council refused to assess so we are appealing to the tribunal.",
-    "Inspectors found leaders do not use data well to commission services.",
-)
-
-
-def train_default_model() -> Model:
-    """Train the default coder on the packaged data (deterministic: same data, same model)."""
-    model = train(packaged_examples())
-    model.meta = {
-        "examples": model.meta.get("examples", 0),
-        "fingerprint": training_fingerprint(),
-        "format": FORMAT_VERSION,
-        "probes": probe_outputs(model),
-    }
-    return model
-
-
-def probe_outputs(model: Model) -> list[list[float]]:
-    """Theme and sentiment probabilities on ``PROBE_TEXTS``: a check that a saved model loads right."""
-    features = model.features([prepare(text) for text in PROBE_TEXTS])
-    both = np.hstack([model.theme_probabilities(features), model.sentiment_probabilities(features)])
-    return [[round(float(value), 6) for value in row] for row in both]
-
-
-def save_model(model: Model, path: Path) -> None:
-    """Write ``model`` as plain arrays and a JSON header (no pickle)."""
-    with path.open("wb") as handle:
-        write_model(model, handle)
-
-
-def model_to_bytes(model: Model) -> bytes:
-    """``model`` as the bytes ``save_model`` would write (for a database column)."""
-    buffer = io.BytesIO()
-    write_model(model, buffer)
-    return buffer.getvalue()
-
-
-def write_model(model: Model, handle: BinaryIO) -> None:
-    """Write ``model`` to an open binary file as plain arrays and a JSON header (no pickle)."""
-    header = {
-        "format": FORMAT_VERSION,
-        "theme_ids": list(model.theme_ids),
-        "params": model.params,
-        "meta": model.meta,
-    }
-    np.savez_compressed(
-        handle,
-        header=np.array(json.dumps(header, sort_keys=True)),
-        word_terms=model.word_terms,
-        word_idf=model.word_idf,
-        char_terms=model.char_terms,
-        char_idf=model.char_idf,
-        theme_coef=model.theme_coef.astype(np.float32),
-        theme_intercept=model.theme_intercept,
-        thresholds=model.thresholds,
-        sentiment_coef=model.sentiment_coef.astype(np.float32),
-        sentiment_intercept=model.sentiment_intercept,
-    )
-
-
-def load_model(path: Path) -> Model:
-    """Read a model written by ``save_model``; refuses anything that needs unpickling."""
-    return read_model(path, str(path))
-
-
-def model_from_bytes(data: bytes) -> Model:
-    """Read a model from the bytes of ``model_to_bytes``; refuses anything that needs unpickling."""
-    return read_model(io.BytesIO(data), "The model parameters")
-
-
-def read_model(source: Path | BinaryIO, name: str) -> Model:
-    """Read a model written by ``write_model`` from a path or an open binary file (no pickle)."""
-    with np.load(source, allow_pickle=False) as arrays:
-        header = json.loads(str(arrays["header"]))
-        if header.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{name} has model format {header.get('format')}, expected {FORMAT_VERSION}.")
-        return Model(
-            theme_ids=tuple(header["theme_ids"]),
-            word_terms=arrays["word_terms"],
-            word_idf=arrays["word_idf"],
-            char_terms=arrays["char_terms"],
-            char_idf=arrays["char_idf"],
-            theme_coef=arrays["theme_coef"],
-            theme_intercept=arrays["theme_intercept"],
-            thresholds=arrays["thresholds"],
-            sentiment_coef=arrays["sentiment_coef"],
-            sentiment_intercept=arrays["sentiment_intercept"],
-            params={**DEFAULT_PARAMS, **header["params"]},
-            meta=header.get("meta", {}),
-        )
-
-
-@cache
-def default_model() -> Model:
-    """The shipped coder, loaded once per process (trained from the package data if missing)."""
-    if DEFAULT_MODEL_PATH.exists():
-        return load_model(DEFAULT_MODEL_PATH)
-    return train_default_model()
 
 
 def with_thresholds(model: Model, thresholds: np.ndarray) -> Model:

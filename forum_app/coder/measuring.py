@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from forum_app.coder.classifier import Model, default_model
+from forum_app.coder.classifier import Model
 from forum_app.coder.evaluation import LabelledFile, read_labelled, score
 from forum_app.coder.pipeline import code_texts
+from forum_app.coder.shipped_model import default_model
 
 
 @dataclass(frozen=True)

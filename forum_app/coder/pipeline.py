@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from forum_app.codebook.shipped import default_codebook
-from forum_app.coder.classifier import LONGEST_TEXT, Model, Prepared, default_model, prepare
+from forum_app.coder.classifier import LONGEST_TEXT, Model, Prepared, prepare
 from forum_app.coder.sentiment import LABELS
+from forum_app.coder.shipped_model import default_model
 
 RULE_CONFIDENCE = 0.6
 MODEL_EVIDENCE = 3

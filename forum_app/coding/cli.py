@@ -96,7 +96,8 @@ def code_command(text: str, all_scores: bool) -> None:
 )
 def train_default_command(out: Path | None) -> None:
     """Retrain the default coder on the packaged labelled data and write its parameters."""
-    from forum_app.coder.classifier import DEFAULT_MODEL_PATH, save_model, train_default_model
+    from forum_app.coder.model_files import save_model
+    from forum_app.coder.shipped_model import DEFAULT_MODEL_PATH, train_default_model
 
     target = out or DEFAULT_MODEL_PATH
     started = time.perf_counter()

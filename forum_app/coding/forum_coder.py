@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 from forum_app.codebook.models import CodebookVersion
 from forum_app.codebook.shipped import Codebook, default_codebook
 from forum_app.codebook.versions import as_codebook
-from forum_app.coder.classifier import LONGEST_TEXT, Model, default_model, model_from_bytes
+from forum_app.coder.classifier import LONGEST_TEXT, Model
 from forum_app.coder.indicators import TextIndex, find_indicators
 from forum_app.coder.jargon import normalise
+from forum_app.coder.model_files import model_from_bytes
 from forum_app.coder.pipeline import Coding, Evidence, ThemeSuggestion
+from forum_app.coder.shipped_model import default_model
 from forum_app.coding.models import ForumModel
 from forum_app.coding.retraining import active_model, model_number
 

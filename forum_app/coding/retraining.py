@@ -157,7 +157,8 @@ class Trained:
 @cache
 def _packaged(every: int) -> tuple[tuple[Example, ...], tuple[Prepared, ...]]:
     """The packaged examples (every ``every``-th) and their prepared texts, once per process."""
-    from forum_app.coder.classifier import packaged_examples, prepare
+    from forum_app.coder.classifier import prepare
+    from forum_app.coder.shipped_model import packaged_examples
 
     examples = tuple(packaged_examples()[::every])
     return examples, tuple(prepare(example.text) for example in examples)
@@ -207,7 +208,8 @@ def train_for_forum(examples: Sequence[Example], settings: RetrainSettings | Non
     packaged examples. Every forum example is so coded once by a model that never saw it, and once
     by the default coder; both are scored on all of them.
     """
-    from forum_app.coder.classifier import default_model, folds, prepare
+    from forum_app.coder.classifier import folds, prepare
+    from forum_app.coder.shipped_model import default_model
 
     settings = settings or RetrainSettings()
     default = settings.compare_with or default_model()
@@ -314,7 +316,7 @@ def run_retraining(session: Session, model_id: int, settings: RetrainSettings | 
         examples = forum_examples(session, job.forum_id)
         session.commit()  # end the read transaction: training takes a while
         trained = train_for_forum(examples, settings)
-        from forum_app.coder.classifier import model_to_bytes
+        from forum_app.coder.model_files import model_to_bytes
 
         parameters = model_to_bytes(trained.model)
     except Exception as exc:

@@ -8,20 +8,18 @@ from pathlib import Path
 import numpy as np
 
 from forum_app.codebook.shipped import theme_ids
-from forum_app.coder.classifier import (
+from forum_app.coder.classifier import Example, train
+from forum_app.coder.evaluation import score
+from forum_app.coder.model_files import load_model, save_model
+from forum_app.coder.pipeline import code_texts
+from forum_app.coder.shipped_model import (
     DEFAULT_MODEL_PATH,
-    Example,
     default_model,
-    load_model,
     packaged_examples,
     probe_outputs,
-    save_model,
-    train,
     train_default_model,
     training_fingerprint,
 )
-from forum_app.coder.evaluation import score
-from forum_app.coder.pipeline import code_texts
 
 
 def test_shipped_model_was_trained_on_the_packaged_data() -> None:

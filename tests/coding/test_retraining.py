@@ -27,18 +27,10 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.services import get_forum
 from forum_app.codebook.versions import ensure_codebook
-from forum_app.coder.classifier import (
-    Example,
-    Model,
-    Prepared,
-    default_model,
-    model_from_bytes,
-    model_to_bytes,
-    packaged_examples,
-    probe_outputs,
-    train,
-)
+from forum_app.coder.classifier import Example, Model, Prepared, train
+from forum_app.coder.model_files import model_from_bytes, model_to_bytes
 from forum_app.coder.pipeline import code_texts
+from forum_app.coder.shipped_model import default_model, packaged_examples, probe_outputs
 from forum_app.coding import retraining
 from forum_app.coding.forum_coder import coder_for_forum
 from forum_app.coding.models import (
