@@ -4,7 +4,8 @@ Every count passes ``disclosure`` before anything is computed from it; percentag
 come from the published counts (so an interval cannot be inverted to recover a suppressed count).
 Reporting thresholds follow PACK.md: a base of 50 or more gives a percentage and its 95% interval, 20
 to 49 the same marked [u], 8 to 19 the rounded count only, 1 to 7 [c]. The tables are in
-``tables.py``; this module adds the charts, quotes, summary and methodology around them.
+``tables.py``, the methodology's words in ``methodology.py``; this module adds the charts, quotes and
+summary around them.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from forum_app.accounts.models import Forum
 from forum_app.agreement.reliability import forum_agreement_summary, sample_report
-from forum_app.codebook.shipped import default_codebook
+from forum_app.codebook.models import CodebookVersion
+from forum_app.codebook.shipped import Codebook, default_codebook
 from forum_app.codebook.versions import current_version
 from forum_app.forum_settings import DisclosureSettings, read_section
 from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
-from forum_app.packs.about import about_paragraphs, pack_about
 from forum_app.packs.annex import codebook_table, questionnaire_table
 from forum_app.packs.blocks import QuestionCells
 from forum_app.packs.data import (
@@ -41,27 +43,19 @@ from forum_app.packs.data import (
 from forum_app.packs.differences import period_change
 from forum_app.packs.easy_read import easy_read
 from forum_app.packs.figures import pack_charts
-from forum_app.packs.manifest import software_version
+from forum_app.packs.methodology import GLOSSARY, methodology
 from forum_app.packs.model import (
-    CI_WORDING,
     LOW_BASE,
     Cell,
     Finding,
     Meta,
     Pack,
     Quote,
-    Section,
     Summary,
     Table,
 )
 from forum_app.packs.population import LocalPopulation, coverage_words, local_population, population_table
-from forum_app.packs.quotes import (
-    MAX_QUOTE_WORDS,
-    MIN_DESCRIPTOR_GROUP,
-    MIN_REPORTS_FOR_QUOTES,
-    SELECTION_RULE,
-    select_quotes,
-)
+from forum_app.packs.quotes import select_quotes
 from forum_app.packs.reply import independence, reply_problem
 from forum_app.packs.tables import (
     Publisher,
@@ -78,9 +72,7 @@ from forum_app.packs.tables import (
     trend_table,
 )
 from forum_app.packs.waits import waits_table
-from forum_app.surveys.reads import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN
-from forum_app.surveys.support import forum_support
-from forum_app.templating import format_date
+from forum_app.surveys.reads import SurveyOutline
 
 
 def _kappas(session: Session, forum_id: int) -> tuple[dict[str, float | None], str, str]:
@@ -117,12 +109,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     built_on = built_on or date.today()
     forum, survey = find(session, request)
     start, end = period_of(session, survey.id, request)
-    settings = read_section(forum, DisclosureSettings).values
-    try:
-        rules = disclosure.rules_for(settings)
-        minimum = minimum_families(settings)
-    except ValueError as problem:
-        raise PackRequestError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
+    rules, minimum = _disclosure_settings(forum)
     check_sizes(session, survey.id, request, minimum)
     publisher = Publisher(rules)
     now = gather(session, forum.id, survey, start, end, request.filters)
@@ -132,10 +119,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     codebook = default_codebook()
     area_labels = dict(codebook.framework_areas)
     stored = current_version(session, forum.id)
-    if stored is not None:
-        themes = [(row.theme_id, row.label, list(row.framework_areas)) for row in stored.themes]
-    else:
-        themes = [(theme.id, theme.label, list(theme.framework_areas)) for theme in codebook.themes]
+    themes = _themes(stored, codebook)
     kappas, agreement_words, kappa_caution = _kappas(session, forum.id)
     questions = dict(survey.questions)
 
@@ -145,18 +129,85 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
     tables, answers, earlier = pack_tables(
         publisher, now, before, themes, list(codebook.framework_areas), kappas, questions, quotes, population
     )
-    if kappa_caution:
-        tables = (
-            tables[0],
-            replace(tables[1], notes=(*tables[1].notes, f"Kappa is {kappa_caution}")),
-            *tables[2:],
-        )
+    tables = _with_kappa_caution(tables, kappa_caution)
     t2, t3 = tables[1], tables[2]
     respondents = publisher.count(now.respondents)
     refused = reply_problem(request.partnership_seen_on, request.partnership_response, built_on)
     if refused is not None:
         raise PackRequestError(refused[1] + ".")
-    meta = Meta(
+    meta = _meta(request, forum, survey, (start, end), built_on, respondents, stored)
+    summary = _summary(
+        publisher,
+        now,
+        earlier,
+        t2,
+        t3,
+        quotes,
+        respondents,
+        coverage_words(publisher, now, population, answers),
+        {theme_id: areas for theme_id, _, areas in themes},
+        [area_id for area_id, _ in codebook.framework_areas],
+        kappa_caution,
+    )
+    sections = methodology(publisher, forum, survey, now, meta, agreement_words, minimum)
+    annex = (
+        codebook_table(
+            stored.themes if stored is not None else codebook.themes, area_labels, meta.codebook_version
+        ),
+        questionnaire_table(questions, meta.survey_versions),
+    )
+    return Pack(
+        meta,
+        summary,
+        tables,
+        pack_charts(tables, forum.name),
+        quotes,
+        sections,
+        GLOSSARY,
+        easy_read=_easy_read(meta, summary, t2, t3, now),
+        annex=annex,
+    )
+
+
+def _disclosure_settings(forum: Forum) -> tuple[disclosure.DisclosureRules, int]:
+    """The forum's disclosure rules and the fewest families a pack may describe."""
+    settings = read_section(forum, DisclosureSettings).values
+    try:
+        return disclosure.rules_for(settings), minimum_families(settings)
+    except ValueError as problem:
+        raise PackRequestError(f"The forum's disclosure settings cannot be used: {problem}.") from problem
+
+
+def _themes(stored: CodebookVersion | None, codebook: Codebook) -> list[tuple[str, str, list[str]]]:
+    """Each theme's id, label and framework areas: the forum's current codebook, else the shipped one."""
+    if stored is not None:
+        return [(row.theme_id, row.label, list(row.framework_areas)) for row in stored.themes]
+    return [(theme.id, theme.label, list(theme.framework_areas)) for theme in codebook.themes]
+
+
+def _with_kappa_caution(tables: tuple[Table, ...], kappa_caution: str) -> tuple[Table, ...]:
+    """T2 with a note that its kappas rest on few double-coded answers, when they do."""
+    if not kappa_caution:
+        return tables
+    return (
+        tables[0],
+        replace(tables[1], notes=(*tables[1].notes, f"Kappa is {kappa_caution}")),
+        *tables[2:],
+    )
+
+
+def _meta(
+    request: PackRequest,
+    forum: Forum,
+    survey: SurveyOutline,
+    period: tuple[date, date],
+    built_on: date,
+    respondents: Cell,
+    stored: CodebookVersion | None,
+) -> Meta:
+    """What the pack is of: the forum, the survey, the period, the filters, and the partnership's reply."""
+    start, end = period
+    return Meta(
         pack_id=pack_id_for(request, start, end, built_on),
         forum=forum.name,
         local_area=forum.local_area,
@@ -171,37 +222,6 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         independence=independence(forum.name, request.partnership_seen_on),
         partnership_seen_on=request.partnership_seen_on.isoformat() if request.partnership_seen_on else "",
         partnership_response=request.partnership_response.strip(),
-    )
-    summary = _summary(
-        publisher,
-        now,
-        earlier,
-        t2,
-        t3,
-        quotes,
-        respondents,
-        coverage_words(publisher, now, population, answers),
-        {theme_id: areas for theme_id, _, areas in themes},
-        [area_id for area_id, _ in codebook.framework_areas],
-        kappa_caution,
-    )
-    methodology = _methodology(publisher, forum, survey, now, meta, agreement_words, minimum)
-    annex = (
-        codebook_table(
-            stored.themes if stored is not None else codebook.themes, area_labels, meta.codebook_version
-        ),
-        questionnaire_table(questions, meta.survey_versions),
-    )
-    return Pack(
-        meta,
-        summary,
-        tables,
-        pack_charts(tables, forum.name),
-        quotes,
-        methodology,
-        GLOSSARY,
-        easy_read=_easy_read(meta, summary, t2, t3, now),
-        annex=annex,
     )
 
 
@@ -392,174 +412,3 @@ def _summary(
         ),
         questions=_questions(findings, t3),
     )
-
-
-def _methodology(
-    publisher: Publisher, forum: Any, survey: Any, now: Gathered, meta: Meta, agreement: str, minimum: int
-) -> tuple[Section, ...]:
-    rules = publisher.rules
-    area = forum.local_area or "the area"
-    about = pack_about(forum)
-    purpose = (
-        f"{forum.name} asked families about their experience of SEND services in {area}, to give "
-        "inspectors and the local partnership families' view. It produced this pack itself."
-    )
-    fieldwork = (
-        f"Survey: {survey.title} (version {meta.survey_versions}). Answers were sent online and "
-        f"anonymously, {period_words(now)}.",
-        *about_paragraphs(about, "coproduction"),
-        *about_paragraphs(about, "formats"),
-        *about_paragraphs(about, "reach"),
-        _reach(publisher, now, bool(meta.filters)),
-        f"{fmt(meta.responses)} families' answers are counted. Answers that looked automated, or that a "
-        f"moderator moved to the spam folder, were left out ({fmt(publisher.count(now.spam))}). "
-        f"{fmt(publisher.count(now.possible_duplicates))} counted responses were marked as possibly "
-        "repeating an earlier one, for a moderator to check; they count unless a moderator rejected them.",
-        "Every question, word for word, with who was asked it, is in the annex (the Questionnaire "
-        "worksheet of the spreadsheet, questionnaire.csv, and the JSON file).",
-    )
-    who = (
-        "One response is one family's report. Families chose to take part: those most unhappy, or most "
-        "in touch with the forum, may be over-represented; families who do not use the internet, or "
-        "read English less easily, may be under-represented.",
-        "T7 sets who answered beside the area's children and young people with SEND, where the forum has "
-        "entered the local figures (DfE SEN2 and school census): a ratio above 1 means a group answered "
-        "more than its share of the area's families.",
-    )
-    coding = (
-        "Free-text answers had personal details removed, were checked by a moderator, given suggested "
-        "themes by an automatic coder and then coded by a person, using version "
-        f"{meta.codebook_version or 1} of the forum's codebook (16 themes mapped to the inspection "
-        "framework). Only answers a person has coded are counted.",
-        f"Not yet counted: {fmt(publisher.count(now.awaiting_moderation))} answers awaiting moderation "
-        f"and {fmt(publisher.count(now.awaiting_coding))} approved answers not yet coded.",
-        agreement,
-    )
-    statistics_words = (
-        "No weighting. Percentages have 95% Wilson score intervals, differences Newcombe's hybrid score "
-        "intervals and medians distribution-free intervals, all from the published (rounded) counts.",
-        CI_WORDING,
-    )
-    disclosure_words = (
-        f"Counts of 1 to {rules.threshold} are shown as [c]; other counts are rounded to the nearest "
-        f"{rules.base}; 0 stays 0. Totals are rounded from the exact figures. Tables that count the same "
-        "families (T2 with T1 and T5; T4 with T7; T3's rows) are protected together: where a [c] could "
-        "be narrowed by subtracting published figures, in one table or across tables, further counts are "
-        f"suppressed until every [c] could be anything from 1 to {rules.threshold}, and zeros inside a "
-        "suppressed total are hidden too. Small groups are merged, never left out, so none can be worked "
-        "out from the others. Percentages need a base of at least 20 and are marked [u] below 50; "
-        "medians and their intervals need 20 values.",
-    )
-    sizes_words = (
-        f"A pack describes at least {minimum} families. A pack for part of the survey (some months, or "
-        f"a group such as an age band) is made only when it holds at least {minimum} families and "
-        f"leaves out none or at least {minimum} of those a pack without one of its groups or dates would "
-        "count, so that comparing it with such a pack cannot single out a few families. Periods are "
-        "whole months, so two packs whose periods differ do so by at least a month."
-    )
-    quotes = (
-        f"Quotes come only from themes with at least {MIN_REPORTS_FOR_QUOTES} reports, from families who "
-        "ticked a separate box agreeing to be quoted, after personal details were removed and a "
-        f"moderator approved them: {SELECTION_RULE}; each at most {MAX_QUOTE_WORDS} words, none repeated. "
-        "Each was checked again automatically just before the pack was built: a quote giving a school "
-        "year, a month or date, an exact age or a name was left out, not edited. "
-        "A quote's descriptor (such as 'parent, secondary age, EHCP') is shown only when at least "
-        f"{MIN_DESCRIPTOR_GROUP} families share it.",
-    )
-    protection = (
-        "No names, IP addresses or exact times are stored with answers. The original words of an "
-        "answer are deleted once a moderator approves it, or after "
-        f"{moderation_settings(forum).original_days} days. Answers are kept for "
-        f"{forum_support(forum).retention_months} months."
-    )
-    missing = (
-        "Every question's base is the families who answered it: a question left blank, or not asked "
-        "because of an earlier answer, is left out. 'Don't know' and 'not sure' are left out of the base "
-        "too and counted beside it in T4.",
-        f"Themes are counted over the {fmt(publisher.count(now.text_base))} families whose free-text "
-        "answers were coded, not over every family who answered.",
-    )
-    official = (
-        "Families' waits are as they remember them, each over the interval its question asked about (T3 "
-        "gives it, and compares a wait with a limit only where the two measure the same interval). "
-        "Official figures count differently (for example, EHC plans issued within 20 weeks leave "
-        "out exceptions and count from the request's date on the council's records), so the two can "
-        "differ even when both are right. T3 has a column for the official figure, with its source and "
-        "date, beside the families' figure."
-    )
-    reproducibility = (
-        "The same responses, settings and codebook give the same pack, file for file. manifest.json "
-        "lists every file with its SHA-256 hash, the filters and the codebook version; the JSON file "
-        "holds every figure, word and symbol of the pack, and the annex the codebook and the "
-        f"questionnaire word for word. Made with the forum evidence app, version {software_version()}.",
-    )
-    return (
-        Section("Purpose and independence", (purpose, *about_paragraphs(about, "independence"))),
-        Section("Questionnaire and fieldwork", fieldwork),
-        Section("Who answered, and who did not", who),
-        Section("Missing answers and 'don't know'", missing),
-        Section("Coding", coding),
-        Section("Statistics", statistics_words),
-        Section("Disclosure control", (*disclosure_words, sizes_words)),
-        Section("Quotes", quotes),
-        Section("Comparisons with official figures", (official,)),
-        Section("Quality assurance and reproducibility", reproducibility),
-        Section(
-            "Data protection",
-            (protection, *about_paragraphs(about, "lawful_basis"), *about_paragraphs(about, "dpia")),
-        ),
-        Section("Right of reply", (_right_of_reply(meta),)),
-        *_contact(forum),
-    )
-
-
-def _contact(forum: Any) -> tuple[Section, ...]:
-    """Where to write about the pack: the forum's contact address, when it has given one."""
-    email = forum_support(forum).contact_email
-    if not email:
-        return ()
-    words = f"To ask about this pack or the survey, write to {forum.name} at {email}."
-    return (Section("Contact", (words,)),)
-
-
-def _reach(publisher: Publisher, now: Gathered, filtered: bool) -> str:
-    """The reach funnel: starts, then what became of them (visits are not counted: no visitor is
-    recorded)."""
-    # One row whose parts add up to the total: suppressed together, so none can be worked out.
-    (sent, unfinished, withdrawn, spam), started = publisher.row(
-        [now.started[status] for status in (SUBMITTED, IN_PROGRESS, WITHDRAWN, SPAM)]
-    )
-    return (
-        f"Of the {fmt(started)} families who started the survey in the period"
-        + (" (all families, not only this pack's selection)" if filtered else "")
-        + f", {fmt(sent)} sent their answers, {fmt(unfinished)} had not finished (unfinished answers are "
-        f"never counted, and are deleted after the resume period), {fmt(withdrawn)} withdrew them "
-        f"(deleted) and {fmt(spam)} were moved to spam. Visits to the survey page are not counted: the app "
-        "keeps no record of visitors."
-    )
-
-
-def _right_of_reply(meta: Meta) -> str:
-    if not meta.partnership_seen_on:
-        return (
-            "This pack does not record that the local area partnership has seen it. A forum may send the "
-            "pack to the partnership first and make it again with the partnership's response."
-        )
-    seen = format_date(date.fromisoformat(meta.partnership_seen_on))
-    if meta.partnership_response:
-        return (
-            f"The local area partnership received the pack on {seen}. Its response is printed as it was "
-            "sent, unedited, at the end of the pack."
-        )
-    return f"The local area partnership received the pack on {seen}. This pack includes no response from it."
-
-
-GLOSSARY: tuple[tuple[str, str], ...] = (
-    ("EHC plan", "Education, health and care plan: a legal document describing a child's needs and support."),
-    ("EHC needs assessment", "The assessment that decides whether a child needs an EHC plan."),
-    ("CAMHS", "Child and adolescent mental health services."),
-    ("SENCO", "Special educational needs co-ordinator, in a school or setting."),
-    ("95% CI", "95% confidence interval: see the Statistics section."),
-    ("pp", "Percentage points: the difference between two percentages."),
-    ("Kappa", "Cohen's kappa: agreement between two coders beyond chance (1 is perfect, 0 is chance)."),
-)
