@@ -230,101 +230,109 @@ def waits_table(
         for service, (_, limit, _) in LIMITS.items()
         if limit is not None and service in given
     }
-    rows = []
-    for key, measure in measures_shown(now):
-        label, weeks, _ = LIMITS[measure.service]
-        limit = weeks if measure.compared else None  # an earlier question: no limit to be over
-        waits = now.waits.get(key, [])
-        done = [w.weeks for w in waits if not w.still_waiting]
-        waiting = [w.weeks for w in waits if w.still_waiting]
-        (completed, still), reporting = publisher.row([len(done), len(waiting)])
-        first, then = _status(publisher, completed, done, limit), _status(publisher, still, waiting, limit)
-        over_done, over_waiting = (
-            _percent(publisher, first.over, completed),
-            _percent(publisher, then.over, still),
-        )
-        median_low, median_high = _interval(publisher, done, first.median)
-        official_here = shown.get(measure.service) if measure.compared else None
-        rows.append(
-            {
-                "service": label if measure.compared else f"{label} (earlier question)",
-                "asked": measure.asked[:1].upper() + measure.asked[1:],
-                "limit": _limit_words(measure),
-                "reporting": reporting,
-                "completed": completed,
-                "median": first.median,
-                "median_low": median_low,
-                "median_high": median_high,
-                "completed_over": first.over,
-                "over_percent": over_done["percent"],
-                "over_low": over_done["low"],
-                "over_high": over_done["high"],
-                "over_flag": over_done["flag"],
-                "completed_over_52": first.over_52,
-                "still_waiting": still,
-                "median_so_far": then.median,
-                "waiting_over": then.over,
-                "waiting_over_percent": over_waiting["percent"],
-                "waiting_over_low": over_waiting["low"],
-                "waiting_over_high": over_waiting["high"],
-                "waiting_over_flag": over_waiting["flag"],
-                "waiting_over_52": then.over_52,
-                "official_percent": official_here.percent if official_here else NOT_AVAILABLE,
-                "official_source": official_here.source_words if official_here else NOT_AVAILABLE,
-            }
-        )
+    rows = tuple(_wait_row(publisher, now, key, measure, shown) for key, measure in measures_shown(now))
     return Table(
         "T3",
         "Waiting times against statutory and clinical limits",
         f"Waits families reported, by service, {period_words(now)}. Completed waits and waits "
         "still going on are never pooled.",
-        (
-            Column("service", "Service"),
-            Column("asked", "Interval families were asked about"),
-            Column("limit", "Reference limit: the interval it measures, and source"),
-            Column("reporting", "Families reporting", "count"),
-            Column("completed", "Completed waits", "count"),
-            Column("median", "Median weeks, completed", "number"),
-            Column("median_low", "95% CI lower", "number"),
-            Column("median_high", "95% CI upper", "number"),
-            Column("completed_over", "Completed waits over the limit", "count"),
-            Column("over_percent", "% of completed waits over the limit", "percent"),
-            Column("over_low", "95% CI lower", "percent"),
-            Column("over_high", "95% CI upper", "percent"),
-            Column("over_flag", "Reliability"),
-            Column("completed_over_52", "Completed waits over 52 weeks", "count"),
-            Column("still_waiting", "Still waiting", "count"),
-            Column("median_so_far", "Median weeks waited so far", "number"),
-            Column("waiting_over", "Still waiting, already over the limit", "count"),
-            Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
-            Column("waiting_over_low", "95% CI lower", "percent"),
-            Column("waiting_over_high", "95% CI upper", "percent"),
-            Column("waiting_over_flag", "Reliability"),
-            Column("waiting_over_52", "Still waiting, over 52 weeks so far", "count"),
-            Column("official_percent", "Official figure: % over the limit", "percent"),
-            Column("official_source", "Official figure: source and date"),
-        ),
-        tuple(rows),
-        (
-            "Each wait is compared with a limit only where the question asked for the interval that limit "
-            "measures: the EHC needs assessment from the request to the final EHC plan (20 weeks); the "
-            "autism assessment from referral to the first appointment (13 weeks); ADHD, CAMHS and community "
-            "paediatrics from referral to the start of treatment (18 weeks). Rows marked 'earlier question' "
-            "are answers to an earlier version of the survey that asked for another interval: they are "
-            "shown on their own, with no comparison ([z]).",
-            "Completed waits and waits still going on are never added together: each has its own count, "
-            "share over the limit and count over 52 weeks. A wait still going on will be longer when it "
-            "ends.",
-            "Waits over the limit are part of the completed (or still-waiting) count, and waits over 52 "
-            "weeks part of those over the limit. Where one part would be [c], another is suppressed too so "
-            "it cannot be worked out by subtraction, and nothing is shown under a suppressed count.",
-            "Medians need at least 20 waits ([x] for 8 to 19, [c] for 1 to 7). Their interval is the "
-            "distribution-free (binomial order statistic) 95% interval, shown only when neither end is "
-            "the shortest or longest wait reported, so that no end prints one family's own answer; "
-            "otherwise [x]. [u]: a percentage of 20 to 49 waits; treat with caution.",
-            "Months are converted to weeks at 52/12 weeks a month, and medians and their intervals given "
-            "in whole weeks: families answered in weeks or months, so a decimal would claim a precision "
-            "the answers do not have.",
-            _official_note(shown),
-        ),
+        WAITS_COLUMNS,
+        rows,
+        (*WAITS_NOTES, _official_note(shown)),
     )
+
+
+def _wait_row(
+    publisher: Publisher, now: Gathered, key: str, measure: Measure, shown: Mapping[str, OfficialFigure]
+) -> dict[str, Cell]:
+    """One row of T3: one question's completed waits and waits still going on, each against the limit
+    (when the question asked for the interval the limit measures), and the official figure beside."""
+    label, weeks, _ = LIMITS[measure.service]
+    limit = weeks if measure.compared else None  # an earlier question: no limit to be over
+    waits = now.waits.get(key, [])
+    done = [w.weeks for w in waits if not w.still_waiting]
+    waiting = [w.weeks for w in waits if w.still_waiting]
+    (completed, still), reporting = publisher.row([len(done), len(waiting)])
+    first, then = _status(publisher, completed, done, limit), _status(publisher, still, waiting, limit)
+    over_done, over_waiting = (
+        _percent(publisher, first.over, completed),
+        _percent(publisher, then.over, still),
+    )
+    median_low, median_high = _interval(publisher, done, first.median)
+    official_here = shown.get(measure.service) if measure.compared else None
+    return {
+        "service": label if measure.compared else f"{label} (earlier question)",
+        "asked": measure.asked[:1].upper() + measure.asked[1:],
+        "limit": _limit_words(measure),
+        "reporting": reporting,
+        "completed": completed,
+        "median": first.median,
+        "median_low": median_low,
+        "median_high": median_high,
+        "completed_over": first.over,
+        "over_percent": over_done["percent"],
+        "over_low": over_done["low"],
+        "over_high": over_done["high"],
+        "over_flag": over_done["flag"],
+        "completed_over_52": first.over_52,
+        "still_waiting": still,
+        "median_so_far": then.median,
+        "waiting_over": then.over,
+        "waiting_over_percent": over_waiting["percent"],
+        "waiting_over_low": over_waiting["low"],
+        "waiting_over_high": over_waiting["high"],
+        "waiting_over_flag": over_waiting["flag"],
+        "waiting_over_52": then.over_52,
+        "official_percent": official_here.percent if official_here else NOT_AVAILABLE,
+        "official_source": official_here.source_words if official_here else NOT_AVAILABLE,
+    }
+
+
+WAITS_COLUMNS = (
+    Column("service", "Service"),
+    Column("asked", "Interval families were asked about"),
+    Column("limit", "Reference limit: the interval it measures, and source"),
+    Column("reporting", "Families reporting", "count"),
+    Column("completed", "Completed waits", "count"),
+    Column("median", "Median weeks, completed", "number"),
+    Column("median_low", "95% CI lower", "number"),
+    Column("median_high", "95% CI upper", "number"),
+    Column("completed_over", "Completed waits over the limit", "count"),
+    Column("over_percent", "% of completed waits over the limit", "percent"),
+    Column("over_low", "95% CI lower", "percent"),
+    Column("over_high", "95% CI upper", "percent"),
+    Column("over_flag", "Reliability"),
+    Column("completed_over_52", "Completed waits over 52 weeks", "count"),
+    Column("still_waiting", "Still waiting", "count"),
+    Column("median_so_far", "Median weeks waited so far", "number"),
+    Column("waiting_over", "Still waiting, already over the limit", "count"),
+    Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
+    Column("waiting_over_low", "95% CI lower", "percent"),
+    Column("waiting_over_high", "95% CI upper", "percent"),
+    Column("waiting_over_flag", "Reliability"),
+    Column("waiting_over_52", "Still waiting, over 52 weeks so far", "count"),
+    Column("official_percent", "Official figure: % over the limit", "percent"),
+    Column("official_source", "Official figure: source and date"),
+)
+# T3's notes before the one on the official figures, which depends on the figures entered.
+WAITS_NOTES = (
+    "Each wait is compared with a limit only where the question asked for the interval that limit "
+    "measures: the EHC needs assessment from the request to the final EHC plan (20 weeks); the "
+    "autism assessment from referral to the first appointment (13 weeks); ADHD, CAMHS and community "
+    "paediatrics from referral to the start of treatment (18 weeks). Rows marked 'earlier question' "
+    "are answers to an earlier version of the survey that asked for another interval: they are "
+    "shown on their own, with no comparison ([z]).",
+    "Completed waits and waits still going on are never added together: each has its own count, "
+    "share over the limit and count over 52 weeks. A wait still going on will be longer when it "
+    "ends.",
+    "Waits over the limit are part of the completed (or still-waiting) count, and waits over 52 "
+    "weeks part of those over the limit. Where one part would be [c], another is suppressed too so "
+    "it cannot be worked out by subtraction, and nothing is shown under a suppressed count.",
+    "Medians need at least 20 waits ([x] for 8 to 19, [c] for 1 to 7). Their interval is the "
+    "distribution-free (binomial order statistic) 95% interval, shown only when neither end is "
+    "the shortest or longest wait reported, so that no end prints one family's own answer; "
+    "otherwise [x]. [u]: a percentage of 20 to 49 waits; treat with caution.",
+    "Months are converted to weeks at 52/12 weeks a month, and medians and their intervals given "
+    "in whole weeks: families answered in weeks or months, so a decimal would claim a precision "
+    "the answers do not have.",
+)
