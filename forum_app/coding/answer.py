@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import User
+from forum_app.agreement.reads import is_blind_for
 from forum_app.codebook.versions import ensure_codebook
 from forum_app.coding import decisions
 from forum_app.coding.decisions import AnswerState, DecisionError
@@ -19,7 +20,6 @@ from forum_app.coding.filters import (
     Filters,
     ParsedFilters,
     filter_options,
-    is_blind_for,
     parse_filters,
 )
 from forum_app.coding.labels import (

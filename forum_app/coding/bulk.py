@@ -2,7 +2,7 @@
 coder is sure enough of, at the threshold the lead set.
 
 Leads and coders may run it, but only ever at the threshold the lead set
-(``Forum.settings["bulk_accept_threshold"]``, 0.5 to 1, 0.9 by default); only leads change it. It
+(the forum's ``CodingSettings``, 0.5 to 1, 0.9 by default); only leads change it. It
 writes the same rows and log as ``decisions.decide`` would (kind ``bulk``), set-wise, in batches of
 ``BATCH`` answers, committing after each batch so 10,000 answers neither hold locks for long nor
 build one huge transaction. All the decisions of one run share their time, so "undo" takes the whole

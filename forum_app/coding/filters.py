@@ -2,7 +2,8 @@
 
 The filters travel in the query string (``Filters.query``); ``parse_filters`` reads them back, leaving
 out what it cannot understand with a message for the form. ``filter_conditions`` turns them into SQL. An
-answer that the person looking is double-coding blind is never shown to them (``blind_answers``).
+answer that the person looking is double-coding blind is never shown to them
+(``agreement.reads.blind_answers``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from forum_app.agreement.models import AgreementItem, AgreementSample, BlindCoding
+from forum_app.agreement.reads import blind_answers
 from forum_app.codebook.versions import current_version, default_fields
 from forum_app.coding.labels import SENTIMENT_LABELS
 from forum_app.coding.models import ACCEPTED, CODED, PENDING, SENTIMENTS, SUGGESTED, CodedAnswer, Coding
@@ -204,35 +205,6 @@ def _has_theme(theme: str) -> ColumnElement[bool]:
     ``EXISTS`` at 10,000 answers on SQLite."""
     return CodedAnswer.answer_id.in_(
         select(Coding.answer_id).where(Coding.theme_id == theme, Coding.status.in_((SUGGESTED, ACCEPTED)))
-    )
-
-
-def blind_answers(user_id: int) -> Select[int]:
-    """The answers this person is coding blind in a double-coding sample that the two people have not
-    both finished. Until then the workspace must not show them the automatic suggestions or anyone
-    else's coding of those answers, or the agreement figures would not measure independent coding."""
-    coded_twice = (
-        select(func.count(BlindCoding.id))
-        .join(AgreementItem, AgreementItem.id == BlindCoding.item_id)
-        .where(AgreementItem.sample_id == AgreementSample.id)
-        .scalar_subquery()
-    )
-    items = (
-        select(func.count(AgreementItem.id))
-        .where(AgreementItem.sample_id == AgreementSample.id)
-        .scalar_subquery()
-    )
-    unfinished = select(AgreementSample.id).where(
-        or_(AgreementSample.first_coder_id == user_id, AgreementSample.second_coder_id == user_id),
-        coded_twice < 2 * items,
-    )
-    return select(AgreementItem.answer_id).where(AgreementItem.sample_id.in_(unfinished))
-
-
-def is_blind_for(session: Session, user_id: int, answer_id: int) -> bool:
-    """Whether this person is still coding this answer blind (see ``blind_answers``)."""
-    return bool(
-        session.scalar(select(blind_answers(user_id).where(AgreementItem.answer_id == answer_id).exists()))
     )
 
 

@@ -29,9 +29,10 @@ from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.agreement.reads import blind_answers, is_blind_for
 from forum_app.coding import decisions
 from forum_app.coding.answer import AnswerNotFound
-from forum_app.coding.filters import blind_answers, filter_options, is_blind_for
+from forum_app.coding.filters import filter_options
 from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding
 from forum_app.db import today
 from forum_app.moderation.models import APPROVED, ModerationItem
