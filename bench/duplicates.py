@@ -38,7 +38,7 @@ from forum_app.moderation.duplicates import bands, find_and_record, response_tex
 from forum_app.moderation.models import DuplicateBand
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.definitions import keys_of_kind, load_packaged, parse_definition
-from forum_app.surveys.demo import generate_answers
+from forum_app.surveys.demo_answers import generate_answers
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
 from forum_app.surveys.services import publish_survey
 

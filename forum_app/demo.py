@@ -34,7 +34,7 @@ from forum_app.packs.population_form import (
 from forum_app.quotes import candidates
 from forum_app.quotes.check import check_quote
 from forum_app.surveys.definitions import load_packaged, parse_definition
-from forum_app.surveys.demo import insert_submitted
+from forum_app.surveys.demo_answers import insert_submitted
 from forum_app.surveys.models import Answer
 from forum_app.surveys.services import publish_survey
 

@@ -21,7 +21,7 @@ from forum_app.coding.models import AUTO, SUGGESTED, CodedAnswer, Coding
 from forum_app.extensions import db
 from forum_app.moderation import intake
 from forum_app.moderation.models import APPROVED, PENDING, ModerationItem
-from forum_app.surveys.demo import generate_answers
+from forum_app.surveys.demo_answers import generate_answers
 from forum_app.surveys.models import SUBMITTED, Answer, Response
 from forum_app.surveys.services import live_survey, save_answer, start_response
 from forum_app.surveys.staff import WAITING

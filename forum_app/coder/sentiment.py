@@ -1,6 +1,6 @@
 """Sentiment of an answer: negative, neutral or positive.
 
-Three sources are combined by the supervised model in ``model.py``:
+Three sources are combined by the supervised model in ``classifier.py``:
 
 1. TextBlob's polarity and subjectivity (``TextBlob(text).sentiment``: the bundled pattern lexicon,
    which needs no NLTK data).

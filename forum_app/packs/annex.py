@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from forum_app.packs.model import Cell, Column, Table
+from forum_app.packs.contents import Cell, Column, Table
 from forum_app.surveys.fields import question_type
 
 CODEBOOK_ID = "Codebook"

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forum_app.packs import linked
+from forum_app.packs.contents import Cell
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import DisclosureRules
-from forum_app.packs.model import Cell
 
 DONT_KNOW = frozenset({"dont_know", "not_sure"})
 VIEWS = ("negative", "neutral", "positive")

@@ -29,6 +29,16 @@ from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
 from forum_app.packs.annex import codebook_table, questionnaire_table
 from forum_app.packs.blocks import QuestionCells
+from forum_app.packs.contents import (
+    LOW_BASE,
+    Cell,
+    Finding,
+    Meta,
+    Pack,
+    Quote,
+    Summary,
+    Table,
+)
 from forum_app.packs.data import (
     Gathered,
     PackRequest,
@@ -44,16 +54,6 @@ from forum_app.packs.differences import period_change
 from forum_app.packs.easy_read import easy_read
 from forum_app.packs.figures import pack_charts
 from forum_app.packs.methodology import GLOSSARY, methodology
-from forum_app.packs.model import (
-    LOW_BASE,
-    Cell,
-    Finding,
-    Meta,
-    Pack,
-    Quote,
-    Summary,
-    Table,
-)
 from forum_app.packs.population import LocalPopulation, coverage_words, local_population, population_table
 from forum_app.packs.quotes import select_quotes
 from forum_app.packs.reply import independence, reply_problem

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forum_app.packs.chart_text import line_height, text_width, wrap
-from forum_app.packs.model import SUPPRESSED, Bar, Chart, Segment
+from forum_app.packs.contents import SUPPRESSED, Bar, Chart, Segment
 
 FONT_SIZE = 11  # category labels and the scale; points, as everything below
 N_SIZE = FONT_SIZE - 1  # the n labels

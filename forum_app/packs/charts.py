@@ -58,7 +58,7 @@ from forum_app.packs.chart_layout import (
     tick_text,
 )
 from forum_app.packs.chart_text import FONT, baseline_for_middle, line_height, metrics, text_width
-from forum_app.packs.model import Bar, Chart, Segment
+from forum_app.packs.contents import Bar, Chart, Segment
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType

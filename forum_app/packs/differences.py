@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forum_app.packs import stats
-from forum_app.packs.model import NOT_AVAILABLE, SUPPRESSED, Cell
+from forum_app.packs.contents import NOT_AVAILABLE, SUPPRESSED, Cell
 
 
 def difference(c1: Cell, n1: Cell, c0: Cell, n0: Cell) -> tuple[str, Cell, Cell, Cell]:

@@ -91,7 +91,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from forum_app.packs.model import NOT_APPLICABLE, SUPPRESSED
+from forum_app.packs.contents import NOT_APPLICABLE, SUPPRESSED
 
 DEFAULT_THRESHOLD = 7
 DEFAULT_BASE = 5

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from forum_app.packs.model import Cell
+from forum_app.packs.contents import Cell
 from forum_app.packs.tables import fmt, lower_first
 
 # The limits in words, for the services that have one (T3's rows, by service label).

@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Bar, Cell, Chart, Segment, Table
+from forum_app.packs.contents import (
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    SUPPRESSED,
+    Bar,
+    Cell,
+    Chart,
+    Segment,
+    Table,
+)
 from forum_app.packs.tables import lower_first
 from forum_app.packs.waits import NOT_COMPARED
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from forum_app.packs.model import Pack
+from forum_app.packs.contents import Pack
 
 MANIFEST = "manifest.json"
 

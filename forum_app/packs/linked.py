@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from forum_app.packs.contents import SUPPRESSED, Cell
 from forum_app.packs.disclosure import DisclosureRules, Published, count_range, publish_count
-from forum_app.packs.model import SUPPRESSED, Cell
 
 Atoms = frozenset[int]
 UNBOUNDED = 10**7  # an upper limit for a count that the figures do not bound

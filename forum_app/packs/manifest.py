@@ -20,7 +20,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from forum_app.packs.model import Pack
+from forum_app.packs.contents import Pack
 
 FORMAT = "forum-evidence-manifest"
 FORMAT_VERSION = 1

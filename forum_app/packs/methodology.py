@@ -10,9 +10,9 @@ from typing import Any
 from forum_app.moderation.settings import moderation_settings
 from forum_app.packs import disclosure
 from forum_app.packs.about import about_paragraphs, pack_about
+from forum_app.packs.contents import CI_WORDING, Meta, Section
 from forum_app.packs.data import Gathered
 from forum_app.packs.manifest import software_version
-from forum_app.packs.model import CI_WORDING, Meta, Section
 from forum_app.packs.quotes import (
     MAX_QUOTE_WORDS,
     MIN_DESCRIPTOR_GROUP,

@@ -27,9 +27,9 @@ from decimal import Decimal
 from forum_app.accounts.models import Forum
 from forum_app.forum_settings import PackPopulation, read_section
 from forum_app.packs.blocks import GROUPINGS, OTHER_GROUP, QuestionCells
+from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import round_half_up
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.tables import (
     Publisher,
     fmt,

@@ -39,8 +39,8 @@ from fractions import Fraction
 from typing import Any
 
 from forum_app.packs.blocks import theme_sentiment
+from forum_app.packs.contents import Quote
 from forum_app.packs.data import Gathered
-from forum_app.packs.model import Quote
 from forum_app.packs.tables import Publisher, fmt
 from forum_app.quotes.candidates import PACK_MINIMUM_REPORTS
 from forum_app.quotes.check import Problem, check_quote

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from forum_app.codebook.files import guard_cell
-from forum_app.packs.model import CI_WORDING, SYMBOLS, Cell, Column, Pack, Table
+from forum_app.packs.contents import CI_WORDING, SYMBOLS, Cell, Column, Pack, Table
 
 DISCLOSURE_RULES = (
     "Every figure passed disclosure control before any percentage or interval was worked out: counts of "

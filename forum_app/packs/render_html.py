@@ -18,8 +18,18 @@ from markupsafe import Markup, escape
 
 from forum_app.config import PROJECT_ROOT
 from forum_app.packs.charts import chart_svg
+from forum_app.packs.contents import (
+    CI_WORDING,
+    NOT_AVAILABLE,
+    Cell,
+    Chart,
+    Column,
+    Finding,
+    Pack,
+    Quote,
+    Table,
+)
 from forum_app.packs.disclosure import round_half_up
-from forum_app.packs.model import CI_WORDING, NOT_AVAILABLE, Cell, Chart, Column, Finding, Pack, Quote, Table
 from forum_app.packs.waits import NOT_COMPARED
 from forum_app.templating import format_date
 

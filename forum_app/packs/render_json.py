@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from forum_app.packs.model import (
+from forum_app.packs.contents import (
     Bar,
     Chart,
     Column,

@@ -15,7 +15,7 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
-from forum_app.packs.model import Pack
+from forum_app.packs.contents import Pack
 from forum_app.packs.render_html import render_html
 
 PDF_VARIANT = "pdf/ua-1"

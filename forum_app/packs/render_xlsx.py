@@ -33,7 +33,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, Cell, Column, Pack, Table
+from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, Cell, Column, Pack, Table
 from forum_app.packs.render_csv import header_labels, notes_table, quotes_table, zip_bytes
 
 TABLE_STYLE = "TableStyleLight1"

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import NamedTuple
 
+from forum_app.packs.contents import LOW_BASE, NOT_AVAILABLE
 from forum_app.packs.disclosure import (
     DEFAULT_RULES,
     DisclosureRules,
@@ -36,7 +37,6 @@ from forum_app.packs.disclosure import (
     publish_percent,
     round_half_up,
 )
-from forum_app.packs.model import LOW_BASE, NOT_AVAILABLE
 
 Z95 = 1.959964  # the 97.5th percentile of the standard normal distribution
 MIN_BASE_FOR_PERCENT = 20  # PACK.md: a base of 8-19 gets the rounded count only

@@ -31,9 +31,7 @@ from forum_app.packs.blocks import (
     protect_question,
     protect_themes,
 )
-from forum_app.packs.data import Gathered
-from forum_app.packs.differences import difference, period_change
-from forum_app.packs.model import (
+from forum_app.packs.contents import (
     LOW_BASE,
     NOT_APPLICABLE,
     NOT_AVAILABLE,
@@ -43,6 +41,8 @@ from forum_app.packs.model import (
     Quote,
     Table,
 )
+from forum_app.packs.data import Gathered
+from forum_app.packs.differences import difference, period_change
 from forum_app.surveys.fields import question_type
 
 MIN_BASE_FOR_PERCENT = stats.MIN_BASE_FOR_PERCENT  # 20

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from forum_app.packs import disclosure, stats
+from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.data import Gathered
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.tables import Publisher, pct_cells, period_words
 
 if TYPE_CHECKING:

@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from forum_app.packs.contents import SUPPRESSED, Cell, Table
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import DisclosureRules, count_range
-from forum_app.packs.model import SUPPRESSED, Cell, Table
 from forum_app.packs.tables import GROUPINGS, OTHER_GROUP
 
 AGES = ("0-4", "5-10", "11-15", None)

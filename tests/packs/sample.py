@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from forum_app.packs.model import (
+from forum_app.packs.contents import (
     LOW_BASE,
     NOT_APPLICABLE,
     NOT_AVAILABLE,

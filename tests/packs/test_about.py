@@ -25,7 +25,7 @@ from forum_app.packs.about import (
     save_about,
 )
 from forum_app.packs.build import build_pack
-from forum_app.packs.model import Pack
+from forum_app.packs.contents import Pack
 from tests.factories import (
     audit_actions,
     csrf_token,

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forum_app.packs import build
+from forum_app.packs.contents import SUPPRESSED, Table
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import DEFAULT_RULES, DisclosureRules
-from forum_app.packs.model import SUPPRESSED, Table
 from forum_app.packs.tables import Publisher
 from tests.packs.attack import AREAS, QUESTIONS, THEMES, Family, attack, gathered, random_families, read_pack
 

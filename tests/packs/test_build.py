@@ -22,8 +22,8 @@ from forum_app.coding.models import ACCEPTED, Coding
 from forum_app.demo import add_demo_population, seed_demo
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.packs.build import build_pack
+from forum_app.packs.contents import NOT_APPLICABLE, SUPPRESSED, Pack
 from forum_app.packs.data import PackRequest, PackRequestError
-from forum_app.packs.model import NOT_APPLICABLE, SUPPRESSED, Pack
 from forum_app.packs.render_html import finding_figure
 from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first

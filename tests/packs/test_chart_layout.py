@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from forum_app.packs.chart_layout import MAX_LABEL_LINES, WIDTH
 from forum_app.packs.chart_text import Box, line_height, text_box, text_width, wrap
 from forum_app.packs.charts import chart_svg
-from forum_app.packs.model import NOT_APPLICABLE, SUPPRESSED, Bar, Chart, Segment
+from forum_app.packs.contents import NOT_APPLICABLE, SUPPRESSED, Bar, Chart, Segment
 from tests.packs.sample import sample_pack
 
 THEME_LABELS = (  # the demo codebook's longest theme labels (C1 of a demo pack overlapped with these)

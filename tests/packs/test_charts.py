@@ -25,10 +25,10 @@ from forum_app.demo import seed_demo
 from forum_app.packs import stats
 from forum_app.packs.build import build_pack
 from forum_app.packs.charts import TEXT, chart_svg
+from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Chart, Column, Table
 from forum_app.packs.data import Gathered, PackRequest
 from forum_app.packs.disclosure import DEFAULT_RULES
 from forum_app.packs.figures import pack_charts, scale_chart, trend_chart
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Chart, Column, Table
 from forum_app.packs.render_html import render_html
 from forum_app.packs.render_json import load_json, render_json
 from forum_app.packs.tables import Publisher, closed_table, theme_table, trend_table

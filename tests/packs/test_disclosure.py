@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forum_app.packs.contents import NOT_APPLICABLE, SUPPRESSED
 from forum_app.packs.disclosure import (
     DEFAULT_RULES,
     DisclosureRules,
@@ -36,7 +37,6 @@ from forum_app.packs.disclosure import (
     publish_total,
     rules_for,
 )
-from forum_app.packs.model import NOT_APPLICABLE, SUPPRESSED
 
 C = SUPPRESSED
 

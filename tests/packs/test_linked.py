@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from forum_app.packs import linked
 from forum_app.packs.blocks import OTHER_GROUP, merged_groups
+from forum_app.packs.contents import SUPPRESSED, Cell
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import DEFAULT_RULES, DisclosureRules, count_range
 from forum_app.packs.figures import scale_chart
-from forum_app.packs.model import SUPPRESSED, Cell
 from forum_app.packs.tables import Publisher, closed_table, theme_table, trend_table
 
 PUBLISHER = Publisher(DEFAULT_RULES)

@@ -20,8 +20,8 @@ from forum_app.coding.bulk import bulk_accept
 from forum_app.coding.filters import Filters
 from forum_app.demo import add_demo_population, seed_demo
 from forum_app.packs.build import build_pack
+from forum_app.packs.contents import Column, Pack, Table
 from forum_app.packs.data import PackRequest
-from forum_app.packs.model import Column, Pack, Table
 from forum_app.packs.render_html import (
     MAX_PRINTED_COLUMNS,
     WIDE_TABLE_COLUMNS,

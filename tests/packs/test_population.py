@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
 from forum_app.packs import disclosure, stats
+from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell
 from forum_app.packs.data import Gathered, Wait
 from forum_app.packs.disclosure import DisclosureRules
 from forum_app.packs.figures import waits_chart
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell
 from forum_app.packs.population import (
     NO_CLEAR_DIFFERENCE,
     NOT_COMPARED,

@@ -18,7 +18,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 from weasyprint import HTML
 
 from forum_app.packs.charts import BAR_FILL, chart_svg
-from forum_app.packs.model import CI_WORDING, SUPPRESSED, Bar, Pack
+from forum_app.packs.contents import CI_WORDING, SUPPRESSED, Bar, Pack
 from forum_app.packs.render_html import (
     chart_note,
     finding_figure,

@@ -18,8 +18,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forum_app.packs.annex import codebook_table, questionnaire_table
-from forum_app.packs.manifest import manifest, software_version
-from forum_app.packs.model import (
+from forum_app.packs.contents import (
     SUPPRESSED,
     Bar,
     Chart,
@@ -32,6 +31,7 @@ from forum_app.packs.model import (
     Summary,
     Table,
 )
+from forum_app.packs.manifest import manifest, software_version
 from forum_app.packs.render_csv import header_labels, render_csv_zip
 from forum_app.packs.render_json import load_json, render_json
 from forum_app.packs.render_xlsx import render_xlsx

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from forum_app.packs import stats
+from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from forum_app.packs.disclosure import DisclosureRules, publish_count
-from forum_app.packs.model import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from forum_app.packs.stats import (
     MedianCI,
     PercentCI,

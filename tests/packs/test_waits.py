@@ -24,9 +24,9 @@ from forum_app.demo import add_demo_population, seed_demo
 from forum_app.packs import disclosure
 from forum_app.packs.build import build_pack
 from forum_app.packs.chart_layout import n_label
+from forum_app.packs.contents import LOW_BASE, NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Table
 from forum_app.packs.data import Gathered, PackRequest, Wait
 from forum_app.packs.figures import waits_chart
-from forum_app.packs.model import LOW_BASE, NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Table
 from forum_app.packs.population import OfficialFigure
 from forum_app.packs.render_html import summary_waits
 from forum_app.packs.tables import Publisher

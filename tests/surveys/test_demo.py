@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from forum_app.surveys.definitions import SurveyDefinition, load_packaged, parse_definition
-from forum_app.surveys.demo import generate_answers
+from forum_app.surveys.demo_answers import generate_answers
 
 TEXT_KEYS = ("worked_well", "not_worked", "one_change")
 
