@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from forum_app.agreement.models import AgreementItem, AgreementSample
@@ -20,6 +23,7 @@ from forum_app.extensions import db
 from forum_app.packs.models import PackSnapshot, ShareLink
 from forum_app.surveys.codes import PUBLIC_ID_PATTERN, new_token
 from forum_app.surveys.models import SUBMITTED, Answer, Response
+from tests.conftest import make_test_app
 from tests.factories import make_forum, make_survey
 
 
@@ -84,15 +88,27 @@ def test_existing_answers_get_public_ids_in_batches(
     assert all(PUBLIC_ID_PATTERN.fullmatch(value) for value in found)
 
 
-def test_sqlite_pragmas(app: Flask, database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        return  # PostgreSQL has no pragmas; the same test runs on SQLite
-    with db.engine(app).connect() as connection:
-        pragmas = {
-            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
-        }
+def test_sqlite_connections_get_the_pragmas(tmp_path: Path) -> None:
+    """Every SQLite connection the app opens has WAL, full sync, a busy timeout and foreign keys (on
+    its own SQLite file, whichever database the other tests run on)."""
+    app = make_test_app(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    try:
+        with db.engine(app).connect() as connection:
+            pragmas = {
+                name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            }
+    finally:
+        db.engine(app).dispose()
     assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 10000}
+
+
+def test_foreign_keys_are_enforced(db_session: Session) -> None:
+    """On both databases (on SQLite thanks to its pragma): an answer to no stored response is refused."""
+    db_session.add(Answer(response_id="no-such-response", question_key="q", value="text"))
+    with pytest.raises(IntegrityError):
+        db_session.commit()
+    db_session.rollback()
 
 
 def test_existing_packs_and_share_links_get_public_ids_in_batches(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from forum_app.packs import stats
 from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
-from forum_app.packs.disclosure import DisclosureRules, publish_count
+from forum_app.packs.disclosure import DisclosureRules, Published, is_published, publish_count
 from forum_app.packs.stats import (
     MedianCI,
     PercentCI,
@@ -135,21 +136,62 @@ def test_percent_with_ci_refuses_exact_counts():
         percent_with_ci(10, 10 * 9, DisclosureRules(threshold=10))  # 10 is not publishable there
 
 
+def _expected_percent_with_ci(
+    count_pub: Published, base_pub: Published
+) -> tuple[object, object, object, bool]:
+    """PACK.md's rules for a percentage cell, worked out here from the published counts alone: the
+    percentage exactly (fractions, halves up) and the interval from scipy's Wilson interval."""
+    if SUPPRESSED in (count_pub, base_pub):
+        return SUPPRESSED, SUPPRESSED, SUPPRESSED, False
+    assert isinstance(count_pub, int) and isinstance(base_pub, int)
+    if base_pub == 0:
+        return NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE, False
+    if base_pub < 20:
+        return NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE, False
+    percent = math.floor(Fraction(1000 * count_pub, base_pub) + Fraction(1, 2)) / 10
+    interval = scipy_stats.binomtest(count_pub, base_pub).proportion_ci(
+        confidence_level=0.95, method="wilson"
+    )
+    return percent, 100 * interval.low, 100 * interval.high, base_pub < 50
+
+
 @given(
     count=st.integers(min_value=0, max_value=1000),
     extra=st.integers(min_value=0, max_value=1000),
     shift=st.integers(min_value=-2, max_value=2),
 )
+# The edges of PACK.md's rules: suppressed, no base, bases of 15, 20, 45 and 50, all or none counted.
+@example(count=5, extra=45, shift=1)
+@example(count=0, extra=0, shift=2)
+@example(count=10, extra=5, shift=-2)
+@example(count=10, extra=10, shift=0)
+@example(count=10, extra=35, shift=0)
+@example(count=10, extra=40, shift=0)
+@example(count=50, extra=0, shift=-1)
+@example(count=0, extra=50, shift=1)
 def test_intervals_depend_only_on_the_published_counts(count, extra, shift):
-    """Two groups that publish the same counts get the same percentage and interval, so an interval
-    can never be inverted to recover an exact or suppressed count."""
+    """Two groups that publish the same counts get the same percentage and interval, worked out from
+    those published counts alone, so an interval can never be inverted to recover an exact or
+    suppressed count; exact counts themselves are refused."""
     base = count + extra
     other_count = min(max(count + shift, 0), base)
-    if publish_count(other_count) != publish_count(count):
-        return
-    first = percent_with_ci(publish_count(count), publish_count(base))
-    second = percent_with_ci(publish_count(other_count), publish_count(base))
-    assert first == second
+    published = (publish_count(count), publish_count(base))
+    percent, low, high, low_base = _expected_percent_with_ci(*published)
+    got = percent_with_ci(*published)
+    assert (got.percent, got.low_base) == (percent, low_base)
+    if isinstance(low, float):
+        assert isinstance(got.low, float) and isinstance(got.high, float)
+        # Correctly rounded to 1 decimal place: within half a tenth of scipy's bounds.
+        assert got.low == pytest.approx(low, abs=0.05 + 1e-6) and got.high == pytest.approx(
+            high, abs=0.05 + 1e-6
+        )
+        assert round(got.low, 1) == got.low and round(got.high, 1) == got.high
+    else:
+        assert (got.low, got.high) == (low, high)
+    for exact in (count, other_count):
+        if not is_published(exact):
+            with pytest.raises(ValueError):
+                percent_with_ci(exact, published[1])
 
 
 # --- medians --------------------------------------------------------------------------------------
