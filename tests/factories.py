@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import AuditEvent, Forum
+from forum_app.accounts.models import AuditEvent, Forum, User
 from forum_app.accounts.services import create_user, ensure_forum
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import Answer, SurveyVersion
@@ -66,6 +66,23 @@ def page(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code, response.location)
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def parsed(response: Any) -> BeautifulSoup:
+    """A test client's response, parsed as HTML."""
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def response_text(response: Any) -> str:
+    """A test client's response as the text a reader sees, white space squashed."""
+    return squashed_text(parsed(response))
+
+
+def user_id(session: Session, email: str) -> int:
+    """The id of the member of staff with this email."""
+    found = session.scalar(select(User.id).where(User.email == email))
+    assert found is not None, email
+    return found
 
 
 def public_id(session: Session, answer_id: int) -> str:
@@ -202,6 +219,21 @@ def audit_actions(session: Session) -> list[str]:
     return [event.action for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
 
 
+def one(soup: Tag, selector: str) -> Tag:
+    """The element ``selector`` finds in ``soup``; the test fails if there is none."""
+    found = soup.select_one(selector)
+    assert found is not None, f"nothing matches {selector!r}"
+    return found
+
+
+def attribute(tag: Tag | None, name: str) -> str:
+    """A tag's attribute ``name`` as a single string; the test fails if there is no such tag or value."""
+    assert tag is not None, f"no tag to read {name!r} from"
+    value = tag.get(name)
+    assert isinstance(value, str), (name, value)
+    return value
+
+
 def squashed_text(soup: Tag | None) -> str:
     """A tag's text with its white space squashed to single spaces."""
     assert soup is not None
@@ -215,7 +247,6 @@ def enable_two_factor(session: Session, email: str) -> tuple[str, list[str]]:
 
     import pyotp
 
-    from forum_app.accounts.models import User
     from forum_app.accounts.two_factor import begin_setup, confirm_setup
     from forum_app.db import utcnow
 

@@ -51,7 +51,7 @@ class _Session(socketserver.StreamRequestHandler):
         self.wfile.write(text.encode("ascii") + b"\r\n")
 
     def _data(self) -> bytes:
-        lines = []
+        lines: list[bytes] = []
         while True:
             line = self.rfile.readline()
             if not line or line in (b".\r\n", b".\n"):
@@ -60,7 +60,7 @@ class _Session(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         self._reply("220 localhost test mailbox")
-        sender, recipients = "", []
+        sender, recipients = "", []  # type: tuple[str, list[str]]
         while True:
             line = self.rfile.readline()
             if not line:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
@@ -50,7 +51,7 @@ def test_seed_demo_creates_forum_survey_lead_and_responses(
     responses = db_session.scalars(select(Response).where(Response.forum_id == forum.id)).all()
     assert len(responses) == 25 and {r.status for r in responses} == {SUBMITTED}
     for response in responses:  # every synthetic response is complete, as a real one must be
-        answers = dict(
+        answers: dict[str, Any] = dict(
             db_session.execute(
                 select(Answer.question_key, Answer.value).where(Answer.response_id == response.id)
             ).all()

@@ -9,12 +9,12 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.test import TestResponse
+from werkzeug.wrappers import Response
 
 from forum_app.extensions import db
 from forum_app.packs.models import PackSnapshot
 from tests.conftest import empty_database, make_test_app
-from tests.factories import SURVEY_URL, csrf_token, make_forum, make_staff, make_survey, page, signed_in
+from tests.factories import SURVEY_URL, csrf_token, make_forum, make_staff, make_survey, one, page, signed_in
 from tests.packs.stored import make_stored_pack
 
 LEAD = "lead@demo.example"
@@ -41,8 +41,8 @@ def _pack(app: Flask) -> str:
         return "/staff/packs/" + db.session.scalars(select(PackSnapshot.public_id)).one()
 
 
-def _title(response: TestResponse) -> str:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser").h1.get_text(strip=True)  # type: ignore[union-attr]
+def _title(response: Response) -> str:
+    return one(BeautifulSoup(response.get_data(as_text=True), "html.parser"), "h1").get_text(strip=True)
 
 
 def test_a_forged_host_is_refused_with_a_clear_page(hosts: Flask) -> None:

@@ -30,7 +30,9 @@ from tests.factories import (
     make_forum,
     make_staff,
     make_survey,
+    one,
     page,
+    sign_in,
 )
 from tests.packs.stored import OPEN_TOKEN, make_link, make_stored_pack
 
@@ -88,7 +90,8 @@ def _rules(app: Flask, public: bool) -> list[Rule]:
 
 def _url(app: Flask, rule: Rule) -> str:
     with app.test_request_context():
-        return url_for(rule.endpoint, **{name: VALUES.get(name, "x") for name in rule.arguments})
+        values: dict[str, Any] = {name: VALUES.get(name, "x") for name in rule.arguments}
+        return url_for(rule.endpoint, **values)
 
 
 def _methods(rule: Rule) -> set[str]:
@@ -100,12 +103,6 @@ def _sends_to_sign_in(response: Any, url: str) -> bool:
         return False
     location = urlsplit(response.location)
     return location.path == SIGN_IN and parse_qs(location.query).get("next") == [urlsplit(url).path]
-
-
-def _sign_in(client: FlaskClient) -> None:
-    token = csrf_token(page(client, SIGN_IN))
-    response = client.post(SIGN_IN, data={"email": LEAD, "password": STAFF_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
 
 
 def _snapshot(app: Flask) -> dict[str, list[str]]:
@@ -162,7 +159,7 @@ def test_every_post_route_refuses_a_post_without_csrf_token(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _setup(app, monkeypatch)
-    _sign_in(client)
+    sign_in(client, LEAD)
     answer_all(client)
     data = {
         "answer": "0-4",
@@ -187,5 +184,5 @@ def test_every_post_route_refuses_a_post_without_csrf_token(
             assert response.status_code == 400, (rule.rule, response.status_code)
             assert "This page has expired" in text, rule.rule
         assert _snapshot(app) == before, f"POST {rule.rule} without a CSRF token changed the database"
-    assert page(client, "/staff/responses").h1.get_text(strip=True) == "Responses"  # still signed in
+    assert one(page(client, "/staff/responses"), "h1").get_text(strip=True) == "Responses"  # still signed in
     assert client.get(f"{SURVEY_URL}check").status_code == 200  # still answering, nothing sent

@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
@@ -30,7 +29,9 @@ from tests.factories import (
     make_forum,
     make_staff,
     make_survey,
+    one,
     page,
+    parsed,
     submit,
 )
 
@@ -62,10 +63,6 @@ def _user(app: Flask, email: str) -> User:
         user = session.scalars(select(User).where(User.email == email)).one()
         session.expunge(user)
         return user
-
-
-def _soup(response: Any) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def _sign_in(client: FlaskClient, email: str = LEAD, password: str = STAFF_PASSWORD, query: str = "") -> Any:
@@ -127,7 +124,7 @@ def test_wrong_credentials_give_a_clear_error_and_no_session(
     _setup(app)
     response = _sign_in(client, email, password)
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert soup.title is not None and soup.title.get_text().startswith("Error: ")
     summary = soup.find(class_="error-summary")
     assert summary is not None
@@ -147,7 +144,7 @@ def test_right_credentials_sign_in_and_return_to_the_page_asked_for(app: Flask, 
 def test_sign_in_without_csrf_token_is_refused(app: Flask, client: FlaskClient) -> None:
     _setup(app)
     response = client.post(SIGN_IN, data={"email": LEAD, "password": STAFF_PASSWORD})
-    assert response.status_code == 400 and "This page has expired" in _soup(response).get_text()
+    assert response.status_code == 400 and "This page has expired" in parsed(response).get_text()
     assert not _signed_in(client)
 
 
@@ -191,14 +188,14 @@ def test_one_time_password_must_be_changed_before_seeing_responses(app: Flask, c
     ]:
         response = client.post(PASSWORD_PAGE, data={"current": current, "new": new, "csrf_token": token})
         assert response.status_code == 200
-        summary = _soup(response).find(class_="error-summary")
+        summary = parsed(response).find(class_="error-summary")
         assert summary is not None and message in summary.get_text()
         assert client.get(RESPONSES).location == PASSWORD_PAGE
     response = client.post(
         PASSWORD_PAGE, data={"current": one_time, "new": NEW_PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302 and response.location == HOME
-    assert page(client, RESPONSES).h1.get_text(strip=True) == "Responses"
+    assert one(page(client, RESPONSES), "h1").get_text(strip=True) == "Responses"
     assert not _user(app, "new@demo.example").must_change_password
     assert _sign_out(client).status_code == 302
     assert _sign_in(client, "new@demo.example", one_time).status_code == 200
@@ -236,7 +233,7 @@ def test_unknown_response_ids_give_404(app: Flask, client: FlaskClient, response
 def test_odd_page_numbers_still_list_responses(app: Flask, client: FlaskClient, number: str) -> None:
     _setup(app)
     _sign_in(client)
-    assert page(client, f"{RESPONSES}?page={number}").h1.get_text(strip=True) == "Responses"
+    assert one(page(client, f"{RESPONSES}?page={number}"), "h1").get_text(strip=True) == "Responses"
 
 
 def test_a_lead_sees_only_their_own_forum(app: Flask, client: FlaskClient) -> None:

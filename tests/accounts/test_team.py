@@ -24,6 +24,7 @@ from tests.factories import (
     csrf_token,
     make_forum,
     make_staff,
+    one,
     page,
     post_form,
     sign_in,
@@ -193,7 +194,7 @@ def test_someone_with_an_account_signs_in_and_joins_a_second_forum(
         select(Membership.forum_id, Membership.role).where(Membership.user_id == user_id)
     )
     assert sorted(role for _, role in roles) == ["coder", "viewer"]
-    assert page(client, path, 410).h1.get_text(strip=True) == GONE
+    assert one(page(client, path, 410), "h1").get_text(strip=True) == GONE
 
 
 # --- roles and deactivation -----------------------------------------------------------------------

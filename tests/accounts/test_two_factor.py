@@ -15,7 +15,6 @@ from typing import Any
 
 import pyotp
 import pytest
-from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -41,7 +40,9 @@ from tests.factories import (
     make_admin,
     make_forum,
     make_staff,
+    one,
     page,
+    parsed,
     post_form,
     squashed_text,
 )
@@ -77,10 +78,6 @@ def strict(app: Flask) -> Flask:
     return app
 
 
-def _soup(response: Any) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
 def _password(client: FlaskClient, email: str = LEAD) -> Any:
     return post_form(client, SIGN_IN, {"email": email, "password": STAFF_PASSWORD})
 
@@ -113,7 +110,7 @@ def _enabled(app: Flask, email: str = LEAD) -> tuple[pyotp.TOTP, list[str]]:
 
 
 def _error(response: Any) -> str:
-    summary = _soup(response).find(class_="error-summary")
+    summary = parsed(response).find(class_="error-summary")
     assert summary is not None, response.get_data(as_text=True)[:2000]
     return squashed_text(summary)
 
@@ -138,16 +135,16 @@ def test_a_lead_sets_it_up_with_the_code_from_the_secret_shown(strict: Flask, cl
     assert shown is not None
     groups = shown.get_text().split()
     assert len(groups) == 8 and all(len(group) == 4 for group in groups)
-    assert page(client, SETUP).select_one(".secret-key").get_text() == shown.get_text()  # same secret
+    assert one(page(client, SETUP), ".secret-key").get_text() == shown.get_text()  # same secret
     secret = "".join(groups)
     refused = post_form(client, SETUP, {"code": _wrong(pyotp.TOTP(secret).now())})
     assert refused.status_code == 200 and "The code is not right" in _error(refused)
     assert not _user(strict, LEAD).has_two_factor
     done = post_form(client, SETUP, {"code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200
-    codes = [item.get_text() for item in _soup(done).select(".recovery-codes code")]
+    codes = [item.get_text() for item in parsed(done).select(".recovery-codes code")]
     assert len(codes) == 10 == len(set(codes)) and all(RECOVERY.fullmatch(code) for code in codes)
-    assert "I have saved these codes" in _soup(done).get_text()
+    assert "I have saved these codes" in parsed(done).get_text()
     user = _user(strict, LEAD)
     assert user.has_two_factor and user.totp_secret == secret
     with _database(strict) as session:
@@ -155,7 +152,7 @@ def test_a_lead_sets_it_up_with_the_code_from_the_secret_shown(strict: Flask, cl
         assert len(stored) == 10 and not any(code.replace("-", "") in str(stored) for code in codes)
         assert all(code_hash.startswith("$argon2id$") for code_hash in stored)
         assert "two_factor.on" in audit_actions(session)
-    assert page(client, RESPONSES).h1.get_text(strip=True) == "Responses"
+    assert one(page(client, RESPONSES), "h1").get_text(strip=True) == "Responses"
     assert "is on for your account" in page(client, SETUP).get_text()  # already on: how it stands
     assert "is on for your account" in page(client, STATUS).get_text()
     assert "Turn off" not in page(client, STATUS).get_text()  # a lead must keep it
@@ -163,7 +160,7 @@ def test_a_lead_sets_it_up_with_the_code_from_the_secret_shown(strict: Flask, cl
 
 def test_the_code_that_confirmed_set_up_cannot_sign_in(strict: Flask, client: FlaskClient) -> None:
     _password(client)
-    secret = "".join(page(client, SETUP).select_one(".secret-key").get_text().split())
+    secret = "".join(one(page(client, SETUP), ".secret-key").get_text().split())
     code = pyotp.TOTP(secret).now()
     assert post_form(client, SETUP, {"code": code}).status_code == 200
     other = strict.test_client()
@@ -186,11 +183,11 @@ def test_sign_in_needs_the_code_and_a_replayed_code_is_refused(strict: Flask, cl
     with client.session_transaction() as session:
         assert set(session["two_factor_pending"]) == {"user", "at", "attempt", "next"}
     form = page(client, CODE)
-    assert form.find("input", attrs={"name": "code"})["autocomplete"] == "one-time-code"
+    assert one(form, "input[name=code]")["autocomplete"] == "one-time-code"
     code = totp.now()
     signed = _code(client, code)
     assert signed.status_code == 302 and signed.location == HOME
-    assert _signed_in(client) and page(client, RESPONSES).h1.get_text(strip=True) == "Responses"
+    assert _signed_in(client) and one(page(client, RESPONSES), "h1").get_text(strip=True) == "Responses"
     with client.session_transaction() as session:
         assert "two_factor_pending" not in session
     # The same code again, from another browser with the password: refused, even a moment later.
@@ -235,8 +232,8 @@ def test_a_wrong_code_is_refused_counted_and_logged_then_too_many_stop(
         assert _hits(strict, PER_SIGN_IN.scope) == tries == _hits(strict, PER_ACCOUNT.scope) - before
     stopped = _code(client, totp.now())  # even the right code, once the tries are used up
     assert stopped.status_code == 429
-    assert "Too many tries" in _soup(stopped).get_text() and not _signed_in(client)
-    assert "Sign in again" in _soup(stopped).get_text()
+    assert "Too many tries" in parsed(stopped).get_text() and not _signed_in(client)
+    assert "Sign in again" in parsed(stopped).get_text()
     with client.session_transaction() as session:
         assert "two_factor_pending" not in session
     with _database(strict) as session:
@@ -261,7 +258,7 @@ def test_wrong_codes_are_counted_per_account_across_sign_ins(strict: Flask) -> N
             tried += 1
     client = strict.test_client()
     _password(client)
-    assert "Too many tries" in _soup(_code(client, totp.now())).get_text() and not _signed_in(client)
+    assert "Too many tries" in parsed(_code(client, totp.now())).get_text() and not _signed_in(client)
 
 
 def test_a_recovery_code_works_once(strict: Flask, client: FlaskClient) -> None:
@@ -288,7 +285,7 @@ def test_a_pending_sign_in_older_than_five_minutes_is_refused(strict: Flask, cli
         session["two_factor_pending"] = {**pending, "at": pending["at"] - PENDING_SECONDS - 1}
     response = client.post(CODE, data={"code": totp.now(), "csrf_token": token})
     assert response.status_code == 200 and not _signed_in(client)
-    assert "Sign in again" in _soup(response).get_text()
+    assert "Sign in again" in parsed(response).get_text()
     assert _hits(strict, PER_SIGN_IN.scope) == 0  # the code was not even tried
 
 
@@ -336,21 +333,21 @@ def test_junk_codes_get_a_message_never_a_500(strict: Flask, client: FlaskClient
 def test_a_coder_may_skip_it_until_the_forum_requires_it(strict: Flask) -> None:
     coder = strict.test_client()
     assert _password(coder, CODER).location == HOME
-    assert page(coder, RESPONSES).h1.get_text(strip=True) == "Responses"
+    assert one(page(coder, RESPONSES), "h1").get_text(strip=True) == "Responses"
     assert "Set up two-factor sign-in" in page(coder, STATUS).get_text()
     assert coder.get(FORUM_SETTING).status_code == 403  # only leads choose
     lead = strict.test_client()
     totp, _ = _enabled(strict)
     _password(lead)
     _code(lead, totp.now())
-    assert page(lead, FORUM_SETTING).find("input", attrs={"value": "leads"}).get("checked") is not None
+    assert one(page(lead, FORUM_SETTING), "input[value=leads]").get("checked") is not None
     for junk in ("yes", "x" * 10_000, "\x00", ""):
         refused = post_form(lead, FORUM_SETTING, {"who": junk})
         assert refused.status_code == 200 and "Choose who needs two-factor sign-in" in _error(refused)
     assert coder.get(RESPONSES).status_code == 200
     saved = post_form(lead, FORUM_SETTING, {"who": "everyone"})
     assert saved.status_code == 303
-    assert page(lead, FORUM_SETTING).find("input", attrs={"value": "everyone"}).get("checked") is not None
+    assert one(page(lead, FORUM_SETTING), "input[value=everyone]").get("checked") is not None
     for url in (RESPONSES, STATUS):
         assert coder.get(url).location == SETUP
     # Once they have it, they cannot turn it off while the forum requires it; once it does not, they can.
@@ -392,23 +389,23 @@ def test_new_recovery_codes_replace_the_old_ones(strict: Flask, client: FlaskCli
     refused = post_form(client, NEW_CODES, {"secret": "wrong password"})
     assert "Your password or code is not right" in _error(refused)
     made = post_form(client, NEW_CODES, {"secret": STAFF_PASSWORD})
-    new = [item.get_text() for item in _soup(made).select(".recovery-codes code")]
+    new = [item.get_text() for item in parsed(made).select(".recovery-codes code")]
     assert len(new) == 10 and not set(new) & set(old)
     with _database(strict) as session:
         user_id = _user(strict, LEAD).id
         assert not verify(session, user_id, old[0])
         assert verify(session, user_id, new[0]) and not verify(session, user_id, new[0])
         assert "two_factor.new_codes" in audit_actions(session)
-        assert session.scalar(select(func.count()).select_from(AuditEvent)) >= 3
+        assert (session.scalar(select(func.count()).select_from(AuditEvent)) or 0) >= 3
 
 
 def test_turning_it_on_or_off_signs_out_every_other_copy_of_the_sign_in(strict: Flask) -> None:
     here, elsewhere = strict.test_client(), strict.test_client()
     for client in (here, elsewhere):
         assert _password(client, CODER).location == HOME
-    secret = "".join(page(here, SETUP).select_one(".secret-key").get_text().split())
+    secret = "".join(one(page(here, SETUP), ".secret-key").get_text().split())
     assert post_form(here, SETUP, {"code": pyotp.TOTP(secret).now()}).status_code == 200
-    assert page(here, RESPONSES).h1.get_text(strip=True) == "Responses"  # this browser carries on
+    assert one(page(here, RESPONSES), "h1").get_text(strip=True) == "Responses"  # this browser carries on
     assert elsewhere.get(RESPONSES).location.startswith(SIGN_IN)  # the other one is signed out
     again = strict.test_client()
     _password(again, CODER)
@@ -443,7 +440,7 @@ def test_a_platform_administrator_sets_it_up_before_the_forums_list(
     assert _password(client, "admin@platform.example").status_code == 302
     assert client.get("/admin/forums").location == SETUP
     setup = page(client, SETUP)
-    secret = "".join(setup.select_one(".secret-key").get_text().split())
-    done = _soup(post_form(client, SETUP, {"code": pyotp.TOTP(secret).now()}))
-    assert done.select_one("a.button")["href"] == "/admin/forums"
+    secret = "".join(one(setup, ".secret-key").get_text().split())
+    done = parsed(post_form(client, SETUP, {"code": pyotp.TOTP(secret).now()}))
+    assert one(done, "a.button")["href"] == "/admin/forums"
     assert client.get("/admin/forums").status_code == 200

@@ -18,6 +18,7 @@ from tests.factories import (
     make_forum,
     make_staff,
     make_survey,
+    one,
     page,
     post_form,
     sign_in,
@@ -43,7 +44,7 @@ def _set(app: Flask, forum_id: int, action: str) -> None:
     admin = app.test_client()
     sign_in(admin, ADMIN_EMAIL)
     confirm = page(admin, f"/admin/forums/{forum_id}/{action}")
-    assert confirm.h1.get_text(strip=True) == f"{action.title()} Demo Parent Carer Forum?"
+    assert one(confirm, "h1").get_text(strip=True) == f"{action.title()} Demo Parent Carer Forum?"
     response = post_form(admin, f"/admin/forums/{forum_id}/{action}", {}, follow=True)
     assert response.status_code == 200
     assert "Demo Parent Carer Forum is " in response.get_data(as_text=True)
@@ -75,7 +76,7 @@ def test_a_suspended_forum_stops_and_a_restored_one_starts_again(
 
     _set(app, forum_id, "restore")
     assert client.get(SURVEY_URL).status_code == 200
-    assert page(lead, "/staff/responses").h1.get_text(strip=True) == "Responses"
+    assert one(page(lead, "/staff/responses"), "h1").get_text(strip=True) == "Responses"
     assert client.get(f"/p/{OPEN_TOKEN}").status_code in (200, 302)
     admin_actions = [action for action in audit_actions(db_session) if action.startswith("admin.")]
     assert admin_actions == ["admin.suspend POST", "admin.restore POST"]

@@ -24,11 +24,19 @@ from forum_app.surveys.services import set_survey_status
 from tests import factories
 from tests.agreement.test_sampling import seed_browser_samples
 from tests.browser.registry import State, pages
-from tests.browser.site import ADMIN_EMAIL, CLOSED_FORUM, STAFF_EMAIL, TWO_FACTOR_EMAIL, Sessions, Site
+from tests.browser.site import (
+    ADMIN_EMAIL,
+    CLOSED_FORUM,
+    DESKTOP,
+    STAFF_EMAIL,
+    TWO_FACTOR_EMAIL,
+    Sessions,
+    Site,
+)
 from tests.conftest import make_test_app
-from tests.moderation.test_queue_views import FLAGGED, NAMED, journey_with
+from tests.moderation.factories import FLAGGED, NAMED, journey_with
 from tests.packs.stored import seed_browser_packs
-from tests.surveys.test_question_types import publish_all_types
+from tests.surveys.factories import publish_all_types
 from tests.system import find_chromium, unavailable
 
 CHROMIUM_ARGS = [
@@ -40,7 +48,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 800}
 
 
 @cache

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playwright.sync_api import Page
+from playwright.sync_api import FilePayload, Page
 
 from tests import factories
 from tests.browser.site import CLOSED_FORUM, STAFF_EMAIL, TWO_FACTOR_EMAIL, Site, send_answers
@@ -269,7 +269,11 @@ def clear_codebook_label(page: Page, site: Site) -> None:
 
 def import_a_wrong_codebook_file(page: Page, site: Site) -> None:
     page.goto(f"{site.url}{CODEBOOK}/import")
-    wrong = {"name": "codebook.csv", "mimeType": "text/csv", "buffer": b"id,name\r\nwaiting_times,Waits\r\n"}
+    wrong: FilePayload = {
+        "name": "codebook.csv",
+        "mimeType": "text/csv",
+        "buffer": b"id,name\r\nwaiting_times,Waits\r\n",
+    }
     page.locator("#codebook_file").set_input_files(files=[wrong])
     _submit(page)
 

@@ -13,15 +13,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, url_for
-from playwright.sync_api import APIRequestContext, APIResponse, Browser
+from playwright.sync_api import APIRequestContext, APIResponse, Browser, BrowserContext, ViewportSize
 
 from tests.factories import JOURNEY, STAFF_PASSWORD
-from tests.surveys.test_question_types import ALL_TYPES, TYPES_FORUM
+from tests.surveys.factories import ALL_TYPES, TYPES_FORUM
 
 FORUM, SURVEY = "demo", "send-experience"
 # A survey of its own for the question types the default survey does not use (number, month).
 TYPES = (TYPES_FORUM[0], str(ALL_TYPES["slug"]))
 CLOSED_FORUM = "closed"
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 320, "height": 640}  # the narrowest phone, as WCAG's reflow asks
 STAFF_EMAIL = "lead@example.org"
 ADMIN_EMAIL = "admin@example.org"  # a platform administrator, no forum's member
 TWO_FACTOR_EMAIL = "two-factor@example.org"  # a lead who signs in with a code from an app too
@@ -59,7 +61,8 @@ class Site:
         rule = next(rule for rule in self.app.url_map.iter_rules() if rule.endpoint == endpoint)
         known = {"forum_slug": FORUM, "survey_slug": SURVEY, **values}
         with self.app.test_request_context():
-            return self.url + url_for(endpoint, **{k: v for k, v in known.items() if k in rule.arguments})
+            arguments: dict[str, Any] = {k: v for k, v in known.items() if k in rule.arguments}
+            return self.url + url_for(endpoint, **arguments)
 
 
 def as_pairs(data: dict[str, Any]) -> FormData:
@@ -108,6 +111,17 @@ def sign_in(request: APIRequestContext, site: Site) -> None:
         request, f"{site.url}/staff/login", [("email", STAFF_EMAIL), ("password", STAFF_PASSWORD)]
     )
     assert response.url.endswith("/staff/"), response.url
+
+
+def signed_in_context(browser: Browser, site_url: str, email: str, **options: Any) -> BrowserContext:
+    """A new desktop-sized browser context (with these ``options``), signed in to the site at
+    ``site_url`` as this member of staff."""
+    context = browser.new_context(viewport=DESKTOP, **options)
+    response = post_form(
+        context.request, f"{site_url}/staff/login", [("email", email), ("password", STAFF_PASSWORD)]
+    )
+    assert "/staff/login" not in response.url, response.url
+    return context
 
 
 def _answering(request: APIRequestContext, site: Site) -> None:

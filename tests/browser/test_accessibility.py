@@ -8,6 +8,7 @@ Each state's page is reached once (``state_page``); each test sets the window si
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import ViewportSize
 
 from tests.browser.checks import (
     axe_violations,
@@ -20,13 +21,12 @@ from tests.browser.checks import (
 )
 from tests.browser.conftest import Opened, OpenState
 from tests.browser.registry import State
-from tests.browser.site import Site
+from tests.browser.site import PHONE, Site
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 320, "height": 640}
 # 200% browser zoom on a 1280 x 800 screen: the page is laid out in 640 x 400 CSS pixels.
-ZOOMED = {"width": 640, "height": 400}
+ZOOMED: ViewportSize = {"width": 640, "height": 400}
 
 
 def test_language_title_errors_hints_and_autocomplete(state_page: Opened, state: State) -> None:

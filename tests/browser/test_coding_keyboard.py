@@ -11,11 +11,10 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -26,10 +25,10 @@ from forum_app.demo import seed_demo
 from forum_app.extensions import db
 from forum_app.surveys.models import Answer
 from tests import factories
-from tests.browser.site import post_form
-from tests.browser.test_keyboard import check_focus_is_visible, focused, tab_to
-from tests.coding.test_decisions import user_id
+from tests.browser.checks import check_focus_is_visible, focused, tab_to
+from tests.browser.site import signed_in_context
 from tests.conftest import make_test_app
+from tests.factories import user_id
 
 pytestmark = pytest.mark.browser
 
@@ -69,15 +68,6 @@ def coding_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodingSite
     db.engine(app).dispose()
 
 
-def _signed_in(browser: Browser, site: CodingSite, **options: Any) -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, **options)
-    response = post_form(
-        context.request, f"{site.url}/staff/login", [("email", CODER), ("password", factories.STAFF_PASSWORD)]
-    )
-    assert "/staff/login" not in response.url, response.url
-    return context
-
-
 def _answer_id(page: Page, site: CodingSite) -> int:
     """The row number of the answer whose page is open (its address names it by its public id)."""
     path = page.url.split("?")[0].split("#")[0]
@@ -101,7 +91,7 @@ def _state(site: CodingSite, answer_id: int) -> tuple[str, tuple[str, ...], str,
 
 
 def test_a_coder_codes_50_answers_with_the_keyboard_alone(browser: Browser, coding_site: CodingSite) -> None:
-    context = _signed_in(browser, coding_site)
+    context = signed_in_context(browser, coding_site.url, CODER)
     page = context.new_page()
     page.goto(f"{coding_site.url}/staff/coding")
     assert "0 of" in page.locator(".coding-progress__label").inner_text()
@@ -173,7 +163,7 @@ def _suggested_sentiment(page: Page) -> str:
 
 
 def test_shortcuts_can_be_switched_off(browser: Browser, coding_site: CodingSite) -> None:
-    context = _signed_in(browser, coding_site)
+    context = signed_in_context(browser, coding_site.url, CODER)
     page = context.new_page()
     page.goto(f"{coding_site.url}/staff/coding/next")
     first = page.evaluate(CHECKED)["themes"]
@@ -194,7 +184,7 @@ def test_shortcuts_can_be_switched_off(browser: Browser, coding_site: CodingSite
 def test_coding_without_javascript_with_tab_space_and_enter(
     browser: Browser, coding_site: CodingSite
 ) -> None:
-    context = _signed_in(browser, coding_site, java_script_enabled=False)
+    context = signed_in_context(browser, coding_site.url, CODER, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{coding_site.url}/staff/coding/next")
     answer_id = _answer_id(page, coding_site)

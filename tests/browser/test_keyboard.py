@@ -9,43 +9,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.checks import focus_indicator
+from tests.browser.checks import check_focus_is_visible, focused, tab_to
 from tests.browser.site import STAFF_EMAIL, Site
 from tests.factories import RECEIPT_PATTERN, STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-FOCUSED = """() => {
-  const el = document.activeElement;
-  const label = el.labels && el.labels.length ? el.labels[0].innerText : el.innerText;
-  return {tag: el.tagName.toLowerCase(), type: el.type || '', name: (label || '').trim(),
-          checked: Boolean(el.checked), summary: el.hasAttribute('data-error-summary')};
-}"""
-# Elements whose focus must be visible; the error summary and <main> take focus from scripts only.
-INTERACTIVE = {"a", "button", "input", "textarea", "select"}
-
-
-def focused(page: Page) -> dict[str, Any]:
-    found: dict[str, Any] = page.evaluate(FOCUSED)
-    return found
-
-
-def check_focus_is_visible(page: Page) -> dict[str, Any]:
-    now = focused(page)
-    if now["tag"] in INTERACTIVE:
-        indicator = focus_indicator(page.evaluate_handle("document.activeElement").as_element())  # type: ignore[arg-type]
-        assert indicator["visible"], f"no visible focus style on {now}: {indicator}"
-        assert indicator["contrast"] >= 4.5, f"focused {now} has text contrast {indicator['contrast']}"
-    return now
-
-
-def tab_to(page: Page, matches: Callable[[dict[str, Any]], bool], what: str, key: str = "Tab") -> None:
-    """Press Tab until the focused element ``matches``, checking the focus is visible at each stop."""
-    for _ in range(60):
-        page.keyboard.press(key)
-        if matches(check_focus_is_visible(page)):
-            return
-    raise AssertionError(f"{what} could not be reached with {key} on {page.url}")
 
 
 def named(name: str) -> Callable[[dict[str, Any]], bool]:

@@ -14,11 +14,10 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -28,9 +27,9 @@ from forum_app.extensions import db
 from forum_app.moderation.models import APPROVED, HELD, ModerationItem
 from forum_app.surveys.models import Answer
 from tests import factories
-from tests.browser.site import post_form
+from tests.browser.site import signed_in_context
 from tests.conftest import make_test_app
-from tests.moderation.test_queue_views import FLAGGED, journey_with
+from tests.moderation.factories import FLAGGED, journey_with
 
 pytestmark = pytest.mark.browser
 
@@ -76,17 +75,6 @@ def key_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeySite]:
     db.engine(app).dispose()
 
 
-def _signed_in(browser: Browser, site: KeySite, **options: Any) -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, **options)
-    response = post_form(
-        context.request,
-        f"{site.url}/staff/login",
-        [("email", MODERATOR), ("password", factories.STAFF_PASSWORD)],
-    )
-    assert "/staff/login" not in response.url, response.url
-    return context
-
-
 def _answer_id(page: Page) -> str | None:
     """The public id of the answer on the page, if it is an answer's page."""
     found = re.search(r"/staff/moderation/([0-9a-f]{16})$", page.url.split("?")[0].split("#")[0])
@@ -117,7 +105,7 @@ def _href_id(page: Page, selector: str) -> str:
 
 def test_a_moderator_clears_the_queue_with_single_keys(browser: Browser, key_site: KeySite) -> None:
     site = key_site
-    context = _signed_in(browser, site)
+    context = signed_in_context(browser, site.url, MODERATOR)
     page = context.new_page()
     page.goto(f"{site.url}{QUEUE}")
     with page.expect_navigation():
@@ -192,7 +180,7 @@ def test_a_moderator_clears_the_queue_with_single_keys(browser: Browser, key_sit
 
 def test_without_javascript_the_answer_page_is_links_and_buttons(browser: Browser, key_site: KeySite) -> None:
     site = key_site
-    context = _signed_in(browser, site, java_script_enabled=False)
+    context = signed_in_context(browser, site.url, MODERATOR, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site.url}{QUEUE}?status=held")
     with page.expect_navigation():

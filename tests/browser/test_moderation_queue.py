@@ -30,7 +30,7 @@ from forum_app.surveys.models import Answer
 from tests import factories
 from tests.browser.site import post_form
 from tests.conftest import make_test_app
-from tests.moderation.test_queue_views import FLAGGED, journey_with
+from tests.moderation.factories import FLAGGED, journey_with
 
 pytestmark = pytest.mark.browser
 

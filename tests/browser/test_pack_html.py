@@ -10,12 +10,10 @@ from playwright.sync_api import Browser, Page, Request
 
 from forum_app.packs.render_html import render_html
 from tests.browser.checks import axe_violations, clipped_text, describe_violations, horizontal_overflow
-from tests.browser.conftest import DESKTOP
+from tests.browser.site import DESKTOP, PHONE
 from tests.packs.sample import full_sample_pack
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 320, "height": 640}
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.site import PHONE
 from tests.factories import RECEIPT_PATTERN, SURVEY_URL
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 320, "height": 640}
 
 
 def _continue(page: Page) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.site import PHONE
 from tests.factories import RECEIPT_PATTERN, SURVEY_URL
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 320, "height": 640}
 
 
 def _continue(page: Page) -> None:

@@ -25,9 +25,11 @@ from tests.factories import (
     STAFF_PASSWORD,
     answer_all,
     approve_all,
+    attribute,
     make_forum,
     make_staff,
     make_survey,
+    one,
     page,
     post_form,
     sign_in,
@@ -123,14 +125,16 @@ def test_a_lead_sees_new_responses_the_queue_with_overdue_flags_first_and_coding
     soup = page(lead, "/staff/")
     text = " ".join(soup.get_text(" ").split())
     assert "2 this week" in text and "4 last week" in text
-    assert soup.find(attrs={"data-safeguarding-alert": True}) is not None
-    queue = soup.find("caption", string=lambda s: bool(s and "waiting for moderation" in s)).find_parent(
-        "table"
-    )
-    rows = queue.find("tbody").find_all("tr")
+    assert soup.select_one("[data-safeguarding-alert]") is not None
+    caption = soup.find("caption", string=lambda s: bool(s and "waiting for moderation" in s))
+    assert caption is not None
+    queue = caption.find_parent("table")
+    assert queue is not None
+    rows = one(queue, "tbody").find_all("tr")
     assert "Overdue flag" in rows[0].get_text() and all("Overdue" not in row.get_text() for row in rows[1:])
-    assert re.fullmatch(r"/staff/moderation/[0-9a-f]{16}", rows[0].a["href"])  # a random id, not a count
-    assert "Overdue" in page(lead, rows[0].a["href"]).get_text()
+    first = attribute(rows[0].a, "href")
+    assert re.fullmatch(r"/staff/moderation/[0-9a-f]{16}", first)  # a random id, not a count
+    assert "Overdue" in page(lead, first).get_text()
     assert soup.find("a", href="/staff/moderation") is not None
     assert "No answers have reached coding yet" in text  # nothing approved yet
 
@@ -140,13 +144,17 @@ def test_the_chart_has_a_text_alternative_and_a_table(
 ) -> None:
     _forum(app, db_session, client)
     soup = _home(app, "viewer@demo.example")
-    svg = soup.find("svg", class_="home-chart")
+    svg = one(soup, "svg.home-chart")
     assert svg["role"] == "img" and svg["aria-labelledby"] == "weekly-title weekly-desc"
-    assert svg.find("title").get_text() == "Responses per week, last 12 weeks"
-    assert svg.find("desc").get_text().count(",") >= 11
+    assert one(svg, "title").get_text() == "Responses per week, last 12 weeks"
+    assert one(svg, "desc").get_text().count(",") >= 11
     assert len(svg.find_all("rect")) == 12
-    table = soup.find("caption", id="weekly-caption").find_parent("table")
-    cells = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in table.tbody.find_all("tr")]
+    table = one(soup, "caption#weekly-caption").find_parent("table")
+    assert table is not None
+    cells = [
+        [cell.get_text(strip=True) for cell in row.find_all("td")]
+        for row in one(table, "tbody").find_all("tr")
+    ]
     assert len(cells) == 12 and cells[0][0].endswith("(this week, so far)")
     assert [row[1] for row in cells[:4]] == ["2", "4", "0", "1"]
     assert not soup.find_all("script", src=False)  # drawn on the server: no inline script
@@ -157,7 +165,7 @@ def test_each_role_sees_what_they_can_act_on(app: Flask, db_session: Session, cl
     coder = _home(app, "coder@demo.example")
     assert coder.find("a", href="/staff/moderation") is None
     assert "Waiting for moderation" not in coder.get_text()
-    assert coder.find(attrs={"data-safeguarding-alert": True}) is None
+    assert coder.select_one("[data-safeguarding-alert]") is None
     viewer = _home(app, "viewer@demo.example")
     assert (
         viewer.find("a", href="/staff/moderation") is None and viewer.find("a", href="/staff/coding") is None

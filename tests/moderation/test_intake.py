@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -28,8 +27,8 @@ from tests.factories import (
     page,
     post_form,
     sign_in,
-    submit,
 )
+from tests.moderation.factories import moderation_item, send
 
 NAMED = "Mrs Patel at Oakfield Primary rang me on 07700 900123 about Sam."
 REDACTED = "[name] at [school] rang me on [phone] about [name]."
@@ -44,28 +43,6 @@ def forum(db_session: Session) -> int:
     return forum.id
 
 
-def _send(app: Flask, session: Session, client: FlaskClient | None = None, **texts: str) -> str:
-    """Send the default journey with these free-text answers; returns the response id."""
-    before = set(session.scalars(select(Response.id)))
-    family = client or app.test_client()
-    answer_all(family, [(key, {"answer": texts[key]} if key in texts else data) for key, data in JOURNEY])
-    sent = submit(family)
-    assert sent.status_code == 302 and sent.location.endswith("/done")
-    (response_id,) = set(session.scalars(select(Response.id))) - before
-    return response_id
-
-
-def _item(session: Session, response_id: str, key: str) -> ModerationItem:
-    session.expire_all()
-    found = session.scalar(
-        select(ModerationItem)
-        .join(Answer, Answer.id == ModerationItem.answer_id)
-        .where(Answer.response_id == response_id, Answer.question_key == key)
-    )
-    assert found is not None
-    return found
-
-
 def _broken(*args: object, **kwargs: object) -> Any:
     raise RuntimeError("the redactor failed")
 
@@ -75,10 +52,10 @@ def test_a_report_survives_when_the_check_fails(
 ) -> None:
     monkeypatch.setattr(intake, "redact", _broken)
     family = app.test_client()
-    response_id = _send(app, db_session, family, worked_well=NAMED)
+    response_id = send(app, db_session, family, worked_well=NAMED)
     assert "Thank you" in page(family, "/s/demo/send-experience/done").get_text()
     assert db_session.get(Response, response_id).status == SUBMITTED  # type: ignore[union-attr]
-    item = _item(db_session, response_id, "worked_well")
+    item = moderation_item(db_session, response_id, "worked_well")
     assert item.status == PENDING and not item.checked and item.check_attempts == 1
     assert item.original == NAMED and item.answer.value == intake.UNCHECKED_TEXT
     assert item.flagged and item.flag_reasons == [intake.UNCHECKED_REASON]  # first in the queue
@@ -88,13 +65,13 @@ def test_the_sweep_checks_it_later_from_the_command_line(
     app: Flask, db_session: Session, forum: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(intake, "redact", _broken)
-    response_id = _send(app, db_session, worked_well=NAMED)
+    response_id = send(app, db_session, worked_well=NAMED)
     monkeypatch.setattr(intake, "redact", redact)
     result = app.test_cli_runner().invoke(args=["moderation", "check"])
     assert result.exit_code == 0, result.output
     assert "Checked 1 responses (0 answers flagged, 0 alerts sent); 0 could not be checked" in result.output
     assert "Patel" not in result.output
-    item = _item(db_session, response_id, "worked_well")
+    item = moderation_item(db_session, response_id, "worked_well")
     assert item.checked and item.check_attempts == 2 and item.answer.value == REDACTED
     assert not item.flagged and {span["kind"] for span in item.redactions} == {"name", "school", "phone"}
     again = app.test_cli_runner().invoke(args=["moderation", "check"])
@@ -105,12 +82,12 @@ def test_opening_the_queue_checks_what_is_left(
     app: Flask, db_session: Session, forum: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(intake, "redact", _broken)
-    response_id = _send(app, db_session, not_worked="He says he wants to kill himself. " + NAMED)
+    response_id = send(app, db_session, not_worked="He says he wants to kill himself. " + NAMED)
     monkeypatch.setattr(intake, "redact", redact)
     lead = app.test_client()
     sign_in(lead, LEAD)
     text = page(lead, "/staff/moderation").get_text()
-    item = _item(db_session, response_id, "not_worked")
+    item = moderation_item(db_session, response_id, "not_worked")
     assert item.checked and item.flagged and intake.UNCHECKED_REASON not in item.flag_reasons
     assert item.answer.value.startswith("He says he wants to kill himself. [name] at [school]")
     assert intake.UNCHECKED_TEXT not in text
@@ -120,10 +97,10 @@ def test_a_check_that_keeps_failing_is_left_to_a_person(
     app: Flask, db_session: Session, forum: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(intake, "redact", _broken)
-    response_id = _send(app, db_session, worked_well=NAMED)
+    response_id = send(app, db_session, worked_well=NAMED)
     tries = [intake.check_unchecked(db_session, forum) for _ in range(3)]
     assert [(report.checked, report.failed) for report in tries] == [(0, 1), (0, 1), (0, 0)]
-    item = _item(db_session, response_id, "worked_well")
+    item = moderation_item(db_session, response_id, "worked_well")
     assert not item.checked and item.check_attempts == intake.MAX_CHECK_ATTEMPTS
     assert item.original == NAMED and item.answer.value == intake.UNCHECKED_TEXT
     # A forum's sweep leaves other forums' answers alone.
@@ -152,13 +129,13 @@ def test_the_original_is_never_committed_in_the_answer(
         return real(session, response_ids, **kwargs)
 
     monkeypatch.setattr(intake, "check_responses", look_first)
-    response_id = _send(app, db_session, worked_well=NAMED)
+    response_id = send(app, db_session, worked_well=NAMED)
     assert seen["status"] == SUBMITTED  # committed before the check began
     values = dict(seen["values"])
     assert values["worked_well"] == intake.UNCHECKED_TEXT
     assert all("Patel" not in str(value) for value in values.values())
     assert (NAMED, False) in seen["originals"]
-    assert _item(db_session, response_id, "worked_well").answer.value == REDACTED
+    assert moderation_item(db_session, response_id, "worked_well").answer.value == REDACTED
 
 
 def test_other_families_can_save_while_the_check_runs(
@@ -172,8 +149,8 @@ def test_other_families_can_save_while_the_check_runs(
         return redact(*args, **kwargs)
 
     monkeypatch.setattr(intake, "redact", redact_while_another_writes)
-    response_id = _send(app, db_session, worked_well=NAMED)
-    item = _item(db_session, response_id, "worked_well")
+    response_id = send(app, db_session, worked_well=NAMED)
+    item = moderation_item(db_session, response_id, "worked_well")
     assert item.checked and item.answer.value == REDACTED
     assert db_session.get(Forum, forum).local_area == "Written during the check"  # type: ignore[union-attr]
 
@@ -186,7 +163,7 @@ def test_answers_sent_as_spam_are_checked_too(app: Flask, db_session: Session, f
     )
     assert sent.status_code == 302
     response_id = db_session.scalars(select(Response.id).where(Response.status == SPAM)).one()
-    item = _item(db_session, response_id, "worked_well")
+    item = moderation_item(db_session, response_id, "worked_well")
     assert item.checked and item.answer.value == REDACTED
 
 
@@ -207,8 +184,8 @@ def test_hostile_or_long_answers_are_sent_checked_and_flagged_where_a_risk_is_wr
     app: Flask, db_session: Session, forum: int, text: str
 ) -> None:
     family = app.test_client()
-    response_id = _send(app, db_session, family, not_worked=text[:5000])
-    item = _item(db_session, response_id, "not_worked")
+    response_id = send(app, db_session, family, not_worked=text[:5000])
+    item = moderation_item(db_session, response_id, "not_worked")
     assert item.checked and item.status == PENDING
     risky = "tablets" in text or "DIE" in text or "kill himself" in text
     assert item.flagged == risky, item.flag_reasons

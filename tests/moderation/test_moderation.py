@@ -27,7 +27,7 @@ from forum_app.moderation.queue import (
 from forum_app.moderation.retention import purge_originals
 from forum_app.surveys.models import SPAM, Answer, Response
 from tests.factories import make_forum, make_survey
-from tests.moderation.test_queue_views import _item, _send
+from tests.moderation.factories import moderation_item, send
 
 NAMED = "Mrs Patel at Oakfield Primary rang me on 07700 900123 about Sam."
 FLAGGED = "I cannot cope any more and my son says he wants to kill himself."
@@ -47,24 +47,25 @@ def _count(session: Session, model: type) -> int:
 def test_personal_details_are_redacted_as_the_answer_arrives(
     app: Flask, db_session: Session, forum: int
 ) -> None:
-    response_id = _send(app, db_session, worked_well=NAMED)
-    item = _item(db_session, response_id, "worked_well")
+    response_id = send(app, db_session, worked_well=NAMED)
+    item = moderation_item(db_session, response_id, "worked_well")
     assert item.original == NAMED and item.status == PENDING
-    value = db_session.get(Answer, item.answer_id).value  # type: ignore[union-attr]
+    value = db_session.get_one(Answer, item.answer_id).value
     assert value == "[name] at [school] rang me on [phone] about [name]."
     assert {span["kind"] for span in item.redactions} == {"name", "school", "phone"}
     assert (
-        item.quote_consent is True and item.received_on == db_session.get(Response, response_id).submitted_on
-    )  # type: ignore[union-attr]
+        item.quote_consent is True
+        and item.received_on == db_session.get_one(Response, response_id).submitted_on
+    )
     assert not item.flagged and _count(db_session, CodedAnswer) == 0
     # Three free-text answers, three items; the other answers are not moderated.
     assert db_session.scalar(select(func.count()).where(ModerationItem.response_id == response_id)) == 3
 
 
 def test_safeguarding_concerns_come_first(app: Flask, db_session: Session, forum: int) -> None:
-    plain = _send(app, db_session)
-    flagged = _send(app, db_session, not_worked=FLAGGED)
-    item = _item(db_session, flagged, "not_worked")
+    plain = send(app, db_session)
+    flagged = send(app, db_session, not_worked=FLAGGED)
+    item = moderation_item(db_session, flagged, "not_worked")
     assert item.flagged and {"suicide", "parent at breaking point"} <= set(item.flag_reasons)
     first = queue_page(db_session, forum).items[0]
     assert first.answer_id == item.answer_id
@@ -75,10 +76,12 @@ def test_safeguarding_concerns_come_first(app: Flask, db_session: Session, forum
 def test_restoring_and_redacting_again_rewrites_what_coders_see(
     app: Flask, db_session: Session, forum: int
 ) -> None:
-    item = _item(db_session, _send(app, db_session, worked_well=NAMED), "worked_well")
+    item = moderation_item(db_session, send(app, db_session, worked_well=NAMED), "worked_well")
+    original = item.original
+    assert original is not None
     index = next(
-        i for i, span in enumerate(item.redactions) if item.original[span["start"] : span["end"]] == "Sam"
-    )  # type: ignore[index]
+        i for i, span in enumerate(item.redactions) if original[span["start"] : span["end"]] == "Sam"
+    )
     set_restored(db_session, item, index, True)
     assert item.answer.value == "[name] at [school] rang me on [phone] about Sam."
     shown = [(segment.text, segment.restored) for segment in segments(item) if segment.kind]
@@ -92,7 +95,7 @@ def test_restoring_and_redacting_again_rewrites_what_coders_see(
 def test_a_moderator_redacts_what_was_missed_over_a_restored_span(
     app: Flask, db_session: Session, forum: int
 ) -> None:
-    item = _item(db_session, _send(app, db_session, worked_well=NAMED), "worked_well")
+    item = moderation_item(db_session, send(app, db_session, worked_well=NAMED), "worked_well")
     school = next(i for i, span in enumerate(item.redactions) if span["kind"] == "school")
     set_restored(db_session, item, school, True)
     assert "Oakfield Primary" in item.answer.value
@@ -112,18 +115,18 @@ def test_a_moderator_redacts_what_was_missed_over_a_restored_span(
 
 
 def test_overlapping_redactions_are_restored_together(app: Flask, db_session: Session, forum: int) -> None:
-    item = _item(db_session, _send(app, db_session, worked_well=NAMED), "worked_well")
+    item = moderation_item(db_session, send(app, db_session, worked_well=NAMED), "worked_well")
     assert add_redaction(db_session, item, "Oakfield Primary rang", "school") == 1
     region = [s for s in segments(item) if s.kind and "Oakfield" in s.text]
     assert len(region) == 1 and region[0].text == "Oakfield Primary rang"
-    set_restored(db_session, item, region[0].index or 0, True)  # type: ignore[arg-type]
+    set_restored(db_session, item, region[0].index or 0, True)
     assert "Oakfield Primary rang" in item.answer.value
 
 
 def test_approval_deletes_the_original_and_sends_the_answer_to_coding(
     app: Flask, db_session: Session, forum: int
 ) -> None:
-    item = _item(db_session, _send(app, db_session, worked_well=NAMED), "worked_well")
+    item = moderation_item(db_session, send(app, db_session, worked_well=NAMED), "worked_well")
     approve(db_session, item, None)
     assert item.status == APPROVED and item.original is None and item.decided_on is not None
     coded = db_session.get(CodedAnswer, item.answer_id)
@@ -136,7 +139,7 @@ def test_approval_deletes_the_original_and_sends_the_answer_to_coding(
 
 
 def test_hold_and_put_back(app: Flask, db_session: Session, forum: int) -> None:
-    item = _item(db_session, _send(app, db_session), "worked_well")
+    item = moderation_item(db_session, send(app, db_session), "worked_well")
     hold(db_session, item, None)  # type: ignore[arg-type]
     assert item.status == HELD and counts(db_session, forum)[HELD] == 1
     assert [i.answer_id for i in queue_page(db_session, forum, HELD).items] == [item.answer_id]
@@ -145,8 +148,8 @@ def test_hold_and_put_back(app: Flask, db_session: Session, forum: int) -> None:
 
 
 def test_spam_leaves_the_queue_and_cannot_be_approved(app: Flask, db_session: Session, forum: int) -> None:
-    response_id = _send(app, db_session)
-    item = _item(db_session, response_id, "worked_well")
+    response_id = send(app, db_session)
+    item = moderation_item(db_session, response_id, "worked_well")
     reject_as_spam(db_session, item)
     assert db_session.get(Response, response_id).status == SPAM  # type: ignore[union-attr]
     assert counts(db_session, forum)[PENDING] == 0
@@ -158,7 +161,7 @@ def test_spam_leaves_the_queue_and_cannot_be_approved(app: Flask, db_session: Se
 def test_originals_are_purged_after_the_forums_days_with_a_clear_message(
     app: Flask, db_session: Session, forum: int
 ) -> None:
-    item = _item(db_session, _send(app, db_session, worked_well=NAMED), "worked_well")
+    item = moderation_item(db_session, send(app, db_session, worked_well=NAMED), "worked_well")
     received = item.received_on
     assert purge_originals(db_session, received + timedelta(days=30))[0].originals == 0  # day 30: kept
     report = purge_originals(db_session, received + timedelta(days=31), dry_run=True)
@@ -177,7 +180,7 @@ def test_originals_are_purged_after_the_forums_days_with_a_clear_message(
 
 
 def test_a_forum_may_keep_originals_for_fewer_days(app: Flask, db_session: Session, forum: int) -> None:
-    item = _item(db_session, _send(app, db_session), "worked_well")
+    item = moderation_item(db_session, send(app, db_session), "worked_well")
     item.answer.response.survey_version.survey.forum.settings = {"original_days": 7}
     db_session.commit()
     assert purge_originals(db_session, item.received_on + timedelta(days=8))[0].originals == 3
@@ -186,7 +189,7 @@ def test_a_forum_may_keep_originals_for_fewer_days(app: Flask, db_session: Sessi
 def test_the_purge_command_reports_originals(
     app: Flask, runner: FlaskCliRunner, db_session: Session, forum: int
 ) -> None:
-    item = _item(db_session, _send(app, db_session, worked_well=NAMED), "worked_well")
+    item = moderation_item(db_session, send(app, db_session, worked_well=NAMED), "worked_well")
     day = (item.received_on + timedelta(days=31)).isoformat()
     result = runner.invoke(args=["retention", "purge", "--today", day])
     assert result.exit_code == 0, result.output
@@ -200,10 +203,10 @@ def test_the_purge_command_reports_originals(
 def test_long_and_mixed_script_answers_are_taken_in(app: Flask, db_session: Session, forum: int) -> None:
     long_text = ("We waited and waited for the assessment. " * 240)[:4980] + " Ring 07700900123"  # form limit
     mixed = "Наш SENCO Mr Okafor сказал ждать; call ০৭৭০০ ৯০০১২৩ please"
-    response_id = _send(app, db_session, not_worked=long_text, worked_well=mixed)
-    long_item = _item(db_session, response_id, "not_worked")
+    response_id = send(app, db_session, not_worked=long_text, worked_well=mixed)
+    long_item = moderation_item(db_session, response_id, "not_worked")
     assert long_item.answer.value.endswith("Ring [phone]")
-    mixed_item = _item(db_session, response_id, "worked_well")
+    mixed_item = moderation_item(db_session, response_id, "worked_well")
     assert "[phone]" in mixed_item.answer.value and "Okafor" not in mixed_item.answer.value
 
 
@@ -216,7 +219,7 @@ def test_an_answer_the_redactor_cannot_check_is_held_back(
         raise RuntimeError("broken")
 
     monkeypatch.setattr(intake, "redact", broken)
-    item = _item(db_session, _send(app, db_session, worked_well=NAMED), "worked_well")
+    item = moderation_item(db_session, send(app, db_session, worked_well=NAMED), "worked_well")
     assert item.answer.value == intake.UNCHECKED_TEXT and item.original == NAMED
     assert item.flagged and item.flag_reasons == [intake.UNCHECKED_REASON]
 

@@ -11,34 +11,23 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.surveys.models import Answer, Response
+from forum_app.surveys.models import Answer
 from forum_app.surveys.staff import WAITING
 from tests.factories import (
-    JOURNEY,
-    answer_all,
     approve_all,
     make_forum,
     make_staff,
     make_survey,
     public_id,
     sign_in,
-    submit,
 )
+from tests.moderation.factories import send
 
 LEAD, CODER, VIEWER = "lead@example.org", "coder@example.org", "viewer@example.org"
 APPROVED_TEXT = "The trampoline club at the leisure centre was brilliant for him."
 WAITING_TEXT = "Mrs Patel said the xylophone lessons stopped and nobody told us why."
 WAITING_REDACTED = "[name] said the xylophone lessons stopped and nobody told us why."
 SECRET = "xylophone"  # a word of the waiting answer that redaction leaves in
-
-
-def _send(app: Flask, session: Session, **texts: str) -> str:
-    before = set(session.scalars(select(Response.id)))
-    family = app.test_client()
-    answer_all(family, [(key, {"answer": texts[key]} if key in texts else data) for key, data in JOURNEY])
-    assert submit(family).status_code == 302
-    (response_id,) = set(session.scalars(select(Response.id))) - before
-    return response_id
 
 
 def _answer_id(session: Session, response_id: str, key: str) -> int:
@@ -61,9 +50,9 @@ def responses(app: Flask, db_session: Session) -> dict[str, str]:
     make_survey(db_session, forum)
     for email, role in ((LEAD, "lead"), (CODER, "coder"), (VIEWER, "viewer")):
         make_staff(db_session, email, role=role)
-    approved = _send(app, db_session, not_worked=APPROVED_TEXT)
+    approved = send(app, db_session, not_worked=APPROVED_TEXT)
     approve_all(db_session, [approved])  # approved, and so coded
-    waiting = _send(app, db_session, not_worked=WAITING_TEXT)
+    waiting = send(app, db_session, not_worked=WAITING_TEXT)
     return {"approved": approved, "waiting": waiting}
 
 

@@ -29,18 +29,17 @@ from forum_app.moderation.settings import (
     settings_version,
     terms_from_text,
 )
-from forum_app.surveys.models import Answer, Response
+from forum_app.surveys.models import Answer
 from tests.factories import (
-    JOURNEY,
-    answer_all,
     csrf_token,
     make_forum,
     make_staff,
     make_survey,
     page,
-    sign_in,
-    submit,
+    signed_in,
+    squashed_text,
 )
+from tests.moderation.factories import send
 
 LEAD, CODER, VIEWER = "lead@example.org", "coder@example.org", "viewer@example.org"
 SETTINGS = "/staff/moderation/settings"
@@ -60,14 +59,9 @@ NO_PROCEDURE = "Enter what a moderator must do when an answer suggests a risk of
 NO_DAYS = "Enter how many days to keep the original words, from 1 to 30"
 
 
-def _text(soup: Tag | None) -> str:
-    assert soup is not None
-    return " ".join(soup.get_text(" ").split())
-
-
 def _summary(soup: BeautifulSoup) -> list[tuple[str, str]]:
     found = soup.select_one("[data-error-summary]")
-    return [(str(a["href"]), _text(a)) for a in found.select("a")] if found else []
+    return [(str(a["href"]), squashed_text(a)) for a in found.select("a")] if found else []
 
 
 def _field(soup: BeautifulSoup, name: str) -> str:
@@ -82,29 +76,20 @@ def _forum(session: Session) -> Forum:
     return session.scalars(select(Forum).where(Forum.slug == "demo")).one()
 
 
-def _signed_in(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, email)
-    return client
-
-
 def _save(client: FlaskClient, **changes: str) -> Any:
     """The settings form as shown, with these fields changed, sent."""
     soup = page(client, SETTINGS)
-    names = ("version", "procedure", "safeguarding_contacts", "flag_target_days", "deny_list", "deny_names")
+    names: tuple[str, ...] = (
+        "version",
+        "procedure",
+        "safeguarding_contacts",
+        "flag_target_days",
+        "deny_list",
+        "deny_names",
+    )
     names += ("original_days",)
     data = {"csrf_token": csrf_token(soup), **{name: _field(soup, name) for name in names}}
     return client.post(SETTINGS, data={**data, **changes})
-
-
-def _send(app: Flask, session: Session, **texts: str) -> str:
-    """Send the default journey with these free-text answers (by question key); returns the response id."""
-    before = set(session.scalars(select(Response.id)))
-    family = app.test_client()
-    answer_all(family, [(key, {"answer": texts[key]} if key in texts else data) for key, data in JOURNEY])
-    assert submit(family).status_code == 302
-    (response_id,) = set(session.scalars(select(Response.id))) - before
-    return response_id
 
 
 def _value(session: Session, response_id: str, key: str) -> Any:
@@ -299,14 +284,14 @@ def test_nothing_is_saved_when_anything_is_wrong(db_session: Session, demo: Foru
 
 
 def test_a_lead_sees_the_settings_and_what_each_does(app: Flask, demo: Forum) -> None:
-    soup = page(_signed_in(app, LEAD), SETTINGS)
+    soup = page(signed_in(app, LEAD), SETTINGS)
     assert soup.title is not None and soup.title.get_text().startswith("Moderation settings")
     assert _field(soup, "procedure") == DEFAULT_PROCEDURE
     assert _field(soup, "deny_list") == _field(soup, "deny_names") == ""
     assert _field(soup, "original_days") == "30"
     for name in ("procedure", "deny_list", "deny_names", "original_days"):
         assert soup.find("label", attrs={"for": name}) is not None, name
-    text = _text(soup)
+    text = squashed_text(soup)
     assert "The lists apply to answers sent from now on" in text
     assert "they can redact it on the answer’s page in the moderation queue" in text
     assert "replaced with [school]" in text and "replaced with [name]" in text
@@ -314,15 +299,15 @@ def test_a_lead_sees_the_settings_and_what_each_does(app: Flask, demo: Forum) ->
 
 
 def test_the_queue_links_to_the_settings_and_is_for_leads_only(app: Flask, demo: Forum) -> None:
-    assert page(_signed_in(app, LEAD), "/staff/moderation").find("a", href=SETTINGS) is not None
-    assert _signed_in(app, CODER).get("/staff/moderation").status_code == 403
+    assert page(signed_in(app, LEAD), "/staff/moderation").find("a", href=SETTINGS) is not None
+    assert signed_in(app, CODER).get("/staff/moderation").status_code == 403
 
 
 @pytest.mark.parametrize("email", [CODER, VIEWER])
 def test_coders_and_viewers_may_not_see_or_change_the_settings(
     app: Flask, db_session: Session, demo: Forum, email: str
 ) -> None:
-    client = _signed_in(app, email)
+    client = signed_in(app, email)
     assert client.get(SETTINGS).status_code == 403
     token = csrf_token(page(client, "/staff/responses"))
     sent = client.post(SETTINGS, data={**GOOD, "csrf_token": token})
@@ -333,11 +318,11 @@ def test_coders_and_viewers_may_not_see_or_change_the_settings(
 def test_a_lead_saves_the_settings_and_sees_them_saved(app: Flask, db_session: Session, demo: Forum) -> None:
     demo.settings = {"bulk_threshold": 0.85}
     db_session.commit()
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     sent = _save(client, **GOOD)
     assert sent.status_code == 303 and sent.location.endswith(SETTINGS)
     soup = page(client, SETTINGS)
-    assert "Saved the moderation settings" in _text(soup.select_one(".notice"))
+    assert "Saved the moderation settings" in squashed_text(soup.select_one(".notice"))
     assert _field(soup, "deny_list") == "Riverside Hub\nLittle Acorns Nursery"
     assert _field(soup, "deny_names") == "Dilys\nDr Okafor"
     assert _field(soup, "original_days") == "14"
@@ -353,10 +338,10 @@ def test_a_lead_saves_the_settings_and_sees_them_saved(app: Flask, db_session: S
 def test_names_saved_are_redacted_in_answers_sent_afterwards(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    earlier = _send(app, db_session, worked_well=MISSED)
+    earlier = send(app, db_session, worked_well=MISSED)
     assert _value(db_session, earlier, "worked_well") == MISSED  # neither name is known yet
-    assert _save(_signed_in(app, LEAD), deny_list="riverside hub", deny_names="DILYS").status_code == 303
-    later = _send(app, db_session, worked_well=MISSED, not_worked="Dilys never rang back.")
+    assert _save(signed_in(app, LEAD), deny_list="riverside hub", deny_names="DILYS").status_code == 303
+    later = send(app, db_session, worked_well=MISSED, not_worked="Dilys never rang back.")
     assert _value(db_session, later, "worked_well") == "The worker at [school], [name], helped."
     assert _value(db_session, later, "not_worked") == "[name] never rang back."
     assert _value(db_session, earlier, "worked_well") == MISSED  # answers already sent are not checked again
@@ -365,12 +350,12 @@ def test_names_saved_are_redacted_in_answers_sent_afterwards(
 def test_a_lead_sets_who_is_alerted_and_the_target_for_flags(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     soup = page(client, SETTINGS)
     assert _field(soup, "safeguarding_contacts") == "" and _field(soup, "flag_target_days") == "2"
     for name in ("safeguarding_contacts", "flag_target_days"):
         assert soup.find("label", attrs={"for": name}) is not None, name
-    assert "never the answer itself" in _text(soup)
+    assert "never the answer itself" in squashed_text(soup)
     sent = _save(client, safeguarding_contacts="jo@forum.org\r\n\r\nchair@forum.org", flag_target_days=" 3 ")
     assert sent.status_code == 303
     found = moderation_settings(_forum(db_session))
@@ -391,7 +376,7 @@ def test_a_lead_sets_who_is_alerted_and_the_target_for_flags(
 def test_wrong_contacts_and_target_are_sent_back_in_the_order_of_the_form(
     app: Flask, db_session: Session, demo: Forum
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     changes = {
         "original_days": "0",
         "flag_target_days": "a week",
@@ -437,7 +422,7 @@ def test_wrong_contacts_and_target_are_sent_back_in_the_order_of_the_form(
 def test_wrong_input_is_sent_back_with_messages_as_typed(
     app: Flask, db_session: Session, demo: Forum, changes: dict[str, str], expected: list[tuple[str, str]]
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     sent = _save(client, **changes)
     assert sent.status_code == 200
     soup = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
@@ -446,7 +431,7 @@ def test_wrong_input_is_sent_back_with_messages_as_typed(
     for target, message in expected:
         field = soup.select_one(target)
         assert field is not None and f"{target[1:]}-error" in str(field["aria-describedby"])
-        assert message in _text(soup.select_one(f"{target}-error"))
+        assert message in squashed_text(soup.select_one(f"{target}-error"))
     for name, typed in changes.items():
         assert _field(soup, name) == typed
     assert _forum(db_session).settings in ({}, None)
@@ -454,16 +439,16 @@ def test_wrong_input_is_sent_back_with_messages_as_typed(
 
 
 def test_a_form_too_large_to_send_is_refused_with_a_page(app: Flask, demo: Forum) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     sent = _save(client, deny_names="x" * (300 * 1024))
     assert sent.status_code == 413
     assert "That was too long to send" in sent.get_data(as_text=True)
 
 
 def test_saving_is_in_the_audit_log_and_looking_is_not(app: Flask, db_session: Session, demo: Forum) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     page(client, SETTINGS)
     assert _save(client, original_days="0").status_code == 200  # refused: nothing changed
     assert _save(client, original_days="7").status_code == 303
     assert _events(db_session) == ["accounts.login POST", "moderation.settings POST"]
-    assert "changed the moderation settings" in _text(page(client, "/staff/audit"))
+    assert "changed the moderation settings" in squashed_text(page(client, "/staff/audit"))

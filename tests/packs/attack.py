@@ -172,6 +172,31 @@ def _answer(family: Family, key: str) -> str | None:
     return {"age_band": family.age, "setting": family.setting, "ehcp": family.ehcp}[key]
 
 
+def _has_theme(ids: Sequence[str], view: str | None = None) -> Predicate:
+    """Families who mentioned any of these themes (with this view, if one is given)."""
+    if view is None:
+        return lambda f: _theme_view(f, ids) is not None
+    return lambda f: _theme_view(f, ids) == view
+
+
+def _answered(key: str) -> Predicate:
+    """Families who answered question ``key`` with something other than "don't know"."""
+    return lambda f: _answer(f, key) not in (None, "dont_know")
+
+
+def _answer_is(key: str, value: str) -> Predicate:
+    return lambda f: _answer(f, key) == value
+
+
+def _in_group(key: str, group: str, negate: bool = False) -> Predicate:
+    """Families whose answer to ``key`` falls in ``group`` (or, with ``negate``, does not)."""
+    return lambda f: (_label(key, _answer(f, key)) == group) != negate
+
+
+def _both(first: Predicate, second: Predicate) -> Predicate:
+    return lambda f: first(f) and second(f)
+
+
 def read_pack(tables: dict[str, Table], respondents: Cell) -> Reading:
     """What the attacker reads in the tables: each published count and the families it counts."""
     reading = Reading()
@@ -179,42 +204,34 @@ def read_pack(tables: dict[str, Table], respondents: Cell) -> Reading:
     for row in tables["T2"].rows:
         ids = [str(row["theme_id"])]
         reading.add(lambda f: f.coded, row["base"], "T2 base")
-        reading.add(lambda f, ids=ids: _theme_view(f, ids) is not None, row["respondents"], f"T2 {ids[0]}")
+        reading.add(_has_theme(ids), row["respondents"], f"T2 {ids[0]}")
         for view in ("negative", "neutral", "positive"):
-            reading.add(lambda f, ids=ids, v=view: _theme_view(f, ids) == v, row[view], f"T2 {ids[0]} {view}")
+            reading.add(_has_theme(ids, view), row[view], f"T2 {ids[0]} {view}")
     for row in tables["T1"].rows:
         area = next(a for a, label in AREAS if label == row["area"])
         ids = [t for t, _, areas in THEMES if area in areas]
-        reading.add(lambda f, ids=ids: _theme_view(f, ids) is not None, row["respondents"], f"T1 {area}")
+        reading.add(_has_theme(ids), row["respondents"], f"T1 {area}")
         for view in ("negative", "positive"):
             count = _count_from_percent(row[f"{view}_percent"], row["respondents"])
-            reading.add(lambda f, ids=ids, v=view: _theme_view(f, ids) == v, count, f"T1 {area} {view}")
+            reading.add(_has_theme(ids, view), count, f"T1 {area} {view}")
     for row in tables["T4"].rows:
         key = str(row["question_id"])
         value = next(
             str(o["value"]) for o in QUESTIONS[key]["options"] if o.get("label", o["value"]) == row["option"]
         )
-        reading.add(lambda f, k=key: _answer(f, k) not in (None, "dont_know"), row["answered"], f"T4 {key}")
-        reading.add(lambda f, k=key: _answer(f, k) == "dont_know", row["dont_know"], f"T4 {key} don't know")
-        reading.add(lambda f, k=key, v=value: _answer(f, k) == v, row["count"], f"T4 {key} {value}")
+        reading.add(_answered(key), row["answered"], f"T4 {key}")
+        reading.add(_answer_is(key, "dont_know"), row["dont_know"], f"T4 {key} don't know")
+        reading.add(_answer_is(key, value), row["count"], f"T4 {key} {value}")
     names = {name: key for key, (name, _) in GROUPINGS.items()}
     base_label = next(c.label for c in tables["T7"].columns if c.key == "base")
     for row in tables["T7"].rows:
         key, label = names[str(row["characteristic"])], str(row["category"])
         if label == OTHER_GROUP:
-            reading.add(
-                lambda f, k=key: _label(k, _answer(f, k)) == OTHER_GROUP,
-                row["respondents"],
-                f"T7 {key} other",
-            )
+            reading.add(_in_group(key, OTHER_GROUP), row["respondents"], f"T7 {key} other")
             continue
         if "known category" in base_label:  # T7's base: families in a known category (else everyone)
-            reading.add(
-                lambda f, k=key: _label(k, _answer(f, k)) != OTHER_GROUP, row["base"], f"T7 {key} known"
-            )
-        reading.add(
-            lambda f, k=key, g=label: _label(k, _answer(f, k)) == g, row["respondents"], f"T7 {key} {label}"
-        )
+            reading.add(_in_group(key, OTHER_GROUP, negate=True), row["base"], f"T7 {key} known")
+        reading.add(_in_group(key, label), row["respondents"], f"T7 {key} {label}")
     shown: dict[str, set[str]] = {}
     for row in tables["T5"].rows:
         shown.setdefault(names[str(row["variable"])], set()).add(str(row["group"]))
@@ -227,11 +244,7 @@ def read_pack(tables: dict[str, Table], respondents: Cell) -> Reading:
             return f.coded and (own == g or (g.startswith(OTHER_GROUP) and own not in shown[k]))
 
         reading.add(member, row["base"], f"T5 {key} {label} base")
-        reading.add(
-            lambda f, m=member, t=theme: m(f) and _theme_view(f, [t]) is not None,
-            row["count"],
-            f"T5 {key} {label} {theme}",
-        )
+        reading.add(_both(member, _has_theme([theme])), row["count"], f"T5 {key} {label} {theme}")
     return reading
 
 
@@ -263,13 +276,14 @@ def attack(families: Sequence[Family], reading: Reading, rules: DisclosureRules)
         frozenset(i for i, atom in enumerate(ATOMS) if predicate(atom)) for predicate, _, _ in reading.counts
     ]
     suppressed = [s for s, (_, value, _) in zip(sets, reading.counts, strict=True) if value == SUPPRESSED]
-    boxes = []
+    boxes: list[tuple[int, float]] = []
     for atoms, (_, value, _) in zip(sets, reading.counts, strict=True):
         if value == SUPPRESSED:
             boxes.append((0 if any(atoms < other for other in suppressed) else 1, np.inf))
         else:
-            low, high = count_range(value, rules)  # type: ignore[arg-type]
-            boxes.append((low, high))
+            assert isinstance(value, int)  # Reading.add keeps published counts only
+            low, high = count_range(value, rules)
+            boxes.append((low, np.inf if high is None else high))
     matrix = np.zeros((len(sets), len(ATOMS)))
     for row, atoms in enumerate(sets):
         matrix[row, list(atoms)] = 1

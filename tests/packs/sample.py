@@ -10,6 +10,7 @@ from forum_app.packs.contents import (
     NOT_AVAILABLE,
     SUPPRESSED,
     Bar,
+    Cell,
     Chart,
     Column,
     Finding,
@@ -83,7 +84,7 @@ def sample_pack() -> Pack:
         Column("positive", "Positive", "count"),
         Column("kappa", "Kappa (second coder)", "number"),
     )
-    t2_rows = tuple(
+    t2_rows: tuple[dict[str, Cell], ...] = tuple(
         {
             "theme_id": theme_id,
             "theme_label": label,
@@ -213,7 +214,7 @@ def sample_pack() -> Pack:
         "bars",
         tuple(
             Bar(
-                row["theme_label"],
+                str(row["theme_label"]),
                 row["percent"] if isinstance(row["percent"], float) else None,
                 row["low"] if isinstance(row["low"], float) else None,
                 row["high"] if isinstance(row["high"], float) else None,

@@ -37,7 +37,7 @@ from tests.factories import (
     signed_in,
     squashed_text,
 )
-from tests.packs.test_build import REQUEST, _seed
+from tests.packs.factories import REQUEST, seed_coded
 
 EMPTY = dict.fromkeys(field_names(), "")
 TYPED = {
@@ -292,7 +292,7 @@ def _sections(pack: Pack) -> dict[str, str]:
 def test_the_methodology_gives_the_forums_words_and_says_what_is_missing(
     app: Flask, db_session: Session
 ) -> None:
-    _seed(app, db_session, responses=60)
+    seed_coded(app, db_session, responses=60)
     forum = _forum(db_session)
     given = {key: TYPED[key] for key in ("independence", "formats", "dpia")}
     assert save_about(db_session, forum, given) == {}
@@ -328,7 +328,7 @@ def test_the_methodology_gives_the_forums_words_and_says_what_is_missing(
 def test_with_nothing_written_each_point_says_so_and_a_contact_address_is_given(
     app: Flask, db_session: Session
 ) -> None:
-    _seed(app, db_session, responses=60)
+    seed_coded(app, db_session, responses=60)
     forum = _forum(db_session)
     forum.settings = {**(forum.settings or {}), "contact_email": "packs@example.org"}
     db_session.commit()

@@ -32,6 +32,7 @@ from forum_app.packs.figures import pack_charts, scale_chart, trend_chart
 from forum_app.packs.render_html import render_html
 from forum_app.packs.render_json import load_json, render_json
 from forum_app.packs.tables import Publisher, closed_table, theme_table, trend_table
+from tests.factories import attribute
 from tests.packs.sample import sample_pack
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "pack-schema.json").read_text("utf-8"))
@@ -323,8 +324,8 @@ def test_c4_svg_has_open_and_filled_circles_and_no_line_between_them() -> None:
             assert len(uses) == 1
             marks[name] = uses[0]
         assert marks["previous"]["fill"] == "#ffffff" and marks["current"]["fill"] == TEXT
-        before = (float(marks["previous"]["x"]), float(marks["previous"]["y"]))
-        now = (float(marks["current"]["x"]), float(marks["current"]["y"]))
+        before = (float(attribute(marks["previous"], "x")), float(attribute(marks["previous"], "y")))
+        now = (float(attribute(marks["current"], "x")), float(attribute(marks["current"], "y")))
         assert before[1] < now[1]  # previous above current, in the same row
         points += [before, now]
         for path in outside_defs:

@@ -11,16 +11,16 @@ from hypothesis import strategies as st
 
 from forum_app.packs import linked
 from forum_app.packs.blocks import OTHER_GROUP, merged_groups
-from forum_app.packs.contents import SUPPRESSED, Cell
+from forum_app.packs.contents import SUPPRESSED
 from forum_app.packs.data import Gathered
-from forum_app.packs.disclosure import DEFAULT_RULES, DisclosureRules, count_range
+from forum_app.packs.disclosure import DEFAULT_RULES, DisclosureRules, Published, count_range
 from forum_app.packs.figures import scale_chart
 from forum_app.packs.tables import Publisher, closed_table, theme_table, trend_table
 
 PUBLISHER = Publisher(DEFAULT_RULES)
 
 
-def _row(parts: list[int], rules: DisclosureRules = DEFAULT_RULES) -> list[Cell]:
+def _row(parts: list[int], rules: DisclosureRules = DEFAULT_RULES) -> list[Published]:
     """A row of parts and its total (the last figure), protected as one system."""
     figures = [frozenset({i}) for i in range(len(parts))] + [frozenset(range(len(parts)))]
     return linked.protect(parts, figures, rules)
@@ -48,7 +48,7 @@ def test_a_figure_published_elsewhere_keeps_its_value_and_is_protected_too() -> 
     assert published[:3].count(SUPPRESSED) == 2
 
 
-def _consistent_rows(published: list[Cell], size: int, largest: int) -> list[tuple[int, ...]]:
+def _consistent_rows(published: list[Published], size: int, largest: int) -> list[tuple[int, ...]]:
     """Every row of ``size`` parts (each up to ``largest``) a reader could take for the published one:
     a [c] is at least 1, or at least 0 inside a suppressed total."""
     hidden = published[-1] == SUPPRESSED

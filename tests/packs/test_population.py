@@ -639,7 +639,7 @@ def test_wrong_input_is_sent_back_with_messages_as_typed(
             )
         )
         error_ids = [i for i in described.split() if i.endswith("-error")]
-        assert any(message in squashed_text(soup.find(id=i)) for i in error_ids), target  # type: ignore[arg-type]
+        assert any(message in squashed_text(soup.find(id=i)) for i in error_ids), target
     for name, typed in changes.items():
         assert form_value(soup, name) == typed
     assert local_population(_forum(db_session)) is None

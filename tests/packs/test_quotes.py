@@ -24,8 +24,8 @@ from forum_app.packs.render_json import render_json
 from forum_app.packs.tables import Publisher
 from forum_app.quotes.models import QuoteCandidate
 from forum_app.quotes.reads import QuoteSource
+from tests.packs.factories import REQUEST, seed_coded
 from tests.packs.sample import sample_pack
-from tests.packs.test_build import REQUEST, _seed
 
 THEMES = [("waits", "Waiting times", ["needs"]), ("talk", "Communication", ["engagement"])]
 AREAS = {"needs": "Identifying needs", "engagement": "Engagement with families"}
@@ -44,7 +44,7 @@ def gathered(
 ) -> Gathered:
     """A period in which ``split`` families (by view) mention both themes."""
     now = Gathered(date(2026, 1, 1), date(2026, 6, 30))
-    mentions = {}
+    mentions: dict[str, set[str]] = {}
     for view, n in split.items():
         for _ in range(n):
             mentions[f"r{len(mentions)}"] = {view}
@@ -287,7 +287,7 @@ def _spans(text: str) -> list[dict[str, Any]]:
 
 def _candidates(session: Session, how_many: int) -> list[tuple[int, str]]:
     forum = session.scalars(select(Forum)).one()
-    rows = session.execute(
+    found = session.execute(
         select(Coding.answer_id, Coding.theme_id)
         .join(ModerationItem, ModerationItem.answer_id == Coding.answer_id)
         .where(
@@ -297,8 +297,8 @@ def _candidates(session: Session, how_many: int) -> list[tuple[int, str]]:
         )
         .order_by(Coding.answer_id)
     ).all()
-    rows = list({answer_id: (answer_id, theme_id) for answer_id, theme_id in reversed(rows)}.values())
-    rows = sorted(rows)[:how_many]  # one theme per answer
+    rows = sorted({answer_id: (answer_id, theme_id) for answer_id, theme_id in reversed(found)}.values())
+    rows = rows[:how_many]  # one theme per answer
     for answer_id, theme_id in rows:
         session.add(
             QuoteCandidate(
@@ -309,7 +309,7 @@ def _candidates(session: Session, how_many: int) -> list[tuple[int, str]]:
 
 
 def test_gather_reads_redactions_approver_role_and_day(app: Flask, db_session: Session) -> None:
-    _seed(app, db_session, responses=120)
+    seed_coded(app, db_session, responses=120)
     coder = create_user(db_session, CODER, "demo", "coder").user
     rows = _candidates(db_session, 12)
     assert len(rows) == 12
@@ -335,7 +335,7 @@ def test_gather_reads_redactions_approver_role_and_day(app: Flask, db_session: S
 def test_the_pack_shows_the_role_and_day_of_approval_never_the_person(
     app: Flask, db_session: Session
 ) -> None:
-    _seed(app, db_session)
+    seed_coded(app, db_session)
     coder = create_user(db_session, CODER, "demo", "coder").user
     rows = _candidates(db_session, 60)
     for item in db_session.scalars(
@@ -357,7 +357,7 @@ def test_the_pack_shows_the_role_and_day_of_approval_never_the_person(
 
 
 def test_a_built_pack_leaves_out_a_candidate_naming_a_month(app: Flask, db_session: Session) -> None:
-    _seed(app, db_session)
+    seed_coded(app, db_session)
     coder = create_user(db_session, CODER, "demo", "coder").user
     rows = _candidates(db_session, 60)
     items = list(

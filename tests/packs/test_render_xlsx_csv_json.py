@@ -211,7 +211,7 @@ def test_the_annex_codebook_and_questionnaire_are_the_last_sheets_and_csv_files(
         {"a1": "(1) Identifying needs"},
         3,
     )
-    questions = {
+    questions: dict[str, dict[str, Any]] = {
         "services_waited": {
             "key": "services_waited",
             "type": "checkboxes",

@@ -13,11 +13,8 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import Forum, User
-from forum_app.coding.bulk import bulk_accept
-from forum_app.coding.filters import Filters
+from forum_app.accounts.models import Forum
 from forum_app.db import utcnow
-from forum_app.demo import seed_demo
 from forum_app.extensions import db
 from forum_app.packs import snapshots
 from forum_app.packs.comparison import compare
@@ -41,24 +38,12 @@ from forum_app.packs.snapshots import (
     run_snapshot,
     start_snapshot,
 )
-from forum_app.surveys.models import Survey
 from tests.factories import make_forum, make_survey
+from tests.packs.factories import UNTIL, seed_coded
 from tests.packs.stored import make_stored_pack, stored_content
 
-UNTIL = date(2026, 6, 30)
 TODAY = date(2026, 7, 1)
 FROM = date(2025, 7, 1)
-
-
-def seed(app: Flask, session: Session, responses: int = 120, seed_number: int = 7) -> tuple[int, int, int]:
-    """The demo forum with ``responses`` coded responses: (forum id, survey id, lead id)."""
-    with app.app_context():
-        seed_demo(session, responses=responses, seed=seed_number, until=UNTIL)
-    forum = session.scalars(select(Forum)).one()
-    lead = session.scalars(select(User)).one()
-    bulk_accept(session, forum.id, lead.id, 0.5, Filters())  # every suggestion confirmed by a person
-    survey = session.scalars(select(Survey)).one()
-    return forum.id, survey.id, lead.id
 
 
 def _files(session: Session, snapshot: PackSnapshot) -> dict[str, PackFile]:
@@ -66,14 +51,14 @@ def _files(session: Session, snapshot: PackSnapshot) -> dict[str, PackFile]:
 
 
 def test_a_pack_is_built_stored_and_stays_as_it_was(app: Flask, db_session: Session) -> None:
-    forum_id, survey_id, lead_id = seed(app, db_session)
+    forum_id, survey_id, lead_id = seed_coded(app, db_session, responses=120)
     snapshot = start_snapshot(db_session, forum_id, survey_id, FROM, UNTIL, {}, lead_id, today=TODAY)
     assert (snapshot.status, snapshot.progress, snapshot.pack_id) == (BUILDING, 0, "P-20260701-0001")
 
     run_snapshot(db_session, snapshot.id, built_on=TODAY)
     db_session.expire_all()
-    snapshot = db_session.get(PackSnapshot, snapshot.id)
-    assert snapshot is not None and (snapshot.status, snapshot.progress, snapshot.error) == (READY, 100, "")
+    snapshot = db_session.get_one(PackSnapshot, snapshot.id)
+    assert (snapshot.status, snapshot.progress, snapshot.error) == (READY, 100, "")
     files = _files(db_session, snapshot)
     assert set(files) == {f.name for f in FORMATS.values()} | {MANIFEST}
     for stored in files.values():
@@ -90,7 +75,7 @@ def test_a_pack_is_built_stored_and_stays_as_it_was(app: Flask, db_session: Sess
     before = {name: stored.data for name, stored in files.items()}
     responses_before = snapshot.content["meta"]["responses"]
 
-    seed(app, db_session, responses=60, seed_number=8)  # more families answer afterwards
+    seed_coded(app, db_session, responses=60, seed_number=8)  # more families answer afterwards
     db_session.expire_all()
     kept = db_session.get(PackSnapshot, snapshot.id)
     assert kept is not None and kept.content is not None
@@ -316,6 +301,6 @@ def test_a_pack_is_made_in_the_background_with_a_session_of_its_own(app: Flask, 
     thread.join(timeout=300)
     assert not thread.is_alive()
     db_session.expire_all()
-    made = db_session.get(PackSnapshot, snapshot.id)
-    assert made is not None and (made.status, made.progress) == (READY, 100), made.error
+    made = db_session.get_one(PackSnapshot, snapshot.id)
+    assert (made.status, made.progress) == (READY, 100), made.error
     assert len(_files(db_session, made)) == len(FORMATS) + 1

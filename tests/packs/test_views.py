@@ -19,17 +19,22 @@ from forum_app.db import today
 from forum_app.packs.about import PARTS, save_about
 from forum_app.packs.models import PackFile, PackSnapshot, ShareLink
 from forum_app.packs.snapshots import start_snapshot
-from tests.factories import csrf_token, make_forum, make_staff, make_survey, page, post_form, sign_in
+from tests.factories import (
+    csrf_token,
+    make_forum,
+    make_staff,
+    make_survey,
+    one,
+    page,
+    post_form,
+    response_text,
+    sign_in,
+)
+from tests.packs.factories import seed_coded
 from tests.packs.stored import OPEN_TOKEN, PASSCODE, PASSCODE_TOKEN, make_link, make_stored_pack
-from tests.packs.test_snapshots import seed
 
 LEAD, CODER, VIEWER = "lead@example.org", "coder@example.org", "viewer@example.org"
 PACKS = "/staff/packs"
-
-
-def _text(response: Any) -> str:
-    html = response.get_data(as_text=True)
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
 
 
 def _events(session: Session) -> list[tuple[str, str]]:
@@ -58,7 +63,7 @@ def _forum_with_pack(session: Session) -> tuple[Forum, PackSnapshot]:
 def test_a_lead_makes_shares_and_downloads_a_pack(
     app: Flask, client: FlaskClient, db_session: Session
 ) -> None:
-    forum_id, survey_id, _lead_id = seed(app, db_session)
+    forum_id, survey_id, _lead_id = seed_coded(app, db_session, responses=120)
     make_staff(db_session, LEAD)
     sign_in(client, LEAD)
     shown = page(client, PACKS)
@@ -113,7 +118,7 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     assert (
         public.headers["Cache-Control"] == "no-store" and public.headers["Referrer-Policy"] == "no-referrer"
     )
-    text = _text(public)
+    text = response_text(public)
     assert snapshot.pack_id in text and "Demo Parent Carer Forum" in text and files["pack.pdf"].sha256 in text
     assert "Sign out" not in text
     assert inspector.get(f"/p/{token}/view").data == files["pack.html"].data
@@ -129,7 +134,7 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     revoked = _post(client, here, f"{here}/links/{link_id}/revoke", {})
     assert revoked.status_code == 303
     gone = inspector.get(f"/p/{token}")
-    assert gone.status_code == 410 and "withdrawn" in _text(gone)
+    assert gone.status_code == 410 and "withdrawn" in response_text(gone)
     assert inspector.get(f"/p/{token}/files/pack.pdf").status_code == 410
 
     removed = post_form(client, f"{PACKS}/{snapshot.public_id}/delete", {})
@@ -166,7 +171,7 @@ def test_the_page_reloads_only_while_a_pack_is_being_made(
     listed = page(client, PACKS)
     assert listed.find("progress") is not None and "Being made" in listed.get_text()
     again = _make(client, survey=str(survey_id))
-    assert again.status_code == 409 and "being made" in _text(again)
+    assert again.status_code == 409 and "being made" in response_text(again)
 
 
 @pytest.mark.parametrize(
@@ -204,7 +209,7 @@ def test_a_wrong_request_for_a_pack_says_why(
 def test_the_partnership_response_goes_into_the_pack_unedited(
     app: Flask, client: FlaskClient, db_session: Session
 ) -> None:
-    _forum_id, survey_id, _lead_id = seed(app, db_session)
+    _forum_id, survey_id, _lead_id = seed_coded(app, db_session, responses=120)
     make_staff(db_session, LEAD)
     sign_in(client, LEAD)
     response = "We welcome the forum's work.\r\n\r\nWaits for <b>CAMHS</b> are our priority."
@@ -223,7 +228,7 @@ def test_the_partnership_response_goes_into_the_pack_unedited(
     section = soup.find("section", id="partnership")
     assert section is not None and "1 June 2026" in section.get_text()
     assert "Waits for <b>CAMHS</b> are our priority." in section.get_text()  # printed as text, not markup
-    assert "the local area partnership saw it on 1 June 2026" in soup.select_one(".cover").get_text()
+    assert "the local area partnership saw it on 1 June 2026" in one(soup, ".cover").get_text()
 
 
 @pytest.mark.parametrize(
@@ -360,7 +365,7 @@ def test_comparing_two_packs(app: Flask, client: FlaskClient, db_session: Sessio
     assert link is not None
     compared = page(client, str(link["href"]))
     rows = {
-        row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.find_all("td")]
+        one(row, "th").get_text(strip=True): [td.get_text(strip=True) for td in row.find_all("td")]
         for row in compared.select(".pack-compare tbody tr")
     }
     assert rows["Waiting times"] == ["50.0% (53.1 to 66.5)", "60.0% (53.1 to 66.5)", "up 10.0 points"]
@@ -377,21 +382,25 @@ def test_a_passcode_is_asked_for_once_and_guessing_is_limited(app: Flask, db_ses
 
     asked = inspector.get(f"/p/{PASSCODE_TOKEN}")
     assert asked.status_code == 200 and asked.headers["Referrer-Policy"] == "no-referrer"
-    assert "Enter the passcode" in _text(asked) and snapshot.pack_id not in _text(asked)
+    assert "Enter the passcode" in response_text(asked) and snapshot.pack_id not in response_text(asked)
     assert inspector.get(f"/p/{PASSCODE_TOKEN}/files/pack.json").status_code == 303
     assert inspector.get(f"/p/{PASSCODE_TOKEN}/view").status_code == 303
     here = f"/p/{PASSCODE_TOKEN}"
     wrong = _post(inspector, here, f"{here}/passcode", {"passcode": "harbour"})
-    assert wrong.status_code == 400 and "not right" in _text(wrong) and _text(wrong).startswith("Error: ")
+    assert (
+        wrong.status_code == 400
+        and "not right" in response_text(wrong)
+        and response_text(wrong).startswith("Error: ")
+    )
     empty = _post(inspector, here, f"{here}/passcode", {"passcode": ""})
-    assert empty.status_code == 400 and "Enter the passcode" in _text(empty)
+    assert empty.status_code == 400 and "Enter the passcode" in response_text(empty)
     right = _post(inspector, here, f"{here}/passcode", {"passcode": PASSCODE})
     assert right.status_code == 303 and right.location == f"/p/{PASSCODE_TOKEN}"
     opened = inspector.get(f"/p/{PASSCODE_TOKEN}")
-    assert opened.status_code == 200 and snapshot.pack_id in _text(opened)
+    assert opened.status_code == 200 and snapshot.pack_id in response_text(opened)
     assert inspector.get(f"/p/{PASSCODE_TOKEN}/files/pack.json").status_code == 200
     # Remembered for that link only: the other link with the same passcode still asks.
-    assert "Enter the passcode" in _text(inspector.get(f"/p/{OPEN_TOKEN.replace('a', 'c')}"))
+    assert "Enter the passcode" in response_text(inspector.get(f"/p/{OPEN_TOKEN.replace('a', 'c')}"))
     db_session.expire_all()
     counts = dict(db_session.execute(select(ShareLink.token_hash, ShareLink.access_count)).all())
     assert sorted(counts.values()) == [
@@ -404,8 +413,8 @@ def test_a_passcode_is_asked_for_once_and_guessing_is_limited(app: Flask, db_ses
     guesser, other = app.test_client(), f"/p/{OPEN_TOKEN.replace('a', 'c')}"
     assert _post(guesser, other, f"{other}/passcode", {"passcode": "guess-123"}).status_code == 400
     refused = _post(guesser, other, f"{other}/passcode", {"passcode": PASSCODE})
-    assert refused.status_code == 429 and "too many times" in _text(refused)
-    assert "Enter the passcode" in _text(guesser.get(other))
+    assert refused.status_code == 429 and "too many times" in response_text(refused)
+    assert "Enter the passcode" in response_text(guesser.get(other))
 
 
 def test_broken_links_say_so_and_never_fail(app: Flask, db_session: Session) -> None:
@@ -414,7 +423,7 @@ def test_broken_links_say_so_and_never_fail(app: Flask, db_session: Session) -> 
     inspector = app.test_client()
     assert inspector.get(f"/p/{OPEN_TOKEN}").status_code == 200
     unknown = inspector.get("/p/" + "z" * 43)
-    assert unknown.status_code == 404 and "does not work" in _text(unknown)
+    assert unknown.status_code == 404 and "does not work" in response_text(unknown)
     assert unknown.headers["Cache-Control"] == "no-store"
     for url in ("/p/short", "/p/" + "z" * 43 + "/view", "/p/" + "z" * 43 + "/files/pack.pdf", "/p/%00"):
         assert inspector.get(url).status_code == 404, url
@@ -422,7 +431,7 @@ def test_broken_links_say_so_and_never_fail(app: Flask, db_session: Session) -> 
     db_session.execute(update(ShareLink).values(expires_on=today() - timedelta(days=1)))
     db_session.commit()
     expired = inspector.get(f"/p/{OPEN_TOKEN}")
-    assert expired.status_code == 410 and "expired" in _text(expired)
+    assert expired.status_code == 410 and "expired" in response_text(expired)
     assert inspector.get(f"/p/{OPEN_TOKEN}/view").status_code == 410
     posted = _post(inspector, "/staff/login", f"/p/{OPEN_TOKEN}/passcode", {"passcode": "x"})
     assert posted.status_code == 410
@@ -441,7 +450,7 @@ def test_the_make_a_pack_form_has_the_checklist_with_a_link_to_each_fix(
     text = " ".join(checklist.get_text(" ").split()).replace(" : ", ": ")
     assert "3 things to check first. They never stop the pack being made" in text
     warnings = {
-        item["id"]: item.find("a")["href"] for item in checklist.select(".pack-checklist__item--warning")
+        item["id"]: one(item, "a")["href"] for item in checklist.select(".pack-checklist__item--warning")
     }
     assert warnings == {
         "check-about": "/staff/packs/about",
@@ -454,7 +463,7 @@ def test_the_make_a_pack_form_has_the_checklist_with_a_link_to_each_fix(
     assert "Ready: Moderation. No answers are waiting for moderation." in text
 
     save_about(db_session, forum, {part.key: "Written." for part in PARTS})
-    assert page(client, PACKS).find(id="check-about")["class"] == ["pack-checklist__item"]
+    assert one(page(client, PACKS), "#check-about")["class"] == ["pack-checklist__item"]
 
     for email in (CODER, VIEWER):
         other = app.test_client()

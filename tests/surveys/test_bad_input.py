@@ -26,6 +26,7 @@ from tests.factories import (
     make_forum,
     make_survey,
     page,
+    parsed,
     post_form,
     question_url,
     receipt_code,
@@ -40,10 +41,6 @@ UP_TO_SERVICES_WAITED = JOURNEY[:5]  # answers that make wait_ehcna_plan and wai
 
 def _setup(db_session: Session) -> None:
     make_survey(db_session, make_forum(db_session))
-
-
-def _soup(response: Any) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def _saved(db_session: Session, key: str) -> Any:
@@ -103,7 +100,7 @@ def test_unknown_forum_or_survey_gives_a_helpful_404(
     responses = [client.get(url)] if url.endswith("/done") else [client.get(url), client.post(url, data={})]
     for response in responses:
         assert response.status_code == 404
-        text = _soup(response).get_text(" ")
+        text = parsed(response).get_text(" ")
         assert "Survey not found" in text and "Check the web address" in text
     assert _count(db_session) == 0
 
@@ -136,7 +133,7 @@ def test_closed_survey_says_so_on_every_page(client: FlaskClient, db_session: Se
     for url in (SURVEY_URL, question_url("age_band"), question_url("setting"), CHECK_URL):
         response = client.get(url)
         assert response.status_code == 410, url
-        text = _soup(response).get_text(" ")
+        text = parsed(response).get_text(" ")
         assert "This survey has closed" in text and "Demo Parent Carer Forum" in text
         assert "no longer collecting answers" in text
     answer = client.post(question_url("age_band"), data={"answer": "0-4", "csrf_token": token})
@@ -153,7 +150,7 @@ def test_missing_answer_uses_the_question_own_message(client: FlaskClient, db_se
     start(client)
     response = post_form(client, question_url("age_band"), {})
     assert response.status_code == 200
-    assert_error_page(_soup(response), "Select how old your child is")
+    assert_error_page(parsed(response), "Select how old your child is")
 
 
 def test_text_over_the_limit_is_kept_on_screen_and_not_saved(
@@ -164,7 +161,7 @@ def test_text_over_the_limit_is_kept_on_screen_and_not_saved(
     typed = "We waited. " * 500 + "The end"  # 5,507 characters
     response = post_form(client, question_url("not_worked"), {"answer": typed})
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert_error_page(soup, "Your answer must be 5,000 characters or fewer. It is 5,507 now")
     assert _textarea(soup) == typed
     assert _saved(db_session, "not_worked") is None
@@ -196,7 +193,7 @@ def test_tampered_choice_is_refused_plainly(
     answer_all(client, UP_TO_SERVICES_WAITED)
     response = post_form(client, question_url(key), data)
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert_error_page(soup, message)
     assert "<script>" not in response.get_data(as_text=True)
     before = dict(UP_TO_SERVICES_WAITED).get(key, {}).get("answer")
@@ -217,7 +214,7 @@ def test_exclusive_option_cannot_be_combined(
     start(client)
     response = post_form(client, question_url(key), {"answer": chosen})
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert_error_page(soup, f"Select ‘{label}’ on its own, or untick it")
     ticked = [str(box["value"]) for box in soup.find_all("input", attrs={"name": "answer", "checked": True})]
     assert sorted(ticked) == sorted(chosen)
@@ -246,7 +243,7 @@ def test_bad_duration_gives_one_clear_message_per_field(
     answer_all(client, UP_TO_SERVICES_WAITED)
     response = post_form(client, question_url("wait_camhs_rtt"), data)
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert_error_page(soup, *errors)
     amount = soup.find("input", attrs={"name": "amount"})
     assert amount is not None and amount["value"] == data.get("amount", "")
@@ -273,7 +270,7 @@ def test_an_optional_wait_needs_a_unit_once_a_number_is_given(
     answer_all(client, UP_TO_SERVICES_WAITED)
     response = post_form(client, question_url("wait_ehcna_plan"), {"amount": "30"})
     assert response.status_code == 200
-    assert_error_page(_soup(response), "Select weeks or months")
+    assert_error_page(parsed(response), "Select weeks or months")
     assert _saved(db_session, "wait_ehcna_plan") is None
     response = post_form(client, question_url("wait_ehcna_plan"), {})
     assert response.status_code == 302 and _saved(db_session, "wait_ehcna_plan") is None
@@ -288,7 +285,7 @@ def test_tampered_idempotency_key_is_refused(client: FlaskClient, db_session: Se
     answer_all(client)
     response = post_form(client, CHECK_URL, {"idempotency_key": key})
     assert response.status_code == 400
-    assert "Sorry, we could not accept that" in _soup(response).get_text()
+    assert "Sorry, we could not accept that" in parsed(response).get_text()
     assert _count(db_session, SUBMITTED) == 0 and _count(db_session, IN_PROGRESS) == 1
 
 
@@ -324,7 +321,7 @@ def test_stale_token_on_a_question_keeps_the_words_and_saves_on_the_next_press(
         client.delete_cookie("forum_session")
     response = client.post(question_url("not_worked"), data=data)
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert EXPIRED in soup.get_text() and soup.title is not None
     assert soup.title.get_text().startswith("Error: ")
     assert _textarea(soup) == "Nobody called us back.\nWe gave up in the end."
@@ -347,7 +344,7 @@ def test_stale_token_on_the_start_page_starts_nothing(
     page(client, SURVEY_URL)
     response = client.post(SURVEY_URL, data={} if token is None else {"csrf_token": token})
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert EXPIRED in soup.get_text() and _count(db_session) == 0
     assert client.post(SURVEY_URL, data={"csrf_token": csrf_token(soup)}).status_code == 302
     assert _count(db_session, IN_PROGRESS) == 1
@@ -365,7 +362,7 @@ def test_stale_token_on_the_check_page_sends_nothing(
         CHECK_URL, data={"idempotency_key": key, **({"csrf_token": token} if token else {})}
     )
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert EXPIRED in soup.get_text() and "They are all saved" in soup.get_text()
     with _database(app) as session:
         assert _count(session, SUBMITTED) == 0
@@ -385,7 +382,7 @@ def test_check_page_open_past_the_session_keeps_the_answers_and_sends_on_the_nex
     _expire_tokens(monkeypatch)  # the session cookie (12 hours) has expired along with the token
     response = client.post(CHECK_URL, data=data)
     assert response.status_code == 200
-    soup = _soup(response)
+    soup = parsed(response)
     assert EXPIRED in soup.get_text() and "They are all saved" in soup.get_text()
     with _database(app) as session:
         assert _count(session, SUBMITTED) == 0
@@ -417,7 +414,7 @@ def test_body_over_the_size_limit_gets_a_friendly_413(
     for url in (question_url("not_worked"), SURVEY_URL, CHECK_URL):
         response = client.post(url, data={"answer": too_big, "csrf_token": token})
         assert response.status_code == 413, url
-        assert "That was too long to send" in _soup(response).get_text()
+        assert "That was too long to send" in parsed(response).get_text()
     assert _saved(db_session, "not_worked") is None and _count(db_session) == 1
 
 

@@ -3,7 +3,6 @@ uses neither): stored values, check answers, change links and every kind of bad 
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 from typing import Any
 
@@ -14,54 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.surveys.models import SUBMITTED, Answer, Response
-from tests.factories import csrf_token, make_forum, make_survey, page, post_form
+from tests.factories import csrf_token, one, page, post_form
+from tests.surveys.factories import ALL_TYPES, TYPES_FORUM, publish_all_types
 
-TYPES_FORUM = ("types", "Types Parent Carer Forum")
-# A short survey with a number (with limits) and two months: one shown only after a radio answer,
-# one optional.
-ALL_TYPES: dict[str, Any] = {
-    "slug": "all-types",
-    "title": "School and plans",
-    "summary": "Four short questions about school.",
-    "minutes": 2,
-    "questions": [
-        {
-            "key": "has_plan",
-            "type": "radio",
-            "title": "Does your child have an EHC plan?",
-            "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
-        },
-        {
-            "key": "plan_month",
-            "type": "month",
-            "title": "When was the plan issued?",
-            "hint": "For example, 3 2025",
-            "show_if": {"question": "has_plan", "any_of": ["yes"]},
-        },
-        {
-            "key": "days_missed",
-            "type": "number",
-            "title": "How many school days has your child missed this term?",
-            "hint": "Enter 0 if none.",
-            "min": 0,
-            "max": 100,
-        },
-        {
-            "key": "last_meeting",
-            "type": "month",
-            "title": "When did you last meet the school's SENCO?",
-            "hint": "For example, 9 2025. Leave this blank if you have not met them.",
-            "required": False,
-        },
-    ],
-}
 URL = f"/s/{TYPES_FORUM[0]}/{ALL_TYPES['slug']}/"
 CHECK = f"{URL}check"
 TITLES = {q["key"]: q["title"] for q in ALL_TYPES["questions"]}
-
-
-def publish_all_types(session: Session) -> None:
-    make_survey(session, make_forum(session, *TYPES_FORUM), copy.deepcopy(ALL_TYPES))
 
 
 def q(key: str, change: bool = False) -> str:
@@ -106,8 +63,8 @@ def summary(client: FlaskClient) -> dict[str, tuple[str, str]]:
     for row in soup.select(".summary-list__row"):
         link = row.select_one(".summary-list__actions a")
         assert link is not None
-        rows[row.select_one("dt").get_text(strip=True)] = (
-            row.select_one(".summary-list__value").get_text("\n", strip=True),
+        rows[one(row, "dt").get_text(strip=True)] = (
+            one(row, ".summary-list__value").get_text("\n", strip=True),
             str(link["href"]),
         )
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,6 +22,7 @@ from tests.factories import (
     SURVEY_URL,
     make_forum,
     make_survey,
+    one,
     page,
     post_form,
     question_url,
@@ -42,12 +44,12 @@ def _save(client: FlaskClient, key: str, data: dict[str, object]) -> str:
     response = post_form(client, question_url(key), {**data, "action": "save"})
     assert response.status_code == 302 and response.location.endswith("/saved"), response.location
     soup = page(client, f"{SURVEY_URL}saved")
-    code = soup.find("strong", class_="resume-code").get_text(strip=True)
+    code = one(soup, "strong.resume-code").get_text(strip=True)
     assert len(code.split()) == 4
     return code
 
 
-def _resume(client: FlaskClient, code: str) -> object:
+def _resume(client: FlaskClient, code: str) -> Any:
     return post_form(client, RESUME_URL, {"code": code})
 
 
@@ -65,12 +67,8 @@ def test_save_and_resume_on_another_device_restores_every_answer(
     response = _resume(other_phone, code.upper().replace(" ", "-"))  # any case, any separator
     assert response.status_code == 302 and response.location.endswith("/q/wait_salt")
     for key, value in (("age_band", "11-15"), ("ehcp", "waiting")):
-        assert page(other_phone, question_url(key)).find("input", attrs={"value": value}).has_attr("checked")
-    assert (
-        page(other_phone, question_url("services_waited"))
-        .find("input", attrs={"value": "salt"})
-        .has_attr("checked")
-    )
+        assert one(page(other_phone, question_url(key)), f'input[value="{value}"]').has_attr("checked")
+    assert one(page(other_phone, question_url("services_waited")), 'input[value="salt"]').has_attr("checked")
     # The parent finishes on the other phone and gets a receipt code there.
     for key, data in [("wait_salt", {"amount": "8", "unit": "months"}), *JOURNEY[7:]]:
         assert post_form(other_phone, question_url(key), data).status_code == 302
@@ -129,7 +127,7 @@ def test_the_saved_page_shows_the_code_once_then_forgets_the_answers_here(
     question = client.get(question_url("age_band"))
     assert question.status_code == 302 or "checked" not in question.get_data(as_text=True)
     assert _resume(client, code).status_code == 302  # the parent carries on with the code
-    assert page(client, question_url("age_band")).find("input", attrs={"value": "11-15"}).has_attr("checked")
+    assert one(page(client, question_url("age_band")), 'input[value="11-15"]').has_attr("checked")
     # A new visit to the survey's first page starts afresh: the saved page has nothing to say.
     _save(client, "setting", {"answer": "special"})
     page(client, SURVEY_URL)
@@ -189,7 +187,7 @@ def test_resume_after_the_survey_changed_keeps_answers_that_still_fit(
     assert response.location.endswith("/q/setting")
     soup = page(other, question_url("setting"))
     assert "The survey has changed since you saved" in soup.get_text()
-    assert page(other, question_url("age_band")).find("input", attrs={"value": "11-15"}).has_attr("checked")
+    assert one(page(other, question_url("age_band")), 'input[value="11-15"]').has_attr("checked")
     db_session.expire_all()
     assert db_session.scalars(select(Response)).one().survey_version.number == 2
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,8 +13,10 @@ from forum_app.surveys.models import SUBMITTED, Answer, Response
 from tests.factories import (
     SURVEY_URL,
     answer_all,
+    attribute,
     make_forum,
     make_survey,
+    one,
     page,
     post_form,
     question_url,
@@ -29,7 +33,7 @@ def _setup(db_session: Session) -> None:
 def test_start_page_says_what_happens_and_writes_nothing(client: FlaskClient, db_session: Session) -> None:
     _setup(db_session)
     soup = page(client, SURVEY_URL)
-    assert soup.h1.get_text(strip=True) == "Your family's experience of SEND services"
+    assert one(soup, "h1").get_text(strip=True) == "Your family's experience of SEND services"
     text = soup.get_text(" ")
     assert "inspectors" in text and "receipt code" in text and "minutes" in text
     assert db_session.scalar(select(func.count()).select_from(Response)) == 0
@@ -50,7 +54,7 @@ def test_complete_journey_gives_receipt_and_stores_answers(client: FlaskClient, 
     stored = db_session.scalars(select(Response)).one()
     assert stored.status == SUBMITTED and stored.submitted_on is not None
     assert stored.receipt_hash == hash_code(code) and code not in stored.receipt_hash
-    answers = dict(db_session.execute(select(Answer.question_key, Answer.value)).all())
+    answers: dict[str, Any] = dict(db_session.execute(select(Answer.question_key, Answer.value)).all())
     assert answers["needs"] == ["autism", "semh"]
     assert answers["wait_camhs_rtt"] == {"amount": 14, "unit": "months", "still_waiting": True}
     assert answers["rating_support"] == 1 and answers["quote_consent"] is True
@@ -79,13 +83,13 @@ def test_back_links_and_progress(client: FlaskClient, db_session: Session) -> No
     _setup(db_session)
     start(client)
     first = page(client, question_url("age_band"))
-    assert first.find("a", class_="back-link")["href"] == SURVEY_URL
+    assert one(first, "a.back-link")["href"] == SURVEY_URL
     assert "Question 1 of" in first.get_text()
     post_form(client, question_url("age_band"), {"answer": "0-4"})
     second = page(client, question_url("setting"))
-    assert second.find("a", class_="back-link")["href"] == question_url("age_band")
+    assert one(second, "a.back-link")["href"] == question_url("age_band")
     assert "Question 2 of" in second.get_text()
-    assert second.title.get_text().startswith("Where does your child go")
+    assert one(second, "title").get_text().startswith("Where does your child go")
 
 
 def test_answers_are_shown_again_when_going_back(client: FlaskClient, db_session: Session) -> None:
@@ -93,18 +97,19 @@ def test_answers_are_shown_again_when_going_back(client: FlaskClient, db_session
     start(client)
     post_form(client, question_url("age_band"), {"answer": "16-18"})
     soup = page(client, question_url("age_band"))
-    assert soup.find("input", attrs={"value": "16-18"}).has_attr("checked")
+    assert one(soup, 'input[value="16-18"]').has_attr("checked")
 
 
 def test_routing_asks_only_for_waits_the_family_had(client: FlaskClient, db_session: Session) -> None:
     _setup(db_session)
     start(client)
-    for key, data in [
+    earlier: list[tuple[str, dict[str, Any]]] = [
         ("age_band", {"answer": "5-10"}),
         ("setting", {"answer": "special"}),
         ("needs", {"answer": ["slcn"]}),
         ("ehcp", {"answer": "yes"}),
-    ]:
+    ]
+    for key, data in earlier:
         post_form(client, question_url(key), data)
     response = post_form(client, question_url("services_waited"), {"answer": ["salt"]})
     assert response.location.endswith("/q/wait_salt")
@@ -120,7 +125,7 @@ def test_change_link_returns_to_check_answers(client: FlaskClient, db_session: S
     check = page(client, f"{SURVEY_URL}check")
     change = check.find("a", href=lambda h: h and "/q/ehcp" in h)
     assert change is not None and "change=1" in change["href"]
-    response = post_form(client, change["href"], {"answer": "yes"})
+    response = post_form(client, attribute(change, "href"), {"answer": "yes"})
     assert response.location.endswith("/check")
     # Changing which services were waited for asks the new wait, then goes back to check.
     response = post_form(

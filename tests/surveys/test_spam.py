@@ -30,6 +30,7 @@ from tests.factories import (
     make_forum,
     make_staff,
     make_survey,
+    one,
     page,
     post_form,
     question_url,
@@ -67,7 +68,7 @@ def _send(client: FlaskClient, **extra: str) -> str:
     assert response.status_code == 302 and response.location.endswith("/done")
     soup = page(client, f"{SURVEY_URL}done")
     assert receipt_code(soup) is not None
-    soup.find("strong", class_="receipt-code").decompose()
+    one(soup, "strong.receipt-code").decompose()
     return soup.main.get_text(" ", strip=True) if soup.main else soup.get_text(" ", strip=True)
 
 
@@ -87,8 +88,9 @@ def test_honeypot_is_hidden_from_everyone_and_labelled(survey: None, client: Fla
     assert trap is not None and trap.get("value", "") == ""
     assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off" and trap["aria-hidden"] == "true"
     wrapper = trap.find_parent("div")
+    assert wrapper is not None
     assert "spam-trap" in wrapper["class"] and wrapper["aria-hidden"] == "true"
-    assert wrapper.find("label", attrs={"for": trap["id"]}).get_text(strip=True) == "Leave this empty"
+    assert one(wrapper, f'label[for="{trap["id"]}"]').get_text(strip=True) == "Leave this empty"
 
 
 def test_filled_honeypot_is_spam_not_coded_and_looks_sent(
@@ -173,7 +175,7 @@ def test_resumed_on_another_device_is_not_timed(
         assert post_form(client, question_url(key), data).status_code == 302
     saved = post_form(client, question_url("ehcp"), {"answer": "waiting", "action": "save"})
     assert saved.location.endswith("/saved")
-    code = page(client, f"{SURVEY_URL}saved").find("strong", class_="resume-code").get_text(strip=True)
+    code = one(page(client, f"{SURVEY_URL}saved"), "strong.resume-code").get_text(strip=True)
 
     other_phone = app.test_client()
     assert post_form(other_phone, f"{SURVEY_URL}resume", {"code": code}).status_code == 302
@@ -213,9 +215,12 @@ def test_lead_sees_the_spam_folder_and_marks_not_spam(
     assert link is not None and link["href"] == SPAM_URL
 
     folder = page(client, SPAM_URL)
-    assert folder.h1.get_text(strip=True) == "Spam"
+    assert one(folder, "h1").get_text(strip=True) == "Spam"
     assert folder.find("a", string=spam_id[:8]) is not None
-    assert page(client, f"/staff/responses/{spam_id}").h1.get_text(strip=True) == f"Response {spam_id[:8]}"
+    assert (
+        one(page(client, f"/staff/responses/{spam_id}"), "h1").get_text(strip=True)
+        == f"Response {spam_id[:8]}"
+    )
     form = folder.find("form", attrs={"action": f"/staff/responses/{spam_id}/not-spam"})
     assert form is not None and form.find("input", attrs={"name": "csrf_token"}) is not None
 

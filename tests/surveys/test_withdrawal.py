@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
@@ -13,6 +15,7 @@ from forum_app.surveys.staff import list_responses
 from tests.factories import (
     SURVEY_URL,
     answer_all,
+    attribute,
     csrf_token,
     make_forum,
     make_survey,
@@ -34,7 +37,7 @@ def _send(client: FlaskClient) -> str:
     return code
 
 
-def _withdraw(client: FlaskClient, code: str) -> object:
+def _withdraw(client: FlaskClient, code: str) -> Any:
     """Enter the code, then confirm on the page that asks "Are you sure?"."""
     asked = post_form(client, WITHDRAW_URL, {"code": code})
     assert asked.status_code == 200
@@ -42,7 +45,7 @@ def _withdraw(client: FlaskClient, code: str) -> object:
     assert "Are you sure" in text, text[:3000]
     soup = BeautifulSoup(text, "html.parser")
     hidden = soup.find("input", attrs={"name": "code"})
-    return client.post(CONFIRM_URL, data={"code": hidden["value"], "csrf_token": csrf_token(soup)})
+    return client.post(CONFIRM_URL, data={"code": attribute(hidden, "value"), "csrf_token": csrf_token(soup)})
 
 
 def test_withdrawal_deletes_the_answers(app: Flask, client: FlaskClient, db_session: Session) -> None:
