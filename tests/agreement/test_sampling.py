@@ -27,6 +27,7 @@ from forum_app.coding.decisions import state_of
 from forum_app.coding.models import CODED, CodedAnswer, CodingDecision
 from forum_app.demo import seed_demo
 from forum_app.surveys.models import Survey
+from tests.agreement.factories import NEVER_USED, WAITING, sample_items
 from tests.factories import csrf_token, make_forum, make_staff, make_survey, page, post_form, sign_in
 
 LEAD = "lead@demo.example"
@@ -35,9 +36,7 @@ CODER_B = "ben@demo.example"
 CODER_C = "cat@demo.example"
 VIEWER = "vic@demo.example"
 OTHER_LEAD = "lead@other.example"
-WAITING = "waiting_times"
 WAITING_LABEL = "Waiting for health or therapy services and diagnostic assessments"
-NEVER_USED = "family_impact"
 
 
 @dataclass(frozen=True)
@@ -86,14 +85,6 @@ def _sample(
     )
 
 
-def _items(session: Session, sample_id: int) -> list[AgreementItem]:
-    return list(
-        session.scalars(
-            select(AgreementItem).where(AgreementItem.sample_id == sample_id).order_by(AgreementItem.position)
-        )
-    )
-
-
 def test_sample_size_rounds_half_up_and_is_at_least_one() -> None:
     assert sampling.sample_size(0.15, 30) == 5  # 4.5 rounds up (not to the even 4)
     assert sampling.sample_size(0.15, 40) == 6
@@ -107,7 +98,7 @@ def test_a_sample_is_the_chosen_share_of_answers_and_the_same_seed_draws_it_agai
 ) -> None:
     forum = _setup(db_session)
     sample = _sample(db_session, forum, fraction=0.15, seed=7)
-    items = _items(db_session, sample.id)
+    items = sample_items(db_session, sample.id)
     assert (
         len(items) == max(1, round(0.15 * forum.answers + 1e-9)) == sampling.sample_size(0.15, forum.answers)
     )
@@ -118,9 +109,11 @@ def test_a_sample_is_the_chosen_share_of_answers_and_the_same_seed_draws_it_agai
     assert {item.answer_id for item in items} <= forum_answers
     assert sample.fraction == 0.15 and sample.name == "Spring check" and sample.codebook_version_id
 
-    again = _items(db_session, _sample(db_session, forum, fraction=0.15, seed=7).id)
+    again = sample_items(db_session, _sample(db_session, forum, fraction=0.15, seed=7).id)
     assert [i.answer_id for i in again] == [i.answer_id for i in items]  # same answers, same order
-    whole = [i.answer_id for i in _items(db_session, _sample(db_session, forum, fraction=1.0, seed=8).id)]
+    whole = [
+        i.answer_id for i in sample_items(db_session, _sample(db_session, forum, fraction=1.0, seed=8).id)
+    ]
     assert sorted(whole) == sorted(forum_answers)
     assert whole != sorted(whole)  # the order both coders see is random, not the answers' order
 
@@ -133,7 +126,7 @@ def test_a_sample_can_be_limited_to_one_survey_and_a_period(db_session: Session)
     )
     middle = days[len(days) // 2]
     sample = _sample(db_session, forum, survey_id=survey_id, submitted_from=middle)
-    chosen = [i.answer_id for i in _items(db_session, sample.id)]
+    chosen = [i.answer_id for i in sample_items(db_session, sample.id)]
     on_days = db_session.scalars(select(CodedAnswer.submitted_on).where(CodedAnswer.answer_id.in_(chosen)))
     assert chosen and all(day >= middle for day in on_days)
     assert len(chosen) == sum(day >= middle for day in days)
@@ -176,7 +169,7 @@ def test_the_queue_follows_the_random_order_and_coding_locks_once_both_finish(db
     forum = _setup(db_session)
     sample = _sample(db_session, forum, fraction=0.15)
     a, b = forum.users[CODER_A], forum.users[CODER_B]
-    items = _items(db_session, sample.id)
+    items = sample_items(db_session, sample.id)
     for item in items:
         assert sampling.blind_queue(db_session, sample.id, a) == item
         sampling.save_blind(db_session, item, a, [WAITING], "negative")
@@ -211,7 +204,7 @@ def _code(session: Session, forum: Forum, sample: AgreementSample) -> list[Agree
     Sentiment: A positive on 1-3, B positive on 1-2 and mixed on 3; negative otherwise.
     The automatic coder (set here) suggests exactly A's themes, sentiment negative throughout.
     """
-    items = _items(session, sample.id)
+    items = sample_items(session, sample.id)
     assert len(items) >= 12, "the seeded forum has too few free-text answers for this case"
     a, b = forum.users[CODER_A], forum.users[CODER_B]
     for n, item in enumerate(items[:12], start=1):
@@ -495,7 +488,7 @@ def test_a_lead_starts_a_sample_with_the_form(app: Flask, client: FlaskClient, d
 def test_coding_is_blind(app: Flask, db_session: Session) -> None:
     forum = _setup(db_session)
     sample = _sample(db_session, forum, fraction=0.15)
-    items = _items(db_session, sample.id)
+    items = sample_items(db_session, sample.id)
     first = db_session.get(CodedAnswer, items[0].answer_id)
     assert first is not None
     evidence = {"kind": "phrase", "text": "AUTO-EVIDENCE", "detail": "AUTO-DETAIL"}
@@ -553,7 +546,7 @@ def test_coding_is_blind(app: Flask, db_session: Session) -> None:
 def test_coders_revisit_their_own_codings_until_the_other_finishes(app: Flask, db_session: Session) -> None:
     forum = _setup(db_session)
     sample = _sample(db_session, forum, fraction=0.15)
-    items = _items(db_session, sample.id)
+    items = sample_items(db_session, sample.id)
     ana = _client(app, CODER_A)
     code_url = f"/staff/agreement/{sample.public_id}/code"
     post_form(ana, code_url, {"item": items[0].public_id, "themes": [WAITING], "sentiment": "positive"})
@@ -627,7 +620,7 @@ def test_the_report_and_disagreement_pages(app: Flask, client: FlaskClient, db_s
 def test_roles_and_forum_isolation(app: Flask, client: FlaskClient, db_session: Session) -> None:
     forum = _setup(db_session)
     sample = _sample(db_session, forum, fraction=0.15)
-    item = _items(db_session, sample.id)[0]
+    item = sample_items(db_session, sample.id)[0]
     base = f"/staff/agreement/{sample.public_id}"
     every = ["/staff/agreement", "/staff/agreement/new", base, f"{base}/code", f"{base}/disagreements",
              f"{base}/disagreements/{item.public_id}"]  # fmt: skip
@@ -670,27 +663,3 @@ def test_roles_and_forum_isolation(app: Flask, client: FlaskClient, db_session: 
     assert re.fullmatch(r"[0-9a-f]{16}", sample.public_id) and re.fullmatch(r"[0-9a-f]{16}", item.public_id)
     assert client.get(base).status_code == 200  # a lead who is not coding it sees the figures at any time
     assert db_session.scalar(select(func.count()).select_from(BlindCoding)) == 0
-
-
-# --- for the browser checks ------------------------------------------------------------------------
-
-BROWSER_CODERS = ("ana@example.org", "ben@example.org")
-BROWSER_SAMPLE = "Browser check sample"
-
-
-def seed_browser_samples(session: Session, lead_email: str) -> None:
-    """Two coders; a sample of the demo forum's answers they have both coded, two of them differently;
-    and a one-answer sample the lead (``lead_email``) is still coding. For tests/browser (its ``_seed``)."""
-    forum = get_forum(session, "demo")
-    assert forum is not None
-    for email in BROWSER_CODERS:
-        make_staff(session, email, role="coder")
-    ids = {email: user_id for user_id, email in session.execute(select(User.id, User.email))}
-    lead, ana, ben = ids[lead_email], ids[BROWSER_CODERS[0]], ids[BROWSER_CODERS[1]]
-    done = sampling.create_sample(session, forum.id, lead, 1.0, ana, ben, BROWSER_SAMPLE, seed=1)
-    for n, item in enumerate(_items(session, done.id)):
-        sampling.save_blind(session, item, ana, [WAITING] if n == 0 else [NEVER_USED], "negative")
-        theirs = [WAITING] if n == 0 else ([NEVER_USED, "communication_coproduction"] if n == 1 else [])
-        sampling.save_blind(session, item, ben, theirs, "negative" if n < 2 else "mixed")
-    # One answer of three, so the lead's coding workspace still has answers they are not coding blind.
-    sampling.create_sample(session, forum.id, lead, 0.34, lead, ana, "Lead's own sample", seed=2)

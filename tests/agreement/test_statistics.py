@@ -44,7 +44,7 @@ def test_kappa_matches_scikit_learn_on_random_decisions() -> None:
 
 
 def test_undefined_cases_say_so() -> None:
-    never = {f"r{i}": [] for i in range(5)}
+    never: dict[str, list[str]] = {f"r{i}": [] for i in range(5)}
     result = compare(never, never, ["mental_health"])
     assert result.per_theme["mental_health"].kappa is None  # nobody ever used it: kappa undefined
     assert result.per_theme["mental_health"].percent == 100.0

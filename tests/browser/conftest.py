@@ -22,7 +22,7 @@ from forum_app.surveys.models import SPAM, SUBMITTED, SURVEY_CLOSED
 from forum_app.surveys.models import Response as SurveyResponse
 from forum_app.surveys.services import set_survey_status
 from tests import factories
-from tests.agreement.test_sampling import seed_browser_samples
+from tests.agreement.factories import seed_browser_samples
 from tests.browser.registry import State, pages
 from tests.browser.site import (
     ADMIN_EMAIL,

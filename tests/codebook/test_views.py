@@ -20,7 +20,17 @@ from forum_app.codebook.editing import default_snapshot
 from forum_app.codebook.files import MAX_FILE_BYTES, export_csv, export_json
 from forum_app.codebook.models import CodebookVersion
 from forum_app.codebook.shipped import default_codebook
-from tests.factories import csrf_token, make_forum, make_staff, make_survey, page, post_form, sign_in
+from tests.factories import (
+    csrf_token,
+    make_forum,
+    make_staff,
+    make_survey,
+    one,
+    page,
+    post_form,
+    sign_in,
+    squashed_text,
+)
 
 LEAD, CODER, VIEWER = "lead@demo.example", "coder@demo.example", "viewer@demo.example"
 OTHER_LEAD = "lead@other.example"
@@ -52,13 +62,8 @@ def _versions(db_session: Session, slug: str = "demo") -> list[tuple[int, str]]:
     return [(number, source) for number, source in rows]
 
 
-def _text(soup: BeautifulSoup) -> str:
-    return " ".join(soup.get_text(" ").split())
-
-
 def _summary(soup: BeautifulSoup) -> list[str]:
-    summary = soup.find(attrs={"data-error-summary": True})
-    assert summary is not None, "no error summary"
+    summary = one(soup, "[data-error-summary]")
     return [item.get_text(" ", strip=True) for item in summary.find_all("li")]
 
 
@@ -100,10 +105,10 @@ def test_the_overview_shows_all_16_themes_and_writes_nothing(
 ) -> None:
     sign_in(client, LEAD)
     soup = page(client, "/staff/codebook")
-    assert soup.h1.get_text(strip=True) == "Codebook"
+    assert one(soup, "h1").get_text(strip=True) == "Codebook"
     sections = soup.find_all("section", class_="codebook-theme")
     assert [section["id"] for section in sections] == [f"theme-{theme.id}" for theme in SHIPPED.themes]
-    first = _text(sections[0])
+    first = squashed_text(sections[0])
     waiting = SHIPPED.theme("waiting_times")
     assert waiting.label in first and waiting.definition[:60] in first
     assert SHIPPED.area_label("right_help") in first
@@ -111,9 +116,9 @@ def test_the_overview_shows_all_16_themes_and_writes_nothing(
     headline = [section["id"] for section in sections if section.find(class_="codebook-tag")]
     assert headline == [f"theme-{theme.id}" for theme in SHIPPED.themes if theme.headline] and headline
     assert len(soup.select("a[href$='/edit']")) == 16
-    assert "the themes as shipped" in _text(soup)
+    assert "the themes as shipped" in squashed_text(soup)
     history = page(client, "/staff/codebook/history")
-    assert [_text(row) for row in history.find("tbody").find_all("tr")] == [
+    assert [squashed_text(row) for row in one(history, "tbody").find_all("tr")] == [
         "Version 1 (current) Not saved yet Shipped 16 themes The 16 inspection themes"
     ]
     page(client, "/staff/codebook/versions/1")
@@ -129,7 +134,7 @@ def test_a_lead_changes_a_theme_and_the_history_shows_the_new_version(
 ) -> None:
     sign_in(client, LEAD)
     form = page(client, "/staff/codebook/waiting_times/edit")
-    assert form.find("textarea", attrs={"name": "label"}).get_text() == SHIPPED.theme("waiting_times").label
+    assert one(form, "textarea[name=label]").get_text() == SHIPPED.theme("waiting_times").label
     ticked = [
         box["value"] for box in form.find_all("input", attrs={"name": "framework_areas", "checked": True})
     ]
@@ -145,26 +150,30 @@ def test_a_lead_changes_a_theme_and_the_history_shows_the_new_version(
     assert _versions(db_session) == [(1, "default"), (2, "edit")]
 
     soup = page(client, "/staff/codebook")
-    assert "Saved the change to “Waiting for health services” as version 2" in _text(soup)
-    first = _text(soup.find("section", id="theme-waiting_times"))
+    assert "Saved the change to “Waiting for health services” as version 2" in squashed_text(soup)
+    first = squashed_text(soup.find("section", id="theme-waiting_times"))
     assert "Waiting for health services" in first and "2 phrases" in first
     assert SHIPPED.area_label("identification_assessment") not in first
-    rows = [_text(row) for row in page(client, "/staff/codebook/history").find("tbody").find_all("tr")]
+    rows = [
+        squashed_text(row) for row in one(page(client, "/staff/codebook/history"), "tbody").find_all("tr")
+    ]
     assert rows[0].startswith("Version 2 (current)") and rows[0].endswith(
         f"{LEAD} Edited Shorter label for our volunteers"
     )
     assert rows[1].startswith("Version 1 ") and rows[1].endswith("Shipped 16 themes The 16 inspection themes")
 
     old = page(client, "/staff/codebook/versions/1")
-    assert "This is an old version" in _text(old)
-    assert SHIPPED.theme("waiting_times").label in _text(old.find("section", id="theme-waiting_times"))
+    assert "This is an old version" in squashed_text(old)
+    assert SHIPPED.theme("waiting_times").label in squashed_text(
+        old.find("section", id="theme-waiting_times")
+    )
     assert not old.select("a[href$='/edit']")  # old versions are for reading
 
     again = post_form(
         client, "/staff/codebook/waiting_times/edit", _edit_data(**{**data, "base_version": "2"})
     )
     assert again.status_code == 302
-    assert "You did not change anything" in _text(page(client, "/staff/codebook"))
+    assert "You did not change anything" in squashed_text(page(client, "/staff/codebook"))
     assert _versions(db_session) == [(1, "default"), (2, "edit")]
 
 
@@ -178,17 +187,17 @@ def test_an_edit_with_problems_is_shown_again_with_an_error_summary(
     response = post_form(client, "/staff/codebook/waiting_times/edit", data)
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    assert soup.title.get_text().startswith("Error: ")
+    assert one(soup, "title").get_text().startswith("Error: ")
     assert _summary(soup) == [
         "Enter a label",
         "The definition must be 5,000 characters or fewer (it has 5,001)",
         "Framework area 'nope' is not one of: " + ", ".join(area for area, _ in SHIPPED.framework_areas),
         "Indicator phrase 'bad;phrase' has a ';' in it, which separates phrases in CSV files",
     ]
-    links = [a["href"] for a in soup.find(attrs={"data-error-summary": True}).find_all("a")]
+    links = [a["href"] for a in one(soup, "[data-error-summary]").find_all("a")]
     assert links == ["#label", "#definition", "#framework_areas-0", "#indicators"]
     assert soup.find(id="label-error") and soup.find(id="indicators-error")
-    assert "bad;phrase" in soup.find("textarea", id="indicators").get_text()  # what was typed is kept
+    assert "bad;phrase" in one(soup, "textarea#indicators").get_text()  # what was typed is kept
     assert _versions(db_session) == []
 
 
@@ -253,14 +262,14 @@ def test_an_import_with_problems_lists_each_row_and_imports_nothing(
     csv.writer(out).writerows(rows)
     status, soup = _upload(client, out.getvalue().encode(), "ours.csv")
     assert status == 200
-    assert soup.title.get_text().startswith("Error: ")
+    assert one(soup, "title").get_text().startswith("Error: ")
     problems = _summary(soup)
     assert problems[0].startswith("Row 2 (waiting_time): theme id 'waiting_time' is not one of the 16 themes")
     assert problems[1].startswith(f"Row 6 ({SHIPPED.ids[4]}): framework area 'right_hlp' is not one of: ")
     assert problems[2] == f"Row 7 ({SHIPPED.ids[5]}): the label is empty."
     assert problems[3].startswith("The file has no row for waiting_times.")
     assert len(problems) == 4
-    assert "The file has 4 problems" in _text(soup.find(id="codebook_file-error"))
+    assert "The file has 4 problems" in squashed_text(soup.find(id="codebook_file-error"))
     assert _versions(db_session) == []
 
     for data, name, message in [
@@ -287,13 +296,15 @@ def test_a_good_import_makes_a_version_and_the_same_file_again_does_not(
     document["themes"][4]["indicators"].append("no diagnosis no help")
     data = json.dumps(document).encode()
     status, soup = _upload(client, data, "northshire.json", note="Shared by Northshire")
-    assert status == 200 and soup.h1.get_text(strip=True) == "Codebook"
-    assert "Imported northshire.json as version 2 of the codebook." in _text(soup)
+    assert status == 200 and one(soup, "h1").get_text(strip=True) == "Codebook"
+    assert "Imported northshire.json as version 2 of the codebook." in squashed_text(soup)
     assert _versions(db_session) == [(1, "default"), (2, "import")]
-    row = _text(page(client, "/staff/codebook/history").find("tbody").find("tr"))
+    row = squashed_text(one(page(client, "/staff/codebook/history"), "tbody").find("tr"))
     assert row.endswith(f"{LEAD} Imported Shared by Northshire")
     status, soup = _upload(client, data, "northshire.json")
-    assert "is the same as the current codebook (version 2), so no new version was made" in _text(soup)
+    assert "is the same as the current codebook (version 2), so no new version was made" in squashed_text(
+        soup
+    )
     assert _versions(db_session) == [(1, "default"), (2, "import")]
     exported = client.get("/staff/codebook/export.json").get_data(as_text=True)
     assert "no diagnosis no help" in exported and json.loads(exported)["version"] == 2
@@ -307,7 +318,7 @@ def test_a_file_over_1_mb_is_refused_kindly(client: FlaskClient, db_session: Ses
     big = export_csv(default_snapshot()).replace("\r\n", "\r\n" + " " * 40_000 + "\r\n", 8).encode()
     assert 256 * 1024 < len(big) < MAX_FILE_BYTES
     status, soup = _upload(client, big, "big.csv")
-    assert status == 200 and "no new version was made" in _text(soup)
+    assert status == 200 and "no new version was made" in squashed_text(soup)
     assert _versions(db_session) == []
 
 
@@ -328,12 +339,12 @@ def test_each_forum_sees_and_changes_only_its_own_codebook(
     sign_in(other, OTHER_LEAD)
     response = post_form(other, "/staff/codebook/mental_health/edit", _edit_data(label="Other forum's label"))
     assert response.status_code == 302
-    assert "Other forum's label" in _text(page(other, "/staff/codebook/versions/2"))
+    assert "Other forum's label" in squashed_text(page(other, "/staff/codebook/versions/2"))
     sign_in(ours, LEAD)
     soup = page(ours, "/staff/codebook")
-    assert "Other forum's label" not in _text(soup)
+    assert "Other forum's label" not in squashed_text(soup)
     page(ours, "/staff/codebook/versions/2", status=404)
-    assert len(page(ours, "/staff/codebook/history").find("tbody").find_all("tr")) == 1
+    assert len(one(page(ours, "/staff/codebook/history"), "tbody").find_all("tr")) == 1
     assert "Other forum's label" not in ours.get("/staff/codebook/export.json").get_data(as_text=True)
     assert ours.get("/staff/codebook/export.json?version=2").status_code == 404
     assert _versions(db_session) == [] and _versions(db_session, "other") == [(1, "default"), (2, "edit")]

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum_app.accounts.models import User
 from forum_app.codebook.versions import ensure_codebook
-from forum_app.coding.automatic import code_new_answers
 from forum_app.coding.decisions import DecisionError, decide, last_decision, state_of, undo
 from forum_app.coding.models import (
     ACCEPTED,
@@ -25,10 +20,8 @@ from forum_app.coding.models import (
     Coding,
     CodingDecision,
 )
-from forum_app.moderation.intake import take_in
-from forum_app.surveys.codes import new_token
-from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
-from tests.factories import approve_all, make_forum, make_staff, make_survey
+from tests.coding.factories import add_coded_answers
+from tests.factories import make_forum, make_staff, make_survey, user_id
 
 # Answers whose automatic themes do not depend on fine details of the model.
 TEXTS = [
@@ -37,46 +30,6 @@ TEXTS = [
     "The annual review was late again and the plan was never amended.",
     "Short breaks were cut and we have had no respite for a year.",
 ]
-
-
-def add_answers(
-    session: Session, version: SurveyVersion, texts: Sequence[str], days: Sequence[date] | None = None
-) -> list[int]:
-    """One submitted response per text (its answer to "What has not worked well?"), taken in
-    by moderation, approved and so coded automatically; returns the answers' ids in the order of ``texts``."""
-    forum_id = version.survey.forum_id
-    ids = []
-    for index, text in enumerate(texts):
-        day = days[index] if days else date(2026, 1, 1) + timedelta(days=index)
-        response = Response(
-            id=new_token(),
-            forum_id=forum_id,
-            survey_version_id=version.id,
-            status=SUBMITTED,
-            started_on=day,
-            submitted_on=day,
-            idempotency_key=new_token(),
-        )
-        session.add(response)
-        session.flush()
-        answer = Answer(response_id=response.id, question_key="not_worked", value=text)
-        session.add(answer)
-        session.flush()
-        ids.append(answer.id)
-    response_ids = [session.get(Answer, answer_id).response_id for answer_id in ids]  # type: ignore[union-attr]
-    take_in(session, response_ids)
-    session.commit()
-    approve_all(session, response_ids)  # approval codes them
-    assert code_new_answers(session, forum_id=forum_id) == 0
-    coded = session.scalars(select(CodedAnswer.answer_id).where(CodedAnswer.answer_id.in_(ids))).all()
-    assert len(coded) == len(texts)
-    return ids
-
-
-def user_id(session: Session, email: str) -> int:
-    found = session.scalar(select(User.id).where(User.email == email))
-    assert found is not None
-    return found
 
 
 def _codings(session: Session, answer_id: int) -> set[tuple[str, str, str, int | None]]:
@@ -94,7 +47,7 @@ def setup(db_session: Session) -> tuple[list[int], int, int, list[str], int]:
     ids, the codebook's theme ids and its version id."""
     forum = make_forum(db_session)
     version = make_survey(db_session, forum)
-    ids = add_answers(db_session, version, TEXTS)
+    ids = add_coded_answers(db_session, version, TEXTS)
     make_staff(db_session, "lead@example.org", role="lead")
     make_staff(db_session, "coder@example.org", role="coder")
     codebook = ensure_codebook(db_session, forum.id)

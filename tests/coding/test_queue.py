@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -32,22 +31,26 @@ from forum_app.coding.undo import undo_last
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import Answer
 from forum_app.surveys.services import publish_survey
-from tests.coding.test_decisions import add_answers, user_id
+from tests.coding.factories import add_coded_answers
 from tests.factories import (
     SURVEY_URL,
     answer_all,
     approve_all,
+    attribute,
     csrf_token,
     make_forum,
     make_staff,
     make_survey,
+    one,
     page,
     post_form,
     public_id,
     public_ids,
     receipt_code,
-    sign_in,
+    signed_in,
+    squashed_text,
     submit,
+    user_id,
 )
 
 LEAD, CODER, VIEWER = "lead@example.org", "coder@example.org", "viewer@example.org"
@@ -74,7 +77,7 @@ DAYS = [date(2026, 1 + index // 4, 1 + 3 * (index % 4)) for index in range(len(T
 def demo(db_session: Session) -> list[int]:
     """Twelve coded answers of the demo forum, and a lead, a coder and a viewer of it."""
     forum = make_forum(db_session)
-    ids = add_answers(db_session, make_survey(db_session, forum), TEXTS, DAYS)
+    ids = add_coded_answers(db_session, make_survey(db_session, forum), TEXTS, DAYS)
     for email, role in ((LEAD, "lead"), (CODER, "coder"), (VIEWER, "viewer")):
         make_staff(db_session, email, role=role)
     return ids
@@ -84,7 +87,7 @@ def demo(db_session: Session) -> list[int]:
 def other(db_session: Session) -> list[int]:
     """Three answers of another forum."""
     forum = make_forum(db_session, "other", "Other Forum")
-    return add_answers(db_session, make_survey(db_session, forum), TEXTS[:3])
+    return add_coded_answers(db_session, make_survey(db_session, forum), TEXTS[:3])
 
 
 def _forum_id(session: Session, slug: str = "demo") -> int:
@@ -102,19 +105,9 @@ def _all_ids(session: Session, filters: Filters, per_page: int = 100) -> list[in
     return [row.answer_id for row in listing.rows]
 
 
-def _text(soup: BeautifulSoup) -> str:
-    return " ".join(soup.get_text(" ").split())
-
-
 def _summary(soup: BeautifulSoup) -> list[str]:
-    found = soup.find(attrs={"data-error-summary": True})
+    found = one(soup, "[data-error-summary]")
     return [" ".join(a.get_text(" ").split()) for a in found.find_all("a")] if found else []
-
-
-def _signed_in(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, email)
-    return client
 
 
 def _code(session: Session, answer_id: int, who: str = CODER, themes: list[str] | None = None) -> int | None:
@@ -216,9 +209,9 @@ def test_each_filter_selects_its_answers(db_session: Session, demo: list[int], o
     assert sorted(_all_ids(db_session, every)) == sorted(demo)  # never another forum's
 
     themes = {
-        answer_id: set(state_of(db_session, db_session.get(CodedAnswer, answer_id)).themes)
+        answer_id: set(state_of(db_session, db_session.get_one(CodedAnswer, answer_id)).themes)
         for answer_id in demo
-    }  # type: ignore[arg-type]
+    }
     waiting = [a for a in demo if "waiting_times" in themes[a]]
     assert len(waiting) >= 3
     assert sorted(_all_ids(db_session, Filters(status="all", theme="waiting_times"))) == sorted(waiting)
@@ -251,7 +244,7 @@ def test_each_filter_selects_its_answers(db_session: Session, demo: list[int], o
     assert forum is not None
     document = {**load_packaged(), "slug": "second-survey", "title": "A second survey"}
     second = publish_survey(db_session, forum, document)
-    extra = add_answers(db_session, second, ["The council refused to assess."])
+    extra = add_coded_answers(db_session, second, ["The council refused to assess."])
     options = _options(db_session)
     assert [title for _id, title in options.surveys] == [
         "A second survey",
@@ -271,7 +264,7 @@ def test_the_status_filter_is_the_queue_by_default(db_session: Session, demo: li
 def test_invalid_filters_in_the_address_get_a_message_not_an_error(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     soup = page(
         client,
         f"{QUEUE}?theme=%3Cscript%3E&sentiment=furious&confidence=max&survey=abc&from=soon&to=2026-13"
@@ -281,10 +274,10 @@ def test_invalid_filters_in_the_address_get_a_message_not_an_error(
     messages = _summary(soup)
     assert len(messages) == 8 and "Choose a theme from the list" in messages
     assert any("like March 2026" in message for message in messages)
-    for link in soup.find(attrs={"data-error-summary": True}).find_all("a"):
+    for link in one(soup, "[data-error-summary]").find_all("a"):
         assert soup.find(id=link["href"][1:]) is not None, link["href"]
     assert "<script>" not in client.get(f"{QUEUE}?theme=%3Cscript%3E").get_data(as_text=True)
-    assert "To code: 12 answers" in _text(soup)  # the queue is still shown, without those filters
+    assert "To code: 12 answers" in squashed_text(soup)  # the queue is still shown, without those filters
     for odd in ("page=-3", "page=99999", "page=1e9", "from=2026-02-30", "survey=999999999999999999999"):
         assert client.get(f"{QUEUE}?{odd}").status_code == 200, odd
 
@@ -313,17 +306,17 @@ def test_pages_cover_the_queue_once_in_order(db_session: Session, demo: list[int
 def test_the_queue_page_lists_answers_with_their_suggestions(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     soup = page(client, QUEUE)
     items = soup.select(".coding-queue__item")
     assert len(items) == 12
-    first = _text(items[0])
+    first = squashed_text(items[0])
     assert "Answer" in first and "autism assessment" in first and "Waiting for health" in first
     assert "% sure" in first and "To code" in first
-    assert items[0].find("a")["href"] == f"/staff/coding/{public_id(db_session, demo[0])}"
+    assert one(items[0], "a")["href"] == f"/staff/coding/{public_id(db_session, demo[0])}"
     bar = soup.find("progress")
     assert bar is not None and (bar["value"], bar["max"]) == ("0", "12")
-    assert soup.find("label", attrs={"for": bar["id"]}).get_text(strip=True) == "0 of 12 coded"
+    assert one(soup, f'label[for="{bar["id"]}"]').get_text(strip=True) == "0 of 12 coded"
 
 
 def test_progress_counts_the_coded_answers_the_filters_select(db_session: Session, demo: list[int]) -> None:
@@ -342,18 +335,18 @@ def test_progress_counts_the_coded_answers_the_filters_select(db_session: Sessio
 def test_an_empty_queue_says_so(app: Flask, db_session: Session) -> None:
     make_survey(db_session, make_forum(db_session))
     make_staff(db_session, CODER, role="coder")
-    client = _signed_in(app, CODER)
-    text = _text(page(client, QUEUE))
+    client = signed_in(app, CODER)
+    text = squashed_text(page(client, QUEUE))
     assert "There are no answers to code" in text and "No answers here yet" in text
     assert client.get("/staff/coding/next").location.endswith(QUEUE)
-    assert "There are no answers to code here" in _text(page(client, QUEUE))
+    assert "There are no answers to code here" in squashed_text(page(client, QUEUE))
     # A plain page view writes nothing: no codebook is created for the forum by looking.
     assert db_session.scalar(select(func.count()).select_from(CodebookVersion)) == 0
 
 
 def test_filters_that_match_nothing_say_so(app: Flask, db_session: Session, demo: list[int]) -> None:
-    client = _signed_in(app, CODER)
-    text = _text(page(client, f"{QUEUE}?from=2030-01"))
+    client = signed_in(app, CODER)
+    text = squashed_text(page(client, f"{QUEUE}?from=2030-01"))
     assert "No answers match these filters" in text
 
 
@@ -363,9 +356,9 @@ def test_filters_that_match_nothing_say_so(app: Flask, db_session: Session, demo
 def test_the_coding_page_shows_the_answer_evidence_and_every_theme(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     soup = page(client, f"/staff/coding/{public_id(db_session, demo[0])}")
-    text = _text(soup)
+    text = squashed_text(soup)
     assert TEXTS[0] in text and "What has not worked well?" in text and "January 2026" in text
     boxes = soup.select("input[name=theme]")
     assert len(boxes) == len(default_fields()) == 16
@@ -376,7 +369,7 @@ def test_the_coding_page_shows_the_answer_evidence_and_every_theme(
     }
     waiting = soup.find(id="theme-waiting_times-hint")
     assert waiting is not None and "% sure" in waiting.get_text() and "“" in waiting.get_text()  # quotes
-    assert soup.find("input", id="theme-waiting_times")["aria-describedby"] == "theme-waiting_times-hint"
+    assert one(soup, "input#theme-waiting_times")["aria-describedby"] == "theme-waiting_times-hint"
     radios = soup.select("input[name=sentiment]")
     assert [r["value"] for r in radios] == ["negative", "mixed", "neutral", "positive"]
     assert [r["value"] for r in radios if r.has_attr("checked")] == [coded.sentiment]
@@ -389,10 +382,10 @@ def test_the_coding_page_shows_the_answer_evidence_and_every_theme(
 def test_save_and_next_records_who_and_when_and_keeps_the_filters(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     url = f"/staff/coding/{public_id(db_session, demo[4])}?order=unsure&to=2026-03"
     soup = page(client, url)
-    seen = soup.find("input", attrs={"name": "seen"})["value"]
+    seen = one(soup, "input[name=seen]")["value"]
     response = client.post(
         url,
         data={
@@ -418,9 +411,9 @@ def test_save_and_next_records_who_and_when_and_keeps_the_filters(
     assert (decision.kind, decision.user_id, decision.answer_id) == ("code", coded.coded_by_id, demo[4])
 
     following = page(client, response.location)
-    assert "Saved your coding of answer" in _text(following)
+    assert "Saved your coding of answer" in squashed_text(following)
     again = page(client, f"/staff/coding/{public_id(db_session, demo[4])}")
-    assert f"Coded by {CODER} on" in _text(again)
+    assert f"Coded by {CODER} on" in squashed_text(again)
     ticked = {box["value"] for box in again.select("input[name=theme]") if box.has_attr("checked")}
     assert ticked == {"communication_coproduction", "family_impact"}
 
@@ -446,21 +439,21 @@ def test_the_last_answer_of_the_queue_goes_back_to_the_queue(
 ) -> None:
     for answer_id in demo[1:]:
         _code(db_session, answer_id)
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     response = post_form(
         client,
         f"/staff/coding/{public_id(db_session, demo[0])}",
         {"theme": ["waiting_times"], "sentiment": "negative"},
     )
     assert response.status_code == 303 and response.location == QUEUE
-    text = _text(page(client, QUEUE))
+    text = squashed_text(page(client, QUEUE))
     assert "That was the last answer here" in text and "12 of 12 coded" in text
 
 
 def test_a_coding_saved_meanwhile_by_someone_else_is_not_overwritten(
     app: Flask, db_session: Session, demo: list[int]
 ) -> None:
-    coder = _signed_in(app, CODER)
+    coder = signed_in(app, CODER)
     soup = page(coder, f"/staff/coding/{public_id(db_session, demo[2])}")
     _code(db_session, demo[2], who=LEAD, themes=["annual_reviews"])
     response = coder.post(
@@ -468,26 +461,28 @@ def test_a_coding_saved_meanwhile_by_someone_else_is_not_overwritten(
         data={
             "theme": ["family_impact"],
             "sentiment": "positive",
-            "seen": soup.find("input", attrs={"name": "seen"})["value"],
+            "seen": one(soup, "input[name=seen]")["value"],
             "csrf_token": csrf_token(soup),
         },
     )
     assert response.status_code == 200
     shown = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    assert "Someone else saved a coding" in _text(shown) and _summary(shown)
-    assert f"Coded by {LEAD}" in _text(shown)
+    assert "Someone else saved a coding" in squashed_text(shown) and _summary(shown)
+    assert f"Coded by {LEAD}" in squashed_text(shown)
     db_session.expire_all()
     assert state_of(db_session, db_session.get(CodedAnswer, demo[2])).themes == ("annual_reviews",)  # type: ignore[arg-type]
 
 
 def test_an_impossible_coding_gets_a_message(app: Flask, db_session: Session, demo: list[int]) -> None:
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     response = post_form(
         client, f"/staff/coding/{public_id(db_session, demo[0])}", {"theme": ["no_such_theme"]}
     )
     assert response.status_code == 200
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    assert soup.title.get_text().startswith("Error: ") and _summary(soup) == ["Unknown theme: no_such_theme."]
+    assert one(soup, "title").get_text().startswith("Error: ") and _summary(soup) == [
+        "Unknown theme: no_such_theme."
+    ]
     response = post_form(
         client,
         f"/staff/coding/{public_id(db_session, demo[0])}",
@@ -501,7 +496,7 @@ def test_an_impossible_coding_gets_a_message(app: Flask, db_session: Session, de
 
 
 def test_undo_goes_back_to_the_answer_as_it_was(app: Flask, db_session: Session, demo: list[int]) -> None:
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     post_form(
         client,
         f"/staff/coding/{public_id(db_session, demo[0])}?sentiment=negative",
@@ -517,7 +512,7 @@ def test_undo_goes_back_to_the_answer_as_it_was(app: Flask, db_session: Session,
         response.status_code == 303
         and response.location == f"/staff/coding/{public_id(db_session, demo[0])}?sentiment=negative"
     )
-    assert "back as it was" in _text(page(client, response.location))
+    assert "back as it was" in squashed_text(page(client, response.location))
     db_session.expire_all()
     coded = db_session.get(CodedAnswer, demo[0])
     assert coded is not None and coded.status == PENDING and coded.coded_by_id is None
@@ -532,7 +527,7 @@ def test_undo_goes_back_to_the_answer_as_it_was(app: Flask, db_session: Session,
         "/staff/coding/undo", data={"csrf_token": csrf_token(soup), "from": public_id(db_session, demo[1])}
     )
     assert response.location == f"/staff/coding/{public_id(db_session, demo[1])}"
-    assert "You have no coding decisions to undo" in _text(page(client, response.location))
+    assert "You have no coding decisions to undo" in squashed_text(page(client, response.location))
 
 
 def test_undo_takes_back_only_your_own_decisions(db_session: Session, demo: list[int]) -> None:
@@ -624,10 +619,10 @@ def test_undo_after_bulk_acceptance_takes_the_whole_run_back(db_session: Session
 
 def test_the_bulk_page_asks_before_accepting(app: Flask, db_session: Session, demo: list[int]) -> None:
     forum_id = _forum_id(db_session)
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     count = bulk_preview(db_session, forum_id, 0.9, Filters())
     soup = page(client, "/staff/coding/bulk")
-    text = _text(soup)
+    text = squashed_text(soup)
     assert "at least 90% sure" in text
     if count:
         assert f"Are you sure? This marks {count} answer" in text
@@ -638,7 +633,7 @@ def test_the_bulk_page_asks_before_accepting(app: Flask, db_session: Session, de
     assert response.status_code == 303 and response.location == f"{QUEUE}?theme=waiting_times"
     accepted = db_session.scalar(select(func.count()).where(CodingDecision.kind == "bulk"))
     expected = bulk_preview(db_session, forum_id, 0.5, Filters(theme="waiting_times"))
-    assert f"Accepted the suggestions of {accepted}" in _text(page(client, response.location))
+    assert f"Accepted the suggestions of {accepted}" in squashed_text(page(client, response.location))
     assert expected > 0  # at 50% more were waiting, but the form's threshold counts for nothing
     assert (
         client.post(
@@ -654,14 +649,14 @@ def test_the_bulk_page_asks_before_accepting(app: Flask, db_session: Session, de
 def test_the_lead_sets_the_threshold(
     app: Flask, db_session: Session, demo: list[int], typed: str, stored: float
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     token = csrf_token(page(client, "/staff/coding/bulk?sentiment=negative"))
     response = client.post(
         "/staff/coding/bulk/threshold?sentiment=negative", data={"threshold": typed, "csrf_token": token}
     )
     assert response.status_code == 303 and response.location == "/staff/coding/bulk?sentiment=negative"
     assert bulk_threshold(db_session, _forum_id(db_session)) == stored
-    assert f"at least {round(stored * 100)}% sure" in _text(page(client, response.location))
+    assert f"at least {round(stored * 100)}% sure" in squashed_text(page(client, response.location))
     assert db_session.scalar(select(func.count()).select_from(CodingDecision)) == 0  # nothing accepted
 
 
@@ -669,14 +664,14 @@ def test_the_lead_sets_the_threshold(
 def test_an_impossible_threshold_gets_a_message(
     app: Flask, db_session: Session, demo: list[int], typed: str
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     soup = page(client, "/staff/coding/bulk")
     response = client.post(
         "/staff/coding/bulk/threshold", data={"csrf_token": csrf_token(soup), "threshold": typed}
     )
     assert response.status_code == 200
     shown = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    assert shown.title.get_text().startswith("Error: ")
+    assert one(shown, "title").get_text().startswith("Error: ")
     assert _summary(shown) == ["Enter a confidence from 50% to 100%, like 90"]
     assert bulk_threshold(db_session, _forum_id(db_session)) == DEFAULT_THRESHOLD
 
@@ -700,9 +695,9 @@ def test_a_stored_threshold_out_of_range_falls_back_to_the_default(
 def test_another_forums_answers_cannot_be_seen_or_coded(
     app: Flask, db_session: Session, demo: list[int], other: list[int]
 ) -> None:
-    client = _signed_in(app, LEAD)
+    client = signed_in(app, LEAD)
     queue = page(client, f"{QUEUE}?status=all")
-    links = {a["href"] for a in queue.select(".coding-queue a")}
+    links = {attribute(a, "href") for a in queue.select(".coding-queue a")}
     assert not {link.split("/")[-1].split("?")[0] for link in links} & set(public_ids(db_session, other))
     page(client, f"/staff/coding/{public_id(db_session, other[0])}", status=404)
     soup = page(client, f"/staff/coding/{public_id(db_session, demo[0])}")
@@ -731,7 +726,7 @@ def test_another_forums_answers_cannot_be_seen_or_coded(
 
 
 def test_viewers_may_not_code(app: Flask, db_session: Session, demo: list[int]) -> None:
-    client = _signed_in(app, VIEWER)
+    client = signed_in(app, VIEWER)
     for url in (
         QUEUE,
         "/staff/coding/next",
@@ -762,10 +757,10 @@ def test_withdrawn_answers_vanish_from_the_queue(app: Flask, db_session: Session
     submit(family)
     code = receipt_code(page(family, f"{SURVEY_URL}done"))
     assert code is not None
-    staff = _signed_in(app, CODER)
-    assert "There are no answers to code" in _text(page(staff, QUEUE))  # not until approved
+    staff = signed_in(app, CODER)
+    assert "There are no answers to code" in squashed_text(page(staff, QUEUE))  # not until approved
     approve_all(db_session)
-    assert "To code: 3 answers" in _text(page(staff, QUEUE))
+    assert "To code: 3 answers" in squashed_text(page(staff, QUEUE))
     answer_id = db_session.scalar(select(CodedAnswer.answer_id).order_by(CodedAnswer.answer_id))
     assert answer_id is not None
     named = public_id(db_session, answer_id)
@@ -775,10 +770,10 @@ def test_withdrawn_answers_vanish_from_the_queue(app: Flask, db_session: Session
     soup = BeautifulSoup(asked.get_data(as_text=True), "html.parser")
     family.post(
         f"{SURVEY_URL}withdraw/confirm",
-        data={"code": soup.find("input", attrs={"name": "code"})["value"], "csrf_token": csrf_token(soup)},
+        data={"code": one(soup, "input[name=code]")["value"], "csrf_token": csrf_token(soup)},
     )
     assert db_session.scalar(select(func.count()).select_from(Answer)) == 0
-    text = _text(page(staff, f"{QUEUE}?status=all"))
+    text = squashed_text(page(staff, f"{QUEUE}?status=all"))
     assert "No answers here yet" in text and "There are no answers here yet" in text
     page(staff, f"/staff/coding/{named}", status=404)
     undo = staff.post("/staff/coding/undo", data={"csrf_token": csrf_token(page(staff, QUEUE))})
@@ -800,7 +795,7 @@ def test_answers_being_double_coded_blind_stay_out_of_the_two_coders_sight(
     assert sorted(set(demo) - set(_all_ids(db_session, coders_view))) == sampled
     assert sorted(_all_ids(db_session, Filters())) == sorted(demo)  # the lead, not coding it, sees all
     assert progress(db_session, forum_id, coders_view).total == len(demo) - 3
-    client = _signed_in(app, CODER)
+    client = signed_in(app, CODER)
     page(client, f"{QUEUE}/{public_id(db_session, sampled[0])}", 404)
     with pytest.raises(AnswerNotFound):
         _code(db_session, sampled[0])

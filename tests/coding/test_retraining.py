@@ -19,7 +19,6 @@ from functools import cache
 
 import numpy as np
 import pytest
-from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, update
@@ -59,7 +58,7 @@ from forum_app.coding.retraining import (
 from forum_app.db import utcnow
 from forum_app.demo import seed_demo
 from forum_app.surveys.models import Answer
-from tests.factories import STAFF_PASSWORD, csrf_token, make_staff, page
+from tests.factories import csrf_token, make_staff, page, response_text, sign_in
 
 MINIMUM = 50
 THEME = "social_care_short_breaks"
@@ -138,13 +137,10 @@ def _themes_for(session: Session, forum_id: int, text: str) -> tuple[str, tuple[
 
 
 def _sign_in(client: FlaskClient, session: Session, role: str = "lead", slug: str = "demo") -> None:
+    """Add a member of staff with this role to the forum ``slug`` and sign ``client`` in as them."""
     email = {"lead": LEAD, "coder": CODER, "viewer": VIEWER}[role].replace("@", f"+{slug}@")
     make_staff(session, email, slug, role)
-    token = csrf_token(page(client, "/staff/login"))
-    response = client.post(
-        "/staff/login", data={"email": email, "password": STAFF_PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302 and not response.location.endswith("/staff/password")
+    sign_in(client, email)
 
 
 def _post(client: FlaskClient, url: str, data: dict[str, str] | None = None) -> object:
@@ -156,11 +152,6 @@ def _models(session: Session) -> list[ForumModel]:
     session.commit()  # a fresh snapshot: other sessions and threads write too
     session.expire_all()  # (the app's sessions keep loaded values after a commit)
     return list(session.scalars(select(ForumModel).order_by(ForumModel.id)))
-
-
-def _text(response: object) -> str:
-    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
 
 
 # --- parameters as bytes --------------------------------------------------------------------------
@@ -380,8 +371,8 @@ def test_the_page_says_what_is_in_use_and_why_retraining_is_not_possible_yet(
     assert soup.find("meta", attrs={"http-equiv": "refresh"}) is None
     response = _post(client, "/staff/coder/retrain")
     assert response.status_code == 400  # type: ignore[attr-defined]
-    assert f"Retraining needs at least {MINIMUM} confirmed codings" in _text(response)
-    assert _text(response).count("There is a problem") == 1
+    assert f"Retraining needs at least {MINIMUM} confirmed codings" in response_text(response)
+    assert response_text(response).count("There is a problem") == 1
     assert _models(db_session) == []
 
 
@@ -426,7 +417,9 @@ def test_the_button_trains_and_a_lead_switches_models(
     for choice in (str(elsewhere.id), "0", "abc", "99999999999"):
         response = _post(client, "/staff/coder/use", {"model_id": choice})
         assert response.status_code == 400, choice  # type: ignore[attr-defined]
-    assert "cannot be used" in _text(_post(client, "/staff/coder/use", {"model_id": str(elsewhere.id)}))
+    assert "cannot be used" in response_text(
+        _post(client, "/staff/coder/use", {"model_id": str(elsewhere.id)})
+    )
     assert _themes_for(db_session, forum_id, PROBE)[0] == "forum model 1"
     db_session.refresh(elsewhere)
     assert elsewhere.active  # untouched
@@ -434,7 +427,7 @@ def test_the_button_trains_and_a_lead_switches_models(
     start_retraining(db_session, forum_id, None, MINIMUM)
     response = _post(client, "/staff/coder/retrain")
     assert response.status_code == 409  # type: ignore[attr-defined]
-    assert "already being retrained" in _text(response)
+    assert "already being retrained" in response_text(response)
 
 
 def _join(name: str, seconds: float) -> None:

@@ -36,7 +36,7 @@ def _answer_id(session: Session, response_id: str, key: str) -> int:
     ).one()
 
 
-def _text(client: FlaskClient, url: str) -> tuple[int, str]:
+def _status_and_text(client: FlaskClient, url: str) -> tuple[int, str]:
     got = client.get(url)
     body = got.get_data(as_text=True)
     if got.mimetype == "text/html":
@@ -85,24 +85,24 @@ def test_viewers_and_coders_never_see_text_waiting_for_moderation(
     sign_in(client, VIEWER if role == "viewer" else CODER)
     visited = {}
     for url in _pages(app, db_session, responses, role):
-        status, text = _text(client, url)
+        status, text = _status_and_text(client, url)
         visited[url] = status
         assert SECRET not in text, url
         assert "Patel" not in text, url
     assert visited[f"/staff/responses/{responses['waiting']}"] == 200
-    status, waiting = _text(client, f"/staff/responses/{responses['waiting']}")
+    status, waiting = _status_and_text(client, f"/staff/responses/{responses['waiting']}")
     assert WAITING in waiting
     assert "Mainstream secondary school" in waiting  # answers that are not free text are shown
-    status, approved = _text(client, f"/staff/responses/{responses['approved']}")
+    status, approved = _status_and_text(client, f"/staff/responses/{responses['approved']}")
     assert APPROVED_TEXT in approved and WAITING not in approved
     if role == "coder":
-        assert APPROVED_TEXT in _text(client, "/staff/coding?status=all")[1]
+        assert APPROVED_TEXT in _status_and_text(client, "/staff/coding?status=all")[1]
 
 
 def test_a_lead_sees_the_redacted_text(app: Flask, db_session: Session, responses: dict[str, str]) -> None:
     client = app.test_client()
     sign_in(client, LEAD)
-    status, text = _text(client, f"/staff/responses/{responses['waiting']}")
+    status, text = _status_and_text(client, f"/staff/responses/{responses['waiting']}")
     assert status == 200
     assert WAITING_REDACTED in text and "Patel" not in text and WAITING not in text
-    assert APPROVED_TEXT in _text(client, f"/staff/responses/{responses['approved']}")[1]
+    assert APPROVED_TEXT in _status_and_text(client, f"/staff/responses/{responses['approved']}")[1]

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import AuditEvent, Forum
@@ -24,7 +24,6 @@ from forum_app.quotes.candidates import QuoteError
 from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.codes import new_token
 from forum_app.surveys.models import SPAM, SUBMITTED, Answer, Response, SurveyVersion
-from tests.coding.test_decisions import user_id
 from tests.factories import (
     answer_all,
     approve_all,
@@ -35,8 +34,10 @@ from tests.factories import (
     page,
     public_id,
     public_ids,
-    sign_in,
+    signed_in,
+    squashed_text,
     submit,
+    user_id,
 )
 
 LEAD, CODER = "lead@example.org", "coder@example.org"
@@ -240,8 +241,8 @@ def test_a_withdrawn_response_takes_its_candidates_with_it(db_session: Session, 
     [answer] = add_answers(db_session, demo, TEXTS[:1])
     code(db_session, answer, [WAITS])
     _mark(db_session, answer, [WAITS])
-    response_id = db_session.get(Answer, answer).response_id  # type: ignore[union-attr]
-    db_session.execute(Answer.__table__.delete().where(Answer.response_id == response_id))
+    response_id = db_session.get_one(Answer, answer).response_id
+    db_session.execute(delete(Answer).where(Answer.response_id == response_id))
     db_session.commit()  # what withdrawal does
     assert candidates.candidates(db_session, forum_id(db_session)) == []
     assert db_session.scalars(select(QuoteCandidate)).all() == []
@@ -270,16 +271,6 @@ def test_an_answer_a_lead_is_coding_blind_stays_out_of_their_sight(
 
 
 # --- pages --------------------------------------------------------------------------------------
-
-
-def _signed_in(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, email)
-    return client
-
-
-def _text(soup: BeautifulSoup) -> str:
-    return " ".join(soup.get_text(" ").split())
 
 
 def _section(soup: BeautifulSoup) -> str:
@@ -315,7 +306,7 @@ def test_a_lead_marks_a_quote_on_the_coding_page(
 ) -> None:
     answer = _submitted_answer(app, db_session)
     named = public_id(db_session, answer)
-    lead = _signed_in(app, LEAD)
+    lead = signed_in(app, LEAD)
     section = _section(page(lead, f"/staff/coding/{named}"))
     assert "Quotable: yes" in section and "Once this answer’s coding is saved" in section
 
@@ -331,7 +322,7 @@ def test_a_lead_marks_a_quote_on_the_coding_page(
     assert response.status_code == 303
     assert response.location == f"/staff/coding/{named}?status=all"
     soup = page(lead, response.location)
-    assert f"Saved: answer {named} is a candidate quote for Mental health" in _text(soup)
+    assert f"Saved: answer {named} is a candidate quote for Mental health" in squashed_text(soup)
     checked = [
         box["value"] for box in soup.select("#quote input[name=quote_theme]") if box.has_attr("checked")
     ]
@@ -342,7 +333,7 @@ def test_a_lead_marks_a_quote_on_the_coding_page(
     ]
 
     listing = page(lead, "/staff/quotes")
-    shown = _text(listing)
+    shown = squashed_text(listing)
     assert "Mental health, emotional wellbeing and CAMHS: 1 quote" in shown
     assert "1 report has this theme so far" in shown and "packs will not show quotes" in shown
     assert listing.find("a", href=f"/staff/coding/{named}?status=all") is not None
@@ -354,7 +345,7 @@ def test_bad_choices_are_explained_not_a_server_error(
 ) -> None:
     answer = _submitted_answer(app, db_session)
     code(db_session, answer, [WAITS])
-    lead = _signed_in(app, LEAD)
+    lead = signed_in(app, LEAD)
     response = _post_choices(lead, db_session, answer, [PLANS, "x" * 500])
     assert response.status_code == 200  # type: ignore[attr-defined]
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")  # type: ignore[attr-defined]
@@ -379,7 +370,7 @@ def test_bad_choices_are_explained_not_a_server_error(
 def test_unquotable_answers_say_why(app: Flask, db_session: Session, demo: SurveyVersion) -> None:
     [refused] = add_answers(db_session, demo, TEXTS[:1], consent=False)
     code(db_session, refused, [WAITS])
-    lead = _signed_in(app, LEAD)
+    lead = signed_in(app, LEAD)
     section = _section(page(lead, f"/staff/coding/{public_id(db_session, refused)}?status=all"))
     assert "Quotable: no, because the family did not tick" in section
     assert "Save quote choices" not in section
@@ -393,21 +384,21 @@ def test_coders_see_the_status_but_may_not_change_it(
     answer = _submitted_answer(app, db_session)
     code(db_session, answer, [WAITS])
     _mark(db_session, answer, [WAITS])
-    coder = _signed_in(app, CODER)
+    coder = signed_in(app, CODER)
     section = _section(page(coder, f"/staff/coding/{public_id(db_session, answer)}?status=all"))
     assert "Quotable: yes. A lead chose it as a candidate quote for Waiting for health" in section
     assert "Only a lead can change this" in section and "Save quote choices" not in section
     assert _post_choices(coder, db_session, answer, []).status_code == 403  # type: ignore[attr-defined]
     assert _stored(db_session, answer) == {WAITS}
     page(coder, "/staff/quotes", 403)
-    assert "Candidate quotes" not in _text(page(coder, "/staff/coding"))
-    assert "Candidate quotes" in _text(page(_signed_in(app, LEAD), "/staff/coding"))
+    assert "Candidate quotes" not in squashed_text(page(coder, "/staff/coding"))
+    assert "Candidate quotes" in squashed_text(page(signed_in(app, LEAD), "/staff/coding"))
 
 
 def test_the_overview_is_empty_until_a_quote_is_chosen(
     app: Flask, db_session: Session, demo: SurveyVersion
 ) -> None:
-    shown = _text(page(_signed_in(app, LEAD), "/staff/quotes"))
+    shown = squashed_text(page(signed_in(app, LEAD), "/staff/quotes"))
     assert "No quotes have been chosen yet" in shown
 
 
@@ -431,10 +422,10 @@ def test_the_overview_says_which_quotes_packs_leave_out_and_why(
     ]
     assert candidates.overview(db_session, forum_id(db_session)).left_out == 1
 
-    listing = page(_signed_in(app, LEAD), "/staff/quotes")
+    listing = page(signed_in(app, LEAD), "/staff/quotes")
     warning = listing.find(id="left-out")
-    assert warning is not None and "1 of them is left out of packs" in _text(warning)
-    shown = _text(listing)
+    assert warning is not None and "1 of them is left out of packs" in squashed_text(warning)
+    shown = squashed_text(listing)
     assert "Left out of packs Because it gives a school year (“Year 3”); it gives a month or a date" in shown
     assert shown.count("Left out of packs Because") == 1
 
@@ -445,7 +436,7 @@ def test_the_coding_page_warns_the_lead_before_choosing_a_quote_packs_would_leav
     dated, plain = add_answers(db_session, demo, [DATED, TEXTS[0]])
     code(db_session, dated, [WAITS])
     code(db_session, plain, [WAITS])
-    lead = _signed_in(app, LEAD)
+    lead = signed_in(app, LEAD)
     section = _section(page(lead, f"/staff/coding/{public_id(db_session, dated)}?status=all"))
     assert "Packs will leave this answer out because it gives a school year (“Year 3”)" in section
     plain_page = page(lead, f"/staff/coding/{public_id(db_session, plain)}?status=all")
@@ -459,7 +450,7 @@ def test_the_queue_finds_the_answers_a_lead_can_quote(
     [refused] = add_answers(db_session, demo, TEXTS[2:], consent=False)
     for answer in [*consented, refused]:
         code(db_session, answer, [WAITS])
-    lead = _signed_in(app, LEAD)
+    lead = signed_in(app, LEAD)
     queue = page(lead, "/staff/coding")
     link = queue.find("a", string="Answers you can quote")
     assert link is not None and link["href"] == "/staff/coding?status=coded&quotable=yes"
@@ -468,4 +459,4 @@ def test_the_queue_finds_the_answers_a_lead_can_quote(
     assert shown == {f"Answer {named}" for named in public_ids(db_session, consented)}
     assert page(lead, "/staff/quotes").find("a", href="/staff/coding?status=coded&quotable=yes") is not None
     wrong = page(lead, "/staff/coding?status=coded&quotable=maybe")
-    assert "Choose from the list whether the family agreed to be quoted" in _text(wrong)
+    assert "Choose from the list whether the family agreed to be quoted" in squashed_text(wrong)
