@@ -60,7 +60,8 @@ class _Session(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         self._reply("220 localhost test mailbox")
-        sender, recipients = "", []  # type: tuple[str, list[str]]
+        sender = ""
+        recipients: list[str] = []
         while True:
             line = self.rfile.readline()
             if not line:
