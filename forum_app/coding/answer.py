@@ -31,7 +31,7 @@ from forum_app.coding.labels import (
     when,
 )
 from forum_app.coding.models import AUTO, CODED, SENTIMENTS, CodedAnswer, Coding
-from forum_app.coding.queue import Progress, next_in_queue, progress
+from forum_app.coding.queue import AnswerHeading, Progress, next_in_queue, progress
 from forum_app.surveys.answer_ids import public_id as public_id_of
 from forum_app.surveys.models import Answer, Response
 
@@ -72,17 +72,8 @@ class SentimentChoice:
 
 
 @dataclass(frozen=True)
-class AnswerForCoding:
-    answer_id: int
-    public_id: str  # how addresses name the answer
+class AnswerForCoding(AnswerHeading):
     text: str
-    question: str
-    survey: str
-    submitted: str
-    status: str
-    status_label: str
-    confidence: int  # percent: how sure the automatic coder is of the answer as a whole
-    sentiment: str
     auto_sentiment: str
     themes: list[ThemeToggle]
     sentiments: list[SentimentChoice]

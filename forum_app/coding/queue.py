@@ -78,17 +78,23 @@ def progress(session: Session, forum_id: int, filters: Filters) -> Progress:
 
 
 @dataclass(frozen=True)
-class QueueRow:
+class AnswerHeading:
+    """What the queue and the page of one answer both say about an answer."""
+
     answer_id: int
     public_id: str  # how addresses name the answer
-    snippet: str
     question: str
     survey: str
     submitted: str  # the month, like "March 2026"
     status: str
     status_label: str
-    confidence: int  # percent
+    confidence: int  # percent: how sure the automatic coder is of the answer as a whole
     sentiment: str
+
+
+@dataclass(frozen=True)
+class QueueRow(AnswerHeading):
+    snippet: str
     themes: list[str]  # labels: suggested (to code) or accepted (coded)
     coded_by: str | None
     coded_at: str | None

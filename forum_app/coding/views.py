@@ -8,6 +8,8 @@ JavaScript; ``static/coding.js`` adds shortcuts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -107,6 +109,12 @@ def answer(answer_id: str) -> Page:
                 flash("That was the last answer here: nothing is left to code with these filters.", NOTICE)
                 return _queue(filters)
             return _answer(following, filters)
+    return answer_page(number, error=error)
+
+
+def answer_page(number: int, error: str = "", **quote: Any) -> Page:
+    """The page of one answer to code, with the quote choices (``quote_error``, ``quote_ticked``)."""
+    member = current_membership()
     screen = coding_screen(db.session, member.forum_id, member.user_id, number, request.args.to_dict())
     if screen is None:
         abort(404)
@@ -116,6 +124,7 @@ def answer(answer_id: str) -> Page:
         error=error,
         quote=candidates.quote_panel(db.session, member.forum_id, number),
         lead=member.role == "lead",
+        **quote,
     )
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from forum_app.coding.answer import AnswerNotFound, coding_screen
+from forum_app.coding.answer import AnswerNotFound
 from forum_app.coding.filters import filter_options, parse_filters
+from forum_app.coding.views import answer_page
 from forum_app.extensions import db
 from forum_app.quotes import bp, candidates
 from forum_app.security import current_membership, role_required
@@ -45,18 +46,7 @@ def choices(answer_id: str) -> Page:
     except AnswerNotFound:
         abort(404)
     except candidates.QuoteError as refused:
-        screen = coding_screen(db.session, member.forum_id, member.user_id, number, request.args.to_dict())
-        if screen is None:
-            abort(404)
-        return render_template(
-            "coding/answer.html",
-            screen=screen,
-            error="",
-            quote=candidates.quote_panel(db.session, member.forum_id, number),
-            lead=True,
-            quote_error=str(refused),
-            quote_ticked=ticked,
-        )
+        return answer_page(number, quote_error=str(refused), quote_ticked=ticked)
     flash(_saved_message(answer_id, marked, options.theme_labels), "notice")
     return redirect(url_for("coding.answer", answer_id=answer_id, **parsed.filters.query()), 303)
 
