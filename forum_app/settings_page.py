@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from typing import Any, Generic
 
 from flask import flash, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.extensions import db
 from forum_app.forum_settings import Errors, S, read_section, save_section, section_version
 from forum_app.security import current_membership
+from forum_app.views import Page
 
-Page = str | WerkzeugResponse
 NOTICE = "notice"  # flash category
 VERSION_FIELD = "version"
 
