@@ -173,28 +173,18 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--skip-baseline", action="store_true", help="do not fit the plain TF-IDF baseline")
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent / "out" / "coder_evaluation.json"
-    )
-    args = parser.parse_args()
-    warnings.simplefilter("ignore", category=UserWarning)
-    started = time.perf_counter()
-    examples = packaged_examples()
-    ids = theme_ids()
-    prepared = [prepare(example.text) for example in examples]
-    n_groups = len(set(near_duplicate_groups([e.text for e in examples])))
-    print(
-        f"{len(examples)} labelled lines, {n_groups} near-duplicate groups, {len(ids)} themes\n", flush=True
-    )
+def fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
-    # 1. Five-fold cross-validation: pool the out-of-fold predictions.
+
+def cross_validation(
+    examples: Sequence[Example], prepared: Sequence[Prepared], ids: Sequence[str], with_baseline: bool
+) -> dict[str, dict[str, Any]]:
+    """Five-fold cross-validation: the scores of each variant over the pooled out-of-fold predictions."""
     pooled: dict[str, tuple[list[Any], list[str]]] = {}
     order: list[int] = []
     for fold, (train_rows, test_rows) in enumerate(cv_splits(examples, DEFAULT_PARAMS["seed"]), start=1):
-        found = evaluate_split(examples, prepared, train_rows, test_rows, ids, not args.skip_baseline)
+        found = evaluate_split(examples, prepared, train_rows, test_rows, ids, with_baseline)
         order.extend(int(i) for i in test_rows)
         for name, (themes, sentiments) in found.items():
             pooled.setdefault(name, ([], []))
@@ -204,37 +194,41 @@ def main() -> None:
             f"fold {fold}: coder macro-F1 {scores_for(examples, test_rows, *found['coder'])['macro_f1']:.3f}",
             flush=True,
         )
-    cv = {name: scores_for(examples, order, *pooled[name]) for name in pooled}
+    return {name: scores_for(examples, order, *pooled[name]) for name in pooled}
 
-    # 2. Each register held out.
+
+def registers_held_out(
+    examples: Sequence[Example], prepared: Sequence[Prepared], ids: Sequence[str], with_baseline: bool
+) -> dict[str, dict[str, Any]]:
+    """Each register held out in turn: the scores of each variant on it, by register."""
     held_out: dict[str, dict[str, Any]] = {}
     for register, train_rows, test_rows in register_splits(examples):
-        found = evaluate_split(examples, prepared, train_rows, test_rows, ids, not args.skip_baseline)
+        found = evaluate_split(examples, prepared, train_rows, test_rows, ids, with_baseline)
         held_out[register] = {name: scores_for(examples, test_rows, *found[name]) for name in found}
         print(
             f"held out {register}: coder macro-F1 {held_out[register]['coder']['macro_f1']:.3f}", flush=True
         )
+    return held_out
 
-    def fmt(value: float | None) -> str:
-        return "-" if value is None else f"{value:.3f}"
 
+def cross_validation_table(cv: dict[str, dict[str, Any]]) -> str:
     names = [name for name in VARIANTS if name in cv]
-    print("\n## 5-fold cross-validation (near-duplicates kept together), pooled out-of-fold predictions\n")
-    print(
-        table(
+    return table(
+        [
             [
-                [
-                    name,
-                    fmt(cv[name]["macro_f1"]),
-                    fmt(cv[name]["micro_f1"]),
-                    fmt(cv[name]["sentiment_accuracy"]),
-                ]
-                for name in names
-            ],
-            ["", "macro-F1", "micro-F1", "sentiment accuracy"],
-        )
+                name,
+                fmt(cv[name]["macro_f1"]),
+                fmt(cv[name]["micro_f1"]),
+                fmt(cv[name]["sentiment_accuracy"]),
+            ]
+            for name in names
+        ],
+        ["", "macro-F1", "micro-F1", "sentiment accuracy"],
     )
-    print("\n## Each register held out (trained on the other six sources)\n")
+
+
+def held_out_table(held_out: dict[str, dict[str, Any]], with_baseline: bool) -> str:
+    """A row per register held out, then the mean over the registers."""
     rows = []
     for register, result in held_out.items():
         coder, base = result["coder"], result.get("baseline")
@@ -258,7 +252,7 @@ def main() -> None:
             key: float(np.mean([r["baseline"][key] for r in held_out.values()]))
             for key in ("macro_f1", "sentiment_accuracy")
         }
-        if "baseline" in cv
+        if with_baseline
         else None
     )
     rows.append(
@@ -272,21 +266,21 @@ def main() -> None:
             fmt(base_means["sentiment_accuracy"]) if base_means else "-",
         ]
     )
-    print(
-        table(
-            rows,
-            [
-                "held out",
-                "n",
-                "macro-F1",
-                "micro-F1",
-                "sentiment acc.",
-                "baseline macro-F1",
-                "baseline sentiment",
-            ],
-        )
+    return table(
+        rows,
+        [
+            "held out",
+            "n",
+            "macro-F1",
+            "micro-F1",
+            "sentiment acc.",
+            "baseline macro-F1",
+            "baseline sentiment",
+        ],
     )
-    print("\n## Per theme, 5-fold cross-validation\n")
+
+
+def per_theme_table(cv: dict[str, dict[str, Any]], ids: Sequence[str]) -> str:
     theme_rows = []
     for theme in ids:
         coder_theme = cv["coder"]["per_theme"][theme]
@@ -301,7 +295,33 @@ def main() -> None:
                 fmt(base_theme["f1"]) if base_theme else "-",
             ]
         )
-    print(table(theme_rows, ["theme", "support", "precision", "recall", "F1", "baseline F1"]))
+    return table(theme_rows, ["theme", "support", "precision", "recall", "F1", "baseline F1"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--skip-baseline", action="store_true", help="do not fit the plain TF-IDF baseline")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent / "out" / "coder_evaluation.json"
+    )
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", category=UserWarning)
+    started = time.perf_counter()
+    examples = packaged_examples()
+    ids = theme_ids()
+    prepared = [prepare(example.text) for example in examples]
+    n_groups = len(set(near_duplicate_groups([e.text for e in examples])))
+    print(
+        f"{len(examples)} labelled lines, {n_groups} near-duplicate groups, {len(ids)} themes\n", flush=True
+    )
+    cv = cross_validation(examples, prepared, ids, not args.skip_baseline)
+    held_out = registers_held_out(examples, prepared, ids, not args.skip_baseline)
+    print("\n## 5-fold cross-validation (near-duplicates kept together), pooled out-of-fold predictions\n")
+    print(cross_validation_table(cv))
+    print("\n## Each register held out (trained on the other six sources)\n")
+    print(held_out_table(held_out, "baseline" in cv))
+    print("\n## Per theme, 5-fold cross-validation\n")
+    print(per_theme_table(cv, ids))
     print(f"\n{time.perf_counter() - started:.0f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"cross_validation": cv, "held_out": held_out}, indent=1))
