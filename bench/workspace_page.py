@@ -176,89 +176,86 @@ def bulk_and_undo(app: Flask) -> dict[str, Any]:
     return {"accepted": accepted, "accept_s": round(accept_s, 3), "undo_s": round(undo_s, 3)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--answers", type=int, default=10_000, help="coded answers in the big forum")
-    parser.add_argument("--runs", type=int, default=15, help="timed fetches of each page (median)")
-    parser.add_argument(
-        "--database", type=Path, help="an SQLite file to use (kept); default: a temporary one"
+def bench_app(url: str) -> Flask:
+    """The app on the migrated database at ``url``."""
+    upgrade(url)
+    # The leads sign in with a password only: two-factor sign-in is not what is measured here.
+    return create_app(
+        {
+            "FORUM_ENV": "testing",
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "LEADS_NEED_TWO_FACTOR": False,
+        }
     )
-    args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = args.database or Path(folder) / "bench.db"
-        url = f"sqlite:///{path}"
-        upgrade(url)
-        # The leads sign in with a password only: two-factor sign-in is not what is measured here.
-        app = create_app(
-            {
-                "FORUM_ENV": "testing",
-                "DATABASE_URL": url,
-                "SECRET_KEY": "bench-" + "x" * 40,
-                "LEADS_NEED_TWO_FACTOR": False,
-            }
-        )
-        started = time.perf_counter()
-        big = seed(app, "demo", args.answers, 1)
-        small = seed(app, "small", 100, 1000)
-        print(f"Seeded and coded {big:,} + {small:,} answers in {time.perf_counter() - started:.0f} s.")
 
-        client, baseline = signed_in(app, "demo"), signed_in(app, "small")
-        with app.app_context():
-            first_id = db.session.scalar(
-                select(Answer.public_id).where(
-                    Answer.id
-                    == select(func.min(CodedAnswer.answer_id))
-                    .where(CodedAnswer.forum_id == _forum_id(app, "demo"))
-                    .scalar_subquery()
-                )
+def first_answer(app: Flask, slug: str) -> str | None:
+    """The public id of the forum's first coded answer."""
+    with app.app_context():
+        return db.session.scalar(
+            select(Answer.public_id).where(
+                Answer.id
+                == select(func.min(CodedAnswer.answer_id))
+                .where(CodedAnswer.forum_id == _forum_id(app, slug))
+                .scalar_subquery()
             )
-        last_page = -(-big // 25)
-        pages: list[tuple[str, Callable[[], list[float]]]] = [
-            (
-                "baseline: queue at ~100 answers",
-                lambda: measure(getter(baseline, "/staff/coding"), args.runs),
-            ),
-            (
-                "baseline: /staff/responses list",
-                lambda: measure(getter(client, "/staff/responses"), args.runs),
-            ),
-            ("queue, first page", lambda: measure(getter(client, "/staff/coding"), args.runs)),
-            (
-                "queue, filtered (theme+sentiment+band)",
-                lambda: measure(
-                    getter(client, "/staff/coding?theme=waiting_times&sentiment=negative&confidence=low"),
-                    args.runs,
-                ),
-            ),
-            (
-                "queue, all statuses, least sure first",
-                lambda: measure(getter(client, "/staff/coding?status=all&order=unsure"), args.runs),
-            ),
-            (
-                f"queue, deep page ({last_page})",
-                lambda: measure(getter(client, f"/staff/coding?page={last_page}"), args.runs),
-            ),
-            (
-                "coding page (one answer)",
-                lambda: measure(getter(client, f"/staff/coding/{first_id}"), args.runs),
-            ),
-            ("bulk page (preview count)", lambda: measure(getter(client, "/staff/coding/bulk"), args.runs)),
-            ("save and next (POST)", lambda: measure_saves(*saver(app, client), args.runs)),
-        ]
-        results = {name: run() for name, run in pages}
-        bulk = bulk_and_undo(app)
-        db.engine(app).dispose()
+        )
 
+
+def timed_pages(app: Flask, big: int, runs: int) -> dict[str, list[float]]:
+    """Milliseconds of each page's ``runs`` timed fetches (or saves), the two baselines first."""
+    client, baseline = signed_in(app, "demo"), signed_in(app, "small")
+    first_id = first_answer(app, "demo")
+    last_page = -(-big // 25)
+    pages: list[tuple[str, Callable[[], list[float]]]] = [
+        (
+            "baseline: queue at ~100 answers",
+            lambda: measure(getter(baseline, "/staff/coding"), runs),
+        ),
+        (
+            "baseline: /staff/responses list",
+            lambda: measure(getter(client, "/staff/responses"), runs),
+        ),
+        ("queue, first page", lambda: measure(getter(client, "/staff/coding"), runs)),
+        (
+            "queue, filtered (theme+sentiment+band)",
+            lambda: measure(
+                getter(client, "/staff/coding?theme=waiting_times&sentiment=negative&confidence=low"),
+                runs,
+            ),
+        ),
+        (
+            "queue, all statuses, least sure first",
+            lambda: measure(getter(client, "/staff/coding?status=all&order=unsure"), runs),
+        ),
+        (
+            f"queue, deep page ({last_page})",
+            lambda: measure(getter(client, f"/staff/coding?page={last_page}"), runs),
+        ),
+        (
+            "coding page (one answer)",
+            lambda: measure(getter(client, f"/staff/coding/{first_id}"), runs),
+        ),
+        ("bulk page (preview count)", lambda: measure(getter(client, "/staff/coding/bulk"), runs)),
+        ("save and next (POST)", lambda: measure_saves(*saver(app, client), runs)),
+    ]
+    return {name: run() for name, run in pages}
+
+
+def report(
+    results: dict[str, list[float]], bulk: dict[str, Any], big: int, small: int, runs: int
+) -> tuple[str, dict[str, Any]]:
+    """The table printed, and the summary saved to ``OUT``."""
     small_queue = statistics.median(results["baseline: queue at ~100 answers"])
     responses = statistics.median(results["baseline: /staff/responses list"])
     lines = [
-        f"Coding workspace at {big:,} answers (SQLite, Flask test client, median of {args.runs} runs)",
+        f"Coding workspace at {big:,} answers (SQLite, Flask test client, median of {runs} runs)",
         "",
         f"| {'page':<40} | {'median ms':>9} | {'slowest':>7} | {'x queue@100':>11} | {'x responses':>11} |",
         f"|{'-' * 42}|{'-' * 10}:|{'-' * 8}:|{'-' * 12}:|{'-' * 12}:|",
     ]
-    summary: dict[str, Any] = {"answers": big, "small_forum_answers": small, "runs": args.runs, "pages": {}}
+    summary: dict[str, Any] = {"answers": big, "small_forum_answers": small, "runs": runs, "pages": {}}
     for name, times in results.items():
         median = statistics.median(times)
         lines.append(
@@ -271,7 +268,30 @@ def main() -> None:
         f"batches of {BATCH}): {bulk['accept_s']:.2f} s; undoing that run: {bulk['undo_s']:.2f} s."
     )
     summary["bulk"] = bulk
-    print("\n".join(lines))
+    return "\n".join(lines), summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--answers", type=int, default=10_000, help="coded answers in the big forum")
+    parser.add_argument("--runs", type=int, default=15, help="timed fetches of each page (median)")
+    parser.add_argument(
+        "--database", type=Path, help="an SQLite file to use (kept); default: a temporary one"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = bench_app(f"sqlite:///{args.database or Path(folder) / 'bench.db'}")
+        started = time.perf_counter()
+        big = seed(app, "demo", args.answers, 1)
+        small = seed(app, "small", 100, 1000)
+        print(f"Seeded and coded {big:,} + {small:,} answers in {time.perf_counter() - started:.0f} s.")
+        results = timed_pages(app, big, args.runs)
+        bulk = bulk_and_undo(app)
+        db.engine(app).dispose()
+
+    table, summary = report(results, bulk, big, small, args.runs)
+    print(table)
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(summary, indent=2) + "\n")
 
