@@ -70,7 +70,22 @@ THEMES = (
 
 
 def sample_pack() -> Pack:
-    t2_columns = (
+    """Three tables, two charts, two quotes, a summary and the methodology, some cells suppressed."""
+    themes = _themes_table()
+    return Pack(
+        _meta(),
+        _summary(),
+        (_areas_table(), themes, _waits_table()),
+        (_themes_chart(themes), _waits_chart()),
+        _quotes(),
+        _methodology(),
+        (("EHC plan", "Education, health and care plan"),),
+    )
+
+
+def _themes_table() -> Table:
+    """T2: the families mentioning each theme, one suppressed."""
+    columns = (
         Column("theme_id", "Theme id"),
         Column("theme_label", "Theme"),
         Column("framework_area", "Framework area"),
@@ -84,7 +99,7 @@ def sample_pack() -> Pack:
         Column("positive", "Positive", "count"),
         Column("kappa", "Kappa (second coder)", "number"),
     )
-    t2_rows: tuple[dict[str, Cell], ...] = tuple(
+    rows: tuple[dict[str, Cell], ...] = tuple(
         {
             "theme_id": theme_id,
             "theme_label": label,
@@ -101,16 +116,20 @@ def sample_pack() -> Pack:
         }
         for theme_id, label, area, count, base, pct, low, high, neg, neu, pos, kappa in THEMES
     )
-    t2 = Table(
+    return Table(
         "T2",
         "Themes in families' own words",
         "Families whose answers mention each theme, of 200 who answered a free-text question, "
         "April to September 2026",
-        t2_columns,
-        t2_rows,
+        columns,
+        rows,
         ("Counts are rounded to the nearest 5; counts of 1 to 7 are shown as [c].",),
     )
-    t3 = Table(
+
+
+def _waits_table() -> Table:
+    """T3: waits against their limits, one service suppressed and one with no families."""
+    return Table(
         "T3",
         "Waiting times against statutory and clinical limits",
         "Families reporting a wait, by service, April to September 2026",
@@ -174,7 +193,11 @@ def sample_pack() -> Pack:
         ),
         (f"{LOW_BASE} marks a base of 20 to 49 families.",),
     )
-    t1 = Table(
+
+
+def _areas_table() -> Table:
+    """T1: the families with any theme in each framework area."""
+    return Table(
         "T1",
         "Findings by framework area",
         "Families with any theme in the area, of 200 who answered a free-text question",
@@ -205,7 +228,11 @@ def sample_pack() -> Pack:
             },
         ),
     )
-    c1 = Chart(
+
+
+def _themes_chart(themes: Table) -> Chart:
+    """C1: a bar for each theme of T2."""
+    return Chart(
         "C1",
         "Waiting times are the most reported theme",
         "% of families mentioning each theme (base 200), with 95% CIs",
@@ -220,11 +247,15 @@ def sample_pack() -> Pack:
                 row["high"] if isinstance(row["high"], float) else None,
                 row["respondents"],
             )
-            for row in t2_rows
+            for row in themes.rows
         ),
         "Demo Parent Carer Forum survey, 2026",
     )
-    c2 = Chart(
+
+
+def _waits_chart() -> Chart:
+    """C2: the waits over the limit, with the official figure marked."""
+    return Chart(
         "C2",
         "Three in four EHC assessments took over 20 weeks",
         "% of completed waits over the limit, with 95% CIs",
@@ -236,7 +267,10 @@ def sample_pack() -> Pack:
             Bar("CAMHS", None, None, None, SUPPRESSED),
         ),
     )
-    quotes = (
+
+
+def _quotes() -> tuple[Quote, ...]:
+    return (
         Quote(
             "Q-001",
             "waiting_times",
@@ -266,7 +300,10 @@ def sample_pack() -> Pack:
             approved_on="2026-10-05",
         ),
     )
-    meta = Meta(
+
+
+def _meta() -> Meta:
+    return Meta(
         pack_id="P-20261123-0001",
         forum="Demo Parent Carer Forum",
         local_area="Demo local area",
@@ -280,7 +317,10 @@ def sample_pack() -> Pack:
         filters={},
         independence="Produced independently by Demo Parent Carer Forum.",
     )
-    summary = Summary(
+
+
+def _summary() -> Summary:
+    return Summary(
         who="215 families answered between April and September 2026.",
         findings=(
             Finding(
@@ -301,20 +341,14 @@ def sample_pack() -> Pack:
         caveats=("Families chose to answer: they may not be typical of all families.",),
         questions=("How do leaders know how long EHC needs assessments take? (T3)",),
     )
-    methodology = (
+
+
+def _methodology() -> tuple[Section, ...]:
+    return (
         Section("How the survey was run", ("An online survey, anonymous, open to all families.",)),
         Section(
             "Disclosure control", ("Counts of 1 to 7 are shown as [c]; others are rounded to the nearest 5.",)
         ),
-    )
-    return Pack(
-        meta,
-        summary,
-        (t1, t2, t3),
-        (c1, c2),
-        quotes,
-        methodology,
-        (("EHC plan", "Education, health and care plan"),),
     )
 
 
