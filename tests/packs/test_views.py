@@ -60,12 +60,10 @@ def _forum_with_pack(session: Session) -> tuple[Forum, PackSnapshot]:
     return forum, make_stored_pack(session, forum.id, survey_id)
 
 
-def test_a_lead_makes_shares_and_downloads_a_pack(
-    app: Flask, client: FlaskClient, db_session: Session
-) -> None:
-    forum_id, survey_id, _lead_id = seed_coded(app, db_session, responses=120)
-    make_staff(db_session, LEAD)
-    sign_in(client, LEAD)
+def _make_a_pack(
+    client: FlaskClient, db_session: Session, survey_id: int
+) -> tuple[PackSnapshot, dict[str, PackFile]]:
+    """The lead's first pack, made from the packs page: the pack and its files by name."""
     shown = page(client, PACKS)
     assert "not made a pack yet" in shown.get_text()
     assert shown.find("a", string="Evidence packs") is not None  # in the staff navigation
@@ -84,7 +82,11 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     assert len(listed) == len(files) == 6
     for stored in files.values():
         assert stored.sha256 in shown.get_text()
+    return snapshot, files
 
+
+def _download(client: FlaskClient, snapshot: PackSnapshot, files: dict[str, PackFile]) -> None:
+    """The lead downloads the PDF and opens the HTML pack; no other file is served."""
     pdf = client.get(f"{PACKS}/{snapshot.public_id}/files/pack.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"] == f"attachment; filename={snapshot.pack_id}-pack.pdf"
@@ -99,6 +101,9 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     assert "script-src 'none'" in opened.headers["Content-Security-Policy"]
     assert client.get(f"{PACKS}/{snapshot.public_id}/files/app.py").status_code == 404
 
+
+def _share(client: FlaskClient, db_session: Session, snapshot: PackSnapshot) -> tuple[str, ShareLink]:
+    """The lead makes a 14-day share link, shown once: its token and its stored link."""
     here = f"{PACKS}/{snapshot.public_id}"
     shared = _post(client, here, f"{here}/links", {"days": "14", "passcode": "", "label": "Inspectors"})
     assert shared.status_code == 303
@@ -111,8 +116,11 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     assert link.expires_on == today() + timedelta(days=14)
     assert page(client, f"{PACKS}/{snapshot.public_id}").select_one(".pack-url") is None  # shown once only
     assert "Inspectors" in page(client, f"{PACKS}/{snapshot.public_id}").get_text()
+    return token, link
 
-    inspector = app.test_client()
+
+def _inspect(inspector: FlaskClient, token: str, snapshot: PackSnapshot, files: dict[str, PackFile]) -> None:
+    """An inspector with no account opens the link, the HTML pack and the spreadsheet."""
     public = inspector.get(f"/p/{token}")
     assert public.status_code == 200
     assert (
@@ -126,10 +134,24 @@ def test_a_lead_makes_shares_and_downloads_a_pack(
     assert xlsx.status_code == 200 and xlsx.headers["Content-Disposition"].startswith("attachment;")
     assert xlsx.mimetype == files["pack.xlsx"].media_type and xlsx.data == files["pack.xlsx"].data
     assert xlsx.headers["Cache-Control"] == "no-store"
+
+
+def test_a_lead_makes_shares_and_downloads_a_pack(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    forum_id, survey_id, _lead_id = seed_coded(app, db_session, responses=120)
+    make_staff(db_session, LEAD)
+    sign_in(client, LEAD)
+    snapshot, files = _make_a_pack(client, db_session, survey_id)
+    _download(client, snapshot, files)
+    token, link = _share(client, db_session, snapshot)
+    inspector = app.test_client()
+    _inspect(inspector, token, snapshot, files)
     db_session.expire_all()
     assert db_session.get(ShareLink, link.id).access_count == 3  # type: ignore[union-attr]
     assert "3 times" in page(client, f"{PACKS}/{snapshot.public_id}").get_text()
 
+    here = f"{PACKS}/{snapshot.public_id}"
     link_id = link.public_id
     revoked = _post(client, here, f"{here}/links/{link_id}/revoke", {})
     assert revoked.status_code == 303
