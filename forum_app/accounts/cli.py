@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask.cli import with_appcontext
 
@@ -21,6 +24,15 @@ def users_cli() -> None:
     pass
 
 
+@contextmanager
+def stop_on_account_error() -> Iterator[None]:
+    """An ``AccountError`` inside stops the command with its message (click prints it and exits 1)."""
+    try:
+        yield
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _say_created(created: NewUser, what: str) -> None:
     """Print the new account's one-time password, or that an existing account became ``what``."""
     if created.password:
@@ -38,10 +50,8 @@ def _say_created(created: NewUser, what: str) -> None:
 @with_appcontext
 def create_command(email: str, forum_slug: str, role: str) -> None:
     """Add a staff member to a forum and print a one-time password."""
-    try:
+    with stop_on_account_error():
         created = create_user(db.session, email, forum_slug, role)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     _say_created(created, f"{role} of {forum_slug}")
 
 
@@ -50,10 +60,8 @@ def create_command(email: str, forum_slug: str, role: str) -> None:
 @with_appcontext
 def create_admin_command(email: str) -> None:
     """Make someone a platform administrator (forums, not their data) and print a one-time password."""
-    try:
+    with stop_on_account_error():
         created = create_platform_admin(db.session, email)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     _say_created(created, "a platform administrator")
     click.echo(
         "They manage forums at /admin/forums; they see a forum's answers only if they are a member of it."
@@ -65,10 +73,8 @@ def create_admin_command(email: str) -> None:
 @with_appcontext
 def reset_password_command(email: str) -> None:
     """Give a staff member a new one-time password."""
-    try:
+    with stop_on_account_error():
         password = reset_password(db.session, email)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"One-time password for {email.strip().lower()}: {password}")
     click.echo(f"They must change it when they sign in. {ONE_TIME_NOTE}")
 
@@ -97,10 +103,8 @@ def sign_out_command(email: str | None, everyone: bool) -> None:
 @with_appcontext
 def reset_two_factor_command(email: str) -> None:
     """Turn off two-factor sign-in for someone who lost their phone and recovery codes."""
-    try:
+    with stop_on_account_error():
         reset_two_factor(db.session, email)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Two-factor sign-in is off for {email.strip().lower()} and they are signed out everywhere. "
         "If they need it, they set it up again after their password."

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from forum_app.accounts.services import AccountError
+from forum_app.accounts.cli import stop_on_account_error
 from forum_app.admin.services import create_forum, forum_summaries
 from forum_app.extensions import db
 
@@ -23,10 +23,8 @@ def forums_cli() -> None:
 @with_appcontext
 def create_command(slug: str, name: str, local_area: str) -> None:
     """Create a forum with the default survey and codebook (no answers), and say what to do next."""
-    try:
+    with stop_on_account_error():
         created = create_forum(db.session, slug, name, local_area)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
     forum = created.forum
     click.echo(
         f"Created forum '{forum.slug}' ({forum.name}) with the survey '{created.survey_slug}' "

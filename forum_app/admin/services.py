@@ -16,16 +16,11 @@ from forum_app.surveys.services import count_submitted, publish_survey
 
 @dataclass(frozen=True)
 class CreatedForum:
+    """A forum just made, with the slug of its survey and the number of themes of its codebook."""
+
     forum: Forum
     survey_slug: str
     themes: int
-
-
-@dataclass(frozen=True)
-class ForumSummary(ForumRow):
-    """A forum of the platform's list, with its number of submitted responses."""
-
-    responses: int
 
 
 def create_forum(session: Session, slug: str, name: str, local_area: str = "") -> CreatedForum:
@@ -35,6 +30,13 @@ def create_forum(session: Session, slug: str, name: str, local_area: str = "") -
     codebook = ensure_codebook(session, forum.id)
     version = publish_survey(session, forum, load_packaged())  # commits the forum and its codebook
     return CreatedForum(forum, version.survey.slug, len(codebook.themes))
+
+
+@dataclass(frozen=True)
+class ForumSummary(ForumRow):
+    """A forum of the platform's list, with its number of submitted responses."""
+
+    responses: int
 
 
 def forum_summaries(session: Session) -> list[ForumSummary]:
