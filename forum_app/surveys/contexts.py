@@ -21,14 +21,6 @@ class Progress:
         return f"Question {self.number} of {self.total}"
 
 
-@dataclass(frozen=True)
-class SummaryRow:
-    key: str
-    question: str
-    answer: str
-    change_url: str
-
-
 def progress(definition: SurveyDefinition, key: str, answers: dict[str, Any]) -> Progress:
     keys = [q.key for q in definition.visible(answers)]
     number = keys.index(key) + 1 if key in keys else 1
@@ -44,6 +36,14 @@ def back_url(
     if previous is None:
         return url_for("surveys.start", forum_slug=forum, survey_slug=survey)
     return url_for("surveys.question", forum_slug=forum, survey_slug=survey, key=previous.key)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    key: str
+    question: str
+    answer: str
+    change_url: str
 
 
 def summary_rows(

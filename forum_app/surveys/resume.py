@@ -33,16 +33,10 @@ class AlreadySent(Exception):
 
 @dataclass(frozen=True)
 class Saved:
+    """A resume code and the last day it works."""
+
     code: str
     last_day: date
-
-
-@dataclass(frozen=True)
-class Resumed:
-    response: Response
-    receipt_code: str
-    dropped: list[str]  # keys of answers to questions the newer survey version no longer asks
-    changed_version: bool
 
 
 def save_for_later(session: Session, response_id: str, valid_days: int, on: date | None = None) -> Saved:
@@ -56,6 +50,14 @@ def save_for_later(session: Session, response_id: str, valid_days: int, on: date
     response.resume_expires_on = last_day
     session.commit()
     return Saved(code, last_day)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    response: Response
+    receipt_code: str
+    dropped: list[str]  # keys of answers to questions the newer survey version no longer asks
+    changed_version: bool
 
 
 def resume(session: Session, code: str, live: LiveSurvey, on: date | None = None) -> Resumed:

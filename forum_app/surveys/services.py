@@ -56,21 +56,6 @@ class FormTampered(Exception):
     """A hidden field did not match what the server issued."""
 
 
-@dataclass(frozen=True)
-class LiveSurvey:
-    """An open survey with the version new responses answer."""
-
-    survey: Survey
-    version: SurveyVersion
-    definition: SurveyDefinition
-
-
-@dataclass(frozen=True)
-class Started:
-    response: Response
-    receipt_code: str
-
-
 # --- publishing -----------------------------------------------------------------------------
 
 
@@ -114,6 +99,15 @@ def find_survey(session: Session, forum_slug: str, survey_slug: str) -> Survey:
     return survey
 
 
+@dataclass(frozen=True)
+class LiveSurvey:
+    """An open survey with the version new responses answer."""
+
+    survey: Survey
+    version: SurveyVersion
+    definition: SurveyDefinition
+
+
 def live_survey(session: Session, forum_slug: str, survey_slug: str) -> LiveSurvey:
     """The open survey at this address, or SurveyNotFound / SurveyClosed."""
     survey = find_survey(session, forum_slug, survey_slug)
@@ -142,6 +136,14 @@ def set_survey_status(session: Session, survey_id: int, status: str) -> None:
 
 
 # --- answering ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Started:
+    """A response just begun, with the receipt code the family keeps to take it back."""
+
+    response: Response
+    receipt_code: str
 
 
 def start_response(session: Session, live: LiveSurvey, on: date | None = None) -> Started:

@@ -31,26 +31,6 @@ class ResponseRow:
     submitted_on: date | None
 
 
-@dataclass(frozen=True)
-class Listing:
-    rows: list[ResponseRow]
-    page: int
-    pages: int
-    total: int
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    question: str
-    answer: str
-
-
-@dataclass(frozen=True)
-class ResponseDetail:
-    row: ResponseRow
-    answers: list[AnswerRow]
-
-
 def count_with_status(session: Session, forum_id: int, status: str) -> int:
     return (
         session.scalar(
@@ -76,6 +56,14 @@ def weekly_counts(session: Session, forum_id: int, weeks: int, today: date) -> l
         if day is not None and day <= today:
             counts[day - timedelta(days=day.weekday())] += count
     return list(counts.items())
+
+
+@dataclass(frozen=True)
+class Listing:
+    rows: list[ResponseRow]
+    page: int
+    pages: int
+    total: int
 
 
 def list_responses(session: Session, forum_id: int, page: int = 1, status: str = SUBMITTED) -> Listing:
@@ -112,6 +100,19 @@ def approved_free_text(
     return {ids[answer_id] for answer_id in found if answer_id in ids}
 
 
+@dataclass(frozen=True)
+class AnswerRow:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class ResponseDetail(ResponseRow):
+    """A response's row of the list with its answers, in question order."""
+
+    answers: list[AnswerRow]
+
+
 def response_detail(
     session: Session,
     forum_id: int,
@@ -137,8 +138,7 @@ def response_detail(
         }
     rows = [AnswerRow(q.title, display_answer(q, answers.get(q.key))) for q in definition.visible(answers)]
     version = response.survey_version
-    row = ResponseRow(response.id, version.survey.title, version.number, response.submitted_on)
-    return ResponseDetail(row, rows)
+    return ResponseDetail(response.id, version.survey.title, version.number, response.submitted_on, rows)
 
 
 def mark_not_spam(session: Session, forum_id: int, response_id: str) -> bool:

@@ -125,12 +125,6 @@ class ForumSupport:
         return f":root {{ --brand: {self.brand_colour}; }}\n"
 
 
-@dataclass(frozen=True)
-class PrivacyNotice:
-    survey: Survey
-    support: ForumSupport
-
-
 # --- colour ----------------------------------------------------------------------------------
 
 
@@ -223,6 +217,12 @@ def support_for_slug(session: Session, forum_slug: str) -> tuple[Forum, ForumSup
     if forum is None:
         raise ForumNotFound(forum_slug)
     return forum, forum_support(forum)
+
+
+@dataclass(frozen=True)
+class PrivacyNotice:
+    survey: Survey
+    support: ForumSupport
 
 
 def privacy_notice(session: Session, forum_slug: str, survey_slug: str) -> PrivacyNotice:

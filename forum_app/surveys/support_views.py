@@ -26,6 +26,14 @@ def _forum_support(forum: Forum | None = None) -> ForumSupport:
     return forum_support(forum)
 
 
+def _support_or_404(forum_slug: str) -> tuple[Forum, ForumSupport]:
+    """The forum at this address with its help, colour and privacy settings; 404 if there is none."""
+    try:
+        return support_for_slug(db.session, forum_slug)
+    except ForumNotFound:
+        abort(404)
+
+
 @bp.get("/help")
 def help_page() -> Page:
     return render_template("surveys/help.html", forum=None, support=forum_support(None))
@@ -33,19 +41,13 @@ def help_page() -> Page:
 
 @bp.get("/s/<forum_slug>/help")
 def forum_help(forum_slug: str) -> Page:
-    try:
-        forum, support = support_for_slug(db.session, forum_slug)
-    except ForumNotFound:
-        abort(404)
+    forum, support = _support_or_404(forum_slug)
     return render_template("surveys/help.html", forum=forum, support=support)
 
 
 @bp.get("/s/<forum_slug>/theme.css")
 def theme(forum_slug: str) -> WerkzeugResponse:
-    try:
-        _forum, support = support_for_slug(db.session, forum_slug)
-    except ForumNotFound:
-        abort(404)
+    _forum, support = _support_or_404(forum_slug)
     response = Response(support.theme_css, mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.max_age = THEME_MAX_AGE
