@@ -287,22 +287,6 @@ class ItemScreen:
         return self.item.status == HELD
 
 
-@dataclass(frozen=True)
-class FamilyAnswer:
-    question: str
-    answer: str
-    public_id: str | None = None  # a free-text answer that is moderated: a link to it
-    state: str = ""  # its moderation status in words
-    flagged: bool = False
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    words: str
-    who: str
-    at: datetime
-
-
 def get_item(session: Session, forum_id: int, answer_id: int) -> ModerationItem | None:
     return queue.get_item(session, forum_id, answer_id)
 
@@ -311,6 +295,15 @@ def find_item(session: Session, forum_id: int, public_id: str) -> ModerationItem
     """This forum's item for the answer an address names, or None."""
     number = answer_number(session, forum_id, public_id)
     return queue.get_item(session, forum_id, number) if number is not None else None
+
+
+@dataclass(frozen=True)
+class FamilyAnswer:
+    question: str
+    answer: str
+    public_id: str | None = None  # a free-text answer that is moderated: a link to it
+    state: str = ""  # its moderation status in words
+    flagged: bool = False
 
 
 def _family(session: Session, item: ModerationItem) -> list[FamilyAnswer]:
@@ -340,6 +333,13 @@ def _family(session: Session, item: ModerationItem) -> list[FamilyAnswer]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    words: str
+    who: str
+    at: datetime
 
 
 def _actions(session: Session, answer_id: int) -> list[ActionRow]:

@@ -74,6 +74,15 @@ FIELDS = (
     "deny_names",
     "original_days",
 )
+# The limits the form's hints give, by the names its template reads them by.
+LIMITS = {
+    "procedure": MAX_PROCEDURE_CHARS,
+    "terms": MAX_DENY_TERMS,
+    "term": MAX_TERM_CHARS,
+    "days": MAX_ORIGINAL_DAYS,
+    "contacts": MAX_CONTACTS,
+    "target_days": MAX_FLAG_TARGET_DAYS,
+}
 
 
 def settings_version(forum: Forum) -> str:

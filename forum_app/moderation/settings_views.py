@@ -16,12 +16,7 @@ from forum_app.moderation import bp
 from forum_app.moderation.settings import (
     CHANGED_MEANWHILE,
     FIELDS,
-    MAX_CONTACTS,
-    MAX_DENY_TERMS,
-    MAX_FLAG_TARGET_DAYS,
-    MAX_ORIGINAL_DAYS,
-    MAX_PROCEDURE_CHARS,
-    MAX_TERM_CHARS,
+    LIMITS,
     Errors,
     check_settings,
     form_values,
@@ -29,14 +24,6 @@ from forum_app.moderation.settings import (
 from forum_app.security import role_required
 from forum_app.settings_page import Page, SettingsPage, settings_page
 
-LIMITS = {
-    "procedure": MAX_PROCEDURE_CHARS,
-    "terms": MAX_DENY_TERMS,
-    "term": MAX_TERM_CHARS,
-    "days": MAX_ORIGINAL_DAYS,
-    "contacts": MAX_CONTACTS,
-    "target_days": MAX_FLAG_TARGET_DAYS,
-}
 SAVED = "Saved the moderation settings. Answers sent from now on are checked with them."
 
 
