@@ -45,6 +45,10 @@ class NotOnTeam(LookupError):
     """Nobody with this id is on the forum's team."""
 
 
+def _two_factor(user: User) -> bool | None:
+    return bool(user.has_two_factor)
+
+
 @dataclass(frozen=True)
 class Member:
     user_id: int
@@ -52,10 +56,6 @@ class Member:
     role: str
     active: bool  # active in this forum (and their account is open)
     two_factor: bool | None  # None when the app has no two-factor sign-in yet
-
-
-def _two_factor(user: User) -> bool | None:
-    return bool(user.has_two_factor)
 
 
 def list_members(session: Session, forum_id: int) -> list[Member]:

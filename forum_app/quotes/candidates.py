@@ -341,13 +341,6 @@ def overview(session: Session, forum_id: int, user_id: int | None = None) -> Quo
 
 
 @dataclass(frozen=True)
-class QuoteChoice:
-    theme_id: str
-    label: str
-    checked: bool
-
-
-@dataclass(frozen=True)
 class QuotePanel:
     """The coding page's "Quote for the evidence pack" section."""
 
@@ -368,6 +361,15 @@ class QuotePanel:
     @property
     def chosen(self) -> list[str]:
         return [choice.label for choice in self.choices if choice.checked]
+
+
+@dataclass(frozen=True)
+class QuoteChoice:
+    """One of the answer's accepted themes on the panel, ticked when the lead chose it for a quote."""
+
+    theme_id: str
+    label: str
+    checked: bool
 
 
 def quote_panel(session: Session, forum_id: int, answer_id: int) -> QuotePanel | None:
