@@ -33,20 +33,33 @@ DEV_FILE = "dev.jsonl"
 HARD_DEV_FILE = "dev_hard.jsonl"  # idiom-laden complaints and risk written among them
 ORDINARY = "ordinary"
 
+# The twelve categories, as a moderator reads them.
+SELF_HARM = "self-harm"
+SUICIDE = "suicide"
+EATING = "eating"
+NEGLECT = "neglect"
+PHYSICAL = "physical abuse"
+SEXUAL = "sexual abuse"
+EMOTIONAL = "emotional abuse"
+DOMESTIC = "domestic abuse"
+SERVICE = "adult in a service"
+RESTRAINT = "restraint, seclusion or unlawful exclusion"
+EXPLOITATION = "exploitation or bullying with threats"
+BREAKING_POINT = "parent at breaking point"
 # Label in the data -> the name a moderator reads.
 CATEGORIES: dict[str, str] = {
-    "self_harm": "self-harm",
-    "suicide": "suicide",
-    "eating": "eating",
-    "neglect": "neglect",
-    "physical_abuse": "physical abuse",
-    "sexual_abuse": "sexual abuse",
-    "emotional_abuse": "emotional abuse",
-    "domestic_abuse": "domestic abuse",
-    "adult_in_service": "adult in a service",
-    "restraint_exclusion": "restraint, seclusion or unlawful exclusion",
-    "exploitation_bullying": "exploitation or bullying with threats",
-    "parent_breaking_point": "parent at breaking point",
+    "self_harm": SELF_HARM,
+    "suicide": SUICIDE,
+    "eating": EATING,
+    "neglect": NEGLECT,
+    "physical_abuse": PHYSICAL,
+    "sexual_abuse": SEXUAL,
+    "emotional_abuse": EMOTIONAL,
+    "domestic_abuse": DOMESTIC,
+    "adult_in_service": SERVICE,
+    "restraint_exclusion": RESTRAINT,
+    "exploitation_bullying": EXPLOITATION,
+    "parent_breaking_point": BREAKING_POINT,
 }
 
 # The chance of "not ordinary" at which a piece flags, chosen on the dev files only (never trained on):

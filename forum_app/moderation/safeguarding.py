@@ -22,20 +22,22 @@ import re
 from dataclasses import dataclass
 
 from forum_app.moderation import risk_model
-from forum_app.moderation.risk_model import CATEGORIES
+from forum_app.moderation.risk_model import (
+    BREAKING_POINT,
+    CATEGORIES,
+    DOMESTIC,
+    EATING,
+    EMOTIONAL,
+    EXPLOITATION,
+    NEGLECT,
+    PHYSICAL,
+    RESTRAINT,
+    SELF_HARM,
+    SERVICE,
+    SEXUAL,
+    SUICIDE,
+)
 
-SELF_HARM = CATEGORIES["self_harm"]
-SUICIDE = CATEGORIES["suicide"]
-EATING = CATEGORIES["eating"]
-NEGLECT = CATEGORIES["neglect"]
-PHYSICAL = CATEGORIES["physical_abuse"]
-SEXUAL = CATEGORIES["sexual_abuse"]
-EMOTIONAL = CATEGORIES["emotional_abuse"]
-DOMESTIC = CATEGORIES["domestic_abuse"]
-SERVICE = CATEGORIES["adult_in_service"]
-RESTRAINT = CATEGORIES["restraint_exclusion"]
-EXPLOITATION = CATEGORIES["exploitation_bullying"]
-BREAKING_POINT = CATEGORIES["parent_breaking_point"]
 CLASSIFIER_MARK = " (reads like it)"
 MAX_READ_CATEGORIES = 2  # the classifier names at most this many categories, the likeliest first
 MAX_PHRASE = 60  # characters of a matched phrase kept in ``details``
