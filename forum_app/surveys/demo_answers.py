@@ -6,11 +6,13 @@ and parent-voice free text for the default SEND survey. All randomness comes fro
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
@@ -52,251 +54,21 @@ WAITS = {
     "paediatrics": ("weeks", 12, 80, 0.35),
 }
 
-# --- Free text: sentences by codebook theme -----------------------------------------------------------
+# --- Free text: parent-voice sentences by codebook theme, and the words around them ---------------------
 
-NEGATIVE = {
-    "waiting_times": (
-        "The referral to paeds bounced back twice.",
-        "We only got seen via Right to Choose.",
-        "We have been on the ND pathway waiting list for {span} and nobody can tell us where we are on it.",
-        "The {therapy} waiting list is {span} long, so {he} has had nothing while the gap grows.",
-        "We paid for a private {assessment} assessment because the NHS wait was {span}.",
-        "It is waiting list after waiting list, and {he} gets discharged after one missed appointment.",
-    ),
-    "provision_gaps": (
-        "It's a postcode lottery.",
-        "There's no funding, so no help without a diagnosis.",
-        "Section F says {he} should get weekly {therapy} but it simply isn't being delivered.",
-        "{His} 1:1 TA was cut and nobody told us until {he} started coming home in bits.",
-        "The provision in {his} plan is not happening and {school} says it can't meet need.",
-    ),
-    "ehcp_quality": (
-        "The EP report was ignored.",
-        "{His} plan is so out of date it describes Year {year}.",
-        "The EHCP is woolly and says 'access to' everything, nothing is quantified.",
-        "The draft plan was copied and pasted from another child, it even had the wrong age in it.",
-        "They left the {therapy} report out of the plan and the health section is blank.",
-    ),
-    "communication_coproduction": (
-        "Our case officer has changed {count} times.",
-        "Nobody listens to us.",
-        "Nobody gets back to us, I have sent {count} emails to the caseworker this term.",
-        "The Local Offer website is out of date and nobody could tell us what's actually available.",
-        "We are never kept updated, I only find things out by chasing.",
-        "I feel like a neurotic parent.",
-    ),
-    "identification_of_needs": (
-        "The private diagnosis wasn't accepted.",
-        "They said it was our parenting.",
-        "{School} kept saying {he} is fine at school, but {he} masks all day and falls apart at home.",
-        "The SENCO wouldn't refer.",
-        "{His} speech delay was missed by the health visitor and by nursery.",
-        "It took {span} of assess, plan, do, review going round in circles before anyone listened.",
-    ),
-    "transitions_pfa": (
-        "There is nothing for {him} post-19.",
-        "Nobody has planned for adult services.",
-        "{He} turned 18 and everything stopped, it really is a cliff edge.",
-        "We still don't have a college place confirmed and term starts in a few weeks.",
-        "Phase transfer was a mess, the plan wasn't named until well after the 15 February deadline.",
-    ),
-    "joint_working": (
-        "Nobody talks to each other, so we repeat our story to every new professional.",
-        "We've been passed from pillar to post between health, school and social care.",
-        "Health didn't send any advice for the EHCP and social care weren't at the review.",
-        "{School} blames health, health blames the council, and {he} falls through the gap.",
-    ),
-    "mental_health": (
-        "The crisis team saw {him} once and then discharged {him} with a phone number.",
-        "CAMHS rejected the referral because {he} didn't meet threshold, even though {he} was self-harming.",
-        "We were signposted to an app and a leaflet while {he} was having daily meltdowns.",
-        "CAMHS said they couldn't help because {he} is autistic and it's 'just the autism'.",
-        "{His} anxiety is so bad now that some weeks {he} can't leave the house.",
-    ),
-    "exclusions_school_places": (
-        "{He} has been on a part-time timetable for {span}, just two hours a day.",
-        "I get a call to collect {him} most days, which is an exclusion in all but name.",
-        "{He} was permanently excluded in Year {year} and has been out of school for {span}.",
-        "Every school consulted said they couldn't meet need, so {he} has no school place.",
-        "EBSA meant {he} stopped attending and {school} just sent attendance letters.",
-        "We felt we had no choice but to home educate because {school} couldn't cope.",
-    ),
-    "ehcna_timeliness": (
-        "Panel said no to assessing.",
-        "The EP backlog means the assessment is out of time.",
-        "We applied for an EHCNA and the council refused to assess at week 6.",
-        "We are at week {week} and still no draft plan, the 20-week deadline came and went.",
-    ),
-    "annual_reviews": (
-        "The plan never gets updated after an annual review.",
-        "The AR keeps being cancelled.",
-        "The annual review was in {month} and we have heard nothing since.",
-        "We're still waiting for the amended plan {span} after the review.",
-    ),
-    "tribunals_appeals": (
-        "We got a mediation certificate and are now waiting on a SENDIST date.",
-        "We had to go to tribunal to get the assessment, and the council conceded the day before.",
-        "Our appeal took {span} and a huge bundle I had to put together at night.",
-        "I made a formal complaint, got to stage 2 and am now going to the Ombudsman.",
-    ),
-    "social_care_short_breaks": (
-        "Overnight respite was cut.",
-        "We couldn't find a PA for {span}.",
-        "We were told we don't meet the eligibility criteria for short breaks.",
-        "The holiday playscheme has no places for children with {his} level of need.",
-        "We asked for a carer's assessment {span} ago and still haven't seen a social worker.",
-    ),
-    "family_impact": (
-        "I've had to fight for every single thing.",
-        "We spent our savings on private reports.",
-        "I had to give up work to manage the appointments and the calls from {school}.",
-        "I am exhausted and at breaking point most days.",
-        "{His} siblings are affected too, the house feels like walking on eggshells.",
-    ),
-    "leadership_commissioning": (
-        "Everything comes back to the high needs block and cuts.",
-        "The council doesn't seem to know what is going on, and no one is accountable.",
-        "The ICB and the council both say it's commissioned, but we can't find it anywhere.",
-    ),
-    "outcomes_inclusion": (
-        "{He} has no friends and never gets invited to parties.",
-        "{He} is years behind.",
-        "There are no accessible clubs or activities nearby, so {he} is left out.",
-        "We get judged by other parents when {he} struggles in public.",
-    ),
-}
-POSITIVE = {
-    "waiting_times": (
-        "We got a {therapy} appointment within a few weeks, which was a huge relief.",
-        "The ND pathway was quicker than we feared.",
-    ),
-    "provision_gaps": ("{His} 1:1 TA is brilliant.", "The {therapy} in {his} plan is being delivered."),
-    "ehcp_quality": ("The final EHCP is specific and quantified.", "The plan actually sounds like {him}."),
-    "communication_coproduction": (
-        "The SENCO rings me every Friday, so I always know what is happening.",
-        "SENDIASS explained the process and came to meetings with me.",
-        "The forum is a lifeline.",
-    ),
-    "identification_of_needs": ("The health visitor picked up {his} delay early.", "The diagnosis helped."),
-    "transitions_pfa": ("The move to {school} was well planned.", "{He} loves {his} supported internship."),
-    "joint_working": (
-        "The key worker joined everything up so we didn't have to repeat our story.",
-        "Having a link therapist in school has made a real difference.",
-    ),
-    "mental_health": ("The mental health team in school is good.", "The CAMHS therapist was fantastic."),
-    "exclusions_school_places": (
-        "{He} finally has a special school place and is thriving.",
-        "The resource base has been the making of {him}.",
-    ),
-    "ehcna_timeliness": ("The EHC needs assessment was done within 20 weeks.", "The EP really listened."),
-    "annual_reviews": ("The last annual review was positive and the plan was updated quickly.",),
-    "tribunals_appeals": ("IPSEA gave me the confidence to appeal, and we won.", "Mediation sorted it out."),
-    "social_care_short_breaks": (
-        "Short breaks at weekends give us a chance to breathe.",
-        "Direct payments mean we have a PA {he} really gets on with.",
-    ),
-    "family_impact": ("Parent carer training helped me so much.", "Other parents at the forum helped."),
-    "leadership_commissioning": ("The council has finally started listening to the parent carer forum.",),
-    "outcomes_inclusion": (
-        "{He} has made friends for the first time.",
-        "{He} is much more independent now.",
-        "{He} goes to an inclusive club on Saturdays and loves it.",
-    ),
-}
-OPENINGS = {
-    "not_worked": (
-        "Where do I start.",
-        "Honestly, most of it.",
-        "It has been one long fight.",
-        "Too much to fit in this box.",
-        "Where do I even begin?",
-    ),
-    "worked_well": (
-        "To be fair, some things have helped.",
-        "A few things have gone well.",
-        "There have been some bright spots.",
-    ),
-}
-FEELINGS = (
-    "I feel like I'm banging my head against a brick wall.",
-    "We feel completely let down.",
-    "It is relentless.",
-    "I cry after most meetings.",
-    "My own mental health has suffered.",
-    "It feels like they're waiting for us to give up.",
-    "{He} deserves so much better.",
+_SENTENCES: dict[str, Any] = json.loads(
+    Path(__file__).with_name("demo_sentences.json").read_text(encoding="utf-8")
 )
-CLOSINGS = (
-    "Something has to change.",
-    "It shouldn't be this hard.",
-    "Thank you for asking.",
-    "I hope someone actually reads this.",
-    "We are not the only family going through this.",
-)
-SHORT = {
-    "not_worked": (
-        "Waiting lists.",
-        "Everything, honestly.",
-        "The {therapy} waiting list.",
-        "Part-time timetable for {span}.",
-        "No one listens.",
-        "Still no EHCP after {span}.",
-        "Being passed around.",
-        "Having to fight for everything.",
-        "Reviews never on time.",
-        "Communication from the council.",
-        "CAMHS, {span} and counting.",
-    ),
-    "worked_well": (
-        "Nothing.",
-        "Not much.",
-        "The SENCO.",
-        "SENDIASS.",
-        "Our parent carer forum.",
-        "{His} TA.",
-        "Short breaks.",
-        "Nothing yet.",
-        "Other parents.",
-        "New school.",
-    ),
-    "one_change": (
-        "Shorter waits.",
-        "Being listened to.",
-        "Someone who answers the phone.",
-        "A school place.",
-        "Joined-up services.",
-        "Respite.",
-        "Proper {therapy}.",
-    ),
-}
-WISHES = (
-    "a named caseworker who actually answers emails",
-    "shorter waits for {assessment} assessments",
-    "the EHCP being delivered as written",
-    "one person who joins up health, education and social care",
-    "mental health support that doesn't depend on meeting a threshold",
-    "short breaks we are actually eligible for",
-    "a school place that can meet {his} needs",
-    "annual reviews that actually update the plan",
-    "support without needing a diagnosis first",
-    "a proper plan for when {he} turns 18",
-    "SENCOs with the time and training to do the job",
-    "being treated as the expert on my own child",
-    "{therapy} in school, not a programme for the TA",
-    "decisions made within the legal timescales",
-    "no more part-time timetables",
-)
-WISH_OPENERS = ("", "Honestly, ", "Just ", "If I could change one thing it would be ", "More than anything, ")
-WISH_REASONS = (
-    "",
-    "",
-    " so we don't have to fight for everything",
-    " so {he} can go back to school",
-    " so we are not left in limbo",
-    " before {he} reaches crisis point",
-    " and being listened to",
-)
-CONNECTORS = ("Then ", "On top of that, ", "Also ", "And ", "After that ", "Meanwhile ")
+NEGATIVE: dict[str, list[str]] = _SENTENCES["negative"]
+POSITIVE: dict[str, list[str]] = _SENTENCES["positive"]
+OPENINGS: dict[str, list[str]] = _SENTENCES["openings"]
+SHORT: dict[str, list[str]] = _SENTENCES["short"]
+FEELINGS: list[str] = _SENTENCES["feelings"]
+CLOSINGS: list[str] = _SENTENCES["closings"]
+WISHES: list[str] = _SENTENCES["wishes"]
+WISH_OPENERS: list[str] = _SENTENCES["wish_openers"]
+WISH_REASONS: list[str] = _SENTENCES["wish_reasons"]
+CONNECTORS: list[str] = _SENTENCES["connectors"]
 SCHOOL_WORDS = {
     "early_years": ("nursery", "pre-school"),
     "mainstream_primary": ("school", "primary"),
