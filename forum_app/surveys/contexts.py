@@ -11,20 +11,11 @@ from forum_app.surveys.definitions import Question, SurveyDefinition
 from forum_app.surveys.fields import display_answer
 
 
-@dataclass(frozen=True)
-class Progress:
-    number: int
-    total: int
-
-    @property
-    def text(self) -> str:
-        return f"Question {self.number} of {self.total}"
-
-
-def progress(definition: SurveyDefinition, key: str, answers: dict[str, Any]) -> Progress:
+def progress(definition: SurveyDefinition, key: str, answers: dict[str, Any]) -> str:
+    """Where this question stands among those the answers so far show: "Question 3 of 7"."""
     keys = [q.key for q in definition.visible(answers)]
     number = keys.index(key) + 1 if key in keys else 1
-    return Progress(number, len(keys))
+    return f"Question {number} of {len(keys)}"
 
 
 def back_url(
