@@ -53,6 +53,12 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def word_before(words: str) -> re.Pattern[str]:
+    """One of ``words``, in any case, then one to three spaces at the end of what is searched:
+    ``word_before("a an").search(text, start - 4, start)`` finds "a " or "an " just before ``start``."""
+    return re.compile(rf"\b(?:{'|'.join(words.split())})[ \t]{{1,3}}$", re.IGNORECASE)
+
+
 # Words that are never a name or a school's own name, whatever the lists say (SEND vocabulary,
 # sentence openers, days and months).
 NOT_NAMES = word_set(

@@ -16,6 +16,7 @@ from forum_app.moderation.redaction.common import (
     is_first_name,
     plausible_name,
     surnames,
+    word_before,
     word_set,
 )
 
@@ -60,7 +61,7 @@ _WORD_RE = re.compile(rf"\b{_NAME_WORD}")
 # First names that are everyday words too, which parents write in lower case ("my daughter grace", "grace
 # was excluded"): these count in lower case with that evidence; other listed words (the name lists hold
 # "ever", "lady", "early") never do. Verbs ("will", "may", "rose") are left out: "my son will".
-_DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|this|that|his|her|their|our|my|your|its)[ \t]{1,3}$", re.I)
+_DETERMINER_BEFORE_RE = word_before("the a an this that his her their our my your its")
 _WORD_NAMES = word_set(
     """
     grace hope faith summer joy ruby lily daisy holly ivy amber jade pearl dawn autumn april sky river

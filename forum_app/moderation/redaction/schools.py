@@ -7,7 +7,14 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from forum_app.moderation.redaction.common import NOT_NAMES, Found, is_common, is_first_name, word_set
+from forum_app.moderation.redaction.common import (
+    NOT_NAMES,
+    Found,
+    is_common,
+    is_first_name,
+    word_before,
+    word_set,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Schools and settings
@@ -34,7 +41,7 @@ _CAPWORD_RE = re.compile(r"St\.?|[A-Z][\w'’\-]{0,40}")
 _SCHOOL_JOINERS = frozenset({"of", "&", "on", "upon", "the", "de", "C.E.", "R.C."})
 _SPACED_WORD_RE = re.compile(r"\S{1,60}")
 _LOWER_SCHOOL_WORDS = 4
-_ARTICLE_BEFORE_RE = re.compile(r"\b(?:a|an)[ \t]{1,3}$", re.IGNORECASE)
+_ARTICLE_BEFORE_RE = word_before("a an")
 _LOWER_WORD_RE = re.compile(r"[a-z][a-z'’\-]{1,40}|st\.")
 # Titles that start a school's name in lower case too ("sir john leman high", "bishop hogarth school").
 _LOWER_TITLES = word_set("sir st saint bishop cardinal king queen holy")
@@ -379,8 +386,8 @@ _SCHOOL_CUE_AFTER_RE = re.compile(
     r"|ehcp|plan|pupils?|excluded|exclusion|attending|attendance|in[ \t]september|since[ \t]september"
     r"|named|place|sixth[ \t]form|gcses?|sats)\b"
 )
-_FAMILY_BEFORE_RE = re.compile(r"\b(?i:we|i|they|family|us)[ \t]{1,3}$")
-_PLACE_BEFORE_RE = re.compile(r"\b(?i:in|of|across|from|for|around|near|within|throughout)[ \t]{1,3}$")
+_FAMILY_BEFORE_RE = word_before("we i they family us")
+_PLACE_BEFORE_RE = word_before("in of across from for around near within throughout")
 # "my son goes to Castle Hill", "DD is at Priory Park": a child going there.
 _CHILD_BEFORE_RE = re.compile(
     r"\b(?i:son|daughter|dd|ds|dc|boy|girl|child|twins|he|she)"
