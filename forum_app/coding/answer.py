@@ -24,9 +24,7 @@ from forum_app.coding.filters import (
 )
 from forum_app.coding.labels import (
     SENTIMENT_LABELS,
-    STATUS_LABELS,
     QuestionTitles,
-    month_label,
     percent,
     when,
 )
@@ -122,7 +120,7 @@ def answer_for_coding(
     ).one_or_none()
     if found is None:
         return None
-    question, survey = QuestionTitles(session).of(found.survey_version_id, found.question_key)
+    titles = QuestionTitles(session).of(found.survey_version_id, found.question_key)
     state = decisions.state_of(session, coded)
     outcomes = dict(
         session.execute(
@@ -156,17 +154,12 @@ def answer_for_coding(
         for value, key in zip(SENTIMENTS, SENTIMENT_KEYS, strict=True)
     ]
     coder = session.get(User, coded.coded_by_id) if coded.coded_by_id else None
-    return AnswerForCoding(
-        answer_id=answer_id,
-        public_id=found.public_id,
+    return AnswerForCoding.of(
+        answer_id,
+        found.public_id,
+        titles,
+        coded,
         text=str(found.value or ""),
-        question=question,
-        survey=survey,
-        submitted=month_label(coded.submitted_on),
-        status=coded.status,
-        status_label=STATUS_LABELS.get(coded.status, coded.status),
-        confidence=percent(coded.confidence),
-        sentiment=coded.sentiment,
         auto_sentiment=coded.auto_sentiment,
         themes=toggles,
         sentiments=sentiments,

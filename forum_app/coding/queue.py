@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol, Self
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -77,6 +79,19 @@ def progress(session: Session, forum_id: int, filters: Filters) -> Progress:
     return Progress(int(coded), int(total))
 
 
+class CodedColumns(Protocol):
+    """The columns of ``CodedAnswer`` an answer's heading shows: the row itself, or a query's row."""
+
+    @property
+    def submitted_on(self) -> date: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def sentiment(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class AnswerHeading:
     """What the queue and the page of one answer both say about an answer."""
@@ -90,6 +105,26 @@ class AnswerHeading:
     status_label: str
     confidence: int  # percent: how sure the automatic coder is of the answer as a whole
     sentiment: str
+
+    @classmethod
+    def of(
+        cls, answer_id: int, public_id: str, titles: tuple[str, str], coded: CodedColumns, **more: Any
+    ) -> Self:
+        """The heading of a coded answer, with the question and survey ``titles``; ``more``: the fields
+        the queue's row or the answer's page adds."""
+        question, survey = titles
+        return cls(
+            answer_id=answer_id,
+            public_id=public_id,
+            question=question,
+            survey=survey,
+            submitted=month_label(coded.submitted_on),
+            status=coded.status,
+            status_label=STATUS_LABELS.get(coded.status, coded.status),
+            confidence=percent(coded.confidence),
+            sentiment=coded.sentiment,
+            **more,
+        )
 
 
 @dataclass(frozen=True)
@@ -184,19 +219,13 @@ def _rows(session: Session, forum_id: int, ids: Sequence[int], labels: dict[str,
         row = by_id.get(answer_id)
         if row is None:  # withdrawn between the two queries
             continue
-        question, survey = questions.of(row.survey_version_id, row.question_key)
         rows.append(
-            QueueRow(
-                answer_id=answer_id,
-                public_id=row.public_id,
+            QueueRow.of(
+                answer_id,
+                row.public_id,
+                questions.of(row.survey_version_id, row.question_key),
+                row,
                 snippet=snippet(row.value),
-                question=question,
-                survey=survey,
-                submitted=month_label(row.submitted_on),
-                status=row.status,
-                status_label=STATUS_LABELS.get(row.status, row.status),
-                confidence=percent(row.confidence),
-                sentiment=row.sentiment,
                 themes=[labels.get(theme, theme) for theme in themes.get(answer_id, [])],
                 coded_by=row.email if row.status == CODED else None,
                 coded_at=when(row.coded_at) if row.status == CODED else None,
