@@ -27,23 +27,6 @@ class CodedText:
     sentiment: str
 
 
-@dataclass(frozen=True)
-class Mention:
-    """An accepted theme on an answer a person has coded."""
-
-    response_id: str
-    answer_id: int
-    theme_id: str
-
-
-@dataclass(frozen=True)
-class Awaiting:
-    """Free-text answers of the selection still on their way into a report."""
-
-    moderation: int  # not yet approved (pending or held)
-    coding: int  # approved, but nobody has coded them yet
-
-
 def coded_texts(session: Session, selection: Selection) -> list[CodedText]:
     rows = session.connection().execute(
         select(Answer.response_id, CodedAnswer.answer_id, CodedAnswer.sentiment)
@@ -51,6 +34,15 @@ def coded_texts(session: Session, selection: Selection) -> list[CodedText]:
         .where(Answer.response_id.in_(selected(selection)), CodedAnswer.status == CODED)
     )
     return [CodedText(*row) for row in rows.all()]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An accepted theme on an answer a person has coded."""
+
+    response_id: str
+    answer_id: int
+    theme_id: str
 
 
 def accepted_codings(session: Session, selection: Selection) -> list[Mention]:
@@ -65,6 +57,14 @@ def accepted_codings(session: Session, selection: Selection) -> list[Mention]:
         )
     )
     return [Mention(*row) for row in rows.all()]
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """Free-text answers of the selection still on their way into a report."""
+
+    moderation: int  # not yet approved (pending or held)
+    coding: int  # approved, but nobody has coded them yet
 
 
 def awaiting(session: Session, selection: Selection) -> Awaiting:
