@@ -5,10 +5,12 @@ Views stay thin: the rules (who may see what, when codings lock) live in ``sampl
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from forum_app.agreement import bp, reliability, sampling, settling
@@ -21,6 +23,10 @@ from forum_app.security import current_membership, role_required
 from forum_app.views import Page
 
 DAYS_PER_MONTH = 30.5
+# Whether a member (user id, role) may see a page of a sample, given its progress.
+MaySee = Callable[[AgreementSample, sampling.Progress, int, str], bool]
+# Saves one person's coding of a sampled answer: ``sampling.save_blind`` or ``settling.resolve``.
+SaveCoding = Callable[[Session, AgreementItem, int, Iterable[str], str], object]
 
 
 def _sample(sample_id: str) -> AgreementSample:
@@ -30,6 +36,17 @@ def _sample(sample_id: str) -> AgreementSample:
     if sample is None:
         abort(404)
     return sample
+
+
+def _shown(sample_id: str, may_see: MaySee) -> tuple[AgreementSample, sampling.Progress]:
+    """The sample and its progress, or 403 when ``may_see`` says the current member may not see this
+    page of it."""
+    member = current_membership()
+    sample = _sample(sample_id)
+    state = sampling.progress(db.session, sample)
+    if not may_see(sample, state, member.user_id, member.role):
+        abort(403)
+    return sample, state
 
 
 def _item(sample: AgreementSample, item_id: str) -> AgreementItem:
@@ -47,6 +64,16 @@ def _add_error(form: FlaskForm, error: sampling.SampleError) -> str:
         return str(error)
     field.errors = [*field.errors, str(error)]
     return ""
+
+
+def _save_coding(form: CodingForm, save: SaveCoding, item: AgreementItem, user_id: int) -> str | None:
+    """Save the form's themes and sentiment with ``save``. None once saved; otherwise the message that
+    belongs to no field, or "" when it is on its field."""
+    try:
+        save(db.session, item, user_id, form.themes.data or [], str(form.sentiment.data))
+    except sampling.SampleError as failed:
+        return _add_error(form, failed)
+    return None
 
 
 def _coding_form(sample: AgreementSample) -> CodingForm:
@@ -109,18 +136,13 @@ def code(sample_id: str) -> Page:
     if not sampling.is_coder(sample, member.user_id):
         abort(403)
     form = _coding_form(sample)
-    error = ""
+    error: str | None = ""
     item: AgreementItem | None
     if request.method == "POST":
         item = _item(sample, str(form.item.data or ""))
         if form.validate_on_submit():
-            try:
-                sampling.save_blind(
-                    db.session, item, member.user_id, form.themes.data or [], str(form.sentiment.data)
-                )
-            except sampling.SampleError as failed:
-                error = _add_error(form, failed)
-            else:
+            error = _save_coding(form, sampling.save_blind, item, member.user_id)
+            if error is None:
                 return redirect(_after_saving(sample, item, member.user_id))
     else:
         answer = request.args.get("answer")
@@ -154,10 +176,7 @@ def _after_saving(sample: AgreementSample, item: AgreementItem, user_id: int) ->
 @role_required("lead", "coder")
 def report(sample_id: str) -> Page:
     member = current_membership()
-    sample = _sample(sample_id)
-    state = sampling.progress(db.session, sample)
-    if not sampling.may_see_report(sample, state, member.user_id, member.role):
-        abort(403)
+    sample, state = _shown(sample_id, sampling.may_see_report)
     report = reliability.sample_report(db.session, sample.id)
     disagreements = sampling.may_see_disagreements(sample, state, member.user_id, member.role)
     applied = request.args.get("applied", "")
@@ -187,10 +206,7 @@ def use_agreed(sample_id: str) -> Page:
 @role_required("lead")
 def disagreements(sample_id: str) -> Page:
     member = current_membership()
-    sample = _sample(sample_id)
-    state = sampling.progress(db.session, sample)
-    if not sampling.may_see_disagreements(sample, state, member.user_id, member.role):
-        abort(403)
+    sample, state = _shown(sample_id, sampling.may_see_disagreements)
     found = settling.disagreements(db.session, sample.id)
     can_settle = sampling.may_resolve(state, member.role)
     return render_template(
@@ -202,10 +218,7 @@ def disagreements(sample_id: str) -> Page:
 @role_required("lead")
 def resolve(sample_id: str, item_id: str) -> Page:
     member = current_membership()
-    sample = _sample(sample_id)
-    state = sampling.progress(db.session, sample)
-    if not sampling.may_see_disagreements(sample, state, member.user_id, member.role):
-        abort(403)
+    sample, state = _shown(sample_id, sampling.may_see_disagreements)
     item = _item(sample, item_id)
     if not sampling.may_resolve(state, member.role):  # not finished yet: the list says so
         return redirect(url_for("agreement.disagreements", sample_id=sample.public_id))
@@ -213,15 +226,10 @@ def resolve(sample_id: str, item_id: str) -> Page:
     if both is None:
         abort(404)  # not coded by both people yet: nothing to settle
     form = _coding_form(sample)
-    error = ""
+    error: str | None = ""
     if form.validate_on_submit():
-        try:
-            settling.resolve(
-                db.session, item, member.user_id, form.themes.data or [], str(form.sentiment.data)
-            )
-        except sampling.SampleError as failed:
-            error = _add_error(form, failed)
-        else:
+        error = _save_coding(form, settling.resolve, item, member.user_id)
+        if error is None:
             following = settling.next_unresolved(db.session, sample.id, item.position)
             if following is None:
                 return redirect(url_for("agreement.disagreements", sample_id=sample.public_id))
