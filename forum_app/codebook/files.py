@@ -22,7 +22,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -252,15 +252,21 @@ def _read_json(text: str, collector: _Collector) -> list[_Raw] | None:
         if problems:
             raws.append(_Raw(where, theme_id, None, tuple(f"{where}: {problem}" for problem in problems)))
             continue
-        fields = ThemeFields(
-            theme_id,
-            item["label"],
-            item["definition"],
-            tuple(item["framework_areas"]),
-            tuple(item["indicators"]),
-        )
-        raws.append(_Raw(where, theme_id, fields))
+        raws.append(_Raw(where, theme_id, _theme_fields(theme_id, item, tuple)))
     return raws
+
+
+def _theme_fields(
+    theme_id: str, found: Mapping[str, Any], as_list: Callable[[Any], tuple[str, ...]]
+) -> ThemeFields:
+    """One theme of a file: its label and definition as they are, its two lists read by ``as_list``."""
+    return ThemeFields(
+        theme_id,
+        found["label"],
+        found["definition"],
+        as_list(found["framework_areas"]),
+        as_list(found["indicators"]),
+    )
 
 
 _JSON_KEYS = ("id", "label", "definition", "framework_areas", "indicators")
@@ -327,13 +333,7 @@ def _read_csv(text: str, collector: _Collector) -> list[_Raw] | None:
             if not theme_id:
                 collector.add(f"{where}: the theme_id cell is empty.")
                 continue
-            fields = ThemeFields(
-                theme_id,
-                value["label"],
-                value["definition"],
-                _split_list(value["framework_areas"]),
-                _split_list(value["indicators"]),
-            )
+            fields = _theme_fields(theme_id, value, _split_list)
             raws.append(_Raw(f"{where} ({shorten(theme_id)})", theme_id, fields))
     except csv.Error as exc:
         collector.add(f"Line {reader.line_num}: this is not a valid CSV row ({exc}).")
