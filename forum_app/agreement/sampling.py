@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from forum_app.accounts.models import Membership, User
+from forum_app.accounts.team import Member, list_members
 from forum_app.agreement.models import AgreementItem, AgreementSample, BlindCoding
 from forum_app.codebook.models import CodebookVersion
 from forum_app.codebook.versions import ensure_codebook
@@ -54,13 +55,6 @@ def percent_of_answers(fraction: float) -> str:
 
 
 # --- the sample and its progress ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Person:
-    user_id: int
-    email: str
-    role: str
 
 
 @dataclass(frozen=True)
@@ -103,7 +97,6 @@ class Progress:
 class SampleRow:
     """One sample in the list of samples."""
 
-    id: int
     public_id: str  # how addresses name it
     name: str
     created_on: date
@@ -119,20 +112,9 @@ class SampleRow:
         return self.assigned and not self.progress.complete
 
 
-def coding_staff(session: Session, forum_id: int) -> list[Person]:
-    """The forum's leads and coders: the people who may code a sample."""
-    rows = session.execute(
-        select(User.id, User.email, Membership.role)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.forum_id == forum_id,
-            Membership.role.in_(CODING_ROLES),
-            Membership.active.is_(True),
-            User.active.is_(True),
-        )
-        .order_by(User.email)
-    )
-    return [Person(*row) for row in rows]
+def coding_staff(session: Session, forum_id: int) -> list[Member]:
+    """The forum's active leads and coders, by email: the people who may code a sample."""
+    return [m for m in list_members(session, forum_id) if m.active and m.role in CODING_ROLES]
 
 
 def forum_surveys(session: Session, forum_id: int) -> list[tuple[int, str]]:
@@ -366,7 +348,6 @@ def list_samples(session: Session, forum_id: int, user_id: int, role: str) -> li
         mine = state.of(user_id)
         rows.append(
             SampleRow(
-                id=sample.id,
                 public_id=sample.public_id,
                 name=sample.name,
                 created_on=sample.created_at.date(),
@@ -385,24 +366,10 @@ def list_samples(session: Session, forum_id: int, user_id: int, role: str) -> li
 
 @dataclass(frozen=True)
 class Choice:
+    """A theme or a sentiment a person may choose: its value and the label they read."""
+
     value: str
     label: str
-
-
-@dataclass(frozen=True)
-class CodingPage:
-    """What the blind coding page shows: the answer and the person's own coding, nothing else."""
-
-    item_id: int
-    position: int
-    total: int
-    coded: int  # answers this person has coded
-    question: str
-    text: str
-    own_themes: tuple[str, ...] | None  # None: not coded by this person yet
-    own_labels: tuple[str, ...]
-    own_sentiment: str | None
-    locked: str  # why it cannot be changed, or ""
 
 
 def theme_choices(session: Session, sample: AgreementSample) -> list[Choice]:
@@ -452,6 +419,22 @@ def question_and_text(session: Session, answer_id: int) -> tuple[str, str]:
 
 def _lock_reason(session: Session, item: AgreementItem, state: Progress | None = None) -> str:
     return LOCKED if (state or progress(session, item.sample)).complete else ""
+
+
+@dataclass(frozen=True)
+class CodingPage:
+    """What the blind coding page shows: the answer and the person's own coding, nothing else."""
+
+    item_id: int
+    position: int
+    total: int
+    coded: int  # answers this person has coded
+    question: str
+    text: str
+    own_themes: tuple[str, ...] | None  # None: not coded by this person yet
+    own_labels: tuple[str, ...]
+    own_sentiment: str | None
+    locked: str  # why it cannot be changed, or ""
 
 
 def coding_page(session: Session, item: AgreementItem, coder_id: int) -> CodingPage:
