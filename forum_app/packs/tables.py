@@ -82,19 +82,29 @@ class Publisher:
         return disclosure.round_half_up(statistics.median(values))
 
 
-def percent_columns(label: str = "%") -> tuple[Column, ...]:
-    """The columns of ``pct_cells``: the percentage, its 95% interval and the [u] flag."""
+def interval_columns(prefix: str, kind: str, label: str = "95% CI {}") -> tuple[Column, Column]:
+    """The two ends of a 95% interval, ``{prefix}low`` and ``{prefix}high``, labelled ``label`` with
+    "lower" or "upper" in place of ``{}``."""
     return (
-        Column("percent", label, "percent"),
-        Column("low", "95% CI lower", "percent"),
-        Column("high", "95% CI upper", "percent"),
-        Column("flag", "Reliability"),
+        Column(f"{prefix}low", label.format("lower"), kind),
+        Column(f"{prefix}high", label.format("upper"), kind),
     )
 
 
-def pct_cells(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
+def percent_columns(label: str = "%", prefix: str = "") -> tuple[Column, ...]:
+    """The columns of ``pct_cells``: the percentage, its 95% interval and the [u] flag."""
+    return (
+        Column(f"{prefix}percent", label, "percent"),
+        *interval_columns(prefix, "percent"),
+        Column(f"{prefix}flag", "Reliability"),
+    )
+
+
+def pct_cells(publisher: Publisher, count: Cell, base: Cell, prefix: str = "") -> dict[str, Cell]:
+    """The cells of ``percent_columns`` with the same ``prefix``."""
     pct, low, high, low_base = publisher.percent(count, base)
-    return {"percent": pct, "low": low, "high": high, "flag": LOW_BASE if low_base else ""}
+    cells = {"percent": pct, "low": low, "high": high, "flag": LOW_BASE if low_base else ""}
+    return {f"{prefix}{key}": cell for key, cell in cells.items()}
 
 
 @dataclass(frozen=True)
@@ -255,8 +265,7 @@ def area_table(
             Column("positive_percent", "% of them positive", "percent"),
             Column("them_flag", "Reliability (% of them)"),
             Column("change", "Change since the previous period (pp)", "number"),
-            Column("change_low", "95% CI lower (pp)", "number"),
-            Column("change_high", "95% CI upper (pp)", "number"),
+            *interval_columns("change_", "number", "95% CI {} (pp)"),
             Column("table", "See table"),
             Column("quotes", "Quotes"),
         ),
@@ -477,8 +486,7 @@ def groups_table(
             Column("count", "Families", "count"),
             *percent_columns(),
             Column("difference", "Difference from the rest (pp)", "number"),
-            Column("difference_low", "95% CI lower (pp)", "number"),
-            Column("difference_high", "95% CI upper (pp)", "number"),
+            *interval_columns("difference_", "number", "95% CI {} (pp)"),
             Column("note", "Note"),
         ),
         tuple(rows),
@@ -550,16 +558,13 @@ def trend_table(
             Column("previous_period", "Previous period"),
             Column("previous_base", "Previous base", "count"),
             Column("previous_percent", "Previous %", "percent"),
-            Column("previous_low", "Previous 95% CI lower", "percent"),
-            Column("previous_high", "Previous 95% CI upper", "percent"),
+            *interval_columns("previous_", "percent", "Previous 95% CI {}"),
             Column("current_period", "This period"),
             Column("current_base", "Base now", "count"),
             Column("current_percent", "% now", "percent"),
-            Column("current_low", "95% CI lower now", "percent"),
-            Column("current_high", "95% CI upper now", "percent"),
+            *interval_columns("current_", "percent", "95% CI {} now"),
             Column("change", "Change (pp)", "number"),
-            Column("change_low", "95% CI lower (pp)", "number"),
-            Column("change_high", "95% CI upper (pp)", "number"),
+            *interval_columns("change_", "number", "95% CI {} (pp)"),
             Column("note", "Note"),
         ),
         tuple(rows),

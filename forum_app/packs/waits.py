@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from forum_app.packs import disclosure, stats
 from forum_app.packs.contents import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Cell, Column, Table
 from forum_app.packs.data import Gathered
-from forum_app.packs.tables import Publisher, pct_cells, period_words
+from forum_app.packs.tables import Publisher, interval_columns, pct_cells, percent_columns, period_words
 
 if TYPE_CHECKING:
     from forum_app.packs.population import OfficialFigure
@@ -192,10 +192,12 @@ def whole_weeks(value: Cell) -> Cell:
     return value
 
 
-def _percent(publisher: Publisher, count: Cell, base: Cell) -> dict[str, Cell]:
+def _percent(publisher: Publisher, count: Cell, base: Cell, prefix: str) -> dict[str, Cell]:
+    """``pct_cells``, or [z] with no limit to be over."""
     if count == NOT_APPLICABLE:
-        return {"percent": NOT_APPLICABLE, "low": NOT_APPLICABLE, "high": NOT_APPLICABLE, "flag": ""}
-    return pct_cells(publisher, count, base)
+        cells = {"percent": NOT_APPLICABLE, "low": NOT_APPLICABLE, "high": NOT_APPLICABLE, "flag": ""}
+        return {f"{prefix}{key}": cell for key, cell in cells.items()}
+    return pct_cells(publisher, count, base, prefix)
 
 
 def _interval(publisher: Publisher, weeks: list[float], median: Cell) -> tuple[Cell, Cell]:
@@ -254,10 +256,6 @@ def _wait_row(
     waiting = [w.weeks for w in waits if w.still_waiting]
     (completed, still), reporting = publisher.row([len(done), len(waiting)])
     first, then = _status(publisher, completed, done, limit), _status(publisher, still, waiting, limit)
-    over_done, over_waiting = (
-        _percent(publisher, first.over, completed),
-        _percent(publisher, then.over, still),
-    )
     median_low, median_high = _interval(publisher, done, first.median)
     official_here = shown.get(measure.service) if measure.compared else None
     return {
@@ -270,18 +268,12 @@ def _wait_row(
         "median_low": median_low,
         "median_high": median_high,
         "completed_over": first.over,
-        "over_percent": over_done["percent"],
-        "over_low": over_done["low"],
-        "over_high": over_done["high"],
-        "over_flag": over_done["flag"],
+        **_percent(publisher, first.over, completed, "over_"),
         "completed_over_52": first.over_52,
         "still_waiting": still,
         "median_so_far": then.median,
         "waiting_over": then.over,
-        "waiting_over_percent": over_waiting["percent"],
-        "waiting_over_low": over_waiting["low"],
-        "waiting_over_high": over_waiting["high"],
-        "waiting_over_flag": over_waiting["flag"],
+        **_percent(publisher, then.over, still, "waiting_over_"),
         "waiting_over_52": then.over_52,
         "official_percent": official_here.percent if official_here else NOT_AVAILABLE,
         "official_source": official_here.source_words if official_here else NOT_AVAILABLE,
@@ -295,21 +287,14 @@ WAITS_COLUMNS = (
     Column("reporting", "Families reporting", "count"),
     Column("completed", "Completed waits", "count"),
     Column("median", "Median weeks, completed", "number"),
-    Column("median_low", "95% CI lower", "number"),
-    Column("median_high", "95% CI upper", "number"),
+    *interval_columns("median_", "number"),
     Column("completed_over", "Completed waits over the limit", "count"),
-    Column("over_percent", "% of completed waits over the limit", "percent"),
-    Column("over_low", "95% CI lower", "percent"),
-    Column("over_high", "95% CI upper", "percent"),
-    Column("over_flag", "Reliability"),
+    *percent_columns("% of completed waits over the limit", "over_"),
     Column("completed_over_52", "Completed waits over 52 weeks", "count"),
     Column("still_waiting", "Still waiting", "count"),
     Column("median_so_far", "Median weeks waited so far", "number"),
     Column("waiting_over", "Still waiting, already over the limit", "count"),
-    Column("waiting_over_percent", "% still waiting already over the limit", "percent"),
-    Column("waiting_over_low", "95% CI lower", "percent"),
-    Column("waiting_over_high", "95% CI upper", "percent"),
-    Column("waiting_over_flag", "Reliability"),
+    *percent_columns("% still waiting already over the limit", "waiting_over_"),
     Column("waiting_over_52", "Still waiting, over 52 weeks so far", "count"),
     Column("official_percent", "Official figure: % over the limit", "percent"),
     Column("official_source", "Official figure: source and date"),
