@@ -57,6 +57,15 @@ def _one_of_the_choices(message: str) -> Any:
     return check
 
 
+def _filter_field(label: str, choices: str) -> SelectField:
+    """A filter of the pack: everyone, or one of the ``choices`` the view lists."""
+    return SelectField(
+        label,
+        validate_choice=False,
+        validators=[_one_of_the_choices(f"Choose one of the {choices} shown")],
+    )
+
+
 class MakePackForm(FlaskForm):
     survey = RadioField(
         "Survey",
@@ -65,21 +74,9 @@ class MakePackForm(FlaskForm):
     )
     period_from = IsoDateField("From", not_a_date="Enter the first day as a real date, like 2025-07-01")
     period_to = IsoDateField("To", not_a_date="Enter the last day as a real date, like 2026-06-30")
-    age_band = SelectField(
-        "Age of child",
-        validate_choice=False,
-        validators=[_one_of_the_choices("Choose one of the ages shown")],
-    )
-    setting = SelectField(
-        "School or setting",
-        validate_choice=False,
-        validators=[_one_of_the_choices("Choose one of the settings shown")],
-    )
-    ehcp = SelectField(
-        "EHC plan",
-        validate_choice=False,
-        validators=[_one_of_the_choices("Choose one of the answers shown")],
-    )
+    age_band = _filter_field("Age of child", "ages")
+    setting = _filter_field("School or setting", "settings")
+    ehcp = _filter_field("EHC plan", "answers")
 
     partnership_seen_on = IsoDateField(
         "Day the partnership received the pack",
