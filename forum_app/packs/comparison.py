@@ -18,22 +18,6 @@ from forum_app.surveys.models import Survey
 
 
 @dataclass(frozen=True)
-class CompareRow:
-    theme_id: str
-    label: str
-    then: str  # "60.0% (53.1 to 66.5)", or a symbol
-    now: str
-    change: str  # "up 5.0 points", "down 2.5 points", "no change", or why there is no figure
-
-
-@dataclass(frozen=True)
-class HeadlineRow:
-    label: str
-    then: str
-    now: str
-
-
-@dataclass(frozen=True)
 class Comparison:
     then_id: str
     now_id: str
@@ -94,17 +78,43 @@ def _cell_text(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value or "")
 
 
-def compare(a: PackSnapshot, b: PackSnapshot) -> Comparison:
-    """Two ready snapshots side by side, from their stored figures only (nothing recomputed): the
-    earlier period is "then". One row per T2 theme with both published percentages and the
-    difference between them, and the headline facts of each pack."""
-    if a.content is None or b.content is None:
-        raise SnapshotError("Both packs must be ready to compare them.")
-    then, now = sorted(
-        (a, b), key=lambda s: (_meta(s).get("period_to", ""), _meta(s).get("period_from", ""), s.id)
-    )
+@dataclass(frozen=True)
+class CompareRow:
+    theme_id: str
+    label: str
+    then: str  # "60.0% (53.1 to 66.5)", or a symbol
+    now: str
+    change: str  # "up 5.0 points", "down 2.5 points", "no change", or why there is no figure
+
+
+def _theme_rows(then: PackSnapshot, now: PackSnapshot) -> list[CompareRow]:
+    """One row per T2 theme of either pack, the later pack's themes first."""
+    then_rows = {str(r.get("theme_id")): r for r in _t2_rows(then)}
+    now_rows = {str(r.get("theme_id")): r for r in _t2_rows(now)}
+    order = [*now_rows, *(key for key in then_rows if key not in now_rows)]
+    return [
+        CompareRow(
+            theme_id=key,
+            label=str((now_rows.get(key) or then_rows[key]).get("theme_label", key)),
+            then=_percent_text(then_rows.get(key)),
+            now=_percent_text(now_rows.get(key)),
+            change=_change_text(then_rows.get(key), now_rows.get(key)),
+        )
+        for key in order
+    ]
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    label: str
+    then: str
+    now: str
+
+
+def _headline(then: PackSnapshot, now: PackSnapshot) -> list[HeadlineRow]:
+    """The facts of each pack: what it is of, and how it was made."""
     mt, mn = _meta(then), _meta(now)
-    headline = [
+    return [
         HeadlineRow("Pack", then.pack_id, now.pack_id),
         HeadlineRow("Survey", str(mt.get("survey", "")), str(mn.get("survey", ""))),
         HeadlineRow(
@@ -120,19 +130,18 @@ def compare(a: PackSnapshot, b: PackSnapshot) -> Comparison:
             _cell_text(mn.get("codebook_version")) or "default",
         ),
     ]
-    then_rows = {str(r.get("theme_id")): r for r in _t2_rows(then)}
-    now_rows = {str(r.get("theme_id")): r for r in _t2_rows(now)}
-    order = [*now_rows, *(key for key in then_rows if key not in now_rows)]
-    rows = [
-        CompareRow(
-            theme_id=key,
-            label=str((now_rows.get(key) or then_rows[key]).get("theme_label", key)),
-            then=_percent_text(then_rows.get(key)),
-            now=_percent_text(now_rows.get(key)),
-            change=_change_text(then_rows.get(key), now_rows.get(key)),
-        )
-        for key in order
-    ]
+
+
+def compare(a: PackSnapshot, b: PackSnapshot) -> Comparison:
+    """Two ready snapshots side by side, from their stored figures only (nothing recomputed): the
+    earlier period is "then". One row per T2 theme with both published percentages and the
+    difference between them, and the headline facts of each pack."""
+    if a.content is None or b.content is None:
+        raise SnapshotError("Both packs must be ready to compare them.")
+    then, now = sorted(
+        (a, b), key=lambda s: (_meta(s).get("period_to", ""), _meta(s).get("period_from", ""), s.id)
+    )
+    mt, mn = _meta(then), _meta(now)
     cautions = [
         "Changes are the difference between the two packs' published percentages. They are not tested "
         "for chance: see each pack's own T2 for the interval of its change since the period before.",
@@ -145,7 +154,7 @@ def compare(a: PackSnapshot, b: PackSnapshot) -> Comparison:
         cautions.append("The periods overlap: some families are counted in both packs.")
     if mt.get("codebook_version") != mn.get("codebook_version"):
         cautions.append("The packs used different codebook versions; themes may have changed meaning.")
-    return Comparison(then.pack_id, now.pack_id, headline, rows, cautions)
+    return Comparison(then.pack_id, now.pack_id, _headline(then, now), _theme_rows(then, now), cautions)
 
 
 # --- the share page's summary ------------------------------------------------------------------

@@ -388,14 +388,6 @@ def _period_text(start: date | None, end: date | None) -> str:
 
 
 @dataclass(frozen=True)
-class FileRow:
-    name: str
-    media_type: str
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
 class SnapshotRow:
     id: int
     public_id: str  # how addresses name it
@@ -461,6 +453,14 @@ def snapshot_row(session: Session, snapshot: PackSnapshot, now: datetime | None 
     user = session.get(User, snapshot.created_by) if snapshot.created_by else None
     assert survey is not None
     return _row(snapshot, survey, user.email if user else None, now or utcnow())
+
+
+@dataclass(frozen=True)
+class FileRow:
+    name: str
+    media_type: str
+    size: int
+    sha256: str
 
 
 def files_of(session: Session, snapshot: PackSnapshot) -> list[FileRow]:
