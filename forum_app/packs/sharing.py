@@ -48,20 +48,23 @@ class LinkNotFound(LinkError):
     pass
 
 
-class LinkExpired(LinkError):
+class LinkGone(LinkError):
+    """A link that worked once and no longer does (410 Gone)."""
+
     status = 410
+
+
+class LinkExpired(LinkGone):
     title = "This link has expired"
     body = "Links to evidence packs work for a limited time. Ask the forum that shared it for a new link."
 
 
-class LinkRevoked(LinkError):
-    status = 410
+class LinkRevoked(LinkGone):
     title = "This link has been withdrawn"
     body = "The forum that shared this link has switched it off. Ask them for a new link if you need one."
 
 
-class LinkSuspended(LinkError):
-    status = 410
+class LinkSuspended(LinkGone):
     title = "This link is not working at the moment"
     body = "The forum that shared it cannot share packs just now. Ask them about it if you need the pack."
 
