@@ -1,0 +1,10 @@
+"""Reading a forum's past survey responses from another tool's export (Google Forms, Microsoft Forms,
+SurveyMonkey, SmartSurvey), as plain functions over bytes and rows: no database, no Flask.
+
+- ``files.read_table``: a CSV or XLSX file as a header and rows of strings.
+- ``tools.detect_layout``: which tool made it, which columns are metadata (dropped), which give the
+  date and which hold the questions.
+- ``questions.infer_questions``: each question's kind, key and options, as a survey definition.
+- ``rows.read_rows``: each response as its day, its answers and a fingerprint.
+- ``export.read_export``: all of the above in one call, for the import command and the upload page.
+"""

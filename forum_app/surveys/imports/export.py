@@ -1,0 +1,70 @@
+"""An export read in one call: the tool, the questions as a survey definition, and the responses.
+
+``read_export`` reads the file through once to check it, once to see what the questions look like,
+and once to check every date, so that any problem is raised before a caller writes anything; the
+responses are then read a last time, one at a time, by ``ImportedExport.rows``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from forum_app.surveys.imports.dates import day_comes_first
+from forum_app.surveys.imports.files import Table, read_table
+from forum_app.surveys.imports.questions import (
+    ImportedQuestion,
+    column_values,
+    infer_questions,
+    survey_definition,
+)
+from forum_app.surveys.imports.rows import ImportedRow, read_rows, responses, submitted_on
+from forum_app.surveys.imports.tools import TOOL_NAMES, Layout, Tool, detect_layout
+
+
+@dataclass(frozen=True)
+class ImportedExport:
+    """What an export holds, without its metadata: the tool that made it, how many responses, its
+    questions and their survey definition, notes on mended rows, and the responses read afresh."""
+
+    tool: Tool
+    row_count: int
+    questions: tuple[ImportedQuestion, ...]
+    definition: dict[str, Any]
+    notes: tuple[str, ...]
+    table: Table
+    layout: Layout
+    day_first: bool
+
+    def rows(self) -> Iterator[ImportedRow]:
+        """The responses, in file order (see ``rows.read_rows``)."""
+        return read_rows(self.table, self.layout, self.questions, self.day_first)
+
+
+def read_export(data: bytes, filename: str, slug: str, title: str) -> ImportedExport:
+    """Read an export of Google Forms, Microsoft Forms, SurveyMonkey or SmartSurvey (CSV or XLSX) as a
+    survey ``slug`` titled ``title``; raises ``ImportFileError`` for a file that cannot be imported."""
+    table = read_table(data, filename)
+    layout = detect_layout(table)
+    questions = infer_questions(
+        layout, column_values((row.cells for row in responses(table, layout)), layout)
+    )
+    dates = (row.cells[column] for row in responses(table, layout) for column in layout.date_columns)
+    date_column = table.header[layout.date_columns[0]] if layout.date_columns else "date"
+    day_first = day_comes_first(dates, layout.day_first, date_column)
+    count = 0
+    for row in responses(table, layout):
+        submitted_on(row, table, layout, day_first)
+        count += 1
+    summary = f"Imported from a {TOOL_NAMES[layout.tool]} export."
+    return ImportedExport(
+        tool=layout.tool,
+        row_count=count,
+        questions=questions,
+        definition=survey_definition(slug, title, questions, summary),
+        notes=table.notes,
+        table=table,
+        layout=layout,
+        day_first=day_first,
+    )
