@@ -63,7 +63,8 @@ class Table:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """Read a CSV or XLSX export; raise ``ImportFileError`` for a file that cannot be read as one."""
+    """Read a CSV or XLSX export (which of the two is decided by the content, not by ``filename``,
+    which only names the file in messages); raise ``ImportFileError`` for a file that cannot be read."""
     if not data or data.isspace():
         raise ImportFileError("The file is empty.")
     if len(data) > MAX_FILE_BYTES:
@@ -71,16 +72,19 @@ def read_table(data: bytes, filename: str) -> Table:
             f"The file is {len(data) / 1024 / 1024:.0f} MB; the largest this service reads is "
             f"{MAX_FILE_BYTES // 1024 // 1024} MB."
         )
-    if data.startswith(_OLE_MAGIC) or filename.lower().endswith(".xls"):
+    if data.startswith(_OLE_MAGIC):
         raise ImportFileError(
             "This is an old Excel .xls file: open it in Excel and save it as .xlsx or CSV, then import that."
         )
     if data.startswith(_XLSX_MAGIC):
         return _checked(_xlsx_source(data), cells_may_be_missing=True)
-    encoding = _encoding(data)
-    sample = _decoded_sample(data, encoding)
+    try:
+        encoding = _encoding(data)
+        sample = codecs.getincrementaldecoder(encoding)().decode(data[:SAMPLE_BYTES])
+    except UnicodeError as exc:
+        raise _not_a_spreadsheet(filename) from exc
     if any(char in _TEXT_CONTROLS for char in sample):
-        raise ImportFileError("This file is not a spreadsheet: export the responses as CSV or Excel (.xlsx).")
+        raise _not_a_spreadsheet(filename)
     return _checked(_csv_source(data, encoding, _delimiter(sample)), cells_may_be_missing=False)
 
 
@@ -88,7 +92,8 @@ def read_table(data: bytes, filename: str) -> Table:
 
 
 def _encoding(data: bytes) -> str:
-    """The text encoding of a CSV file, by its byte order mark, its zero bytes, or whether it is UTF-8."""
+    """The text encoding of a CSV file, by its byte order mark, its zero bytes, or whether it is UTF-8.
+    Raises ``UnicodeError`` for a file with zero bytes that is not UTF-16 text (so not text at all)."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -101,7 +106,7 @@ def _encoding(data: bytes) -> str:
             return "utf-16-le"
         if even > len(sample) // 4 and odd < even // 8:
             return "utf-16-be"
-        raise ImportFileError("This file is not a spreadsheet: export the responses as CSV or Excel (.xlsx).")
+        raise UnicodeError("zero bytes in what is not UTF-16 text")
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         for start in range(0, len(data), SAMPLE_BYTES):
@@ -112,15 +117,11 @@ def _encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def _decoded_sample(data: bytes, encoding: str) -> str:
-    """The start of the file as text; undecodable bytes there mean the file is not text at all."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        return decoder.decode(data[:SAMPLE_BYTES])
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            "This file is not a spreadsheet: export the responses as CSV or Excel (.xlsx)."
-        ) from exc
+def _not_a_spreadsheet(filename: str) -> ImportFileError:
+    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:80]
+    return ImportFileError(
+        f"The file “{name}” is not a spreadsheet: export the responses as CSV or Excel (.xlsx)."
+    )
 
 
 def _delimiter(sample: str) -> str:

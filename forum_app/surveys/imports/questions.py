@@ -149,8 +149,15 @@ class _Keys:
 def _choice_parts(values: ColumnValues, separator: str) -> tuple[Counter[str], frozenset[str], bool]:
     """How often each choice is made across a column of lists, the labels known from cells of one
     choice, and whether any cell holds several."""
-    alone = (_parts(value, separator) for value in values.counts)
-    known = frozenset(parts[0] for parts in alone if len(parts) == 1)
+    split = {value: _parts(value, separator) for value in values.counts}
+    known = frozenset(parts[0] for parts in split.values() if len(parts) == 1)
+    # A cell given again and again whose parts are never chosen alone is one label with the separator in
+    # it ("Yes, Definitely", a radio question's option).
+    known |= {
+        separator.join(parts)
+        for value, parts in split.items()
+        if len(parts) > 1 and values.counts[value] > 1 and not known & set(parts)
+    }
     parts: Counter[str] = Counter()
     several = False
     for value, count in values.counts.items():

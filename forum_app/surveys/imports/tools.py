@@ -57,12 +57,12 @@ class _Signature:
     tool: Tool
     needs: tuple[frozenset[str], ...]  # the header has at least one name of each set
     metadata: frozenset[str]
-    metadata_prefixes: tuple[str, ...]
-    metadata_suffixes: tuple[str, ...]
     dates: tuple[str, ...]  # the date comes from the first of these that is filled in
-    day_first: bool
-    separator: str  # how several choices are joined in one cell
-    header_rows: Literal[1, 2] | None  # None: one or two, read from the file
+    metadata_prefixes: tuple[str, ...] = ()
+    metadata_suffixes: tuple[str, ...] = ()
+    day_first: bool = True
+    separator: str = ", "  # how several choices are joined in one cell
+    header_rows: Literal[1, 2] | None = 1  # None: one or two, read from the file
 
 
 _SIGNATURES = (
@@ -78,10 +78,8 @@ _SIGNATURES = (
             | {"first name", "last name"}
         ),
         metadata_prefixes=("custom data",),
-        metadata_suffixes=(),
         dates=("end date", "start date"),
         day_first=False,
-        separator=", ",
         header_rows=2,
     ),
     _Signature(
@@ -92,11 +90,8 @@ _SIGNATURES = (
             | {"total points", "quiz feedback", "grade posted time"}
         ),
         metadata_prefixes=("points - ", "feedback - "),
-        metadata_suffixes=(),
         dates=("completion time", "start time"),
-        day_first=True,
         separator=";",
-        header_rows=1,
     ),
     _Signature(
         tool="smartsurvey",
@@ -106,22 +101,15 @@ _SIGNATURES = (
             | {"email", "email address", "tracking link", "custom variables", "custom value"}
         ),
         metadata_prefixes=("custom variable",),
-        metadata_suffixes=(),
         dates=("ended", "started"),
-        day_first=True,
-        separator=", ",
         header_rows=None,
     ),
     _Signature(
         tool="google_forms",
         needs=(frozenset({"timestamp"}),),
         metadata=frozenset({"timestamp", "email address", "score", "total score"}),
-        metadata_prefixes=(),
         metadata_suffixes=(" [score]", " [feedback]"),
         dates=("timestamp",),
-        day_first=True,
-        separator=", ",
-        header_rows=1,
     ),
 )
 

@@ -116,8 +116,8 @@ def test_xlsx_rows_shorter_than_the_header_need_no_note() -> None:
         (b"Timestamp,Q\r\n", "The file has column names but no responses under them."),
         (b"Timestamp,Q\r\n,\r\n\r\n", "The file has column names but no responses under them."),
         (b"12,2024-03-05\r\n13,2024-03-06\r\n", "The first row should hold the column names"),
-        (random.Random(7).randbytes(4096), "This file is not a spreadsheet"),
-        (b"%PDF-1.7\n\x00\x01\x02binary", "This file is not a spreadsheet"),
+        (random.Random(7).randbytes(4096), "The file “export.csv” is not a spreadsheet"),
+        (b"%PDF-1.7\n\x00\x01\x02binary", "The file “export.csv” is not a spreadsheet"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "This is an old Excel .xls file"),
         (b"PK\x03\x04 not really a zip", "This file is not an Excel workbook that can be read"),
         (
