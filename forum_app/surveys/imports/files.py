@@ -239,12 +239,19 @@ def _first_row(raw: Iterator[tuple[int, list[str]]]) -> list[str]:
                 "The first row should hold the column names (such as “Timestamp”), but it holds none: "
                 "export the responses again with the column names in the first row."
             )
-        if len(names) > MAX_COLUMNS:
-            raise ImportFileError(
-                f"The file has {len(names)} columns; the most this service reads is {MAX_COLUMNS}."
-            )
+        _check_width(len(names))
         return names
     raise ImportFileError("The file is empty: it has no rows.")
+
+
+def _check_width(width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise ImportFileError(f"The file has {width} columns; the most this service reads is {MAX_COLUMNS}.")
+
+
+def _filled_width(cells: list[str]) -> int:
+    """How many cells the row has up to its last one that is not blank."""
+    return next((index + 1 for index in range(len(cells) - 1, -1, -1) if cells[index].strip()), 0)
 
 
 def _note(number: int, cells: list[str], width: int, cells_may_be_missing: bool) -> str:
@@ -252,7 +259,7 @@ def _note(number: int, cells: list[str], width: int, cells_may_be_missing: bool)
     if max(map(len, cells), default=0) > MAX_CELL_CHARS:
         raise ImportFileError(f"Row {number} has a cell longer than {MAX_CELL_CHARS:,} characters.")
     found = f"Row {number} has {len(cells)} cells but the header has {width}: "
-    if len(cells) > width and not _is_blank(cells[width:]):
+    if len(cells) > width and not cells_may_be_missing and not _is_blank(cells[width:]):
         return found + f"the cells after column {width} were left out."
     if len(cells) < width and not cells_may_be_missing:
         return found + "the missing cells were read as blank."
@@ -269,7 +276,7 @@ def _checked(source: Callable[[], Iterator[tuple[int, list[str]]]], cells_may_be
     raw = source()
     names = _first_row(raw)
     width = len(names)
-    count = mended = 0
+    count = mended = widest = 0
     notes: list[str] = []
     for number, cells in raw:
         if _is_blank(cells):
@@ -279,6 +286,8 @@ def _checked(source: Callable[[], Iterator[tuple[int, list[str]]]], cells_may_be
             raise ImportFileError(
                 f"The file has more than {MAX_ROWS:,} rows of responses: split it into smaller files."
             )
+        if cells_may_be_missing:
+            widest = max(widest, _filled_width(cells))
         note = _note(number, cells, width, cells_may_be_missing)
         mended += bool(note)
         if note and len(notes) < MAX_NOTES:
@@ -287,6 +296,10 @@ def _checked(source: Callable[[], Iterator[tuple[int, list[str]]]], cells_may_be
         raise ImportFileError("The file has column names but no responses under them.")
     if mended > len(notes):
         notes.append(f"{mended - len(notes):,} more rows were mended in the same way.")
+    if widest > width:  # a workbook leaves out empty header cells, as over a question's later columns
+        _check_width(widest)
+        names += [""] * (widest - width)
+        width = widest
 
     def rows() -> Iterator[TableRow]:
         body = source()

@@ -180,8 +180,8 @@ def _second_header(table: Table, signature: _Signature, dropped: set[int]) -> tu
 
 def _grouped(header: Sequence[str], labels: Sequence[str], questions: list[int]) -> list[SourceQuestion]:
     """Questions from their columns: with a second header row, a titled column and the untitled ones
-    after it are one question; its ``Response`` columns and its "Other (please specify)" column are
-    questions of their own."""
+    after it are one question; its ``Response`` column and its "Other (please specify)" column (titled
+    "Question: Other (please specify)") are questions of their own."""
     groups: list[tuple[str, list[int]]] = []
     for index in questions:
         title = header[index].strip()
@@ -194,18 +194,17 @@ def _grouped(header: Sequence[str], labels: Sequence[str], questions: list[int])
         if not labels:
             found.append(SourceQuestion(title, (columns[0],), ("",)))
             continue
-        options = [index for index in columns if _plain(labels[index]) not in SINGLE_ANSWER_LABELS]
-        options = [index for index in options if _plain(labels[index]) != OTHER_LABEL]
-        for index in columns:
-            label = _plain(labels[index])
-            if label in SINGLE_ANSWER_LABELS or (label == OTHER_LABEL and not options):
-                found.append(SourceQuestion(title, (index,), ("",)))
+        said = {index: _plain(labels[index]) for index in columns}
+        options = [index for index in columns if said[index] not in SINGLE_ANSWER_LABELS | {OTHER_LABEL}]
+        found += [
+            SourceQuestion(title, (index,), ("",)) for index in columns if said[index] in SINGLE_ANSWER_LABELS
+        ]
         if options:
             found.append(SourceQuestion(title, tuple(options), tuple(labels[index] for index in options)))
         found += [
             SourceQuestion(f"{title}: {labels[index]}", (index,), ("",))
             for index in columns
-            if _plain(labels[index]) == OTHER_LABEL and options
+            if said[index] == OTHER_LABEL
         ]
     return found
 

@@ -140,3 +140,24 @@ def test_a_date_that_cannot_be_read_names_its_row_and_column(value: str) -> None
     assert str(refused.value).startswith("Row 7: the date “") and "in the column “Timestamp”" in str(
         refused.value
     )
+
+
+def test_a_workbook_s_missing_header_cells_over_a_last_checkbox_question_are_read_as_blank() -> None:
+    header = [*SURVEYMONKEY[0][:9], "Child's age", "Child's needs"]  # the cells after it are left out
+    labels = [""] * 9 + ["Response", "Autism", "ADHD", "Speech, language or communication"]
+    answers = [row[:10] + row[10:13] for row in SURVEYMONKEY[2:]]
+    table = read_table(xlsx_bytes([header, labels, *answers]), "export.xlsx")
+    assert table.header[-3:] == ("Child's needs", "", "") and table.notes == ()
+    layout = detect_layout(table)
+    assert layout.questions[-1] == SourceQuestion("Child's needs", (10, 11, 12), tuple(labels[10:]))
+
+
+def test_surveymonkey_other_please_specify_beside_a_single_answer_is_a_question_of_its_own() -> None:
+    header = [*SURVEYMONKEY[0][:9], "Child's age", ""]
+    labels = [""] * 9 + ["Response", "Other (please specify)"]
+    answers = [[*row[:10], "Twins"] for row in SURVEYMONKEY[2:]]
+    layout = detect_layout(read_table(csv_bytes([header, labels, *answers]), "export.csv"))
+    assert layout.questions == (
+        SourceQuestion("Child's age", (9,), ("",)),
+        SourceQuestion("Child's age: Other (please specify)", (10,), ("",)),
+    )
