@@ -134,10 +134,13 @@ class _Keys:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
-    def make(self, text: str, fallback: str, prefix: str = "q_") -> str:
+    def make(self, text: str, fallback: str, prefix: str = "q_", suffix: str = "") -> str:
+        """A new key from ``text`` (``fallback`` when it has no Latin letter or digit), with ``prefix``
+        when it would start with a digit, then ``suffix``; ``_2``, ``_3``... when already used."""
         base = _NOT_KEY.sub("_", text.casefold()).strip("_")[:KEY_LENGTH].rstrip("_") or fallback
         if not base[0].isalpha():
             base = f"{prefix}{base}"
+        base += suffix
         key, count = base, 1
         while key in self.used:
             count += 1
@@ -186,7 +189,7 @@ def _choice_question(
     other_value = values.make("other", "other") if rare else ""
     if rare:
         options += ((other_value, "Another answer" if "Other" in labels else "Other"),)
-    other_key = keys.make(f"{key}_other", "other") if rare else ""
+    other_key = keys.make(source.title, "question", suffix="_other") if rare else ""
     return ImportedQuestion(
         key,
         kind,

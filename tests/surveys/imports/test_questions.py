@@ -110,6 +110,11 @@ def test_a_number_question_allows_every_imported_value() -> None:
     assert (weeks["min"], weeks["max"]) == (-4, 20000)
 
 
+def test_an_other_answer_key_follows_its_question_s_key_even_for_a_long_title() -> None:
+    radio, other = google(["Yes", "No", "Yes", "No", "Yes", "No", "Yes", "No", "Maybe"], "Is it " + "x" * 80)
+    assert other["key"] == radio["key"] + "_other" and len(radio["key"]) == 40
+
+
 def test_keys_are_valid_and_unique_whatever_the_titles() -> None:
     header = ["Timestamp", "How old?", "How old?", "2. Where?", "¿Qué?", "", "A" * 200]
     rows = [header, ["05/03/2024", "a", "b", "c", "d", "e", "f"]]

@@ -7,7 +7,10 @@ import datetime
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from forum_app.surveys.definitions import parse_definition
 from forum_app.surveys.imports.export import ImportedExport, read_export
 from forum_app.surveys.imports.files import ImportFileError
 from tests.surveys.imports.factories import (
@@ -145,3 +148,39 @@ def test_an_export_reads_the_same_in_any_encoding_and_delimiter(encoding: str, d
     expected = [(row.submitted_on, row.answers, row.fingerprint) for row in read(SURVEYMONKEY).rows()]
     export = read_export(csv_bytes(SURVEYMONKEY, encoding, delimiter), "export.csv", "imported", "Imported")
     assert [(row.submitted_on, row.answers, row.fingerprint) for row in export.rows()] == expected
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        ["Yes", "No", "Autism, ADHD", "ADHD", "Yes, sometimes", "A;B;", "A;", "7", "-3", "", "=1"]
+    ),
+    st.text(max_size=12),
+)
+DATES = st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([GOOGLE[0][:3], MICROSOFT[0][:6]]),
+    st.lists(st.tuples(DATES, st.lists(CELLS, min_size=3, max_size=3)), min_size=1, max_size=12),
+)
+def test_any_answers_give_rows_that_fit_the_definition_or_an_import_file_error(
+    metadata: list[str], responses: list[tuple[datetime.date, list[str]]]
+) -> None:
+    rows = [[*metadata, "Q1", "Q2", "Q3"]]
+    rows += [[*[day.strftime("%d/%m/%Y")] * len(metadata), *cells] for day, cells in responses]
+    try:
+        export = read(rows)
+        imported = list(export.rows())
+    except ImportFileError:
+        return
+    survey = parse_definition(export.definition)
+    assert [row.submitted_on for row in imported] == [day for day, _ in responses]
+    for row in imported:
+        for key, answer in row.answers.items():
+            question = survey.question(key)
+            assert question is not None
+            values = {option.value for option in question.options}
+            chosen = answer if isinstance(answer, list) else [answer]
+            assert not values or set(chosen) <= values
+            assert question.kind != "number" or isinstance(answer, int)
