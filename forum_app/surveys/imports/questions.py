@@ -47,6 +47,7 @@ class ColumnValues:
     all_end_with_separator: bool = True
 
     def add(self, cell: str, separator: str) -> None:
+        """Count one cell (blank cells are not answers)."""
         value = cell.strip()
         if not value:
             return

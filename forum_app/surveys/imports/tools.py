@@ -4,10 +4,11 @@ column that gives each response's date, and the columns that hold the questions.
 The layouts (column names compared without regard to case or repeated spaces):
 
 - Google Forms (CSV from "Download responses", or the linked Google Sheet saved as CSV/XLSX):
-  ``Timestamp``, then ``Email address`` when the form collects addresses, ``Score`` for a quiz, then one
-  column per question; a quiz adds ``Q [Score]`` and ``Q [Feedback]`` columns. Checkbox answers are
-  joined by ``", "``. Dates follow the sheet's locale: ``2024/03/05 10:14:22 am GMT`` or, for a UK
-  sheet, ``05/03/2024 10:14:22``, so day first is the usual order.
+  ``Timestamp``, then ``Email address`` (``Username`` in older Workspace forms) when the form collects
+  addresses, ``Score`` for a quiz, then one column per question; a quiz adds ``Q [Score]`` and
+  ``Q [Feedback]`` columns. Checkbox answers are joined by ``", "``. Dates follow the sheet's locale:
+  ``2024/03/05 10:14:22 am GMT`` or, for a UK sheet, ``05/03/2024 10:14:22``, so day first is the
+  usual order.
 - Microsoft Forms ("Open results in Excel", XLSX, or that saved as CSV): ``ID``, ``Start time``,
   ``Completion time``, ``Email``, ``Name``, sometimes ``Last modified time``, then the questions; a quiz
   adds ``Total points``, ``Quiz feedback``, and ``Points - Q`` / ``Feedback - Q`` per question.
@@ -25,8 +26,11 @@ The layouts (column names compared without regard to case or repeated spaces):
   ``Custom Variables``..., then the questions, optionally with a second header row as SurveyMonkey's
   (read the same way). Dates are UK, day first.
 
-These follow the column names each tool's help pages describe and the exports forums have shared;
-the SmartSurvey list is the least certain, so every column it names is dropped wherever it stands.
+What these layouts are based on: the column names in this feature's specification, and the tools'
+own descriptions of their exports as remembered (the reference pages searched while writing
+this did not show a full export of any of them); no real export file was at hand to check against.
+SmartSurvey's list is the least certain. That is why a metadata column is dropped by its name
+wherever it stands, and why an unknown header is refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ _SIGNATURES = (
     _Signature(
         tool="google_forms",
         needs=(frozenset({"timestamp"}),),
-        metadata=frozenset({"timestamp", "email address", "score", "total score"}),
+        metadata=frozenset({"timestamp", "email address", "username", "score", "total score"}),
         metadata_suffixes=(" [score]", " [feedback]"),
         dates=("timestamp",),
     ),

@@ -41,10 +41,10 @@ def test_google_forms_drops_the_timestamp_email_and_score() -> None:
     assert (layout.separator, layout.day_first) == (", ", True)
 
 
-def test_google_forms_quiz_columns_are_dropped() -> None:
+def test_google_forms_quiz_and_username_columns_are_dropped() -> None:
     rows = [
-        ["Timestamp", "Email Address", "Total score", "Q1", "Q1 [Score]", "Q1 [Feedback]"],
-        ["2024/03/05", "", "", "a", "1", "ok"],
+        ["Timestamp", "Username", "Email Address", "Total score", "Q1", "Q1 [Score]", "Q1 [Feedback]"],
+        ["2024/03/05", "a@b.c", "", "", "a", "1", "ok"],
     ]
     layout = detect_layout(read_table(csv_bytes(rows), "export.csv"))
     assert [question.title for question in layout.questions] == ["Q1"]
