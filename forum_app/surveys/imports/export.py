@@ -7,12 +7,13 @@ responses are then read a last time, one at a time, by ``ImportedExport.rows``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from forum_app.surveys.imports.dates import day_comes_first
-from forum_app.surveys.imports.files import Table, read_table
+from forum_app.surveys.imports.files import read_table
 from forum_app.surveys.imports.questions import (
     ImportedQuestion,
     column_values,
@@ -20,26 +21,25 @@ from forum_app.surveys.imports.questions import (
     survey_definition,
 )
 from forum_app.surveys.imports.rows import ImportedRow, read_rows, responses, submitted_on
-from forum_app.surveys.imports.tools import TOOL_NAMES, Layout, Tool, detect_layout
+from forum_app.surveys.imports.tools import TOOL_NAMES, Tool, detect_layout
 
 
 @dataclass(frozen=True)
 class ImportedExport:
     """What an export holds, without its metadata: the tool that made it, how many responses, its
-    questions and their survey definition, notes on mended rows, and the responses read afresh."""
+    questions and their survey definition, notes on mended rows, and the responses, read afresh from
+    the file each time ``rows`` is called (the metadata columns are never read into them)."""
 
     tool: Tool
     row_count: int
     questions: tuple[ImportedQuestion, ...]
     definition: dict[str, Any]
     notes: tuple[str, ...]
-    table: Table
-    layout: Layout
-    day_first: bool
+    source: Callable[[], Iterator[ImportedRow]] = field(repr=False, compare=False)
 
     def rows(self) -> Iterator[ImportedRow]:
         """The responses, in file order (see ``rows.read_rows``)."""
-        return read_rows(self.table, self.layout, self.questions, self.day_first)
+        return self.source()
 
 
 def read_export(data: bytes, filename: str, slug: str, title: str) -> ImportedExport:
@@ -64,7 +64,5 @@ def read_export(data: bytes, filename: str, slug: str, title: str) -> ImportedEx
         questions=questions,
         definition=survey_definition(slug, title, questions, summary),
         notes=table.notes,
-        table=table,
-        layout=layout,
-        day_first=day_first,
+        source=functools.partial(read_rows, table, layout, questions, day_first),
     )

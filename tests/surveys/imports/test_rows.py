@@ -35,7 +35,7 @@ def everything_returned(export: ImportedExport) -> str:
     """All the import returns to its caller, as one text."""
     rows = [dataclasses.asdict(row) for row in export.rows()]
     questions = [dataclasses.asdict(question) for question in export.questions]
-    kept = [export.tool, export.row_count, export.definition, export.notes, questions, rows]
+    kept = [repr(export), export.tool, export.row_count, export.definition, export.notes, questions, rows]
     return json.dumps(kept, default=str, ensure_ascii=False)
 
 
