@@ -1,8 +1,9 @@
 """An export read in one call: the tool, the questions as a survey definition, and the responses.
 
 ``read_export`` reads the file through once to check it, once to see what the questions look like,
-and once to check every date, so that any problem is raised before a caller writes anything; the
-responses are then read a last time, one at a time, by ``ImportedExport.rows``.
+and twice for the dates (their order, then each one), so that any problem is raised before a caller
+writes anything; the responses are then read once more, one at a time, by ``ImportedExport.rows``.
+50,000 responses to 30 questions take a few seconds in all.
 """
 
 from __future__ import annotations
