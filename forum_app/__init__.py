@@ -126,6 +126,7 @@ def register_cli(app: Flask) -> None:
     from forum_app.moderation.cli import moderation_cli
     from forum_app.packs.cli import packs_cli
     from forum_app.retention import retention_cli
+    from forum_app.surveys.imports.cli import surveys_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
@@ -135,3 +136,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(themes_cli)
     app.cli.add_command(moderation_cli)
     app.cli.add_command(packs_cli)
+    app.cli.add_command(surveys_cli)

@@ -23,6 +23,11 @@ Approving answers (``approve``, ``approve_answers``):
 A lead's "Not spam" (``mark_not_spam``) commits the response as submitted, then codes what is approved.
 Demo data (``forum_app.demo``) takes the same steps through ``store_added``.
 
+Importing past responses (``import_responses``): ``surveys.imports.saving.import_export`` adds an
+export's responses a batch at a time, and each batch takes a sent report's path through
+``store_added``, not as demo data: its free text is held, redacted, flagged and moderated as a new
+report's is.
+
 Staff who do not moderate read a report's free text only once moderation has approved it
 (``response_for_staff``, with ``moderation.intake.approved_among``).
 
@@ -32,14 +37,17 @@ This module may import every feature; no feature imports it except from its view
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
+from forum_app.accounts.models import Forum
 from forum_app.coding import automatic
 from forum_app.moderation import intake, queue
 from forum_app.moderation.models import ModerationItem
 from forum_app.surveys import services, staff
+from forum_app.surveys.imports.export import ImportedExport
+from forum_app.surveys.imports.saving import ImportReport, import_export
 from forum_app.surveys.staff import ResponseDetail
 
 log = logging.getLogger(__name__)
@@ -70,6 +78,15 @@ def store_added(session: Session, response_ids: Sequence[str], seeded: bool = Fa
     intake.hold(session, response_ids, seeded=seeded)
     session.commit()
     after_commit(session, response_ids, seeded=seeded)
+
+
+def import_responses(
+    session: Session, forum: Forum, export: ImportedExport, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Store an export's past responses in ``forum``'s survey (``saving.import_export``), each batch
+    held, committed, then checked as sent reports are (``store_added``). Raises ``ImportFileError``
+    for questions that do not fit the survey, before anything is written."""
+    return import_export(session, forum, export, take_in=store_added, progress=progress)
 
 
 def after_commit(
