@@ -3,6 +3,7 @@ for moderation as a new report's is, and nothing of the respondents' metadata an
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 from pathlib import Path
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from forum_app import journeys
 from forum_app.db import Base
 from forum_app.moderation.models import PENDING, ModerationItem
+from forum_app.surveys.imports.export import read_export
+from forum_app.surveys.imports.saving import misfits
 from forum_app.surveys.models import SUBMITTED, SURVEY_CLOSED, Answer, Response, Survey, SurveyVersion
 from forum_app.surveys.staff import WAITING
 from tests.factories import make_forum, make_survey
@@ -182,3 +185,15 @@ def test_no_metadata_value_appears_anywhere_in_the_database(
     everything = database_text(db_session)
     assert "Child's needs" in everything and "The wait was long" in everything  # questions and answers are
     assert [value for value in METADATA_VALUES if value in everything] == []
+
+
+def test_a_question_fits_a_survey_with_its_key_kind_options_and_range() -> None:
+    export = read_export(csv_bytes(GOOGLE), "export.csv", "past", "Past")
+    assert misfits(export, export.definition) == []
+    narrower = copy.deepcopy(export.definition)
+    by_key = {question["key"]: question for question in narrower["questions"]}
+    by_key["child_s_needs"]["options"] = by_key["child_s_needs"]["options"][:2]
+    by_key["weeks_waited"]["max"] = 20
+    by_key["tell_us_more"]["type"] = "number"
+    by_key["child_s_age"]["key"] = "age"
+    assert misfits(export, narrower) == ["Child's age", "Child's needs", "Weeks waited", "Tell us more"]
