@@ -254,19 +254,43 @@ class RiskModel:
         self.threshold = threshold
 
     def read(self, text: str) -> Reading:
-        matrix = self.features.transform(pieces(text))
+        return self.read_many([text])[0]
+
+    def read_many(self, texts: Sequence[str]) -> list[Reading]:
+        """What the model makes of each text, all their pieces read by each model in one call."""
+        split = [pieces(text) for text in texts]
+        if not split:
+            return []
+        matrix = self.features.transform([piece for parts in split for piece in parts])
         risk = self.detector.predict_proba(matrix)[:, 1]
-        best = int(np.argmax(risk))
         flagged_rows = np.flatnonzero(risk >= self.threshold)
-        if not len(flagged_rows):
-            return Reading(float(risk[best]), None, ())
-        kinds = np.argmax(self.sorter.decision_function(matrix[flagged_rows]), axis=1)
-        found: dict[str, float] = {}
-        for row, kind in zip(flagged_rows, kinds, strict=True):
-            label = self.labels[int(kind)]
+        kind_of: dict[int, str] = {}
+        if len(flagged_rows):
+            kinds = np.argmax(self.sorter.decision_function(matrix[flagged_rows]), axis=1)
+            kind_of = {
+                int(row): self.labels[int(kind)] for row, kind in zip(flagged_rows, kinds, strict=True)
+            }
+        readings: list[Reading] = []
+        start = 0
+        for parts in split:
+            readings.append(_reading(risk, range(start, start + len(parts)), kind_of))
+            start += len(parts)
+        return readings
+
+
+def _reading(risk: np.ndarray, rows: range, kind_of: dict[int, str]) -> Reading:
+    """One text's reading from the risk of each of its pieces (``rows``) and the category of each
+    flagged piece."""
+    best = rows.start + int(np.argmax(risk[rows.start : rows.stop]))
+    found: dict[str, float] = {}
+    for row in rows:
+        label = kind_of.get(row)
+        if label is not None:
             found[label] = max(found.get(label, 0.0), float(risk[row]))
-        ranked = tuple(sorted(found, key=lambda label: -found[label]))
-        return Reading(float(risk[best]), ranked[0], ranked)
+    if not found:
+        return Reading(float(risk[best]), None, ())
+    ranked = tuple(sorted(found, key=lambda label: -found[label]))
+    return Reading(float(risk[best]), ranked[0], ranked)
 
 
 def _training_examples(rows: Sequence[dict[str, str]]) -> tuple[list[str], list[str]]:
@@ -324,5 +348,5 @@ def model() -> RiskModel:
     return _model
 
 
-def read(text: str) -> Reading:
-    return model().read(text)
+def read_many(texts: Sequence[str]) -> list[Reading]:
+    return model().read_many(texts)

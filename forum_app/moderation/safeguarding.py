@@ -19,6 +19,7 @@ A flag is a prompt for a human, not a judgement: moderators follow the forum's s
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from forum_app.moderation import risk_model
@@ -410,8 +411,17 @@ def rule_reasons(text: str) -> list[tuple[str, str]]:
 
 def flag(text: str) -> Flag:
     """Whether ``text`` suggests a risk of harm, with the categories it suggests."""
-    rules, undenied = _read_rules(text)
-    reading = risk_model.read(undenied)
+    return flag_many([text])[0]
+
+
+def flag_many(texts: Sequence[str]) -> list[Flag]:
+    """``flag`` of each text, the classifier reading them all at once (much quicker than one by one)."""
+    ruled = [_read_rules(text) for text in texts]
+    readings = risk_model.read_many([undenied for _, undenied in ruled])
+    return [_flag(rules, reading) for (rules, _), reading in zip(ruled, readings, strict=True)]
+
+
+def _flag(rules: list[tuple[str, str]], reading: risk_model.Reading) -> Flag:
     reasons = [category for category, _ in rules]
     details = [f"{category}: the words '{phrase[:MAX_PHRASE]}'" for category, phrase in rules]
     for label in reading.categories[:MAX_READ_CATEGORIES]:

@@ -13,7 +13,7 @@ import pytest
 
 from forum_app.moderation import risk_model
 from forum_app.moderation.evaluation import score_flags
-from forum_app.moderation.safeguarding import CLASSIFIER_MARK, Flag, flag, rule_reasons
+from forum_app.moderation.safeguarding import CLASSIFIER_MARK, Flag, flag, flag_many, rule_reasons
 
 HERE = Path(__file__).parent
 
@@ -115,6 +115,35 @@ IDIOM_AND_RISK = [
 ]
 
 
+# Risk written carelessly, in capitals, text-speak, hidden marks or words run together: still flagged.
+BAD_INPUT = [
+    "SHE KEEPS SAYING SHE WANTS TO GO TO SLEEP AND NOT WAKE UP",
+    "he sez he wnts 2 kms n u cant stop him",
+    "hes been hurtin himself agen, cuts all up his arms",
+    "i want to d\u200bie",
+    "Она не ест. she has not eaten for 4 days and she's fainting \U0001f622\U0001f622",
+    "my sons been crying every nite and sayin he wud be better off ded",
+    "\u202eshe has been burning herself with a lighter\u202c",
+    "this school wait is killing me but WORSE she's been cutting her legs and i only found out today",
+    "IWANTTODIE",
+    "pleasehelpmeikeepcuttingmyself",
+]
+# Input no one writes, which must still get an answer.
+PATHOLOGICAL = [
+    "",
+    " ",
+    "St " * 5000,
+    "7" * 10000,
+    "\u200b" * 3000,
+    "\u202e" * 2000,
+    "!" * 5000,
+    "\U0001f600" * 2000,
+    "OUR LOCAL AUTHORITY IS USELESS " * 200,
+    "a" * 20000,
+    "\x00\x01\x02 text",
+]
+
+
 def _categories(result: Flag) -> set[str]:
     return {reason.removesuffix(CLASSIFIER_MARK) for reason in result.reasons}
 
@@ -212,41 +241,12 @@ def test_a_risk_sentence_buried_in_a_long_answer_is_flagged() -> None:
     assert not flag(complaint * 40)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "SHE KEEPS SAYING SHE WANTS TO GO TO SLEEP AND NOT WAKE UP",
-        "he sez he wnts 2 kms n u cant stop him",
-        "hes been hurtin himself agen, cuts all up his arms",
-        "i want to d\u200bie",
-        "Она не ест. she has not eaten for 4 days and she's fainting \U0001f622\U0001f622",
-        "my sons been crying every nite and sayin he wud be better off ded",
-        "\u202eshe has been burning herself with a lighter\u202c",
-        "this school wait is killing me but WORSE she's been cutting her legs and i only found out today",
-        "IWANTTODIE",
-        "pleasehelpmeikeepcuttingmyself",
-    ],
-)
+@pytest.mark.parametrize("text", BAD_INPUT)
 def test_bad_input_still_flags_the_risk(text: str) -> None:
     assert flag(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        " ",
-        "St " * 5000,
-        "7" * 10000,
-        "\u200b" * 3000,
-        "\u202e" * 2000,
-        "!" * 5000,
-        "\U0001f600" * 2000,
-        "OUR LOCAL AUTHORITY IS USELESS " * 200,
-        "a" * 20000,
-        "\x00\x01\x02 text",
-    ],
-)
+@pytest.mark.parametrize("text", PATHOLOGICAL)
 def test_pathological_input_gives_an_answer(text: str) -> None:
     result = flag(text)
     assert isinstance(result, Flag)
@@ -268,10 +268,22 @@ def test_dev_lines_are_not_training_lines() -> None:
         assert [text for text in dev if text in seen] == [], name
 
 
-def test_recall_on_labelled_lines() -> None:
+def _labelled_rows() -> list[dict[str, str]]:
     rows = []
     for name in ("dev_labels.jsonl", "cases.jsonl"):
         rows += [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line]
-    result = score_flags(rows)
+    return rows
+
+
+def test_recall_on_labelled_lines() -> None:
+    result = score_flags(_labelled_rows())
     assert result["recall"] == 1.0, result["missed"]
     assert result["false_positive_rate"] <= 0.1, result["extra"]
+
+
+def test_flags_read_together_are_the_flags_read_one_by_one() -> None:
+    texts = [text for text, _ in RISK] + ORDINARY + IDIOM_AT_A_SERVICE + IDIOM_AND_RISK + BAD_INPUT
+    texts += PATHOLOGICAL + [row["text"] for row in _labelled_rows()]
+    texts += texts[:20]  # the same text twice in one batch
+    assert flag_many(texts) == [flag(text) for text in texts]  # exactly: each row is read alone
+    assert flag_many([]) == []
