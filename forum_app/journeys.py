@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -51,6 +52,8 @@ from forum_app.surveys.imports.saving import ImportReport, import_export
 from forum_app.surveys.staff import ResponseDetail
 
 log = logging.getLogger(__name__)
+
+IMPORT_CHECK_CHUNK = 50  # imported responses checked per transaction, their texts flagged together
 
 
 # --- sending a report ---------------------------------------------------------------------------
@@ -71,31 +74,39 @@ def send_report(session: Session, response_id: str, idempotency_key: str, spam: 
     return True
 
 
-def store_added(session: Session, response_ids: Sequence[str], seeded: bool = False) -> None:
+def store_added(session: Session, response_ids: Sequence[str], seeded: bool = False, chunk: int = 1) -> None:
     """Sent responses just added in bulk (not yet committed) take a report's path: held, committed,
-    then checked and coded. ``seeded`` demo answers count as moderated, except flagged and recent
-    ones."""
+    then checked (``chunk`` responses to a transaction) and coded. ``seeded`` demo answers count as
+    moderated, except flagged and recent ones."""
     intake.hold(session, response_ids, seeded=seeded)
     session.commit()
-    after_commit(session, response_ids, seeded=seeded)
+    after_commit(session, response_ids, seeded=seeded, chunk=chunk)
 
 
 def import_responses(
     session: Session, forum: Forum, export: ImportedExport, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
     """Store an export's past responses in ``forum``'s survey (``saving.import_export``), each batch
-    held, committed, then checked as sent reports are (``store_added``). Raises ``ImportFileError``
-    for questions that do not fit the survey, before anything is written."""
-    return import_export(session, forum, export, take_in=store_added, progress=progress)
+    held, committed, then checked as sent reports are (``store_added``), ``IMPORT_CHECK_CHUNK`` responses
+    to a transaction. Raises ``ImportFileError`` for questions that do not fit the survey, before
+    anything is written."""
+    return import_export(
+        session,
+        forum,
+        export,
+        take_in=partial(store_added, chunk=IMPORT_CHECK_CHUNK),
+        progress=progress,
+    )
 
 
 def after_commit(
-    session: Session, response_ids: Sequence[str], seeded: bool = False, code: bool = True
+    session: Session, response_ids: Sequence[str], seeded: bool = False, code: bool = True, chunk: int = 1
 ) -> None:
-    """The slow work on reports already committed: the automatic check, then coding what is approved.
-    Never raises: the reports already stand, and what failed waits for a person or a later sweep."""
+    """The slow work on reports already committed: the automatic check (``chunk`` responses to a
+    transaction), then coding what is approved. Never raises: the reports already stand, and what
+    failed waits for a person or a later sweep."""
     try:
-        intake.check_after_commit(session, response_ids, seeded=seeded)
+        intake.check_after_commit(session, response_ids, seeded=seeded, chunk=chunk)
     except Exception as exc:  # the report already stands; its answers stay held for a moderator
         session.rollback()
         log.error("The check after sending failed (%s); the answers stay held.", type(exc).__name__)

@@ -17,6 +17,7 @@ from forum_app.mail import MailSettings, send
 from forum_app.moderation.settings import moderation_settings
 
 SUBJECT = "Safeguarding: an answer to your forum’s survey needs checking"
+SUBJECT_SEVERAL = "Safeguarding: answers to your forum’s survey need checking"
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,13 @@ class Alerts:
 
 def alert_text(forum_name: str, flagged: Sequence[Flagged], alerts: Alerts) -> str:
     """The email's body: the reasons and links, never the answers' words."""
-    lines = [
-        f"An answer just sent to {forum_name}’s survey suggests that someone may be at risk of harm.",
-        "",
-    ]
+    if len(flagged) > 1:
+        opening = f"{len(flagged)} answers just sent to {forum_name}’s survey suggest"
+        page, absent = "each answer’s page", "the answers: sign in to read them. The families are"
+    else:
+        opening = f"An answer just sent to {forum_name}’s survey suggests"
+        page, absent = "the answer’s page", "the answer: sign in to read it. The family is"
+    lines = [f"{opening} that someone may be at risk of harm.", ""]
     for found in flagged:
         lines += [
             f"Why it was flagged: {'; '.join(found.reasons)}.",
@@ -51,8 +55,8 @@ def alert_text(forum_name: str, flagged: Sequence[Flagged], alerts: Alerts) -> s
             "",
         ]
     lines += [
-        "Follow your forum’s safeguarding procedure, and record what was done on the answer’s page.",
-        "This email does not contain the answer: sign in to read it. The family is anonymous.",
+        f"Follow your forum’s safeguarding procedure, and record what was done on {page}.",
+        f"This email does not contain {absent} anonymous.",
         "",
         "You get this email because a lead listed you as a safeguarding contact in the forum’s "
         "moderation settings.",
@@ -65,4 +69,5 @@ def send_alert(forum: Forum, flagged: Sequence[Flagged], alerts: Alerts) -> bool
     contacts = moderation_settings(forum).safeguarding_contacts
     if alerts.mail is None or not contacts or not flagged:
         return False
-    return send(alerts.mail, contacts, SUBJECT, alert_text(forum.name, flagged, alerts))
+    subject = SUBJECT_SEVERAL if len(flagged) > 1 else SUBJECT
+    return send(alerts.mail, contacts, subject, alert_text(forum.name, flagged, alerts))

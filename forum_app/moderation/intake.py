@@ -5,10 +5,11 @@ calls it before the commit) and only moves each free-text answer's original into
 ``ModerationItem`` (pending, ``checked`` False, flagged "could not be checked automatically"),
 leaving a placeholder in ``Answer.value``, so no original is ever committed where coders, viewers or
 packs read. Right after the commit, ``check_after_commit`` (``check_responses``) runs the slow part,
-redaction, safeguarding flags and duplicates, for each response in its own short transaction, and
-then alerts the forum's safeguarding contacts about flagged answers (``alerts``). If a check fails or
-is interrupted, its answers stay "not yet checked", first in the queue for a person; ``check_unchecked``
-(``flask moderation check``, and whenever a moderator opens the queue) tries them again, up to
+redaction, safeguarding flags and duplicates, for each response in its own short transaction (responses
+that arrived together in bulk a chunk at a time, their texts flagged together), and then alerts the
+forum's safeguarding contacts about flagged answers (``alerts``). If a check fails or is interrupted,
+its answers stay "not yet checked", first in the queue for a person; ``check_unchecked`` (``flask
+moderation check``, and whenever a moderator opens the queue) tries them again, up to
 ``MAX_CHECK_ATTEMPTS`` times in all.
 
 Demo data (``seeded``) counts as already moderated, except flagged answers and the last fortnight's.
@@ -34,7 +35,7 @@ from forum_app.moderation.alerts import Alerts, Flagged, send_alert
 from forum_app.moderation.duplicates import mark_duplicate
 from forum_app.moderation.models import APPROVED, PENDING, ModerationItem
 from forum_app.moderation.redact import Redaction, redact
-from forum_app.moderation.safeguarding import Flag, flag
+from forum_app.moderation.safeguarding import Flag, flag_many
 from forum_app.moderation.settings import ModerationSettings, moderation_settings
 from forum_app.surveys.definitions import keys_of_kind
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
@@ -140,13 +141,16 @@ def _check(session: Session, response_ids: Sequence[str], seeded: bool) -> list[
     for forum in session.scalars(select(Forum).where(Forum.id.in_({item.forum_id for item in items}))):
         settings[forum.id] = moderation_settings(forum)
     # First the slow part, reading only, so no write lock is held while it runs.
+    # An item whose original was deleted before it could be checked has no result.
+    texts = [item.original for item in items if item.original is not None]
+    flags = iter(flag_many(texts))
     results: list[tuple[Redaction, Flag] | None] = []
     for item in items:
-        if item.original is None:  # its original was deleted before it could be checked
+        if item.original is None:
             results.append(None)
             continue
         found = settings[item.forum_id]
-        results.append((redact(item.original, found.deny_list, found.deny_names), flag(item.original)))
+        results.append((redact(item.original, found.deny_list, found.deny_names), next(flags)))
     # Claimed for this check: if another check (a sweep) got there first, this one stands down.
     claimed = session.execute(
         update(ModerationItem)
@@ -214,13 +218,18 @@ def _alert(session: Session, items: Sequence[ModerationItem], alerts: Alerts) ->
 
 
 def check_responses(
-    session: Session, response_ids: Sequence[str], seeded: bool = False, alerts: Alerts | None = None
+    session: Session,
+    response_ids: Sequence[str],
+    seeded: bool = False,
+    alerts: Alerts | None = None,
+    chunk: int = 1,
 ) -> CheckReport:
-    """Check these responses' unchecked answers, each response in its own transaction (demo data
-    ``SEEDED_CHUNK`` at a time), and alert about flagged ones with ``alerts``. Never raises for a
-    failed check: its answers stay unchecked, held for a person."""
+    """Check these responses' unchecked answers, ``chunk`` responses to a transaction (a parent's
+    report stands or fails alone; responses that arrived together in bulk may share one, demo data
+    ``SEEDED_CHUNK`` at a time), and alert about each chunk's flagged ones with ``alerts``, in one email
+    a forum. Never raises for a failed check: the chunk's answers stay unchecked, held for a person."""
     report = CheckReport()
-    chunk = SEEDED_CHUNK if seeded else 1
+    chunk = SEEDED_CHUNK if seeded else chunk
     ids = list(dict.fromkeys(response_ids))
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -311,12 +320,15 @@ def app_alerts() -> Alerts:
     )
 
 
-def check_after_commit(session: Session, response_ids: Sequence[str], seeded: bool = False) -> CheckReport:
-    """The slow check of responses just committed, alerting the forum's safeguarding contacts (not
-    for demo data). Never raises for a failed check or missing alert settings: the report stands."""
+def check_after_commit(
+    session: Session, response_ids: Sequence[str], seeded: bool = False, chunk: int = 1
+) -> CheckReport:
+    """The slow check of responses just committed (``chunk`` as for ``check_responses``), alerting the
+    forum's safeguarding contacts (not for demo data). Never raises for a failed check or missing alert
+    settings: the report stands."""
     try:
         alerts = None if seeded else app_alerts()
     except Exception as exc:  # no alert is better than a lost check
         log.error("Safeguarding alerts are off (%s).", type(exc).__name__)
         alerts = None
-    return check_responses(session, response_ids, seeded=seeded, alerts=alerts)
+    return check_responses(session, response_ids, seeded=seeded, alerts=alerts, chunk=chunk)

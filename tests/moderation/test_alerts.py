@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from forum_app.accounts.models import Forum
 from forum_app.extensions import db
 from forum_app.mail import MailSettings, mail_settings, send
-from forum_app.moderation.alerts import SUBJECT
+from forum_app.moderation import intake
+from forum_app.moderation.alerts import SUBJECT, SUBJECT_SEVERAL
 from forum_app.moderation.models import ModerationItem
 from forum_app.surveys.models import SUBMITTED, Answer, Response
 from tests.conftest import empty_database, make_test_app
@@ -116,6 +117,34 @@ def test_a_flagged_answer_emails_the_contacts_a_link_and_the_reasons(mail_app: F
     assert "Demo Parent Carer Forum" in body
     for words in ("Amelia", "kill herself", "tablets", "attacker.example"):
         assert words not in body and words not in str(received.message)
+
+
+def test_responses_checked_together_send_one_email_naming_every_flagged_answer(
+    mail_app: Flask, box: Mailbox
+) -> None:
+    sent = [
+        _send(mail_app, not_worked=RISK),
+        _send(mail_app, not_worked=PLAIN),
+        _send(mail_app, not_worked=RISK),
+    ]
+    assert len(box.messages) == 2  # a parent's report alerts alone
+    session = db.sessionmaker(mail_app)()
+    session.execute(update(ModerationItem).values(checked=False))  # as if they had arrived in bulk
+    session.commit()
+    with mail_app.app_context():
+        report = intake.check_responses(session, [r for r, _ in sent], alerts=intake.app_alerts(), chunk=3)
+    session.close()
+    assert (report.checked, report.flagged, report.alerts) == (3, 2, 1)
+    received = box.messages[2]
+    assert received.message["Subject"] == SUBJECT_SEVERAL
+    body = _body(box, 2)
+    assert body.startswith("2 answers just sent to Demo Parent Carer Forum’s survey suggest that someone")
+    for _, answer_id in (sent[0], sent[2]):
+        assert f"{BASE}/staff/moderation/{_public_id(mail_app, answer_id)}\n" in body
+    assert _public_id(mail_app, sent[1][1]) not in body
+    assert body.count("Why it was flagged: ") == 2 and "on each answer’s page." in body
+    for words in ("Amelia", "kill herself", "tablets"):
+        assert words not in body
 
 
 @pytest.mark.parametrize("mail_app", [{"PUBLIC_BASE_URL": ""}], indirect=True)

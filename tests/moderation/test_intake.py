@@ -108,6 +108,24 @@ def test_a_check_that_keeps_failing_is_left_to_a_person(
     assert intake.check_unchecked(db_session, other.id).checked == 0
 
 
+def test_responses_checked_together_stand_or_fail_together(
+    app: Flask, db_session: Session, forum: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "redact", _broken)
+    breaks = "This answer breaks the redactor."
+    ids = [send(app, db_session, worked_well=text) for text in (NAMED, breaks, NAMED)]
+    monkeypatch.setattr(
+        intake, "redact", lambda text, *args: _broken() if text == breaks else redact(text, *args)
+    )
+    report = intake.check_responses(db_session, ids, chunk=2)
+    assert (report.checked, report.failed) == (1, 2)
+    held, failing, checked = (moderation_item(db_session, one, "worked_well") for one in ids)
+    for item in (held, failing):  # one failed answer leaves its whole chunk held for a person
+        assert not item.checked and item.answer.value == intake.UNCHECKED_TEXT
+    assert held.original == NAMED and failing.original == breaks
+    assert checked.checked and checked.answer.value == REDACTED
+
+
 def test_the_original_is_never_committed_in_the_answer(
     app: Flask, db_session: Session, forum: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

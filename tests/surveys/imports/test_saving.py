@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from forum_app import journeys
 from forum_app.db import Base
+from forum_app.moderation import intake
 from forum_app.moderation.models import PENDING, ModerationItem
 from forum_app.surveys.imports.export import read_export
 from forum_app.surveys.imports.saving import misfits
@@ -155,14 +156,23 @@ def test_an_unknown_forum_or_a_missing_file_is_refused(app: Flask, forum: int, t
 
 
 def test_imported_free_text_is_held_redacted_and_flagged_as_a_new_report(
-    app: Flask, db_session: Session, forum: int, tmp_path: Path
+    app: Flask, db_session: Session, forum: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = [
         *GOOGLE[:3],
         ["22/03/2024 09:00:00", "", "", "11 to 15", "ADHD", "8", NAMED],
         ["23/03/2024 09:00:00", "", "", "11 to 15", "ADHD", "9", RISK],
     ]
+    chunks: list[int] = []
+    check = intake.check_responses
+
+    def check_and_count(*args: Any, **kwargs: Any) -> intake.CheckReport:
+        chunks.append(kwargs["chunk"])
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "check_responses", check_and_count)
     last_line(run(app, written(tmp_path, rows)))
+    assert chunks == [journeys.IMPORT_CHECK_CHUNK]  # the batch is checked a chunk, not a response, at a time
     items = {item.original: item for item in db_session.scalars(select(ModerationItem))}
     named, risk = items[NAMED], items[RISK]
     assert named.status == PENDING and risk.status == PENDING and named.checked and risk.checked
