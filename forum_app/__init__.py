@@ -51,6 +51,7 @@ VIEW_MODULES = (
     "forum_app.accounts.views",
     "forum_app.admin.views",
     "forum_app.agreement.views",
+    "forum_app.builder.views",
     "forum_app.codebook.views",
     "forum_app.coding.coder_views",
     "forum_app.coding.views",
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from forum_app.accounts.audit import register_audit
     from forum_app.admin import bp as admin_bp
     from forum_app.agreement import bp as agreement_bp
+    from forum_app.builder import bp as builder_bp
     from forum_app.codebook import bp as codebook_bp
     from forum_app.coding import bp as coding_bp
     from forum_app.home import bp as home_bp
@@ -89,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     register_converters(app)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(builder_bp)
     app.register_blueprint(codebook_bp)
     app.register_blueprint(coding_bp)
     app.register_blueprint(agreement_bp)

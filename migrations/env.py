@@ -12,7 +12,17 @@ config = context.config
 target_metadata = Base.metadata
 # Every feature's models, so that their tables are on Base.metadata, which autogenerate compares with.
 # Surveys first: imported cold, the agreement models need the survey runner loaded before them.
-FEATURES = ("surveys", "accounts", "moderation", "coding", "codebook", "agreement", "quotes", "packs")
+FEATURES = (
+    "surveys",
+    "accounts",
+    "builder",
+    "moderation",
+    "coding",
+    "codebook",
+    "agreement",
+    "quotes",
+    "packs",
+)
 for feature in FEATURES:
     importlib.import_module(f"forum_app.{feature}.models")
 

@@ -18,6 +18,8 @@ from forum_app.surveys.codes import new_public_id
 
 SURVEY_OPEN = "open"
 SURVEY_CLOSED = "closed"
+# Made in the builder and never published: no version yet, so no family can reach it.
+SURVEY_DRAFT = "draft"
 
 IN_PROGRESS = "in_progress"
 SUBMITTED = "submitted"
@@ -36,6 +38,11 @@ class Survey(Base):
     slug: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default=SURVEY_OPEN)
+    # An open survey takes responses only from ``opens_on`` to ``closes_on``, both days included.
+    opens_on: Mapped[date | None] = mapped_column(Date, default=None)
+    closes_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # The short public link's code (``/j/<code>``), given when the survey is first shared.
+    short_code: Mapped[str | None] = mapped_column(String(16), unique=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     forum: Mapped[Forum] = relationship()

@@ -20,7 +20,8 @@ from forum_app.surveys.models import (
     IN_PROGRESS,
     SPAM,
     SUBMITTED,
-    SURVEY_CLOSED,
+    SURVEY_DRAFT,
+    SURVEY_OPEN,
     Answer,
     Response,
     Survey,
@@ -111,23 +112,35 @@ class LiveSurvey:
 def live_survey(session: Session, forum_slug: str, survey_slug: str) -> LiveSurvey:
     """The open survey at this address, or SurveyNotFound / SurveyClosed."""
     survey = find_survey(session, forum_slug, survey_slug)
-    if survey.status == SURVEY_CLOSED or survey.forum.suspended_at is not None:  # suspended: nothing lost
-        raise SurveyClosed(survey)
     version = latest_version(session, survey.id)
-    if version is None:
+    if version is None or survey.status == SURVEY_DRAFT:  # never published: nobody may know of it
         raise SurveyNotFound(f"{forum_slug}/{survey_slug}")
+    if not takes_responses(survey, today()):
+        raise SurveyClosed(survey)
     return LiveSurvey(survey, version, parse_definition(version.definition))
 
 
-def open_surveys(session: Session) -> list[Survey]:
-    return list(
-        session.scalars(
-            select(Survey)
-            .join(Forum)
-            .where(Survey.status != SURVEY_CLOSED, Forum.suspended_at.is_(None))
-            .order_by(Survey.title)
-        )
+def takes_responses(survey: Survey, on: date) -> bool:
+    """Open, its forum not suspended (nothing is lost: it reopens as it was), and ``on`` within its
+    open and close dates."""
+    return (
+        survey.status == SURVEY_OPEN
+        and survey.forum.suspended_at is None
+        and (survey.opens_on is None or survey.opens_on <= on)
+        and (survey.closes_on is None or on <= survey.closes_on)
     )
+
+
+def open_surveys(session: Session) -> list[Survey]:
+    """Every survey that takes responses today."""
+    day = today()
+    found = session.scalars(
+        select(Survey)
+        .join(Forum)
+        .where(Survey.status == SURVEY_OPEN, Forum.suspended_at.is_(None))
+        .order_by(Survey.title)
+    )
+    return [survey for survey in found if takes_responses(survey, day)]
 
 
 def set_survey_status(session: Session, survey_id: int, status: str) -> None:
