@@ -74,13 +74,19 @@ def send_report(session: Session, response_id: str, idempotency_key: str, spam: 
     return True
 
 
-def store_added(session: Session, response_ids: Sequence[str], seeded: bool = False, chunk: int = 1) -> None:
+def store_added(
+    session: Session,
+    response_ids: Sequence[str],
+    seeded: bool = False,
+    chunk: int = 1,
+    imported: bool = False,
+) -> None:
     """Sent responses just added in bulk (not yet committed) take a report's path: held, committed,
     then checked (``chunk`` responses to a transaction) and coded. ``seeded`` demo answers count as
-    moderated, except flagged and recent ones."""
+    moderated, except flagged and recent ones; ``imported`` ones are alerted as past responses."""
     intake.hold(session, response_ids, seeded=seeded)
     session.commit()
-    after_commit(session, response_ids, seeded=seeded, chunk=chunk)
+    after_commit(session, response_ids, seeded=seeded, chunk=chunk, imported=imported)
 
 
 def import_responses(
@@ -94,19 +100,24 @@ def import_responses(
         session,
         forum,
         export,
-        take_in=partial(store_added, chunk=IMPORT_CHECK_CHUNK),
+        take_in=partial(store_added, chunk=IMPORT_CHECK_CHUNK, imported=True),
         progress=progress,
     )
 
 
 def after_commit(
-    session: Session, response_ids: Sequence[str], seeded: bool = False, code: bool = True, chunk: int = 1
+    session: Session,
+    response_ids: Sequence[str],
+    seeded: bool = False,
+    code: bool = True,
+    chunk: int = 1,
+    imported: bool = False,
 ) -> None:
     """The slow work on reports already committed: the automatic check (``chunk`` responses to a
     transaction), then coding what is approved. Never raises: the reports already stand, and what
     failed waits for a person or a later sweep."""
     try:
-        intake.check_after_commit(session, response_ids, seeded=seeded, chunk=chunk)
+        intake.check_after_commit(session, response_ids, seeded=seeded, chunk=chunk, imported=imported)
     except Exception as exc:  # the report already stands; its answers stay held for a moderator
         session.rollback()
         log.error("The check after sending failed (%s); the answers stay held.", type(exc).__name__)

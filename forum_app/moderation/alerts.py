@@ -34,6 +34,7 @@ class Alerts:
     mail: MailSettings | None
     base_url: str
     path_of: Callable[[str], str]
+    imported: bool = False  # the answers come from an import of past responses, not a family just now
 
     def link(self, public_id: str) -> str:
         return f"{self.base_url}{self.path_of(public_id)}"
@@ -41,13 +42,16 @@ class Alerts:
 
 def alert_text(forum_name: str, flagged: Sequence[Flagged], alerts: Alerts) -> str:
     """The email's body: the reasons and links, never the answers' words."""
+    arrived = "imported from past responses to" if alerts.imported else "just sent to"
     if len(flagged) > 1:
-        opening = f"{len(flagged)} answers just sent to {forum_name}’s survey suggest"
+        opening = f"{len(flagged)} answers {arrived} {forum_name}’s survey suggest"
         page, absent = "each answer’s page", "the answers: sign in to read them. The families are"
     else:
-        opening = f"An answer just sent to {forum_name}’s survey suggests"
+        opening = f"An answer {arrived} {forum_name}’s survey suggests"
         page, absent = "the answer’s page", "the answer: sign in to read it. The family is"
     lines = [f"{opening} that someone may be at risk of harm.", ""]
+    if alerts.imported:
+        lines += ["It was written some time ago, when the forum ran the survey with another tool.", ""]
     for found in flagged:
         lines += [
             f"Why it was flagged: {'; '.join(found.reasons)}.",

@@ -309,25 +309,31 @@ def approved_among(session: Session, answer_ids: Sequence[int]) -> set[int]:
     )
 
 
-def app_alerts() -> Alerts:
-    """The app's alert settings (mail from its config, links to the queue's answer pages)."""
+def app_alerts(imported: bool = False) -> Alerts:
+    """The app's alert settings (mail from its config, links to the queue's answer pages), for answers
+    just sent or, with ``imported``, imported from past responses."""
     config = current_app.config
     urls = current_app.url_map.bind("localhost")
     return Alerts(
         mail=mail_settings(config),
         base_url=str(config.get("PUBLIC_BASE_URL") or ""),
         path_of=lambda public_id: urls.build("moderation.item", {"answer_id": public_id}),
+        imported=imported,
     )
 
 
 def check_after_commit(
-    session: Session, response_ids: Sequence[str], seeded: bool = False, chunk: int = 1
+    session: Session,
+    response_ids: Sequence[str],
+    seeded: bool = False,
+    chunk: int = 1,
+    imported: bool = False,
 ) -> CheckReport:
     """The slow check of responses just committed (``chunk`` as for ``check_responses``), alerting the
-    forum's safeguarding contacts (not for demo data). Never raises for a failed check or missing alert
-    settings: the report stands."""
+    forum's safeguarding contacts (not for demo data; an ``imported`` answer's alert says it is old).
+    Never raises for a failed check or missing alert settings: the report stands."""
     try:
-        alerts = None if seeded else app_alerts()
+        alerts = None if seeded else app_alerts(imported)
     except Exception as exc:  # no alert is better than a lost check
         log.error("Safeguarding alerts are off (%s).", type(exc).__name__)
         alerts = None

@@ -147,6 +147,22 @@ def test_responses_checked_together_send_one_email_naming_every_flagged_answer(
         assert words not in body
 
 
+def test_an_imported_answers_alert_says_it_comes_from_past_responses(mail_app: Flask, box: Mailbox) -> None:
+    response_id, answer_id = _send(mail_app, not_worked=RISK)
+    session = db.sessionmaker(mail_app)()
+    session.execute(update(ModerationItem).values(checked=False))  # as if it had been imported
+    session.commit()
+    with mail_app.app_context():
+        report = intake.check_responses(session, [response_id], alerts=intake.app_alerts(imported=True))
+    session.close()
+    assert report.alerts == 1
+    body = _body(box, 1)
+    assert body.startswith("An answer imported from past responses to Demo Parent Carer Forum’s survey")
+    assert "written some time ago" in body and "just sent" not in body
+    assert f"{BASE}/staff/moderation/{_public_id(mail_app, answer_id)}\n" in body
+    assert "just sent" in _body(box, 0)  # the family's own report, alerted when it arrived
+
+
 @pytest.mark.parametrize("mail_app", [{"PUBLIC_BASE_URL": ""}], indirect=True)
 def test_without_a_public_address_the_link_is_the_path_never_the_requests_host(
     mail_app: Flask, box: Mailbox
