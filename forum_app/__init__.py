@@ -51,6 +51,7 @@ VIEW_MODULES = (
     "forum_app.accounts.views",
     "forum_app.admin.views",
     "forum_app.agreement.views",
+    "forum_app.builder.local_list_views",
     "forum_app.builder.views",
     "forum_app.codebook.views",
     "forum_app.coding.coder_views",

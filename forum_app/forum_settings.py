@@ -15,7 +15,9 @@ says what to store (``to_stored``). The stored layout is the one databases alrea
 - what a forum tells respondents (``SupportSettings``): ``help_text``, ``help_contacts``,
   ``brand_colour``, ``contact_email``, ``retention_months`` (see ``surveys/support.py``);
 - stricter disclosure control (``DisclosureSettings``): ``suppression_threshold``, ``rounding_base``,
-  ``minimum_families``, kept as stored (see the class).
+  ``minimum_families``, kept as stored (see the class);
+- the local services and localities questions can offer (``LocalLists``): ``local_services``,
+  ``localities`` (see ``builder/local_lists.py``).
 
 Features read and write only through these functions:
 
@@ -420,3 +422,36 @@ class DisclosureSettings:
 
     def to_stored(self) -> dict[str, Any]:
         return {key: self.values.get(key) for key in self.KEYS}
+
+
+# ---------------------------------------------------------------------------------------------
+# Surveys: the forum's local services and localities, as option lists for the builder
+
+MAX_LIST_ITEMS = 200
+MAX_ITEM_CHARS = 120
+
+
+def _items(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    items = (item.strip() for item in value[:MAX_LIST_ITEMS] if isinstance(item, str))
+    return tuple(dict.fromkeys(item[:MAX_ITEM_CHARS] for item in items if item))
+
+
+@dataclass(frozen=True)
+class LocalLists:
+    """The local services (a CAMHS team, the Portage service...) and localities (districts, towns) a
+    forum's questions can offer as options: ``local_services`` and ``localities``, lists of names.
+    ``builder/local_lists.py`` holds the form."""
+
+    KEYS: ClassVar[tuple[str, ...]] = ("local_services", "localities")
+
+    services: tuple[str, ...] = ()
+    localities: tuple[str, ...] = ()
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> Self:
+        return cls(_items(stored.get("local_services")), _items(stored.get("localities")))
+
+    def to_stored(self) -> dict[str, Any]:
+        return {"local_services": list(self.services), "localities": list(self.localities)}

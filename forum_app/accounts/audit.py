@@ -63,6 +63,7 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("moderation.bulk_approve", "POST"): Action("approved answers with no flag and no redaction in bulk"),
     ("moderation.record_safeguarding", "POST"): Action("recorded a safeguarding action", "answer_id"),
     ("moderation.settings", "POST"): Action("changed the moderation settings"),
+    ("builder.local_lists", "POST"): Action("changed the forum’s local services and localities"),
     ("packs.make", "POST"): Action("made an evidence pack"),
     ("packs.view", "GET"): Action("opened an evidence pack", "snapshot_id"),
     ("packs.download", "GET"): Action("downloaded an evidence pack file", "snapshot_id"),
