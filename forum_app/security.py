@@ -53,6 +53,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "packs.shared_passcode",
         "packs.shared_view",
         "packs.shared_file",
+        # A survey's short link, printed on its poster (forum_app/builder/share_views.py).
+        "builder.short_link",
     }
 )
 # Signed in, but allowed before the one-time password has been changed.

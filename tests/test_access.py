@@ -62,9 +62,10 @@ STAFF = {
 }
 ADMIN_EMAIL = "admin@platform.example"
 WHO = ["signed out", *STAFF, "platform administrator"]
-# Arguments that name something every forum has its own of (a codebook theme, a codebook version):
+# Arguments that name something every forum has its own of (a codebook theme, a codebook version, a
+# survey by its slug):
 # forum B's lead gets forum B's, which the page must not mix with A's.
-EVERY_FORUM_HAS = {"theme_id", "number"}
+EVERY_FORUM_HAS = {"theme_id", "number", "slug"}
 
 
 @dataclass
@@ -143,6 +144,7 @@ def _build(app: Flask) -> World:
             "number": "1",
             "forum_id": alpha_id,
             "user_id": coder,  # a member of A's team
+            "slug": "send-experience",
         }
     markers += ["P-20260701-0001", "P-20260801-0002", "Alpha sample"]
     moderation = {"answer_id": waiting}
@@ -234,7 +236,7 @@ def test_every_staff_route_for_everyone(world: World, who: str) -> None:
             if method == "POST" and expected & {200, 302, 303}:
                 continue  # let through: it would act (see the docstring)
             response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")  # a PDF or XLSX too
             if response.status_code not in expected:
                 problems.append(f"{method} {url}: {response.status_code}, expected {sorted(expected)}")
             elif who == "signed out" and urlsplit(response.location).path != SIGN_IN:

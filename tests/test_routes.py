@@ -39,6 +39,7 @@ from tests.packs.stored import OPEN_TOKEN, make_link, make_stored_pack
 PUBLIC_URLS = Path(__file__).with_name("public_urls.txt")
 SIGN_IN = "/staff/login"
 LEAD = "lead@demo.example"
+SHORT_CODE = "SHARE2"  # the survey's short link (``/j/<code>``), given by ``_setup``
 # Real values for URL arguments, so public pages can be reached for real.
 VALUES = {
     "forum_slug": "demo",
@@ -57,6 +58,8 @@ VALUES = {
     "forum_id": 1,
     "number": 1,
     "user_id": 1,
+    "code": SHORT_CODE,
+    "slug": "send-experience",
 }
 
 
@@ -70,7 +73,10 @@ def _database(app: Flask) -> Iterator[Session]:
 def _setup(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     with _database(app) as session:
         forum = make_forum(session)
-        survey_id = make_survey(session, forum).survey_id
+        version = make_survey(session, forum)
+        survey_id = version.survey_id
+        version.survey.short_code = SHORT_CODE
+        session.commit()
         make_staff(session, LEAD)
         first = make_stored_pack(session, forum.id, survey_id)
         second = make_stored_pack(session, forum.id, survey_id, "P-20260801-0002")

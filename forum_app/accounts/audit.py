@@ -72,6 +72,7 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("packs.delete", "POST"): Action("deleted a pack", "snapshot_id"),
     ("packs.population", "POST"): Action("changed the local population figures"),
     ("packs.about", "POST"): Action("changed what the pack says about the survey"),
+    ("builder.poster", "GET"): Action("downloaded a survey's poster", "slug"),
     ("accounts.switch_forum", "POST"): Action("started working in this forum", "forum_id"),
     # The platform administrator's actions on a forum go in that forum's log.
     ("admin.suspend", "POST"): Action("suspended the forum", "forum_id"),

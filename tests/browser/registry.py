@@ -245,6 +245,9 @@ REGISTRY: list[State] = [
     # What the pack says about the survey (lead), and sent with a DPIA reference that is too long.
     State("about this survey", page_at(ABOUT), "staff", endpoint="packs.about"),
     error("about this survey, error", set_about_wrongly, "staff", endpoint="packs.about"),
+    # Sharing a survey (staff): its short link, QR code, text for newsletters and poster.
+    State("survey, share", page_at("/staff/surveys/send-experience/share"), "staff",
+          endpoint="builder.share"),
     # The platform administrator's forums: the list, a new forum (and sent empty), "Suspend?", a lead invited.
     State("forums (administrator)", page_at("/admin/forums"), "administrator", endpoint="admin.forums"),
     State("create a forum", page_at("/admin/forums/new"), "administrator", endpoint="admin.new_forum"),
