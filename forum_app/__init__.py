@@ -56,6 +56,7 @@ VIEW_MODULES = (
     "forum_app.builder.views",
     "forum_app.codebook.views",
     "forum_app.coding.coder_views",
+    "forum_app.coding.export_views",
     "forum_app.coding.views",
     "forum_app.home.views",
     "forum_app.moderation.settings_views",

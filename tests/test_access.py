@@ -63,9 +63,9 @@ STAFF = {
 ADMIN_EMAIL = "admin@platform.example"
 WHO = ["signed out", *STAFF, "platform administrator"]
 # Arguments that name something every forum has its own of (a codebook theme, a codebook version, a
-# survey by its slug):
+# survey by its slug, the export's format):
 # forum B's lead gets forum B's, which the page must not mix with A's.
-EVERY_FORUM_HAS = {"theme_id", "number", "slug"}
+EVERY_FORUM_HAS = {"theme_id", "number", "slug", "survey_slug", "kind"}
 
 
 @dataclass
@@ -145,6 +145,8 @@ def _build(app: Flask) -> World:
             "forum_id": alpha_id,
             "user_id": coder,  # a member of A's team
             "slug": "send-experience",
+            "survey_slug": "send-experience",  # B has a survey of this name too: its own is exported
+            "kind": "csv",
         }
     markers += ["P-20260701-0001", "P-20260801-0002", "Alpha sample"]
     moderation = {"answer_id": waiting}

@@ -1,12 +1,14 @@
 """What other features may read of coding: plain values about the answers a person has coded.
 
 Only answers a person has coded count (``CodedAnswer.status == coded``: approved, redacted text, its
-themes decided), and of their codings only the accepted ones. Each function is one query over the
-responses of a ``surveys.reads.Selection``.
+themes decided), and of their codings only the accepted ones. Each function reads the responses of a
+``surveys.reads.Selection`` in one query, except ``confirmed_codings``, which reads a chunk of answers
+by id (for the export of responses).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -80,3 +82,38 @@ def awaiting(session: Session, selection: Selection) -> Awaiting:
         elif coded != CODED:
             coding += 1
     return Awaiting(moderation, coding)
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """What a person settled on for one answer: the themes they accepted and its sentiment."""
+
+    themes: tuple[str, ...]
+    sentiment: str
+
+
+def confirmed_codings(session: Session, answer_ids: Sequence[int]) -> dict[int, Confirmed]:
+    """Of these answers, those a person has coded -> their accepted themes (ids, sorted) and sentiment.
+    Automatic suggestions nobody has confirmed are left out."""
+    if not answer_ids:
+        return {}
+    wanted = list(answer_ids)
+    sentiments = dict(
+        session.execute(
+            select(CodedAnswer.answer_id, CodedAnswer.sentiment).where(
+                CodedAnswer.answer_id.in_(wanted), CodedAnswer.status == CODED
+            )
+        ).all()
+    )
+    themes: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Coding.answer_id, Coding.theme_id).where(
+            Coding.answer_id.in_(list(sentiments)), Coding.status == ACCEPTED
+        )
+    )
+    for answer_id, theme_id in rows.all():
+        themes.setdefault(answer_id, []).append(theme_id)
+    return {
+        answer_id: Confirmed(tuple(sorted(set(themes.get(answer_id, [])))), sentiment)
+        for answer_id, sentiment in sentiments.items()
+    }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from forum_app.moderation.models import APPROVED as APPROVED
 from forum_app.moderation.models import HELD, PENDING, ModerationItem
+from forum_app.moderation.models import REJECTED as REJECTED
 from forum_app.moderation.queue import counts
 from forum_app.moderation.redact import Found, merge
 from forum_app.surveys.reads import Selection, selected
@@ -36,3 +38,16 @@ def redaction_count(spans: Iterable[Mapping[str, Any]]) -> int:
     """How many redactions an approved text shows (``ModerationItem.redactions``): its unrestored
     spans, overlapping ones as one tag."""
     return len(merge(Found(s["kind"], s["start"], s["end"]) for s in spans if not s.get("restored")))
+
+
+def moderation_states(session: Session, answer_ids: Sequence[int]) -> dict[int, str]:
+    """Each of these answers' moderation status (``PENDING``, ``HELD``, ``APPROVED`` or ``REJECTED``);
+    answers moderation never took in (not free text, or empty) are left out."""
+    if not answer_ids:
+        return {}
+    rows = session.execute(
+        select(ModerationItem.answer_id, ModerationItem.status).where(
+            ModerationItem.answer_id.in_(list(answer_ids))
+        )
+    )
+    return {answer_id: status for answer_id, status in rows.all()}
