@@ -8,6 +8,7 @@ the survey, so the audit log records who exported which survey (``AUDITED``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from flask import abort, redirect, render_template, request, send_file, url_for
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,7 +44,7 @@ def _form_page(
     ), status
 
 
-def _query(choice: ExportChoice) -> dict[str, str]:
+def _query(choice: ExportChoice) -> dict[str, Any]:
     dates = {"from": choice.start, "to": choice.end}
     return {name: day.isoformat() for name, day in dates.items() if day is not None}
 

@@ -226,6 +226,11 @@ REGISTRY: list[State] = [
     State("coder", page_at("/staff/coder"), "staff", endpoint="coding.coder"),
     State("coder, retrain refused", retrain_too_soon, "staff", status=400, error_title=True,
           error_summary=True, endpoint="coding.retrain"),
+    # Exporting responses (lead): the form, and a choice sent back with its problem.
+    State("export responses", page_at("/staff/responses/export"), "staff", endpoint="coding.export"),
+    State("export responses, error",
+          page_at("/staff/responses/export?survey=send-experience&from=2026-02-30&to=&format=csv"), "staff",
+          status=422, error_title=True, error_summary=True, endpoint="coding.export"),
     # Evidence packs (staff): the list and its form, a pack with its files and links, sharing it,
     # comparing two packs, "Delete?"; and what an inspector sees through a share link (no account).
     State("evidence packs", page_at(PACKS), "staff", endpoint="packs.index"),
