@@ -415,6 +415,17 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool = False) -> Wri
     return cell
 
 
+def xlsx_value(sheet: WriteOnlyWorksheet, value: Cell) -> Any:
+    """A data cell as openpyxl is quickest to take it: a plain value, which it stores as text, a number
+    or a date, except text beginning with "=", which it would take for a formula (``xlsx_cell``)."""
+    if isinstance(value, str):
+        text = _text(value)
+        return xlsx_cell(sheet, text) if text.startswith("=") else text
+    if isinstance(value, date):
+        return xlsx_cell(sheet, value)
+    return value
+
+
 def about_lines(plan: Plan) -> list[tuple[str, str]]:
     """What the export holds, as (item, explanation): the About worksheet."""
     versions = ", ".join(str(number) for number in plan.survey.versions)
@@ -479,7 +490,7 @@ def xlsx_file(session: Session, plan: Plan) -> IO[bytes]:
     sheet.freeze_panes = "A2"
     sheet.append([xlsx_cell(sheet, header, bold=True) for header in plan.headers])
     for cells in rows(session, plan):
-        sheet.append([xlsx_cell(sheet, cell) for cell in cells])
+        sheet.append([xlsx_value(sheet, cell) for cell in cells])
     _write_about(workbook, plan)
     output = tempfile.TemporaryFile()  # noqa: SIM115  (closed by whoever sends it)
     try:
