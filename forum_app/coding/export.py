@@ -335,9 +335,9 @@ def rows(session: Session, plan: Plan) -> Iterator[list[Cell]]:
         for response_id, key, answer_id, value in found.all():
             if key in by_key:
                 answers.setdefault(response_id, {})[key] = (answer_id, value)
-        texts = [given[key][0] for given in answers.values() for key in plan.free_text if key in given]
-        states = moderation_states(session, texts)
-        approved = [answer_id for answer_id in texts if states.get(answer_id) == APPROVED]
+        # Any answer moderation took in is free text, whatever a later version made of its question.
+        states = moderation_states(session, ids)
+        approved = [answer_id for answer_id, state in states.items() if state == APPROVED]
         codings = confirmed_codings(session, approved)
         for response_id, version, day in chunk:
             number += 1
@@ -345,7 +345,7 @@ def rows(session: Session, plan: Plan) -> Iterator[list[Cell]]:
             cells: list[Cell] = [number, version, day]
             for column in plan.columns:
                 answer_id, value = given.get(column.key, (0, None))
-                if column.key in plan.free_text:
+                if column.key in plan.free_text or answer_id in states:
                     cells.append(_free_text(value, states.get(answer_id)))
                 else:
                     cells.append(_shown(column, value))

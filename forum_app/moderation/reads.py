@@ -40,14 +40,14 @@ def redaction_count(spans: Iterable[Mapping[str, Any]]) -> int:
     return len(merge(Found(s["kind"], s["start"], s["end"]) for s in spans if not s.get("restored")))
 
 
-def moderation_states(session: Session, answer_ids: Sequence[int]) -> dict[int, str]:
-    """Each of these answers' moderation status (``PENDING``, ``HELD``, ``APPROVED`` or ``REJECTED``);
-    answers moderation never took in (not free text, or empty) are left out."""
-    if not answer_ids:
+def moderation_states(session: Session, response_ids: Sequence[str]) -> dict[int, str]:
+    """The moderation status (``PENDING``, ``HELD``, ``APPROVED`` or ``REJECTED``) of every answer of
+    these responses that moderation took in, by answer id (answers it never took in are left out)."""
+    if not response_ids:
         return {}
     rows = session.execute(
         select(ModerationItem.answer_id, ModerationItem.status).where(
-            ModerationItem.answer_id.in_(list(answer_ids))
+            ModerationItem.response_id.in_(list(response_ids))
         )
     )
     return {answer_id: status for answer_id, status in rows.all()}

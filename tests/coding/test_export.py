@@ -303,3 +303,20 @@ def test_a_good_choice_is_read() -> None:
     values = {"survey": "s", "format": "xlsx", "from": "2026-01-01", "to": " "}
     choice, errors = read_choice(values, [export.SurveyChoice("s", "Survey")])
     assert not errors and choice == ExportChoice("s", "xlsx", date(2026, 1, 1), None)
+
+
+def test_free_text_stays_moderated_when_a_later_version_made_its_question_a_closed_one(
+    db_session: Session,
+) -> None:
+    forum = make_forum(db_session)
+    _respond(db_session, make_survey(db_session, forum), date(2026, 1, 5), {"worked_well": WAITING_WORDS})
+    document = copy.deepcopy(load_packaged())
+    for question in document["questions"]:
+        if question["key"] == "worked_well":
+            question.update(
+                type="radio", options=[{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]
+            )
+    make_survey(db_session, forum, document)
+    data, rows = _csv(db_session, _plan(db_session, forum.id, "csv"))
+    assert rows[0]["What has worked well?"] == WAITING
+    assert WAITING_WORDS.encode() not in data
