@@ -5,7 +5,8 @@
   (with their answers and everything coded from them);
 - ``moderation.retention.purge_originals``: the original words of answers past the forum's
   ``original_days``;
-- ``ratelimit.purge_expired``: rate-limit day keys and counting windows no longer needed.
+- ``ratelimit.purge_expired``: rate-limit day keys and counting windows no longer needed;
+- ``builder.uploads.purge_uploads``: uploaded exports never imported, a day after they were uploaded.
 
 Each commits its own transaction (or, with ``dry_run``, only counts).
 """
@@ -20,6 +21,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
+from forum_app.builder.uploads import purge_uploads
 from forum_app.db import today as utc_today
 from forum_app.extensions import db
 from forum_app.moderation.retention import OriginalsPurge, purge_originals
@@ -34,6 +36,7 @@ class Purged:
     responses: PurgeReport
     originals: list[OriginalsPurge]
     limits: Expired
+    uploads: int = 0
 
 
 def purge_all(session: Session, moment: datetime, resume_days: int, dry_run: bool = False) -> Purged:
@@ -43,7 +46,7 @@ def purge_all(session: Session, moment: datetime, resume_days: int, dry_run: boo
     responses = purge(session, day, resume_days, dry_run=dry_run)
     originals = purge_originals(session, day, dry_run=dry_run)
     limits = purge_expired(session, moment, dry_run=dry_run)
-    return Purged(responses, originals, limits)
+    return Purged(responses, originals, limits, purge_uploads(session, day, dry_run=dry_run))
 
 
 @click.group(
@@ -72,7 +75,8 @@ def retention_purge_command(dry_run: bool, today: object) -> None:
     they never got one. Submitted responses (with their answers and codings) and withdrawn ones go
     the day after retention_months have passed. The original words of answers not yet approved go
     after the forum's original_days (default 30); the redacted text stays. Rate-limit day keys older
-    than yesterday and counting windows older than two days go too. Prints counts per forum and in
+    than yesterday and counting windows older than two days go too, and so do uploaded exports
+    not imported within a day. Prints counts per forum and in
     total, never any text. Safe to run as often as you like: a second run deletes nothing new.
     """
     day = today.date() if today is not None else utc_today()  # type: ignore[attr-defined]
@@ -103,3 +107,4 @@ def retention_purge_command(dry_run: bool, today: object) -> None:
         f"{verb} in total: {limits.keys} rate-limit day keys older than yesterday and {limits.windows} "
         "rate-limit windows older than two days."
     )
+    click.echo(f"{verb} in total: {done.uploads} uploaded exports not imported within a day.")

@@ -42,6 +42,8 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("coding.bulk", "POST"): Action("bulk-accepted automatic codings"),
     ("coding.threshold", "POST"): Action("changed the bulk-accept threshold"),
     ("coding.undo", "POST"): Action("undid a coding decision"),
+    ("builder.upload", "POST"): Action("uploaded past responses to import"),
+    ("builder.upload_mapping", "POST"): Action("imported past responses from an upload", "upload_id"),
     ("codebook.edit", "POST"): Action("changed a codebook theme", "theme_id"),
     ("codebook.import_file", "POST"): Action("imported a codebook"),
     ("codebook.export_csv", "GET"): Action("exported the codebook (CSV)"),

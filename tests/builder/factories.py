@@ -1,0 +1,62 @@
+"""Helpers for the builder's page tests: uploading an export as a browser does, and reading pages."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from forum_app.builder.models import ImportUpload
+from forum_app.db import Base
+from forum_app.moderation.models import ModerationItem
+from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
+from tests.factories import csrf_token, one, page
+
+UPLOAD_URL = "/staff/surveys/import"
+WRITTEN = (Survey, SurveyVersion, Response, Answer, ModerationItem, ImportUpload)
+
+
+def upload(client: FlaskClient, data: bytes, filename: str, url: str = UPLOAD_URL, **fields: str) -> Any:
+    """Send ``data`` as the upload form's file, with the form's other ``fields``, as a browser does.
+    The body is built in memory: the test client would spool a large one to a file it never closes."""
+    token = csrf_token(page(client, url))
+    given = FileStorage(io.BytesIO(data), filename, content_type="application/octet-stream")
+    boundary, body = encode_multipart({"csrf_token": token, **fields, "export_file": given})
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def summary(soup: BeautifulSoup) -> list[str]:
+    """The error summary's messages."""
+    return [item.get_text(" ", strip=True) for item in one(soup, "[data-error-summary]").find_all("li")]
+
+
+def selects(soup: BeautifulSoup) -> dict[str, str]:
+    """Each column's select on the mapping page, with the value it shows chosen."""
+    found = {}
+    for select_tag in soup.select("select[name^='column-']"):
+        chosen = select_tag.find("option", selected=True) or select_tag.find("option")
+        found[str(select_tag["name"])] = str(chosen["value"]) if chosen else ""
+    return found
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many rows the tables an import writes hold."""
+    session.expire_all()
+    return {
+        model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+        for model in WRITTEN
+        if issubclass(model, Base)
+    }
+
+
+def table_text(session: Session, name: str) -> str:
+    """Every value of every row of one table, as one text."""
+    session.expire_all()
+    table = Base.metadata.tables[name]
+    return "\n".join(str(value) for row in session.execute(select(table)) for value in row)
