@@ -31,6 +31,7 @@ from werkzeug.routing import Rule
 from forum_app.accounts.models import User
 from forum_app.agreement import sampling
 from forum_app.agreement.models import AgreementItem
+from forum_app.builder.uploads import Destination, stage_upload
 from forum_app.extensions import db
 from forum_app.moderation.models import PENDING, ModerationItem
 from forum_app.packs.models import ShareLink
@@ -51,6 +52,7 @@ from tests.factories import (
     submit,
 )
 from tests.packs.stored import OPEN_TOKEN, make_link, make_stored_pack
+from tests.surveys.imports.factories import GOOGLE, csv_bytes
 
 SIGN_IN = "/staff/login"
 ALPHA, BETA = "Alpha Parent Carer Forum", "Beta Parent Carer Forum"
@@ -131,6 +133,9 @@ def _build(app: Flask) -> World:
         second = make_stored_pack(session, alpha_id, survey_id, "P-20260801-0002")
         make_link(session, first, OPEN_TOKEN)
         link_id = session.scalars(select(ShareLink.public_id).where(ShareLink.pack_id == first.id)).one()
+        staged = stage_upload(
+            session, alpha_id, csv_bytes(GOOGLE), "past.csv", Destination("past-alpha", "Past", True)
+        )
         values = {
             "response_id": responses[0],
             "answer_id": coded,
@@ -147,6 +152,7 @@ def _build(app: Flask) -> World:
             "slug": "send-experience",
             "survey_slug": "send-experience",  # B has a survey of this name too: its own is exported
             "kind": "csv",
+            "upload_id": staged.id,
         }
     markers += ["P-20260701-0001", "P-20260801-0002", "Alpha sample"]
     moderation = {"answer_id": waiting}

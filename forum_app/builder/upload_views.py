@@ -43,15 +43,17 @@ def upload(slug: str | None) -> Page:
     request.max_content_length = REQUEST_LIMIT
     forum_id = current_membership().forum_id
     survey = uploads.published_survey(db.session, forum_id, slug) if slug is not None else None
-    if slug is not None and survey is None:
-        abort(404)
     try:
         csrf.protect()  # only for POST; a missing or stale token is the usual "page has expired"
         refuse_files(UPLOADS["builder.upload"])
         values = {"title": request.form.get("title", ""), "slug": request.form.get("slug", "")}
         given = request.files.get("export_file")
     except RequestEntityTooLarge:
+        if slug is not None and survey is None:
+            abort(404)
         return _upload_page(survey, {}, {"export_file": [TOO_LARGE]}, 413)
+    if slug is not None and survey is None:
+        abort(404)
     if request.method == "GET":
         return _upload_page(survey, {}, {})
     try:
@@ -78,7 +80,7 @@ def _upload_page(
     ), status
 
 
-@bp.route("/staff/surveys/import/<string(length=32):upload_id>", methods=["GET", "POST"])
+@bp.route("/staff/surveys/import/<upload_id>", methods=["GET", "POST"])
 @role_required("lead")
 def upload_mapping(upload_id: str) -> Page:
     membership = current_membership()

@@ -3,6 +3,7 @@ bad files refused with a message; leads of the forum only."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -13,11 +14,22 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forum_app.accounts.models import Forum
 from forum_app.builder import upload_views
 from forum_app.builder.models import ImportUpload
 from forum_app.surveys.models import SURVEY_CLOSED, Survey
 from tests.builder.factories import UPLOAD_URL, counts, selects, summary, table_text, upload
-from tests.factories import csrf_token, make_forum, make_staff, one, page, parsed, sign_in, squashed_text
+from tests.factories import (
+    csrf_token,
+    make_forum,
+    make_staff,
+    make_survey,
+    one,
+    page,
+    parsed,
+    sign_in,
+    squashed_text,
+)
 from tests.surveys.imports.factories import (
     GOOGLE,
     METADATA_VALUES,
@@ -223,3 +235,24 @@ def test_only_the_forums_lead_may_upload_or_map(app: Flask, lead: FlaskClient, d
     page(other, "/staff/surveys/past/import", status=404)
     page(lead, f"{UPLOAD_URL}/{'0' * 32}", status=404)
     assert counts(db_session)["responses"] == 0
+
+
+def test_rows_an_existing_survey_cannot_take_are_listed_and_nothing_is_imported(
+    lead: FlaskClient, db_session: Session
+) -> None:
+    forum = db_session.scalars(select(Forum).where(Forum.slug == "demo")).one()
+    url = staged_url(lead, csv_bytes(GOOGLE), "export.csv", title="Past", slug="past")
+    post_mapping(lead, url, "import", **{"column-weeks_waited": "skip"})
+    document = copy.deepcopy(db_session.scalars(select(Survey)).one().versions[0].definition)
+    document["questions"].append({"key": "weeks", "type": "number", "title": "Weeks waited", "max": 20})
+    make_survey(db_session, forum, document)  # version 2 takes the weeks, up to 20
+    again = staged_url(lead, csv_bytes(GOOGLE), "export.csv", "/staff/surveys/past/import")
+    assert selects(page(lead, again))["column-weeks_waited"] == "weeks"
+    before = counts(db_session)
+    status, soup = post_mapping(lead, again, "check")
+    assert status == 200 and figures(soup, "data-check")["rows_with_errors"] == 1
+    errors = [item.get_text(strip=True) for item in one(soup, "[data-row-errors]").find_all("li")]
+    assert errors == ["Row 3: 30 is outside the range of “Weeks waited” (any to 20)."]
+    status, soup = post_mapping(lead, again, "import")
+    assert status == 422 and summary(soup) == ["Nothing was imported: some rows have errors, listed below"]
+    assert counts(db_session) == before

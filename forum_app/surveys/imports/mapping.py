@@ -21,7 +21,7 @@ from forum_app.surveys.imports.export import ImportedExport
 from forum_app.surveys.imports.files import ImportFileError
 from forum_app.surveys.imports.questions import ImportedQuestion, split_choices
 from forum_app.surveys.imports.rows import Answer, ImportedRow
-from forum_app.surveys.imports.staged import bad_dates, date_error, staged_table
+from forum_app.surveys.imports.staged import date_error, staged_table
 
 # The kinds of question an imported cell can answer; a duration or a consent is never read from a cell.
 IMPORTABLE_KINDS = ("radio", "checkboxes", "rating", "number", "text", "month")
@@ -216,13 +216,12 @@ def mapped_rows(
 ) -> Iterator[MappedRow]:
     """Every response of the staged export with ``mapping`` applied, in file order, with its errors
     (a date that cannot be read, a cell the chosen question cannot take). Writes nothing."""
-    dated = next(bad_dates(staged), None) is None
-    imported = export.rows() if dated else None
+    imported = export.rows()  # the rows with a day, in the same order
     separator, date_column = str(staged["separator"]), int(staged["date_column"])
     for table_row in staged_table(staged).rows():
         errors: list[str] = []
-        read = next(imported) if imported is not None else None
-        if not table_row.cells[date_column]:
+        read = next(imported) if table_row.cells[date_column] else None
+        if read is None:
             errors.append(date_error(staged, table_row.number))
         if mapping.into_existing:
             answers, problems = _existing_answers(

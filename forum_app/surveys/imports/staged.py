@@ -82,13 +82,6 @@ def date_error(staged: dict[str, Any], number: int) -> str:
     return f"Row {number}: the date in the column “{column}” cannot be read as a date like 05/03/2024."
 
 
-def bad_dates(staged: dict[str, Any]) -> Iterator[str]:
-    """A sentence for each row whose date could not be read."""
-    for number, day, _ in staged_rows(staged):
-        if day is None:
-            yield date_error(staged, number)
-
-
 def _layout(staged: dict[str, Any]) -> Layout:
     tool: Tool = staged["tool"]
     questions = tuple(
@@ -106,15 +99,18 @@ def _layout(staged: dict[str, Any]) -> Layout:
     )
 
 
-def staged_table(staged: dict[str, Any]) -> Table:
+def staged_table(staged: dict[str, Any], dated_only: bool = False) -> Table:
     """The kept table as full-width rows: each question cell in its column, the day (ISO) in the date
-    column, and every other column blank."""
+    column, and every other column blank. With ``dated_only``, the rows whose date could not be read
+    are left out (no other row's fingerprint changes: theirs have a day, so never their content)."""
     width, date_column, columns = int(staged["width"]), int(staged["date_column"]), staged["columns"]
     header = [""] * width
     header[date_column] = staged["date_name"] or DATE_NAME
 
     def rows() -> Iterator[TableRow]:
         for number, day, cells in staged_rows(staged):
+            if dated_only and day is None:
+                continue
             full = [""] * width
             full[date_column] = day or ""
             for column, cell in zip(columns, cells, strict=True):
@@ -128,7 +124,8 @@ def staged_table(staged: dict[str, Any]) -> Table:
 
 def staged_export(staged: dict[str, Any], slug: str, title: str) -> ImportedExport:
     """The staged export read as ``read_export`` reads the file: its questions inferred again from the
-    same cells, its rows with the same fingerprints. Raises ``ImportFileError`` if a row has no day."""
+    same cells, its rows with the same fingerprints. The rows whose date could not be read are left out
+    of its rows (``date_error`` names them)."""
     if staged.get("version") != STAGED_VERSION:
         raise ImportFileError(
             "This upload was made by an older version of the service: upload the file again."
@@ -142,5 +139,5 @@ def staged_export(staged: dict[str, Any], slug: str, title: str) -> ImportedExpo
         questions=questions,
         definition=survey_definition(slug, title, questions, summary),
         notes=table.notes,
-        source=functools.partial(read_rows, table, layout, questions, True),
+        source=functools.partial(read_rows, staged_table(staged, dated_only=True), layout, questions, True),
     )
