@@ -103,8 +103,8 @@ def upload_mapping(upload_id: str) -> Page:
         if request.form.get("action") != "import":
             return _mapping_page(staged, chosen, check=check)
         if not check.ok:
-            problem = "Nothing was imported: some rows have errors, listed below"
-            return _mapping_page(staged, chosen, {"mapping": [problem]}, check, 422)
+            refused = "Nothing was imported: some rows have errors, listed below"
+            return _mapping_page(staged, chosen, {"mapping": [refused]}, check, 422)
         export = uploads.import_ready(db.session, membership.forum_id, staged, mapping)
         report = journeys.import_responses(db.session, membership.forum, export)
     except UploadProblem as problem:

@@ -11,6 +11,7 @@ from playwright.sync_api import FilePayload, Page
 from tests import factories
 from tests.browser.site import STAFF_EMAIL, TWO_FACTOR_EMAIL, Site, send_answers
 from tests.packs.stored import PASSCODE_TOKEN
+from tests.surveys.imports.factories import GOOGLE, csv_bytes
 
 Reach = Callable[[Page, Site], object]
 
@@ -438,3 +439,32 @@ def enter_a_wrong_passcode(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/p/{PASSCODE_TOKEN}")
     page.get_by_label("Enter the passcode").fill("not the passcode")
     _submit(page)
+
+
+SURVEY_IMPORT = "/staff/surveys/import"
+
+
+def _upload_export(page: Page, site: Site, data: bytes) -> None:
+    """The upload page of past responses, sent with ``data`` as a new survey's export."""
+    page.goto(site.url + SURVEY_IMPORT)
+    page.locator("#title").fill("Past survey")
+    page.locator("#slug").fill("past-survey")
+    export: FilePayload = {"name": "export.csv", "mimeType": "text/csv", "buffer": data}
+    page.locator("#export_file").set_input_files(files=[export])
+    _submit(page)
+
+
+def upload_an_unknown_export(page: Page, site: Site) -> None:
+    _upload_export(page, site, b"Name,Colour\r\nAnn,Red\r\n")
+
+
+def map_an_export(page: Page, site: Site) -> None:
+    """The mapping page of a Google Forms export just uploaded."""
+    _upload_export(page, site, csv_bytes(GOOGLE))
+
+
+def check_an_export(page: Page, site: Site) -> None:
+    """The mapping page after its dry run."""
+    map_an_export(page, site)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check (dry run)").click()
