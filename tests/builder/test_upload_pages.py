@@ -20,6 +20,7 @@ from forum_app.builder.models import ImportUpload
 from forum_app.surveys.models import SURVEY_CLOSED, Survey
 from tests.builder.factories import UPLOAD_URL, counts, selects, summary, table_text, upload
 from tests.factories import (
+    audit_actions,
     csrf_token,
     make_forum,
     make_staff,
@@ -146,6 +147,11 @@ def test_a_column_left_out_is_not_a_question_of_the_new_survey(
         "weeks_waited",
     ]
     assert "The wait was long" not in table_text(db_session, "answers")
+    assert audit_actions(db_session) == [
+        "accounts.login POST",
+        "builder.upload POST",
+        "builder.upload_mapping POST",
+    ]
     status, soup = post_mapping(
         lead,
         staged_url(lead, csv_bytes(GOOGLE), "e.csv", title="A", slug="a"),
