@@ -54,6 +54,7 @@ VIEW_MODULES = (
     "forum_app.builder.local_list_views",
     "forum_app.builder.share_views",
     "forum_app.builder.upload_views",
+    "forum_app.builder.file_views",
     "forum_app.builder.views",
     "forum_app.codebook.views",
     "forum_app.coding.coder_views",

@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest
 # The only pages that take a file, and the form fields they take it in (each checks the file itself).
 UPLOADS: dict[str, frozenset[str]] = {
     "builder.upload": frozenset({"export_file"}),
+    "builder.import_definition": frozenset({"survey_file"}),
     "codebook.import_file": frozenset({"codebook_file"}),
 }
 # Ids and version numbers are 32-bit integers in the database: a larger number names nothing.

@@ -76,6 +76,9 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("packs.population", "POST"): Action("changed the local population figures"),
     ("packs.about", "POST"): Action("changed what the pack says about the survey"),
     ("builder.poster", "GET"): Action("downloaded a survey's poster", "slug"),
+    ("builder.new", "POST"): Action("made a new survey"),
+    ("builder.import_definition", "POST"): Action("made a survey from a survey file"),
+    ("builder.export_definition", "GET"): Action("downloaded a survey file", "slug"),
     ("accounts.switch_forum", "POST"): Action("started working in this forum", "forum_id"),
     # The platform administrator's actions on a forum go in that forum's log.
     ("admin.suspend", "POST"): Action("suspended the forum", "forum_id"),
