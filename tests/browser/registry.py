@@ -232,6 +232,14 @@ REGISTRY: list[State] = [
           error_summary=True, endpoint="builder.upload"),
     State("survey import, columns", map_an_export, "staff", endpoint="builder.upload_mapping"),
     State("survey import, dry run", check_an_export, "staff", endpoint="builder.upload_mapping"),
+    # A new survey (lead): from a starter, and from a survey file, each blank and sent without what it needs.
+    State("new survey", page_at("/staff/surveys/new"), "staff", endpoint="builder.new"),
+    State("new survey, error", submit_at(lambda site: f"{site.url}/staff/surveys/new"), "staff", status=422,
+          error_title=True, error_summary=True, endpoint="builder.new"),
+    State("import a survey file", page_at("/staff/surveys/import-survey"), "staff",
+          endpoint="builder.import_definition"),
+    State("import a survey file, error", submit_at(lambda site: f"{site.url}/staff/surveys/import-survey"),
+          "staff", status=422, error_title=True, error_summary=True, endpoint="builder.import_definition"),
     # The automatic coder (lead): which is in use, retraining it (refused below the minimum).
     State("coder", page_at("/staff/coder"), "staff", endpoint="coding.coder"),
     State("coder, retrain refused", retrain_too_soon, "staff", status=400, error_title=True,
