@@ -20,6 +20,7 @@ from forum_app.extensions import csrf, db
 from forum_app.inputs import UPLOADS, refuse_files
 from forum_app.security import current_membership, role_required
 from forum_app.surveys.definitions import DEFAULT_SURVEY_SLUG
+from forum_app.surveys.fields import clean_text
 from forum_app.views import Page
 
 # A whole upload: the file (at most 1 MB) and the form around it. Larger requests are refused unread.
@@ -54,7 +55,7 @@ def new() -> Page:
     if not form.is_submitted():
         form.starter.data = DEFAULT_SURVEY_SLUG
         return _new_page(form, {})
-    title = (form.title.data or "").strip()
+    title = clean_text(form.title.data)
     form.slug.data = (form.slug.data or "").strip() or suggest_slug(title)
     errors: Errors = {}
     if starters.starter(form.starter.data or "") is None:

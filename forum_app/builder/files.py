@@ -96,7 +96,7 @@ def read_definition_file(data: bytes) -> dict[str, Any]:
         raise SurveyFileError(
             f"The file is format version {shown}; this service reads version {FORMAT_VERSION}."
         )
-    _check_sizes(document)
+    _check_limits(document)
     document = _known_fields(document)
     try:
         parse_definition(document)
@@ -105,8 +105,9 @@ def read_definition_file(data: bytes) -> dict[str, Any]:
     return document
 
 
-def _check_sizes(document: dict[str, Any]) -> None:
-    """Refuse a survey too big to be one, before it is checked question by question."""
+def _check_limits(document: dict[str, Any]) -> None:
+    """Refuse a survey too big to be one, or with text no survey can hold, before it is checked question by
+    question."""
     questions = document.get("questions")
     if not isinstance(questions, list):
         return  # parse_definition says what is wrong
@@ -129,29 +130,41 @@ def _check_sizes(document: dict[str, Any]) -> None:
         values = condition.get("any_of") if isinstance(condition, dict) else None
         if isinstance(values, list) and len(values) > MAX_OPTIONS:
             raise SurveyFileError(f"Question {number} is shown for more than {MAX_OPTIONS} answers.")
-    where = _long_text(document, "the survey")
-    if where:
-        raise SurveyFileError(
-            f"A text in {where} is longer than {MAX_TEXT:,} characters, the most a survey takes."
-        )
+    found = _text_problem(document, "the survey")
+    if found:
+        raise SurveyFileError(found)
 
 
-def _long_text(value: Any, where: str) -> str | None:
-    """Where the first text longer than ``MAX_TEXT`` is ("question 3"), or None."""
+# Control characters other than tab and line ends never belong in a survey (and PostgreSQL rejects NUL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text_problem(value: Any, where: str) -> str | None:
+    """What is wrong with the first text that is too long or has a character no survey can hold (a control
+    character, or half of a character written as a JSON escape), saying where ("question 3"); or None."""
     if isinstance(value, str):
-        return where if len(value) > MAX_TEXT else None
-    if isinstance(value, dict):
-        for item in value.values():
-            found = _long_text(item, where)
-            if found:
-                return found
-    if isinstance(value, list):
-        for number, item in enumerate(value, start=1):
-            inner = f"question {number}" if where == "the survey" else where
-            found = _long_text(item, inner)
-            if found:
-                return found
+        if len(value) > MAX_TEXT:
+            return f"A text in {where} is longer than {MAX_TEXT:,} characters, the most a survey takes."
+        if _CONTROL.search(value) or (not value.isascii() and not _encodes(value)):
+            return (
+                f"A text in {where} has a character that cannot be in a survey, such as a control character."
+            )
+        return None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for number, item in enumerate(items, start=1):
+        inner = f"question {number}" if where == "the survey" and isinstance(value, list) else where
+        found = _text_problem(item, inner)
+        if found:
+            return found
     return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _properties(definition: dict[str, Any]) -> frozenset[str]:

@@ -111,6 +111,11 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     ),
     "101 options": (_file(_many_options()), "Question 1 has 101 options; a question can have at most 100"),
     "long text": (_file(_long_hint()), "A text in question 3 is longer than 2,000 characters"),
+    "a NUL in a title": (_file(_pulse(title="Pulse\u0000")), "has a character that cannot be in a survey"),
+    "half a character": (
+        b'{"slug": "s", "title": "T", "questions": [{"key": "q", "type": "text", "title": "\\ud800"}]}',
+        "A text in question 1 has a character that cannot be in a survey",
+    ),
     "long title": (_file(_pulse(title="T" * 201)), "title is 201 characters; the most is 200"),
 }
 

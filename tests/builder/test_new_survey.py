@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -40,7 +42,7 @@ def forum_id(db_session: Session) -> int:
     return forum.id
 
 
-def _send(client: FlaskClient, **data: str) -> object:
+def _send(client: FlaskClient, **data: str) -> Any:
     token = csrf_token(page(client, NEW))
     return client.post(
         NEW, data={"starter": "pre-inspection-pulse", "title": "", "slug": "", **data, "csrf_token": token}
@@ -76,8 +78,8 @@ def test_a_lead_makes_a_draft_from_a_starter_and_is_sent_to_edit_it(
 ) -> None:
     sign_in(client, LEAD)
     response = _send(client, title="  Before the inspection, May 2026 ")
-    assert response.status_code == 302  # type: ignore[attr-defined]
-    assert response.location == "/staff/surveys/before-the-inspection-may-2026/edit"  # type: ignore[attr-defined]
+    assert response.status_code == 302
+    assert response.location == "/staff/surveys/before-the-inspection-may-2026/edit"
     survey, draft = _draft(db_session, forum_id, "before-the-inspection-may-2026")
     assert survey.status == SURVEY_DRAFT and survey.title == "Before the inspection, May 2026"
     pulse = starter("pre-inspection-pulse")
@@ -92,7 +94,7 @@ def test_a_lead_chooses_the_address_and_a_blank_start(
 ) -> None:
     sign_in(client, LEAD)
     response = _send(client, starter="blank", title="Short breaks", slug="short-breaks-2026")
-    assert response.location == "/staff/surveys/short-breaks-2026/edit"  # type: ignore[attr-defined]
+    assert response.location == "/staff/surveys/short-breaks-2026/edit"
     _survey, draft = _draft(db_session, forum_id, "short-breaks-2026")
     assert len(draft.definition["questions"]) == 1
 
@@ -102,7 +104,7 @@ def test_a_taken_address_is_refused_with_the_form_kept(
 ) -> None:
     sign_in(client, LEAD)
     response = _send(client, title="Your family's survey", slug="send-experience")
-    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert response.status_code == 422
     soup = parsed(response)
     assert soup.title is not None and soup.title.get_text().startswith("Error: ")
     summary = squashed_text(one(soup, "[data-error-summary]"))
@@ -113,13 +115,14 @@ def test_a_taken_address_is_refused_with_the_form_kept(
     # Another forum's survey at the same address is no obstacle.
     other = client.application.test_client()
     sign_in(other, OTHER_LEAD)
-    assert _send(other, title="Experience", slug="send-experience").status_code == 302  # type: ignore[attr-defined]
+    assert _send(other, title="Experience", slug="send-experience").status_code == 302
 
 
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
         ({"title": ""}, "title", "Enter a title for the survey"),
+        ({"title": "\x00\x01 "}, "title", "Enter a title for the survey"),
         ({"title": "x" * 201}, "title", "The title must be 200 characters or fewer"),
         ({"title": "Pulse", "slug": "Pulse 2026"}, "slug", "lower-case letters, digits and hyphens"),
         ({"title": "Pulse", "slug": "new"}, "slug", "is used by a page of this service"),
@@ -133,7 +136,7 @@ def test_a_wrong_form_is_sent_back_with_the_problem(
 ) -> None:
     sign_in(client, LEAD)
     response = _send(client, **data)
-    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert response.status_code == 422
     soup = parsed(response)
     link = one(soup, "[data-error-summary] a")
     assert message in link.get_text() and link["href"] == (
