@@ -11,3 +11,6 @@ errorlog = "-"
 # "info": start-up, workers and refused requests (reworded without the client's address); never
 # "debug", which also logs each request's path.
 loglevel = "info"
+# A worker may take this long over one request before it is restarted: the largest exports of a
+# survey's responses (about 30 s for 50,000 as XLSX) must finish. Imports and packs run in the background.
+timeout = 120

@@ -44,6 +44,15 @@ def test_only_leads_may_export(app: Flask, db_session: Session) -> None:
         page(client, f"{EXPORT}/send-experience/csv", 403)
 
 
+def test_the_responses_page_offers_the_export_to_leads_only(app: Flask, db_session: Session) -> None:
+    _seed(db_session)
+    for email, offered in ((LEAD, True), (CODER, False)):
+        client = app.test_client()
+        sign_in(client, email)
+        links = [a["href"] for a in page(client, "/staff/responses").select("a[href]")]
+        assert (EXPORT in links) is offered
+
+
 def test_the_form_lists_the_forums_surveys_and_sends_a_choice_on(
     client: FlaskClient, db_session: Session
 ) -> None:
