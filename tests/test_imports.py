@@ -3,6 +3,7 @@ behind the order in which the app happens to import things."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,19 @@ def test_a_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_builder_builds_on_surveys_alone() -> None:
+    """``builder`` reads and writes surveys through ``surveys`` and the forums through ``accounts``; only
+    its upload page's view reaches the rest of the pipeline, through ``journeys``."""
+    allowed = {"builder", "surveys", "accounts"}
+    features = set(FEATURES)
+    for path in (APP / "builder").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "forum_app" and len(parts) > 1 and parts[1] in features:
+                    assert parts[1] in allowed, f"{path.name} imports {name}"
