@@ -1,7 +1,9 @@
-"""Helpers for the builder's page tests: uploading an export as a browser does, and reading pages."""
+"""Helpers for the builder's tests: documents and forums, uploading an export as a browser does, and
+reading pages."""
 
 from __future__ import annotations
 
+import copy
 import io
 from typing import Any
 
@@ -12,11 +14,79 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from forum_app.accounts.models import Forum
+from forum_app.builder.drafts import create_survey
 from forum_app.builder.models import ImportUpload
 from forum_app.db import Base
 from forum_app.moderation.models import ModerationItem
 from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
-from tests.factories import csrf_token, one, page
+from tests.factories import csrf_token, make_forum, make_staff, make_survey, one, page
+
+LEAD, VIEWER = "lead@demo.example", "viewer@demo.example"
+
+PULSE: dict[str, Any] = {
+    "slug": "pulse",
+    "title": "Before the inspection",
+    "summary": "A short survey before the inspection.",
+    "minutes": 3,
+    "questions": [
+        {
+            "key": "area",
+            "type": "radio",
+            "title": "Which area do you live in?",
+            "options": [
+                {"value": "north", "label": "North"},
+                {"value": "south", "label": "South"},
+            ],
+        },
+        {
+            "key": "services",
+            "type": "checkboxes",
+            "title": "Which services have you used?",
+            "options": [
+                {"value": "camhs", "label": "CAMHS"},
+                {"value": "salt", "label": "Speech and language therapy"},
+                {"value": "none", "label": "None of these", "exclusive": True},
+            ],
+        },
+        {
+            "key": "camhs_story",
+            "type": "text",
+            "title": "What happened with CAMHS?",
+            "required": False,
+            "show_if": {"question": "services", "any_of": ["camhs"]},
+        },
+        {
+            "key": "children",
+            "type": "number",
+            "title": "How many children do you care for?",
+            "min": 1,
+            "max": 12,
+        },
+    ],
+}
+
+
+def pulse(**changes: Any) -> dict[str, Any]:
+    """A fresh copy of the small survey, with top-level ``changes``."""
+    document = copy.deepcopy(PULSE)
+    document.update(changes)
+    return document
+
+
+def make_builder_forum(session: Session) -> Forum:
+    """The demo forum with the default survey (version 1) published, a lead and a viewer."""
+    forum = make_forum(session)
+    make_survey(session, forum)
+    make_staff(session, LEAD)
+    make_staff(session, VIEWER, role="viewer")
+    return forum
+
+
+def make_pulse(session: Session, forum: Forum) -> Survey:
+    """The small survey as a draft of ``forum``, never published."""
+    return create_survey(session, forum.id, pulse())
+
 
 UPLOAD_URL = "/staff/surveys/import"
 WRITTEN = (Survey, SurveyVersion, Response, Answer, ModerationItem, ImportUpload)
