@@ -63,6 +63,8 @@ VALUES: dict[str, Any] = {
     "sample_id": "",  # a double-coding sample of the sent answers and its first item (set by ``hostile``)
     "item_id": "",
     "theme_id": "waiting_times",
+    "slug": "send-experience",  # a survey's address in the builder, and one of its questions
+    "question_key": "age_band",
     "answer_id": "",  # the sent response's first free-text answer, by its public id (set by ``hostile``)
 }
 NOT_FILES = "This page does not take files"

@@ -10,10 +10,11 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from forum_app.surveys.definitions import KINDS_WITH_OPTIONS, QUESTION_KINDS
+from forum_app.surveys.fields import clean_text
 
 MAX_TITLE = 300
 MAX_HINT = 1000
@@ -147,7 +148,7 @@ def add_question(
     """The document with a new question of ``kind`` at the end, and its key. ``taken``: keys also in
     use elsewhere (the survey's published versions), so an answer's key never changes meaning."""
     errors: dict[str, str] = {}
-    title = " ".join(title.split())
+    title = " ".join(clean_text(title).split())
     if kind not in QUESTION_KINDS:
         errors["kind"] = "Select the type of question"
     if not title:
@@ -175,7 +176,7 @@ def _option_lines(text: str) -> list[tuple[str, bool]]:
     """(label, exclusive) for each line of a pasted list, bullets and repeats left out."""
     found: list[tuple[str, bool]] = []
     seen: set[str] = set()
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in clean_text(text).split("\n"):
         label = _BULLET.sub("", line).strip()
         exclusive = label.lower().endswith(ON_ITS_OWN)
         if exclusive:
@@ -255,6 +256,13 @@ def edit_question(document: dict[str, Any], key: str, changes: QuestionChanges) 
     question = find_question(changed, key)
     kind = str(question.get("type"))
     errors: dict[str, str] = {}
+    changes = replace(
+        changes,
+        title=clean_text(changes.title),
+        hint=clean_text(changes.hint),
+        error=clean_text(changes.error),
+        label=clean_text(changes.label),
+    )
     _check_texts(changes, kind, errors)
     question["title"] = " ".join(changes.title.split())
     for name in ("hint", "error"):

@@ -11,13 +11,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from forum_app.accounts.services import get_forum
 from forum_app.builder.drafts import draft_of, save_draft
 from forum_app.builder.editing import find_question, remove_question
+from forum_app.builder.publishing import survey_versions
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import SURVEY_CLOSED, Survey
 from forum_app.surveys.services import latest_version
 from tests.builder.factories import LEAD, VIEWER, make_builder_forum, make_pulse
-from tests.factories import audit_actions, csrf_token, one, page, parsed, signed_in, squashed_text
+from tests.factories import audit_actions, csrf_token, one, page, parsed, post_form, signed_in, squashed_text
 
 BASE = "/staff/surveys/send-experience"
 
@@ -257,8 +259,6 @@ def test_dates_close_and_reopen_from_the_survey_page(
 
 
 def test_a_draft_survey_has_pages_but_cannot_be_closed(lead: FlaskClient, db_session: Session) -> None:
-    from forum_app.accounts.services import get_forum
-
     forum = get_forum(db_session, "demo")
     assert forum is not None
     make_pulse(db_session, forum)
@@ -274,3 +274,78 @@ def test_a_draft_survey_has_pages_but_cannot_be_closed(lead: FlaskClient, db_ses
         == 303
     )
     assert "Open: taking responses" in squashed_text(page(lead, "/staff/surveys/pulse"))
+
+
+ANSWERS: dict[str, dict[str, Any]] = {
+    "radio": {"answer": "north"},
+    "text": {"answer": "The CAMHS letter never came."},
+    "number": {"answer": "2"},
+    "duration": {"amount": "6", "unit": "months", "still_waiting": "y"},
+    "month": {"month": "3", "year": "2024"},
+    "rating": {"answer": "2"},
+    "consent": {"answer": "y"},
+}
+
+
+def _answer_pulse(app: Flask, kinds: dict[str, str], services: list[str]) -> list[str]:
+    """A family answers the published pulse survey (question key -> type ``kinds``), ticking
+    ``services``; the questions they were asked."""
+    family = app.test_client()
+    survey_url = "/s/demo/pulse/"
+    location = post_form(family, survey_url, {}).location
+    asked = []
+    while "/q/" in location:
+        key = location.rsplit("/q/", 1)[1]
+        asked.append(key)
+        data = {"answer": services} if key == "services" else ANSWERS[kinds[key]]
+        response = post_form(family, location, data)
+        assert response.status_code == 302, (key, response.get_data(as_text=True)[:2000])
+        location = response.location
+    assert location.endswith("/check")
+    assert (
+        post_form(family, location, {"idempotency_key": idempotency_key_of(family, location)}).status_code
+        == 302
+    )
+    return asked
+
+
+_KINDS: dict[str, str] = {}
+
+
+def idempotency_key_of(client: FlaskClient, url: str) -> str:
+    return str(one(page(client, url), "input[name=idempotency_key]")["value"])
+
+
+def test_a_survey_built_with_every_type_and_routing_is_answered_then_edited_into_version_2(
+    app: Flask, lead: FlaskClient, db_session: Session
+) -> None:
+    forum = get_forum(db_session, "demo")
+    assert forum is not None
+    survey = make_pulse(db_session, forum)
+    edit_url = "/staff/surveys/pulse/edit"
+    for kind, title in (
+        ("duration", "How long?"),
+        ("month", "When?"),
+        ("rating", "How good?"),
+        ("consent", "Quote?"),
+    ):
+        assert (
+            _post(
+                lead, "/staff/surveys/pulse/questions", {"title": title, "kind": kind}, edit_url
+            ).status_code
+            == 303
+        )
+    assert _post(lead, "/staff/surveys/pulse/publish", {}, edit_url).status_code == 303
+    document = draft_of(db_session, survey.id).document
+    kinds = {q["key"]: q["type"] for q in document["questions"]}
+    assert set(kinds.values()) == set(ANSWERS) | {"checkboxes"}
+    assert "camhs_story" in _answer_pulse(app, kinds, ["camhs"])
+    # Version 2: the area question gets the forum's localities, pasted in.
+    url = "/staff/surveys/pulse/questions/area"
+    data = {"title": "Which area do you live in?", "required": "yes", "options": "North\nSouth\nEast\nWest"}
+    assert _post(lead, url, data, url).status_code == 303
+    assert _post(lead, "/staff/surveys/pulse/publish", {}, edit_url).status_code == 303
+    assert "camhs_story" not in _answer_pulse(app, kinds, ["none"])
+    db_session.expire_all()
+    versions = [(row.number, row.responses) for row in survey_versions(db_session, survey.id)]
+    assert versions == [(2, 1), (1, 1)]  # one family on each version

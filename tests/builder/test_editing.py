@@ -105,6 +105,9 @@ def test_bad_question_input_is_refused_with_every_message() -> None:
         options_from_text("\n".join(f"Place {n}" for n in range(300)), "radio", [])
     with pytest.raises(LookupError):
         edit_question(pulse(), "nothing", _changes())
+    cleaned = edit_question(pulse(), "area", _changes(title="Area\x00?", options="No\x00rth\r\nSouth\x1b"))
+    assert find_question(cleaned, "area")["title"] == "Area?"
+    assert [o["label"] for o in find_question(cleaned, "area")["options"]] == ["North", "South"]
 
 
 def test_consent_is_never_required_and_needs_its_words() -> None:
