@@ -81,6 +81,7 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("builder.export_definition", "GET"): Action("downloaded a survey file", "slug"),
     ("builder.add_question", "POST"): Action("added a question to a survey's draft", "slug"),
     ("builder.question", "POST"): Action("changed a question of a survey's draft", "slug"),
+    ("builder.details", "POST"): Action("changed a survey draft's title and introduction", "slug"),
     ("builder.move", "POST"): Action("moved a question of a survey's draft", "slug"),
     ("builder.remove", "POST"): Action("removed a question from a survey's draft", "slug"),
     ("builder.publish", "POST"): Action("published a survey", "slug"),

@@ -17,6 +17,7 @@ from forum_app.surveys.definitions import KINDS_WITH_OPTIONS, QUESTION_KINDS
 from forum_app.surveys.fields import clean_text
 
 MAX_TITLE = 300
+MAX_SURVEY_TITLE = 200  # the surveys table's column
 MAX_HINT = 1000
 MAX_OPTION = 200
 MAX_OPTIONS = 200
@@ -286,6 +287,26 @@ def edit_question(document: dict[str, Any], key: str, changes: QuestionChanges) 
     if changes.show_if is None:
         return clear_show_if(changed, key)
     return set_show_if(changed, key, *changes.show_if)
+
+
+def edit_details(document: dict[str, Any], title: str, summary: str, minutes: str) -> dict[str, Any]:
+    """The document with the survey's title, its introduction and the minutes it takes changed."""
+    errors: dict[str, str] = {}
+    title, summary = " ".join(clean_text(title).split()), clean_text(summary)
+    if not title:
+        errors["title"] = "Enter the survey's title"
+    elif len(title) > MAX_SURVEY_TITLE:
+        errors["title"] = f"The title must be {MAX_SURVEY_TITLE} characters or fewer"
+    if len(summary) > MAX_HINT:
+        errors["summary"] = f"The introduction must be {MAX_HINT} characters or fewer"
+    number = minutes.strip()
+    if not re.fullmatch(r"\d{1,3}", number) or not 1 <= int(number) <= 120:
+        errors["minutes"] = "Enter how many minutes it takes, as a whole number from 1 to 120"
+    if errors:
+        raise EditRefused(errors)
+    changed = copy.deepcopy(document)
+    changed.update({"title": title, "summary": summary, "minutes": int(number)})
+    return changed
 
 
 def set_show_if(document: dict[str, Any], key: str, on: str, any_of: tuple[str, ...]) -> dict[str, Any]:

@@ -58,6 +58,12 @@ class QuestionForm(RevisionForm):
     show_if = SelectMultipleField("Show only if", validate_choice=False)
 
 
+class DetailsForm(RevisionForm):
+    title = StringField("Title")
+    summary = TextAreaField("Introduction (optional)")
+    minutes = StringField("Minutes it takes")
+
+
 class DayField(StringField):
     """A day written as 27 3 2027, 27/03/2027 or 2027-03-27; blank is None."""
 

@@ -21,6 +21,7 @@ from forum_app.builder.forms import (
     ActionForm,
     AddQuestionForm,
     DatesForm,
+    DetailsForm,
     MoveForm,
     QuestionForm,
     RevisionForm,
@@ -288,6 +289,49 @@ def question(slug: str, question_key: str) -> Page:
         return _question_page(found, draft, question_key, fresh, {"form": [STALE]}, 409)
     flash(f"Saved “{editing.title_of(changed, question_key)}”.")
     return redirect(url_for("builder.edit", slug=slug, _anchor=f"q-{question_key}"), 303)
+
+
+def _details_page(found: Survey, form: DetailsForm, errors: dict[str, list[str]], status: int = 200) -> Page:
+    return render_template("builder/survey_details.html", survey=found, form=form, errors=errors), status
+
+
+@bp.route("/staff/surveys/<slug>/details", methods=["GET", "POST"])
+@role_required("lead")
+def details(slug: str) -> Page:
+    found = _survey(slug)
+    draft = _draft(found)
+    document = draft.document
+    shown = {
+        "title": document.get("title", ""),
+        "summary": document.get("summary", ""),
+        "minutes": str(document.get("minutes", 10)),
+        "revision": str(draft.revision),
+    }
+    if not DetailsForm().is_submitted():
+        return _details_page(found, DetailsForm(formdata=None, data=shown), {})
+    form = DetailsForm()
+    if not form.validate():
+        abort(400)
+    try:
+        if form.revision_number() != draft.revision:
+            raise DraftChanged(found.id)
+        changed = editing.edit_details(
+            document, form.title.data or "", form.summary.data or "", form.minutes.data or ""
+        )
+        save_draft(db.session, found.id, changed, draft.revision)
+    except EditRefused as refused:
+        return _details_page(found, form, {name: [message] for name, message in refused.errors.items()}, 422)
+    except DraftChanged:
+        fresh = _draft(found)
+        shown.update(
+            title=fresh.document.get("title", ""),
+            summary=fresh.document.get("summary", ""),
+            minutes=str(fresh.document.get("minutes", 10)),
+            revision=str(fresh.revision),
+        )
+        return _details_page(found, DetailsForm(formdata=None, data=shown), {"form": [STALE]}, 409)
+    flash("Saved the survey's title and introduction in the draft.")
+    return redirect(url_for("builder.edit", slug=slug), 303)
 
 
 # --- preview and publishing ---------------------------------------------------------------------

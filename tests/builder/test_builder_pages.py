@@ -113,6 +113,17 @@ def test_a_lead_adds_edits_moves_and_removes_questions(
     ]
 
 
+def test_a_lead_changes_the_title_and_introduction(
+    lead: FlaskClient, db_session: Session, survey_id: int
+) -> None:
+    url = f"{BASE}/details"
+    data = {"title": "Our SEND survey", "summary": "Tell us.", "minutes": "7"}
+    assert _post(lead, url, data, url).status_code == 303
+    document = draft_of(db_session, survey_id).document
+    assert (document["title"], document["summary"], document["minutes"]) == ("Our SEND survey", "Tell us.", 7)
+    assert audit_actions(db_session)[-1] == "builder.details POST"
+
+
 def test_a_move_or_removal_that_would_break_routing_is_refused_with_the_reason(
     lead: FlaskClient, db_session: Session, survey_id: int
 ) -> None:
@@ -138,6 +149,8 @@ def test_a_move_or_removal_that_would_break_routing_is_refused_with_the_reason(
         ("questions/age_band", {"title": "Age?", "options": "A\nB", "show_if": ["ehcp=yes", "needs=adhd"]}),
         ("questions/age_band", {"title": "Age?", "options": "A\nB", "show_if": "nonsense"}),
         ("questions/setting", {"title": "Setting?", "options": "A\nB", "show_if": "age_band=nope"}),
+        ("details", {"title": "", "summary": "x" * 2000, "minutes": "ten"}),
+        ("details", {"title": "T" * 201, "minutes": "0"}),
     ],
 )
 def test_bad_form_input_is_a_422_with_an_error_summary(
@@ -174,6 +187,7 @@ def test_another_leads_change_is_never_overwritten(
         ("questions/setting/remove", {}),
         ("questions", {"title": "New", "kind": "text"}),
         ("publish", {}),
+        ("details", {"title": "Changed", "minutes": "5"}),
         ("questions/age_band", {"title": "Changed", "options": "A\nB", "revision": _revision(question_page)}),
     ):
         response = lead.post(f"{BASE}/{url}", data={**stale, **data})

@@ -10,6 +10,7 @@ from forum_app.builder.editing import (
     add_question,
     condition_choices,
     condition_words,
+    edit_details,
     edit_question,
     find_question,
     move_question,
@@ -171,3 +172,12 @@ def test_the_edit_page_rows() -> None:
     assert [(r.first, r.last) for r in rows] == [(True, False), (False, False), (False, False), (False, True)]
     assert rows[2].condition.startswith("Shown only if") and not rows[2].required
     assert rows[0].kind == "One answer from a list"
+
+
+def test_the_survey_title_introduction_and_minutes() -> None:
+    document = edit_details(pulse(), "  A new\x00 title ", "Tell us.", " 4 ")
+    assert (document["title"], document["summary"], document["minutes"]) == ("A new title", "Tell us.", 4)
+    parse_definition(document)
+    with pytest.raises(EditRefused) as refused:
+        edit_details(pulse(), "", "x" * 2000, "0")
+    assert set(refused.value.errors) == {"title", "summary", "minutes"}
