@@ -240,6 +240,16 @@ def clear_codebook_label(page: Page, site: Site) -> None:
     _submit(page)
 
 
+BUILDER = "/staff/surveys/send-experience"
+
+
+def clear_a_question(page: Page, site: Site) -> None:
+    """The builder's page of a question, sent with the question's words cleared."""
+    page.goto(f"{site.url}{BUILDER}/questions/age_band")
+    page.get_by_label("Question", exact=True).fill("")
+    _submit(page)
+
+
 def import_a_wrong_codebook_file(page: Page, site: Site) -> None:
     page.goto(f"{site.url}{CODEBOOK}/import")
     wrong: FilePayload = {

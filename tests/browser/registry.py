@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tests.browser.actions import (
     ABOUT,
+    BUILDER,
     CODEBOOK,
     CODEBOOK_EDIT,
     MODERATION,
@@ -24,6 +25,7 @@ from tests.browser.actions import (
     ask_to_sign_out_everywhere,
     check_an_export,
     choose_a_wrong_quote,
+    clear_a_question,
     clear_codebook_label,
     code_a_quote_left_out,
     code_first_answer,
@@ -269,6 +271,20 @@ REGISTRY: list[State] = [
     State("about this survey", page_at(ABOUT), "staff", endpoint="packs.about"),
     error("about this survey, error", set_about_wrongly, "staff", endpoint="packs.about"),
     # Sharing a survey (staff): its short link, QR code, text for newsletters and poster.
+    # The builder (lead): the forum's surveys, one survey, its draft's questions, one question (and sent
+    # without its words), the preview, the dates, the title and introduction, and the local lists.
+    State("surveys", page_at("/staff/surveys"), "staff", endpoint="builder.surveys"),
+    State("survey", page_at(BUILDER), "staff", endpoint="builder.survey"),
+    State("survey, questions", page_at(BUILDER + "/edit"), "staff", endpoint="builder.edit"),
+    State("survey, a question", page_at(BUILDER + "/questions/age_band"), "staff",
+          endpoint="builder.question"),
+    State("survey, a question, error", clear_a_question, "staff", status=422, error_title=True,
+          error_summary=True, endpoint="builder.question"),
+    State("survey, preview", page_at(BUILDER + "/preview"), "staff", endpoint="builder.preview"),
+    State("survey, dates", page_at(BUILDER + "/dates"), "staff", endpoint="builder.dates"),
+    State("survey, title and introduction", page_at(BUILDER + "/details"), "staff",
+          endpoint="builder.details"),
+    State("local lists", page_at("/staff/surveys/local-lists"), "staff", endpoint="builder.local_lists"),
     State("survey, share", page_at("/staff/surveys/send-experience/share"), "staff",
           endpoint="builder.share"),
     # The platform administrator's forums: the list, a new forum (and sent empty), "Suspend?", a lead invited.
