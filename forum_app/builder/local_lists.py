@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forum_app.forum_settings import MAX_ITEM_CHARS, MAX_LIST_ITEMS, Errors, LocalLists
+from forum_app.accounts.models import Forum
+from forum_app.forum_settings import MAX_ITEM_CHARS, MAX_LIST_ITEMS, Errors, LocalLists, read_section
 
 CHANGED_MEANWHILE = (
     "Another lead saved these lists while you were changing them, so your changes were not saved. "
@@ -18,6 +19,7 @@ CHANGED_MEANWHILE = (
 )
 FIELDS = ("local_services", "localities")
 NAMES = {"local_services": "local services", "localities": "localities"}
+KINDS_WITH_LISTS = ("radio", "checkboxes")  # a rating's options are a scale, not places or services
 LIMITS = {"items": MAX_LIST_ITEMS, "characters": MAX_ITEM_CHARS}
 
 
@@ -56,3 +58,25 @@ def as_options(names: tuple[str, ...]) -> list[dict[str, Any]]:
     """A list's names as a question's options: each name is its own value, so answers read plainly in
     exports and combine across versions by name."""
     return [{"value": name, "label": name} for name in names]
+
+
+def _names(forum: Forum, name: str) -> tuple[str, ...]:
+    lists = read_section(forum, LocalLists)
+    return {"local_services": lists.services, "localities": lists.localities}.get(name, ())
+
+
+def offered(forum: Forum, question: Mapping[str, Any]) -> dict[str, int]:
+    """The forum's lists a question of this kind can take its options from, with how many names each
+    holds (a list with none is not offered)."""
+    if question.get("type") not in KINDS_WITH_LISTS:
+        return {}
+    counts = {name: len(_names(forum, name)) for name in FIELDS}
+    return {name: count for name, count in counts.items() if count}
+
+
+def fill_options(forum: Forum, question: Mapping[str, Any], name: str) -> str | None:
+    """The question's options box filled with one of the forum's lists, one name a line, or None when
+    the list is unknown, empty or not for this kind of question."""
+    if name not in offered(forum, question):
+        return None
+    return "\n".join(_names(forum, name))

@@ -14,7 +14,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from forum_app.accounts.roles import current_membership, role_required
-from forum_app.builder import bp, editing, overview, publishing
+from forum_app.builder import bp, editing, local_lists, overview, publishing
 from forum_app.builder.drafts import Draft, DraftChanged, draft_of, save_draft
 from forum_app.builder.editing import EditRefused, QuestionChanges
 from forum_app.builder.forms import (
@@ -251,6 +251,7 @@ def _question_page(
         ticked=set(form.show_if.data or []) if status != 200 else None,
         errors=errors,
         on_its_own=editing.ON_ITS_OWN,
+        lists=local_lists.offered(found.forum, question),
     ), status
 
 
@@ -265,7 +266,11 @@ def question(slug: str, question_key: str) -> Page:
         abort(404)
     form = QuestionForm()
     if not form.is_submitted():
-        return _question_page(found, draft, question_key, _question_form(current, draft.revision), {}, 200)
+        shown = _question_form(current, draft.revision)
+        filled = local_lists.fill_options(found.forum, current, request.args.get("fill", ""))
+        if filled is not None:
+            shown.options.data = filled
+        return _question_page(found, draft, question_key, shown, {}, 200)
     if not form.validate():
         abort(400)
     revision = form.revision_number()

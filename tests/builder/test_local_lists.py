@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
+from forum_app.builder.drafts import draft_of
 from forum_app.builder.local_lists import as_options, check_lists, form_values
 from forum_app.forum_settings import MAX_ITEM_CHARS, MAX_LIST_ITEMS, LocalLists, read_section
 from forum_app.surveys.definitions import parse_definition
-from tests.factories import audit_actions, csrf_token, form_value, make_forum_with_staff, page, signed_in
+from forum_app.surveys.models import Survey
+from tests.builder.factories import LEAD as BUILDER_LEAD
+from tests.builder.factories import make_builder_forum
+from tests.factories import audit_actions, csrf_token, form_value, make_forum_with_staff, one, page, signed_in
 
 LEAD, CODER = "lead@example.org", "coder@example.org"
 LISTS = "/staff/surveys/local-lists"
@@ -88,3 +93,27 @@ def test_a_refused_list_is_shown_again_as_typed_with_a_message(app: Flask, db_se
     assert sent.status_code == 200
     text = sent.get_data(as_text=True)
     assert "Error: Local services and localities" in text and typed in text and "too long" in text
+
+
+def test_a_question_takes_its_options_from_a_list_and_keeps_them_once_saved(
+    app: Flask, db_session: Session
+) -> None:
+    forum = make_builder_forum(db_session)
+    forum.settings = {"localities": ["Eastfield", "Westbrook"], "local_services": []}
+    db_session.commit()
+    lead = signed_in(app, BUILDER_LEAD)
+    question = "/staff/surveys/send-experience/questions/age_band"
+    soup = page(lead, question)
+    offered = [a.get_text(" ", strip=True) for a in soup.select("a[href*='fill=']")]
+    assert offered == ["your forum’s localities (2)"]  # an empty list is not offered
+    soup = page(lead, question + "?fill=localities")
+    assert one(soup, "textarea[name=options]").get_text() == "Eastfield\nWestbrook"
+    assert page(lead, question + "?fill=local_services").select_one("textarea[name=options]").get_text() != ""
+    form = {field["name"]: field.get("value", "") for field in soup.select("form input[name]")}
+    form.update(options="Eastfield\nWestbrook", title="Where do you live?", required="yes")
+    assert lead.post(question, data=form).status_code == 303
+    draft = draft_of(db_session, db_session.scalars(select(Survey)).one().id)
+    (saved,) = [q for q in draft.document["questions"] if q["key"] == "age_band"]
+    assert [o["label"] for o in saved["options"]] == ["Eastfield", "Westbrook"]
+    rating = "/staff/surveys/send-experience/questions/rating_communication"
+    assert page(lead, rating).select("a[href*='fill=']") == []  # a scale is not a list of places
