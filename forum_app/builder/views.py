@@ -58,8 +58,9 @@ def _draft(survey: Survey) -> Draft:
 
 @bp.get("/staff/surveys")
 def surveys() -> Page:
-    rows = overview.forum_surveys(db.session, current_membership().forum_id)
-    return render_template("builder/surveys.html", rows=rows)
+    membership = current_membership()
+    rows = overview.forum_surveys(db.session, membership.forum_id)
+    return render_template("builder/surveys.html", rows=rows, lead=membership.role == "lead")
 
 
 @bp.get("/staff/surveys/<slug>")
