@@ -165,4 +165,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config.update(overrides)
     config["TRUSTED_HOSTS"] = _trusted_hosts(config)
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    # Past responses uploaded by a lead are imported in a thread of the web process, so a large file
+    # outlives the request; the test app imports them within the request unless a test says otherwise.
+    config.setdefault("IMPORTS_IN_BACKGROUND", not config["TESTING"])
     return config

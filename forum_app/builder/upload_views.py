@@ -1,21 +1,27 @@
 """The upload page (leads): an export of past responses uploaded, its columns mapped to questions,
-checked without writing (the dry run), then imported through ``journeys.import_responses``."""
+checked without writing (the dry run), then imported through ``journeys.import_responses`` (in a thread
+of its own, as a large file takes minutes) while the progress page follows it."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
+import threading
+from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from forum_app import journeys
+from forum_app.accounts.models import Forum
 from forum_app.accounts.roles import current_membership, role_required
 from forum_app.builder import bp, uploads
+from forum_app.builder.models import UPLOAD_STAGED
 from forum_app.builder.uploads import Destination, DryRun, Staged, UploadProblem
 from forum_app.extensions import csrf, db
 from forum_app.inputs import UPLOADS, refuse_files
+from forum_app.surveys.imports.export import ImportedExport
 from forum_app.surveys.imports.files import MAX_FILE_BYTES, ImportFileError
+from forum_app.surveys.imports.saving import ImportReport
 from forum_app.surveys.imports.tools import TOOL_NAMES
 from forum_app.surveys.models import Survey
 from forum_app.views import Page
@@ -24,7 +30,7 @@ from forum_app.views import Page
 REQUEST_LIMIT = MAX_FILE_BYTES + 64 * 1024
 FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
 TOO_LARGE = f"The file is larger than {FILE_MB} MB. Choose a smaller file, or split it into several"
-RESULT_KEY = "builder_import_result"
+REFRESH_SECONDS = 5  # the progress page, while following an import
 KIND_NAMES = {
     "radio": "One answer",
     "checkboxes": "Several answers",
@@ -87,6 +93,8 @@ def upload_mapping(upload_id: str) -> Page:
     upload = uploads.find_upload(db.session, membership.forum_id, upload_id)
     if upload is None:
         abort(404)
+    if not uploads.may_import(upload):  # imported, or being imported: its progress instead
+        return redirect(_progress_url(upload_id), 303 if request.method == "POST" else 302)
     try:
         staged = uploads.read_upload(db.session, upload)
     except UploadProblem as problem:
@@ -106,23 +114,44 @@ def upload_mapping(upload_id: str) -> Page:
             refused = "Nothing was imported: some rows have errors, listed below"
             return _mapping_page(staged, chosen, {"mapping": [refused]}, check, 422)
         export = uploads.import_ready(db.session, membership.forum_id, staged, mapping)
-        report = journeys.import_responses(db.session, membership.forum, export)
     except UploadProblem as problem:
         db.session.rollback()
         return _mapping_page(staged, chosen, {problem.field: [str(problem)]}, status=422)
     except ImportFileError as problem:
         db.session.rollback()
         return _mapping_page(staged, chosen, {"mapping": [str(problem).rstrip(".")]}, status=422)
-    uploads.delete_upload(db.session, upload_id)
-    session[RESULT_KEY] = {
-        **asdict(report),
-        "forum_id": membership.forum_id,
-        "slug": staged.destination.slug,
-        "title": staged.destination.title,
-        "new": staged.destination.new,
-        "filename": staged.filename,
-    }
-    return redirect(url_for("builder.upload_result", slug=staged.destination.slug))
+    if uploads.claim_upload(db.session, upload_id, staged.destination, check.rows):
+        if current_app.config["IMPORTS_IN_BACKGROUND"]:
+            start_import(current_app._get_current_object(), upload_id, membership.forum_id, export)
+        else:
+            uploads.run_import(
+                db.session, db.sessionmaker(), upload_id, membership.forum_id, export, _importer
+            )
+    return redirect(_progress_url(upload_id, follow=1), 303)
+
+
+def _importer(
+    session: Session, forum: Forum, export: ImportedExport, progress: Callable[[int], None]
+) -> ImportReport:
+    return journeys.import_responses(session, forum, export, progress=progress)
+
+
+def start_import(app: Flask, upload_id: str, forum_id: int, export: ImportedExport) -> threading.Thread:
+    """Import a claimed upload in a thread of its own, with the app's context and a database session
+    of its own; returns the thread (tests wait for it)."""
+    sessions = db.sessionmaker(app)
+
+    def work() -> None:
+        with app.app_context(), sessions() as session:
+            uploads.run_import(session, sessions, upload_id, forum_id, export, _importer)
+
+    thread = threading.Thread(target=work, name=f"survey-import-{upload_id[:8]}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _progress_url(upload_id: str, **args: object) -> str:
+    return url_for("builder.upload_progress", upload_id=upload_id, **args)
 
 
 def _mapping_page(
@@ -146,12 +175,21 @@ def _mapping_page(
     ), status
 
 
-@bp.get("/staff/surveys/<slug>/imported")
+@bp.get("/staff/surveys/import/<upload_id>/progress")
 @role_required("lead")
-def upload_result(slug: str) -> Page:
-    result: dict[str, Any] | None = session.get(RESULT_KEY)
-    if not result or result.get("slug") != slug or result.get("forum_id") != current_membership().forum_id:
-        return redirect(url_for("builder.surveys"))
+def upload_progress(upload_id: str) -> Page:
+    upload = uploads.find_upload(db.session, current_membership().forum_id, upload_id)
+    if upload is None:
+        abort(404)
+    if upload.status == UPLOAD_STAGED:  # not started: the mapping page
+        return redirect(url_for("builder.upload_mapping", upload_id=upload_id))
+    shown = uploads.import_progress(upload)
+    follow = request.args.get("follow") == "1"
     return render_template(
-        "builder/upload_result.html", result=result, tool=TOOL_NAMES.get(result["tool"], "")
+        "builder/upload_progress.html",
+        progress=shown,
+        upload_id=upload_id,
+        tool=TOOL_NAMES.get(str(shown.figures.get("tool", "")), ""),
+        follow=follow,
+        refresh=REFRESH_SECONDS if follow and shown.state == "importing" else 0,
     )

@@ -3,25 +3,36 @@ mapped to questions, every row checked without writing (the dry run), then impor
 
 An upload is an ``ImportUpload``: a random id (the mapping page's address), the forum it belongs to,
 and the export as ``surveys.imports.staged`` keeps it, with where it goes (a new survey's address and
-title, or an existing survey's address). It is deleted when imported, and by retention a day later
-(``purge_uploads``). The import itself is ``journeys.import_responses``, called by the view with
-``import_ready``'s export, so its free text is held, redacted, flagged and moderated like a new report.
+title, or an existing survey's address). Importing it (``claim_upload`` then ``run_import``, in a thread
+of its own for a large file) hands ``import_ready``'s export to ``journeys.import_responses``, so its
+free text is held, redacted, flagged and moderated like a new report; the rows read so far are counted
+on the upload for the progress page. Once imported its rows are dropped and only the figures stay.
+Retention deletes every upload a day after it was made, whatever its status (``purge_uploads``).
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
+from forum_app.accounts.models import Forum
 from forum_app.accounts.services import SLUG_PATTERN
-from forum_app.builder.models import ImportUpload
-from forum_app.db import today
+from forum_app.builder.models import (
+    UPLOAD_FAILED,
+    UPLOAD_IMPORTED,
+    UPLOAD_IMPORTING,
+    UPLOAD_STAGED,
+    ImportUpload,
+)
+from forum_app.db import today, utcnow
 from forum_app.surveys.definitions import DefinitionError, Question, SurveyDefinition, parse_definition
 from forum_app.surveys.imports.export import ImportedExport
 from forum_app.surveys.imports.files import MAX_FILE_BYTES, ImportFileError
@@ -36,10 +47,12 @@ from forum_app.surveys.imports.mapping import (
     suggested_target,
 )
 from forum_app.surveys.imports.questions import ImportedQuestion
-from forum_app.surveys.imports.saving import import_key
+from forum_app.surveys.imports.saving import ImportReport, import_key
 from forum_app.surveys.imports.staged import stage_table, staged_export
 from forum_app.surveys.models import Response, Survey
 from forum_app.surveys.services import latest_version
+
+log = logging.getLogger(__name__)
 
 KEEP_DAYS = 1  # an upload not imported is deleted by retention once older than this
 MAX_LISTED_ERRORS = 50
@@ -49,6 +62,7 @@ FILENAME_LENGTH = 200  # ImportUpload.filename
 SKIP = "skip"  # "Do not import"
 KEEP = "import"  # a column becomes a question of the new survey
 FIELD_PREFIX = "column-"
+STALE_AFTER = timedelta(minutes=30)  # an import silent this long was cut off (the app stopped)
 
 
 class UploadProblem(ValueError):
@@ -122,7 +136,7 @@ def stage_upload(
 
 
 def find_upload(session: Session, forum_id: int, upload_id: str) -> ImportUpload | None:
-    """The forum's upload with this id; None for another forum's, an imported or a purged one."""
+    """The forum's upload with this id, whatever its status; None for another forum's or a purged one."""
     found = session.get(ImportUpload, upload_id)
     return found if found is not None and found.forum_id == forum_id else None
 
@@ -282,10 +296,152 @@ def import_ready(session: Session, forum_id: int, staged: Staged, mapping: Colum
     return mapped_export(staged.table, staged.export, mapping, staged.survey)
 
 
-def delete_upload(session: Session, upload_id: str) -> None:
-    """Forget an upload (once imported). Commits."""
-    session.execute(delete(ImportUpload).where(ImportUpload.id == upload_id))
+# --- importing -----------------------------------------------------------------------------------
+
+# ``journeys.import_responses``, given by the view (the builder does not reach the moderation pipeline
+# itself): stores the export's rows in the forum's survey, telling ``progress`` each batch's row count.
+Importer = Callable[[Session, Forum, ImportedExport, Callable[[int], None]], ImportReport]
+
+
+def _minute(now: datetime | None = None) -> datetime:
+    return (now or utcnow()).replace(second=0, microsecond=0)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def is_stopped(upload: ImportUpload, now: datetime | None = None) -> bool:
+    """Whether the upload says "importing" but has not moved for ``STALE_AFTER`` (the app stopped)."""
+    if upload.status != UPLOAD_IMPORTING:
+        return False
+    return upload.moved_at is None or _aware(now or utcnow()) - _aware(upload.moved_at) >= STALE_AFTER
+
+
+def may_import(upload: ImportUpload, now: datetime | None = None) -> bool:
+    """Whether the mapping page may (still, or again) import the upload: it is not imported and nothing
+    is importing it."""
+    return upload.status in (UPLOAD_STAGED, UPLOAD_FAILED) or is_stopped(upload, now)
+
+
+def claim_upload(
+    session: Session, upload_id: str, destination: Destination, total: int, now: datetime | None = None
+) -> bool:
+    """Mark the upload as being imported, ``total`` rows into ``destination``, unless it is imported or
+    being imported: one conditional UPDATE, so of two clicks (or two tabs) only one wins. Returns whether
+    this call did. Commits."""
+    now = _aware(now or utcnow())
+    free = or_(
+        ImportUpload.status.in_((UPLOAD_STAGED, UPLOAD_FAILED)),
+        and_(
+            ImportUpload.status == UPLOAD_IMPORTING,
+            or_(ImportUpload.moved_at.is_(None), ImportUpload.moved_at <= _minute(now) - STALE_AFTER),
+        ),
+    )
+    claimed = session.execute(
+        update(ImportUpload)
+        .where(ImportUpload.id == upload_id, free)
+        .values(
+            status=UPLOAD_IMPORTING,
+            total=total,
+            done=0,
+            report={"slug": destination.slug, "title": destination.title, "new": destination.new},
+            moved_at=_minute(now),
+        )
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def record_progress(sessions: sessionmaker[Session], upload_id: str, rows: int) -> None:
+    """Count ``rows`` more rows read by the import, in a short transaction of its own (the import's own
+    transactions are left alone)."""
+    with sessions() as session:
+        session.execute(
+            update(ImportUpload)
+            .where(ImportUpload.id == upload_id, ImportUpload.status == UPLOAD_IMPORTING)
+            .values(done=ImportUpload.done + rows, moved_at=_minute())
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+
+
+def run_import(
+    session: Session,
+    sessions: sessionmaker[Session],
+    upload_id: str,
+    forum_id: int,
+    export: ImportedExport,
+    importer: Importer,
+) -> None:
+    """Import a claimed upload's ``export`` with ``importer``, counting progress through ``sessions``.
+    Imported: the figures are kept and the rows dropped at once. An error: the upload is marked failed
+    (the rows stay, to try again; what was stored stays, and a second import adds only the rest) and only
+    the error's kind is logged, never data. Never raises. Commits."""
+    try:
+        forum = session.get_one(Forum, forum_id)
+        report = importer(session, forum, export, partial(record_progress, sessions, upload_id))
+    except Exception as exc:  # the upload says what happened; the rows stay for another try
+        session.rollback()
+        log.error("Past responses could not be imported (%s).", type(exc).__name__)
+        problem = str(exc).rstrip(".") if isinstance(exc, (UploadProblem, ImportFileError)) else ""
+        _finish(session, upload_id, UPLOAD_FAILED, {"problem": problem})
+        return
+    _finish(session, upload_id, UPLOAD_IMPORTED, asdict(report))
+
+
+def _finish(session: Session, upload_id: str, status: str, figures: dict[str, Any]) -> None:
+    try:
+        upload = session.get(ImportUpload, upload_id, populate_existing=True)
+        if upload is None:  # purged meanwhile
+            return
+        upload.status, upload.moved_at = status, _minute()
+        upload.report = {**(upload.report or {}), **figures}
+        if status == UPLOAD_IMPORTED:
+            upload.table = {}
+            upload.done = int(figures["rows"])
+        session.commit()
+    except Exception as exc:  # the upload stays "importing" and is shown as stopped once stale
+        session.rollback()
+        log.error("The end of an import could not be recorded (%s).", type(exc).__name__)
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """An import as its progress page shows it: ``state`` is importing, imported, failed or stopped
+    (cut off, as the app stopped); rows done of the total; the figures once imported."""
+
+    state: str
+    filename: str
+    slug: str
+    title: str
+    new: bool
+    done: int
+    total: int
+    figures: dict[str, Any]
+    problem: str
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+def import_progress(upload: ImportUpload, now: datetime | None = None) -> ImportProgress:
+    """The progress page's data for an upload that is being, or was, imported."""
+    report = upload.report or {}
+    state = "stopped" if is_stopped(upload, now) else upload.status
+    return ImportProgress(
+        state=state,
+        filename=upload.filename,
+        slug=str(report.get("slug", "")),
+        title=str(report.get("title", "")),
+        new=bool(report.get("new")),
+        done=min(upload.done, upload.total) if upload.total else upload.done,
+        total=upload.total,
+        figures=report if upload.status == UPLOAD_IMPORTED else {},
+        problem=str(report.get("problem") or ""),
+    )
 
 
 def purge_uploads(session: Session, day: date, dry_run: bool = False) -> int:

@@ -45,6 +45,11 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("table", JSON, nullable=False),
         sa.Column("created_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("report", JSON, nullable=True),
+        sa.Column("moved_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["forum_id"], ["forums.id"], name=op.f("fk_import_uploads_forum_id_forums"), ondelete="CASCADE"
         ),

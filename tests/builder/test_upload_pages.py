@@ -109,8 +109,17 @@ def test_each_tools_export_is_mapped_checked_and_imported_once(
     assert one(result, "[data-result-tool]").get_text(strip=True) == TOOLS[tool]
     survey = db_session.scalars(select(Survey)).one()
     assert (survey.slug, survey.title, survey.status) == ("past-2024", "Our 2024 survey", SURVEY_CLOSED)
-    assert db_session.scalars(select(ImportUpload)).all() == []  # deleted once imported
-    page(lead, url, status=404)
+    kept = db_session.scalars(select(ImportUpload)).one()  # only the figures are kept, not the rows
+    assert (kept.status, kept.done, kept.total, kept.table) == ("imported", 4, 4, {})
+    assert kept.report == {
+        "slug": "past-2024",
+        "title": "Our 2024 survey",
+        "new": True,
+        "tool": tool,
+        **report,
+    }
+    assert lead.get(url).location == f"{url}/progress"  # imported: its result, not the mapping again
+    assert figures(page(lead, f"{url}/progress"), "data-result") == report  # the result survives reloads
 
     again = staged_url(lead, data, f"export.{kind}", "/staff/surveys/past-2024/import")
     assert set(selects(page(lead, again)).values()) != {"skip"}  # matched by title

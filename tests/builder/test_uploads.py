@@ -1,24 +1,29 @@
 """Uploads staged without metadata, read back as the file reads, mapped onto an existing survey's
-questions with row-level errors, checked without writing, and purged after a day."""
+questions with row-level errors, checked without writing, imported once with their progress counted,
+and purged after a day whatever their status."""
 
 from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from forum_app import journeys
 from forum_app.accounts.models import Forum
 from forum_app.builder import uploads
 from forum_app.builder.models import ImportUpload
+from forum_app.extensions import db
 from forum_app.builder.uploads import Destination, Staged, UploadProblem
 from forum_app.surveys.definitions import parse_definition
-from forum_app.surveys.imports.export import read_export
+from forum_app.surveys.imports.export import ImportedExport, read_export
 from forum_app.surveys.imports.mapping import convert
 from forum_app.surveys.imports.questions import ImportedQuestion
+from forum_app.surveys.imports.saving import ImportReport
 from forum_app.surveys.imports.staged import stage_table, staged_export
 from tests.builder.factories import counts
 from tests.factories import make_forum, make_survey
@@ -174,15 +179,79 @@ def test_an_upload_is_the_forums_own_and_goes_after_a_day(
 ) -> None:
     other = make_forum(db_session, "other", "Other Forum")
     found = staged(db_session, forum, csv_bytes(GOOGLE), Destination("past", "Past", True))
+    for status in ("imported", "failed", "importing"):  # retention takes an upload whatever its status
+        kept = staged(db_session, forum, csv_bytes(GOOGLE), Destination("past", "Past", True))
+        db_session.get_one(ImportUpload, kept.upload_id).status = status
+    db_session.commit()
     assert uploads.find_upload(db_session, other.id, found.upload_id) is None
     assert uploads.find_upload(db_session, forum.id, found.upload_id) is not None
     upload = db_session.get(ImportUpload, found.upload_id)
     assert upload is not None
     made = upload.created_on
     runner = app.test_cli_runner()
-    for day, left in ((made + datetime.timedelta(days=1), 1), (made + datetime.timedelta(days=2), 0)):
+    for day, left in ((made + datetime.timedelta(days=1), 4), (made + datetime.timedelta(days=2), 0)):
         dry = runner.invoke(args=["retention", "purge", "--dry-run", "--today", day.isoformat()])
-        assert f"Would delete in total: {1 - left} uploaded exports" in dry.output
+        assert f"Would delete in total: {4 - left} uploaded exports" in dry.output
         result = runner.invoke(args=["retention", "purge", "--today", day.isoformat()])
-        assert result.exit_code == 0 and f"Deleted in total: {1 - left} uploaded exports" in result.output
+        assert result.exit_code == 0 and f"Deleted in total: {4 - left} uploaded exports" in result.output
         assert counts(db_session)["import_uploads"] == left
+
+
+def _claimed(session: Session, forum: Forum) -> tuple[Staged, ImportedExport]:
+    found = staged(session, forum, csv_bytes(GOOGLE), Destination("past", "Past", True))
+    mapping = uploads.mapping_of(found, uploads.suggested_choices(found))
+    assert uploads.claim_upload(session, found.upload_id, found.destination, 4)
+    return found, uploads.import_ready(session, forum.id, found, mapping)
+
+
+def test_an_upload_is_claimed_for_import_once(db_session: Session, forum: Forum) -> None:
+    found, _export = _claimed(db_session, forum)
+    upload = db_session.get_one(ImportUpload, found.upload_id, populate_existing=True)
+    assert (upload.status, upload.total, upload.done) == ("importing", 4, 0)
+    assert upload.report == {"slug": "past", "title": "Past", "new": True}
+    assert not uploads.may_import(upload)
+    # A second click, or a second tab, finds it taken.
+    assert not uploads.claim_upload(db_session, found.upload_id, found.destination, 4)
+    assert upload.moved_at is not None
+    later = upload.moved_at + uploads.STALE_AFTER + datetime.timedelta(minutes=1)
+    # Silent for half an hour (the app stopped): shown as stopped, and it may be imported again.
+    assert uploads.import_progress(upload, later).state == "stopped" and uploads.may_import(upload, later)
+    assert uploads.claim_upload(db_session, found.upload_id, found.destination, 4, now=later)
+    upload = db_session.get_one(ImportUpload, found.upload_id, populate_existing=True)
+    upload.status = "imported"
+    db_session.commit()
+    far = later + datetime.timedelta(hours=2)
+    assert not uploads.claim_upload(db_session, found.upload_id, found.destination, 4, now=far)
+
+
+def test_the_import_counts_its_progress_in_transactions_of_its_own(
+    app: Flask, db_session: Session, forum: Forum
+) -> None:
+    found, export = _claimed(db_session, forum)
+    sessions = db.sessionmaker(app)
+    uploads.record_progress(sessions, found.upload_id, 1)
+    uploads.record_progress(sessions, found.upload_id, 2)
+    assert db_session.get_one(ImportUpload, found.upload_id, populate_existing=True).done == 3
+    seen: list[tuple[str, int]] = []
+
+    def importer(
+        session: Session, forum: Forum, export: ImportedExport, progress: Callable[[int], None]
+    ) -> ImportReport:
+        def told(rows: int) -> None:
+            progress(rows)
+            with sessions() as other:  # committed, and seen from outside while the import runs
+                upload = other.get_one(ImportUpload, found.upload_id)
+                seen.append((upload.status, upload.done))
+
+        return journeys.import_responses(session, forum, export, progress=told)
+
+    db_session.get_one(ImportUpload, found.upload_id).done = 0
+    db_session.commit()
+    with app.app_context(), sessions() as session:
+        uploads.run_import(session, sessions, found.upload_id, forum.id, export, importer)
+    assert seen == [("importing", 4)]
+    upload = db_session.get_one(ImportUpload, found.upload_id, populate_existing=True)
+    assert (upload.status, upload.done, upload.table) == ("imported", 4, {})
+    assert upload.report is not None and upload.report["imported"] == 4
+    shown = uploads.import_progress(upload)
+    assert (shown.state, shown.percent, shown.figures["rows"]) == ("imported", 100, 4)
