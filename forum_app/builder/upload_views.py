@@ -122,12 +122,13 @@ def upload_mapping(upload_id: str) -> Page:
         return _mapping_page(staged, chosen, {"mapping": [str(problem).rstrip(".")]}, status=422)
     if uploads.claim_upload(db.session, upload_id, staged.destination, check.rows):
         if current_app.config["IMPORTS_IN_BACKGROUND"]:
-            start_import(current_app._get_current_object(), upload_id, membership.forum_id, export)
+            app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+            start_import(app, upload_id, membership.forum_id, export)
         else:
             uploads.run_import(
                 db.session, db.sessionmaker(), upload_id, membership.forum_id, export, _importer
             )
-    return redirect(_progress_url(upload_id, follow=1), 303)
+    return redirect(_progress_url(upload_id, follow=True), 303)
 
 
 def _importer(
@@ -150,8 +151,10 @@ def start_import(app: Flask, upload_id: str, forum_id: int, export: ImportedExpo
     return thread
 
 
-def _progress_url(upload_id: str, **args: object) -> str:
-    return url_for("builder.upload_progress", upload_id=upload_id, **args)
+def _progress_url(upload_id: str, follow: bool = False) -> str:
+    if follow:
+        return url_for("builder.upload_progress", upload_id=upload_id, follow=1)
+    return url_for("builder.upload_progress", upload_id=upload_id)
 
 
 def _mapping_page(
@@ -189,7 +192,7 @@ def upload_progress(upload_id: str) -> Page:
         "builder/upload_progress.html",
         progress=shown,
         upload_id=upload_id,
-        tool=TOOL_NAMES.get(str(shown.figures.get("tool", "")), ""),
+        tool=TOOL_NAMES.get(shown.figures.get("tool", ""), ""),
         follow=follow,
         refresh=REFRESH_SECONDS if follow and shown.state == "importing" else 0,
     )

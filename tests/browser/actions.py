@@ -4,6 +4,7 @@ open a page, fill in a form, send it. A ``Reach`` is given the page and the runn
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 
 from playwright.sync_api import FilePayload, Page
@@ -454,11 +455,11 @@ def enter_a_wrong_passcode(page: Page, site: Site) -> None:
 SURVEY_IMPORT = "/staff/surveys/import"
 
 
-def _upload_export(page: Page, site: Site, data: bytes) -> None:
+def _upload_export(page: Page, site: Site, data: bytes, slug: str = "past-survey") -> None:
     """The upload page of past responses, sent with ``data`` as a new survey's export."""
     page.goto(site.url + SURVEY_IMPORT)
     page.locator("#title").fill("Past survey")
-    page.locator("#slug").fill("past-survey")
+    page.locator("#slug").fill(slug)
     export: FilePayload = {"name": "export.csv", "mimeType": "text/csv", "buffer": data}
     page.locator("#export_file").set_input_files(files=[export])
     _submit(page)
@@ -478,3 +479,10 @@ def check_an_export(page: Page, site: Site) -> None:
     map_an_export(page, site)
     with page.expect_navigation():
         page.get_by_role("button", name="Check (dry run)").click()
+
+
+def import_an_export(page: Page, site: Site) -> None:
+    """The progress page of a Google Forms export just imported, into a new survey of its own."""
+    _upload_export(page, site, csv_bytes(GOOGLE), slug=f"past-{secrets.token_hex(4)}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import", exact=True).click()

@@ -35,6 +35,7 @@ from tests.browser.actions import (
     expire,
     follow_links,
     import_a_wrong_codebook_file,
+    import_an_export,
     impossible_month,
     invite_someone,
     link,
@@ -228,12 +229,14 @@ REGISTRY: list[State] = [
     State("codebook, change a theme", page_at(CODEBOOK_EDIT), "staff", endpoint="codebook.edit"),
     error("codebook, change, error", clear_codebook_label, "staff", endpoint="codebook.edit"),
     error("codebook import, error", import_a_wrong_codebook_file, "staff", endpoint="codebook.import_file"),
-    # Past responses imported (lead): the upload page, a file of no known tool, the columns, a dry run.
+    # Past responses imported (lead): the upload page, a file of no known tool, the columns, a dry run,
+    # the import's result.
     State("survey import", page_at(SURVEY_IMPORT), "staff", endpoint="builder.upload"),
     State("survey import, error", upload_an_unknown_export, "staff", status=422, error_title=True,
           error_summary=True, endpoint="builder.upload"),
     State("survey import, columns", map_an_export, "staff", endpoint="builder.upload_mapping"),
     State("survey import, dry run", check_an_export, "staff", endpoint="builder.upload_mapping"),
+    State("survey import, imported", import_an_export, "staff", endpoint="builder.upload_progress"),
     # A new survey (lead): from a starter, and from a survey file, each blank and sent without what it needs.
     State("new survey", page_at("/staff/surveys/new"), "staff", endpoint="builder.new"),
     State("new survey, error", submit_at(lambda site: f"{site.url}/staff/surveys/new"), "staff", status=422,

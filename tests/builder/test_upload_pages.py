@@ -4,8 +4,12 @@ bad files refused with a message; leads of the forum only."""
 from __future__ import annotations
 
 import copy
+import datetime
 import json
+import logging
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,9 +18,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forum_app import journeys
 from forum_app.accounts.models import Forum
-from forum_app.builder import upload_views
+from forum_app.builder import upload_views, uploads
 from forum_app.builder.models import ImportUpload
+from forum_app.builder.uploads import Destination
+from forum_app.extensions import db
 from forum_app.surveys.models import SURVEY_CLOSED, Survey
 from tests.builder.factories import UPLOAD_URL, counts, selects, summary, table_text, upload
 from tests.factories import (
@@ -271,3 +278,131 @@ def test_rows_an_existing_survey_cannot_take_are_listed_and_nothing_is_imported(
     status, soup = post_mapping(lead, again, "import")
     assert status == 422 and summary(soup) == ["Nothing was imported: some rows have errors, listed below"]
     assert counts(db_session) == before
+
+
+def _only_upload(session: Session) -> ImportUpload:
+    session.expire_all()
+    return session.scalars(select(ImportUpload)).one()
+
+
+def test_an_import_that_fails_keeps_the_rows_and_can_be_tried_again(
+    lead: FlaskClient, db_session: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = staged_url(lead, csv_bytes(GOOGLE), "export.csv", title="Past", slug="past")
+    real = journeys.import_responses
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("row text that must never be logged")
+
+    monkeypatch.setattr(journeys, "import_responses", broken)
+    with caplog.at_level(logging.ERROR):
+        status, soup = post_mapping(lead, url, "import")
+    assert status == 200 and one(soup, "h1").get_text(strip=True) == "The import stopped"
+    text = squashed_text(one(soup, "[data-import-stopped]"))
+    assert "Nothing already stored is lost" in text and "adds only the rows not yet stored" in text
+    assert "RuntimeError" in caplog.text and "never be logged" not in caplog.text
+    failed = _only_upload(db_session)
+    assert failed.status == "failed" and len(failed.table["rows"]) == 4  # kept, to try again
+    assert counts(db_session)["responses"] == 0
+    monkeypatch.setattr(journeys, "import_responses", real)
+    again = str(one(soup, "[data-try-again]")["href"])
+    assert again == url
+    status, result = post_mapping(lead, again, "import")
+    assert figures(result, "data-result") == {"rows": 4, "imported": 4, "duplicates": 0, "questions": 4}
+    assert _only_upload(db_session).status == "imported"
+
+
+def test_an_import_started_twice_runs_once(
+    lead: FlaskClient, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = staged_url(lead, csv_bytes(GOOGLE), "export.csv", title="Past", slug="past")
+    soup = page(lead, url)
+    form = {**selects(soup), "action": "import", "csrf_token": csrf_token(soup)}  # two tabs, one form
+    runs: list[int] = []
+    real = journeys.import_responses
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(journeys, "import_responses", counted)
+    # The first click has claimed the upload and is still importing when the second arrives.
+    upload = _only_upload(db_session)
+    assert uploads.claim_upload(db_session, upload.id, Destination("past", "Past", True), 4)
+    second = lead.post(url, data=form)
+    assert second.status_code == 303 and second.location == f"{url}/progress"
+    progress = page(lead, f"{url}/progress")
+    assert one(progress, "h1").get_text(strip=True) == "Importing past responses" and runs == []
+    assert not progress.select("meta[http-equiv=refresh]")  # only when following (?follow=1)
+    _only_upload(db_session).status = "staged"  # as if that first click had never come
+    db_session.commit()
+    first = lead.post(url, data=form)
+    assert first.status_code == 303 and first.location == f"{url}/progress?follow=1"
+    again = lead.post(url, data=form)
+    assert again.status_code == 303 and again.location == f"{url}/progress"
+    assert runs == [1] and counts(db_session)["responses"] == 4
+
+
+def test_the_progress_page_shows_how_far_the_import_has_got(
+    app: Flask, lead: FlaskClient, db_session: Session
+) -> None:
+    url = staged_url(lead, csv_bytes(GOOGLE), "export.csv", title="Past", slug="past")
+    assert lead.get(f"{url}/progress").location == url  # not started: the mapping page
+    upload = _only_upload(db_session)
+    assert uploads.claim_upload(db_session, upload.id, Destination("past", "Past", True), 50_000)
+    uploads.record_progress(db.sessionmaker(app), upload.id, 12_500)
+    soup = page(lead, f"{url}/progress?follow=1")
+    bar = one(soup, "progress#import-progress")
+    assert (bar["value"], bar["max"]) == ("12500", "50000")
+    assert one(soup, "label[for=import-progress]").get_text(strip=True) == "12,500 of 50,000 responses stored"
+    assert "You may leave this page: the import carries on" in squashed_text(soup)
+    assert one(soup, "meta[http-equiv=refresh]")["content"] == str(upload_views.REFRESH_SECONDS)
+    assert lead.get(url).location == f"{url}/progress"  # no second import from the mapping page
+    # Silent for half an hour: the app stopped. Shown as stopped, and the mapping page is back.
+    stale = _only_upload(db_session)
+    stale.moved_at = datetime.datetime.now(datetime.UTC) - uploads.STALE_AFTER - datetime.timedelta(minutes=1)
+    db_session.commit()
+    soup = page(lead, f"{url}/progress?follow=1")
+    assert one(soup, "h1").get_text(strip=True) == "The import stopped"
+    assert "12,500 of 50,000 rows" in squashed_text(one(soup, "[data-import-stopped]"))
+    assert not soup.select("meta[http-equiv=refresh]") and one(soup, "[data-try-again]")["href"] == url
+    page(lead, url)
+
+
+def test_an_import_in_the_background_is_followed_on_its_progress_page(
+    app: Flask, lead: FlaskClient, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "IMPORTS_IN_BACKGROUND", True)
+    started: list[threading.Thread] = []
+    real = upload_views.start_import
+
+    def kept(*args: Any) -> threading.Thread:
+        started.append(real(*args))
+        return started[-1]
+
+    monkeypatch.setattr(upload_views, "start_import", kept)
+    url = staged_url(lead, csv_bytes(GOOGLE), "export.csv", title="Past", slug="past")
+    soup = page(lead, url)
+    response = lead.post(url, data={**selects(soup), "action": "import", "csrf_token": csrf_token(soup)})
+    assert response.status_code == 303 and response.location == f"{url}/progress?follow=1"
+    assert len(started) == 1
+    started[0].join(timeout=300)
+    assert not started[0].is_alive()
+    result = page(lead, response.location)
+    assert figures(result, "data-result") == {"rows": 4, "imported": 4, "duplicates": 0, "questions": 4}
+    assert not result.select("meta[http-equiv=refresh]")
+    assert (_only_upload(db_session).status, counts(db_session)["responses"]) == ("imported", 4)
+
+
+def test_only_the_forums_lead_sees_an_imports_progress(
+    app: Flask, lead: FlaskClient, db_session: Session
+) -> None:
+    url = staged_url(lead, csv_bytes(GOOGLE), "export.csv", title="Past", slug="past")
+    post_mapping(lead, url, "import")
+    coder, other = app.test_client(), app.test_client()
+    sign_in(coder, CODER)
+    sign_in(other, OTHER_LEAD)
+    assert coder.get(f"{url}/progress").status_code == 403
+    page(other, f"{url}/progress", status=404)
+    page(lead, f"{UPLOAD_URL}/{'0' * 32}/progress", status=404)
+    page(lead, f"{url}/progress")

@@ -17,8 +17,8 @@ from forum_app import journeys
 from forum_app.accounts.models import Forum
 from forum_app.builder import uploads
 from forum_app.builder.models import ImportUpload
-from forum_app.extensions import db
 from forum_app.builder.uploads import Destination, Staged, UploadProblem
+from forum_app.extensions import db
 from forum_app.surveys.definitions import parse_definition
 from forum_app.surveys.imports.export import ImportedExport, read_export
 from forum_app.surveys.imports.mapping import convert
