@@ -43,6 +43,7 @@ from forum_app.codebook.versions import current_version, theme_labels
 from forum_app.coding.labels import SENTIMENT_LABELS
 from forum_app.coding.reads import confirmed_codings
 from forum_app.moderation.reads import APPROVED, REJECTED, moderation_states
+from forum_app.spreadsheets import unique_labels
 from forum_app.surveys.definitions import DefinitionError, Question, parse_definition
 from forum_app.surveys.fields import QuestionType, question_type
 from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
@@ -186,21 +187,6 @@ def _question(raw: Mapping[str, Any]) -> Question | None:
         return None
 
 
-def _unique(labels: Sequence[str]) -> tuple[str, ...]:
-    """Headers on one line each and unique ignoring case, as Excel wants them (" (2)" added)."""
-    found: list[str] = []
-    seen: set[str] = set()
-    for text in labels:
-        base = " ".join(text.split()) or "Question"
-        label, n = base, 1
-        while label.casefold() in seen:
-            n += 1
-            label = f"{base} ({n})"
-        found.append(label)
-        seen.add(label.casefold())
-    return tuple(found)
-
-
 def _theme_labels(session: Session, forum_id: int) -> dict[str, str]:
     version = current_version(session, forum_id)
     if version is not None:
@@ -252,7 +238,9 @@ def plan_export(session: Session, forum_id: int, choice: ExportChoice, today: da
         columns=tuple(columns),
         free_text=tuple(column.key for column in free_text),
         themes=_theme_labels(session, forum_id),
-        headers=_unique([*FIXED_HEADERS, *titles, *coding_titles]),
+        headers=tuple(
+            unique_labels((label, "Question") for label in (*FIXED_HEADERS, *titles, *coding_titles))
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from forum_app.codebook.files import guard_cell
 from forum_app.packs.contents import CI_WORDING, SYMBOLS, Cell, Column, Pack, Table
+from forum_app.spreadsheets import unique_labels
 
 DISCLOSURE_RULES = (
     "Every figure passed disclosure control before any percentage or interval was worked out: counts of "
@@ -108,19 +109,8 @@ def quotes_table(pack: Pack) -> Table:
 
 
 def header_labels(table: Table) -> list[str]:
-    """Column labels on one line each, made unique as Excel wants them, ignoring case (a repeated
-    label gets " (2)", " (3)"...)."""
-    labels: list[str] = []
-    seen: set[str] = set()
-    for column in table.columns:
-        base = " ".join(column.label.split()) or column.key
-        label, n = base, 1
-        while label.casefold() in seen:
-            n += 1
-            label = f"{base} ({n})"
-        labels.append(label)
-        seen.add(label.casefold())
-    return labels
+    """Column labels on one line each, made unique as Excel wants them (``spreadsheets.unique_labels``)."""
+    return unique_labels((column.label, column.key) for column in table.columns)
 
 
 # --- CSV -----------------------------------------------------------------------------------------
