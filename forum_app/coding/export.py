@@ -33,7 +33,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from forum_app.accounts.models import Forum
@@ -46,8 +45,15 @@ from forum_app.moderation.reads import APPROVED, REJECTED, moderation_states
 from forum_app.spreadsheets import unique_labels
 from forum_app.surveys.definitions import DefinitionError, Question, parse_definition
 from forum_app.surveys.fields import QuestionType, question_type
-from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
-from forum_app.surveys.reads import Selection, SurveyOutline, selected, survey_outline
+from forum_app.surveys.reads import (
+    Selection,
+    SurveyOutline,
+    latest_questions,
+    published_surveys,
+    sent_in_pages,
+    stored_answers,
+    survey_outline,
+)
 from forum_app.surveys.staff import WAITING
 
 CHUNK = 500  # responses read (and written) at a time
@@ -83,12 +89,7 @@ class ExportChoice:
 
 def export_surveys(session: Session, forum_id: int) -> list[SurveyChoice]:
     """The forum's surveys that have a published version (a draft has no responses), by title."""
-    rows = session.execute(
-        select(Survey.slug, Survey.title)
-        .where(Survey.forum_id == forum_id, Survey.id.in_(select(SurveyVersion.survey_id)))
-        .order_by(Survey.title, Survey.slug)
-    )
-    return [SurveyChoice(slug, title) for slug, title in rows.all()]
+    return [SurveyChoice(slug, title) for slug, title in published_surveys(session, forum_id)]
 
 
 def _day(text: str, which: str) -> tuple[date | None, str]:
@@ -196,13 +197,7 @@ def _theme_labels(session: Session, forum_id: int) -> dict[str, str]:
 
 def _question_order(session: Session, survey: SurveyOutline) -> list[str]:
     """The latest version's questions in its order, then those only earlier versions asked."""
-    latest = session.scalar(
-        select(SurveyVersion.definition)
-        .where(SurveyVersion.survey_id == survey.id)
-        .order_by(SurveyVersion.number.desc())
-        .limit(1)
-    )
-    listed = latest.get("questions", []) if isinstance(latest, dict) else []
+    listed = latest_questions(session, survey.id)
     keys = [raw.get("key") for raw in listed if isinstance(raw, dict)]
     first = [key for key in dict.fromkeys(keys) if isinstance(key, str) and key in survey.questions]
     return first + [key for key in survey.questions if key not in first]
@@ -247,30 +242,6 @@ def plan_export(session: Session, forum_id: int, choice: ExportChoice, today: da
 # --- rows, a chunk at a time --------------------------------------------------------------------
 
 
-def _chunks(session: Session, plan: Plan) -> Iterator[list[tuple[str, int, date]]]:
-    """The selected responses of the forum as (id, version number, day sent), oldest first, ``CHUNK``
-    at a time (each chunk one query, starting after the last row of the one before)."""
-    query = (
-        selected(plan.selection)
-        .add_columns(SurveyVersion.number, Response.submitted_on)
-        .where(Response.forum_id == plan.forum_id, Response.submitted_on.is_not(None))
-        .order_by(Response.submitted_on, Response.id)
-        .limit(CHUNK)
-    )
-    after: tuple[date, str] | None = None
-    while True:
-        page = query
-        if after is not None:
-            day, response_id = after
-            later = and_(Response.submitted_on == day, Response.id > response_id)
-            page = page.where(or_(Response.submitted_on > day, later))
-        rows = [(row[0], row[1], row[2]) for row in session.execute(page).all()]
-        if not rows:
-            return
-        yield rows
-        after = (rows[-1][2], rows[-1][0])
-
-
 def _shown(column: Column, value: Any) -> Cell:
     """A closed answer as the family chose it: option labels, not values; a number stays a number."""
     if value is None or value == "" or value == []:
@@ -312,15 +283,10 @@ def rows(session: Session, plan: Plan) -> Iterator[list[Cell]]:
     """
     number = 0
     by_key = {column.key: column for column in plan.columns}
-    for chunk in _chunks(session, plan):
+    for chunk in sent_in_pages(session, plan.selection, plan.forum_id, CHUNK):
         ids = [response_id for response_id, _, _ in chunk]
         answers: dict[str, dict[str, tuple[int, Any]]] = {}
-        found = session.execute(
-            select(Answer.response_id, Answer.question_key, Answer.id, Answer.value).where(
-                Answer.response_id.in_(ids)
-            )
-        )
-        for response_id, key, answer_id, value in found.all():
+        for response_id, key, answer_id, value in stored_answers(session, ids):
             if key in by_key:
                 answers.setdefault(response_id, {})[key] = (answer_id, value)
         # Any answer moderation took in is free text, whatever a later version made of its question.

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import Select, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from forum_app.surveys.models import IN_PROGRESS as IN_PROGRESS
@@ -143,6 +143,65 @@ def answers_by_response(
     for response_id, key, raw in rows.all():
         found.setdefault(response_id, {})[key] = parse(raw)
     return found
+
+
+def published_surveys(session: Session, forum_id: int) -> list[tuple[str, str]]:
+    """(slug, title) of the forum's surveys with a published version (a draft has no responses), by
+    title."""
+    rows = session.execute(
+        select(Survey.slug, Survey.title)
+        .where(Survey.forum_id == forum_id, Survey.id.in_(select(SurveyVersion.survey_id)))
+        .order_by(Survey.title, Survey.slug)
+    )
+    return [(slug, title) for slug, title in rows.all()]
+
+
+def latest_questions(session: Session, survey_id: int) -> list[Any]:
+    """The latest published version's questions, as stored, in its order ([] when none)."""
+    latest = session.scalar(
+        select(SurveyVersion.definition)
+        .where(SurveyVersion.survey_id == survey_id)
+        .order_by(SurveyVersion.number.desc())
+        .limit(1)
+    )
+    listed = latest.get("questions", []) if isinstance(latest, dict) else []
+    return list(listed) if isinstance(listed, list) else []
+
+
+def sent_in_pages(
+    session: Session, selection: Selection, forum_id: int, size: int
+) -> Iterator[list[tuple[str, int, date]]]:
+    """The forum's selected responses as (id, version number, day sent), oldest first, ``size`` at a
+    time (each page one query, starting after the last row of the one before)."""
+    query = (
+        selected(selection)
+        .add_columns(SurveyVersion.number, Response.submitted_on)
+        .where(Response.forum_id == forum_id, Response.submitted_on.is_not(None))
+        .order_by(Response.submitted_on, Response.id)
+        .limit(size)
+    )
+    after: tuple[date, str] | None = None
+    while True:
+        page = query
+        if after is not None:
+            day, response_id = after
+            later = and_(Response.submitted_on == day, Response.id > response_id)
+            page = page.where(or_(Response.submitted_on > day, later))
+        rows = [(row[0], row[1], row[2]) for row in session.execute(page).all()]
+        if not rows:
+            return
+        yield rows
+        after = (rows[-1][2], rows[-1][0])
+
+
+def stored_answers(session: Session, response_ids: Sequence[str]) -> list[tuple[str, str, int, Any]]:
+    """(response id, question key, answer id, value as stored) of every answer of these responses."""
+    found = session.execute(
+        select(Answer.response_id, Answer.question_key, Answer.id, Answer.value).where(
+            Answer.response_id.in_(list(response_ids))
+        )
+    )
+    return [(response_id, key, answer_id, value) for response_id, key, answer_id, value in found.all()]
 
 
 def _raw(value: Any) -> Any:
