@@ -27,7 +27,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 64
 MAX_TITLE = 200
 # Addresses of the builder's own pages under /staff/surveys/.
-RESERVED_SLUGS = frozenset({"new", "import-survey"})
+# The builder's own pages under /staff/surveys/: no survey may take their address.
+RESERVED_SLUGS = frozenset({"new", "import-survey", "import", "local-lists"})
 BLANK = "blank"
 
 

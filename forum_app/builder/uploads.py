@@ -32,6 +32,7 @@ from forum_app.builder.models import (
     UPLOAD_STAGED,
     ImportUpload,
 )
+from forum_app.builder.starters import RESERVED_SLUGS
 from forum_app.db import today, utcnow
 from forum_app.surveys.definitions import DefinitionError, Question, SurveyDefinition, parse_definition
 from forum_app.surveys.imports.export import ImportedExport
@@ -102,6 +103,8 @@ def new_destination(session: Session, forum_id: int, slug: str, title: str) -> D
         raise UploadProblem(
             "Enter an address of lower-case letters, digits and hyphens (-), such as past-survey-2024", "slug"
         )
+    if slug in RESERVED_SLUGS:
+        raise UploadProblem(f"The address “{slug}” is used by a page of this service: choose another", "slug")
     taken = session.scalar(select(Survey.id).where(Survey.forum_id == forum_id, Survey.slug == slug))
     if taken is not None:
         raise UploadProblem(

@@ -126,6 +126,8 @@ def test_a_taken_address_is_refused_with_the_form_kept(
         ({"title": "x" * 201}, "title", "The title must be 200 characters or fewer"),
         ({"title": "Pulse", "slug": "Pulse 2026"}, "slug", "lower-case letters, digits and hyphens"),
         ({"title": "Pulse", "slug": "new"}, "slug", "is used by a page of this service"),
+        ({"title": "Pulse", "slug": "local-lists"}, "slug", "is used by a page of this service"),
+        ({"title": "Pulse", "slug": "import"}, "slug", "is used by a page of this service"),
         ({"title": "日本語"}, "slug", "Enter an address for the survey"),
         ({"title": "Pulse", "starter": "nothing"}, "starter", "Select what to start from"),
         ({"title": "Pulse", "starter": ""}, "starter", "Select what to start from"),

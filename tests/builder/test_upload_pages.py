@@ -206,6 +206,7 @@ def test_form_problems_are_shown_on_the_form(lead: FlaskClient, db_session: Sess
     for fields, message in [
         ({"title": "", "slug": "past"}, "Enter a title for the new survey"),
         ({"title": "Past", "slug": "Past Survey"}, "Enter an address of lower-case letters"),
+        ({"title": "Past", "slug": "local-lists"}, "The address “local-lists” is used by a page"),
     ]:
         response = upload(lead, csv_bytes(GOOGLE), "export.csv", **fields)
         assert response.status_code == 422 and summary(parsed(response))[0].startswith(message)
