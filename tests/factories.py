@@ -8,6 +8,8 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -284,3 +286,23 @@ def make_account_link(
         )
     )
     session.commit()
+
+
+def pdf_structure(pdf: PdfReader) -> list[DictionaryObject]:
+    """Every structure element of the PDF's tag tree, in reading order."""
+    found: list[DictionaryObject] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                found.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+
+    catalog: Any = pdf.trailer["/Root"]  # pypdf's objects: read as the PDF's own dictionaries
+    walk(catalog["/StructTreeRoot"])
+    return found

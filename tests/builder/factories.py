@@ -22,7 +22,8 @@ from forum_app.moderation.models import ModerationItem
 from forum_app.surveys.models import Answer, Response, Survey, SurveyVersion
 from tests.factories import csrf_token, make_forum, make_staff, make_survey, one, page
 
-LEAD, VIEWER = "lead@demo.example", "viewer@demo.example"
+LEAD, CODER, VIEWER = "lead@demo.example", "coder@demo.example", "viewer@demo.example"
+OTHER_LEAD = "lead@other.example"
 
 PULSE: dict[str, Any] = {
     "slug": "pulse",
@@ -81,6 +82,17 @@ def make_builder_forum(session: Session) -> Forum:
     make_staff(session, LEAD)
     make_staff(session, VIEWER, role="viewer")
     return forum
+
+
+def make_two_forums(session: Session, coder: bool = False) -> int:
+    """``make_builder_forum``'s forum (with a coder too, if asked) and a second forum with its own lead;
+    the first forum's id."""
+    forum = make_builder_forum(session)
+    if coder:
+        make_staff(session, CODER, role="coder")
+    make_forum(session, "other", "Other Forum")
+    make_staff(session, OTHER_LEAD, forum_slug="other")
+    return forum.id
 
 
 def make_pulse(session: Session, forum: Forum) -> Survey:

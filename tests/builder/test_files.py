@@ -29,12 +29,10 @@ from forum_app.builder.models import SurveyDraft
 from forum_app.builder.starters import STARTERS, starter
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import Survey
+from tests.builder.factories import LEAD, OTHER_LEAD, VIEWER, make_two_forums
 from tests.factories import (
     audit_actions,
     csrf_token,
-    make_forum,
-    make_staff,
-    make_survey,
     one,
     page,
     sign_in,
@@ -42,8 +40,6 @@ from tests.factories import (
 )
 
 IMPORT = "/staff/surveys/import-survey"
-LEAD, VIEWER = "lead@demo.example", "viewer@demo.example"
-OTHER_LEAD = "lead@other.example"
 DEFAULT = load_packaged()
 
 
@@ -159,13 +155,7 @@ def test_a_bad_file_is_refused_with_one_plain_sentence(name: str) -> None:
 @pytest.fixture
 def forum_id(db_session: Session) -> int:
     """The demo forum with its experience survey, a lead and a viewer; a second forum with its lead."""
-    forum = make_forum(db_session)
-    make_survey(db_session, forum)
-    make_staff(db_session, LEAD)
-    make_staff(db_session, VIEWER, role="viewer")
-    make_forum(db_session, "other", "Other Forum")
-    make_staff(db_session, OTHER_LEAD, forum_slug="other")
-    return forum.id
+    return make_two_forums(db_session)
 
 
 def _upload(client: FlaskClient, data: bytes, slug: str = "", filename: str = "survey.json") -> Any:

@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 from forum_app.builder.models import SurveyDraft
 from forum_app.builder.starters import STARTERS, starter
 from forum_app.surveys.models import SURVEY_DRAFT, Survey
+from tests.builder.factories import CODER, LEAD, OTHER_LEAD, VIEWER, make_two_forums
 from tests.factories import (
     audit_actions,
     csrf_token,
-    make_forum,
-    make_staff,
-    make_survey,
     one,
     page,
     parsed,
@@ -26,20 +24,12 @@ from tests.factories import (
 )
 
 NEW = "/staff/surveys/new"
-LEAD, CODER, VIEWER = "lead@demo.example", "coder@demo.example", "viewer@demo.example"
-OTHER_LEAD = "lead@other.example"
 
 
 @pytest.fixture
 def forum_id(db_session: Session) -> int:
     """The demo forum with its experience survey and three staff, and a second forum with its lead."""
-    forum = make_forum(db_session)
-    make_survey(db_session, forum)
-    for email, role in ((LEAD, "lead"), (CODER, "coder"), (VIEWER, "viewer")):
-        make_staff(db_session, email, role=role)
-    make_forum(db_session, "other", "Other Forum")
-    make_staff(db_session, OTHER_LEAD, forum_slug="other")
-    return forum.id
+    return make_two_forums(db_session, coder=True)
 
 
 def _send(client: FlaskClient, **data: str) -> Any:

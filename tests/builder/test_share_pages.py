@@ -14,7 +14,6 @@ import segno
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +29,7 @@ from tests.factories import (
     make_survey,
     one,
     page,
+    pdf_structure,
     signed_in,
     squashed_text,
 )
@@ -198,25 +198,6 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: FlaskClient, forum: int
 # --- the poster -----------------------------------------------------------------------------------
 
 
-def _structure(reader: PdfReader) -> list[DictionaryObject]:
-    found: list[DictionaryObject] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if isinstance(node, ArrayObject):
-            for child in node:
-                walk(child)
-        elif isinstance(node, DictionaryObject):
-            if "/S" in node:
-                found.append(node)
-            if "/K" in node:
-                walk(node["/K"])
-
-    catalog: Any = reader.trailer["/Root"]  # pypdf's objects: read as the PDF's own dictionaries
-    walk(catalog["/StructTreeRoot"])
-    return found
-
-
 def test_the_poster_is_one_tagged_a4_page_with_the_qr_code_and_link(
     app: Flask, db_session: Session, forum: int, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -242,7 +223,7 @@ def test_the_poster_is_one_tagged_a4_page_with_the_qr_code_and_link(
     text = " ".join(reader.pages[0].extract_text().split())
     for words in ("Demo Parent Carer Forum", TITLE, "about 10 minutes", "anonymous", f"localhost/j/{code}"):
         assert words in text, words
-    elements = _structure(reader)
+    elements = pdf_structure(reader)
     kinds = Counter(str(element["/S"]) for element in elements)
     assert kinds["/H1"] == 1
     alts = [str(element["/Alt"]) for element in elements if element["/S"] == "/Figure"]

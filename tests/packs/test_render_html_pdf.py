@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
 from weasyprint import HTML
 
 from forum_app.packs.charts import BAR_FILL, chart_svg
@@ -29,7 +28,7 @@ from forum_app.packs.render_html import (
     render_html,
 )
 from forum_app.packs.render_pdf import RefuseAllURLs, render_pdf
-from tests.factories import attribute, one, squashed_text
+from tests.factories import attribute, one, pdf_structure, squashed_text
 from tests.packs.sample import full_sample_pack, sample_pack
 
 
@@ -385,26 +384,6 @@ def test_a_chart_is_drawn_quickly(pack: Pack) -> None:
 # ------------------------------------------------------------------------------------------ PDF
 
 
-def structure(pdf: PdfReader) -> list[DictionaryObject]:
-    """Every structure element of the PDF's tag tree, in reading order."""
-    found: list[DictionaryObject] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if isinstance(node, ArrayObject):
-            for child in node:
-                walk(child)
-        elif isinstance(node, DictionaryObject):
-            if "/S" in node:
-                found.append(node)
-            if "/K" in node:
-                walk(node["/K"])
-
-    catalog: Any = pdf.trailer["/Root"]  # pypdf's objects: read as the PDF's own dictionaries
-    walk(catalog["/StructTreeRoot"])
-    return found
-
-
 def test_pdf_is_tagged_with_title_and_language(pack: Pack, pdf: PdfReader) -> None:
     catalog: Any = pdf.trailer["/Root"]  # pypdf's objects: read as the PDF's own dictionaries
     assert "/StructTreeRoot" in catalog
@@ -418,7 +397,7 @@ def test_pdf_is_tagged_with_title_and_language(pack: Pack, pdf: PdfReader) -> No
 
 
 def test_pdf_structure_has_figures_with_alt_tables_and_headings(pack: Pack, pdf: PdfReader) -> None:
-    elements = structure(pdf)
+    elements = pdf_structure(pdf)
     kinds = Counter(str(element["/S"]) for element in elements)
     assert kinds["/H1"] == 1
     assert kinds["/Table"] == len(pack.tables) + 2  # and page 1's waits, "What is working"
