@@ -6,7 +6,7 @@ PORT ?= 5000
 DEMO_RESPONSES ?= 200
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format bench install install-dev clean
+.PHONY: run test lint format bench install install-dev clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pylint forum_app
+
+# After changing words families read: refresh every language's catalog, then compile them. A translator
+# edits forum_app/translations/<code>/LC_MESSAGES/messages.po; the compiled .mo files are committed.
+translations: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output --project forum-evidence \
+		--output-file forum_app/translations/messages.pot .
+	$(BIN)/pybabel update --input-file forum_app/translations/messages.pot --output-dir forum_app/translations \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --directory forum_app/translations --use-fuzzy
 
 format: install-dev
 	$(BIN)/ruff format .

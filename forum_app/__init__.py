@@ -32,12 +32,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from forum_app.i18n import init_languages
     from forum_app.inputs import LimitedJSONProvider
 
     app.json = LimitedJSONProvider(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_languages(app)
 
 
 # Every module that adds routes to a feature's blueprint. Importing a feature (its models, its services)

@@ -1,0 +1,78 @@
+"""The languages a family can answer in: which one a page is shown in, and how it is written.
+
+The runner's own words go through gettext (Flask-Babel catalogs in ``forum_app/translations``); a
+survey's words come from its definition, per language. Staff pages are in English.
+
+A page's language is, in order: ``?lang=CODE`` (remembered in the browser session), the one
+remembered, the browser's ``Accept-Language``, English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+
+LANGUAGE_KEY = "lang"
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in its own words, as a family looks for it
+    english_name: str
+    direction: str = "ltr"
+    draft: bool = True  # translated here, still to be checked by someone the forum trusts
+
+
+LANGUAGES: dict[str, Language] = {
+    language.code: language
+    for language in (
+        Language("en", "English", "English", draft=False),
+        Language("ar", "العربية", "Arabic", "rtl"),
+        Language("bn", "বাংলা", "Bengali"),
+        Language("pl", "Polski", "Polish"),
+        Language("ro", "Română", "Romanian"),
+        Language("ur", "اردو", "Urdu", "rtl"),
+    )
+}
+
+
+def _runner_page() -> bool:
+    """Pages families see; staff pages stay in English."""
+    return request.blueprint == "surveys" and not request.path.startswith("/staff")
+
+
+def chosen_language() -> str:
+    """The language code of this request's page (see the module's docstring)."""
+    if not _runner_page():
+        return DEFAULT_LANGUAGE
+    asked = request.args.get(LANGUAGE_KEY, "")
+    if asked in LANGUAGES:
+        if session.get(LANGUAGE_KEY) != asked:
+            session[LANGUAGE_KEY] = asked
+        return asked
+    remembered = session.get(LANGUAGE_KEY)
+    if isinstance(remembered, str) and remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+
+
+def current_language() -> Language:
+    """The language the page is being written in."""
+    return LANGUAGES.get(str(get_locale() or DEFAULT_LANGUAGE), LANGUAGES[DEFAULT_LANGUAGE])
+
+
+def html_lang() -> str:
+    """The ``<html lang>`` of the page: English is British English."""
+    code = current_language().code
+    return "en-GB" if code == DEFAULT_LANGUAGE else code
+
+
+def init_languages(app: Flask) -> None:
+    Babel(app, locale_selector=chosen_language)
+    app.add_template_global(current_language, "current_language")
+    app.add_template_global(html_lang, "html_lang")
+    app.add_template_global(LANGUAGES, "languages")

@@ -1,0 +1,47 @@
+"""Which language a family's page is in: ``?lang=``, remembered; Accept-Language; staff pages English."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from forum_app.i18n import LANGUAGES
+from tests.factories import SURVEY_URL, make_forum, make_survey, one, page, parsed
+
+
+def _html(client: FlaskClient, url: str, **headers: str) -> tuple[str, str]:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    html = one(parsed(response), "html")
+    return str(html.get("lang")), str(html.get("dir"))
+
+
+def test_a_page_is_english_unless_asked_otherwise(client: FlaskClient, db_session: Session) -> None:
+    make_survey(db_session, make_forum(db_session))
+    assert _html(client, SURVEY_URL) == ("en-GB", "ltr")
+
+
+def test_lang_in_the_address_switches_and_is_remembered(client: FlaskClient, db_session: Session) -> None:
+    make_survey(db_session, make_forum(db_session))
+    assert _html(client, f"{SURVEY_URL}?lang=ur") == ("ur", "rtl")
+    assert _html(client, SURVEY_URL) == ("ur", "rtl")
+    assert _html(client, f"{SURVEY_URL}?lang=pl") == ("pl", "ltr")
+    assert _html(client, f"{SURVEY_URL}?lang=en") == ("en-GB", "ltr")
+    assert _html(client, f"{SURVEY_URL}?lang=xx") == ("en-GB", "ltr")  # an unknown code changes nothing
+
+
+def test_the_browser_language_is_honoured(client: FlaskClient, db_session: Session) -> None:
+    make_survey(db_session, make_forum(db_session))
+    assert _html(client, SURVEY_URL, **{"Accept-Language": "ar;q=0.9, en;q=0.5"}) == ("ar", "rtl")
+    assert _html(client, SURVEY_URL, **{"Accept-Language": "de, fr"}) == ("en-GB", "ltr")
+
+
+def test_every_language_says_how_it_is_written() -> None:
+    assert {code for code, language in LANGUAGES.items() if language.direction == "rtl"} == {"ar", "ur"}
+    assert not LANGUAGES["en"].draft and all(LANGUAGES[code].draft for code in ("ar", "bn", "pl", "ro", "ur"))
+
+
+def test_staff_pages_stay_in_english(client: FlaskClient, db_session: Session) -> None:
+    make_survey(db_session, make_forum(db_session))
+    page(client, f"{SURVEY_URL}?lang=ar")
+    assert _html(client, "/staff/login?lang=ar") == ("en-GB", "ltr")
