@@ -75,4 +75,4 @@ def init_languages(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language)
     app.add_template_global(current_language, "current_language")
     app.add_template_global(html_lang, "html_lang")
-    app.add_template_global(LANGUAGES, "languages")
+    app.context_processor(lambda: {"languages": LANGUAGES})
