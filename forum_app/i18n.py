@@ -65,6 +65,11 @@ def current_language() -> Language:
     return LANGUAGES.get(str(get_locale() or DEFAULT_LANGUAGE), LANGUAGES[DEFAULT_LANGUAGE])
 
 
+def page_language() -> str:
+    """The code of the language the page is being written in (for a survey's own words)."""
+    return current_language().code
+
+
 def html_lang() -> str:
     """The ``<html lang>`` of the page: English is British English."""
     code = current_language().code

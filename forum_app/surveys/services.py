@@ -109,15 +109,16 @@ class LiveSurvey:
     definition: SurveyDefinition
 
 
-def live_survey(session: Session, forum_slug: str, survey_slug: str) -> LiveSurvey:
-    """The open survey at this address, or SurveyNotFound / SurveyClosed."""
+def live_survey(session: Session, forum_slug: str, survey_slug: str, language: str = "en") -> LiveSurvey:
+    """The open survey at this address, its words in ``language`` where translated, or SurveyNotFound /
+    SurveyClosed."""
     survey = find_survey(session, forum_slug, survey_slug)
     version = latest_version(session, survey.id)
     if version is None or survey.status == SURVEY_DRAFT:  # never published: nobody may know of it
         raise SurveyNotFound(f"{forum_slug}/{survey_slug}")
     if not takes_responses(survey, today()):
         raise SurveyClosed(survey)
-    return LiveSurvey(survey, version, parse_definition(version.definition))
+    return LiveSurvey(survey, version, parse_definition(version.definition, language))
 
 
 def takes_responses(survey: Survey, on: date) -> bool:
@@ -194,8 +195,9 @@ def response_by_key(session: Session, idempotency_key: str, survey_id: int) -> R
     return get_response(session, found, survey_id)
 
 
-def definition_of(response: Response) -> SurveyDefinition:
-    return parse_definition(response.survey_version.definition)
+def definition_of(response: Response, language: str = "en") -> SurveyDefinition:
+    """The version a response answers, its words in ``language`` where translated."""
+    return parse_definition(response.survey_version.definition, language)
 
 
 def answers_of(session: Session, response_id: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app import journeys
 from forum_app.extensions import csrf, db
+from forum_app.i18n import page_language
 from forum_app.ratelimit import Limit, allow, source_key
 from forum_app.security import current_membership, role_required
 from forum_app.surveys import bp, contexts, spam_folder, staff
@@ -95,7 +96,7 @@ def index() -> Page:
 
 @bp.route("/s/<forum_slug>/<survey_slug>/", methods=["GET", "POST"])
 def start(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_survey(db.session, forum_slug, survey_slug, page_language())
     start_afresh(live.survey.id)
     response = current(live)
     in_progress = response is not None and response.status == IN_PROGRESS
@@ -104,7 +105,7 @@ def start(forum_slug: str, survey_slug: str) -> Page:
         if not in_progress:
             response = start_new(live, timed=True)
         assert response is not None
-        definition = definition_of(response)
+        definition = definition_of(response, page_language())
         key = first_unanswered(definition, answers_of(db.session, response.id)) or definition.questions[0].key
         return redirect(survey_url("surveys.question", live, key=key))
     return render_template(
@@ -114,7 +115,7 @@ def start(forum_slug: str, survey_slug: str) -> Page:
 
 @bp.route("/s/<forum_slug>/<survey_slug>/q/<key>", methods=["GET", "POST"])
 def question(forum_slug: str, survey_slug: str, key: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_survey(db.session, forum_slug, survey_slug, page_language())
     response = current(live)
     if (response is None and just_sent(live.survey.id)) or (
         response is not None and response.status != IN_PROGRESS
@@ -122,7 +123,7 @@ def question(forum_slug: str, survey_slug: str, key: str) -> Page:
         return redirect(survey_url("surveys.confirmation", live))
     if response is None and request.method == "GET":
         return redirect(survey_url("surveys.start", live))
-    definition = definition_of(response) if response else live.definition
+    definition = definition_of(response, page_language()) if response else live.definition
     asked = definition.question(key)
     if asked is None:
         abort(404)
@@ -181,7 +182,7 @@ def _submission_allowed() -> bool:
 
 @bp.route("/s/<forum_slug>/<survey_slug>/check", methods=["GET", "POST"])
 def check(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_survey(db.session, forum_slug, survey_slug, page_language())
     response = current(live) or reattach(live)
     if response is None:
         return redirect(
@@ -189,7 +190,7 @@ def check(forum_slug: str, survey_slug: str) -> Page:
         )
     if response.status != IN_PROGRESS:
         return redirect(survey_url("surveys.confirmation", live))
-    definition = definition_of(response)
+    definition = definition_of(response, page_language())
     answers = answers_of(db.session, response.id)
     form = SubmitForm()
     if form.validate_on_submit():
@@ -228,7 +229,7 @@ def check(forum_slug: str, survey_slug: str) -> Page:
 def confirmation(forum_slug: str, survey_slug: str) -> Page:
     """Shows the receipt code once: a reload, or the next person on a shared phone, sees only that
     answers were sent."""
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_survey(db.session, forum_slug, survey_slug, page_language())
     if just_sent(live.survey.id):
         return render_template("surveys/confirmation.html", live=live, receipt_code=None)
     response = current(live)

@@ -22,6 +22,7 @@ from forum_app.surveys.definitions import (
     DefinitionError,
     load_packaged,
     parse_definition,
+    translations,
 )
 
 VALIDATOR = jsonschema.Draft202012Validator(files.schema())
@@ -117,7 +118,7 @@ def test_the_young_peoples_version_asks_them_about_themselves_in_simpler_words()
 def test_the_schema_names_exactly_the_fields_parse_definition_reads() -> None:
     rules = files.schema()
     question = rules["$defs"]["question"]
-    source = inspect.getsource(definitions)
+    source = inspect.getsource(definitions) + inspect.getsource(translations)
     read = set(re.findall(r"""(?:raw|item|cond)(?:\.get\(|\[)"(\w+)"|_text\(\w+, "(\w+)\"""", source))
     names = {name for pair in read for name in pair if name}
     described = (

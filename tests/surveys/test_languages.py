@@ -6,7 +6,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from forum_app.i18n import LANGUAGES
-from tests.factories import SURVEY_URL, make_forum, make_survey, one, page, parsed
+from forum_app.surveys.definitions import load_packaged
+from tests.factories import SURVEY_URL, make_forum, make_survey, one, page, parsed, question_url, start
 
 
 def _html(client: FlaskClient, url: str, **headers: str) -> tuple[str, str]:
@@ -45,3 +46,39 @@ def test_staff_pages_stay_in_english(client: FlaskClient, db_session: Session) -
     make_survey(db_session, make_forum(db_session))
     page(client, f"{SURVEY_URL}?lang=ar")
     assert _html(client, "/staff/login?lang=ar") == ("en-GB", "ltr")
+
+
+def _translated_survey(db_session: Session) -> None:
+    document = load_packaged()
+    document["translations"] = {
+        "pl": {
+            "status": "draft",
+            "strings": {
+                "title": "Doświadczenia Twojej rodziny",
+                "age_band.title": "Ile lat ma Twoje dziecko?",
+            },
+        }
+    }
+    make_survey(db_session, make_forum(db_session), document)
+
+
+def test_a_translated_survey_shows_its_words_and_offers_its_languages(
+    client: FlaskClient, db_session: Session
+) -> None:
+    _translated_survey(db_session)
+    soup = page(client, f"{SURVEY_URL}?lang=pl")
+    assert one(soup, "h1").get_text(strip=True) == "Doświadczenia Twojej rodziny"
+    offered = {link.get("hreflang"): link.get_text(strip=True) for link in soup.select("nav.languages a")}
+    assert offered == {"en": "English"}
+    assert one(soup, "nav.languages [aria-current]").get_text(strip=True) == "Polski"
+    english = page(client, f"{SURVEY_URL}?lang=en")
+    assert one(english, "h1").get_text(strip=True) == "Your family's experience of SEND services"
+
+
+def test_an_untranslated_string_is_shown_in_english(client: FlaskClient, db_session: Session) -> None:
+    _translated_survey(db_session)
+    start(client)
+    question = page(client, f"{question_url('age_band')}?lang=pl")
+    assert "Ile lat ma Twoje dziecko?" in question.get_text(" ")
+    setting = page(client, question_url("setting"))
+    assert "Where does your child go to school or nursery?" in setting.get_text(" ")

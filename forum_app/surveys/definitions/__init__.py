@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from forum_app.surveys.definitions.translations import languages_of, localise, validate_translations
+
 QUESTION_KINDS = ("radio", "checkboxes", "text", "number", "duration", "month", "rating", "consent")
 KINDS_WITH_OPTIONS = ("radio", "checkboxes", "rating")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -71,6 +73,8 @@ class SurveyDefinition:
     summary: str
     minutes: int
     questions: tuple[Question, ...]
+    language: str = "en"  # the language its words are in
+    languages: tuple[str, ...] = ()  # the languages, besides English, it has been translated into
     _by_key: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -166,10 +170,19 @@ def _parse_question(raw: Any, index: int, earlier: dict[str, Question]) -> Quest
     )
 
 
-def parse_definition(raw: Any) -> SurveyDefinition:
-    """Check a definition document and return it as typed objects."""
+def parse_definition(raw: Any, language: str = "en") -> SurveyDefinition:
+    """Check a definition document and return it as typed objects, its words in ``language`` where it
+    has been translated into it (else in English)."""
     if not isinstance(raw, dict):
         raise DefinitionError("A survey definition must be a JSON object.")
+    problem = validate_translations(raw)
+    if problem:
+        raise DefinitionError(problem)
+    languages = languages_of(raw)
+    if language in languages:
+        raw = localise(raw, language)
+    else:
+        language = "en"
     slug = _text(raw, "slug", "survey")
     questions: dict[str, Question] = {}
     items = raw.get("questions")
@@ -187,6 +200,8 @@ def parse_definition(raw: Any) -> SurveyDefinition:
         summary=_text(raw, "summary", "survey", required=False),
         minutes=minutes,
         questions=tuple(questions.values()),
+        language=language,
+        languages=languages,
     )
 
 
