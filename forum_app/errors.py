@@ -10,6 +10,7 @@ import logging
 import traceback
 
 from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -18,24 +19,42 @@ from forum_app.inputs import UnexpectedFile, refuse_unexpected_files
 
 log = logging.getLogger(__name__)
 
+# Families see these too, in their language (``forum_app.i18n``); staff pages are in English.
 MESSAGES = {
     400: (
-        "Sorry, we could not accept that",
-        "Something in the form was not as we expected. Go back, check your answer and try again.",
+        _l("Sorry, we could not accept that"),
+        _l("Something in the form was not as we expected. Go back, check your answer and try again."),
     ),
-    403: ("You do not have access to this page", "Ask your forum lead if you think you should."),
+    403: (
+        _l("You do not have access to this page"),
+        _l("Ask your forum lead if you think you should."),
+    ),
     404: (
-        "Page not found",
-        "If you typed the web address, check it is correct. "
-        "If you pasted it, check you copied the whole address.",
+        _l("Page not found"),
+        _l(
+            "If you typed the web address, check it is correct. "
+            "If you pasted it, check you copied the whole address."
+        ),
     ),
-    405: ("Sorry, that did not work", "Go back and use the buttons on the page."),
-    410: ("This survey has closed", "The forum is no longer collecting answers to this survey."),
-    413: ("That was too long to send", "Shorten your answer and try again."),
-    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    405: (
+        _l("Sorry, that did not work"),
+        _l("Go back and use the buttons on the page."),
+    ),
+    410: (
+        _l("This survey has closed"),
+        _l("The forum is no longer collecting answers to this survey."),
+    ),
+    413: (
+        _l("That was too long to send"),
+        _l("Shorten your answer and try again."),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l("Wait a few minutes, then try again."),
+    ),
     500: (
-        "Sorry, there is a problem with the service",
-        "Try again later. What you have already saved has not been lost.",
+        _l("Sorry, there is a problem with the service"),
+        _l("Try again later. What you have already saved has not been lost."),
     ),
 }
 

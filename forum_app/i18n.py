@@ -4,15 +4,17 @@ The runner's own words go through gettext (Flask-Babel catalogs in ``forum_app/t
 survey's words come from its definition, per language. Staff pages are in English.
 
 A page's language is, in order: ``?lang=CODE`` (remembered in the browser session), the one
-remembered, the browser's ``Accept-Language``, English.
+remembered, the browser's ``Accept-Language``, English; on a survey's pages, only a language the survey
+has been translated into (a page is in one language, never half in another).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale, refresh
 
 LANGUAGE_KEY = "lang"
 DEFAULT_LANGUAGE = "en"
@@ -49,15 +51,22 @@ def chosen_language() -> str:
     """The language code of this request's page (see the module's docstring)."""
     if not _runner_page():
         return DEFAULT_LANGUAGE
+    offered = [code for code in g.get("offered_languages", LANGUAGES) if code in LANGUAGES]
     asked = request.args.get(LANGUAGE_KEY, "")
-    if asked in LANGUAGES:
-        if session.get(LANGUAGE_KEY) != asked:
-            session[LANGUAGE_KEY] = asked
-        return asked
+    if asked in LANGUAGES and session.get(LANGUAGE_KEY) != asked:
+        session[LANGUAGE_KEY] = asked
     remembered = session.get(LANGUAGE_KEY)
-    if isinstance(remembered, str) and remembered in LANGUAGES:
+    if isinstance(remembered, str) and remembered in offered:
         return remembered
-    return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(offered, DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+
+
+def offer_languages(codes: Iterable[str]) -> str:
+    """Limit this page to English and the languages ``codes`` (a survey's translations); return the
+    code of the language it is now in."""
+    g.offered_languages = (DEFAULT_LANGUAGE, *codes)
+    refresh()
+    return page_language()
 
 
 def current_language() -> Language:
@@ -78,6 +87,7 @@ def html_lang() -> str:
 
 def init_languages(app: Flask) -> None:
     Babel(app, locale_selector=chosen_language)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # a sentence's line breaks are not part of it
     app.add_template_global(current_language, "current_language")
     app.add_template_global(html_lang, "html_lang")
     app.context_processor(lambda: {"languages": LANGUAGES})

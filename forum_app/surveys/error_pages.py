@@ -3,6 +3,8 @@ blueprint (``app_errorhandler``), so ``forum_app.errors`` needs to know nothing 
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from forum_app.errors import render_error
 from forum_app.surveys import bp
 from forum_app.surveys.services import FormTampered, SurveyClosed, SurveyNotFound
@@ -12,8 +14,8 @@ from forum_app.surveys.services import FormTampered, SurveyClosed, SurveyNotFoun
 def survey_not_found(_error: SurveyNotFound) -> tuple[str, int]:
     return render_error(
         404,
-        "Survey not found",
-        "Check the web address. The forum that shared the link can send it again.",
+        _("Survey not found"),
+        _("Check the web address. The forum that shared the link can send it again."),
     )
 
 
@@ -21,9 +23,12 @@ def survey_not_found(_error: SurveyNotFound) -> tuple[str, int]:
 def survey_closed(error: SurveyClosed) -> tuple[str, int]:
     return render_error(
         410,
-        "This survey has closed",
-        f"{error.survey.forum.name} is no longer collecting answers to "
-        f"‘{error.survey.title}’. Thank you for wanting to take part.",
+        _("This survey has closed"),
+        _(
+            "%(forum)s is no longer collecting answers to ‘%(survey)s’. Thank you for wanting to take part.",
+            forum=error.survey.forum.name,
+            survey=error.survey.title,
+        ),
     )
 
 

@@ -109,16 +109,15 @@ class LiveSurvey:
     definition: SurveyDefinition
 
 
-def live_survey(session: Session, forum_slug: str, survey_slug: str, language: str = "en") -> LiveSurvey:
-    """The open survey at this address, its words in ``language`` where translated, or SurveyNotFound /
-    SurveyClosed."""
+def live_survey(session: Session, forum_slug: str, survey_slug: str) -> LiveSurvey:
+    """The open survey at this address, or SurveyNotFound / SurveyClosed."""
     survey = find_survey(session, forum_slug, survey_slug)
     version = latest_version(session, survey.id)
     if version is None or survey.status == SURVEY_DRAFT:  # never published: nobody may know of it
         raise SurveyNotFound(f"{forum_slug}/{survey_slug}")
     if not takes_responses(survey, today()):
         raise SurveyClosed(survey)
-    return LiveSurvey(survey, version, parse_definition(version.definition, language))
+    return LiveSurvey(survey, version, parse_definition(version.definition))
 
 
 def takes_responses(survey: Survey, on: date) -> bool:

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app import journeys
@@ -17,6 +18,7 @@ from forum_app.security import current_membership, role_required
 from forum_app.surveys import bp, contexts, spam_folder, staff
 from forum_app.surveys.fields import QUESTION_TYPES, question_form_class
 from forum_app.surveys.forms import StartForm, SubmitForm
+from forum_app.surveys.live import live_in_language
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED
 from forum_app.surveys.respondent import (
     NOTICE_KEY,
@@ -43,14 +45,13 @@ from forum_app.surveys.services import (
     answers_of,
     definition_of,
     first_unanswered,
-    live_survey,
     looks_automated,
     open_surveys,
     save_answer,
 )
 from forum_app.views import Page
 
-EXPIRED_MESSAGE = (
+EXPIRED_MESSAGE = _l(
     "This page was open for a long time, so your answer was not saved yet. "
     "It is still below: check it and press the button again."
 )
@@ -96,7 +97,7 @@ def index() -> Page:
 
 @bp.route("/s/<forum_slug>/<survey_slug>/", methods=["GET", "POST"])
 def start(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug, page_language())
+    live = live_in_language(forum_slug, survey_slug)
     start_afresh(live.survey.id)
     response = current(live)
     in_progress = response is not None and response.status == IN_PROGRESS
@@ -115,7 +116,7 @@ def start(forum_slug: str, survey_slug: str) -> Page:
 
 @bp.route("/s/<forum_slug>/<survey_slug>/q/<key>", methods=["GET", "POST"])
 def question(forum_slug: str, survey_slug: str, key: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug, page_language())
+    live = live_in_language(forum_slug, survey_slug)
     response = current(live)
     if (response is None and just_sent(live.survey.id)) or (
         response is not None and response.status != IN_PROGRESS
@@ -182,7 +183,7 @@ def _submission_allowed() -> bool:
 
 @bp.route("/s/<forum_slug>/<survey_slug>/check", methods=["GET", "POST"])
 def check(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug, page_language())
+    live = live_in_language(forum_slug, survey_slug)
     response = current(live) or reattach(live)
     if response is None:
         return redirect(
@@ -229,7 +230,7 @@ def check(forum_slug: str, survey_slug: str) -> Page:
 def confirmation(forum_slug: str, survey_slug: str) -> Page:
     """Shows the receipt code once: a reload, or the next person on a shared phone, sees only that
     answers were sent."""
-    live = live_survey(db.session, forum_slug, survey_slug, page_language())
+    live = live_in_language(forum_slug, survey_slug)
     if just_sent(live.survey.id):
         return render_template("surveys/confirmation.html", live=live, receipt_code=None)
     response = current(live)

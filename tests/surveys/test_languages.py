@@ -1,13 +1,23 @@
-"""Which language a family's page is in: ``?lang=``, remembered; Accept-Language; staff pages English."""
+"""Which language a family's page is in: ``?lang=``, remembered; Accept-Language; only the survey's own
+languages on its pages; staff pages in English."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from forum_app.i18n import LANGUAGES
 from forum_app.surveys.definitions import load_packaged
+from forum_app.surveys.definitions.translations import with_translation
 from tests.factories import SURVEY_URL, make_forum, make_survey, one, page, parsed, question_url, start
+
+OTHER_URL = "/s/demo/other/"
+
+
+def _english_only() -> dict[str, Any]:
+    return {name: value for name, value in load_packaged().items() if name != "translations"}
 
 
 def _html(client: FlaskClient, url: str, **headers: str) -> tuple[str, str]:
@@ -17,13 +27,25 @@ def _html(client: FlaskClient, url: str, **headers: str) -> tuple[str, str]:
     return str(html.get("lang")), str(html.get("dir"))
 
 
+def _surveys(db_session: Session) -> None:
+    """The default survey in Polish, Urdu and Arabic (a title each; Polish a question too), and an
+    English-only survey at OTHER_URL."""
+    forum = make_forum(db_session)
+    document = _english_only()
+    for code, title in (("ur", "آپ کے خاندان کا تجربہ"), ("ar", "تجربة عائلتك")):
+        document = with_translation(document, code, {"title": title}, "draft")
+    polish = {"title": "Doświadczenia Twojej rodziny", "age_band.title": "Ile lat ma Twoje dziecko?"}
+    make_survey(db_session, forum, with_translation(document, "pl", polish, "draft"))
+    make_survey(db_session, forum, {**_english_only(), "slug": "other"})
+
+
 def test_a_page_is_english_unless_asked_otherwise(client: FlaskClient, db_session: Session) -> None:
-    make_survey(db_session, make_forum(db_session))
+    _surveys(db_session)
     assert _html(client, SURVEY_URL) == ("en-GB", "ltr")
 
 
 def test_lang_in_the_address_switches_and_is_remembered(client: FlaskClient, db_session: Session) -> None:
-    make_survey(db_session, make_forum(db_session))
+    _surveys(db_session)
     assert _html(client, f"{SURVEY_URL}?lang=ur") == ("ur", "rtl")
     assert _html(client, SURVEY_URL) == ("ur", "rtl")
     assert _html(client, f"{SURVEY_URL}?lang=pl") == ("pl", "ltr")
@@ -32,9 +54,16 @@ def test_lang_in_the_address_switches_and_is_remembered(client: FlaskClient, db_
 
 
 def test_the_browser_language_is_honoured(client: FlaskClient, db_session: Session) -> None:
-    make_survey(db_session, make_forum(db_session))
+    _surveys(db_session)
     assert _html(client, SURVEY_URL, **{"Accept-Language": "ar;q=0.9, en;q=0.5"}) == ("ar", "rtl")
     assert _html(client, SURVEY_URL, **{"Accept-Language": "de, fr"}) == ("en-GB", "ltr")
+
+
+def test_a_survey_not_translated_is_wholly_in_english(client: FlaskClient, db_session: Session) -> None:
+    _surveys(db_session)
+    assert _html(client, f"{OTHER_URL}?lang=ur") == ("en-GB", "ltr")
+    assert _html(client, OTHER_URL, **{"Accept-Language": "pl"}) == ("en-GB", "ltr")
+    assert _html(client, SURVEY_URL) == ("ur", "rtl")  # the family's choice is kept for the next survey
 
 
 def test_every_language_says_how_it_is_written() -> None:
@@ -43,40 +72,27 @@ def test_every_language_says_how_it_is_written() -> None:
 
 
 def test_staff_pages_stay_in_english(client: FlaskClient, db_session: Session) -> None:
-    make_survey(db_session, make_forum(db_session))
+    _surveys(db_session)
     page(client, f"{SURVEY_URL}?lang=ar")
     assert _html(client, "/staff/login?lang=ar") == ("en-GB", "ltr")
-
-
-def _translated_survey(db_session: Session) -> None:
-    document = load_packaged()
-    document["translations"] = {
-        "pl": {
-            "status": "draft",
-            "strings": {
-                "title": "Doświadczenia Twojej rodziny",
-                "age_band.title": "Ile lat ma Twoje dziecko?",
-            },
-        }
-    }
-    make_survey(db_session, make_forum(db_session), document)
 
 
 def test_a_translated_survey_shows_its_words_and_offers_its_languages(
     client: FlaskClient, db_session: Session
 ) -> None:
-    _translated_survey(db_session)
+    _surveys(db_session)
     soup = page(client, f"{SURVEY_URL}?lang=pl")
     assert one(soup, "h1").get_text(strip=True) == "Doświadczenia Twojej rodziny"
     offered = {link.get("hreflang"): link.get_text(strip=True) for link in soup.select("nav.languages a")}
-    assert offered == {"en": "English"}
+    assert offered == {"en": "English", "ar": "العربية", "ur": "اردو"}
     assert one(soup, "nav.languages [aria-current]").get_text(strip=True) == "Polski"
     english = page(client, f"{SURVEY_URL}?lang=en")
     assert one(english, "h1").get_text(strip=True) == "Your family's experience of SEND services"
+    assert not page(client, OTHER_URL).select("nav.languages")  # English only: nothing to choose
 
 
 def test_an_untranslated_string_is_shown_in_english(client: FlaskClient, db_session: Session) -> None:
-    _translated_survey(db_session)
+    _surveys(db_session)
     start(client)
     question = page(client, f"{question_url('age_band')}?lang=pl")
     assert "Ile lat ma Twoje dziecko?" in question.get_text(" ")

@@ -6,9 +6,11 @@ import copy
 
 import pytest
 
+from forum_app.i18n import LANGUAGES
 from forum_app.surveys.definitions import DefinitionError, load_packaged, parse_definition
 from forum_app.surveys.definitions.translations import (
     check_translation,
+    languages_of,
     localise,
     source_strings,
     with_translation,
@@ -44,14 +46,14 @@ def test_localising_swaps_the_words_and_never_the_keys_or_values() -> None:
     )
     polish = parse_definition(document, "pl")
     english = parse_definition(document)
-    assert polish.title == "Tytuł" and polish.language == "pl" and polish.languages == ("pl",)
+    assert polish.title == "Tytuł" and polish.language == "pl" and "pl" in polish.languages
     assert english.title == DOCUMENT["title"] and english.language == "en"
     assert polish.questions[0].options[0].label == "Poniżej 5"
     assert polish.questions[0].title == english.questions[0].title  # not translated: English
     assert [q.key for q in polish.questions] == [q.key for q in english.questions]
     assert [o.value for o in polish.questions[0].options] == [o.value for o in english.questions[0].options]
-    assert "translations" not in localise(document, "pl") and DOCUMENT.get("translations") is None
-    assert parse_definition(document, "ur").language == "en"  # not translated into Urdu
+    assert "translations" not in localise(document, "pl")
+    assert parse_definition(document, "de").language == "en"  # not translated into German
 
 
 @pytest.mark.parametrize(
@@ -74,3 +76,14 @@ def test_a_malformed_translation_is_refused_with_a_reason(translations: object, 
 def test_a_string_of_a_removed_question_is_ignored() -> None:
     document = with_translation(DOCUMENT, "ro", {"gone.title": "Vechi", "title": "Titlu"}, "checked")
     assert parse_definition(document, "ro").title == "Titlu"
+
+
+def test_the_default_survey_is_translated_wholly_into_every_shipped_language() -> None:
+    shipped = sorted(code for code in LANGUAGES if code != "en")
+    assert list(languages_of(DOCUMENT)) == shipped
+    for code in shipped:
+        translation = DOCUMENT["translations"][code]
+        assert translation["status"] == "draft"  # for the forum to have checked
+        assert check_translation(DOCUMENT, translation["strings"]).complete, code
+        localised = parse_definition(DOCUMENT, code)
+        assert localised.title != DOCUMENT["title"] and localised.language == code
