@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.support import Translations
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from forum_app.config import PROJECT_ROOT
 from forum_app.i18n import LANGUAGES
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.definitions.translations import with_translation
 from tests.factories import SURVEY_URL, make_forum, make_survey, one, page, parsed, question_url, start
 
 OTHER_URL = "/s/demo/other/"
+TRANSLATIONS = PROJECT_ROOT / "forum_app" / "translations"
 
 
 def _english_only() -> dict[str, Any]:
@@ -98,3 +101,13 @@ def test_an_untranslated_string_is_shown_in_english(client: FlaskClient, db_sess
     assert "Ile lat ma Twoje dziecko?" in question.get_text(" ")
     setting = page(client, question_url("setting"))
     assert "Where does your child go to school or nursery?" in setting.get_text(" ")
+
+
+def test_the_runner_speaks_the_language_of_the_page(client: FlaskClient, db_session: Session) -> None:
+    _surveys(db_session)
+    urdu = Translations.load(str(TRANSLATIONS), ["ur"])
+    soup = page(client, f"{SURVEY_URL}?lang=ur")
+    skip = one(soup, ".skip-link").get_text(strip=True)
+    assert skip == urdu.gettext("Skip to main content") and skip != "Skip to main content"
+    english = page(client, f"{SURVEY_URL}?lang=en")
+    assert one(english, ".skip-link").get_text(strip=True) == "Skip to main content"
