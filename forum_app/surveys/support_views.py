@@ -7,7 +7,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts.models import Forum
 from forum_app.extensions import db
+from forum_app.i18n import offer_languages
 from forum_app.surveys import bp
+from forum_app.surveys.definitions.translations import languages_of, localise
+from forum_app.surveys.services import latest_version
 from forum_app.surveys.support import (
     ForumNotFound,
     ForumSupport,
@@ -58,9 +61,13 @@ def theme(forum_slug: str) -> WerkzeugResponse:
 @bp.get("/s/<forum_slug>/<survey_slug>/privacy")
 def privacy(forum_slug: str, survey_slug: str) -> Page:
     notice = privacy_notice(db.session, forum_slug, survey_slug)
+    version = latest_version(db.session, notice.survey.id)
+    document = version.definition if version else {"title": notice.survey.title}
+    language = offer_languages(languages_of(document))
     return render_template(
         "surveys/privacy.html",
         survey=notice.survey,
+        survey_title=localise(document, language).get("title", notice.survey.title),
         forum=notice.survey.forum,
         support=notice.support,
         withdraw_url=url_for("surveys.withdraw_form", forum_slug=forum_slug, survey_slug=survey_slug),
