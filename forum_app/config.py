@@ -134,8 +134,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # "Save and come back later" codes work for this many days.
         "RESUME_DAYS": _int("RESUME_DAYS", 30),
         "RETRAIN_MIN_CODED": _int("RETRAIN_MIN_CODED", 100),
-        # Tries per hour at entering a resume or receipt code, per source (a daily-rotating hash).
+        # Tries per hour at entering a pack's passcode, per source (a daily-rotating hash).
         "CODE_ATTEMPTS_PER_HOUR": _int("CODE_ATTEMPTS_PER_HOUR", 10),
+        # Tries per hour at entering a resume or receipt code: per source, generous, as a drop-in's
+        # shared wifi is one source for many families; and wrong tries per code typed, few.
+        "CODE_ATTEMPTS_PER_SOURCE": _int("CODE_ATTEMPTS_PER_SOURCE", 30),
+        "CODE_TRIES_PER_CODE": _int("CODE_TRIES_PER_CODE", 5),
         # A survey sent sooner than this after "Start now" goes to the leads' spam folder.
         "MIN_COMPLETION_SECONDS": _int("MIN_COMPLETION_SECONDS", 20),
         # Surveys sent per source per hour (a daily-rotating hash) before the rest go to the spam folder.

@@ -132,9 +132,40 @@ def source_key(session: Session, address: str | None, now: datetime | None = Non
     return hmac.new(bytes.fromhex(key), source_network(address).encode(), hashlib.sha256).hexdigest()[:40]
 
 
+def value_key(session: Session, value: str, now: datetime | None = None) -> str:
+    """A pseudonym for something typed (a code someone tried), made like ``source_key`` with the day's
+    key: the value itself is never stored, and once the key is deleted nobody can tell what it was."""
+    key = day_key(session, (now or utcnow()).date())
+    return hmac.new(bytes.fromhex(key), f"value|{value}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
 def allow(session: Session, limit: Limit, source: str, now: datetime | None = None) -> bool:
     """Count one attempt; False when the source has used up this window's attempts."""
     return count_attempt(session, limit, source, now) <= limit.attempts
+
+
+def _window_start(moment: float, limit: Limit) -> int:
+    return int(moment) - int(moment) % limit.window_seconds
+
+
+def _sliding(counts: dict[int, int], moment: float, limit: Limit) -> int:
+    """The attempts of the window holding ``moment`` plus the previous window's, weighted by how much
+    of the last ``window_seconds`` it still covers, rounded up."""
+    window = _window_start(moment, limit)
+    overlap = 1 - (moment - window) / limit.window_seconds
+    return counts.get(window, 0) + math.ceil(counts.get(window - limit.window_seconds, 0) * overlap)
+
+
+def _recent_counts(session: Session, limit: Limit, source: str, moment: float) -> dict[int, int]:
+    window = _window_start(moment, limit)
+    rows = session.execute(
+        select(RateLimitHit.window_start, RateLimitHit.count).where(
+            RateLimitHit.scope == limit.scope,
+            RateLimitHit.source == source,
+            RateLimitHit.window_start.in_([window, window - limit.window_seconds]),
+        )
+    )
+    return {int(start): int(count) for start, count in rows}
 
 
 def count_attempt(session: Session, limit: Limit, source: str, now: datetime | None = None) -> int:
@@ -142,7 +173,7 @@ def count_attempt(session: Session, limit: Limit, source: str, now: datetime | N
     one included: the attempts in this window plus the previous window's, weighted by how much of
     the last ``window_seconds`` it still covers, rounded up."""
     moment = (now or utcnow()).timestamp()
-    window = int(moment) - int(moment) % limit.window_seconds
+    window = _window_start(moment, limit)
     statement = (
         _insert(session, RateLimitHit)
         .values(scope=limit.scope, source=source, window_start=window, count=1)
@@ -153,14 +184,27 @@ def count_attempt(session: Session, limit: Limit, source: str, now: datetime | N
         .returning(RateLimitHit.count)
     )
     count = int(session.execute(statement).scalar_one())
-    previous = session.scalar(
-        select(RateLimitHit.count).where(
-            RateLimitHit.scope == limit.scope,
-            RateLimitHit.source == source,
-            RateLimitHit.window_start == window - limit.window_seconds,
-        )
-    )
+    counts = _recent_counts(session, limit, source, moment)
+    counts[window] = count
     session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < moment - KEEP_SECONDS))
     session.commit()
-    overlap = 1 - (moment - window) / limit.window_seconds
-    return count + math.ceil((previous or 0) * overlap)
+    return _sliding(counts, moment, limit)
+
+
+def attempts_made(session: Session, limit: Limit, source: str, now: datetime | None = None) -> int:
+    """How many attempts the source has made in the last window's length, counted as ``count_attempt``
+    does, without counting a new one."""
+    moment = (now or utcnow()).timestamp()
+    return _sliding(_recent_counts(session, limit, source, moment), moment, limit)
+
+
+def seconds_until_allowed(session: Session, limit: Limit, source: str, now: datetime | None = None) -> int:
+    """How long until the source's next attempt would be allowed, if it makes none before, to the
+    minute (0 when it would be allowed now)."""
+    moment = (now or utcnow()).timestamp()
+    counts = _recent_counts(session, limit, source, moment)
+    step = 60
+    for waited in range(0, 2 * limit.window_seconds + step, step):
+        if _sliding(counts, moment + waited, limit) < limit.attempts:
+            return waited
+    return 2 * limit.window_seconds

@@ -22,9 +22,12 @@ from forum_app.ratelimit import (
     RateLimitHit,
     RateLimitKey,
     allow,
+    attempts_made,
     count_attempt,
+    seconds_until_allowed,
     source_key,
     source_network,
+    value_key,
 )
 
 NOON = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -166,3 +169,40 @@ def test_a_limit_does_not_double_when_its_window_turns_over(db_session: Session)
     assert allow(db_session, limit, "s", turn + timedelta(seconds=590))
     # At the next turn the window's three tries all count again, and the first window's no longer.
     assert count_attempt(db_session, limit, "s", turn + timedelta(seconds=600)) == 1 + 3
+
+
+def test_attempts_made_looks_without_counting(db_session: Session) -> None:
+    limit = Limit("test-peek", 3, 600)
+    turn = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert attempts_made(db_session, limit, "s", turn) == 0
+    for n in range(3):
+        count_attempt(db_session, limit, "s", turn + timedelta(seconds=n))
+    assert attempts_made(db_session, limit, "s", turn + timedelta(seconds=10)) == 3
+    assert attempts_made(db_session, limit, "s", turn + timedelta(seconds=10)) == 3
+    assert attempts_made(db_session, limit, "other", turn + timedelta(seconds=10)) == 0
+    # In the next window the three fade as it slides, and are gone a window later.
+    assert attempts_made(db_session, limit, "s", turn + timedelta(seconds=900)) == 2
+    assert attempts_made(db_session, limit, "s", turn + timedelta(seconds=1200)) == 0
+
+
+def test_seconds_until_allowed_is_when_the_next_attempt_would_pass(db_session: Session) -> None:
+    limit = Limit("test-wait", 5, 3600)
+    turn = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert seconds_until_allowed(db_session, limit, "s", turn) == 0
+    for n in range(5):
+        count_attempt(db_session, limit, "s", turn + timedelta(minutes=n))
+    now = turn + timedelta(minutes=30)
+    wait = seconds_until_allowed(db_session, limit, "s", now)
+    # The window turns in 30 minutes; a fifth of the next must pass for the five to weigh four.
+    assert wait == 30 * 60 + 12 * 60
+    assert attempts_made(db_session, limit, "s", now + timedelta(seconds=wait)) < 5
+    assert attempts_made(db_session, limit, "s", now + timedelta(seconds=wait - 60)) == 5
+
+
+def test_a_typed_value_is_kept_only_as_a_pseudonym_of_the_day(db_session: Session) -> None:
+    key = value_key(db_session, "resume|otter maple lantern comet", NOON)
+    assert "otter" not in key and len(key) == 40
+    assert value_key(db_session, "resume|otter maple lantern comet", NOON + timedelta(hours=1)) == key
+    assert value_key(db_session, "resume|otter maple lantern comets", NOON) != key
+    assert value_key(db_session, "resume|otter maple lantern comet", NOON + timedelta(days=1)) != key
+    assert key != source_key(db_session, "resume|otter maple lantern comet", NOON)

@@ -7,10 +7,14 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from forum_app.extensions import db
-from forum_app.ratelimit import Limit, allow, source_key
+from forum_app.ratelimit import source_key
 from forum_app.surveys import bp
+from forum_app.surveys.code_tries import CODE, Allowance, CodeTry, minutes, try_code, wrong_code
+from forum_app.surveys.codes import normalise_code, normalise_resume_code
 from forum_app.surveys.forms import ConfirmWithdrawForm, ReceiptForm, ResumeForm
 from forum_app.surveys.respondent import (
     NOTICE_KEY,
@@ -25,17 +29,57 @@ from forum_app.surveys.respondent import (
 )
 from forum_app.surveys.resume import AlreadySent, ResumeCodeExpired, ResumeCodeNotFound, resume
 from forum_app.surveys.services import LiveSurvey, answers_of, definition_of, first_unanswered, live_survey
+from forum_app.surveys.support import forum_support
 from forum_app.surveys.withdrawal import AlreadyWithdrawn, ReceiptNotFound, find_sent, withdraw
 from forum_app.templating import format_date
 from forum_app.views import Page
 
-TOO_MANY_TRIES = "You have tried too many codes. Wait an hour, then try again"
+
+def _try(scope: str, normalised_code: str) -> CodeTry:
+    """Count a try at a code against this source's hourly allowance and check the code's own (shared
+    by all processes)."""
+    allowance = Allowance(
+        current_app.config["CODE_ATTEMPTS_PER_SOURCE"], current_app.config["CODE_TRIES_PER_CODE"]
+    )
+    source = source_key(db.session, request.remote_addr)
+    return try_code(db.session, scope, source, normalised_code, allowance)
 
 
-def _code_attempt_allowed(scope: str) -> bool:
-    """Count a try at a code against this source's hourly allowance (shared by all processes)."""
-    limit = Limit(scope, current_app.config["CODE_ATTEMPTS_PER_HOUR"], 3600)
-    return allow(db.session, limit, source_key(db.session, request.remote_addr))
+def _tries_left(attempt: CodeTry) -> str:
+    """After a wrong code: how many tries are left this hour."""
+    left = wrong_code(db.session, attempt)
+    if left:
+        return " " + ngettext(
+            "You have %(num)s more try this hour.", "You have %(num)s more tries this hour.", left
+        )
+    return " " + _("That was the last try this hour.")
+
+
+def _refused(attempt: CodeTry, live: LiveSurvey) -> str:
+    """Why a code was not even looked up, when to try again, and who can help."""
+    wait = minutes(attempt.wait_seconds)
+    if attempt.refused == CODE:
+        why = ngettext(
+            "That code has been tried too many times. Check the code you were given, "
+            "or try again in %(num)s minute.",
+            "That code has been tried too many times. Check the code you were given, "
+            "or try again in %(num)s minutes.",
+            wait,
+        )
+    else:
+        why = ngettext(
+            "Too many codes have been tried from this internet connection. Try again in %(num)s minute.",
+            "Too many codes have been tried from this internet connection. Try again in %(num)s minutes.",
+            wait,
+        )
+    email = forum_support(live.survey.forum).contact_email
+    if email:
+        return (
+            why
+            + " "
+            + _("If you need help, email %(forum)s at %(email)s.", forum=live.survey.forum.name, email=email)
+        )
+    return why + " " + _("If you need help, ask %(forum)s.", forum=live.survey.forum.name)
 
 
 # --- save and come back later ------------------------------------------------------------------
@@ -63,33 +107,42 @@ def resume_view(forum_slug: str, survey_slug: str) -> Page:
     form = ResumeForm()
     error = None
     if form.validate_on_submit():
-        if not _code_attempt_allowed("resume"):
-            return _code_page(RESUME_PAGE, live, form, TOO_MANY_TRIES, 429)
+        attempt = _try("resume", normalise_resume_code(form.code.data or ""))
+        if not attempt.allowed:
+            return _code_page(_resume_page(), live, form, _refused(attempt, live), 429)
         try:
             resumed = resume(db.session, form.code.data or "", live)
         except ResumeCodeNotFound:
-            error = "We could not find saved answers with that code. Check the four words and try again"
+            error = _("We could not find saved answers with that code. Check the four words and try again.")
+            error += _tries_left(attempt)
         except ResumeCodeExpired as expired:
-            error = (
-                f"That code stopped working on {format_date(expired.expired_on)}. "
-                "Codes work for a limited time, so you will need to start again"
+            error = _(
+                "That code stopped working on %(day)s. Codes work for a limited time, so you will need to "
+                "start again.",
+                day=format_date(expired.expired_on),
             )
         except AlreadySent:
-            error = "The answers saved with that code have already been sent. Thank you"
+            error = _("The answers saved with that code have already been sent. Thank you.")
         else:
             remember(live.survey.id, resumed.response.id, resumed.receipt_code)
             session.pop(SAVED_KEY, None)
-            if resumed.changed_version:
-                session[NOTICE_KEY] = (
-                    "The survey has changed since you saved your answers. We kept your answers to the "
-                    "questions that are still in it. Please check them and answer any new questions."
-                )
+            session[NOTICE_KEY] = _welcome_back(resumed.changed_version)
             definition = definition_of(resumed.response)
             key = first_unanswered(definition, answers_of(db.session, resumed.response.id))
             return redirect(
                 survey_url("surveys.question", live, key=key) if key else survey_url("surveys.check", live)
             )
-    return _code_page(RESUME_PAGE, live, form, error)
+    return _code_page(_resume_page(), live, form, error)
+
+
+def _welcome_back(changed_version: bool) -> str:
+    if changed_version:
+        return _(
+            "Welcome back. Your answers are saved. The survey has changed since you saved them: we kept "
+            "your answers to the questions that are still in it. Please check them and answer any new "
+            "questions."
+        )
+    return _("Welcome back. Your answers are saved. Carry on from where you stopped.")
 
 
 # --- withdrawal --------------------------------------------------------------------------------
@@ -103,18 +156,24 @@ class CodePage:
     after: str = ""
 
 
-RESUME_PAGE = CodePage(
-    "Continue with your code",
-    "Enter the four words you were given when you saved your answers. "
-    "For example, otter maple lantern comet.",
-    "input--width-30",
-    "Lost your code? You will need to start again.",
-)
-WITHDRAW_PAGE = CodePage(
-    "Take your answers back",
-    "Enter the receipt code you were given when you sent your answers. For example, K7QF-2MXD-9RTA.",
-    "input--width-20",
-)
+def _resume_page() -> CodePage:
+    return CodePage(
+        _("Continue with your code"),
+        _(
+            "Enter the four words you were given when you saved your answers. "
+            "For example, otter maple lantern comet."
+        ),
+        "input--width-30",
+        _("Lost your code? You will need to start again."),
+    )
+
+
+def _withdraw_page() -> CodePage:
+    return CodePage(
+        _("Take your answers back"),
+        _("Enter the receipt code you were given when you sent your answers. For example, K7QF-2MXD-9RTA."),
+        "input--width-20",
+    )
 
 
 def _code_page(
@@ -136,18 +195,20 @@ def withdraw_form(forum_slug: str, survey_slug: str) -> Page:
     form = ReceiptForm()
     error = None
     if form.validate_on_submit():
-        if not _code_attempt_allowed("withdraw"):
-            return _code_page(WITHDRAW_PAGE, live, form, TOO_MANY_TRIES, 429)
+        attempt = _try("withdraw", normalise_code(form.code.data or ""))
+        if not attempt.allowed:
+            return _code_page(_withdraw_page(), live, form, _refused(attempt, live), 429)
         try:
             find_sent(db.session, form.code.data or "", live)
         except ReceiptNotFound:
-            error = "We could not find sent answers with that receipt code. Check it and try again"
+            error = _("We could not find sent answers with that receipt code. Check it and try again.")
+            error += _tries_left(attempt)
         except AlreadyWithdrawn:
-            error = "The answers with that receipt code have already been withdrawn and deleted"
+            error = _("The answers with that receipt code have already been withdrawn and deleted.")
         else:
             confirm = ConfirmWithdrawForm(code=form.code.data)
             return render_template("surveys/withdraw_confirm.html", live=live, form=confirm)
-    return _code_page(WITHDRAW_PAGE, live, form, error)
+    return _code_page(_withdraw_page(), live, form, error)
 
 
 @bp.post("/s/<forum_slug>/<survey_slug>/withdraw/confirm")
@@ -156,11 +217,15 @@ def withdraw_confirm(forum_slug: str, survey_slug: str) -> Page:
     form = ConfirmWithdrawForm()
     if not form.validate_on_submit():  # the page was open too long: ask again, nothing deleted
         return render_template("surveys/withdraw_confirm.html", live=live, form=form, expired=True)
-    if not _code_attempt_allowed("withdraw"):  # the code is tried again here: the same allowance
-        return _code_page(WITHDRAW_PAGE, live, ReceiptForm(formdata=None), TOO_MANY_TRIES, 429)
+    attempt = _try("withdraw", normalise_code(form.code.data or ""))  # tried again here: the same allowance
+    if not attempt.allowed:
+        return _code_page(_withdraw_page(), live, ReceiptForm(formdata=None), _refused(attempt, live), 429)
     try:
         withdraw(db.session, form.code.data or "", live)
-    except (ReceiptNotFound, AlreadyWithdrawn):
+    except ReceiptNotFound:
+        wrong_code(db.session, attempt)
+        return redirect(survey_url("surveys.withdraw_form", live))
+    except AlreadyWithdrawn:
         return redirect(survey_url("surveys.withdraw_form", live))
     if entry(live.survey.id):  # withdrawn from this browser: forget it here too
         session.pop(SESSION_KEY, None)

@@ -112,7 +112,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = f"sqlite:///{Path(tmp_path_factory.mktemp('browser')) / 'browser.db'}"
     upgrade(url)
     # Many checks open the pages where a code is typed: more tries than a parent gets.
-    app = make_test_app(url, CODE_ATTEMPTS_PER_HOUR=10_000)
+    app = make_test_app(
+        url, CODE_ATTEMPTS_PER_HOUR=10_000, CODE_ATTEMPTS_PER_SOURCE=10_000, CODE_TRIES_PER_CODE=10_000
+    )
     response_id = _seed(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

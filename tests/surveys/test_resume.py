@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from forum_app.db import today
 from forum_app.extensions import db
-from forum_app.surveys.codes import hash_resume_code, normalise_resume_code
+from forum_app.surveys.codes import hash_resume_code, normalise_resume_code, word_list
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import Response
 from tests.conftest import make_test_app
@@ -160,11 +160,13 @@ def test_wrong_and_expired_codes_get_clear_messages(
 
 def test_guessing_codes_is_rate_limited(app: Flask, db_session: Session) -> None:
     make_survey(db_session, make_forum(db_session))
-    limit = app.config["CODE_ATTEMPTS_PER_HOUR"]
+    limit = app.config["CODE_ATTEMPTS_PER_SOURCE"]
     guesser = app.test_client()
-    statuses = [_resume(guesser, f"otter maple lantern {n}").status_code for n in range(limit + 2)]
+    words = word_list()
+    guesses = [f"otter maple {words[n]} {words[n + 1]}" for n in range(limit + 2)]  # every one different
+    statuses = [_resume(guesser, guess).status_code for guess in guesses]
     assert statuses[:limit] == [200] * limit and statuses[limit:] == [429, 429]
-    assert "tried too many codes" in _resume(guesser, "x").get_data(as_text=True)
+    assert "Too many codes have been tried" in _resume(guesser, "x").get_data(as_text=True)
 
 
 def test_resume_after_the_survey_changed_keeps_answers_that_still_fit(
@@ -194,11 +196,13 @@ def test_resume_after_the_survey_changed_keeps_answers_that_still_fit(
 
 def test_behind_a_proxy_each_family_has_its_own_allowance(database_url: str, db_session: Session) -> None:
     make_survey(db_session, make_forum(db_session))
-    proxied = make_test_app(database_url, PROXY_COUNT=1)
-    limit = proxied.config["CODE_ATTEMPTS_PER_HOUR"]
+    proxied = make_test_app(database_url, PROXY_COUNT=1, CODE_ATTEMPTS_PER_SOURCE=4)
     guesser, family = proxied.test_client(), proxied.test_client()
-    for n in range(limit + 1):
-        post_form(guesser, RESUME_URL, {"code": f"a b c {n}"}, headers={"X-Forwarded-For": "198.51.100.7"})
+    words = word_list()
+    for n in range(5):
+        post_form(
+            guesser, RESUME_URL, {"code": f"a b c {words[n]}"}, headers={"X-Forwarded-For": "198.51.100.7"}
+        )
     assert (
         post_form(guesser, RESUME_URL, {"code": "a"}, headers={"X-Forwarded-For": "198.51.100.7"}).status_code
         == 429

@@ -118,7 +118,7 @@ def test_confirm_without_a_valid_form_deletes_nothing(
 def test_guessing_receipt_codes_is_rate_limited(app: Flask, db_session: Session) -> None:
     make_survey(db_session, make_forum(db_session))
     guesser = app.test_client()
-    limit = app.config["CODE_ATTEMPTS_PER_HOUR"]
+    limit = app.config["CODE_ATTEMPTS_PER_SOURCE"]
     statuses = [
         post_form(guesser, WITHDRAW_URL, {"code": f"AAAA-BBBB-{n:04d}"}).status_code for n in range(limit + 1)
     ]
@@ -132,12 +132,12 @@ def test_guessing_through_the_confirm_step_is_rate_limited(
     code = _send(client)
     guesser = app.test_client()
     token = csrf_token(page(guesser, WITHDRAW_URL))
-    limit = app.config["CODE_ATTEMPTS_PER_HOUR"]
+    limit = app.config["CODE_ATTEMPTS_PER_SOURCE"]
     for n in range(limit):  # straight to "Yes, delete my answers", skipping the page that counts
         guess = guesser.post(CONFIRM_URL, data={"code": f"AAAA-BBBB-{n:04d}", "csrf_token": token})
         assert guess.status_code == 302 and guess.location.endswith("/withdraw")
     right = guesser.post(CONFIRM_URL, data={"code": code, "csrf_token": token})
-    assert right.status_code == 429 and "tried too many codes" in right.get_data(as_text=True)
+    assert right.status_code == 429 and "Too many codes have been tried" in right.get_data(as_text=True)
     assert code not in right.get_data(as_text=True)
     assert post_form(guesser, WITHDRAW_URL, {"code": code}).status_code == 429  # one allowance for both
     db_session.expire_all()
