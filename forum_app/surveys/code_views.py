@@ -126,9 +126,10 @@ def resume_view(forum_slug: str, survey_slug: str) -> Page:
         else:
             remember(live.survey.id, resumed.response.id, resumed.receipt_code)
             session.pop(SAVED_KEY, None)
-            session[NOTICE_KEY] = _welcome_back(resumed.changed_version)
             definition = definition_of(resumed.response)
             key = first_unanswered(definition, answers_of(db.session, resumed.response.id))
+            if key or resumed.changed_version:  # question pages show it (check answers says what to do)
+                session[NOTICE_KEY] = _welcome_back(resumed.changed_version)
             return redirect(
                 survey_url("surveys.question", live, key=key) if key else survey_url("surveys.check", live)
             )

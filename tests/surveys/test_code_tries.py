@@ -178,3 +178,18 @@ def test_resuming_says_welcome_back_once(app: Flask, db_session: Session) -> Non
         landed.select_one(".notice") is not None
         and page(other, resumed.location).select_one(".notice") is None
     )
+
+
+def test_a_welcome_is_not_left_waiting_when_every_question_was_answered(
+    app: Flask, db_session: Session
+) -> None:
+    make_survey(db_session, make_forum(db_session))
+    family = app.test_client()
+    answer_all(family, JOURNEY[:-1])
+    last_key, last_data = JOURNEY[-1]
+    assert post_form(family, question_url(last_key), {**last_data, "action": "save"}).status_code == 302
+    code = one(page(family, f"{SURVEY_URL}saved"), "strong.resume-code").get_text(strip=True)
+    other = app.test_client()
+    resumed = post_form(other, RESUME_URL, {"code": code})
+    assert resumed.status_code == 302 and resumed.location.endswith("/check")
+    assert page(other, question_url("age_band")).select_one(".notice") is None
