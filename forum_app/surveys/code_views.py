@@ -16,6 +16,7 @@ from forum_app.surveys import bp
 from forum_app.surveys.code_tries import CODE, Allowance, CodeTry, minutes, try_code, wrong_code
 from forum_app.surveys.codes import normalise_code, normalise_resume_code
 from forum_app.surveys.forms import ConfirmWithdrawForm, ReceiptForm, ResumeForm
+from forum_app.surveys.live import live_in_language
 from forum_app.surveys.respondent import (
     NOTICE_KEY,
     SAVED_KEY,
@@ -28,7 +29,7 @@ from forum_app.surveys.respondent import (
     survey_url,
 )
 from forum_app.surveys.resume import AlreadySent, ResumeCodeExpired, ResumeCodeNotFound, resume
-from forum_app.surveys.services import LiveSurvey, answers_of, definition_of, first_unanswered, live_survey
+from forum_app.surveys.services import LiveSurvey, answers_of, definition_of, first_unanswered
 from forum_app.surveys.support import forum_support
 from forum_app.surveys.withdrawal import AlreadyWithdrawn, ReceiptNotFound, find_sent, withdraw
 from forum_app.templating import format_date
@@ -89,7 +90,7 @@ def _refused(attempt: CodeTry, live: LiveSurvey) -> str:
 def saved(forum_slug: str, survey_slug: str) -> Page:
     """Shows the resume code once, then forgets it and the draft: a reload, or the next person on a
     shared phone, sees only that answers were saved (the parent carries on with the code)."""
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_in_language(forum_slug, survey_slug)
     if just_saved(live.survey.id):
         return render_template("surveys/saved.html", live=live, code=None, last_day=None)
     response = current(live)
@@ -103,7 +104,7 @@ def saved(forum_slug: str, survey_slug: str) -> Page:
 
 @bp.route("/s/<forum_slug>/<survey_slug>/resume", methods=["GET", "POST"], endpoint="resume_form")
 def resume_view(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_in_language(forum_slug, survey_slug)
     form = ResumeForm()
     error = None
     if form.validate_on_submit():
@@ -192,7 +193,7 @@ def _code_page(
 
 @bp.route("/s/<forum_slug>/<survey_slug>/withdraw", methods=["GET", "POST"])
 def withdraw_form(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_in_language(forum_slug, survey_slug)
     form = ReceiptForm()
     error = None
     if form.validate_on_submit():
@@ -214,7 +215,7 @@ def withdraw_form(forum_slug: str, survey_slug: str) -> Page:
 
 @bp.post("/s/<forum_slug>/<survey_slug>/withdraw/confirm")
 def withdraw_confirm(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_in_language(forum_slug, survey_slug)
     form = ConfirmWithdrawForm()
     if not form.validate_on_submit():  # the page was open too long: ask again, nothing deleted
         return render_template("surveys/withdraw_confirm.html", live=live, form=form, expired=True)
@@ -235,5 +236,5 @@ def withdraw_confirm(forum_slug: str, survey_slug: str) -> Page:
 
 @bp.get("/s/<forum_slug>/<survey_slug>/withdrawn")
 def withdrawn(forum_slug: str, survey_slug: str) -> Page:
-    live = live_survey(db.session, forum_slug, survey_slug)
+    live = live_in_language(forum_slug, survey_slug)
     return render_template("surveys/withdrawn.html", live=live)
