@@ -33,7 +33,7 @@ from forum_app.packs.population_form import (
 )
 from forum_app.quotes import candidates
 from forum_app.quotes.check import check_quote
-from forum_app.surveys.definitions import load_packaged, parse_definition
+from forum_app.surveys.definitions import EASY_READ_SURVEY_SLUG, load_packaged, parse_definition
 from forum_app.surveys.demo_answers import insert_submitted
 from forum_app.surveys.models import Answer
 from forum_app.surveys.services import publish_survey
@@ -81,6 +81,14 @@ def seed_demo(
         lead.user.email if lead else "",
         lead.password if lead else None,
     )
+
+
+def add_easy_read_survey(session: Session, forum_slug: str) -> str:
+    """Publish the Easy Read version of the default survey in the forum (if not there yet): the same
+    questions, so its answers combine with the default survey's. Returns its address."""
+    forum = ensure_forum(session, forum_slug, name=f"{forum_slug.title()} Parent Carer Forum")
+    version = publish_survey(session, forum, load_packaged(EASY_READ_SURVEY_SLUG))
+    return str(version.definition["slug"])
 
 
 def confirm_demo_coding(session: Session, forum_slug: str, sent_before: date) -> int:
@@ -221,12 +229,15 @@ def add_demo_population(session: Session, forum_slug: str) -> bool:
 )
 @with_appcontext
 def seed_demo_command(count: int, seed: int, forum_slug: str, until: object, coded_days: int) -> None:
-    """Create the demo forum, its default survey and COUNT synthetic responses."""
+    """Create the demo forum, its default survey (and its Easy Read version) and COUNT synthetic
+    responses."""
     last_day = until.date() if until is not None else date.today()  # type: ignore[attr-defined]
     result = seed_demo(db.session, count, seed, forum_slug, last_day)
     click.echo(
         f"Forum '{result.forum_slug}', survey '{result.survey_slug}': added {result.responses} responses."
     )
+    easy_read = add_easy_read_survey(db.session, forum_slug)
+    click.echo(f"The Easy Read version is at /s/{forum_slug}/{easy_read}/.")
     cutoff = last_day - timedelta(days=coded_days)
     coded = confirm_demo_coding(db.session, forum_slug, cutoff) if result.lead_email else 0
     if coded:

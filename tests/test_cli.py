@@ -45,9 +45,12 @@ def test_seed_demo_creates_forum_survey_lead_and_responses(
     assert result.exit_code == 0, result.output
     assert "One-time password" in result.output and "lead@" in result.output
     forum = db_session.scalars(select(Forum).where(Forum.slug == "demo")).one()
-    assert db_session.scalars(select(Survey.slug).where(Survey.forum_id == forum.id)).all() == [
-        "send-experience"
+    slugs = select(Survey.slug).where(Survey.forum_id == forum.id).order_by(Survey.id)
+    assert db_session.scalars(slugs).all() == [
+        "send-experience",
+        "send-experience-easy-read",  # the same questions in Easy Read, without responses
     ]
+    assert "/s/demo/send-experience-easy-read/" in result.output
     responses = db_session.scalars(select(Response).where(Response.forum_id == forum.id)).all()
     assert len(responses) == 25 and {r.status for r in responses} == {SUBMITTED}
     for response in responses:  # every synthetic response is complete, as a real one must be
@@ -58,11 +61,11 @@ def test_seed_demo_creates_forum_survey_lead_and_responses(
         )
         assert first_unanswered(definition_of(response), answers) is None
     assert db_session.scalar(select(func.count()).select_from(User)) == 1
-    # Running it again adds responses, keeps one forum, one survey and one lead, and prints no password.
+    # Running it again adds responses, keeps one forum, its two surveys and one lead, and prints no password.
     again = runner.invoke(args=["seed-demo", "--responses", "5"])
     assert again.exit_code == 0 and "One-time password" not in again.output
     assert db_session.scalar(select(func.count()).select_from(Response)) == 30
-    assert db_session.scalar(select(func.count()).select_from(Survey)) == 1
+    assert db_session.scalar(select(func.count()).select_from(Survey)) == 2
 
 
 def test_seed_demo_is_deterministic_for_a_seed(runner: FlaskCliRunner, db_session: Session) -> None:

@@ -1,6 +1,6 @@
 """The surveys a lead can start from, and making a new survey from one.
 
-Each starter is a definition (the shipped experience survey, or a file in ``starters/``) with a name and
+Each starter is a definition (a survey shipped with the app, or a file in ``starters/``) with a name and
 a description for the lead choosing. Questions that ask the same thing as the experience survey keep
 its keys and option values, so their answers combine with it in packs.
 """
@@ -19,7 +19,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from forum_app.builder.drafts import create_survey
-from forum_app.surveys.definitions import DEFAULT_SURVEY_SLUG, load_packaged, parse_definition
+from forum_app.surveys.definitions import (
+    DEFAULT_SURVEY_SLUG,
+    EASY_READ_SURVEY_SLUG,
+    load_packaged,
+    parse_definition,
+)
 from forum_app.surveys.models import Survey
 
 # A survey's address: lower-case letters and digits, words joined by single hyphens.
@@ -59,6 +64,13 @@ STARTERS: tuple[Starter, ...] = (
         "for assessments and therapies, how well services listen and help, and their own words.",
     ),
     Starter(
+        EASY_READ_SURVEY_SLUG,
+        "Families' experience of SEND services, in Easy Read",
+        "The full yearly survey in Easy Read: short sentences, everyday words, a picture beside each "
+        "question and larger text. It asks the same questions, so its answers combine with the "
+        "experience survey's.",
+    ),
+    Starter(
         "pre-inspection-pulse",
         "A quick check before an inspection",
         "A short survey for parent carers ahead of an area SEND inspection: EHC plans, waits, how well "
@@ -77,8 +89,8 @@ STARTERS: tuple[Starter, ...] = (
 
 @cache
 def _document(starter_id: str) -> dict[str, Any]:
-    if starter_id == DEFAULT_SURVEY_SLUG:
-        return load_packaged()
+    if starter_id in (DEFAULT_SURVEY_SLUG, EASY_READ_SURVEY_SLUG):
+        return load_packaged(starter_id)
     text = resources.files("forum_app.builder").joinpath(f"starters/{starter_id}.json").read_text("utf-8")
     document: dict[str, Any] = json.loads(text)
     parse_definition(document)

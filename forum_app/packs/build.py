@@ -51,7 +51,7 @@ from forum_app.packs.data import (
     previous_period,
 )
 from forum_app.packs.differences import period_change
-from forum_app.packs.easy_read import easy_read
+from forum_app.packs.easy_read import Point, easy_read
 from forum_app.packs.figures import pack_charts
 from forum_app.packs.methodology import GLOSSARY, methodology
 from forum_app.packs.population import LocalPopulation, coverage_words, local_population, population_table
@@ -156,6 +156,7 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         ),
         questionnaire_table(questions, meta.survey_versions),
     )
+    easy = _easy_read(meta, summary, t2, t3, now)
     return Pack(
         meta,
         summary,
@@ -164,7 +165,8 @@ def build_pack(session: Session, request: PackRequest, built_on: date | None = N
         quotes,
         sections,
         GLOSSARY,
-        easy_read=_easy_read(meta, summary, t2, t3, now),
+        easy_read=tuple(point.text for point in easy),
+        easy_read_pictures=tuple(point.picture for point in easy),
         annex=annex,
     )
 
@@ -276,16 +278,16 @@ def _positives(t2: Table) -> list[dict[str, Cell]]:
     return sorted(rows, key=lambda row: -int(row["positive"]))[:2]  # type: ignore[arg-type]
 
 
-def _easy_read(meta: Meta, summary: Summary, t2: Table, t3: Table, now: Gathered) -> tuple[str, ...]:
-    working = [str(row["theme_label"]) for row in _positives(t2)]
+def _easy_read(meta: Meta, summary: Summary, t2: Table, t3: Table, now: Gathered) -> tuple[Point, ...]:
+    theme_ids = {str(row["theme_label"]): str(row["theme_id"]) for row in t2.rows}
     return easy_read(
         meta.forum,
         meta.local_area,
         meta.responses,
         period_words(now),
-        [(finding.theme_label, finding.percent) for finding in summary.findings],
+        [(theme_ids.get(f.theme_label, ""), f.theme_label, f.percent) for f in summary.findings],
         [(str(row["service"]), row["over_percent"]) for row in t3.rows],
-        working,
+        [(str(row["theme_id"]), str(row["theme_label"])) for row in _positives(t2)],
     )
 
 

@@ -170,6 +170,7 @@ class Pack:
     glossary: tuple[tuple[str, str], ...] = ()
     symbols: dict[str, str] = field(default_factory=lambda: dict(SYMBOLS))
     easy_read: tuple[str, ...] = ()  # page 1 in Easy Read: short sentences, one idea each
+    easy_read_pictures: tuple[str, ...] = ()  # the pictogram beside each Easy Read sentence
     annex: tuple[Table, ...] = ()  # the codebook and the questionnaire (spreadsheet, CSV and JSON)
 
     def table(self, table_id: str) -> Table:

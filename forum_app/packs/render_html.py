@@ -31,6 +31,7 @@ from forum_app.packs.contents import (
 )
 from forum_app.packs.disclosure import round_half_up
 from forum_app.packs.waits import NOT_COMPARED
+from forum_app.pictograms import inline_svg
 from forum_app.templating import format_date
 
 TEMPLATE = "packs/pack.html"
@@ -384,6 +385,7 @@ def environment() -> Environment:
         breakable=breakable,
         finding_figure=finding_figure,
         paragraphs=paragraphs,
+        pictogram=inline_svg,
     )
     return env
 

@@ -2,7 +2,8 @@
 
 The document is ``Pack.to_dict()`` as it is (tuples become lists): ``meta``, ``summary``, ``tables``,
 ``charts``, ``quotes``, ``methodology``, ``glossary`` (pairs of term and definition), ``symbols``,
-``easy_read`` (page 1 in Easy Read) and ``annex`` (the codebook and questionnaire tables).
+``easy_read`` (page 1 in Easy Read), ``easy_read_pictures`` (the pictogram beside each of its sentences)
+and ``annex`` (the codebook and questionnaire tables).
 Cells keep their types: a published count is an integer, a percentage a number, a symbol such as
 ``[c]`` a string, an empty cell ``null``. ``docs/pack-schema.json`` documents every field.
 
@@ -64,6 +65,7 @@ def load_json(data: bytes) -> Pack:
         glossary=tuple((term, definition) for term, definition in document["glossary"]),
         symbols=dict(document["symbols"]),
         easy_read=tuple(document["easy_read"]),
+        easy_read_pictures=tuple(document.get("easy_read_pictures", ())),
         annex=tuple(_table(table) for table in document["annex"]),
     )
 

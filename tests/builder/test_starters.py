@@ -55,6 +55,7 @@ def test_the_default_survey_and_its_exported_file_pass_the_schema() -> None:
 def test_the_starters_are_the_experience_survey_a_pulse_a_young_peoples_version_and_blank() -> None:
     assert [found.id for found in STARTERS] == [
         "send-experience",
+        "send-experience-easy-read",
         "pre-inspection-pulse",
         "young-people",
         BLANK,

@@ -23,9 +23,11 @@ from forum_app.packs.build import build_pack
 from forum_app.packs.contents import NOT_APPLICABLE, SUPPRESSED, Pack
 from forum_app.packs.data import PackRequest, PackRequestError
 from forum_app.packs.disclosure import publish_count
+from forum_app.packs.easy_read import THEME_WORDS
 from forum_app.packs.render_html import finding_figure
 from forum_app.packs.render_pdf import render_pdf
 from forum_app.packs.tables import lower_first
+from forum_app.pictograms import PICTOGRAMS
 from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.models import IN_PROGRESS, SPAM, SUBMITTED, WITHDRAWN, Answer, Response
 from tests.packs.factories import REQUEST, UNTIL, seed_coded
@@ -324,16 +326,18 @@ def test_a_base_of_20_to_49_is_marked_u_on_page_one(app: Flask, db_session: Sess
 
 def test_the_easy_read_page_says_the_headline_figures_in_tenths(seeded: Pack) -> None:
     lines = seeded.easy_read
-    assert lines[0].startswith("Demo") or "parents and carers" in lines[0]
-    assert f"{seeded.meta.responses:,} families told us" in lines[1]
+    assert lines[0] == f"We are {seeded.meta.forum}."
+    assert f"{seeded.meta.responses:,} families answered." in lines
+    ids = {row["theme_label"]: str(row["theme_id"]) for row in seeded.table("T2").rows}
     for finding in seeded.summary.findings:
-        theme = lower_first(finding.theme_label)
+        theme = THEME_WORDS[ids[finding.theme_label]][0]
         tenths = round(float(finding.percent) / 10)  # type: ignore[arg-type]
-        said = [line for line in lines if line.endswith(f"were unhappy about {theme}.")]
+        said = [line for line in lines if line.endswith(f"were not happy with {theme}.")]
         assert len(said) == 1
         assert (f"About {tenths} in 10" if 0 < tenths < 10 else "") in said[0]
-    assert all(len(line.split()) <= 25 for line in lines)  # short sentences
-    assert lines[-2].startswith("Not every family answered")
+    assert all(len(line.split()) <= 15 for line in lines)  # short sentences
+    assert lines[-3] == "Not every family answered."
+    assert len(seeded.easy_read_pictures) == len(lines) and set(seeded.easy_read_pictures) <= PICTOGRAMS
 
 
 def test_a_kappa_from_few_double_coded_answers_is_flagged(

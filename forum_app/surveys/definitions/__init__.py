@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from forum_app.pictograms import PICTOGRAMS
 from forum_app.surveys.definitions.translations import languages_of, localise, validate_translations
 
 QUESTION_KINDS = ("radio", "checkboxes", "text", "number", "duration", "month", "rating", "consent")
 KINDS_WITH_OPTIONS = ("radio", "checkboxes", "rating")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DEFAULT_SURVEY_SLUG = "send-experience"
+EASY_READ_SURVEY_SLUG = "send-experience-easy-read"  # the same questions in Easy Read
+STYLES = ("easy-read",)  # a survey's optional look: "easy-read" is larger text with more space
 
 
 class DefinitionError(ValueError):
@@ -58,6 +61,7 @@ class Question:
     show_if: Condition | None = None
     minimum: int | None = None
     maximum: int | None = None
+    picture: str = ""  # a pictogram in static/pictograms/, shown beside the title
 
     def option_label(self, value: str) -> str:
         for option in self.options:
@@ -75,6 +79,7 @@ class SurveyDefinition:
     questions: tuple[Question, ...]
     language: str = "en"  # the language its words are in
     languages: tuple[str, ...] = ()  # the languages, besides English, it has been translated into
+    style: str = ""
     _by_key: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -167,7 +172,15 @@ def _parse_question(raw: Any, index: int, earlier: dict[str, Question]) -> Quest
         show_if=show_if,
         minimum=raw.get("min"),
         maximum=raw.get("max"),
+        picture=_picture(raw, where),
     )
+
+
+def _picture(raw: dict[str, Any], where: str) -> str:
+    picture = raw.get("picture", "")
+    if picture and (not isinstance(picture, str) or picture not in PICTOGRAMS):
+        raise DefinitionError(f"{where}: 'picture' must be one of {', '.join(sorted(PICTOGRAMS))}.")
+    return str(picture) if picture else ""
 
 
 def parse_definition(raw: Any, language: str = "en") -> SurveyDefinition:
@@ -202,7 +215,15 @@ def parse_definition(raw: Any, language: str = "en") -> SurveyDefinition:
         questions=tuple(questions.values()),
         language=language,
         languages=languages,
+        style=_style(raw),
     )
+
+
+def _style(raw: dict[str, Any]) -> str:
+    style = raw.get("style", "")
+    if style and (not isinstance(style, str) or style not in STYLES):
+        raise DefinitionError(f"survey: 'style' must be one of {', '.join(STYLES)}.")
+    return str(style) if style else ""
 
 
 def load_packaged(slug: str = DEFAULT_SURVEY_SLUG) -> dict[str, Any]:
