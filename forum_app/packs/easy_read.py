@@ -95,13 +95,13 @@ def easy_read(
     told = [(theme_id, label, pct) for theme_id, label, pct in themes if isinstance(pct, float)]
     if told:
         points.append(Point("thumbs-down", "These are the things families were least happy with."))
-        for theme_id, label, pct in told:
+        for theme_id, label, percent in told:
             words, picture = theme_words(theme_id, label)
-            points.append(Point(picture, f"{in_ten(pct)} were not happy with {words}."))
-    for service, pct in waits:
-        if isinstance(pct, float) and service in LIMIT_WORDS:
+            points.append(Point(picture, f"{in_ten(percent)} were not happy with {words}."))
+    for service, over in waits:
+        if isinstance(over, float) and service in LIMIT_WORDS:
             points += LIMIT_WORDS[service]
-            points.append(Point("clock", f"{in_ten(pct)} who had one waited longer than that."))
+            points.append(Point("clock", f"{in_ten(over)} who had one waited longer than that."))
     for theme_id, label in working:
         words, _ = theme_words(theme_id, label)
         points.append(Point("thumbs-up", f"Some families said good things about {words}."))

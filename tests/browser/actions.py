@@ -38,6 +38,11 @@ def endpoint(name: str) -> Reach:
     return visit(link(name))
 
 
+def easy_read_page(path: str = "") -> Reach:
+    """A page of the Easy Read survey: its start page, or ``q/KEY`` for a question."""
+    return visit(lambda site: site.easy_read(path))
+
+
 def types_question(key: str) -> Reach:
     """A question of the survey of number and month questions."""
     return visit(lambda site: site.types_question(key))

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from forum_app.dbcli import upgrade
 from forum_app.extensions import db
+from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.models import SPAM, SUBMITTED, SURVEY_CLOSED
 from forum_app.surveys.models import Response as SurveyResponse
 from forum_app.surveys.services import set_survey_status
@@ -28,6 +29,7 @@ from tests.browser.site import (
     ADMIN_EMAIL,
     CLOSED_FORUM,
     DESKTOP,
+    EASY_READ,
     STAFF_EMAIL,
     TWO_FACTOR_EMAIL,
     Sessions,
@@ -71,6 +73,8 @@ def _seed(site_app: Flask) -> str:
     with site_app.app_context():
         factories.make_survey(db.session, factories.make_forum(db.session))
         publish_all_types(db.session)
+        easy_forum = factories.make_forum(db.session, EASY_READ[0], "Easy Read Forum")
+        factories.make_survey(db.session, easy_forum, load_packaged(EASY_READ[1]))
         closed = factories.make_survey(
             db.session, factories.make_forum(db.session, CLOSED_FORUM, "Closed Forum")
         )

@@ -29,6 +29,7 @@ from tests.browser.actions import (
     clear_codebook_label,
     code_a_quote_left_out,
     code_first_answer,
+    easy_read_page,
     endpoint,
     enter_a_wrong_passcode,
     enter_sign_in_code,
@@ -125,6 +126,13 @@ REGISTRY: list[State] = [
     error("number, error", submit_question("days_missed", out_of_range, types=True), "answering types"),
     State("month", types_question("plan_month"), "answering types"),
     error("month, error", submit_question("plan_month", impossible_month, types=True), "answering types"),
+    # The Easy Read survey (larger text, a picture beside each question): its start page and a question
+    # of each kind of page.
+    State("easy read start", easy_read_page()),
+    State("easy read radio", easy_read_page("q/age_band"), "answering easy read"),
+    State("easy read checkboxes", easy_read_page("q/services_waited"), "answering easy read"),
+    State("easy read duration", easy_read_page("q/wait_ehcna_plan"), "answering easy read"),
+    State("easy read consent", easy_read_page("q/quote_consent"), "answering easy read"),
     State("check answers", visit(survey_page("check")), "answered"),
     expired("check answers, page expired", expire(survey_page("check")), "answered"),
     State("confirmation", visit(survey_page("done")), "submitted"),

@@ -22,6 +22,8 @@ FORUM, SURVEY = "demo", "send-experience"
 # A survey of its own for the question types the default survey does not use (number, month).
 TYPES = (TYPES_FORUM[0], str(ALL_TYPES["slug"]))
 CLOSED_FORUM = "closed"
+# The Easy Read survey, in a forum of its own so the demo forum keeps one survey.
+EASY_READ = ("easy", "send-experience-easy-read")
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 320, "height": 640}  # the narrowest phone, as WCAG's reflow asks
 STAFF_EMAIL = "lead@example.org"
@@ -47,6 +49,10 @@ class Site:
 
     def question(self, key: str, forum: str = FORUM, survey: str = SURVEY) -> str:
         return self.survey(f"q/{key}", forum, survey)
+
+    def easy_read(self, path: str = "") -> str:
+        """A page of the Easy Read survey."""
+        return self.survey(path, *EASY_READ)
 
     def types_question(self, key: str) -> str:
         """A question of the survey of number and month questions."""
@@ -139,6 +145,13 @@ def _answering_types(request: APIRequestContext, site: Site) -> None:
     assert response.url == site.types_question("plan_month"), response.url
 
 
+def _answering_easy_read(request: APIRequestContext, site: Site) -> None:
+    """Started the Easy Read survey, with the answer that shows its first duration question."""
+    assert post_form(request, site.easy_read(), []).url.endswith("/q/age_band")
+    response = post_form(request, site.easy_read("q/services_waited"), [("answer", "ehcna")])
+    assert "/q/services_waited" not in response.url, response.url
+
+
 def _answered(request: APIRequestContext, site: Site) -> None:
     answer_all(request, site)
 
@@ -172,6 +185,7 @@ def _administrator(request: APIRequestContext, site: Site) -> None:
 SESSION_BUILDERS = {
     "answering": _answering,
     "answering types": _answering_types,
+    "answering easy read": _answering_easy_read,
     "answered": _answered,
     "saving": _saving,
     "submitted": send_answers,

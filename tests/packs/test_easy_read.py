@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from forum_app.codebook.shipped import default_codebook
+from forum_app.packs.contents import Cell
 from forum_app.packs.easy_read import THEME_WORDS, Point, easy_read, in_ten
 from forum_app.packs.render_html import render_html
 from forum_app.packs.render_json import load_json, render_json
@@ -72,7 +73,7 @@ def test_every_point_has_a_shipped_picture_and_one_sentence() -> None:
 
 
 def test_a_theme_a_forum_added_keeps_its_label_and_a_figure_not_published_is_left_out() -> None:
-    themes = [("own", "Transport to school", 30.0), ("x", "X", "[c]")]
+    themes: list[tuple[str, str, Cell]] = [("own", "Transport to school", 30.0), ("x", "X", "[c]")]
     points = easy_read("F", "", 50, "May 2026", themes, [], [])
     texts = [point.text for point in points]
     assert "About 3 in 10 families were not happy with transport to school." in texts
