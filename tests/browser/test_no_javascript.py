@@ -51,3 +51,22 @@ def test_whole_survey_without_javascript(browser: Browser, site: Site) -> None:
     assert page.url == site.survey("done")
     assert RECEIPT_PATTERN.fullmatch(page.locator(".receipt-code").inner_text())
     context.close()
+
+
+def test_easy_read_survey_without_javascript_takes_the_same_answers(browser: Browser, site: Site) -> None:
+    """The Easy Read survey takes the default survey's answers (the same keys and values), at 320 px."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site.easy_read())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
+    for key, data in JOURNEY:
+        assert page.url == site.easy_read(f"q/{key}"), f"expected {key}, at {page.url}"
+        assert page.locator("main img.pictogram[alt='']").count() == 1, key
+        fill_in(page, data)
+        save_and_continue(page)
+    assert page.url == site.easy_read("check")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers").click()
+    assert page.url == site.easy_read("done")
+    context.close()
