@@ -1,5 +1,5 @@
-"""Time per call of redaction, safeguarding flags, the near-duplicate fingerprint and the theme coder
-on hostile answers, against ordinary text of the same length in the same run.
+"""Time per call of redaction, safeguarding flags, the near-duplicate fingerprint, the theme coder and
+the language detector on hostile answers, against ordinary text of the same length in the same run.
 
     .venv/bin/python bench/pathological.py [--lengths 1000 5000 10000] [--repeats 3]
 
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from forum_app.coder.pipeline import code_text  # noqa: E402
 from forum_app.moderation.duplicates import bands  # noqa: E402
+from forum_app.moderation.language import detect_language  # noqa: E402
 from forum_app.moderation.redact import redact  # noqa: E402
 from forum_app.moderation.safeguarding import flag  # noqa: E402
 from forum_app.quotes.check import check_quote  # noqa: E402
@@ -86,6 +87,7 @@ FUNCTIONS: dict[str, Callable[[str], Any]] = {
     "duplicates bands": bands,
     "coder": code_text,
     "quote check": check_quote,
+    "language": detect_language,
 }
 
 

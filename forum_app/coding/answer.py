@@ -29,7 +29,8 @@ from forum_app.coding.labels import (
     when,
 )
 from forum_app.coding.models import AUTO, CODED, SENTIMENTS, CodedAnswer, Coding
-from forum_app.coding.queue import AnswerHeading, Progress, next_in_queue, progress
+from forum_app.coding.queue import AnswerHeading, Progress, language_tag, next_in_queue, progress
+from forum_app.moderation.models import ModerationItem
 from forum_app.surveys.answer_ids import public_id as public_id_of
 from forum_app.surveys.models import Answer, Response
 
@@ -79,6 +80,7 @@ class AnswerForCoding(AnswerHeading):
     coded_at: str | None
     model_label: str
     seen: str  # the state shown, sent back with the form to notice someone else's change
+    language: str  # "Written in Polish: needs someone who reads it, or a translation", or ""
 
     @property
     def suggestions(self) -> list[ThemeToggle]:
@@ -114,8 +116,15 @@ def answer_for_coding(
     if coded is None or coded.forum_id != forum_id:
         return None
     found = session.execute(
-        select(Answer.public_id, Answer.value, Answer.question_key, Response.survey_version_id)
+        select(
+            Answer.public_id,
+            Answer.value,
+            Answer.question_key,
+            Response.survey_version_id,
+            ModerationItem.language,
+        )
         .join(Response, Response.id == Answer.response_id)
+        .outerjoin(ModerationItem, ModerationItem.answer_id == Answer.id)
         .where(Answer.id == answer_id, Response.forum_id == forum_id)
     ).one_or_none()
     if found is None:
@@ -167,6 +176,7 @@ def answer_for_coding(
         coded_at=when(coded.coded_at) if coded.status == CODED else None,
         model_label=coded.model_label,
         seen=state_token(state),
+        language=language_tag(found.language),
     )
 
 

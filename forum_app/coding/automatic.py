@@ -4,6 +4,11 @@ Coders only ever see redacted, approved text: every approved free-text answer of
 gets a ``CodedAnswer`` (status ``pending``) holding the
 coder's suggestions with their evidence and the sentiment, and one ``Coding`` row (source ``auto``,
 status ``suggested``) per suggested theme. People then accept or change them in the workspace.
+
+The coder reads English only. An answer moderation found written in another language
+(``ModerationItem.language``) is not coded automatically: its ``CodedAnswer`` has no suggestions, the
+least confidence (so "least sure first" puts it first, and bulk acceptance never takes it) and the note
+"Written in Polish: needs someone who reads it, or a translation", and waits for a person.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ from sqlalchemy.orm import Session
 
 from forum_app.codebook.versions import ensure_codebook
 from forum_app.coding.models import AUTO, PENDING, SUGGESTED, CodedAnswer, Coding
+from forum_app.moderation.language import needs_reader, reader_tag
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.surveys.definitions import keys_of_kind
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
 
 BATCH = 500
+NOT_CODED_LABEL = "people"  # ``CodedAnswer.model_label`` of an answer left to people
+NEUTRAL = "neutral"
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class _Uncoded:
     forum_id: int
     survey_id: int
     submitted_on: date
+    language: str | None = None
 
 
 def answer_confidence(scores: dict[str, float]) -> float:
@@ -56,7 +65,7 @@ def _uncoded(
         if not keys:
             continue
         query = (
-            select(Answer.id, Answer.value, Response.forum_id, Response.submitted_on)
+            select(Answer.id, Answer.value, Response.forum_id, Response.submitted_on, ModerationItem.language)
             .join(Response, Answer.response_id == Response.id)
             .join(ModerationItem, ModerationItem.answer_id == Answer.id)
             .outerjoin(CodedAnswer, CodedAnswer.answer_id == Answer.id)
@@ -73,9 +82,31 @@ def _uncoded(
             query = query.where(Response.forum_id == forum_id)
         if response_ids is not None:
             query = query.where(Response.id.in_(response_ids))
-        for answer_id, value, answer_forum, submitted_on in session.execute(query):
+        for answer_id, value, answer_forum, submitted_on, language in session.execute(query):
             if isinstance(value, str) and value.strip() and submitted_on is not None:
-                yield _Uncoded(answer_id, value, answer_forum, survey_id, submitted_on)
+                yield _Uncoded(answer_id, value, answer_forum, survey_id, submitted_on, language)
+
+
+def _left_to_people(items: list[_Uncoded], forum_id: int, codebook_id: int) -> list[dict[str, object]]:
+    """The coded-answer rows of answers in other languages: no suggestions, for a person to code."""
+    return [
+        {
+            "answer_id": item.answer_id,
+            "forum_id": forum_id,
+            "survey_id": item.survey_id,
+            "submitted_on": item.submitted_on,
+            "status": PENDING,
+            "confidence": 0.0,
+            "auto_sentiment": NEUTRAL,
+            "sentiment": NEUTRAL,
+            "sentiment_score": 0.0,
+            "suggestions": [],
+            "notes": [reader_tag(item.language or "")],
+            "model_label": NOT_CODED_LABEL,
+            "codebook_version_id": codebook_id,
+        }
+        for item in items
+    ]
 
 
 def _store(session: Session, batch: list[_Uncoded]) -> None:
@@ -85,11 +116,18 @@ def _store(session: Session, batch: list[_Uncoded]) -> None:
     by_forum: dict[int, list[_Uncoded]] = {}
     for item in batch:
         by_forum.setdefault(item.forum_id, []).append(item)
-    for forum_id, items in by_forum.items():
+    for forum_id, found in by_forum.items():
         codebook = ensure_codebook(session, forum_id)
+        unread = [item for item in found if needs_reader(item.language)]
+        if unread:
+            session.execute(insert(CodedAnswer), _left_to_people(unread, forum_id, codebook.id))
+        items = [item for item in found if not needs_reader(item.language)]
+        if not items:
+            continue
         coder = coder_for_forum(session, forum_id, codebook)
         codings = code_texts([item.text for item in items], coder.model)
-        coded_rows, coding_rows = [], []
+        coded_rows: list[dict[str, object]] = []
+        coding_rows: list[dict[str, object]] = []
         for item, result in zip(items, codings, strict=True):
             result = coder.adjust(item.text, result)
             suggestions = [

@@ -46,6 +46,8 @@ from forum_app.coding.filters import (
 )
 from forum_app.coding.labels import STATUS_LABELS, QuestionTitles, month_label, percent, snippet, when
 from forum_app.coding.models import ACCEPTED, CODED, PENDING, SUGGESTED, CodedAnswer, Coding
+from forum_app.moderation.language import needs_reader, reader_tag
+from forum_app.moderation.models import ModerationItem
 from forum_app.surveys.models import Answer, Response
 
 PER_PAGE = 25
@@ -133,6 +135,12 @@ class QueueRow(AnswerHeading):
     themes: list[str]  # labels: suggested (to code) or accepted (coded)
     coded_by: str | None
     coded_at: str | None
+    language: str  # "Written in Polish: needs someone who reads it, or a translation", or ""
+
+
+def language_tag(code: str | None) -> str:
+    """What the coding pages say of an answer in another language, or "" for one in English."""
+    return reader_tag(code) if code and needs_reader(code) else ""
 
 
 @dataclass(frozen=True)
@@ -205,10 +213,12 @@ def _rows(session: Session, forum_id: int, ids: Sequence[int], labels: dict[str,
             Answer.question_key,
             Response.survey_version_id,
             User.email,
+            ModerationItem.language,
         )
         .join(Answer, Answer.id == CodedAnswer.answer_id)
         .join(Response, Response.id == Answer.response_id)
         .outerjoin(User, User.id == CodedAnswer.coded_by_id)
+        .outerjoin(ModerationItem, ModerationItem.answer_id == CodedAnswer.answer_id)
         .where(CodedAnswer.answer_id.in_(ids), CodedAnswer.forum_id == forum_id)
     ).all()
     by_id = {row.answer_id: row for row in found}
@@ -229,6 +239,7 @@ def _rows(session: Session, forum_id: int, ids: Sequence[int], labels: dict[str,
                 themes=[labels.get(theme, theme) for theme in themes.get(answer_id, [])],
                 coded_by=row.email if row.status == CODED else None,
                 coded_at=when(row.coded_at) if row.status == CODED else None,
+                language=language_tag(row.language),
             )
         )
     return rows

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from forum_app.accounts.models import Forum, User
 from forum_app.db import today
 from forum_app.moderation import queue
+from forum_app.moderation.language import is_unread_reason, needs_reader, reader_tag
 from forum_app.moderation.models import APPROVED, HELD, PENDING, SAFEGUARDING_ACTIONS, ModerationItem
-from forum_app.moderation.queue import CONCERNS, ModerationError, Segment
+from forum_app.moderation.queue import CONCERNS, LANGUAGES, ModerationError, Segment
 from forum_app.moderation.redact import TAGS
 from forum_app.moderation.settings import moderation_settings
 from forum_app.surveys.answer_ids import answer_number, answer_numbers, parse_public_ids, public_ids
@@ -45,7 +46,12 @@ KIND_LABELS: dict[str, str] = {
     "handle": "A social media handle",
 }
 assert set(KIND_LABELS) == set(TAGS), "every kind of redaction needs a label"
-TABS = ((PENDING, "Waiting"), (HELD, "Held"), (CONCERNS, "Concerns with no action recorded"))
+TABS = (
+    (PENDING, "Waiting"),
+    (HELD, "Held"),
+    (CONCERNS, "Concerns with no action recorded"),
+    (LANGUAGES, "Other languages"),
+)
 NOT_FOUND = "Those words are not in the answer. Type them as they appear, for example “Mrs Smith”."
 NO_LONGER_THERE = "That redaction is no longer there. The page has been refreshed."
 OUT_OF_QUEUE = (
@@ -101,6 +107,7 @@ class QueueRow:
     redactions: int  # redactions in force
     duplicate: bool
     state: str  # for the concerns list: "waiting", "held", "approved", "in the spam folder"
+    language: str  # "Written in Polish: needs someone who reads it, or a translation", or ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,11 @@ class QueueScreen:
     @property
     def label(self) -> str:
         return next(tab.label for tab in self.tabs if tab.current)
+
+
+def language_tag(item: ModerationItem) -> str:
+    """What the queue says of an answer in another language, or "" for one in English (or unknown)."""
+    return reader_tag(item.language) if item.language and needs_reader(item.language) else ""
 
 
 def _target(session: Session, forum_id: int) -> int:
@@ -164,6 +176,7 @@ def queue_screen(
             redactions=active_redactions(item),
             duplicate=item.duplicate_of is not None,
             state=_state(item),
+            language=language_tag(item),
         )
         for item in found.items
     ]
@@ -272,6 +285,7 @@ class ItemScreen:
     choices: list[tuple[str, str]]  # (key, words) of the actions that can be recorded
     overdue: bool  # flagged, no action recorded, past the forum's target
     target_days: int
+    language: str  # "Written in Polish: needs someone who reads it, or a translation", or ""
     out_of_queue: str = OUT_OF_QUEUE
 
     @property
@@ -285,6 +299,11 @@ class ItemScreen:
     @property
     def held(self) -> bool:
         return self.item.status == HELD
+
+    @property
+    def reasons(self) -> list[str]:
+        """What the flags found the answer may be about (not that they could not read it)."""
+        return [reason for reason in self.item.flag_reasons or [] if not is_unread_reason(reason)]
 
 
 def get_item(session: Session, forum_id: int, answer_id: int) -> ModerationItem | None:
@@ -400,6 +419,7 @@ def item_screen(session: Session, item: ModerationItem, now: date | None = None)
         choices=list(SAFEGUARDING_ACTIONS.items()),
         overdue=item.flagged and not actions and item.received_on <= queue.overdue_cutoff(now, target),
         target_days=target,
+        language=language_tag(item),
     )
 
 

@@ -12,7 +12,14 @@ its answers stay "not yet checked", first in the queue for a person; ``check_unc
 moderation check``, and whenever a moderator opens the queue) tries them again, up to
 ``MAX_CHECK_ATTEMPTS`` times in all.
 
-Demo data (``seeded``) counts as already moderated, except flagged answers and the last fortnight's.
+The check also finds the language each answer is written in (``language``). The redactor, the flags
+and the coder read English only, so an answer in another language is flagged "not read by the automatic
+check" (first in the queue, and in the concerns until someone records what was done), is never approved
+without a person, and is left for people to code. It alerts nobody by itself: an alert is sent when the
+flags find a concern, as for any answer.
+
+Demo data (``seeded``) counts as already moderated, except flagged answers, answers in other languages
+and the last fortnight's.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from forum_app.db import today
 from forum_app.mail import mail_settings
 from forum_app.moderation.alerts import Alerts, Flagged, send_alert
 from forum_app.moderation.duplicates import mark_duplicate
+from forum_app.moderation.language import DetectedLanguage, detect_language, unread_reason
 from forum_app.moderation.models import APPROVED, PENDING, ModerationItem
 from forum_app.moderation.redact import Redaction, redact
 from forum_app.moderation.safeguarding import Flag, flag_many
@@ -127,8 +135,9 @@ def _spans(found: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def _check(session: Session, response_ids: Sequence[str], seeded: bool) -> list[ModerationItem]:
-    """Redact, flag and mark duplicates for the unchecked answers of these responses. Returns the
-    items the check flagged. Does not commit; raises if the check fails."""
+    """Redact, flag, find the language of and mark duplicates for the unchecked answers of these
+    responses. Returns the items the flags found a concern in. Does not commit; raises if the check
+    fails."""
     items = session.scalars(
         select(ModerationItem)
         .where(ModerationItem.response_id.in_(response_ids), ModerationItem.checked.is_(False))
@@ -144,13 +153,14 @@ def _check(session: Session, response_ids: Sequence[str], seeded: bool) -> list[
     # An item whose original was deleted before it could be checked has no result.
     texts = [item.original for item in items if item.original is not None]
     flags = iter(flag_many(texts))
-    results: list[tuple[Redaction, Flag] | None] = []
+    results: list[tuple[Redaction, Flag, DetectedLanguage] | None] = []
     for item in items:
         if item.original is None:
             results.append(None)
             continue
         found = settings[item.forum_id]
-        results.append((redact(item.original, found.deny_list, found.deny_names), next(flags)))
+        redaction = redact(item.original, found.deny_list, found.deny_names)
+        results.append((redaction, next(flags), detect_language(item.original)))
     # Claimed for this check: if another check (a sweep) got there first, this one stands down.
     claimed = session.execute(
         update(ModerationItem)
@@ -170,8 +180,11 @@ def _check(session: Session, response_ids: Sequence[str], seeded: bool) -> list[
         if result is None:
             item.answer.value = UNCHECKED_TEXT
             continue
-        redaction, concern = result
+        redaction, concern, language = result
         reasons = list(concern.reasons)
+        item.language = language.code
+        if language.needs_reader:  # the flags could not read it: a person must
+            reasons.append(unread_reason(language.code))
         approved = seeded and not reasons and item.received_on <= recent
         item.redactions = _spans(redaction.found)
         item.flagged = bool(reasons)
@@ -181,7 +194,7 @@ def _check(session: Session, response_ids: Sequence[str], seeded: bool) -> list[
             item.status = APPROVED
             item.original = None
             item.decided_on = item.received_on
-        if reasons:
+        if concern.reasons:  # a concern the flags found: the forum is alerted
             flagged.append(item)
     if not seeded:  # demo data is templated and counts as moderated
         keys: dict[int, Keys] = {}

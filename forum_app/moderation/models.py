@@ -35,6 +35,10 @@ class ModerationItem(Base):
     duplicates) has run in its own transaction: meanwhile ``Answer.value`` is a placeholder and the
     item is flagged "could not be checked automatically", so a person sees it first.
     ``check_attempts`` counts the checks started, so one that keeps failing is left to a person.
+
+    ``language`` is what the check found the answer written in (``moderation.language``: "en", "pl",
+    "ur", "unknown"...; None until checked). An answer in another language is flagged for a person who
+    reads it, and the coder leaves it to people.
     """
 
     __tablename__ = "moderation_items"
@@ -57,6 +61,7 @@ class ModerationItem(Base):
     quote_consent: Mapped[bool] = mapped_column(default=False)
     checked: Mapped[bool] = mapped_column(default=False, server_default=false())
     check_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     received_on: Mapped[date] = mapped_column(Date)
     original_purged_on: Mapped[date | None] = mapped_column(Date, default=None)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)

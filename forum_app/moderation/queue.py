@@ -9,6 +9,8 @@ comes back if a lead marks it "not spam".
 A flagged answer with no safeguarding action recorded is *overdue* once more than the forum's target of
 working days (Monday to Friday) has passed since it arrived; overdue flags head the queue. Answers with no
 flag and no redaction can be approved in bulk, through the same ``approve_answers`` as one approval.
+The "Other languages" list (``LANGUAGES``) has the waiting and held answers written in a language other
+than English, for a moderator who reads them (``moderation.language``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from forum_app.db import today
+from forum_app.moderation.language import ENGLISH, UNKNOWN
 from forum_app.moderation.models import (
     APPROVED,
     HELD,
@@ -37,7 +40,8 @@ from forum_app.surveys.models import SPAM, SUBMITTED, Response
 PAGE_SIZE = 25
 QUEUE_STATUSES = (PENDING, HELD)
 CONCERNS = "concerns"  # the list of flagged answers, in any state, with no safeguarding action recorded
-LISTS = (*QUEUE_STATUSES, CONCERNS)
+LANGUAGES = "languages"  # the waiting and held answers written in another language
+LISTS = (*QUEUE_STATUSES, CONCERNS, LANGUAGES)
 BULK_LIMIT = 100  # answers approved in bulk at a time: each is listed on the confirmation page
 MAX_PHRASE_CHARS = 200
 _TAG = re.compile("|".join(re.escape(tag) for tag in TAGS.values()))
@@ -105,33 +109,45 @@ def _order(cutoff: date) -> tuple[Any, ...]:
     )
 
 
+def other_language() -> Any:
+    """The answers found written in a language other than English."""
+    return and_(ModerationItem.language.is_not(None), ModerationItem.language.not_in((ENGLISH, UNKNOWN)))
+
+
 def _listed(forum_id: int, status: str) -> Any:
-    """The answers of one list: waiting or held (of submitted responses), or the concerns."""
+    """The answers of one list: waiting or held (of submitted responses), the concerns, or the waiting
+    and held ones in other languages."""
     query = select(ModerationItem).where(ModerationItem.forum_id == forum_id)
     if status == CONCERNS:
         return query.where(ModerationItem.flagged, ~_actioned())
-    return query.join(Response, Response.id == ModerationItem.response_id).where(
-        ModerationItem.status == status, Response.status == SUBMITTED
+    statuses = QUEUE_STATUSES if status == LANGUAGES else (status,)
+    query = query.join(Response, Response.id == ModerationItem.response_id).where(
+        ModerationItem.status.in_(statuses), Response.status == SUBMITTED
     )
+    return query.where(other_language()) if status == LANGUAGES else query
 
 
 def counts(session: Session, forum_id: int) -> dict[str, int]:
-    """How many answers wait (``pending``), are held, and are flagged among those waiting or held."""
+    """How many answers wait (``pending``), are held, and, among those waiting or held, are flagged
+    and are in other languages (``languages``)."""
+    other = case((other_language(), 1), else_=0)
     rows = session.execute(
-        select(ModerationItem.status, ModerationItem.flagged, func.count())
+        select(ModerationItem.status, ModerationItem.flagged, other, func.count())
         .join(Response, Response.id == ModerationItem.response_id)
         .where(
             ModerationItem.forum_id == forum_id,
             ModerationItem.status.in_(QUEUE_STATUSES),
             Response.status == SUBMITTED,
         )
-        .group_by(ModerationItem.status, ModerationItem.flagged)
+        .group_by(ModerationItem.status, ModerationItem.flagged, other)
     ).all()
-    result = {PENDING: 0, HELD: 0, "flagged": 0}
-    for status, flagged, count in rows:
+    result = {PENDING: 0, HELD: 0, "flagged": 0, LANGUAGES: 0}
+    for status, flagged, in_other, count in rows:
         result[status] += count
         if flagged:
             result["flagged"] += count
+        if in_other:
+            result[LANGUAGES] += count
     return result
 
 

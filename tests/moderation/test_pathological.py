@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from forum_app.coder.pipeline import code_text
 from forum_app.coder.sentiment import LABELS
 from forum_app.moderation.duplicates import BANDS, bands
+from forum_app.moderation.language import detect_language
 from forum_app.moderation.redact import TAGS, redact
 from forum_app.moderation.safeguarding import flag
 
@@ -146,6 +147,13 @@ def test_duplicate_fingerprint_is_stable_and_sized(text: str) -> None:
     assert len(found) in (0, BANDS)
     assert all(-(2**63) <= band < 2**63 for band in found)
     assert bands(text) == found
+
+
+@HOSTILE
+@given(hostile)
+def test_language_of_hostile_text(text: str) -> None:
+    found = detect_language(text)
+    assert found.code and found.english == (found.code == "en")
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
