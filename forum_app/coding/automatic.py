@@ -21,14 +21,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from forum_app.codebook.versions import ensure_codebook
-from forum_app.coding.models import AUTO, PENDING, SUGGESTED, CodedAnswer, Coding
+from forum_app.coding.models import AUTO, NOT_CODED_LABEL, PENDING, SUGGESTED, CodedAnswer, Coding
 from forum_app.moderation.language import needs_reader, reader_tag
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.surveys.definitions import keys_of_kind
 from forum_app.surveys.models import SUBMITTED, Answer, Response, SurveyVersion
 
 BATCH = 500
-NOT_CODED_LABEL = "people"  # ``CodedAnswer.model_label`` of an answer left to people
 NEUTRAL = "neutral"
 
 

@@ -37,6 +37,10 @@ CODED = "coded"  # a person has decided (or bulk-accepted) its themes
 
 SENTIMENTS = ("negative", "mixed", "neutral", "positive")
 
+# ``CodedAnswer.model_label`` of an answer the coder left to people (written in another language): it
+# has no suggestions, and a forum's coder is never trained on it.
+NOT_CODED_LABEL = "people"
+
 
 class CodedAnswer(Base):
     """The coding state of one free-text answer: the automatic suggestions and the people's decision.

@@ -41,7 +41,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from forum_app.accounts.models import Forum
-from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding, ForumModel
+from forum_app.coding.models import ACCEPTED, CODED, NOT_CODED_LABEL, CodedAnswer, Coding, ForumModel
 from forum_app.db import utcnow
 from forum_app.surveys.models import Answer
 
@@ -112,19 +112,28 @@ class ModelNotUsable(RetrainError):
 
 
 def confirmed_count(session: Session, forum_id: int) -> int:
-    """How many of the forum's answers a person has decided."""
-    query = select(func.count()).where(CodedAnswer.forum_id == forum_id, CodedAnswer.status == CODED)
+    """How many of the forum's answers a person has decided (in English: the coder reads only that)."""
+    query = select(func.count()).where(
+        CodedAnswer.forum_id == forum_id,
+        CodedAnswer.status == CODED,
+        CodedAnswer.model_label != NOT_CODED_LABEL,
+    )
     return session.scalar(query) or 0
 
 
 def forum_examples(session: Session, forum_id: int) -> list[Example]:
-    """The forum's confirmed codings as examples, oldest answer first (confirmed codings only)."""
+    """The forum's confirmed codings as examples, oldest answer first (confirmed codings only, of
+    answers in English: those in other languages were left to people)."""
     from forum_app.coder.classifier import Example
 
     rows = session.execute(
         select(CodedAnswer.answer_id, Answer.value, CodedAnswer.sentiment)
         .join(Answer, Answer.id == CodedAnswer.answer_id)
-        .where(CodedAnswer.forum_id == forum_id, CodedAnswer.status == CODED)
+        .where(
+            CodedAnswer.forum_id == forum_id,
+            CodedAnswer.status == CODED,
+            CodedAnswer.model_label != NOT_CODED_LABEL,
+        )
         .order_by(CodedAnswer.answer_id)
     ).all()
     themes: dict[int, list[str]] = {}

@@ -15,7 +15,8 @@ How it decides, on the first ``MAX_CHARS`` characters only:
 2. **Common words.** In Latin letters, each word is looked up in short lists of common words of English,
    Polish, Romanian and Urdu or Hindi as written in Latin letters ("meri beti ko EHCP nahi mila"), in
    ``data/language_words.txt``; a word with a letter only Polish (ą ć ę ł ń ś ź ż ó) or Romanian
-   (ă â î ș ț) uses counts for that language. Acronyms in capitals (EHCP, SENCO) count for none.
+   (ă â î ș ț) uses counts for that language. Acronyms in capitals (EHCP, SENCO) and web and email
+   addresses count for none.
 3. **Thin evidence is not enough.** An answer of fewer than ``MIN_WORDS`` words in Latin letters, or one
    where another language does not clearly outweigh English, is English or ``unknown``, never another
    language: such an answer goes the usual way. A longer answer with almost no English words at all
@@ -39,6 +40,7 @@ from forum_app.moderation.redaction.common import common_words
 DATA = Path(__file__).resolve().parent / "data" / "language_words.txt"
 MAX_CHARS = 3000  # characters of an answer looked at
 MIN_WORDS = 4  # fewer words in Latin letters than this: never called another language
+CODE_LENGTH = 16  # as ``ModerationItem.language`` keeps it
 MIN_LETTERS = 2  # fewer letters than this: unknown
 SCRIPT_SHARE = 0.5  # a script other than Latin decides when it has at least this share of the letters
 WIN_SHARE = 0.2  # another language's common words must be this share of the words...
@@ -146,7 +148,8 @@ def needs_reader(code: str | None) -> bool:
 
 @cache
 def _word_lists() -> dict[str, frozenset[str]]:
-    """The common words of each language, a word listed under two languages in neither."""
+    """The common words of each language. A word English shares ("to", "on", "in") counts as English
+    (the usual way); one two other languages share counts for neither."""
     lists: dict[str, set[str]] = {}
     current: set[str] | None = None
     for line in DATA.read_text(encoding="utf-8").splitlines():
@@ -158,8 +161,12 @@ def _word_lists() -> dict[str, frozenset[str]]:
             continue
         if current is not None:
             current.update(line.lower().split())
-    seen = Counter(word for words in lists.values() for word in words)
-    return {language: frozenset(w for w in words if seen[w] == 1) for language, words in lists.items()}
+    english = lists.get(ENGLISH, set())
+    seen = Counter(word for language, words in lists.items() if language != ENGLISH for word in words)
+    return {
+        language: frozenset(words if language == ENGLISH else (w for w in words - english if seen[w] == 1))
+        for language, words in lists.items()
+    }
 
 
 def _scripts(text: str) -> Counter[str]:
@@ -184,8 +191,12 @@ def _arabic_script(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    """The words in lower case, capitalised acronyms (EHCP) left out unless the whole text shouts."""
-    words = [match.group().replace("’", "'") for match in _WORD_RE.finditer(text)]
+    """The words in lower case, capitalised acronyms (EHCP) left out unless the whole text shouts, and
+    web and email addresses left out."""
+    kept = " ".join(
+        piece for piece in text.split() if "@" not in piece and "://" not in piece and "www." not in piece
+    )
+    words = [match.group().replace("’", "'") for match in _WORD_RE.finditer(kept)]
     capitals = [word for word in words if len(word) > 1 and word.isupper()]
     if len(capitals) * 2 > len(words):  # shouting: every word counts
         return [word.lower() for word in words]
@@ -226,7 +237,8 @@ def _latin(text: str) -> DetectedLanguage:
 
 def detect_language(text: str) -> DetectedLanguage:
     """The language ``text`` is written in (see the module's docstring). Safe on any string."""
-    text = unicodedata.normalize("NFC", (text or "")[:MAX_CHARS])
+    # NFKC folds look-alikes to plain letters: "𝐇𝐞𝐥𝐩", full-width letters, Arabic presentation forms.
+    text = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS])
     scripts = _scripts(text)
     letters = sum(scripts.values())
     if letters < MIN_LETTERS:
@@ -238,5 +250,5 @@ def detect_language(text: str) -> DetectedLanguage:
             return DetectedLanguage(_arabic_script(text), False, script)
         if script in ("HIRAGANA", "KATAKANA"):
             return DetectedLanguage("ja", False, script)
-        return DetectedLanguage(SCRIPT_LANGUAGES.get(script, script.lower()), False, script)
+        return DetectedLanguage(SCRIPT_LANGUAGES.get(script, script.lower()[:CODE_LENGTH]), False, script)
     return _latin(text)

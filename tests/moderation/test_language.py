@@ -82,6 +82,11 @@ def test_english_with_a_word_in_another_script_stays_english() -> None:
     assert found.code == "en"
 
 
+def test_look_alike_letters_are_read_as_plain_ones() -> None:
+    assert detect_language("𝐌𝐲 𝐬𝐨𝐧 𝐡𝐚𝐬 𝐡𝐚𝐝 𝐧𝐨 𝐡𝐞𝐥𝐩 𝐚𝐭 𝐚𝐥𝐥").code == "en"
+    assert detect_language("ｍｙ ｓｏｎ ｈａｓ ｈａｄ ｎｏ ｈｅｌｐ").code == "en"
+
+
 def test_names_and_tags() -> None:
     assert language_name("pl") == "Polish" and language_name("cyrillic") == "Cyrillic script"
     assert reader_tag("pl") == "Written in Polish: needs someone who reads it, or a translation"
@@ -105,7 +110,7 @@ def test_only_the_start_of_a_long_answer_is_read() -> None:
 @given(st.text(max_size=400))
 def test_any_string_gives_a_language(text: str) -> None:
     found = detect_language(text)
-    assert found.code and isinstance(found.english, bool) and found.name
+    assert found.code and len(found.code) <= 16 and isinstance(found.english, bool) and found.name
 
 
 def _heldout() -> list[dict[str, str]]:

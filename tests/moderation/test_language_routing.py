@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from forum_app import journeys
-from forum_app.coding.automatic import NOT_CODED_LABEL
-from forum_app.coding.models import CodedAnswer, Coding
+from forum_app.coding.models import CODED, NOT_CODED_LABEL, CodedAnswer, Coding
+from forum_app.coding.retraining import confirmed_count, forum_examples
 from forum_app.moderation import intake, queue
 from forum_app.moderation.contexts import queue_screen
 from forum_app.moderation.language import reader_tag, unread_reason
@@ -109,6 +109,11 @@ def test_approved_answers_in_other_languages_are_left_to_people_to_code(
     assert one(answer, "[data-language-tag]").get_text(strip=True) == POLISH_TAG
     english_page = page(client, f"/staff/coding/{public_id(db_session, sent['en'].answer_id)}")
     assert english_page.select("[data-language-tag]") == []
+    # Once people have coded them, the forum's English coder is not trained on them.
+    db_session.execute(update(CodedAnswer).values(status=CODED))
+    db_session.commit()
+    assert [example.text for example in forum_examples(db_session, forum_id)] == [ENGLISH]
+    assert confirmed_count(db_session, forum_id) == 1
 
 
 def test_urdu_in_latin_letters_is_not_taken_for_english(app: Flask, db_session: Session) -> None:
