@@ -55,6 +55,7 @@ VIEW_MODULES = (
     "forum_app.agreement.views",
     "forum_app.builder.local_list_views",
     "forum_app.builder.share_views",
+    "forum_app.builder.translation_views",
     "forum_app.builder.upload_views",
     "forum_app.builder.file_views",
     "forum_app.builder.views",

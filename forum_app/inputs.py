@@ -17,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 UPLOADS: dict[str, frozenset[str]] = {
     "builder.upload": frozenset({"export_file"}),
     "builder.import_definition": frozenset({"survey_file"}),
+    "builder.translation_upload": frozenset({"translation_file"}),
     "codebook.import_file": frozenset({"codebook_file"}),
 }
 # Ids and version numbers are 32-bit integers in the database: a larger number names nothing.

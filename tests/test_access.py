@@ -67,7 +67,7 @@ WHO = ["signed out", *STAFF, "platform administrator"]
 # Arguments that name something every forum has its own of (a codebook theme, a codebook version, a
 # survey by its slug, the export's format):
 # forum B's lead gets forum B's, which the page must not mix with A's.
-EVERY_FORUM_HAS = {"theme_id", "number", "slug", "survey_slug", "kind", "question_key"}
+EVERY_FORUM_HAS = {"theme_id", "number", "slug", "survey_slug", "kind", "question_key", "code"}
 
 
 @dataclass
@@ -154,6 +154,7 @@ def _build(app: Flask) -> World:
             "kind": "csv",
             "upload_id": staged.id,
             "question_key": "age_band",  # a question of the survey at "slug"
+            "code": "pl",  # a language the survey may be translated into
         }
     markers += ["P-20260701-0001", "P-20260801-0002", "Alpha sample"]
     moderation = {"answer_id": waiting}

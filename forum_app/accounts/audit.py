@@ -88,6 +88,10 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("builder.dates", "POST"): Action("changed a survey's opening and closing dates", "slug"),
     ("builder.close", "POST"): Action("closed a survey", "slug"),
     ("builder.reopen", "POST"): Action("reopened a survey", "slug"),
+    ("builder.translation_download", "GET"): Action("downloaded a survey's strings to translate", "slug"),
+    ("builder.translation_upload", "POST"): Action("uploaded a translation into a survey's draft", "slug"),
+    ("builder.translation_check", "POST"): Action("marked a survey's translation as checked", "slug"),
+    ("builder.translation_remove", "POST"): Action("removed a translation from a survey's draft", "slug"),
     ("accounts.switch_forum", "POST"): Action("started working in this forum", "forum_id"),
     # The platform administrator's actions on a forum go in that forum's log.
     ("admin.suspend", "POST"): Action("suspended the forum", "forum_id"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playwright.sync_api import FilePayload, Page
+
 from tests.browser.actions import (
     ABOUT,
     BUILDER,
@@ -77,7 +79,7 @@ from tests.browser.actions import (
     with_two_factor,
     withdraw,
 )
-from tests.browser.site import CLOSED_FORUM
+from tests.browser.site import CLOSED_FORUM, Site
 from tests.packs.stored import EXPIRED_TOKEN, OPEN_TOKEN, PASSCODE_TOKEN
 
 
@@ -102,6 +104,26 @@ def expired(name: str, reach: Reach, session: str | None = None) -> State:
     return State(name, reach, session, error_title=True)
 
 
+def upload_a_translation(page: Page, site: Site) -> None:
+    """An Urdu translation of the survey's title alone uploaded: its result lists the strings left."""
+    page.goto(site.url + UPLOAD_UR)
+    sheet: FilePayload = {
+        "name": "ur.csv",
+        "mimeType": "text/csv",
+        "buffer": "String id,Urdu translation\r\ntitle,آپ کے خاندان کا تجربہ\r\n".encode(),
+    }
+    page.locator("#translation_file").set_input_files(files=[sheet])
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").first.click()
+
+
+def remove_a_translation(page: Page, site: Site) -> None:
+    """ "Remove?" for the Urdu translation just uploaded."""
+    upload_a_translation(page, site)
+    page.goto(f"{site.url}{BUILDER}/languages/ur/remove")
+
+
+UPLOAD_UR = BUILDER + "/languages/ur/upload"
 _TO_DISAGREEMENTS = ("See the figures", "See the disagreements")
 
 REGISTRY: list[State] = [
@@ -298,6 +320,15 @@ REGISTRY: list[State] = [
     State("local lists", page_at("/staff/surveys/local-lists"), "staff", endpoint="builder.local_lists"),
     State("survey, share", page_at("/staff/surveys/send-experience/share"), "staff",
           endpoint="builder.share"),
+    # A survey's languages (staff; leads upload): the list, the upload page (and sent with no file),
+    # the strings not translated after an upload, and "Remove?".
+    State("survey, languages", page_at(BUILDER + "/languages"), "staff", endpoint="builder.translations"),
+    State("survey, languages, upload", page_at(UPLOAD_UR), "staff", endpoint="builder.translation_upload"),
+    State("survey, languages, upload error", submit_at(lambda site: site.url + UPLOAD_UR), "staff",
+          status=422, error_title=True, error_summary=True, endpoint="builder.translation_upload"),
+    State("survey, languages, not translated", upload_a_translation, "staff",
+          endpoint="builder.translation_result"),
+    State("survey, languages, remove?", remove_a_translation, "staff", endpoint="builder.translation_remove"),
     # The platform administrator's forums: the list, a new forum (and sent empty), "Suspend?", a lead invited.
     State("forums (administrator)", page_at("/admin/forums"), "administrator", endpoint="admin.forums"),
     State("create a forum", page_at("/admin/forums/new"), "administrator", endpoint="admin.new_forum"),
