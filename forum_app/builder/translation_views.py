@@ -75,10 +75,12 @@ def languages(slug: str) -> Page:
     return _languages_page(_survey(slug))
 
 
-@bp.get("/staff/surveys/<slug>/languages/<code>.<any(xlsx, csv):kind>")
+@bp.get("/staff/surveys/<slug>/languages/<code>.<kind>")
 def translation_download(slug: str, code: str, kind: str) -> WerkzeugResponse:
     survey = _survey(slug)
     language = _language(code)
+    if kind not in ("xlsx", "csv"):
+        abort(404)
     rows = translations.string_rows(_draft(survey).document, code)
     if kind == "xlsx":
         response = Response(translations.strings_xlsx(rows, language), mimetype=XLSX)

@@ -336,7 +336,9 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise TranslationFileError(
             "The file is not a spreadsheet this page reads: upload the .xlsx file (or a CSV file in UTF-8)."
         )
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)  # Excel in many languages writes ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return iter(list(enumerate(([str(cell) for cell in row] for row in reader), start=1)))
     except csv.Error:

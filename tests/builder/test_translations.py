@@ -19,6 +19,8 @@ from werkzeug.test import encode_multipart
 from forum_app.accounts.models import Forum
 from forum_app.builder.drafts import draft_of
 from forum_app.builder.files import import_survey, read_definition_file
+from forum_app.builder.translations import read_translation
+from forum_app.i18n import LANGUAGES as LANGUAGES_BY_CODE
 from forum_app.surveys.models import Survey
 from tests.builder.factories import LEAD, OTHER_LEAD, VIEWER, make_pulse, make_two_forums, summary
 from tests.factories import audit_actions, csrf_token, one, page, parsed, sign_in, squashed_text
@@ -211,6 +213,12 @@ def test_a_bad_file_is_refused_with_one_sentence(lead: FlaskClient, db_session: 
     assert _pulse_draft(db_session) == before
 
 
+def test_a_csv_file_saved_by_excel_with_semicolons_is_read(lead: FlaskClient, db_session: Session) -> None:
+    text = "\ufeffString id;English;Polish translation;Notes\r\ntitle;Before;Przed inspekcją;\r\n"
+    assert translation_upload(lead, "pl", text.encode("utf-8"), "pl.csv").status_code == 303
+    assert _pulse_draft(db_session)["translations"]["pl"]["strings"] == {"title": "Przed inspekcją"}
+
+
 def test_no_file_chosen_is_refused(lead: FlaskClient) -> None:
     response = translation_upload(lead, "pl", None, "")
     assert response.status_code == 422
@@ -266,6 +274,7 @@ def test_members_download_leads_change_and_other_forums_see_nothing(
     assert client.get(f"{LANGUAGES}/pl/upload").status_code == 403
     assert client.get(f"{LANGUAGES}/en.xlsx").status_code == 404
     assert client.get(f"{LANGUAGES}/xx.csv").status_code == 404
+    assert client.get(f"{LANGUAGES}/pl.pdf").status_code == 404
     other = client.application.test_client()
     sign_in(other, OTHER_LEAD)
     assert other.get(LANGUAGES).status_code == 404
@@ -294,3 +303,11 @@ def test_the_workbook_guides_the_translator_and_writes_no_formula(lead: FlaskCli
 
 def _demo_id(session: Session) -> int:
     return session.scalars(select(Forum.id).where(Forum.slug == "demo")).one()
+
+
+def test_each_translation_is_cleaned() -> None:
+    text = "String id,Polish translation\r\ntitle,\"  Cafe\u0301\x07 \r\nsecond line \"\r\nsummary,\r\n"
+    assert read_translation(text.encode("utf-8"), LANGUAGES_BY_CODE["pl"]) == {
+        "title": "Café \nsecond line",
+        "summary": "",
+    }
