@@ -306,7 +306,7 @@ def _demo_id(session: Session) -> int:
 
 
 def test_each_translation_is_cleaned() -> None:
-    text = "String id,Polish translation\r\ntitle,\"  Cafe\u0301\x07 \r\nsecond line \"\r\nsummary,\r\n"
+    text = 'String id,Polish translation\r\ntitle,"  Cafe\u0301\x07 \r\nsecond line "\r\nsummary,\r\n'
     assert read_translation(text.encode("utf-8"), LANGUAGES_BY_CODE["pl"]) == {
         "title": "Café \nsecond line",
         "summary": "",
