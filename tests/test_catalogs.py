@@ -66,3 +66,10 @@ def test_the_compiled_catalog_matches_its_source(code: str) -> None:
     source = {str(m.id): str(m.string) for m in _catalog(folder / "messages.po") if m.id}
     assert compiled == source, "run `make translations`"
     write_mo(BytesIO(), _catalog(folder / "messages.po"))  # it compiles
+
+
+def test_no_template_hides_the_translation_function() -> None:
+    """``{% set _ = … %}`` would replace gettext's ``_`` for the rest of the page."""
+    assigning = re.compile(r"{%-?\s*set\s+_\s*=")
+    templates = sorted((PROJECT_ROOT / "templates").rglob("*.html"))
+    assert templates and [path.name for path in templates if assigning.search(path.read_text("utf-8"))] == []
