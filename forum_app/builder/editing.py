@@ -169,7 +169,8 @@ def options_text(question: dict[str, Any]) -> str:
     lines = []
     for option in question.get("options") or []:
         label = str(option.get("label", ""))
-        lines.append(f"{label} {ON_ITS_OWN}" if option.get("exclusive") else label)
+        apart = option.get("exclusive") or option.get("off_scale")  # on a rating: not on the scale
+        lines.append(f"{label} {ON_ITS_OWN}" if apart else label)
     return "\n".join(lines)
 
 
@@ -201,7 +202,7 @@ def options_from_text(text: str, kind: str, existing: list[dict[str, Any]]) -> l
     if too_long is not None:
         raise EditRefused({"options": f"Each option must be {MAX_OPTION} characters or fewer"})
     if kind == "rating":
-        return [{"value": str(n), "label": label} for n, (label, _) in enumerate(lines, start=1)]
+        return _rating_options(lines, existing)
     by_label = {str(o.get("label", "")).casefold(): str(o.get("value")) for o in existing}
     kept = {by_label[label.casefold()] for label, _ in lines if label.casefold() in by_label}
     taken = set(kept)
@@ -213,6 +214,24 @@ def options_from_text(text: str, kind: str, existing: list[dict[str, Any]]) -> l
         if exclusive and kind == "checkboxes":
             option["exclusive"] = True
         options.append(option)
+    return options
+
+
+def _rating_options(lines: list[tuple[str, bool]], existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The points of the scale numbered from 1, worst first; a line marked ON_ITS_OWN ("Don't know")
+    is an answer off the scale, after the others, its value a word (kept when its label is)."""
+    scale = [label for label, apart in lines if not apart]
+    if len(scale) < 2:
+        raise EditRefused({"options": "Enter at least 2 points of the scale, one on each line"})
+    options: list[dict[str, Any]] = [{"value": str(n), "label": label} for n, label in enumerate(scale, 1)]
+    kept = {str(o.get("label", "")).casefold(): str(o.get("value")) for o in existing if o.get("off_scale")}
+    taken = {o["value"] for o in options} | set(kept.values())
+    for label in (label for label, apart in lines if apart):
+        value = kept.get(label.casefold()) or _option_value(label, taken)
+        if re.fullmatch(r"-?\d+", value):  # a number would be read as a place on the scale
+            value = _option_value(f"answer {label}", taken)
+        taken.add(value)
+        options.append({"value": value, "label": label, "off_scale": True})
     return options
 
 

@@ -257,17 +257,21 @@ def flat_answers(answers: Counter[Any]) -> Counter[str]:
 
 
 def protect_question(
-    rules: DisclosureRules, gathered: Gathered, key: str, options: Sequence[Sequence[str]]
+    rules: DisclosureRules,
+    gathered: Gathered,
+    key: str,
+    options: Sequence[Sequence[str]],
+    apart: frozenset[str] = DONT_KNOW,
 ) -> QuestionCells:
     """The published counts of a single-answer question: each of ``options`` (the answers that are
     not "don't know", each one value or several merged; keyed by its first value), the families who
-    answered other than "don't know", and "don't know"."""
+    answered other than "don't know", and "don't know" (``apart``: the answers counted as such)."""
     flat = flat_answers(gathered.closed.get(key, Counter()))
     listed = [value for values in options for value in values]
     values = [*listed, *(v for v in flat if v not in listed)]
     figures = [frozenset(values.index(value) for value in merged) for merged in options]
-    figures.append(frozenset(i for i, value in enumerate(values) if value not in DONT_KNOW))
-    figures.append(frozenset(i for i, value in enumerate(values) if value in DONT_KNOW))
+    figures.append(frozenset(i for i, value in enumerate(values) if value not in apart))
+    figures.append(frozenset(i for i, value in enumerate(values) if value in apart))
     published = linked.protect([flat[value] for value in values], figures, rules)
     return QuestionCells(
         {merged[0]: cell for merged, cell in zip(options, published, strict=False)},

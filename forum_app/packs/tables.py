@@ -292,7 +292,8 @@ def question_figures(
         listed = questions.get(key, {}).get("options") or [
             {"value": v} for v in GROUPINGS.get(key, ("", {}))[1]
         ]
-        return [str(o["value"]) for o in listed if str(o["value"]) not in DONT_KNOW]
+        apart = set_apart(questions.get(key, {}))
+        return [str(o["value"]) for o in listed if str(o["value"]) not in apart]
 
     found = protect_groupings(
         publisher.rules,
@@ -312,7 +313,7 @@ def question_figures(
             merged = merged_scale(publisher.rules, now, key, listed, scale_levels(len(listed)))
         else:
             merged = [[option] for option in listed]
-        found[key] = protect_question(publisher.rules, now, key, merged)
+        found[key] = protect_question(publisher.rules, now, key, merged, set_apart(question))
     return found
 
 
@@ -327,16 +328,17 @@ def closed_table(
     for key, answers in now.closed.items():
         question = questions[key]
         options = [(str(o["value"]), o.get("label", o["value"])) for o in question.get("options", [])]
-        counted = [(value, label) for value, label in options if value not in DONT_KNOW]
+        apart = set_apart(question)
+        counted = [(value, label) for value, label in options if value not in apart]
         levels: list[Cell] = (
             [*scale_levels(len(counted))] if is_scale(question) else [NOT_APPLICABLE] * len(counted)
         )
         multiple = is_multi(question)
         if multiple:  # each option is its own yes or no over the same base: no total to subtract from
             flat = flat_answers(answers)
-            answered = sum(n for value, n in answers.items() if not set(_values(value)) <= DONT_KNOW)
+            answered = sum(n for value, n in answers.items() if not set(_values(value)) <= apart)
             published = [publisher.count(flat[value]) for value, _ in counted]
-            base, dont_know = publisher.count(answered), publisher.count(sum(flat[v] for v in DONT_KNOW))
+            base, dont_know = publisher.count(answered), publisher.count(sum(flat[v] for v in apart))
         else:
             cells = figures[key]
             counted, levels = _merged_answers(counted, levels, cells.merged)
@@ -418,6 +420,13 @@ def _furthest(levels: list[Cell]) -> Cell:
 
 def _values(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
+
+
+def set_apart(question: dict[str, Any]) -> frozenset[str]:
+    """The answers counted on their own, outside the base and off any scale: "don't know" and "not
+    sure", and the options a definition marks ``off_scale`` (a rating's "Don't know or does not apply")."""
+    off_scale = {str(o.get("value")) for o in question.get("options", []) if o.get("off_scale") is True}
+    return DONT_KNOW | off_scale
 
 
 def is_scale(question: dict[str, Any]) -> bool:

@@ -17,3 +17,21 @@
     window.setTimeout(function () { form.dataset.sending = "false"; }, 3000);
   });
 })();
+
+// Options that stand alone ("None of these", "We are not sure yet"): ticking one unticks the others in
+// its group, and ticking another unticks it. Without this file the server refuses the combination.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("[data-exclusive-group] input[type=checkbox]") || !box.checked) { return; }
+    var group = box.closest("[data-exclusive-group]");
+    var others = group.querySelectorAll("input[type=checkbox]");
+    for (var i = 0; i < others.length; i += 1) {
+      var other = others[i];
+      if (other !== box && (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive"))) {
+        other.checked = false;
+      }
+    }
+  });
+})();

@@ -10,12 +10,10 @@ from flask import url_for
 from forum_app.surveys.definitions import Question, SurveyDefinition
 from forum_app.surveys.fields import display_answer
 
-
-def progress(definition: SurveyDefinition, key: str, answers: dict[str, Any]) -> str:
-    """Where this question stands among those the answers so far show: "Question 3 of 7"."""
-    keys = [q.key for q in definition.visible(answers)]
-    number = keys.index(key) + 1 if key in keys else 1
-    return f"Question {number} of {len(keys)}"
+# No "Question 3 of 7" above a question: the total moves as answers show or hide questions (routing,
+# or words that bring the consent question) and on resuming, and a count that jumps back and forth
+# misleads more than it helps. As GOV.UK Forms does, question pages show no count at all; the back
+# link and the check-answers page tell a family where they are.
 
 
 def back_url(
@@ -35,6 +33,7 @@ class SummaryRow:
     question: str
     answer: str
     change_url: str
+    own_words: bool = False  # a free-text answer the family wrote (names in it are removed)
 
 
 def summary_rows(
@@ -48,6 +47,7 @@ def summary_rows(
             change_url=url_for(
                 "surveys.question", forum_slug=forum, survey_slug=survey, key=q.key, change="1"
             ),
+            own_words=q.kind == "text" and bool(str(answers.get(q.key) or "").strip()),
         )
         for q in definition.visible(answers)
     ]

@@ -165,7 +165,7 @@ def _duration(key: str, rng: random.Random) -> dict[str, Any]:
 def _choice_answer(question: Question, family: _Family) -> Any:
     rng, answers, age = family.rng, family.answers, family.answers.get("age_band", "")
     if question.kind == "rating":  # skewed low: follows the family's mood, lower while still waiting
-        values = sorted(int(o.value) for o in question.options)
+        values = sorted(int(o.value) for o in question.scale)
         waiting = answers.get("ehcp") in ("waiting", "refused") or any(
             isinstance(v, dict) and v.get("still_waiting") for v in answers.values()
         )
@@ -321,6 +321,11 @@ def generate_answers(
         asked.add(question.key)
         if (value := _answer(question, family)) is not None:
             family.answers[question.key] = value
+    # A consent question is not asked of a family that wrote nothing; its draw is taken all the same,
+    # so the families that follow are the same whether or not this one wrote anything.
+    for question in definition.questions:
+        if question.kind == "consent" and question.key not in asked:
+            rng.random()
     shown = {q.key for q in definition.visible(family.answers)}
     return {key: value for key, value in family.answers.items() if key in shown}
 

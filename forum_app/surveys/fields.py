@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, Form, IntegerField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -97,7 +98,7 @@ class Exclusive:
         chosen = field.data or []
         for value, label in self.exclusive.items():
             if value in chosen and len(chosen) > 1:
-                raise ValidationError(f"Select ‘{label}’ on its own, or untick it")
+                raise ValidationError(_("Select ‘%(label)s’ on its own, or untick it", label=label))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -257,8 +258,12 @@ def _read_answer(form: FlaskForm) -> Any:
 
 
 def _read_rating(form: FlaskForm) -> Any:
+    """A place on the scale is stored as a number (1 the worst); an answer off the scale, such as
+    "Don't know", as its option's value, a word (``parse_definition`` refuses a number there)."""
     data = form.answer.data
-    return int(data) if data not in (None, "") else None
+    if data in (None, ""):
+        return None
+    return int(data) if re.fullmatch(r"-?\d{1,9}", str(data)) else str(data)
 
 
 def _read_duration(form: FlaskForm) -> Any:

@@ -136,6 +136,7 @@ def question(forum_slug: str, survey_slug: str, key: str) -> Page:
     form_class = question_form_class(asked, current_app.config["MAX_TEXT_LENGTH"])
     form = form_class() if request.method == "POST" else form_class(data=kind.form_data(answers.get(key)))
     saving = request.form.get("action") == "save"
+    shown = definition.visible(answers)
     if request.method == "POST" and (form.validate() or (saving and _blank(form))):
         if response is None:  # the browser session ended, but the parent's answer is kept
             response = start_new(live)
@@ -149,8 +150,13 @@ def question(forum_slug: str, survey_slug: str, key: str) -> Page:
         answers = answers_of(db.session, response.id)
         missing = first_unanswered(definition, answers)
         following = definition.next_after(key, answers)
-        # After a change from "check your answers", go back there unless a new question appeared.
-        target = missing if changing or following is None else following.key
+        appeared = definition.first_appeared(shown, answers)
+        # After a change from "check your answers", go back there unless a new question appeared
+        # (one that must be answered, or one the change brought, such as consent to quote new words).
+        if changing:
+            target = missing or (appeared.key if appeared else None)
+        else:
+            target = following.key if following else missing
         if target is None:
             return redirect(survey_url("surveys.check", live))
         return redirect(
@@ -167,7 +173,6 @@ def question(forum_slug: str, survey_slug: str, key: str) -> Page:
         csrf_expired=csrf_expired,
         expired_message=EXPIRED_MESSAGE,
         title=contexts.page_title(asked, bool(errors) or csrf_expired, definition.title),
-        progress=contexts.progress(definition, key, answers),
         back_url=contexts.back_url(definition, key, answers, forum_slug, survey_slug, changing),
         changing=changing,
         notice=session.pop(NOTICE_KEY, None),

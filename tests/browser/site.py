@@ -131,10 +131,12 @@ def signed_in_context(browser: Browser, site_url: str, email: str, **options: An
 
 
 def _answering(request: APIRequestContext, site: Site) -> None:
-    """Started, with only the question that shows a duration question answered: every question
-    page of the survey can be opened, blank."""
+    """Started, with only the question that shows a duration question answered, and words in the
+    first free-text box (which bring the consent question): every other question page of the survey
+    can be opened, blank."""
     start(request, site)
     answer(request, site, "services_waited", {"answer": ["ehcna"]})
+    answer(request, site, "worked_well", {"answer": "The SENCO rings back."})
 
 
 def _answering_types(request: APIRequestContext, site: Site) -> None:

@@ -127,6 +127,32 @@ def test_whole_survey_with_the_keyboard_alone(browser: Browser, site: Site) -> N
     context.close()
 
 
+def test_an_option_that_stands_alone_unticks_the_others(browser: Browser, site: Site) -> None:
+    """ "None of these" after its "or": ticking it unticks the services ticked, and ticking a service
+    again unticks it, so the parent never meets the server's error for the two together."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site.survey())
+    press_button(page, "Start now")
+    page.goto(site.question("services_waited"))
+    assert page.locator(".checkboxes__divider").inner_text() == "or"
+
+    def ticked() -> dict[str, bool]:
+        boxes = page.locator("main input[type=checkbox]")
+        return {box.get_attribute("value") or "": box.is_checked() for box in boxes.all()}
+
+    tick(page, "An autism assessment")
+    tick(page, "Mental health support (CAMHS)")
+    tick(page, "None of these")
+    assert {value for value, on in ticked().items() if on} == {"none"}
+    tab_to(page, lambda el: el["name"] == "An autism assessment", "autism", key="Shift+Tab")
+    page.keyboard.press("Space")
+    assert {value for value, on in ticked().items() if on} == {"autism"}
+    save_and_continue(page)
+    assert address(page) == site.question("wait_autism_first")
+    context.close()
+
+
 def test_every_link_and_button_of_the_staff_pages_shows_focus(browser: Browser, site: Site) -> None:
     """Tab through the signed-in staff pages (header links on the brand colour included)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})

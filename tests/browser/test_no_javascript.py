@@ -70,3 +70,26 @@ def test_easy_read_survey_without_javascript_takes_the_same_answers(browser: Bro
         page.get_by_role("button", name="Send my answers").click()
     assert page.url == site.easy_read("done")
     context.close()
+
+
+def test_without_javascript_the_server_refuses_an_option_that_stands_alone_with_others(
+    browser: Browser, site: Site
+) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site.survey())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
+    page.goto(site.question("services_waited"))
+    page.get_by_label("An autism assessment").check()
+    page.get_by_label("None of these").check()
+    assert page.get_by_label("An autism assessment").is_checked()  # nothing unticked it
+    save_and_continue(page)
+    assert page.title().startswith("Error: ")
+    assert (
+        "Select ‘None of these’ on its own, or untick it" in page.locator("[data-error-summary]").inner_text()
+    )
+    page.get_by_label("None of these").uncheck()
+    save_and_continue(page)
+    assert page.url == site.question("wait_autism_first")
+    context.close()

@@ -51,7 +51,7 @@ def test_save_resume_elsewhere_send_and_withdraw(browser: Browser, live_server: 
     _continue(page)
     page.get_by_label("Good", exact=True).check()
     _continue(page)
-    for _ in range(4):  # three optional texts and the consent: all left blank
+    for _ in range(3):  # three optional texts left blank: with no words to quote, no consent is asked
         _continue(page)
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your answers have been sent")

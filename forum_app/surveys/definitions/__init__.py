@@ -33,6 +33,7 @@ class Option:
     value: str
     label: str
     exclusive: bool = False
+    off_scale: bool = False  # "Don't know" on a rating: an answer, but no place on the scale
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class Question:
     maximum: int | None = None
     picture: str = ""  # a pictogram in static/pictograms/, shown beside the title
 
+    @property
+    def scale(self) -> tuple[Option, ...]:
+        """The options that are places on the scale ("Don't know" and the like are not)."""
+        return tuple(o for o in self.options if not o.off_scale)
+
     def option_label(self, value: str) -> str:
         for option in self.options:
             if option.value == value:
@@ -89,8 +95,17 @@ class SurveyDefinition:
         return self._by_key.get(key)
 
     def visible(self, answers: dict[str, Any]) -> list[Question]:
-        """The questions this respondent is asked, given their answers so far."""
-        return [q for q in self.questions if q.show_if is None or q.show_if.holds(answers)]
+        """The questions this respondent is asked, given their answers so far. A consent question
+        (may we quote your words?) is asked only of a family who wrote something in a free-text
+        question they were asked: with no words, there is nothing to quote."""
+        shown = [q for q in self.questions if q.show_if is None or q.show_if.holds(answers)]
+        wrote = any(q.kind == "text" and _has_words(answers.get(q.key)) for q in shown)
+        return [q for q in shown if q.kind != "consent" or wrote]
+
+    def first_appeared(self, before: list[Question], answers: dict[str, Any]) -> Question | None:
+        """The first question these answers show that ``before`` (those shown earlier) did not, and
+        that has no answer yet: such as the consent question, once a family writes something."""
+        return next((q for q in self.visible(answers) if q not in before and q.key not in answers), None)
 
     def next_after(self, key: str, answers: dict[str, Any]) -> Question | None:
         shown = self.visible(answers)
@@ -108,11 +123,28 @@ class SurveyDefinition:
         return shown[keys.index(key) - 1]
 
 
+def _has_words(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _text(raw: dict[str, Any], name: str, where: str, required: bool = True) -> str:
     value = raw.get(name, "")
     if not isinstance(value, str) or (required and not value.strip()):
         raise DefinitionError(f"{where}: '{name}' must be a non-empty string.")
     return value
+
+
+def _parse_off_scale(item: dict[str, Any], kind: str, where: str) -> bool:
+    """``off_scale``: an answer such as "Don't know" on a rating (or a radio), never a place on the
+    scale. Its value must not be a whole number, so it is never read or counted as one."""
+    off_scale = item.get("off_scale", False)
+    if not isinstance(off_scale, bool):
+        raise DefinitionError(f"{where}: 'off_scale' must be true or false.")
+    if off_scale and kind not in ("rating", "radio"):
+        raise DefinitionError(f"{where}: only a rating or radio option can be off the scale.")
+    if off_scale and re.fullmatch(r"-?\d+", str(item.get("value", ""))):
+        raise DefinitionError(f"{where}: an off-scale option's value must be a word, like dont_know.")
+    return off_scale
 
 
 def _parse_options(raw: dict[str, Any], where: str) -> tuple[Option, ...]:
@@ -128,11 +160,14 @@ def _parse_options(raw: dict[str, Any], where: str) -> tuple[Option, ...]:
                 value=_text(item, "value", where),
                 label=_text(item, "label", where),
                 exclusive=bool(item.get("exclusive", False)),
+                off_scale=_parse_off_scale(item, str(raw.get("type")), where),
             )
         )
     values = [o.value for o in options]
     if len(set(values)) != len(values):
         raise DefinitionError(f"{where}: option values must be unique.")
+    if sum(not o.off_scale for o in options) < 2:
+        raise DefinitionError(f"{where}: needs at least 2 options on the scale.")
     return tuple(options)
 
 
