@@ -256,6 +256,13 @@ def flat_answers(answers: Counter[Any]) -> Counter[str]:
     return flat
 
 
+def set_apart(question: dict[str, Any]) -> frozenset[str]:
+    """The answers counted on their own, outside the base and off any scale: "don't know" and "not
+    sure", and the options a definition marks ``off_scale`` (a rating's "Don't know or does not apply")."""
+    off_scale = {str(o.get("value")) for o in question.get("options", []) if o.get("off_scale") is True}
+    return DONT_KNOW | off_scale
+
+
 def protect_question(
     rules: DisclosureRules,
     gathered: Gathered,

@@ -16,7 +16,6 @@ from typing import Any
 
 from forum_app.packs import disclosure, stats
 from forum_app.packs.blocks import (
-    DONT_KNOW,
     GROUPINGS,
     MIN_GROUP_BASE,
     OTHER_GROUP,
@@ -30,6 +29,7 @@ from forum_app.packs.blocks import (
     protect_groupings,
     protect_question,
     protect_themes,
+    set_apart,
 )
 from forum_app.packs.contents import (
     LOW_BASE,
@@ -420,13 +420,6 @@ def _furthest(levels: list[Cell]) -> Cell:
 
 def _values(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
-
-
-def set_apart(question: dict[str, Any]) -> frozenset[str]:
-    """The answers counted on their own, outside the base and off any scale: "don't know" and "not
-    sure", and the options a definition marks ``off_scale`` (a rating's "Don't know or does not apply")."""
-    off_scale = {str(o.get("value")) for o in question.get("options", []) if o.get("off_scale") is True}
-    return DONT_KNOW | off_scale
 
 
 def is_scale(question: dict[str, Any]) -> bool:

@@ -7,10 +7,11 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from forum_app.packs.blocks import set_apart
 from forum_app.packs.data import Gathered
 from forum_app.packs.disclosure import DEFAULT_RULES
 from forum_app.packs.figures import scale_chart
-from forum_app.packs.tables import Publisher, closed_table, set_apart
+from forum_app.packs.tables import Publisher, closed_table
 
 PUBLISHER = Publisher(DEFAULT_RULES)
 # "Does not apply" has a value packs know nothing about: the definition's flag alone sets it apart.
