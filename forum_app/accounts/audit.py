@@ -76,6 +76,9 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("packs.population", "POST"): Action("changed the local population figures"),
     ("packs.about", "POST"): Action("changed what the pack says about the survey"),
     ("builder.poster", "GET"): Action("downloaded a survey's poster", "slug"),
+    ("builder.paper", "GET"): Action("downloaded a survey's paper version", "slug"),
+    # Only that it was started, and for which survey: never the response, which stays anonymous.
+    ("builder.assisted_start", "POST"): Action("started entering a parent's answers for them", "slug"),
     ("builder.new", "POST"): Action("made a new survey"),
     ("builder.import_definition", "POST"): Action("made a survey from a survey file"),
     ("builder.export_definition", "GET"): Action("downloaded a survey file", "slug"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum_app.accounts.models import Forum
@@ -86,6 +86,9 @@ class Response(Base):
     # "Save and come back later": the hash of the resume code and the last day it works.
     resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     resume_expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # Entered by a member of staff on a parent's behalf (at an event, on the phone, from paper). Which
+    # member of staff did it is never stored: the answers stay as anonymous as the parent's own.
+    assisted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     survey_version: Mapped[SurveyVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(

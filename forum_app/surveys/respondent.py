@@ -15,6 +15,7 @@ from typing import Any
 from flask import request, session, url_for
 
 from forum_app.extensions import db
+from forum_app.surveys import assisted
 from forum_app.surveys.models import IN_PROGRESS, Response
 from forum_app.surveys.services import (
     LiveSurvey,
@@ -86,6 +87,8 @@ def current(live: LiveSurvey) -> Response | None:
 def start_new(live: LiveSurvey, timed: bool = False) -> Response:
     """A new response in this browser session; ``timed`` (on "Start now") notes when it began."""
     started = start_response(db.session, live)
+    if assisted.assisting(live.survey.id):  # a member of staff enters it for a parent
+        assisted.mark_assisted(db.session, started.response.id)
     remember(live.survey.id, started.response.id, started.receipt_code, int(time.time()) if timed else None)
     return started.response
 

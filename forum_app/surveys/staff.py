@@ -64,6 +64,7 @@ class Listing:
     page: int
     pages: int
     total: int
+    assisted: int = 0  # of ``total``, entered by a member of staff on a parent's behalf
 
 
 def list_responses(session: Session, forum_id: int, page: int = 1, status: str = SUBMITTED) -> Listing:
@@ -81,7 +82,12 @@ def list_responses(session: Session, forum_id: int, page: int = 1, status: str =
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    return Listing([ResponseRow(*row) for row in rows], page, pages, total)
+    assisted = session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.forum_id == forum_id, Response.status == status, Response.assisted.is_(True))
+    )
+    return Listing([ResponseRow(*row) for row in rows], page, pages, total, assisted or 0)
 
 
 def approved_free_text(
@@ -111,6 +117,7 @@ class ResponseDetail(ResponseRow):
     """A response's row of the list with its answers, in question order."""
 
     answers: list[AnswerRow]
+    assisted: bool = False  # entered by a member of staff on a parent's behalf (never saying who)
 
 
 def response_detail(
@@ -138,7 +145,9 @@ def response_detail(
         }
     rows = [AnswerRow(q.title, display_answer(q, answers.get(q.key))) for q in definition.visible(answers)]
     version = response.survey_version
-    return ResponseDetail(response.id, version.survey.title, version.number, response.submitted_on, rows)
+    return ResponseDetail(
+        response.id, version.survey.title, version.number, response.submitted_on, rows, response.assisted
+    )
 
 
 def mark_not_spam(session: Session, forum_id: int, response_id: str) -> bool:

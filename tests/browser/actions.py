@@ -249,6 +249,13 @@ def clear_codebook_label(page: Page, site: Site) -> None:
 BUILDER = "/staff/surveys/send-experience"
 
 
+def enter_answers_for_a_parent(page: Page, site: Site) -> None:
+    """Press "Enter answers for a parent" on the survey's page: its first question, with the banner."""
+    page.goto(f"{site.url}{BUILDER}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enter answers for a parent").click()
+
+
 def clear_a_question(page: Page, site: Site) -> None:
     """The builder's page of a question, sent with the question's words cleared."""
     page.goto(f"{site.url}{BUILDER}/questions/age_band")

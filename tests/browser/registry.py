@@ -34,6 +34,7 @@ from tests.browser.actions import (
     easy_read_page,
     endpoint,
     enter_a_wrong_passcode,
+    enter_answers_for_a_parent,
     enter_sign_in_code,
     expire,
     follow_links,
@@ -329,6 +330,10 @@ REGISTRY: list[State] = [
     State("survey, languages, not translated", upload_a_translation, "staff",
           endpoint="builder.translation_result"),
     State("survey, languages, remove?", remove_a_translation, "staff", endpoint="builder.translation_remove"),
+    # The survey on paper (to print), and a parent's answers entered for them by staff (with the banner).
+    State("survey, paper version", page_at(BUILDER + "/paper"), "staff", endpoint="builder.paper_page"),
+    State("survey, entering a parent's answers", enter_answers_for_a_parent, "staff",
+          endpoint="builder.assisted_start"),
     # The platform administrator's forums: the list, a new forum (and sent empty), "Suspend?", a lead invited.
     State("forums (administrator)", page_at("/admin/forums"), "administrator", endpoint="admin.forums"),
     State("create a forum", page_at("/admin/forums/new"), "administrator", endpoint="admin.new_forum"),

@@ -1,0 +1,57 @@
+"""A survey's paper version (any member): a web page to print from the browser, and an A4 tagged PDF."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask import abort, render_template
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from forum_app.accounts.roles import current_membership
+from forum_app.builder import bp, publishing
+from forum_app.builder.paper import paper_contents, print_pdf
+from forum_app.config import PROJECT_ROOT
+from forum_app.extensions import db
+from forum_app.surveys.models import Survey
+from forum_app.urls import absolute_url
+from forum_app.views import Page
+
+PAPER_CSS = PROJECT_ROOT / "forum_app" / "static" / "paper.css"
+
+
+@cache
+def _paper_css() -> str:
+    return PAPER_CSS.read_text(encoding="utf-8")
+
+
+def _survey(slug: str) -> Survey:
+    survey = publishing.forum_survey(db.session, current_membership().forum_id, slug)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _paper_html(survey: Survey, for_pdf: bool) -> str:
+    privacy = absolute_url("surveys.privacy", forum_slug=survey.forum.slug, survey_slug=survey.slug)
+    try:
+        contents = paper_contents(db.session, survey, privacy)
+    except LookupError:  # neither published nor drafted: nothing to print
+        abort(404)
+    css = _paper_css() if for_pdf else None
+    return render_template("builder/paper.html", paper=contents, css=css, for_pdf=for_pdf)
+
+
+@bp.get("/staff/surveys/<slug>/paper")
+def paper_page(slug: str) -> Page:
+    """The paper version as a web page, to print from the browser."""
+    return _paper_html(_survey(slug), for_pdf=False)
+
+
+@bp.get("/staff/surveys/<slug>/paper.pdf")
+def paper(slug: str) -> Page:
+    """The paper version as an A4 tagged PDF."""
+    survey = _survey(slug)
+    pdf = print_pdf(_paper_html(survey, for_pdf=True))
+    response = WerkzeugResponse(pdf, content_type="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=f"{survey.slug}-paper.pdf")
+    return response
