@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -47,7 +47,7 @@ def _survey(session: Session, slug: str = "send-experience") -> Survey:
     return session.scalars(select(Survey).where(Survey.slug == slug)).one()
 
 
-def _question(soup: BeautifulSoup, number: int) -> BeautifulSoup:
+def _question(soup: BeautifulSoup, number: int) -> Tag:
     heading = one(soup, f"#question-{number}")
     section = heading.find_parent("section")
     assert section is not None
