@@ -1,7 +1,7 @@
 """moderation: the language each free-text answer is written in, so other languages go to a person
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-07
 """
 
