@@ -3,20 +3,24 @@ and the attributes browsers read (``autocomplete``, ``spellcheck``, ...)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
+from flask_babel.speaklater import LazyString
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
+
+# A label or message: text, or text translated when the form is shown (families' forms: forum_app/i18n.py).
+Text: TypeAlias = str | LazyString
 
 PASSWORD_LENGTH = 200
 EMAIL_LENGTH = 254
 
 
 def text_field(
-    label: str,
-    required: str | None,
+    label: Text,
+    required: Text | None,
     max_length: int,
-    too_long: str | None = None,
+    too_long: Text | None = None,
     *,
     kind: type[StringField] = StringField,
     **attributes: str,
@@ -30,10 +34,10 @@ def text_field(
 
 
 def code_field(
-    label: str,
-    required: str,
+    label: Text,
+    required: Text,
     max_length: int,
-    too_long: str | None = None,
+    too_long: Text | None = None,
     *,
     autocomplete: str = "off",
     autocapitalize: str = "none",

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
-from flask import Flask, g, request, session
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, refresh
 
 LANGUAGE_KEY = "lang"
@@ -77,6 +80,23 @@ def current_language() -> Language:
 def page_language() -> str:
     """The code of the language the page is being written in (for a survey's own words)."""
     return current_language().code
+
+
+def _page_code() -> str:
+    """The page's language, or English outside a request (a pack being built, the command line)."""
+    return page_language() if has_request_context() else DEFAULT_LANGUAGE
+
+
+def month_and_year(day: date) -> str:
+    """ "March 2026", in the page's language."""
+    code = _page_code()
+    return f"{day:%B %Y}" if code == DEFAULT_LANGUAGE else format_date(day, "LLLL y", locale=code)
+
+
+def number(value: int) -> str:
+    """A whole number as the page's language writes it ("5,000" in English)."""
+    code = _page_code()
+    return f"{value:,}" if code == DEFAULT_LANGUAGE else format_decimal(value, locale=code)
 
 
 def html_lang() -> str:

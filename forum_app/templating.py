@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from forum_app.i18n import number
 from forum_app.urls import absolute_url
 
 UK_TIME = ZoneInfo("Europe/London")
@@ -29,7 +30,8 @@ def format_moment(value: datetime | None) -> str:
 
 
 def format_count(value: int) -> str:
-    return f"{value:,}"
+    """A count as the page's language writes it ("5,000" on English and staff pages)."""
+    return number(value)
 
 
 def excerpt(value: Any, length: int) -> str:

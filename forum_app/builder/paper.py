@@ -88,15 +88,29 @@ class Paper:
     contact_email: str  # or ""
     privacy_link: str  # the full privacy notice online, or "" for a survey not published
     version: int | None  # the published version printed; None: the draft (nothing is published yet)
+    language: str  # the language its words are in
+    languages: tuple[str, ...]  # the languages, besides English, it can be printed in
 
 
-def printed_definition(session: Session, survey: Survey) -> tuple[SurveyDefinition, int | None]:
-    """What the paper prints: the latest published version and its number, or the draft (and None)
-    when nothing is published. Raises LookupError for a survey with neither."""
+def printed_definition(
+    session: Session, survey: Survey, language: str = "en"
+) -> tuple[SurveyDefinition, int | None]:
+    """What the paper prints, its words in ``language`` where translated: the latest published version
+    and its number, or the draft (and None) when nothing is published. Raises LookupError for a survey
+    with neither."""
     if published(survey):
         latest = survey.versions[-1]
-        return parse_definition(latest.definition), latest.number
-    return parse_definition(draft_of(session, survey.id).document), None
+        return parse_definition(latest.definition, language), latest.number
+    return parse_definition(draft_of(session, survey.id).document, language), None
+
+
+def print_languages(session: Session, survey: Survey, shipped: frozenset[str]) -> tuple[str, ...]:
+    """The languages among ``shipped``, besides English, the paper version can be printed in."""
+    try:
+        definition, _version = printed_definition(session, survey)
+    except LookupError:
+        return ()
+    return tuple(code for code in definition.languages if code in shipped)
 
 
 def _hint(question: Question) -> str:
@@ -150,10 +164,10 @@ def paper_question(question: Question, number: int, routing: Routing | None) -> 
     )
 
 
-def paper_contents(session: Session, survey: Survey, privacy_link: str = "") -> Paper:
-    """The paper version of ``survey`` (see ``printed_definition``); ``privacy_link``: the address of
-    its full privacy notice, printed only for a published survey."""
-    definition, version = printed_definition(session, survey)
+def paper_contents(session: Session, survey: Survey, privacy_link: str = "", language: str = "en") -> Paper:
+    """The paper version of ``survey`` (see ``printed_definition``) in ``language`` where translated;
+    ``privacy_link``: the address of its full privacy notice, printed only for a published survey."""
+    definition, version = printed_definition(session, survey, language)
     questions = tuple(
         paper_question(question, index + 1, _routing(definition, index))
         for index, question in enumerate(definition.questions)
@@ -171,6 +185,8 @@ def paper_contents(session: Session, survey: Survey, privacy_link: str = "") -> 
         contact_email=support.contact_email or "",
         privacy_link=privacy_link if version is not None else "",
         version=version,
+        language=definition.language,
+        languages=definition.languages,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import abort, render_template
+from flask import abort, render_template, request
+from flask_babel import force_locale
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts.roles import current_membership
@@ -12,6 +13,7 @@ from forum_app.builder import bp, publishing
 from forum_app.builder.paper import paper_contents, print_pdf
 from forum_app.config import PROJECT_ROOT
 from forum_app.extensions import db
+from forum_app.i18n import LANGUAGES
 from forum_app.surveys.models import Survey
 from forum_app.urls import absolute_url
 from forum_app.views import Page
@@ -32,13 +34,17 @@ def _survey(slug: str) -> Survey:
 
 
 def _paper_html(survey: Survey, for_pdf: bool) -> str:
+    """The paper in ``?lang=CODE`` when the survey has been translated into it (else English): its
+    own words and the survey's."""
     privacy = absolute_url("surveys.privacy", forum_slug=survey.forum.slug, survey_slug=survey.slug)
+    asked = request.args.get("lang", "")
     try:
-        contents = paper_contents(db.session, survey, privacy)
+        contents = paper_contents(db.session, survey, privacy, asked if asked in LANGUAGES else "en")
     except LookupError:  # neither published nor drafted: nothing to print
         abort(404)
     css = _paper_css() if for_pdf else None
-    return render_template("builder/paper.html", paper=contents, css=css, for_pdf=for_pdf)
+    with force_locale(contents.language):
+        return render_template("builder/paper.html", paper=contents, css=css, for_pdf=for_pdf)
 
 
 @bp.get("/staff/surveys/<slug>/paper")

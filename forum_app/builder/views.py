@@ -26,9 +26,11 @@ from forum_app.builder.forms import (
     QuestionForm,
     RevisionForm,
 )
+from forum_app.builder.paper import print_languages
 from forum_app.builder.routing import routing_problems
 from forum_app.db import today
 from forum_app.extensions import db
+from forum_app.i18n import LANGUAGES
 from forum_app.inputs import whole_number
 from forum_app.surveys.definitions import DefinitionError, parse_definition
 from forum_app.surveys.fields import question_form_class
@@ -77,6 +79,7 @@ def _survey_page(found: Survey, errors: list[str] | None = None, status: int = 2
         lead=current_membership().role == "lead",
         form=ActionForm(),
         errors={"form": errors} if errors else {},
+        paper_languages=print_languages(db.session, found, frozenset(LANGUAGES)),
     ), status
 
 

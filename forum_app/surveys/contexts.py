@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from forum_app.surveys.definitions import Question, SurveyDefinition
 from forum_app.surveys.fields import display_answer
@@ -54,5 +55,5 @@ def summary_rows(
 
 
 def page_title(question: Question, has_errors: bool, survey_title: str) -> str:
-    prefix = "Error: " if has_errors else ""
-    return f"{prefix}{question.title} – {survey_title}"
+    title = f"{question.title} – {survey_title}"
+    return _("Error: %(title)s", title=title) if has_errors else title

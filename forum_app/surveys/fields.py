@@ -14,12 +14,14 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, Form, IntegerField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forum_app.i18n import month_and_year, number
 from forum_app.surveys.definitions import Question
 
 # Control characters other than tab and newline never belong in an answer (and PostgreSQL rejects NUL).
@@ -58,7 +60,7 @@ def presence(question: Question, message: str) -> Required:
 class WholeNumberField(IntegerField):
     """An integer input whose parse error speaks plainly."""
 
-    def __init__(self, *args: Any, not_a_number: str = "Enter a whole number, like 6", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, not_a_number: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.not_a_number = not_a_number
 
@@ -69,7 +71,7 @@ class WholeNumberField(IntegerField):
         text = str(valuelist[0]).strip().replace(",", "")
         if not re.fullmatch(r"-?\d+", text):
             self.data = None
-            raise ValueError(self.not_a_number)
+            raise ValueError(self.not_a_number or _("Enter a whole number, like 6"))
         # A number too long to be real is still a number: read it as one beyond every range
         # this app allows, so the range check says what is allowed (and int() is never slow).
         self.data = int(text) if len(text) <= 9 else (-(10**9) if text.startswith("-") else 10**9)
@@ -129,8 +131,8 @@ def _choices(question: Question) -> list[SelectChoice]:
 
 def _radio_fields(question: Question, _max_text: int) -> dict[str, Field]:
     values = [o.value for o in question.options]
-    validators: list[Any] = [presence(question, "Select one option")]
-    validators.append(OneOf(values, "Select one of the options shown"))
+    validators: list[Any] = [presence(question, _("Select one option"))]
+    validators.append(OneOf(values, _("Select one of the options shown")))
     return {
         "answer": RadioField(
             question.title, choices=_choices(question), validators=validators, validate_choice=False
@@ -140,8 +142,8 @@ def _radio_fields(question: Question, _max_text: int) -> dict[str, Field]:
 
 def _checkbox_fields(question: Question, _max_text: int) -> dict[str, Field]:
     values = [o.value for o in question.options]
-    validators: list[Any] = [presence(question, "Select at least one option")]
-    validators += [OneOf(values, "Select from the options shown"), Exclusive(question)]
+    validators: list[Any] = [presence(question, _("Select at least one option"))]
+    validators += [OneOf(values, _("Select from the options shown")), Exclusive(question)]
     return {
         "answer": CheckboxesField(
             question.title, choices=_choices(question), validators=validators, validate_choice=False
@@ -153,10 +155,14 @@ def _text_fields(question: Question, max_text: int) -> dict[str, Field]:
     def check_length(_form: Form, field: Field) -> None:
         if len(field.data or "") > max_text:
             raise ValidationError(
-                f"Your answer must be {max_text:,} characters or fewer. It is {len(field.data):,} now"
+                _(
+                    "Your answer must be %(limit)s characters or fewer. It is %(length)s now",
+                    limit=number(max_text),
+                    length=number(len(field.data)),
+                )
             )
 
-    validators: list[Any] = [presence(question, "Enter your answer")]
+    validators: list[Any] = [presence(question, _("Enter your answer"))]
     validators.append(check_length)
     return {"answer": TextAreaField(question.title, validators=validators, filters=[clean_text])}
 
@@ -164,8 +170,10 @@ def _text_fields(question: Question, max_text: int) -> dict[str, Field]:
 def _number_fields(question: Question, _max_text: int) -> dict[str, Field]:
     low = question.minimum if question.minimum is not None else 0
     high = question.maximum if question.maximum is not None else 10_000
-    validators: list[Any] = [presence(question, "Enter a number")]
-    validators.append(NumberRange(low, high, f"Enter a number between {low} and {high}"))
+    validators: list[Any] = [presence(question, _("Enter a number"))]
+    validators.append(
+        NumberRange(low, high, _("Enter a number between %(low)s and %(high)s", low=low, high=high))
+    )
     return {
         "answer": WholeNumberField(question.title, validators=validators, render_kw={"inputmode": "numeric"})
     }
@@ -175,26 +183,29 @@ def _duration_fields(question: Question, _max_text: int) -> dict[str, Field]:
     def amount_in_range(form: Form, field: Field) -> None:
         limit = MAX_DURATION.get(form.unit.data or "weeks", 520)
         if field.data is not None and not 0 <= field.data <= limit:
-            raise ValidationError(f"Enter a number from 0 to {limit}")
+            raise ValidationError(_("Enter a number from 0 to %(limit)s", limit=limit))
 
     def unit_with_amount(form: Form, field: Field) -> None:
         # An optional wait left blank needs no unit, but a number given needs one (else it is unreadable).
         given = question.required or form.amount.data is not None
-        Required("Select weeks or months" if given else "")(form, field)
+        Required(_("Select weeks or months") if given else "")(form, field)
 
-    amount: list[Any] = [presence(question, "Enter how long, as a whole number")]
+    amount: list[Any] = [presence(question, _("Enter how long, as a whole number"))]
     unit: list[Any] = [unit_with_amount]
     return {
         "amount": WholeNumberField(
-            "Number", validators=[*amount, amount_in_range], render_kw={"inputmode": "numeric"}
+            _("Number"),
+            validators=[*amount, amount_in_range],
+            render_kw={"inputmode": "numeric"},
+            not_a_number=_("Enter a whole number, like 6"),
         ),
         "unit": RadioField(
-            "Weeks or months",
-            choices=[SelectChoice("weeks", "Weeks"), SelectChoice("months", "Months")],
-            validators=[*unit, OneOf(["weeks", "months"], "Select weeks or months")],
+            _("Weeks or months"),
+            choices=[SelectChoice("weeks", _("Weeks")), SelectChoice("months", _("Months"))],
+            validators=[*unit, OneOf(["weeks", "months"], _("Select weeks or months"))],
             validate_choice=False,
         ),
-        "still_waiting": BooleanField("We are still waiting"),
+        "still_waiting": BooleanField(_("We are still waiting")),
     }
 
 
@@ -222,27 +233,27 @@ def _month_fields(question: Question, _max_text: int) -> dict[str, Field]:
 
     def not_after_this_month(form: Form, field: Field) -> None:
         if not field.errors and form.year.data == today.year and field.data > today.month:
-            raise ValidationError(f"Enter a month no later than {today:%B %Y}")
+            raise ValidationError(_("Enter a month no later than %(month)s", month=month_and_year(today)))
 
-    both = (question.error or "Enter the month and year") if question.required else ""
+    both = (question.error or _("Enter the month and year")) if question.required else ""
     return {
         "month": WholeNumberField(
-            "Month",
+            _("Month"),
             validators=[
-                MonthPart("year", "Enter the month", both),
-                NumberRange(1, 12, "Enter a month from 1 to 12"),
+                MonthPart("year", _("Enter the month"), both),
+                NumberRange(1, 12, _("Enter a month from 1 to 12")),
                 not_after_this_month,
             ],
-            not_a_number="Enter the month as a number, like 3",
+            not_a_number=_("Enter the month as a number, like 3"),
             render_kw={"inputmode": "numeric"},
         ),
         "year": WholeNumberField(
-            "Year",
+            _("Year"),
             validators=[
-                MonthPart("month", "Enter the year"),
-                NumberRange(1990, today.year, f"Enter a year from 1990 to {today.year}"),
+                MonthPart("month", _("Enter the year")),
+                NumberRange(1990, today.year, _("Enter a year from 1990 to %(year)s", year=today.year)),
             ],
-            not_a_number="Enter the year as 4 numbers, like 2025",
+            not_a_number=_("Enter the year as 4 numbers, like 2025"),
             render_kw={"inputmode": "numeric"},
         ),
     }
@@ -312,19 +323,21 @@ def _display_plain(_question: Question, value: Any) -> str:
 
 
 def _display_duration(_question: Question, value: Any) -> str:
-    amount, unit = value["amount"], value["unit"]
-    unit_word = unit[:-1] if amount == 1 else unit
-    text = f"{amount} {unit_word}"
-    return f"{text} so far (still waiting)" if value.get("still_waiting") else text
+    amount = value["amount"]
+    if value["unit"] == "months":
+        text = ngettext("%(num)d month", "%(num)d months", amount)
+    else:
+        text = ngettext("%(num)d week", "%(num)d weeks", amount)
+    return _("%(time)s so far (still waiting)", time=text) if value.get("still_waiting") else text
 
 
 def _display_month(_question: Question, value: Any) -> str:
     year, month = value.split("-")
-    return date(int(year), int(month), 1).strftime("%B %Y")
+    return month_and_year(date(int(year), int(month), 1))
 
 
 def _display_consent(_question: Question, value: Any) -> str:
-    return "Yes, you can quote my words" if value else "No"
+    return _("Yes, you can quote my words") if value else _("No")
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {
@@ -377,5 +390,5 @@ def question_form_class(question: Question, max_text: int) -> type[FlaskForm]:
 def display_answer(question: Question, value: Any) -> str:
     """The answer as the respondent would read it on the check-answers page."""
     if value is None or value == [] or value == "":
-        return "Not answered"
+        return _("Not answered")
     return QUESTION_TYPES[question.kind].display(question, value)

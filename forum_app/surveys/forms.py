@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
 from forum_app.forms import code_field
 
-_TOO_LONG = "That is too long"
+_TOO_LONG = _l("That is too long")
 
 
 class StartForm(FlaskForm):
@@ -26,12 +27,12 @@ class SubmitForm(FlaskForm):
 
 
 class ResumeForm(FlaskForm):
-    code = code_field("Your code", "Enter the four words of your code", 200, _TOO_LONG)
+    code = code_field(_l("Your code"), _l("Enter the four words of your code"), 200, _TOO_LONG)
 
 
 class ReceiptForm(FlaskForm):
     code = code_field(
-        "Your receipt code", "Enter your receipt code", 100, _TOO_LONG, autocapitalize="characters"
+        _l("Your receipt code"), _l("Enter your receipt code"), 100, _TOO_LONG, autocapitalize="characters"
     )
 
 

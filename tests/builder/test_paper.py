@@ -261,3 +261,23 @@ def test_if_not_skips_the_questions_that_depend_on_the_one_skipped(db_session: S
     assert routings[2] is not None and routings[2].skip_to == 5  # not question 4, asked after question 3
     assert routings[3] is not None and (routings[3].number, routings[3].labels) == (3, ("Bad",))
     assert routings[4] is not None and routings[4].skip_to == 6
+
+
+def test_the_paper_prints_in_a_language_the_survey_has(app: Flask, forum: int) -> None:
+    polish = load_packaged()["translations"]["pl"]["strings"]
+    soup = page(signed_in(app, VIEWER), f"{PAPER}?lang=pl")
+    assert attribute(one(soup, "html"), "lang") == "pl"
+    assert one(soup, "h1").get_text(strip=True) == polish["title"]
+    assert polish["age_band.options.0-4"] in soup.get_text(" ")
+    reader = PdfReader(io.BytesIO(signed_in(app, VIEWER).get(f"{PDF}?lang=ur").data))
+    catalog: Any = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "ur"
+    english = page(signed_in(app, VIEWER), f"{PAPER}?lang=de")  # not a language of the survey
+    assert attribute(one(english, "html"), "lang") == "en-GB"
+    assert one(english, "h1").get_text(strip=True) == TITLE
+
+
+def test_the_survey_page_offers_the_paper_in_its_languages(app: Flask, forum: int) -> None:
+    soup = page(signed_in(app, LEAD), BASE)
+    offered = {str(link.get("hreflang")) for link in soup.select("a[href*='paper.pdf?lang=']")}
+    assert offered == {"ar", "bn", "pl", "ro", "ur"}
