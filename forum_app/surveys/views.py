@@ -16,6 +16,7 @@ from forum_app.i18n import page_language
 from forum_app.ratelimit import Limit, allow, source_key
 from forum_app.security import current_membership, role_required
 from forum_app.surveys import bp, contexts, spam_folder, staff
+from forum_app.surveys.assisted import assisting
 from forum_app.surveys.fields import QUESTION_TYPES, question_form_class
 from forum_app.surveys.forms import StartForm, SubmitForm
 from forum_app.surveys.live import live_in_language
@@ -203,16 +204,14 @@ def check(forum_slug: str, survey_slug: str) -> Page:
         # The browser session always holds this response's receipt code (set when it started,
         # resumed or was reattached), so the confirmation page can show it, even after a double tap.
         # A bot is not told it was caught: a suspicious response goes to the leads' spam folder,
-        # and the parent (if it was one) sees the same confirmation page.
-        spam = (
-            looks_automated(
-                form.website.data or "",
-                began(live.survey.id),
-                time.time(),
-                current_app.config["MIN_COMPLETION_SECONDS"],
-            )
-            or not _submission_allowed()
-        )
+        # and the parent (if it was one) sees the same confirmation page. Staff entering parents'
+        # answers at an event send many from one address: that is not counted against it.
+        spam = looks_automated(
+            form.website.data or "",
+            began(live.survey.id),
+            time.time(),
+            current_app.config["MIN_COMPLETION_SECONDS"],
+        ) or (not assisting(live.survey.id) and not _submission_allowed())
         try:
             journeys.send_report(db.session, response.id, form.idempotency_key.data or "", spam=spam)
         except IncompleteResponse as missing:

@@ -93,6 +93,19 @@ def test_enter_another_parents_answers_starts_a_fresh_assisted_response(
     assert {response.status for response in responses} == {SUBMITTED, "in_progress"}
 
 
+def test_assisted_sendings_from_one_address_are_not_taken_for_spam(
+    app: Flask, db_session: Session, forum: int
+) -> None:
+    app.config["SUBMISSIONS_PER_HOUR"] = 1  # an event's shared wifi: one address for every family
+    client = signed_in(app, LEAD)
+    for _family in range(3):
+        _start(client)
+        answer_all(client)
+        submit(client)
+    responses = _responses(db_session)
+    assert len(responses) == 3 and {response.status for response in responses} == {SUBMITTED}
+
+
 def test_a_parents_own_answers_are_not_assisted_and_show_no_banner(
     app: Flask, client: FlaskClient, db_session: Session, forum: int
 ) -> None:
