@@ -8,8 +8,8 @@ from flask import abort, render_template, request
 from flask_babel import force_locale
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from forum_app.accounts.roles import current_membership
-from forum_app.builder import bp, publishing
+from forum_app.builder import bp
+from forum_app.builder.lookups import survey_or_404
 from forum_app.builder.paper import paper_contents, print_pdf
 from forum_app.config import PROJECT_ROOT
 from forum_app.extensions import db
@@ -24,13 +24,6 @@ PAPER_CSS = PROJECT_ROOT / "forum_app" / "static" / "paper.css"
 @cache
 def _paper_css() -> str:
     return PAPER_CSS.read_text(encoding="utf-8")
-
-
-def _survey(slug: str) -> Survey:
-    survey = publishing.forum_survey(db.session, current_membership().forum_id, slug)
-    if survey is None:
-        abort(404)
-    return survey
 
 
 def _paper_html(survey: Survey, for_pdf: bool) -> str:
@@ -50,13 +43,13 @@ def _paper_html(survey: Survey, for_pdf: bool) -> str:
 @bp.get("/staff/surveys/<slug>/paper")
 def paper_page(slug: str) -> Page:
     """The paper version as a web page, to print from the browser."""
-    return _paper_html(_survey(slug), for_pdf=False)
+    return _paper_html(survey_or_404(slug), for_pdf=False)
 
 
 @bp.get("/staff/surveys/<slug>/paper.pdf")
 def paper(slug: str) -> Page:
     """The paper version as an A4 tagged PDF."""
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     pdf = print_pdf(_paper_html(survey, for_pdf=True))
     response = WerkzeugResponse(pdf, content_type="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=f"{survey.slug}-paper.pdf")

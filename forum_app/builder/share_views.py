@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import cache
 
 from flask import abort, redirect, render_template
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from forum_app.accounts.roles import current_membership
 from forum_app.builder import bp, sharing
+from forum_app.builder.lookups import survey_or_404
 from forum_app.config import PROJECT_ROOT
 from forum_app.db import today
 from forum_app.extensions import db
@@ -36,16 +35,6 @@ def short_link(code: str) -> Page:
     return redirect(start, 302)
 
 
-def _survey(slug: str) -> Survey:
-    """The current forum's survey at ``slug``; 404 for another forum's or none."""
-    survey = db.session.scalar(
-        select(Survey).where(Survey.forum_id == current_membership().forum_id, Survey.slug == slug)
-    )
-    if survey is None:
-        abort(404)
-    return survey
-
-
 def _short_link(survey: Survey) -> str:
     """The survey's short link (given now if it has none yet); 404 for a draft."""
     if not sharing.published(survey):
@@ -55,7 +44,7 @@ def _short_link(survey: Survey) -> str:
 
 @bp.get("/staff/surveys/<slug>/share")
 def share(slug: str) -> Page:
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not sharing.published(survey):
         return render_template("builder/share.html", survey=survey, link=None)
     link = _short_link(survey)
@@ -80,13 +69,13 @@ def _poster_html(survey: Survey, size: str, for_pdf: bool) -> str:
 @bp.get("/staff/surveys/<slug>/poster")
 def poster_page(slug: str) -> Page:
     """The poster as a web page, to print from the browser."""
-    return _poster_html(_survey(slug), sharing.POSTER_SIZES[0], for_pdf=False)
+    return _poster_html(survey_or_404(slug), sharing.POSTER_SIZES[0], for_pdf=False)
 
 
 @bp.get("/staff/surveys/<slug>/poster.pdf")
 def poster(slug: str) -> Page:
     """The poster as an A4 tagged PDF."""
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     pdf = sharing.poster_pdf(lambda size: _poster_html(survey, size, for_pdf=True))
     response = WerkzeugResponse(pdf, content_type="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=f"{survey.slug}-poster.pdf")

@@ -15,9 +15,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from forum_app.accounts.roles import current_membership, role_required
-from forum_app.builder import bp, publishing, translations
-from forum_app.builder.drafts import Draft, DraftChanged, draft_of, save_draft
+from forum_app.builder import bp, translations
+from forum_app.builder.drafts import DraftChanged, save_draft
 from forum_app.builder.forms import RevisionForm
+from forum_app.builder.lookups import draft_or_404, survey_or_404
 from forum_app.builder.translations import MAX_FILE_BYTES, TranslationFileError, UploadResult
 from forum_app.extensions import csrf, db
 from forum_app.i18n import LANGUAGES, Language
@@ -37,20 +38,6 @@ Change = Callable[[dict[str, Any]], dict[str, Any]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _survey(slug: str) -> Survey:
-    survey = publishing.forum_survey(db.session, current_membership().forum_id, slug)
-    if survey is None:
-        abort(404)
-    return survey
-
-
-def _draft(survey: Survey) -> Draft:
-    try:
-        return draft_of(db.session, survey.id)
-    except LookupError:
-        abort(404)
-
-
 def _language(code: str) -> Language:
     language = LANGUAGES.get(code)
     if language is None or language.code == "en":
@@ -59,7 +46,7 @@ def _language(code: str) -> Language:
 
 
 def _languages_page(survey: Survey, errors: list[str] | None = None, status: int = 200) -> Page:
-    draft = _draft(survey)
+    draft = draft_or_404(survey)
     return render_template(
         "builder/translations.html",
         survey=survey,
@@ -72,16 +59,16 @@ def _languages_page(survey: Survey, errors: list[str] | None = None, status: int
 
 @bp.get("/staff/surveys/<slug>/languages", endpoint="translations")
 def languages(slug: str) -> Page:
-    return _languages_page(_survey(slug))
+    return _languages_page(survey_or_404(slug))
 
 
 @bp.get("/staff/surveys/<slug>/languages/<code>.<kind>")
 def translation_download(slug: str, code: str, kind: str) -> WerkzeugResponse:
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     language = _language(code)
     if kind not in ("xlsx", "csv"):
         abort(404)
-    rows = translations.string_rows(_draft(survey).document, code)
+    rows = translations.string_rows(draft_or_404(survey).document, code)
     if kind == "xlsx":
         response = Response(translations.strings_xlsx(rows, language), mimetype=XLSX)
     else:
@@ -101,8 +88,8 @@ def translation_upload(slug: str, code: str) -> Page:
         refuse_files(UPLOADS["builder.translation_upload"])
         given = request.files.get("translation_file")
     except RequestEntityTooLarge:
-        return _upload_page(_survey(slug), _language(code), TOO_LARGE, 413)
-    survey, language = _survey(slug), _language(code)
+        return _upload_page(survey_or_404(slug), _language(code), TOO_LARGE, 413)
+    survey, language = survey_or_404(slug), _language(code)
     if request.method == "GET":
         return _upload_page(survey, language)
     if given is None or not given.filename:
@@ -143,8 +130,8 @@ def _upload_page(survey: Survey, language: Language, error: str = "", status: in
 @bp.get("/staff/surveys/<slug>/languages/<code>/uploaded")
 @role_required("lead")
 def translation_result(slug: str, code: str) -> Page:
-    survey, language = _survey(slug), _language(code)
-    document = _draft(survey).document
+    survey, language = survey_or_404(slug), _language(code)
+    document = draft_or_404(survey).document
     if translations.translation_of(document, code) is None:
         return redirect(url_for("builder.translations", slug=slug))
     kept = session.get(RESULT_KEY)
@@ -164,7 +151,7 @@ def translation_result(slug: str, code: str) -> Page:
 @bp.post("/staff/surveys/<slug>/languages/<code>/check")
 @role_required("lead")
 def translation_check(slug: str, code: str) -> Page:
-    survey, language = _survey(slug), _language(code)
+    survey, language = survey_or_404(slug), _language(code)
     return _change(
         survey,
         lambda document: translations.with_status(document, code, "checked"),
@@ -176,15 +163,17 @@ def translation_check(slug: str, code: str) -> Page:
 @bp.route("/staff/surveys/<slug>/languages/<code>/remove", methods=["GET", "POST"])
 @role_required("lead")
 def translation_remove(slug: str, code: str) -> Page:
-    survey, language = _survey(slug), _language(code)
+    survey, language = survey_or_404(slug), _language(code)
     if request.method == "GET":
-        if translations.translation_of(_draft(survey).document, code) is None:  # nothing (left) to remove
+        if (
+            translations.translation_of(draft_or_404(survey).document, code) is None
+        ):  # nothing (left) to remove
             return redirect(url_for("builder.translations", slug=slug))
         return render_template(
             "builder/translation_remove.html",
             survey=survey,
             language=language,
-            revision=_draft(survey).revision,
+            revision=draft_or_404(survey).revision,
         )
     return _change(
         survey,
@@ -199,7 +188,7 @@ def _change(survey: Survey, change: Change, done: str) -> Page:
     form = RevisionForm()
     if not form.validate():
         abort(400)
-    draft = _draft(survey)
+    draft = draft_or_404(survey)
     try:
         changed = change(draft.document)
     except LookupError:

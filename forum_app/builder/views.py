@@ -15,7 +15,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from forum_app.accounts.roles import current_membership, role_required
 from forum_app.builder import bp, editing, local_lists, overview, publishing
-from forum_app.builder.drafts import Draft, DraftChanged, draft_of, save_draft
+from forum_app.builder.drafts import Draft, DraftChanged, save_draft
 from forum_app.builder.editing import EditRefused, QuestionChanges
 from forum_app.builder.forms import (
     ActionForm,
@@ -26,6 +26,7 @@ from forum_app.builder.forms import (
     QuestionForm,
     RevisionForm,
 )
+from forum_app.builder.lookups import draft_or_404, survey_or_404
 from forum_app.builder.paper import print_languages
 from forum_app.builder.routing import routing_problems
 from forum_app.db import today
@@ -44,20 +45,6 @@ STALE = (
 )
 
 
-def _survey(slug: str) -> Survey:
-    survey = publishing.forum_survey(db.session, current_membership().forum_id, slug)
-    if survey is None:
-        abort(404)
-    return survey
-
-
-def _draft(survey: Survey) -> Draft:
-    try:
-        return draft_of(db.session, survey.id)
-    except LookupError:
-        abort(404)
-
-
 @bp.get("/staff/surveys")
 def surveys() -> Page:
     membership = current_membership()
@@ -67,7 +54,7 @@ def surveys() -> Page:
 
 @bp.get("/staff/surveys/<slug>")
 def survey(slug: str) -> Page:
-    return _survey_page(_survey(slug))
+    return _survey_page(survey_or_404(slug))
 
 
 def _survey_page(found: Survey, errors: list[str] | None = None, status: int = 200) -> Page:
@@ -92,7 +79,7 @@ def _edit_page(
     status: int = 200,
     add_form: AddQuestionForm | None = None,
 ) -> Page:
-    draft = _draft(found)
+    draft = draft_or_404(found)
     problems = routing_problems(draft.document)
     versions = publishing.survey_versions(db.session, found.id)
     shown = dict(errors or {})
@@ -117,7 +104,7 @@ def _edit_page(
 @bp.get("/staff/surveys/<slug>/edit")
 @role_required("lead")
 def edit(slug: str) -> Page:
-    return _edit_page(_survey(slug))
+    return _edit_page(survey_or_404(slug))
 
 
 def _change(
@@ -129,7 +116,7 @@ def _change(
     """Apply ``change`` to the draft and save it at the form's revision; the page to show when that
     failed (stale, refused), None when saved."""
     revision = form.revision_number()
-    draft = _draft(found)
+    draft = draft_or_404(found)
     if revision is None or revision != draft.revision:
         return _edit_page(found, {"form": [STALE]}, 409)
     try:
@@ -146,7 +133,7 @@ def _change(
 @bp.post("/staff/surveys/<slug>/questions")
 @role_required("lead")
 def add_question(slug: str) -> Page:
-    found = _survey(slug)
+    found = survey_or_404(slug)
     form = AddQuestionForm()
     if not form.validate():
         abort(400)
@@ -168,7 +155,7 @@ def add_question(slug: str) -> Page:
 @bp.post("/staff/surveys/<slug>/questions/<question_key>/move")
 @role_required("lead")
 def move(slug: str, question_key: str) -> Page:
-    found = _survey(slug)
+    found = survey_or_404(slug)
     form = MoveForm()
     if not form.validate():
         abort(400)
@@ -187,11 +174,11 @@ def move(slug: str, question_key: str) -> Page:
 @bp.post("/staff/surveys/<slug>/questions/<question_key>/remove")
 @role_required("lead")
 def remove(slug: str, question_key: str) -> Page:
-    found = _survey(slug)
+    found = survey_or_404(slug)
     form = RevisionForm()
     if not form.validate():
         abort(400)
-    title = editing.title_of(_draft(found).document, question_key)
+    title = editing.title_of(draft_or_404(found).document, question_key)
     try:
         failed = _change(found, form, lambda d: editing.remove_question(d, question_key))
     except LookupError:
@@ -262,8 +249,8 @@ def _question_page(
 @bp.route("/staff/surveys/<slug>/questions/<question_key>", methods=["GET", "POST"])
 @role_required("lead")
 def question(slug: str, question_key: str) -> Page:
-    found = _survey(slug)
-    draft = _draft(found)
+    found = survey_or_404(slug)
+    draft = draft_or_404(found)
     try:
         current = editing.find_question(draft.document, question_key)
     except LookupError:
@@ -289,7 +276,7 @@ def question(slug: str, question_key: str) -> Page:
     except DefinitionError as error:
         return _question_page(found, draft, question_key, form, {"form": [str(error)]}, 422)
     except DraftChanged:
-        draft = _draft(found)
+        draft = draft_or_404(found)
         try:
             current = editing.find_question(draft.document, question_key)
         except LookupError:
@@ -307,8 +294,8 @@ def _details_page(found: Survey, form: DetailsForm, errors: dict[str, list[str]]
 @bp.route("/staff/surveys/<slug>/details", methods=["GET", "POST"])
 @role_required("lead")
 def details(slug: str) -> Page:
-    found = _survey(slug)
-    draft = _draft(found)
+    found = survey_or_404(slug)
+    draft = draft_or_404(found)
     document = draft.document
     shown = {
         "title": document.get("title", ""),
@@ -331,7 +318,7 @@ def details(slug: str) -> Page:
     except EditRefused as refused:
         return _details_page(found, form, {name: [message] for name, message in refused.errors.items()}, 422)
     except DraftChanged:
-        fresh = _draft(found)
+        fresh = draft_or_404(found)
         shown.update(
             title=fresh.document.get("title", ""),
             summary=fresh.document.get("summary", ""),
@@ -350,8 +337,8 @@ def details(slug: str) -> Page:
 @role_required("lead")
 def preview(slug: str) -> Page:
     """One question of the draft a page, as a family sees it (``?question=N``, from 1), forms inert."""
-    found = _survey(slug)
-    draft = _draft(found)
+    found = survey_or_404(slug)
+    draft = draft_or_404(found)
     definition = parse_definition(draft.document)
     number = whole_number(request.args.get("question"), 1) or 1
     if number > len(definition.questions):
@@ -375,7 +362,7 @@ def preview(slug: str) -> Page:
 @bp.post("/staff/surveys/<slug>/publish")
 @role_required("lead")
 def publish(slug: str) -> Page:
-    found = _survey(slug)
+    found = survey_or_404(slug)
     form = RevisionForm()
     if not form.validate():
         abort(400)
@@ -408,7 +395,7 @@ def _dates_page(found: Survey, form: DatesForm, errors: dict[str, list[str]], st
 @bp.route("/staff/surveys/<slug>/dates", methods=["GET", "POST"])
 @role_required("lead")
 def dates(slug: str) -> Page:
-    found = _survey(slug)
+    found = survey_or_404(slug)
     if not DatesForm().is_submitted():
         form = DatesForm(formdata=None, data={"opens_on": found.opens_on, "closes_on": found.closes_on})
         return _dates_page(found, form, {})
@@ -431,7 +418,7 @@ def dates(slug: str) -> Page:
 
 
 def _act(slug: str, action: Callable[[Any, int], None], done: str) -> Page:
-    found = _survey(slug)
+    found = survey_or_404(slug)
     if not ActionForm().validate():
         abort(400)
     try:
