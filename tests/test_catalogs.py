@@ -22,12 +22,17 @@ from forum_app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 TRANSLATIONS = PROJECT_ROOT / "forum_app" / "translations"
 TRANSLATED = sorted(code for code in LANGUAGES if code != DEFAULT_LANGUAGE)
-PLACEHOLDER = re.compile(r"%\(\w+\)s")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 def _catalog(path: Path) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle)
+
+
+def _key(text: object) -> str:
+    """A message's id or text as one string: a plural's forms (a list or a tuple) joined."""
+    return "\x00".join(text) if isinstance(text, (list, tuple)) else str(text)
 
 
 def _ids(catalog: Catalog) -> set[str]:
@@ -50,9 +55,15 @@ def test_the_template_holds_every_sentence_in_the_code() -> None:
 def test_every_language_translates_every_sentence_keeping_its_placeholders(code: str) -> None:
     catalog = _catalog(TRANSLATIONS / code / "LC_MESSAGES" / "messages.po")
     assert _ids(catalog) == _ids(_catalog(TRANSLATIONS / "messages.pot"))
-    untranslated = [str(message.id) for message in catalog if message.id and not message.string]
+    untranslated = [
+        _key(message.id)
+        for message in catalog
+        if message.id and not (all(message.string) if isinstance(message.string, tuple) else message.string)
+    ]
     assert untranslated == []
     for message in catalog:
+        if isinstance(message.string, tuple):
+            assert len(message.string) == catalog.num_plurals, message.id
         if message.id:
             assert set(PLACEHOLDER.findall(str(message.id))) == set(PLACEHOLDER.findall(str(message.string)))
             assert "fuzzy" not in message.flags
@@ -62,8 +73,8 @@ def test_every_language_translates_every_sentence_keeping_its_placeholders(code:
 def test_the_compiled_catalog_matches_its_source(code: str) -> None:
     folder = TRANSLATIONS / code / "LC_MESSAGES"
     with (folder / "messages.mo").open("rb") as handle:
-        compiled = {str(m.id): str(m.string) for m in read_mo(handle) if m.id}
-    source = {str(m.id): str(m.string) for m in _catalog(folder / "messages.po") if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+    source = {_key(m.id): _key(m.string) for m in _catalog(folder / "messages.po") if m.id}
     assert compiled == source, "run `make translations`"
     write_mo(BytesIO(), _catalog(folder / "messages.po"))  # it compiles
 
