@@ -102,7 +102,9 @@ def _answer(browser: Browser, site: Site, used_camhs: bool, children: str, extra
     _continue(page)
     page.get_by_label("Good", exact=True).check()
     _continue(page)
-    _continue(page)  # the tick box: left unticked
+    if used_camhs:  # permission to quote is asked only of a family who wrote something
+        expect(page.get_by_role("heading", level=1)).to_have_text(QUOTE)
+        _continue(page)  # the tick box: left unticked
     if extra is not None:
         expect(page.get_by_role("heading", level=1)).to_have_text(extra)
         page.get_by_label("Yes", exact=True).check()
@@ -147,7 +149,8 @@ def test_a_built_survey_is_answered_then_edited_into_version_2_and_answered_agai
             number: set(db.session.scalars(select(Answer.question_key).where(Answer.response_id == response)))
             for number, response in rows
         }
-        assert len(keys[1]) == len(keys[2]) == len(QUESTIONS)  # the unticked box is stored as "no"
-        # Rewording kept the question's key; the CAMHS question was not shown; the new one was answered.
-        assert keys[1] - keys[2] == {"what_happened_with_camhs"}
+        assert len(keys[1]) == len(QUESTIONS)  # the unticked box is stored as "no"
+        # Rewording kept the question's key; the CAMHS question was not shown, so neither was permission
+        # to quote (nothing to quote); the new one was answered.
+        assert keys[1] - keys[2] == {"what_happened_with_camhs", "may_we_quote_your_words"}
         assert keys[2] - keys[1] == {"would_you_use_a_short_break_at_weekends"}
