@@ -129,21 +129,24 @@ def resume_view(forum_slug: str, survey_slug: str) -> Page:
             session.pop(SAVED_KEY, None)
             definition = definition_of(resumed.response)
             key = first_unanswered(definition, answers_of(db.session, resumed.response.id))
-            if key or resumed.changed_version:  # question pages show it (check answers says what to do)
-                session[NOTICE_KEY] = _welcome_back(resumed.changed_version)
+            session[NOTICE_KEY] = _welcome_back(resumed.changed_version, finished=key is None)
             return redirect(
                 survey_url("surveys.question", live, key=key) if key else survey_url("surveys.check", live)
             )
     return _code_page(_resume_page(), live, form, error)
 
 
-def _welcome_back(changed_version: bool) -> str:
+def _welcome_back(changed_version: bool, finished: bool) -> str:
+    """The notice on the page a family lands on after their code: a question, or check answers when
+    every question was answered."""
     if changed_version:
         return _(
             "Welcome back. Your answers are saved. The survey has changed since you saved them: we kept "
             "your answers to the questions that are still in it. Please check them and answer any new "
             "questions."
         )
+    if finished:
+        return _("Welcome back. Your answers are saved. Check them, then send them.")
     return _("Welcome back. Your answers are saved. Carry on from where you stopped.")
 
 

@@ -226,6 +226,7 @@ def check(forum_slug: str, survey_slug: str) -> Page:
         live=live,
         form=form,
         rows=contexts.summary_rows(definition, answers, forum_slug, survey_slug),
+        notice=session.pop(NOTICE_KEY, None),
         csrf_expired=request.method == "POST",
     )
 

@@ -180,7 +180,7 @@ def test_resuming_says_welcome_back_once(app: Flask, db_session: Session) -> Non
     )
 
 
-def test_a_welcome_is_not_left_waiting_when_every_question_was_answered(
+def test_a_family_who_answered_everything_is_welcomed_back_on_check_answers(
     app: Flask, db_session: Session
 ) -> None:
     make_survey(db_session, make_forum(db_session))
@@ -192,4 +192,6 @@ def test_a_welcome_is_not_left_waiting_when_every_question_was_answered(
     other = app.test_client()
     resumed = post_form(other, RESUME_URL, {"code": code})
     assert resumed.status_code == 302 and resumed.location.endswith("/check")
+    welcome = one(page(other, f"{SURVEY_URL}check"), ".notice").get_text(strip=True)
+    assert welcome == "Welcome back. Your answers are saved. Check them, then send them."
     assert page(other, question_url("age_band")).select_one(".notice") is None
