@@ -46,8 +46,8 @@ LANGUAGES: dict[str, Language] = {
 
 
 def _runner_page() -> bool:
-    """Pages families see; staff pages stay in English."""
-    return request.blueprint == "surveys" and not request.path.startswith("/staff")
+    """Pages families see; staff pages, commands and background work stay in English."""
+    return has_request_context() and request.blueprint == "surveys" and not request.path.startswith("/staff")
 
 
 def chosen_language() -> str:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from babel.support import Translations
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from forum_app.config import PROJECT_ROOT
-from forum_app.i18n import LANGUAGES
+from forum_app.i18n import LANGUAGES, number
 from forum_app.surveys.definitions import load_packaged
 from forum_app.surveys.definitions.translations import with_translation
 from tests.factories import SURVEY_URL, make_forum, make_survey, one, page, parsed, question_url, start
@@ -111,3 +113,10 @@ def test_the_runner_speaks_the_language_of_the_page(client: FlaskClient, db_sess
     assert skip == urdu.gettext("Skip to main content") and skip != "Skip to main content"
     english = page(client, f"{SURVEY_URL}?lang=en")
     assert one(english, ".skip-link").get_text(strip=True) == "Skip to main content"
+
+
+def test_words_outside_a_request_are_english(app: Flask) -> None:
+    """A command or a pack being built has no page: its words are English, never an error."""
+    with app.app_context():
+        assert ngettext("%(num)d month", "%(num)d months", 3) == "3 months"
+        assert number(5000) == "5,000"
