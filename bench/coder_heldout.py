@@ -8,7 +8,8 @@ rambling answers, text-speak, officialese, answers naming three services, one-li
 own words, praise and mixed answers). It is never used for training or tuning: it only measures.
 
 Reported: macro- and micro-F1 over the 16 themes, precision/recall/F1/support per theme, sentiment
-accuracy, the same by register, and texts coded per second on one core (CPU seconds of this process,
+accuracy, the same by wording (whole set, codebook-worded, plain-worded; per theme for the plain part)
+and by register, and texts coded per second on one core (CPU seconds of this process,
 pinned to one CPU with one BLAS thread, the whole set coded ``--repeat`` times; median and best pass).
 ``--errors`` lists every text whose themes or sentiment differ from the labels.
 """
@@ -40,9 +41,10 @@ from forum_app.coder.shipped_model import default_model
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "coder_heldout.jsonl"
 REGISTERS = ("rambling", "textspeak", "officialese", "multi", "short", "youth", "positive")
-# ho_0371-ho_0420 were written last, across all registers, avoiding the codebook's "parent language"
-# phrases (the plan, not "EHCP"; the yearly meeting, not "annual review"; the people at the top).
-PLAIN_WORDS = frozenset(f"ho_{n:04d}" for n in range(371, 421))
+# "codebook": the line leans on the codebook's "parent language" phrases and jargon ("section F",
+# "annual review", "cliff edge"); "plain": written avoiding them, in everyday words (the plan, not "EHCP";
+# the yearly meeting, not "annual review"; the people at the top, not "leadership").
+WORDINGS = ("codebook", "plain")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Line:
     themes: tuple[str, ...]
     sentiment: str
     register: str
+    wording: str
 
 
 def load(path: Path = DATA) -> list[Line]:
@@ -63,7 +66,9 @@ def load(path: Path = DATA) -> list[Line]:
     lines = []
     for number, example in zip(parsed.line_numbers, parsed.examples, strict=True):
         row = json.loads(raw[number - 1])
-        lines.append(Line(row["id"], example.text, example.themes, example.sentiment, row["register"]))
+        lines.append(
+            Line(row["id"], example.text, example.themes, example.sentiment, row["register"], row["wording"])
+        )
     return lines
 
 
@@ -96,9 +101,17 @@ def by_register(
         result[register] = scores(
             [lines[i] for i in rows], [themes[i] for i in rows], [sentiments[i] for i in rows]
         )
-    for name, plain in (("codebook words", False), ("plain words", True)):
-        rows = [i for i, line in enumerate(lines) if (line.id in PLAIN_WORDS) is plain]
-        result[name] = scores(
+    return result
+
+
+def by_wording(
+    lines: Sequence[Line], themes: Sequence[Sequence[str]], sentiments: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Scores for the whole set and for each wording (codebook-worded, plain-worded)."""
+    result = {"whole set": scores(lines, themes, sentiments)}
+    for wording in WORDINGS:
+        rows = [i for i, line in enumerate(lines) if line.wording == wording]
+        result[wording] = scores(
             [lines[i] for i in rows], [themes[i] for i in rows], [sentiments[i] for i in rows]
         )
     return result
@@ -145,7 +158,9 @@ def theme_rows(overall: dict[str, Any], counts: Counter[str]) -> list[list[str]]
 def _in_group(line: Line, group: str) -> bool:
     if group in REGISTERS:
         return line.register == group
-    return (line.id in PLAIN_WORDS) is (group == "plain words")
+    if group in WORDINGS:
+        return line.wording == group
+    return True
 
 
 def register_rows(registers: dict[str, dict[str, Any]], lines: Sequence[Line]) -> list[list[str]]:
@@ -186,7 +201,9 @@ def main() -> None:
     sentiments = [coding.sentiment.label for coding in codings]
     overall = scores(lines, themes, sentiments)
     registers = by_register(lines, themes, sentiments)
+    wordings = by_wording(lines, themes, sentiments)
     counts = Counter(theme for line in lines for theme in line.themes)
+    plain_counts = Counter(theme for line in lines if line.wording == "plain" for theme in line.themes)
     rate = speed([line.text for line in lines], max(1, args.repeat))
     print(
         f"{len(lines)} held-out lines, {sum(counts.values())} theme labels, "
@@ -200,11 +217,22 @@ def main() -> None:
     )
     print("\n## Per theme\n")
     print(table(theme_rows(overall, counts), ["theme", "support", "precision", "recall", "F1"]))
+    print("\n## By wording\n")
+    print(
+        table(
+            register_rows(wordings, lines),
+            ["wording", "texts", "theme labels", "macro-F1", "micro-F1", "sentiment acc."],
+        )
+    )
+    print("\n## Per theme, plain-worded lines\n")
+    print(
+        table(theme_rows(wordings["plain"], plain_counts), ["theme", "support", "precision", "recall", "F1"])
+    )
     print("\n## Per register\n")
     print(
         table(
             register_rows(registers, lines),
-            ["register / subset", "texts", "theme labels", "macro-F1", "micro-F1", "sentiment acc."],
+            ["register", "texts", "theme labels", "macro-F1", "micro-F1", "sentiment acc."],
         )
     )
     print(
@@ -225,6 +253,8 @@ def main() -> None:
             {
                 "overall": overall,
                 "registers": registers,
+                "wordings": wordings,
+                "wording_counts": dict(Counter(line.wording for line in lines)),
                 "theme_counts": dict(counts),
                 "register_counts": dict(Counter(line.register for line in lines)),
                 "speed": rate,

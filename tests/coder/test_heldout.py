@@ -17,6 +17,7 @@ from forum_app.coder.shipped_model import packaged_examples
 
 HELD_OUT = Path(__file__).resolve().parents[2] / "bench" / "data" / "coder_heldout.jsonl"
 REGISTERS = {"rambling", "textspeak", "officialese", "multi", "short", "youth", "positive"}
+WORDINGS = {"codebook", "plain"}
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -32,12 +33,13 @@ def test_every_line_is_well_formed() -> None:
     known = set(theme_ids())
     assert len(rows) >= 320
     for row in rows:
-        assert set(row) == {"id", "text", "themes", "sentiment", "register"}, row
+        assert set(row) == {"id", "text", "themes", "sentiment", "register", "wording"}, row
         assert isinstance(row["text"], str) and row["text"].strip(), row
         assert set(row["themes"]) <= known, row
         assert len(set(row["themes"])) == len(row["themes"]), row
         assert row["sentiment"] in LABELS, row
         assert row["register"] in REGISTERS, row
+        assert row["wording"] in WORDINGS, row
     ids = [row["id"] for row in rows]
     assert len(set(ids)) == len(ids)
     assert all(i.startswith("ho_") for i in ids)
@@ -54,6 +56,16 @@ def test_every_theme_and_register_is_well_covered() -> None:
     assert min(registers.values()) >= 40
     assert sum(not row["themes"] for row in rows) >= 10
     assert set(Counter(row["sentiment"] for row in rows)) == set(LABELS)
+
+
+def test_both_wordings_are_well_covered() -> None:
+    rows = _rows()
+    plain = [row for row in rows if row["wording"] == "plain"]
+    assert len(plain) >= 150
+    assert len(rows) - len(plain) >= 150
+    themes = Counter(theme for row in plain for theme in row["themes"])
+    assert {theme: themes[theme] for theme in theme_ids() if themes[theme] < 5} == {}
+    assert set(Counter(row["register"] for row in plain)) == REGISTERS
 
 
 def test_no_held_out_text_is_near_a_training_line() -> None:
