@@ -188,23 +188,15 @@ def print_errors(lines: Sequence[Line], themes: Sequence[Sequence[str]], sentime
             print(f"    {line.text[:160]}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="passes over the set for the speed (default 5)")
-    parser.add_argument("--errors", action="store_true", help="list every disagreement with the labels")
-    parser.add_argument("--out", type=Path, default=HERE / "out" / "coder_heldout.json")
-    args = parser.parse_args()
-    warnings.simplefilter("ignore", category=UserWarning)
-    lines = load()
-    codings = code_texts([line.text for line in lines], default_model())
-    themes = [coding.theme_ids for coding in codings]
-    sentiments = [coding.sentiment.label for coding in codings]
-    overall = scores(lines, themes, sentiments)
-    registers = by_register(lines, themes, sentiments)
-    wordings = by_wording(lines, themes, sentiments)
+def print_report(
+    lines: Sequence[Line],
+    overall: dict[str, Any],
+    wordings: dict[str, dict[str, Any]],
+    registers: dict[str, dict[str, Any]],
+    rate: dict[str, Any],
+) -> None:
     counts = Counter(theme for line in lines for theme in line.themes)
     plain_counts = Counter(theme for line in lines if line.wording == "plain" for theme in line.themes)
-    rate = speed([line.text for line in lines], max(1, args.repeat))
     print(
         f"{len(lines)} held-out lines, {sum(counts.values())} theme labels, "
         f"{sum(not line.themes for line in lines)} with no theme\n"
@@ -241,6 +233,25 @@ def main() -> None:
         f"best {rate['texts_per_cpu_second_best']:,.0f}; "
         f"wall {rate['texts_per_wall_second_median']:,.0f})"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the set for the speed (default 5)")
+    parser.add_argument("--errors", action="store_true", help="list every disagreement with the labels")
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "coder_heldout.json")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", category=UserWarning)
+    lines = load()
+    codings = code_texts([line.text for line in lines], default_model())
+    themes = [coding.theme_ids for coding in codings]
+    sentiments = [coding.sentiment.label for coding in codings]
+    overall = scores(lines, themes, sentiments)
+    registers = by_register(lines, themes, sentiments)
+    wordings = by_wording(lines, themes, sentiments)
+    counts = Counter(theme for line in lines for theme in line.themes)
+    rate = speed([line.text for line in lines], max(1, args.repeat))
+    print_report(lines, overall, wordings, registers, rate)
     if args.errors:
         print_errors(lines, themes, sentiments)
     args.out.parent.mkdir(parents=True, exist_ok=True)
