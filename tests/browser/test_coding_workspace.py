@@ -223,6 +223,19 @@ def test_coding_blind_by_keyboard_alone(browser: Browser, workspace_site: Worksp
     assert page.locator("[data-coding-skip]").count() == 0  # not coded yet: no going on without it
     page.keyboard.press("n")
     assert "no other answer" in page.locator("[data-coding-status]").inner_text()
+    # A box to type in (as phrase coding brings): its keys are words, not shortcuts.
+    page.evaluate("""() => {
+      const box = document.createElement('input');
+      box.type = 'text'; box.id = 'typing'; box.setAttribute('aria-label', 'A note');
+      document.querySelector('[data-workspace-tools]').prepend(box);
+    }""")
+    untouched = page.evaluate(CHECKED)
+    page.locator("#typing").press_sequentially("12vn?")
+    page.keyboard.press("Enter")
+    assert page.locator("#typing").input_value() == "12vn?"
+    assert page.evaluate(CHECKED) == untouched and not page.locator("dialog").is_visible()
+    assert page.url.endswith("?answer=1")
+    page.locator("h1").click()  # out of the box
     page.keyboard.press("1")
     page.keyboard.press("2")
     page.keyboard.press("v")  # positive
