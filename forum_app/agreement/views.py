@@ -17,10 +17,14 @@ from forum_app.agreement import bp, reliability, sampling, settling
 from forum_app.agreement.forms import ALL, CodingForm, NewSampleForm
 from forum_app.agreement.ids import named_item, named_sample
 from forum_app.agreement.models import AgreementItem, AgreementSample
+from forum_app.coding.answer import SENTIMENT_KEYS, THEME_KEYS
 from forum_app.extensions import db
 from forum_app.inputs import parse_id, whole_number
 from forum_app.security import current_membership, role_required
 from forum_app.views import Page
+
+# The coding page's single keys, in the same order of themes and sentiments (coding.js).
+BLIND_CODING_KEYS = {"themes": THEME_KEYS, "sentiments": SENTIMENT_KEYS}
 
 DAYS_PER_MONTH = 30.5
 # Whether a member (user id, role) may see a page of a sample, given its progress.
@@ -160,7 +164,9 @@ def code(sample_id: str) -> Page:
         form.themes.data = list(page.own_themes)
         form.sentiment.data = page.own_sentiment
     form.item.data = item.public_id
-    return render_template("agreement/code.html", sample=sample, page=page, form=form, error=error)
+    return render_template(
+        "agreement/code.html", sample=sample, page=page, form=form, error=error, keys=BLIND_CODING_KEYS
+    )
 
 
 def _after_saving(sample: AgreementSample, item: AgreementItem, user_id: int) -> str:

@@ -1,5 +1,6 @@
 // What the pages with keyboard shortcuts share (coding.js, moderation.js load after this file): the
-// remembered on/off switch (WCAG 2.1.4), which keys to leave alone, and sending a form.
+// remembered on/off switch (WCAG 2.1.4), which keys to leave alone, sending a form, and the list of
+// keys in a dialog.
 (function () {
   "use strict";
 
@@ -52,5 +53,47 @@
     if (form.requestSubmit) { form.requestSubmit(button || undefined); } else { form.submit(); }
   }
 
-  window.forumKeys = {shortcutSwitch: shortcutSwitch, leaveAlone: leaveAlone, announcer: announcer, send: send};
+  // The list of keys, a plain section of the page (``section``, labelled by its heading), moved into a
+  // modal dialog that the ``openers`` links open and its close button, Escape (or the caller, on "?")
+  // close, giving the focus back to where it was. Null without the section or where browsers lack dialogs (the section
+  // then stays where it is, and the links lead to it).
+  function shortcutsDialog(section, openers) {
+    var dialog = document.createElement("dialog");
+    if (!section || typeof dialog.showModal !== "function") { return null; }
+    // The close button is there only while the dialog is open: no hidden, empty target otherwise.
+    var close = document.createElement("button");
+    var back = null;
+    close.type = "button";
+    close.className = "button button--secondary shortcuts-dialog__close";
+    close.textContent = "Close";
+    close.autofocus = true;
+    close.addEventListener("click", function () { dialog.close(); });
+    dialog.className = "shortcuts-dialog";
+    dialog.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+    section.parentNode.insertBefore(dialog, section);
+    dialog.appendChild(section);
+    dialog.addEventListener("click", function (event) {  // a click on the backdrop
+      if (event.target === dialog) { dialog.close(); }
+    });
+    dialog.addEventListener("close", function () {
+      close.remove();
+      if (back && back.focus && document.contains(back)) { back.focus(); }
+      back = null;
+    });
+    function open() {
+      if (dialog.open) { return; }
+      back = document.activeElement;
+      dialog.appendChild(close);
+      dialog.showModal();
+    }
+    Array.prototype.forEach.call(openers, function (link) {
+      link.addEventListener("click", function (event) { event.preventDefault(); open(); });
+    });
+    return {open: open, close: function () { dialog.close(); }, isOpen: function () { return dialog.open; }};
+  }
+
+  window.forumKeys = {
+    shortcutSwitch: shortcutSwitch, leaveAlone: leaveAlone, announcer: announcer, send: send,
+    shortcutsDialog: shortcutsDialog
+  };
 })();
