@@ -25,9 +25,10 @@ import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from forum_app.codebook.files import guard_cell
@@ -421,11 +422,12 @@ def forget_answers(session: Session, forum_id: int, answer_ids: Sequence[int]) -
     now = utcnow()
     stopped = 0
     if confirmed:  # first: a job finishing now either sees this, or is done before the next query
-        stopped = session.execute(
+        result = session.execute(
             update(ForumModel)
             .where(ForumModel.forum_id == forum_id, ForumModel.status.in_(RUNNING))
             .values(status=FAILED, message=STOPPED_MESSAGE, finished_at=now)
-        ).rowcount
+        )
+        stopped = cast("CursorResult[Any]", result).rowcount
     removed = _removable(session, forum_id, ids, confirmed)
     if removed:
         session.execute(

@@ -22,7 +22,7 @@ from forum_app.codebook.versions import ensure_codebook
 from forum_app.coding.learning import BY_MONTH, TOO_FEW, agreement, agreement_csv, summary
 from forum_app.coding.models import AUTO, SUGGESTED, CodedAnswer, Coding
 from tests.coding.factories import CODER, LEAD, code_answer, forum_id_of, seed_workspace
-from tests.factories import audit_actions, page, sign_in
+from tests.factories import audit_actions, one, page, sign_in
 
 THEME, OTHER = "mental_health", "waiting_times"
 
@@ -111,11 +111,11 @@ def test_the_lead_sees_the_table_and_downloads_it(
     _seed(db_session)
     sign_in(client, LEAD)
     soup = page(client, "/staff/coder")
-    assert "up from 71% with the default coder" in soup.select_one("[data-agreement-summary]").get_text()
+    assert "up from 71% with the default coder" in one(soup, "[data-agreement-summary]").get_text()
     captions = [caption.get_text(" ", strip=True) for caption in soup.select(".coder-agreement caption")]
     assert captions[0].startswith("Suggestions compared with your coders' decisions, by coder")
     rows = soup.select(".coder-agreement")[0].select("tbody tr")
-    assert [row.th.get_text(strip=True) for row in rows] == ["Default coder", "Forum model 1"]
+    assert [one(row, "th").get_text(strip=True) for row in rows] == ["Default coder", "Forum model 1"]
     assert [cell.get_text(strip=True) for cell in rows[0].select("td")] == [
         "default coder",
         "6",

@@ -39,7 +39,7 @@ from forum_app.surveys.codes import hash_code, new_receipt_code
 from forum_app.surveys.models import SPAM, WITHDRAWN, Answer, Response, Survey
 from forum_app.surveys.services import live_survey
 from tests.coding.factories import CODER, LEAD, code_answer, forum_id_of, seed_workspace
-from tests.factories import page, sign_in
+from tests.factories import csrf_token, one, page, sign_in
 
 FAST = RetrainSettings(packaged_every=16)
 
@@ -169,7 +169,7 @@ def test_the_page_says_so_without_saying_who(
     _withdraw(db_session, code, RetrainRun(minimum=1000, background=False))
     sign_in(client, LEAD)
     soup = page(client, "/staff/coder")
-    notice = soup.select_one(".notice").get_text(" ", strip=True)
+    notice = one(soup, ".notice").get_text(" ", strip=True)
     assert "Forum model 2 was switched off and its data deleted because a family withdrew" in notice
     assert "Switched off and deleted" in soup.get_text()
     assert CODER not in notice
@@ -182,6 +182,6 @@ def test_a_withdrawn_model_cannot_be_switched_back_on(
     _withdraw(db_session, code, RetrainRun(minimum=1000, background=False))
     sign_in(client, LEAD)
     soup = page(client, "/staff/coder")
-    token = soup.select_one("input[name=csrf_token]")["value"]
+    token = csrf_token(soup)
     response = client.post("/staff/coder/use", data={"model_id": str(second), "csrf_token": token})
     assert response.status_code == 400
