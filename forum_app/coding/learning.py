@@ -210,7 +210,7 @@ def _period(
     return Period(
         key=key,
         name=name,
-        models=tuple(sorted(set(models), key=_label_order)),
+        models=tuple(models),
         answers=len(pairs),
         macro_f1=sum(f1s) / len(f1s) if f1s else None,
         agreement=agreed / seen if seen else None,
@@ -240,7 +240,7 @@ def agreement(session: Session, forum_id: int, by: str = BY_MODEL) -> Agreement:
         _period(
             key,
             _model_name(key) if by == BY_MODEL else _month_name(key),
-            (_model_name(label).lower() for label in models[key]),
+            [_model_name(label).lower() for label in sorted(models[key], key=_label_order)],
             groups[key],
             labels,
         )

@@ -139,3 +139,10 @@ def test_coders_cannot_see_or_export_it(client: FlaskClient, db_session: Session
     sign_in(client, CODER)
     assert client.get("/staff/coder").status_code == 403
     assert client.get("/staff/coder/agreement.csv").status_code == 403
+
+
+def test_a_month_lists_the_coders_that_made_its_suggestions_in_order(db_session: Session) -> None:
+    ids = _seed(db_session)
+    _coded_in(db_session, ids, 3)
+    (march,) = agreement(db_session, forum_id_of(db_session), BY_MONTH).periods
+    assert march.models == ("default coder", "forum model 1") and march.answers == 12
