@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -39,7 +40,7 @@ from forum_app.surveys.codes import hash_code, new_receipt_code
 from forum_app.surveys.models import SPAM, WITHDRAWN, Answer, Response, Survey
 from forum_app.surveys.services import live_survey
 from tests.coding.factories import CODER, LEAD, code_answer, forum_id_of, seed_workspace
-from tests.factories import csrf_token, one, page, sign_in
+from tests.factories import SURVEY_URL, attribute, csrf_token, one, page, post_form, sign_in
 
 FAST = RetrainSettings(packaged_every=16)
 
@@ -185,3 +186,18 @@ def test_a_withdrawn_model_cannot_be_switched_back_on(
     token = csrf_token(soup)
     response = client.post("/staff/coder/use", data={"model_id": str(second), "csrf_token": token})
     assert response.status_code == 400
+
+
+def test_the_familys_withdrawal_page_makes_the_coder_forget(
+    app: Flask, client: FlaskClient, db_session: Session, forum: tuple[list[int], int, int, str]
+) -> None:
+    _ids, _first, second, code = forum
+    app.config.update(RETRAIN_MIN_CODED=1000)
+    asked = post_form(client, f"{SURVEY_URL}withdraw", {"code": code})
+    soup = BeautifulSoup(asked.get_data(as_text=True), "html.parser")
+    hidden = attribute(soup.find("input", attrs={"name": "code"}), "value")
+    done = client.post(f"{SURVEY_URL}withdraw/confirm", data={"code": hidden, "csrf_token": csrf_token(soup)})
+    assert done.status_code == 302
+    db_session.expire_all()
+    assert db_session.get_one(ForumModel, second).status == REMOVED
+    assert _parameters_of(db_session, second) is None
