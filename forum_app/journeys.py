@@ -23,6 +23,16 @@ Approving answers (``approve``, ``approve_answers``):
 A lead's "Not spam" (``mark_not_spam``) commits the response as submitted, then codes what is approved.
 Demo data (``forum_app.demo``) takes the same steps through ``store_added``.
 
+Withdrawing a report (``withdraw``):
+
+1. ``surveys.withdrawal.find_sent``: the sent response with the receipt code.
+2. ``coding.learning.forget_answers``: every forum model trained on its answers is switched off and its
+   parameters deleted (jobs still training are stopped); not committed yet.
+3. ``surveys.withdrawal.withdraw``: the answers are deleted and the response marked withdrawn, in the
+   same transaction, committed.
+4. ``coding.learning.retrain_after_withdrawal``: a retraining without them starts, if the forum still
+   has enough confirmed codings. Never raises: the withdrawal already stands.
+
 Importing past responses (``import_responses``): ``surveys.imports.saving.import_export`` adds an
 export's responses a batch at a time, and each batch takes a sent report's path through
 ``store_added``, not as demo data: its free text is held, redacted, flagged and moderated as a new
@@ -37,18 +47,23 @@ This module may import every feature; no feature imports it except from its view
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from forum_app.accounts.models import Forum
-from forum_app.coding import automatic
+from forum_app.coding import automatic, learning
+from forum_app.coding.learning import RetrainRun
 from forum_app.moderation import intake, queue
 from forum_app.moderation.models import ModerationItem
-from forum_app.surveys import services, staff
+from forum_app.surveys import services, staff, withdrawal
 from forum_app.surveys.imports.export import ImportedExport
 from forum_app.surveys.imports.saving import ImportReport, import_export
+from forum_app.surveys.models import Answer
+from forum_app.surveys.services import LiveSurvey
 from forum_app.surveys.staff import ResponseDetail
 
 log = logging.getLogger(__name__)
@@ -164,6 +179,29 @@ def code_answers(session: Session, response_ids: Sequence[str]) -> int:
         session.rollback()
         log.error("Automatic coding failed (%s); the answers stay in the queue uncoded.", type(exc).__name__)
         return 0
+
+
+# --- withdrawing a report ----------------------------------------------------------------------
+
+
+def withdraw(session: Session, code: str, live: LiveSurvey, run: RetrainRun | None = None) -> None:
+    """A parent takes their sent answers back with their receipt code (``ReceiptNotFound``,
+    ``AlreadyWithdrawn``): the forum's coder forgets them at once, then they are deleted."""
+    response = withdrawal.find_sent(session, code, live)
+    forum_id = response.forum_id
+    answer_ids = list(session.scalars(select(Answer.id).where(Answer.response_id == response.id)))
+    forgotten = learning.forget_answers(session, forum_id, answer_ids)
+    withdrawal.withdraw(session, code, live)
+    try:
+        learning.retrain_after_withdrawal(session, forum_id, forgotten, run or RetrainRun(background=False))
+    except Exception as exc:  # the withdrawal and the models' deletion are committed
+        session.rollback()
+        log.error("Retraining after a withdrawal could not start (%s).", type(exc).__name__)
+
+
+def retrain_run(config: Mapping[str, Any], sessions: Callable[[], sessionmaker[Session]]) -> RetrainRun:
+    """How this app runs retraining jobs (for views that cannot reach ``coding``)."""
+    return learning.retrain_run(config, sessions)
 
 
 # --- reading a report ---------------------------------------------------------------------------

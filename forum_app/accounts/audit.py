@@ -53,6 +53,7 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("agreement.use_agreed", "POST"): Action("used the agreed codings", "sample_id"),
     ("coding.retrain", "POST"): Action("started retraining the automatic coder"),
     ("coding.use_model", "POST"): Action("switched the automatic coder"),
+    ("coding.agreement_csv", "GET"): Action("exported the automatic coder's agreement with coders (CSV)"),
     ("coding.export_file", "GET"): Action("exported a survey's responses", "survey_slug"),
     ("quotes.choices", "POST"): Action("marked candidate quotes", "answer_id"),
     ("moderation.item", "GET"): Action("viewed an answer to moderate", "answer_id"),

@@ -3,20 +3,18 @@ forum's confirmed codings (in a background thread), and switching between the fo
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from forum_app.coding import bp, retraining
+from forum_app.coding import bp, learning, retraining
+from forum_app.coding.export import CSV_TYPE
 from forum_app.coding.retraining import (
     MIN_FORUM_EXAMPLES,
     ModelNotUsable,
     NotEnoughCodings,
     RetrainingInProgress,
     coder_page,
-    run_in_background,
-    run_retraining,
     start_retraining,
 )
 from forum_app.extensions import db
@@ -40,6 +38,10 @@ def _page(error: str = "", status: int = 200) -> tuple[str, int]:
     return render_template(
         "coding/coder.html",
         page=data,
+        agreement=learning.agreement(db.session, forum_id, request.args.get("by", learning.BY_MODEL)),
+        notice=learning.withdrawal_notice(db.session, forum_id),
+        too_few=learning.TOO_FEW,
+        percent=learning.percent,
         error=error,
         follow=follow,
         refresh=REFRESH_SECONDS if follow and data.job is not None else 0,
@@ -62,11 +64,7 @@ def retrain() -> Page:
         return _page(str(refused), 400)
     except RetrainingInProgress as refused:
         return _page(str(refused), 409)
-    settings: Any = current_app.config.get("RETRAIN_SETTINGS")
-    if current_app.config.get("RETRAIN_IN_BACKGROUND", True):
-        run_in_background(db.sessionmaker(), job.id, settings)
-    else:
-        run_retraining(db.session, job.id, settings)
+    learning.run_job(db.session, job, learning.retrain_run(current_app.config, db.sessionmaker))
     return redirect(url_for("coding.coder"), 303)
 
 
@@ -82,3 +80,14 @@ def use_model() -> Page:
     except ModelNotUsable as refused:
         return _page(str(refused), 400)
     return redirect(url_for("coding.coder"), 303)
+
+
+@bp.get("/staff/coder/agreement.csv")
+@role_required("lead")
+def agreement_csv() -> Page:
+    """The agreement table of the coder page, as CSV."""
+    by = request.args.get("by", learning.BY_MODEL)
+    table = learning.agreement(db.session, current_membership().forum_id, by)
+    response = WerkzeugResponse(learning.agreement_csv(table), content_type=CSV_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="coder-agreement-by-{table.by}.csv"'
+    return response

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
@@ -108,6 +109,14 @@ def _forum_model(session: Session, active: ForumModel) -> tuple[str, Model] | No
         while len(_models) > CACHED_MODELS:
             _models.popitem(last=False)
     return loaded
+
+
+def forget_models(model_ids: Sequence[int]) -> None:
+    """Drop these models from this process's cache (their parameters were deleted)."""
+    gone = set(model_ids)
+    with _models_lock:
+        for key in [key for key in _models if key[0] in gone]:
+            del _models[key]
 
 
 def coder_for_forum(session: Session, forum_id: int, version: CodebookVersion) -> ForumCoder:

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from forum_app.accounts.models import Forum
 from forum_app.coding.models import ACCEPTED, CODED, NOT_CODED_LABEL, CodedAnswer, Coding, ForumModel
 from forum_app.db import utcnow
-from forum_app.surveys.models import Answer
+from forum_app.surveys.models import SUBMITTED, Answer, Response
 
 if TYPE_CHECKING:  # NumPy, scikit-learn and TextBlob load only when a model is trained
     from forum_app.coder.classifier import Example, Model, Prepared
@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 MIN_FORUM_EXAMPLES = 100
 
 QUEUED, TRAINING, READY, FAILED = "queued", "training", "ready", "failed"
+REMOVED = "removed"  # switched off and its parameters deleted: a family withdrew answers it learned from
 RUNNING = (QUEUED, TRAINING)
 # A job still queued or training after this long was cut off (the process stopped): it no longer
 # blocks a new one.
@@ -123,16 +124,24 @@ def confirmed_count(session: Session, forum_id: int) -> int:
 
 def forum_examples(session: Session, forum_id: int) -> list[Example]:
     """The forum's confirmed codings as examples, oldest answer first (confirmed codings only, of
-    answers in English: those in other languages were left to people)."""
+    answers in English: those in other languages were left to people; of submitted responses only,
+    never withdrawn or spam ones)."""
+    return forum_training_set(session, forum_id)[1]
+
+
+def forum_training_set(session: Session, forum_id: int) -> tuple[list[int], list[Example]]:
+    """The ids of the answers ``forum_examples`` gives, and the examples, in the same order."""
     from forum_app.coder.classifier import Example
 
     rows = session.execute(
         select(CodedAnswer.answer_id, Answer.value, CodedAnswer.sentiment)
         .join(Answer, Answer.id == CodedAnswer.answer_id)
+        .join(Response, Response.id == Answer.response_id)
         .where(
             CodedAnswer.forum_id == forum_id,
             CodedAnswer.status == CODED,
             CodedAnswer.model_label != NOT_CODED_LABEL,
+            Response.status == SUBMITTED,
         )
         .order_by(CodedAnswer.answer_id)
     ).all()
@@ -145,11 +154,33 @@ def forum_examples(session: Session, forum_id: int) -> list[Example]:
     )
     for answer_id, theme_id in accepted:
         themes.setdefault(answer_id, []).append(theme_id)
-    return [
-        Example(value, tuple(dict.fromkeys(themes.get(answer_id, []))), sentiment, FORUM_GROUP)
+    kept = [
+        (answer_id, value, sentiment)
         for answer_id, value, sentiment in rows
         if isinstance(value, str) and value.strip()
     ]
+    examples = [
+        Example(value, tuple(dict.fromkeys(themes.get(answer_id, []))), sentiment, FORUM_GROUP)
+        for answer_id, value, sentiment in kept
+    ]
+    return [answer_id for answer_id, _, _ in kept], examples
+
+
+def still_submitted(session: Session, answer_ids: Sequence[int]) -> bool:
+    """Whether every one of these answers is still there, in a submitted response."""
+    found = 0
+    for start in range(0, len(answer_ids), 500):
+        chunk = list(answer_ids[start : start + 500])
+        found += (
+            session.scalar(
+                select(func.count())
+                .select_from(Answer)
+                .join(Response, Response.id == Answer.response_id)
+                .where(Answer.id.in_(chunk), Response.status == SUBMITTED)
+            )
+            or 0
+        )
+    return found == len(set(answer_ids))
 
 
 # --- training ----------------------------------------------------------------------------------
@@ -322,7 +353,7 @@ def run_retraining(session: Session, model_id: int, settings: RetrainSettings | 
     job.status = TRAINING
     session.commit()
     try:
-        examples = forum_examples(session, job.forum_id)
+        answer_ids, examples = forum_training_set(session, job.forum_id)
         session.commit()  # end the read transaction: training takes a while
         trained = train_for_forum(examples, settings)
         from forum_app.coder.model_files import model_to_bytes
@@ -337,9 +368,15 @@ def run_retraining(session: Session, model_id: int, settings: RetrainSettings | 
         job.finished_at = utcnow()
         session.commit()
         return job
+    session.refresh(job, with_for_update=True)  # a withdrawal waits for this, or this for it
+    if job.status != TRAINING or not still_submitted(session, answer_ids):  # a family withdrew meanwhile
+        job.status, job.message = FAILED, "Stopped: a family withdrew answers while it was training."
+        job.finished_at = utcnow()
+        session.commit()
+        return job
     job.status = READY
     job.forum_examples = len(examples)
-    job.metrics = trained.metrics
+    job.metrics = {**trained.metrics, "answers": answer_ids}
     job.message = trained.message
     job.parameters = parameters
     job.finished_at = utcnow()
@@ -428,7 +465,13 @@ def forum_models(session: Session, forum_id: int) -> list[ForumModel]:
 
 # --- what the coder page shows -----------------------------------------------------------------
 
-STATUS_TEXT = {QUEUED: "Waiting to start", TRAINING: "Training", READY: "Ready", FAILED: "Failed"}
+STATUS_TEXT = {
+    QUEUED: "Waiting to start",
+    TRAINING: "Training",
+    READY: "Ready",
+    FAILED: "Failed",
+    REMOVED: "Switched off and deleted",
+}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask import current_app, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from forum_app import journeys
 from forum_app.extensions import db
 from forum_app.ratelimit import source_key
 from forum_app.surveys import bp
@@ -31,7 +32,7 @@ from forum_app.surveys.respondent import (
 from forum_app.surveys.resume import AlreadySent, ResumeCodeExpired, ResumeCodeNotFound, resume
 from forum_app.surveys.services import LiveSurvey, answers_of, definition_of, first_unanswered
 from forum_app.surveys.support import forum_support
-from forum_app.surveys.withdrawal import AlreadyWithdrawn, ReceiptNotFound, find_sent, withdraw
+from forum_app.surveys.withdrawal import AlreadyWithdrawn, ReceiptNotFound, find_sent
 from forum_app.templating import format_date
 from forum_app.views import Page
 
@@ -226,7 +227,8 @@ def withdraw_confirm(forum_slug: str, survey_slug: str) -> Page:
     if not attempt.allowed:
         return _code_page(_withdraw_page(), live, ReceiptForm(formdata=None), _refused(attempt, live), 429)
     try:
-        withdraw(db.session, form.code.data or "", live)
+        run = journeys.retrain_run(current_app.config, db.sessionmaker)
+        journeys.withdraw(db.session, form.code.data or "", live, run)
     except ReceiptNotFound:
         wrong_code(db.session, attempt)
         return redirect(survey_url("surveys.withdraw_form", live))

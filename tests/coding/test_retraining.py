@@ -406,7 +406,7 @@ def test_the_button_trains_and_a_lead_switches_models(
     count = retraining.confirmed_count(db_session, forum_id)
     assert f"New answers are coded by forum model 1 , retrained on {count} of your" in text
     assert "it scored macro-F1" in text
-    assert len(soup.select("tbody tr")) == 1  # the other forum's model is not listed
+    assert len(soup.select(".coder-models tbody tr")) == 1  # the other forum's model is not listed
     # Back to the default, then forum model 1 again.
     assert _post(client, "/staff/coder/use", {"model_id": "default"}).status_code == 303  # type: ignore[attr-defined]
     assert _themes_for(db_session, forum_id, PROBE)[0] == "default"
