@@ -15,7 +15,8 @@ their answers is switched off at once and its parameters deleted (the row stays,
 lead sees what happened), jobs still training are stopped, and a retraining without them is queued
 if the forum still has enough confirmed codings. A model records the answers it was trained on in
 ``ForumModel.metrics["answers"]``; a model from before that record is dropped when one of the
-withdrawn answers had been confirmed before it was made.
+withdrawn answers had been confirmed before it was made. The retention purge (``forum_app.retention``)
+forgets the answers it deletes the same way (``purged=True``).
 """
 
 from __future__ import annotations
@@ -61,6 +62,15 @@ REMOVED_MESSAGE = (
     "New answers are coded without it."
 )
 STOPPED_MESSAGE = "Stopped: a family withdrew answers while it was training. A new retraining replaces it."
+PURGED_MESSAGE = (
+    "Switched off and deleted: answers this model had learned from reached the end of the forum's "
+    "retention period and were deleted. New answers are coded without it."
+)
+PURGE_STOPPED_MESSAGE = (
+    "Stopped: answers it was learning from were deleted at the end of the forum's retention period. "
+    "A new retraining replaces it."
+)
+CHUNK = 500  # answer ids per query: well under SQLite's and PostgreSQL's bound-parameter limits
 
 
 # --- agreement over time --------------------------------------------------------------------------
@@ -376,12 +386,15 @@ def trained_on(model: ForumModel) -> set[int] | None:
 
 
 def _confirmed_at(session: Session, answer_ids: Sequence[int]) -> dict[int, datetime | None]:
-    rows = session.execute(
-        select(CodedAnswer.answer_id, CodedAnswer.coded_at).where(
-            CodedAnswer.answer_id.in_(answer_ids), CodedAnswer.status == CODED
+    found: dict[int, datetime | None] = {}
+    for start in range(0, len(answer_ids), CHUNK):
+        rows = session.execute(
+            select(CodedAnswer.answer_id, CodedAnswer.coded_at).where(
+                CodedAnswer.answer_id.in_(answer_ids[start : start + CHUNK]), CodedAnswer.status == CODED
+            )
         )
-    )
-    return {answer_id: coded_at for answer_id, coded_at in rows}
+        found.update({answer_id: coded_at for answer_id, coded_at in rows})
+    return found
 
 
 def _included(model: ForumModel, answer_ids: set[int], confirmed: Mapping[int, datetime | None]) -> bool:
@@ -411,21 +424,26 @@ class Forgotten:
         return bool(self.removed or self.stopped)
 
 
-def forget_answers(session: Session, forum_id: int, answer_ids: Sequence[int]) -> Forgotten:
+def forget_answers(
+    session: Session, forum_id: int, answer_ids: Sequence[int], purged: bool = False
+) -> Forgotten:
     """Switch off and delete every model of the forum trained on any of these answers, and stop jobs
     still running if one of them was a confirmed coding (not committed: the caller deletes the answers
-    in the same transaction)."""
+    in the same transaction). ``purged``: the answers go at the end of the forum's retention period,
+    not because a family withdrew them (the models' rows say so)."""
     if not answer_ids:
         return Forgotten([], 0)
     ids = set(answer_ids)
-    confirmed = _confirmed_at(session, list(ids))
+    confirmed = _confirmed_at(session, sorted(ids))
     now = utcnow()
     stopped = 0
     if confirmed:  # first: a job finishing now either sees this, or is done before the next query
         result = session.execute(
             update(ForumModel)
             .where(ForumModel.forum_id == forum_id, ForumModel.status.in_(RUNNING))
-            .values(status=FAILED, message=STOPPED_MESSAGE, finished_at=now)
+            .values(
+                status=FAILED, message=PURGE_STOPPED_MESSAGE if purged else STOPPED_MESSAGE, finished_at=now
+            )
         )
         stopped = cast("CursorResult[Any]", result).rowcount
     removed = _removable(session, forum_id, ids, confirmed)
@@ -433,7 +451,13 @@ def forget_answers(session: Session, forum_id: int, answer_ids: Sequence[int]) -
         session.execute(
             update(ForumModel)
             .where(ForumModel.id.in_(removed))
-            .values(active=False, status=REMOVED, parameters=None, message=REMOVED_MESSAGE, finished_at=now)
+            .values(
+                active=False,
+                status=REMOVED,
+                parameters=None,
+                message=PURGED_MESSAGE if purged else REMOVED_MESSAGE,
+                finished_at=now,
+            )
         )
     forget_models(removed)
     return Forgotten(removed, stopped)
@@ -472,8 +496,9 @@ def run_job(session: Session, job: ForumModel, run: RetrainRun) -> None:
 def retrain_after_withdrawal(
     session: Session, forum_id: int, forgotten: Forgotten, run: RetrainRun
 ) -> ForumModel | None:
-    """After models were deleted for a withdrawal (committed), queue and run a retraining without the
-    withdrawn answers, if the forum still has enough confirmed codings. None if none was started."""
+    """After models were deleted for a withdrawal or a retention purge (committed), queue and run a
+    retraining without the deleted answers, if the forum still has enough confirmed codings. None if
+    none was started."""
     if not forgotten.retrain:
         return None
     try:
@@ -492,6 +517,11 @@ def withdrawal_notice(session: Session, forum_id: int) -> str:
     if removed is None or any(model.status == READY and model.id > removed.id for model in models):
         return ""
     number = sum(1 for model in models if model.id <= removed.id)
+    if removed.message == PURGED_MESSAGE:
+        return (
+            f"Forum model {number} was switched off and its data deleted because answers it had learned "
+            "from reached the end of the forum's retention period. It is no longer used."
+        )
     return (
         f"Forum model {number} was switched off and its data deleted because a family withdrew answers "
         "it had learned from. It is no longer used."

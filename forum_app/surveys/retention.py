@@ -20,13 +20,18 @@ decisions, agreement items) goes with them through ``ON DELETE CASCADE`` (SQLite
 see ``forum_app/db.py``). The deletes are set-wise, in batches of ids, on SQLite and PostgreSQL
 alike, with one commit at the end. Running it twice on the same day deletes nothing the second time.
 
+Before anything of a forum is deleted (never on a dry run), the ids of the answers about to go are
+handed to ``forget`` if given: ``forum_app.retention.purge_all`` passes one that switches off the
+forum's models trained on them (this feature never reaches ``coding`` itself). It returns how many
+models it switched off, counted in the report.
+
 The original words of unmoderated answers are purged by ``forum_app.moderation.retention`` after the
 forum's ``original_days``; ``forum_app.retention.purge_all`` (``flask retention purge``) runs both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -42,6 +47,10 @@ BATCH = 500  # ids per DELETE: well under SQLite's and PostgreSQL's bound-parame
 
 KINDS = ("drafts", "submitted", "withdrawn")
 
+# Given the session, a forum's id and the ids of its answers about to be deleted (not yet committed),
+# does what must happen first; returns how many forum models it switched off.
+Forget = Callable[[Session, int, Sequence[int]], int]
+
 
 @dataclass
 class ForumPurge:
@@ -54,6 +63,7 @@ class ForumPurge:
     submitted: int = 0
     withdrawn: int = 0
     answers: int = 0
+    models_off: int = 0  # forum models switched off because they had learned from deleted answers
 
     @property
     def responses(self) -> int:
@@ -153,10 +163,19 @@ def _rowcount(session: Session, statement: Delete) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def purge(session: Session, today: date, resume_days: int, dry_run: bool = False) -> PurgeReport:
+def _doomed_answers(session: Session, conditions: Sequence[ColumnElement[bool]]) -> list[int]:
+    """The ids (only) of the answers of the responses matching any of the conditions."""
+    doomed = select(Response.id).where(or_(*conditions))
+    return list(session.scalars(select(Answer.id).where(Answer.response_id.in_(doomed)).order_by(Answer.id)))
+
+
+def purge(
+    session: Session, today: date, resume_days: int, dry_run: bool = False, forget: Forget | None = None
+) -> PurgeReport:
     """Delete what the forums no longer keep (see the module docstring), in one transaction.
 
-    With ``dry_run`` nothing is written: the same conditions are only counted.
+    With ``dry_run`` nothing is written: the same conditions are only counted. ``forget`` is called
+    per forum with the ids of the answers about to be deleted, before they are.
     """
     report = PurgeReport(today=today, dry_run=dry_run)
     with transaction(session, dry_run):
@@ -164,7 +183,11 @@ def purge(session: Session, today: date, resume_days: int, dry_run: bool = False
             months = forum_support(forum).retention_months
             kept_from = first_kept_day(today, months)
             found = ForumPurge(slug=forum.slug, retention_months=months, kept_from=kept_from)
-            for kind, condition in _conditions(forum.id, today, resume_days, kept_from).items():
+            conditions = _conditions(forum.id, today, resume_days, kept_from)
+            if forget is not None and not dry_run:
+                doomed = _doomed_answers(session, list(conditions.values()))
+                found.models_off = forget(session, forum.id, doomed) if doomed else 0
+            for kind, condition in conditions.items():
                 responses, answers = (_count if dry_run else _delete)(session, condition)
                 setattr(found, kind, responses)
                 found.answers += answers
