@@ -196,7 +196,7 @@ class Candidate:
     public_id: str  # how addresses name the answer
     theme_id: str
     theme: str  # its label
-    text: str  # the redacted text, as approved
+    text: str  # the redacted text, as approved (or the coded phrase of it that was chosen)
     marked_on: date
     words: int
     problems: tuple[Problem, ...] = ()  # what the pack's final check finds: left out of packs if any
@@ -235,6 +235,7 @@ def candidates(
             QuoteCandidate.theme_id,
             QuoteCandidate.marked_on,
             Answer.value,
+            QuoteCandidate.excerpt,  # the coded phrase, if one was chosen: quoted instead
         )
         .select_from(QuoteCandidate)
         .join(Answer, Answer.id == QuoteCandidate.answer_id)
@@ -253,12 +254,14 @@ def candidates(
             public_id=public_id,
             theme_id=theme,
             theme=labels.get(theme, theme),
-            text=str(value or ""),
+            text=text,
             marked_on=marked_on,
-            words=len(str(value or "").split()),
-            problems=check(str(value or "")),
+            words=len(text.split()),
+            problems=check(text),
         )
-        for answer_id, public_id, theme, marked_on, value in rows
+        for answer_id, public_id, theme, marked_on, text in (
+            (*row[:4], str(row[5] or row[4] or "")) for row in rows
+        )
     ]
     return sorted(found, key=lambda c: (order.get(c.theme_id, len(order)), c.theme_id))  # stable
 
