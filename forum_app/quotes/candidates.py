@@ -393,6 +393,14 @@ def quote_panel(session: Session, forum_id: int, answer_id: int) -> QuotePanel |
     coded = session.scalar(select(CodedAnswer.status).where(CodedAnswer.answer_id == answer_id)) == CODED
     problems: tuple[Problem, ...] = ()
     if reason is None:
-        text = session.scalar(select(Answer.value).where(Answer.id == answer_id))
-        problems = checker(session, forum_id)(str(text or ""))
+        # Packs quote a candidate's coded phrase when it has one: the check runs on what they quote.
+        excerpts = list(
+            session.scalars(select(QuoteCandidate.excerpt).where(QuoteCandidate.answer_id == answer_id))
+        )
+        if excerpts and all(excerpts):
+            texts = [str(excerpt) for excerpt in excerpts]
+        else:
+            texts = [str(session.scalar(select(Answer.value).where(Answer.id == answer_id)) or "")]
+        check = checker(session, forum_id)
+        problems = tuple(problem for text in texts for problem in check(text))
     return QuotePanel(answer_id, reason, coded, choices, problems)

@@ -25,7 +25,7 @@ from forum_app.demo import seed_demo
 from forum_app.extensions import db
 from forum_app.surveys.models import Answer
 from tests import factories
-from tests.browser.checks import axe_violations, describe_violations
+from tests.browser.checks import axe_violations, describe_violations, small_targets
 from tests.browser.site import signed_in_context
 from tests.conftest import make_test_app
 
@@ -95,6 +95,7 @@ def test_a_coder_codes_selected_words_with_the_keyboard(browser: Browser, phrase
     assert "as evidence" in page.locator("main").inner_text()
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
+    assert not small_targets(page)
 
     with phrase_site.app.app_context():
         answer = db.session.scalars(select(Answer).where(Answer.public_id == public_id)).one()

@@ -18,6 +18,7 @@ from forum_app.coding.undo import undo_last
 from forum_app.moderation.intake import take_in
 from forum_app.moderation.models import ModerationItem
 from forum_app.packs.quotes import final_check
+from forum_app.quotes.candidates import quote_panel
 from forum_app.quotes.models import QuoteCandidate
 from forum_app.quotes.reads import quotable
 from forum_app.surveys.codes import new_token
@@ -201,3 +202,16 @@ def test_removing_a_phrase_gives_the_quote_back_to_another_or_takes_it_off(
     assert CAMHS in decisions.state_of(db_session, db_session.get_one(CodedAnswer, answer)).themes
     with pytest.raises(AnswerNotFound):
         remove_phrase(db_session, forum, answer, first, coder)
+
+
+def test_the_quote_panel_checks_the_words_packs_would_quote(db_session: Session, demo: SurveyVersion) -> None:
+    (answer,) = add_answers(db_session, demo, [TEXT])
+    forum = demo.survey.forum_id
+    panel = quote_panel(db_session, forum, answer)
+    assert panel is not None and panel.problems  # the whole answer gives a month
+    _code(db_session, answer, "would not see her")
+    panel = quote_panel(db_session, forum, answer)
+    assert panel is not None and panel.problems == ()
+    _code(db_session, answer, "stopped eating in March")
+    panel = quote_panel(db_session, forum, answer)
+    assert panel is not None and [problem.words for problem in panel.problems] == ["in March"]
