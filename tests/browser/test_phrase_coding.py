@@ -25,7 +25,7 @@ from forum_app.demo import seed_demo
 from forum_app.extensions import db
 from forum_app.surveys.models import Answer
 from tests import factories
-from tests.browser.checks import axe_violations, describe_violations, small_targets
+from tests.browser.checks import axe_violations, describe_violations, small_targets, tab_to
 from tests.browser.site import signed_in_context
 from tests.conftest import make_test_app
 
@@ -104,4 +104,32 @@ def test_a_coder_codes_selected_words_with_the_keyboard(browser: Browser, phrase
         assert str(answer.value)[phrase.start_offset : phrase.end_offset] == selected
         coded = db.session.get_one(CodedAnswer, answer.id)
         assert THEME in state_of(db.session, coded).themes
+    context.close()
+
+
+def test_without_javascript_copied_words_are_coded_with_tab_and_enter(
+    browser: Browser, phrase_site: PhraseSite
+) -> None:
+    context = signed_in_context(browser, phrase_site.url, CODER, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{phrase_site.url}/staff/coding/next")
+    text = page.locator(".coding-answer__text p").first.inner_text()
+    words = " ".join(text.split()[-3:])
+    tab_to(page, lambda el: el["name"].startswith("Words from the answer"), "the words box")
+    page.keyboard.type(words)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "phrase-theme"
+    page.locator("#phrase-theme").select_option(THEME)
+    tab_to(page, lambda el: el["name"] == "Code these words", "the button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"Your phrase: “{words}”" in page.locator(f"#theme-{THEME} ~ [data-phrase-evidence]").inner_text()
+
+    # Words that are not in the answer: the page says why, and keeps what was typed.
+    page.locator("#phrase-words").fill("words nobody wrote")
+    with page.expect_navigation():
+        page.locator("[data-phrase-save]").click()
+    assert page.title().startswith("Error:")
+    assert "not in the answer" in page.locator("[data-error-summary]").inner_text()
+    assert page.locator("#phrase-words").input_value() == "words nobody wrote"
     context.close()
