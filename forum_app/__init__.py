@@ -64,6 +64,7 @@ VIEW_MODULES = (
     "forum_app.codebook.views",
     "forum_app.coding.coder_views",
     "forum_app.coding.export_views",
+    "forum_app.coding.phrase_views",
     "forum_app.coding.views",
     "forum_app.home.views",
     "forum_app.moderation.settings_views",

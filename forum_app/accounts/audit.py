@@ -42,6 +42,8 @@ AUDITED: dict[tuple[str, str], Action] = {
     ("coding.bulk", "POST"): Action("bulk-accepted automatic codings"),
     ("coding.threshold", "POST"): Action("changed the bulk-accept threshold"),
     ("coding.undo", "POST"): Action("undid a coding decision"),
+    ("coding.phrase", "POST"): Action("coded a phrase of an answer", "answer_id"),
+    ("coding.remove_phrase", "POST"): Action("removed a coded phrase", "answer_id"),
     ("builder.upload", "POST"): Action("uploaded past responses to import"),
     ("builder.upload_mapping", "POST"): Action("imported past responses from an upload", "upload_id"),
     ("codebook.edit", "POST"): Action("changed a codebook theme", "theme_id"),

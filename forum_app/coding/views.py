@@ -19,6 +19,7 @@ from forum_app.coding.bulk import ThresholdError, bulk_accept, bulk_screen, bulk
 from forum_app.coding.decisions import DecisionError
 from forum_app.coding.filters import Filters, filter_options, parse_filters
 from forum_app.coding.labels import percent
+from forum_app.coding.phrases import phrases_of
 from forum_app.coding.queue import next_in_queue, queue_screen
 from forum_app.coding.undo import undo_last
 from forum_app.extensions import db
@@ -112,16 +113,19 @@ def answer(answer_id: str) -> Page:
     return answer_page(number, error=error)
 
 
-def answer_page(number: int, error: str = "", **quote: Any) -> Page:
-    """The page of one answer to code, with the quote choices (``quote_error``, ``quote_ticked``)."""
+def answer_page(number: int, error: str = "", **quote: Any) -> str:
+    """The page of one answer to code, with the quote choices (``quote_error``, ``quote_ticked``) and
+    the coded phrases' form (``phrase_error``, ``phrase_words``, ``phrase_theme``)."""
     member = current_membership()
     screen = coding_screen(db.session, member.forum_id, member.user_id, number, request.args.to_dict())
     if screen is None:
         abort(404)
+    labels = {theme.theme_id: theme.label for theme in screen.answer.themes}
     return render_template(
         "coding/answer.html",
         screen=screen,
         error=error,
+        phrases=phrases_of(db.session, number, member.user_id, labels),
         quote=candidates.quote_panel(db.session, member.forum_id, number),
         lead=member.role == "lead",
         **quote,

@@ -196,7 +196,7 @@ class Candidate:
     public_id: str  # how addresses name the answer
     theme_id: str
     theme: str  # its label
-    text: str  # the redacted text, as approved
+    text: str  # the redacted text, as approved (or the coded phrase of it that was chosen)
     marked_on: date
     words: int
     problems: tuple[Problem, ...] = ()  # what the pack's final check finds: left out of packs if any
@@ -235,6 +235,7 @@ def candidates(
             QuoteCandidate.theme_id,
             QuoteCandidate.marked_on,
             Answer.value,
+            QuoteCandidate.excerpt,  # the coded phrase, if one was chosen: quoted instead
         )
         .select_from(QuoteCandidate)
         .join(Answer, Answer.id == QuoteCandidate.answer_id)
@@ -253,12 +254,14 @@ def candidates(
             public_id=public_id,
             theme_id=theme,
             theme=labels.get(theme, theme),
-            text=str(value or ""),
+            text=text,
             marked_on=marked_on,
-            words=len(str(value or "").split()),
-            problems=check(str(value or "")),
+            words=len(text.split()),
+            problems=check(text),
         )
-        for answer_id, public_id, theme, marked_on, value in rows
+        for answer_id, public_id, theme, marked_on, text in (
+            (*row[:4], str(row[5] or row[4] or "")) for row in rows
+        )
     ]
     return sorted(found, key=lambda c: (order.get(c.theme_id, len(order)), c.theme_id))  # stable
 
@@ -390,6 +393,14 @@ def quote_panel(session: Session, forum_id: int, answer_id: int) -> QuotePanel |
     coded = session.scalar(select(CodedAnswer.status).where(CodedAnswer.answer_id == answer_id)) == CODED
     problems: tuple[Problem, ...] = ()
     if reason is None:
-        text = session.scalar(select(Answer.value).where(Answer.id == answer_id))
-        problems = checker(session, forum_id)(str(text or ""))
+        # Packs quote a candidate's coded phrase when it has one: the check runs on what they quote.
+        excerpts = list(
+            session.scalars(select(QuoteCandidate.excerpt).where(QuoteCandidate.answer_id == answer_id))
+        )
+        if excerpts and all(excerpts):
+            texts = [str(excerpt) for excerpt in excerpts]
+        else:
+            texts = [str(session.scalar(select(Answer.value).where(Answer.id == answer_id)) or "")]
+        check = checker(session, forum_id)
+        problems = tuple(problem for text in texts for problem in check(text))
     return QuotePanel(answer_id, reason, coded, choices, problems)

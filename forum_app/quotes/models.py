@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum_app.db import Base
@@ -25,3 +25,5 @@ class QuoteCandidate(Base):
     theme_id: Mapped[str] = mapped_column(String(64))
     marked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     marked_on: Mapped[date] = mapped_column(Date)
+    # Words of the answer coded with the theme (``coding.phrases``): packs quote these, not the whole answer.
+    excerpt: Mapped[str | None] = mapped_column(Text, default=None)

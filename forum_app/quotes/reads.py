@@ -17,6 +17,7 @@ from forum_app.accounts.models import Membership
 from forum_app.coding.models import ACCEPTED, CODED, CodedAnswer, Coding
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.moderation.reads import redaction_count
+from forum_app.moderation.redact import TAGS
 from forum_app.quotes.models import QuoteCandidate
 from forum_app.surveys.models import Answer
 from forum_app.surveys.reads import Selection, selected
@@ -28,7 +29,7 @@ class QuoteSource:
 
     answer_id: int
     theme_id: str
-    text: str  # redacted and approved
+    text: str  # redacted and approved: the coded phrase (the candidate's excerpt) if any, else the answer
     sentiment: str
     response_id: str
     redactions: int  # redactions in the text: restored spans left out, overlapping ones counted once
@@ -44,6 +45,7 @@ def quotable(session: Session, forum_id: int, selection: Selection) -> list[Quot
             QuoteCandidate.answer_id,
             QuoteCandidate.theme_id,
             Answer.value,
+            QuoteCandidate.excerpt,
             CodedAnswer.sentiment,
             Answer.response_id,
             ModerationItem.redactions,
@@ -76,8 +78,20 @@ def quotable(session: Session, forum_id: int, selection: Selection) -> list[Quot
     )
     return [
         QuoteSource(
-            answer_id, theme_id, text, sentiment, response_id, redaction_count(spans or []), role, day
+            answer_id,
+            theme_id,
+            excerpt or text,
+            sentiment,
+            response_id,
+            _tags(excerpt) if excerpt else redaction_count(spans or []),
+            role,
+            day,
         )
-        for answer_id, theme_id, text, sentiment, response_id, spans, role, day in candidates
+        for answer_id, theme_id, text, excerpt, sentiment, response_id, spans, role, day in candidates
         if isinstance(text, str)
     ]
+
+
+def _tags(excerpt: str) -> int:
+    """How many redactions an excerpt shows: the redaction tags in it."""
+    return sum(excerpt.count(tag) for tag in TAGS.values())
