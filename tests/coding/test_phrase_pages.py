@@ -55,7 +55,7 @@ def test_a_coder_codes_words_of_the_answer_and_removes_them(app: Flask, db_sessi
     soup = page(coder, f"/staff/coding/{named}?status=all")
     form = soup.select_one("form[data-phrase-form]")
     assert form is not None and form["action"] == f"/staff/coding/{named}/phrases?status=all"
-    assert soup.select_one("figure[data-answer-text]") is not None
+    assert soup.select_one("blockquote[data-answer-text]") is not None
     assert {o["value"] for o in soup.select("#phrase-theme option")} >= {CAMHS}
 
     response = coder.post(
