@@ -1,7 +1,9 @@
 """The coding workspace's filters: which answers the queue, the bulk page and the quotes overview show.
 
 The filters travel in the query string (``Filters.query``); ``parse_filters`` reads them back, leaving
-out what it cannot understand with a message for the form. ``filter_conditions`` turns them into SQL. An
+out what it cannot understand with a message for the form. ``filter_conditions`` turns them into SQL
+(the text search: ``coding.search``). How sure the automatic coder is can be chosen as a band
+(``confidence``) or as a range of whole percentages (``sure_from``, ``sure_to``), or both. An
 answer that the person looking is double-coding blind is never shown to them
 (``agreement.reads.blind_answers``).
 """

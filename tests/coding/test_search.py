@@ -34,7 +34,7 @@ def demo(db_session: Session) -> list[int]:
     return seed_workspace(db_session)
 
 
-def _search(session: Session, text: str, **more: object) -> list[int]:
+def _search(session: Session, text: str, **more: str) -> list[int]:
     filters = parse_filters({"status": "all", "q": text, **more}, filter_options_of(session)).filters
     return sorted(queued_ids(session, filters))
 
