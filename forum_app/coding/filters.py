@@ -1,7 +1,9 @@
 """The coding workspace's filters: which answers the queue, the bulk page and the quotes overview show.
 
 The filters travel in the query string (``Filters.query``); ``parse_filters`` reads them back, leaving
-out what it cannot understand with a message for the form. ``filter_conditions`` turns them into SQL. An
+out what it cannot understand with a message for the form. ``filter_conditions`` turns them into SQL
+(the text search: ``coding.search``). How sure the automatic coder is can be chosen as a band
+(``confidence``) or as a range of whole percentages (``sure_from``, ``sure_to``), or both. An
 answer that the person looking is double-coding blind is never shown to them
 (``agreement.reads.blind_answers``).
 """
@@ -22,6 +24,7 @@ from forum_app.agreement.reads import blind_answers
 from forum_app.codebook.versions import current_version, default_fields
 from forum_app.coding.labels import SENTIMENT_LABELS
 from forum_app.coding.models import ACCEPTED, CODED, PENDING, SENTIMENTS, SUGGESTED, CodedAnswer, Coding
+from forum_app.coding.search import SEARCH_LENGTH, search_condition, search_terms
 from forum_app.moderation.models import APPROVED, ModerationItem
 from forum_app.surveys.models import Survey
 
@@ -60,9 +63,13 @@ class Filters:
     """Which answers the queue shows. The defaults are the queue itself: every answer still to code."""
 
     status: str = PENDING
+    search: str | None = None  # words and "quoted phrases" the answer's text must all hold
     theme: str | None = None
     sentiment: str | None = None
     confidence: str | None = None  # a key of CONFIDENCE_BANDS
+    # How sure the automatic coder is, in whole percent as the pages show it (both included).
+    sure_from: int | None = None
+    sure_to: int | None = None
     survey_id: int | None = None
     period_from: date | None = None
     period_to: date | None = None
@@ -76,9 +83,12 @@ class Filters:
         """The filters that differ from the defaults, as query-string arguments (strings)."""
         values = {
             "status": self.status if self.status != PENDING else None,
+            "q": self.search,
             "theme": self.theme,
             "sentiment": self.sentiment,
             "confidence": self.confidence,
+            "sure_from": str(self.sure_from) if self.sure_from is not None else None,
+            "sure_to": str(self.sure_to) if self.sure_to is not None else None,
             "survey": str(self.survey_id) if self.survey_id is not None else None,
             "from": self.period_from.isoformat() if self.period_from else None,
             "to": self.period_to.isoformat() if self.period_to else None,
@@ -86,6 +96,11 @@ class Filters:
             "quotable": "yes" if self.quotable else None,
         }
         return {name: value for name, value in values.items() if value}
+
+    @property
+    def terms(self) -> list[str]:
+        """The words and phrases searched for."""
+        return search_terms(self.search) if self.search else []
 
     @property
     def narrowed(self) -> bool:
@@ -100,7 +115,21 @@ class ParsedFilters:
     values: dict[str, str]  # what was typed or chosen, to show in the form again
 
 
-FILTER_FIELDS = ("status", "theme", "sentiment", "confidence", "survey", "from", "to", "order", "quotable")
+FILTER_FIELDS = (
+    "status",
+    "q",
+    "theme",
+    "sentiment",
+    "confidence",
+    "sure_from",
+    "sure_to",
+    "survey",
+    "from",
+    "to",
+    "order",
+    "quotable",
+)
+_PERCENT = re.compile(r"^(\d{1,3})\s*%?$")
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _MONTH_WORDS = re.compile(r"^([a-z]+)\.?\s+(\d{4})$")
@@ -143,8 +172,16 @@ def parse_filters(
 ) -> ParsedFilters:
     """Read the filters from query-string arguments. An invalid value is left out, with a message.
     ``user_id``: the person looking, whose blind double-coding answers are left out."""
-    values = {name: str(args.get(name, "") or "").strip()[:100] for name in FILTER_FIELDS}
+    typed = {name: str(args.get(name, "") or "").strip() for name in FILTER_FIELDS}
+    values = {name: value[: SEARCH_LENGTH if name == "q" else 100] for name, value in typed.items()}
     errors: dict[str, str] = {}
+    # Control characters (a NUL cannot even reach PostgreSQL) count as spaces between words.
+    search = " ".join("".join(c if c.isprintable() else " " for c in values["q"]).split()) or None
+    if len(typed["q"]) > SEARCH_LENGTH:
+        errors["q"] = f"Search for {SEARCH_LENGTH} characters or fewer"
+        search = None
+    elif search and not search_terms(search):
+        search = None
 
     def chosen(name: str, allowed: Collection[str], message: str) -> str | None:
         value = values[name]
@@ -161,6 +198,7 @@ def parse_filters(
     confidence = chosen("confidence", CONFIDENCE_BANDS, "Choose from the list how sure the coder was")
     order = chosen("order", ORDERS, "Choose an order from the list") or "oldest"
     quotable = chosen("quotable", QUOTABLE, "Choose from the list whether the family agreed to be quoted")
+    sure_from, sure_to = _sure_range(values, errors)
     survey_ids = {str(survey_id) for survey_id, _ in options.surveys}
     survey = chosen("survey", survey_ids, "Choose a survey from the list")
     bounds: dict[str, date | None] = {}
@@ -173,9 +211,12 @@ def parse_filters(
         bounds["to"] = None
     filters = Filters(
         status=status,
+        search=search,
         theme=theme,
         sentiment=sentiment,
         confidence=confidence,
+        sure_from=sure_from,
+        sure_to=sure_to,
         survey_id=int(survey) if survey else None,
         period_from=bounds["from"],
         period_to=bounds["to"],
@@ -184,6 +225,21 @@ def parse_filters(
         blind_for=user_id,
     )
     return ParsedFilters(filters, errors, values)
+
+
+def _sure_range(values: Mapping[str, str], errors: dict[str, str]) -> tuple[int | None, int | None]:
+    """The range of how sure the automatic coder is, in whole percent; a bad bound is left out."""
+    bounds: dict[str, int | None] = {}
+    for name, what in (("sure_from", "lowest"), ("sure_to", "highest")):
+        found = _PERCENT.match(values[name]) if values[name] else None
+        bounds[name] = int(found[1]) if found and int(found[1]) <= 100 else None
+        if values[name] and bounds[name] is None:
+            errors[name] = f"Enter the {what} percentage as a whole number from 0 to 100"
+    lowest, highest = bounds["sure_from"], bounds["sure_to"]
+    if lowest is not None and highest is not None and lowest > highest:
+        errors["sure_to"] = "The highest percentage must be the same as or more than the lowest"
+        highest = None
+    return lowest, highest
 
 
 def filter_options(session: Session, forum_id: int) -> FilterOptions:
@@ -223,6 +279,13 @@ def filter_conditions(forum_id: int, filters: Filters) -> list[ColumnElement[boo
             found.append(CodedAnswer.confidence >= lowest)
         if highest is not None:
             found.append(CodedAnswer.confidence < highest)
+    # A percentage as the pages round it: 70% is from 0.695 up to (not including) 0.705.
+    if filters.sure_from is not None:
+        found.append(CodedAnswer.confidence >= (filters.sure_from - 0.5) / 100)
+    if filters.sure_to is not None:
+        found.append(CodedAnswer.confidence < (filters.sure_to + 0.5) / 100)
+    if filters.terms:
+        found.append(search_condition(filters.terms))
     if filters.survey_id is not None:
         found.append(CodedAnswer.survey_id == filters.survey_id)
     if filters.period_from:
@@ -259,12 +322,17 @@ def order_columns(filters: Filters) -> tuple[Any, Any]:
 def describe_filters(filters: Filters, options: FilterOptions) -> list[str]:
     """The filters in words, for pages that act on the answers they select."""
     words = []
+    if filters.search:
+        words.append(f"text: {filters.search}")
     if filters.theme:
         words.append(f"theme: {options.theme_labels.get(filters.theme, filters.theme)}")
     if filters.sentiment:
         words.append(f"sentiment: {SENTIMENT_LABELS[filters.sentiment].lower()}")
     if filters.confidence:
         words.append(f"automatic coder: {CONFIDENCE_BANDS[filters.confidence][0].lower()}")
+    if filters.sure_from is not None or filters.sure_to is not None:
+        lowest, highest = filters.sure_from or 0, 100 if filters.sure_to is None else filters.sure_to
+        words.append(f"automatic coder: from {lowest}% to {highest}% sure")
     if filters.survey_id is not None:
         words.append(f"survey: {dict(options.surveys).get(filters.survey_id, '')}")
     if filters.period_from:

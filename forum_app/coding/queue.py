@@ -46,6 +46,7 @@ from forum_app.coding.filters import (
 )
 from forum_app.coding.labels import STATUS_LABELS, QuestionTitles, month_label, percent, snippet, when
 from forum_app.coding.models import ACCEPTED, CODED, PENDING, SUGGESTED, CodedAnswer, Coding
+from forum_app.coding.search import Piece, marked_snippet
 from forum_app.moderation.language import needs_reader, reader_tag
 from forum_app.moderation.models import ModerationItem
 from forum_app.surveys.models import Answer, Response
@@ -136,6 +137,7 @@ class QueueRow(AnswerHeading):
     coded_by: str | None
     coded_at: str | None
     language: str  # "Written in Polish: needs someone who reads it, or a translation", or ""
+    marked: list[Piece]  # the snippet from near the first match of a search, matches marked
 
 
 def language_tag(code: str | None) -> str:
@@ -194,10 +196,13 @@ def queue_page(
         )
     )
     labels = (options or filter_options(session, forum_id)).theme_labels if ids else {}
-    return QueuePage(_rows(session, forum_id, ids, labels), page, pages, total, per_page)
+    rows = _rows(session, forum_id, ids, labels, filters.terms)
+    return QueuePage(rows, page, pages, total, per_page)
 
 
-def _rows(session: Session, forum_id: int, ids: Sequence[int], labels: dict[str, str]) -> list[QueueRow]:
+def _rows(
+    session: Session, forum_id: int, ids: Sequence[int], labels: dict[str, str], terms: list[str]
+) -> list[QueueRow]:
     if not ids:
         return []
     found = session.execute(
@@ -240,6 +245,7 @@ def _rows(session: Session, forum_id: int, ids: Sequence[int], labels: dict[str,
                 coded_by=row.email if row.status == CODED else None,
                 coded_at=when(row.coded_at) if row.status == CODED else None,
                 language=language_tag(row.language),
+                marked=marked_snippet(row.value, terms),
             )
         )
     return rows

@@ -66,7 +66,8 @@ def queue() -> Page:
         request.args.to_dict(),
         request.args.get("page", 1, type=int),
     )
-    return render_template("coding/queue.html", screen=screen, lead=member.role == "lead")
+    status = 422 if screen.parsed.errors else 200  # the queue is still shown, without the bad filters
+    return render_template("coding/queue.html", screen=screen, lead=member.role == "lead"), status
 
 
 @bp.get("/staff/coding/next")

@@ -193,8 +193,8 @@ REGISTRY: list[State] = [
     State("staff response", visit(lambda site: f"{site.url}/staff/responses/{site.response_id}"), "staff"),
     # The coding workspace (staff): the queue, coding an answer, bulk acceptance.
     State("coding queue", page_at("/staff/coding"), "staff", endpoint="coding.queue"),
-    error("coding queue, error", page_at("/staff/coding?theme=none&from=soon"), "staff",
-          endpoint="coding.queue"),
+    State("coding queue, error", page_at("/staff/coding?theme=none&from=soon&q=x&sure_from=200"), "staff",
+          status=422, error_title=True, error_summary=True, endpoint="coding.queue"),
     State("coding an answer", code_first_answer, "staff", endpoint="coding.answer"),
     State("coding, bulk acceptance", page_at("/staff/coding/bulk"), "staff", endpoint="coding.bulk"),
     error("coding, threshold error", set_threshold_wrongly, "staff", endpoint="coding.threshold"),

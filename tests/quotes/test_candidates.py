@@ -458,5 +458,5 @@ def test_the_queue_finds_the_answers_a_lead_can_quote(
     shown = {a.get_text(strip=True) for a in listed.select(".coding-queue__title a")}
     assert shown == {f"Answer {named}" for named in public_ids(db_session, consented)}
     assert page(lead, "/staff/quotes").find("a", href="/staff/coding?status=coded&quotable=yes") is not None
-    wrong = page(lead, "/staff/coding?status=coded&quotable=maybe")
+    wrong = page(lead, "/staff/coding?status=coded&quotable=maybe", status=422)
     assert "Choose from the list whether the family agreed to be quoted" in squashed_text(wrong)
