@@ -8,8 +8,10 @@ Features for each text (after jargon normalisation, with negated phrases blanked
   subjectivity.
 
 Themes: one-vs-rest logistic regression (``class_weight="balanced"``), one threshold per theme chosen
-on out-of-fold predictions (never on the lines it is judged on). Sentiment: a multinomial logistic
-regression on the same features.
+on out-of-fold predictions (never on the lines it is judged on). Texts of several sentences are also
+scored sentence by sentence and combined (``Model.scored``, ``sentence_weight``); themes the words
+alone suggest too often need one of their codebook phrases or a high probability (``phrase_gate``).
+Sentiment: a multinomial logistic regression on the same features.
 
 Training is deterministic. The default model is trained on the labelled lines packaged in ``data/``
 (``shipped_model``); a model is saved and read as plain arrays, never pickled (``model_files``).
@@ -61,8 +63,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
     # gap to its best sentence's (0: the whole text only; 1: the maximum of the two).
     "sentence_weight": 0.7,
     # Themes suggested from the words alone far too often: without one of their codebook phrases
-    # (or a cross-theme rule) their probability is multiplied by this factor.
-    "phrase_gate": {"leadership_commissioning": 0.5},
+    # (or a cross-theme rule) only the part of their probability above this floor counts.
+    "phrase_gate": {"leadership_commissioning": 0.6},
 }
 
 
@@ -298,14 +300,15 @@ class Model:
         """Lower the probability of a gated theme in texts with none of its phrases nor rules."""
         gates = dict(self.params.get("phrase_gate") or {})
         for column, theme in enumerate(self.theme_ids):
-            factor = gates.get(theme)
-            if factor is None:
+            floor = gates.get(theme)
+            if floor is None:
                 continue
             for row, item in enumerate(prepared):
                 if not any(hit.theme == theme and not hit.negated for hit in item.hits) and not any(
                     theme in rule_hit.rule.themes for rule_hit in item.rule_hits
                 ):
-                    probabilities[row, column] *= float(factor)
+                    above = max(0.0, probabilities[row, column] - float(floor))
+                    probabilities[row, column] = above / max(1.0 - float(floor), 1e-6)
         return probabilities
 
     def _weighted(self, counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

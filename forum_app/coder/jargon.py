@@ -96,6 +96,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"\bND\b", "neurodevelopmental", True),
     Rule(r"\bneuro-?developmental\b|\bneurodiverse\b|\bneurodivergen(?:t|ce)\b", "neurodevelopmental"),
     Rule(r"\bASD\b|\bASC\b|\bautism spectrum (?:disorder|condition)\b", "autism", True),
+    Rule(r"\basd\b|\bautistic spectrum\b", "autism"),
     Rule(r"\bADD\b", "ADHD", True, word_risk=True),
     Rule(r"\bDLD\b", "developmental language disorder", True),
     Rule(r"\bPDA\b", "pathological demand avoidance", True),

@@ -1,7 +1,10 @@
 """The automatic coder: themes with confidence and evidence, and sentiment, for each answer.
 
-``code_texts`` runs the whole chain: jargon normalisation, codebook phrases (with negation), the
-codebook's cross-theme rules, and the statistical model. A theme is suggested when the model's
+``code_texts`` runs the whole chain: redaction tags blanked out (never features nor evidence), jargon
+normalisation, codebook phrases (with negation), the codebook's cross-theme rules, and the statistical
+model. A multi-sentence answer is scored as a whole and sentence by sentence (``Model.scored``); a
+theme's probability is the whole text's raised towards its best sentence's, and the model evidence then
+comes from that sentence. A theme is suggested when the model's
 probability reaches that theme's threshold, or when a cross-theme rule fires. Confidence is the
 model's probability rescaled so that 0.5 is the theme's threshold (so "above 0.5" always means
 "suggested"); a rule lifts it to at least ``RULE_CONFIDENCE``.
