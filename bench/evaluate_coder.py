@@ -53,7 +53,7 @@ from forum_app.coder.pipeline import code_prepared
 from forum_app.coder.shipped_model import packaged_examples
 
 MESSY_DEV = Path(__file__).resolve().parent / "data" / "coder_dev_messy.jsonl"
-REGISTERS = ("news", "ombudsman", "inspection", "survey", "youth", "forum", "dev")
+REGISTERS = ("news", "ombudsman", "inspection", "survey", "youth", "forum", "realistic", "dev")
 VARIANTS = ("coder", "without rules", "thresholds 0.5", "baseline", "textblob only", "always negative")
 
 
