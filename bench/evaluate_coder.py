@@ -52,7 +52,8 @@ from forum_app.coder.evaluation import score
 from forum_app.coder.pipeline import code_prepared
 from forum_app.coder.shipped_model import packaged_examples
 
-REGISTERS = ("news", "ombudsman", "inspection", "survey", "youth", "forum", "dev")
+MESSY_DEV = Path(__file__).resolve().parent / "data" / "coder_dev_messy.jsonl"
+REGISTERS = ("news", "ombudsman", "inspection", "survey", "youth", "forum", "realistic", "dev")
 VARIANTS = ("coder", "without rules", "thresholds 0.5", "baseline", "textblob only", "always negative")
 
 
@@ -298,9 +299,51 @@ def per_theme_table(cv: dict[str, dict[str, Any]], ids: Sequence[str]) -> str:
     return table(theme_rows, ["theme", "support", "precision", "recall", "F1", "baseline F1"])
 
 
+def messy_dev(examples: Sequence[Example], prepared: Sequence[Prepared], path: Path) -> dict[str, Any]:
+    """Train on every packaged line, code the hand-written messy set: overall, per theme, per register."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    model = train(examples, prepared=prepared)
+    texts = [row["text"] for row in rows]
+    started = time.perf_counter()
+    codings = code_prepared([prepare(text) for text in texts], texts, model)
+    seconds = time.perf_counter() - started
+    truth = [tuple(row["themes"]) for row in rows]
+    found = [coding.theme_ids for coding in codings]
+    sentiments = [coding.sentiment.label for coding in codings]
+    result = score(truth, found, theme_ids(), [row["sentiment"] for row in rows], sentiments)
+    result["by_register"] = {}
+    for register in sorted({row["register"] for row in rows}):
+        keep = [i for i, row in enumerate(rows) if row["register"] == register]
+        part = score(
+            [truth[i] for i in keep],
+            [found[i] for i in keep],
+            theme_ids(),
+            [rows[i]["sentiment"] for i in keep],
+            [sentiments[i] for i in keep],
+        )
+        result["by_register"][register] = {k: part[k] for k in ("n", "macro_f1", "sentiment_accuracy")}
+    result["wall_seconds"] = round(seconds, 3)
+    return result
+
+
+def messy_table(result: dict[str, Any]) -> str:
+    rows = [
+        [name, str(r["n"]), fmt(r["macro_f1"]), fmt(r["sentiment_accuracy"])]
+        for name, r in result["by_register"].items()
+    ]
+    rows.append(["**all**", str(result["n"]), fmt(result["macro_f1"]), fmt(result["sentiment_accuracy"])])
+    themes = [
+        f"`{theme}` {fmt(values['f1'])} (P {fmt(values['precision'])}, R {fmt(values['recall'])})"
+        for theme, values in result["per_theme"].items()
+        if values["support"]
+    ]
+    return table(rows, ["register", "n", "macro-F1", "sentiment"]) + "\n\n" + "; ".join(themes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-baseline", action="store_true", help="do not fit the plain TF-IDF baseline")
+    parser.add_argument("--messy-only", action="store_true", help="only the hand-written messy set")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent / "out" / "coder_evaluation.json"
     )
@@ -314,6 +357,11 @@ def main() -> None:
     print(
         f"{len(examples)} labelled lines, {n_groups} near-duplicate groups, {len(ids)} themes\n", flush=True
     )
+    messy = messy_dev(examples, prepared, MESSY_DEV)
+    print("## Hand-written messy set (bench/data/coder_dev_messy.jsonl), trained on every packaged line\n")
+    print(messy_table(messy), flush=True)
+    if args.messy_only:
+        return
     cv = cross_validation(examples, prepared, ids, not args.skip_baseline)
     held_out = registers_held_out(examples, prepared, ids, not args.skip_baseline)
     print("\n## 5-fold cross-validation (near-duplicates kept together), pooled out-of-fold predictions\n")
@@ -324,7 +372,7 @@ def main() -> None:
     print(per_theme_table(cv, ids))
     print(f"\n{time.perf_counter() - started:.0f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"cross_validation": cv, "held_out": held_out}, indent=1))
+    args.out.write_text(json.dumps({"cross_validation": cv, "held_out": held_out, "messy": messy}, indent=1))
     print(f"Wrote {args.out}")
 
 

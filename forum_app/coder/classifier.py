@@ -8,8 +8,10 @@ Features for each text (after jargon normalisation, with negated phrases blanked
   subjectivity.
 
 Themes: one-vs-rest logistic regression (``class_weight="balanced"``), one threshold per theme chosen
-on out-of-fold predictions (never on the lines it is judged on). Sentiment: a multinomial logistic
-regression on the same features.
+on out-of-fold predictions (never on the lines it is judged on). Texts of several sentences are also
+scored sentence by sentence and combined (``Model.scored``, ``sentence_weight``); themes the words
+alone suggest too often need one of their codebook phrases or a high probability (``phrase_gate``).
+Sentiment: a multinomial logistic regression on the same features.
 
 Training is deterministic. The default model is trained on the labelled lines packaged in ``data/``
 (``shipped_model``); a model is saved and read as plain arrays, never pickled (``model_files``).
@@ -29,6 +31,7 @@ from forum_app.codebook.shipped import Codebook, default_codebook
 from forum_app.coder.indicators import Hit, TextIndex, find_indicators, mask_negated
 from forum_app.coder.jargon import Normalised, normalise
 from forum_app.coder.rules import RuleHit, find_rules
+from forum_app.coder.sentences import blank_tags, sentence_spans
 from forum_app.coder.sentiment import (
     CUE_NAMES,
     LABELS,
@@ -56,6 +59,12 @@ DEFAULT_PARAMS: dict[str, Any] = {
     # are chosen for text unlike the training text; "random": near-duplicate-aware random folds.
     "threshold_folds_by": "group",
     "seed": 20250601,
+    # A theme's probability in a multi-sentence text: the whole text's, raised by this share of the
+    # gap to its best sentence's (0: the whole text only; 1: the maximum of the two).
+    "sentence_weight": 0.7,
+    # Themes suggested from the words alone far too often: without one of their codebook phrases
+    # (or a cross-theme rule) only the part of their probability above this floor counts.
+    "phrase_gate": {"leadership_commissioning": 0.6},
 }
 
 
@@ -83,19 +92,22 @@ class Prepared:
     polarity: float
     subjectivity: float
     truncated: bool
+    # Sentences (or pieces of a run-on answer) of ``model_text``; empty for a single sentence.
+    sentences: tuple[tuple[int, int], ...] = ()
 
 
 def prepare(text: str) -> Prepared:
     truncated = len(text) > LONGEST_TEXT
-    normalised = normalise(text[:LONGEST_TEXT])
+    normalised = normalise(blank_tags(text[:LONGEST_TEXT]))
     index = TextIndex.of(normalised.text)
     hits = tuple(find_indicators(index))
     rule_hits = tuple(find_rules(index))
     polarity, subjectivity = textblob_sentiment(normalised.text)
     cues = find_cues(normalised.text, index)
+    model_text = mask_negated(normalised.text, hits)
     return Prepared(
         normalised=normalised,
-        model_text=mask_negated(normalised.text, hits),
+        model_text=model_text,
         hits=hits,
         rule_hits=rule_hits,
         cues=cues,
@@ -103,6 +115,7 @@ def prepare(text: str) -> Prepared:
         polarity=polarity,
         subjectivity=subjectivity,
         truncated=truncated,
+        sentences=sentence_spans(model_text),
     )
 
 
@@ -121,17 +134,23 @@ def extra_feature_names(theme_ids: Sequence[str]) -> list[str]:
     )
 
 
-def extra_features(prepared: Prepared, theme_ids: Sequence[str]) -> list[float]:
+def extra_features(
+    prepared: Prepared, theme_ids: Sequence[str], span: tuple[int, int] | None = None
+) -> list[float]:
+    """The explainable features of a text, or of the sentence ``span`` of it (its codebook phrases
+    and rules; the sentiment features are the whole text's)."""
     position = {theme: index for index, theme in enumerate(theme_ids)}
+    start, end = span or (0, len(prepared.model_text))
     phrases = [0.0] * len(theme_ids)
     for hit in prepared.hits:
-        if not hit.negated and hit.theme in position:
+        if not hit.negated and hit.theme in position and start <= hit.start < end:
             phrases[position[hit.theme]] += 1.0
     rules = [0.0] * len(theme_ids)
     for rule_hit in prepared.rule_hits:
-        for theme in rule_hit.rule.themes:
-            if theme in position:
-                rules[position[theme]] = 1.0
+        if start <= rule_hit.start < end:
+            for theme in rule_hit.rule.themes:
+                if theme in position:
+                    rules[position[theme]] = 1.0
     return (
         [math.log1p(count) for count in phrases]
         + rules
@@ -209,13 +228,108 @@ class Model:
         return self._vectorizers
 
     def features(self, prepared: Sequence[Prepared]) -> sparse.csr_matrix:
+        """One feature row per text."""
+        return self._vectorised(prepared, with_sentences=False)[0]
+
+    def _vectorised(
+        self, prepared: Sequence[Prepared], with_sentences: bool
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray, list[tuple[int, int]]]:
+        """Feature rows of the texts, n-gram counts of their pieces, each piece's text and span.
+
+        The texts are vectorised once, sentence by sentence: a text's n-gram counts are the sum of
+        its sentences' (spans end at whitespace), so both come from one pass of each vectoriser.
+        """
+        from sklearn.feature_extraction.text import CountVectorizer
+
         word, char = self.vectorizers()
-        texts = [item.model_text for item in prepared]
-        extra = np.array([extra_features(item, self.theme_ids) for item in prepared], dtype=np.float64)
-        extra = extra.reshape(len(prepared), -1) * float(self.params["extra_weight"])
-        return sparse.hstack(
-            [word.transform(texts), char.transform(texts), sparse.csr_matrix(extra)], format="csr"
+        pieces: list[str] = []
+        piece_owner: list[int] = []
+        piece_spans: list[tuple[int, int]] = []
+        for row, item in enumerate(prepared):
+            spans = item.sentences if with_sentences else ()
+            if spans:
+                pieces.extend(item.model_text[a:b] for a, b in spans)
+                piece_owner.extend([row] * len(spans))
+                piece_spans.extend(spans)
+            else:
+                pieces.append(item.model_text)
+                piece_owner.append(row)
+                piece_spans.append((0, len(item.model_text)))
+        owner = np.asarray(piece_owner, dtype=np.int64)
+        counts = sparse.hstack(
+            [CountVectorizer.transform(word, pieces), CountVectorizer.transform(char, pieces)], format="csr"
         )
+        idf = np.concatenate([self.word_idf, self.char_idf])
+        n_texts = len(prepared)
+        summing = sparse.csr_matrix(
+            (np.ones(len(pieces)), (owner, np.arange(len(pieces)))), shape=(n_texts, len(pieces))
+        )
+        whole = self._weighted(summing @ counts, idf)
+        extra = [extra_features(item, self.theme_ids) for item in prepared]
+        return self._with_extra(whole, extra), counts, owner, piece_spans
+
+    def scored(self, prepared: Sequence[Prepared]) -> Scored:
+        """Feature rows of the texts and of their sentences, and the combined theme probabilities."""
+        features, counts, owner, piece_spans = self._vectorised(prepared, with_sentences=True)
+        idf = np.concatenate([self.word_idf, self.char_idf])
+        n_texts = len(prepared)
+        whole_probabilities = self.theme_probabilities(features)
+        counted = np.bincount(owner, minlength=n_texts)
+        rows = np.flatnonzero(counted[owner] > 1)
+        if len(rows) == 0:
+            combined = self._gated(whole_probabilities.copy(), prepared)
+            empty = sparse.csr_matrix((0, features.shape[1]))
+            none = np.zeros((0, len(self.theme_ids)))
+            return Scored(features, combined, whole_probabilities, empty, owner[rows], none)
+        sentence_owner = owner[rows]
+        sentence_extra = [
+            extra_features(prepared[int(owner[r])], self.theme_ids, piece_spans[int(r)]) for r in rows
+        ]
+        sentence_features = self._with_extra(self._weighted(counts[rows], idf), sentence_extra)
+        sentence_probabilities = self.theme_probabilities(sentence_features)
+        best = np.zeros_like(whole_probabilities)
+        np.maximum.at(best, sentence_owner, sentence_probabilities)
+        weight = float(self.params.get("sentence_weight", 0.0))
+        combined = whole_probabilities + weight * np.clip(best - whole_probabilities, 0.0, None)
+        combined = self._gated(combined, prepared)
+        return Scored(
+            features, combined, whole_probabilities, sentence_features, sentence_owner, sentence_probabilities
+        )
+
+    def _gated(self, probabilities: np.ndarray, prepared: Sequence[Prepared]) -> np.ndarray:
+        """Lower the probability of a gated theme in texts with none of its phrases nor rules."""
+        gates = dict(self.params.get("phrase_gate") or {})
+        for column, theme in enumerate(self.theme_ids):
+            floor = gates.get(theme)
+            if floor is None:
+                continue
+            for row, item in enumerate(prepared):
+                if not any(hit.theme == theme and not hit.negated for hit in item.hits) and not any(
+                    theme in rule_hit.rule.themes for rule_hit in item.rule_hits
+                ):
+                    above = max(0.0, probabilities[row, column] - float(floor))
+                    probabilities[row, column] = above / max(1.0 - float(floor), 1e-6)
+        return probabilities
+
+    def _weighted(self, counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+        """TF-IDF as the vectorisers weight it: sublinear term frequency, IDF, each block L2-normalised."""
+        weighted = sparse.csr_matrix(counts, dtype=np.float64)
+        weighted.sum_duplicates()
+        data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+        row_of = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+        is_word = weighted.indices < len(self.word_terms)
+        squares = data * data
+        n_rows = weighted.shape[0]
+        word_norm = np.sqrt(np.bincount(row_of[is_word], squares[is_word], minlength=n_rows))
+        char_norm = np.sqrt(np.bincount(row_of[~is_word], squares[~is_word], minlength=n_rows))
+        norm = np.where(is_word, word_norm[row_of], char_norm[row_of])
+        weighted.data = data / np.where(norm > 0, norm, 1.0)
+        return weighted
+
+    def _with_extra(self, text_features: sparse.csr_matrix, extra: list[list[float]]) -> sparse.csr_matrix:
+        block = np.array(extra, dtype=np.float64).reshape(text_features.shape[0], -1)
+        block = block * float(self.params["extra_weight"])
+        return sparse.hstack([text_features, sparse.csr_matrix(block)], format="csr")
 
     def theme_probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
         return _sigmoid(features @ self.theme_coef.T.astype(np.float64) + self.theme_intercept)
@@ -225,6 +339,20 @@ class Model:
         scores = scores - scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Feature rows and theme probabilities of some texts (``Model.scored``)."""
+
+    features: sparse.csr_matrix
+    # Per text and theme: the whole text's probability combined with its best sentence's.
+    probabilities: np.ndarray
+    whole_probabilities: np.ndarray
+    # One row per sentence of the multi-sentence texts, and the text each belongs to.
+    sentence_features: sparse.csr_matrix
+    sentence_owner: np.ndarray
+    sentence_probabilities: np.ndarray
 
 
 def _sigmoid(scores: Any) -> np.ndarray:
@@ -424,9 +552,7 @@ def train(
                 theme_ids,
                 params,
             )
-            out_of_fold[test_rows] = fold_model.theme_probabilities(
-                fold_model.features([prepared[i] for i in test_rows])
-            )
+            out_of_fold[test_rows] = fold_model.scored([prepared[i] for i in test_rows]).probabilities
         thresholds = choose_thresholds(out_of_fold, labels, forced, params)
     else:
         thresholds = np.full(len(theme_ids), 0.5)

@@ -96,6 +96,7 @@ RULES: tuple[Rule, ...] = (
     Rule(r"\bND\b", "neurodevelopmental", True),
     Rule(r"\bneuro-?developmental\b|\bneurodiverse\b|\bneurodivergen(?:t|ce)\b", "neurodevelopmental"),
     Rule(r"\bASD\b|\bASC\b|\bautism spectrum (?:disorder|condition)\b", "autism", True),
+    Rule(r"\basd\b|\bautistic spectrum\b", "autism"),
     Rule(r"\bADD\b", "ADHD", True, word_risk=True),
     Rule(r"\bDLD\b", "developmental language disorder", True),
     Rule(r"\bPDA\b", "pathological demand avoidance", True),
@@ -147,6 +148,22 @@ RULES: tuple[Rule, ...] = (
     Rule(r"\bDS\d?\b", "my son", True),
     Rule(r"\bDD\d?\b", "my daughter", True),
     Rule(r"\bDH\b", "my husband", True),
+    # Text-speak: contractions written without the apostrophe, and short forms of time words
+    Rule(r"\b(is|was|does|did|has|have|had|are|were|would|could|should|ca|wo|do)nt\b", r"\1n't"),
+    Rule(r"\bive\b", "I've"),
+    Rule(r"\bim\b", "I'm"),
+    Rule(r"\bthey?re\b(?= (?:not|going|saying|refusing|waiting|still))", "they're"),
+    Rule(r"\byrs\b", "years"),
+    Rule(r"\byr\b", "year"),
+    Rule(r"\bwks\b", "weeks"),
+    Rule(r"\bwk\b", "week"),
+    Rule(r"\bm(?:n)?ths\b", "months"),
+    Rule(r"\bnxt\b", "next"),
+    Rule(r"\bc(?:o|u)[sz]\b", "because"),
+    Rule(r"\bppl\b", "people"),
+    Rule(r"\bb4\b", "before"),
+    Rule(r"\bno1\b", "no one"),
+    Rule(r"\bsch\b", "school"),
 )
 
 

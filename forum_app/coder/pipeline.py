@@ -1,7 +1,10 @@
 """The automatic coder: themes with confidence and evidence, and sentiment, for each answer.
 
-``code_texts`` runs the whole chain: jargon normalisation, codebook phrases (with negation), the
-codebook's cross-theme rules, and the statistical model. A theme is suggested when the model's
+``code_texts`` runs the whole chain: redaction tags blanked out (never features nor evidence), jargon
+normalisation, codebook phrases (with negation), the codebook's cross-theme rules, and the statistical
+model. A multi-sentence answer is scored as a whole and sentence by sentence (``Model.scored``); a
+theme's probability is the whole text's raised towards its best sentence's, and the model evidence then
+comes from that sentence. A theme is suggested when the model's
 probability reaches that theme's threshold, or when a cross-theme rule fires. Confidence is the
 model's probability rescaled so that 0.5 is the theme's threshold (so "above 0.5" always means
 "suggested"); a rule lifts it to at least ``RULE_CONFIDENCE``.
@@ -21,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from forum_app.codebook.shipped import default_codebook
-from forum_app.coder.classifier import LONGEST_TEXT, Model, Prepared, prepare
+from forum_app.coder.classifier import LONGEST_TEXT, Model, Prepared, Scored, prepare
 from forum_app.coder.sentiment import LABELS
 from forum_app.coder.shipped_model import default_model
 
@@ -195,18 +198,41 @@ def _model_evidence(model: Model, indices: Any, values: Any, column: int, limit:
     return words or chars
 
 
+def _row(features: Any, row: int) -> tuple[Any, Any]:
+    row_slice = slice(features.indptr[row], features.indptr[row + 1])
+    return features.indices[row_slice], features.data[row_slice]
+
+
+def _sentence_rows(owner: np.ndarray, n_texts: int) -> list[np.ndarray]:
+    """For each text, the rows of its sentences in ``Scored.sentence_features``."""
+    order = np.argsort(owner, kind="stable")
+    bounds = np.searchsorted(owner[order], np.arange(n_texts + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(n_texts)]
+
+
+def _evidence_row(scored: Scored, rows: np.ndarray, column: int, whole: tuple[Any, Any]) -> tuple[Any, Any]:
+    """The features of the sentence that carried a theme (if one scored above the whole text)."""
+    if not len(rows):
+        return whole
+    best = int(rows[int(np.argmax(scored.sentence_probabilities[rows, column]))])
+    owner = int(scored.sentence_owner[best])
+    if scored.sentence_probabilities[best, column] <= scored.whole_probabilities[owner, column]:
+        return whole
+    return _row(scored.sentence_features, best)
+
+
 def code_prepared(prepared: Sequence[Prepared], texts: Sequence[str], model: Model) -> list[Coding]:
     if not prepared:
         return []
     codebook = default_codebook()
     labels = {theme.id: theme.label for theme in codebook.themes}
-    features = model.features(prepared)
-    probabilities = model.theme_probabilities(features)
+    scored = model.scored(prepared)
+    features, probabilities = scored.features, scored.probabilities
     sentiment = model.sentiment_probabilities(features)
+    sentence_rows = _sentence_rows(scored.sentence_owner, len(prepared))
     codings = []
     for row_index, item in enumerate(prepared):
-        row_slice = slice(features.indptr[row_index], features.indptr[row_index + 1])
-        indices, values = features.indices[row_slice], features.data[row_slice]
+        whole_row = _row(features, row_index)
         forced = {theme for rule_hit in item.rule_hits for theme in rule_hit.rule.themes}
         scores: dict[str, float] = {}
         suggestions = []
@@ -218,6 +244,7 @@ def code_prepared(prepared: Sequence[Prepared], texts: Sequence[str], model: Mod
             scores[theme] = confidence
             if confidence >= 0.5:
                 evidence = _phrase_evidence(item, theme)
+                indices, values = _evidence_row(scored, sentence_rows[row_index], column, whole_row)
                 evidence.extend(_model_evidence(model, indices, values, column, MODEL_EVIDENCE))
                 if not evidence:
                     evidence.append(Evidence("model", "the text as a whole", "no single feature stood out"))
