@@ -18,7 +18,10 @@ import re
 
 # "[email]", "[date of birth]", "[NHS number]": a bracketed run of letters and spaces.
 REDACTION_TAG = re.compile(r"\[[A-Za-z][A-Za-z ]{0,29}\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
+# A sentence ends after ., ! or ? and the spaces that follow, or at a line break. The break's own match
+# starts at the "\n" (never at the spaces before it): a leading ``\s*`` would rescan a long run of
+# spaces from every position of it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*")
 _WORD = re.compile(r"\S+")
 LONGEST_SENTENCE = 40
 PIECE_WORDS = 25
