@@ -24,6 +24,7 @@ TRAINING_FILES = (
     "train_inspection.jsonl",
     "train_news.jsonl",
     "train_ombudsman.jsonl",
+    "train_plain.jsonl",
     "train_realistic.jsonl",
     "train_survey.jsonl",
     "train_youth.jsonl",

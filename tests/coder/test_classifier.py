@@ -26,7 +26,7 @@ def test_shipped_model_was_trained_on_the_packaged_data() -> None:
     """Fails when the data, the codebook or the parameters change without `flask themes train-default`."""
     model = load_model(DEFAULT_MODEL_PATH)
     assert model.meta["fingerprint"] == training_fingerprint()
-    assert model.meta["examples"] == len(packaged_examples()) == 3072
+    assert model.meta["examples"] == len(packaged_examples()) == 3806
     assert model.theme_ids == theme_ids()
 
 

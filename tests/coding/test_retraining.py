@@ -240,7 +240,7 @@ def test_retraining_learns_the_forums_own_coding(app: Flask, db_session: Session
 
 
 def test_full_settings_once() -> None:
-    """The settings the button and the CLI use (all 3,072 packaged examples): the forum's
+    """The settings the button and the CLI use (all 3,806 packaged examples): the forum's
     convention is learned, the held-out check is honest, and it takes button-like time."""
     base = [e for e in packaged_examples() if e.group == "survey"][:150]
     forum = [
